@@ -1,0 +1,87 @@
+# rnnviz: two commands for a new user.
+#   make lab    create .venv if missing, install everything, open the labs in JupyterLab
+#   make test   the same install, then every test: unit, nbval over every lab, browser
+# Everything lives in .venv and .jupyter inside this folder; nothing goes in your home.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# The CPU wheel. A GPU user installs their own torch into .venv first (see README).
+TORCH_SPEC ?= torch==2.13.0
+PORT ?= 8888
+STAMP := $(VENV)/.rnnviz-installed
+
+JUPYTER_STATE := $(CURDIR)/.jupyter
+export JUPYTER_CONFIG_DIR := $(JUPYTER_STATE)/config
+export JUPYTER_DATA_DIR := $(JUPYTER_STATE)/data
+export JUPYTER_RUNTIME_DIR := $(JUPYTER_STATE)/runtime
+export JUPYTERLAB_SETTINGS_DIR := $(JUPYTER_STATE)/lab-settings
+export JUPYTERLAB_WORKSPACES_DIR := $(JUPYTER_STATE)/lab-workspaces
+export IPYTHONDIR := $(JUPYTER_STATE)/ipython
+export MPLCONFIGDIR := $(JUPYTER_STATE)/matplotlib
+export PYTHONDONTWRITEBYTECODE := 1
+
+NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+LABS := $(sort $(wildcard labs/*.ipynb))
+
+.PHONY: install lab test test-unit test-labs test-browser labs execute benchmarks experiments checkpoints lint chromium clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@# torch first, pinned, so that no resolver ever picks a multi-GB CUDA build.
+	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet "$(TORCH_SPEC)"
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+lab: install
+	@mkdir -p $(JUPYTERLAB_SETTINGS_DIR)/@jupyterlab/apputils-extension
+	@echo '{"fetchNews": "false", "checkForUpdates": false}' > $(JUPYTERLAB_SETTINGS_DIR)/@jupyterlab/apputils-extension/notification.jupyterlab-settings
+	@echo "Starting JupyterLab on labs/. Open the http://127.0.0.1:$(PORT)/lab?token=... URL it prints below. Ctrl-C stops it."
+	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=labs $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# Every test: unit tests, nbval over every lab, and the browser tests.
+test: install chromium
+	$(PY) -m pytest tests $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
+
+test-unit: install
+	$(PY) -m pytest tests -m "not browser" -p no:cacheprovider
+
+test-labs: install
+	$(PY) -m pytest $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
+
+test-browser: install chromium
+	$(PY) -m pytest tests -m browser -p no:cacheprovider
+
+# Debian's chromium drives the browser tests; Playwright's own download does not work here.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Re-execute every lab and store its outputs (no embedded widget state).
+labs: install
+	@for nb in $(LABS); do $(MAKE) --no-print-directory execute LAB=$$nb || exit 1; done
+
+# Re-execute one lab: make execute LAB=labs/01_rnn_from_scratch.ipynb
+execute: install
+	$(PY) scripts/execute_lab.py $(LAB)
+
+benchmarks: install
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+experiments: install
+	$(PY) -m rnnviz.experiments
+
+checkpoints: install
+	$(PY) -m rnnviz.charlm_train
+	$(PY) -m rnnviz.caption_train
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) $(JUPYTER_STATE) screenshots

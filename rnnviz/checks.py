@@ -1,0 +1,76 @@
+"""Argument checks for public functions: clear errors that name the argument.
+
+Every public function in rnnviz validates its inputs with these, so a student who passes
+a zero length or a NaN weight reads which argument was wrong and what was expected.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def positive_int(name: str, value, *, minimum: int = 1) -> int:
+    """Return `value` if it is an int >= `minimum`, else raise TypeError/ValueError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
+    return int(value)
+
+
+def real_number(name: str, value, *, low=None, high=None) -> float:
+    """Return `value` as a finite float in [low, high], else raise TypeError/ValueError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
+    return value
+
+
+def choice(name: str, value, options) -> str:
+    """Return `value` if it is one of `options`, else raise ValueError listing them."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
+    return value
+
+
+def array(name: str, value, *, ndim=None, shape=None, finite: bool = True) -> np.ndarray:
+    """Check a numpy array's rank, shape and finiteness; return it unchanged.
+
+    `shape` may hold None for a free dimension, e.g. (None, 4 * H).
+    """
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(value).__name__}")
+    if ndim is not None and value.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {value.shape}")
+    if shape is not None:
+        if value.ndim != len(shape) or any(
+            want is not None and got != want for got, want in zip(value.shape, shape)
+        ):
+            want_str = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {want_str}, got {value.shape}")
+    if finite and np.issubdtype(value.dtype, np.number) and not np.all(np.isfinite(value)):
+        raise ValueError(f"{name} contains NaN or inf; expected finite values")
+    return value
+
+
+def tensor(name: str, value, *, ndim=None, shape=None, finite: bool = True):
+    """The torch twin of `array`: check a tensor's rank, shape and finiteness."""
+    import torch
+
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if ndim is not None and value.dim() != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {tuple(value.shape)}")
+    if shape is not None:
+        if value.dim() != len(shape) or any(
+            want is not None and got != want for got, want in zip(value.shape, shape)
+        ):
+            want_str = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {want_str}, got {tuple(value.shape)}")
+    if finite and value.is_floating_point() and not bool(torch.isfinite(value).all()):
+        raise ValueError(f"{name} contains NaN or inf; expected finite values")
+    return value

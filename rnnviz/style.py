@@ -1,0 +1,38 @@
+"""The picture language shared by every widget: one colour per model and per gate.
+
+A student learns these once: the vanilla RNN is always red, the LSTM blue, the GRU green;
+the LSTM's gates i, f, o, g and the GRU's r, z, n keep their colours in every lab.
+"""
+
+MODEL_COLORS = {"rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c", "irnn": "#ff7f0e"}
+
+GATE_COLORS = {
+    "i": "#9467bd",  # input gate
+    "f": "#1f77b4",  # forget gate: the gradient highway, blue like the LSTM
+    "o": "#ff7f0e",  # output gate
+    "g": "#8c564b",  # gate gate (candidate)
+    "r": "#e377c2",  # GRU reset gate
+    "z": "#17becf",  # GRU update gate
+    "n": "#bcbd22",  # GRU candidate
+}
+
+GATE_NAMES = {
+    "i": "input gate i",
+    "f": "forget gate f",
+    "o": "output gate o",
+    "g": "gate gate g",
+    "r": "reset gate r",
+    "z": "update gate z",
+    "n": "candidate n",
+}
+
+# Drawn where a value underflowed to exactly 0 or overflowed to inf/NaN, so that neither
+# ever shows as a silent gap in a log plot.
+UNDERFLOW_COLOR = "#7f7f7f"
+OVERFLOW_COLOR = "#000000"
+
+# Diverging scale for signed values (weights, activations), sequential for magnitudes.
+SIGNED_SCALE = "RdBu_r"
+MAGNITUDE_SCALE = "Viridis"
+
+FIGURE_TEMPLATE = "plotly_white"

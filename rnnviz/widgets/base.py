@@ -1,0 +1,73 @@
+"""What every rnnviz widget shares: controls, one FigureWidget, in-place updates.
+
+A widget computes nothing itself: `compute()` calls a plain function of the package
+and returns its data (a trace); `draw(data)` writes that data into the existing figure's
+traces. Sliders trigger `refresh()`, which does both inside `figure.batch_update()`, so a
+slider move sends one message to the browser and the figure is never rebuilt.
+"""
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from rnnviz.style import FIGURE_TEMPLATE
+
+
+class LabWidget:
+    """Base class. Subclasses set `self.controls` and `self.figure`, then call `_finish()`.
+
+    Subclasses implement:
+        compute() -> data        the plain-function call; the result is kept as `self.data`
+        draw(data) -> None       update `self.figure` in place (no new figure, no new traces)
+    """
+
+    title = "widget"
+
+    def __init__(self):
+        self.controls: list[widgets.Widget] = []
+        self.figure: go.FigureWidget | None = None
+        self.data = None
+        self.box: widgets.Widget | None = None
+
+    # --- wiring ----------------------------------------------------------------------
+    @staticmethod
+    def new_figure(**layout) -> go.FigureWidget:
+        """An empty FigureWidget with the house template."""
+        layout.setdefault("template", FIGURE_TEMPLATE)
+        layout.setdefault("margin", dict(l=50, r=20, t=50, b=40))
+        return go.FigureWidget(layout=layout)
+
+    def _finish(self, extra=()) -> None:
+        """Build the layout, draw once, and re-draw whenever a control's value changes."""
+        for control in self.controls:
+            control.observe(self._on_change, names="value")
+        self.box = widgets.VBox(
+            [widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap")),
+             *extra, self.figure]
+        )
+        self.refresh()
+
+    def _on_change(self, _change) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the data from the controls and update the figure in place."""
+        self.data = self.compute()
+        with self.figure.batch_update():
+            self.draw(self.data)
+
+    # --- to be provided by subclasses ------------------------------------------------
+    def compute(self):
+        raise NotImplementedError
+
+    def draw(self, data) -> None:
+        raise NotImplementedError
+
+    # --- display ---------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        # The default text repr holds random trace uids; a fixed one keeps nbval stable.
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle)
+        bundle["text/plain"] = f"<{type(self).__name__} widget>"
+        return bundle
