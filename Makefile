@@ -46,14 +46,15 @@ lab: install
 test: install chromium
 	$(PY) -m pytest tests $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
 
+# ARGS narrows a run, e.g. make test-browser ARGS=tests/browser/test_lab_04.py
 test-unit: install
-	$(PY) -m pytest tests -m "not browser" -p no:cacheprovider
+	$(PY) -m pytest $(or $(ARGS),tests) -m "not browser" -p no:cacheprovider
 
 test-labs: install
 	$(PY) -m pytest $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
 
 test-browser: install chromium
-	$(PY) -m pytest tests -m browser -p no:cacheprovider
+	$(PY) -m pytest $(or $(ARGS),tests) -m browser -p no:cacheprovider
 
 # Debian's chromium drives the browser tests; Playwright's own download does not work here.
 chromium:
