@@ -1,0 +1,127 @@
+"""rnnviz.training: the shared loop learns, is reproducible, clips and reports honestly."""
+
+import math
+
+import pytest
+import torch
+
+from rnnviz.training import LossPlot, train
+
+
+def regression_problem(seed=0, scale=1.0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(64, 3, generator=g)
+    y = x @ torch.tensor([[1.0], [-2.0], [0.5]])
+    torch.manual_seed(seed)
+    model = torch.nn.Linear(3, 1)
+    return model, lambda step: scale * torch.mean((model(x) - y) ** 2)
+
+
+def test_learns_and_records_when_it_solved():
+    model, loss_fn = regression_problem()
+    result = train(model, loss_fn, steps=300, lr=0.05, eval_every=10, solve_loss=1e-3,
+                   progress=False)
+    assert result.losses[-1] < 1e-3 < result.losses[0]
+    assert result.solved and 10 <= result.steps_to_solve <= 300
+    assert result.steps_to_solve % 10 == 0  # checked at eval points only
+    assert result.steps == 300 and len(result.losses) == len(result.grad_norms) == 300
+
+
+def test_stop_when_solved_ends_the_run_early():
+    model, loss_fn = regression_problem()
+    result = train(model, loss_fn, steps=2000, lr=0.05, eval_every=10, solve_loss=1e-2,
+                   stop_when_solved=True, progress=False)
+    assert result.solved and result.steps == result.steps_to_solve < 2000
+
+
+def test_same_seed_same_curve():
+    curves = []
+    for _ in range(2):
+        torch.manual_seed(3)
+        model = torch.nn.GRU(2, 4, batch_first=True)
+
+        def loss_fn(step, model=model):
+            x = torch.randn(8, 5, 2)  # drawn from the seeded global generator
+            return model(x)[0].pow(2).mean()
+
+        curves.append(train(model, loss_fn, steps=20, seed=7, progress=False).losses)
+    assert curves[0] == curves[1]
+
+
+def test_clipping_rescales_the_gradient_to_the_threshold_and_records_the_raw_norm():
+    model, loss_fn = regression_problem(scale=1e4)
+    result = train(model, loss_fn, steps=3, clip=0.5, progress=False)
+    assert result.grad_norms[0] > 100  # the raw norm, before clipping
+    # After the last step the parameters still hold the clipped gradient.
+    clipped = math.sqrt(sum(float(p.grad.pow(2).sum()) for p in model.parameters()))
+    assert clipped == pytest.approx(0.5, rel=1e-4)
+
+
+def test_no_clipping_leaves_the_gradient_alone():
+    model, loss_fn = regression_problem(scale=1e4)
+    result = train(model, loss_fn, steps=1, clip=None, progress=False)
+    raw = math.sqrt(sum(float(p.grad.pow(2).sum()) for p in model.parameters()))
+    assert raw == pytest.approx(result.grad_norms[0], rel=1e-6) and raw > 100
+
+
+def test_a_nan_loss_stops_training_and_is_reported():
+    model, loss_fn = regression_problem()
+    result = train(model, lambda step: loss_fn(step) * (float("nan") if step == 4 else 1.0),
+                   steps=50, progress=False)
+    assert result.diverged and result.steps == 4 and math.isnan(result.losses[-1])
+
+
+def test_eval_metrics_are_recorded_and_drive_solving():
+    model, loss_fn = regression_problem()
+    calls = []
+
+    def eval_fn():
+        calls.append(torch.is_grad_enabled())
+        return {"loss": float(loss_fn(0)), "accuracy": 1.0}
+
+    result = train(model, loss_fn, steps=100, lr=0.05, eval_fn=eval_fn, eval_every=25,
+                   solve_loss=0.5, progress=False)
+    assert [s for s, _ in result.evals] == [25, 50, 75, 100]
+    assert not any(calls)  # evaluated without gradients
+    assert result.final["accuracy"] == 1.0 and result.final["train_loss"] == result.losses[-1]
+    assert result.solved
+
+
+def test_live_plot_is_updated_in_place():
+    plot = LossPlot()
+    figure = plot.figure
+    for label in ("RNN", "LSTM"):
+        model, loss_fn = regression_problem()
+        train(model, loss_fn, steps=40, progress=False, plot=plot, label=label)
+    assert plot.figure is figure and len(figure.data) == 2
+    assert [len(trace.y) for trace in figure.data] == [40, 40]
+    assert figure.data[1].line.color == "#1f77b4"  # LSTM blue
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(steps=0), ValueError, "steps"),
+        (dict(steps=2.5), TypeError, "steps"),
+        (dict(lr=0), ValueError, "lr"),
+        (dict(lr=float("nan")), ValueError, "lr"),
+        (dict(clip=-1.0), ValueError, "clip"),
+        (dict(eval_every=0), ValueError, "eval_every"),
+        (dict(plot="yes"), TypeError, "plot"),
+        (dict(seconds=0), ValueError, "seconds"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, error, match):
+    model, loss_fn = regression_problem()
+    with pytest.raises(error, match=match):
+        train(model, loss_fn, progress=False, **kwargs)
+
+
+def test_bad_model_and_loss_are_named():
+    model, loss_fn = regression_problem()
+    with pytest.raises(TypeError, match="model"):
+        train(lambda x: x, loss_fn)
+    with pytest.raises(TypeError, match="loss_fn"):
+        train(model, 3)
+    with pytest.raises(TypeError, match="scalar"):
+        train(model, lambda step: torch.zeros(2), progress=False)
