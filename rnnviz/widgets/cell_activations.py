@@ -1,0 +1,111 @@
+"""CellActivations: text coloured character by character by one hidden cell.
+
+Karpathy, Johnson and Fei-Fei's (2015) picture: each character's background shows one
+cell's value after reading it (red positive, blue negative), so a cell that turns on inside
+quotes or counts brackets is visible at a glance. Below the text, the same cell as a line,
+with a text feature beside it and their correlation r.
+"""
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from rnnviz.interpret import FEATURES, Activations, correlations, text_features
+from rnnviz.style import FIGURE_TEMPLATE, GATE_NAMES, MODEL_COLORS
+from rnnviz.widgets.base import LabWidget
+
+SIGNAL_NAMES = {"c": "cell state c", "h": "hidden state h", **GATE_NAMES}
+SIGMOID_SIGNALS = ("i", "f", "o", "r", "z")
+_LEVELS = 10  # colour steps each side of zero; equal neighbours share one <span>
+
+
+def _colour(level: int) -> str:
+    """Background for a level in [-_LEVELS, _LEVELS]: blue (negative), white, red (positive)."""
+    alpha = abs(level) / _LEVELS * 0.85
+    rgb = "214,39,40" if level > 0 else "31,119,180"
+    return f"rgba({rgb},{alpha:.2f})"
+
+
+def coloured_text_html(text: str, values: np.ndarray, scale: float) -> str:
+    """HTML of `text` with each character's background set by values[t] / scale.
+
+    Inputs: text of length T; values (T,); scale > 0, the value drawn at full colour.
+    """
+    levels = np.clip(np.rint(values / scale * _LEVELS), -_LEVELS, _LEVELS).astype(int)
+    parts, start = [], 0
+    for t in range(1, len(text) + 1):
+        if t == len(text) or levels[t] != levels[start]:
+            chunk = html.escape(text[start:t])
+            parts.append(f"<span style='background:{_colour(levels[start])}'>{chunk}</span>")
+            start = t
+    return ("<pre style='font-size:12px;line-height:1.35;white-space:pre-wrap;"
+            "max-height:360px;overflow-y:auto'>" + "".join(parts) + "</pre>")
+
+
+class CellActivations(LabWidget):
+    """Pick a signal (c, h or a gate) and a cell; see it over the text and beside a feature.
+
+    Inputs:
+    - acts: rnnviz.interpret.Activations of a model over a text
+    - signal, cell: what to show first; feature: the text feature drawn beside it
+    - shown_chars: how many characters of the text to colour and plot
+    """
+
+    title = "Cell activations"
+
+    def __init__(self, acts: Activations, signal: str = "c", cell: int = 0,
+                 feature: str = "in_string", shown_chars: int = 1500):
+        super().__init__()
+        if not isinstance(acts, Activations):
+            raise TypeError(f"acts must be rnnviz.interpret.Activations, got "
+                            f"{type(acts).__name__}")
+        self.text = acts.text[:shown_chars]
+        self.signals = {name: values[: len(self.text)] for name, values in acts.signals.items()}
+        self.features = text_features(self.text)
+        hidden = next(iter(self.signals.values())).shape[1]
+        self.signal = widgets.Dropdown(
+            options=[(SIGNAL_NAMES.get(n, n), n) for n in self.signals], value=signal,
+            description="signal")
+        self.cell = widgets.IntSlider(value=cell, min=0, max=hidden - 1, description="cell",
+                                      continuous_update=False)
+        self.feature = widgets.Dropdown(options=[(v, k) for k, v in FEATURES.items()],
+                                        value=feature, description="feature")
+        self.controls = [self.signal, self.cell, self.feature]
+        self.output = widgets.HTML()
+        fig = make_subplots(specs=[[{"secondary_y": True}]])
+        fig.add_scatter(x=[], y=[], mode="lines", name="cell", secondary_y=False,
+                        line=dict(color=MODEL_COLORS["lstm"], width=1.2))
+        fig.add_scatter(x=[], y=[], mode="lines", name="feature", secondary_y=True,
+                        line=dict(color="#7f7f7f", width=1, dash="dot"))
+        fig.update_layout(template=FIGURE_TEMPLATE, height=280,
+                          margin=dict(l=60, r=60, t=50, b=40),
+                          xaxis_title="character", legend=dict(orientation="h", y=-0.25))
+        self.figure = go.FigureWidget(fig)
+        self._finish(extra=[self.output])
+
+    def compute(self) -> dict:
+        """The chosen cell's values, the chosen feature, and their correlation."""
+        values = self.signals[self.signal.value][:, self.cell.value]  # (T,)
+        feature = self.features[self.feature.value]  # (T,)
+        r = correlations(values[:, None], {"f": feature})["f"][0]
+        return {"values": values, "feature": feature, "r": float(r)}
+
+    def draw(self, data) -> None:
+        signal = self.signal.value
+        values = data["values"]
+        if signal in SIGMOID_SIGNALS:  # a gate in (0, 1): half-open is the neutral colour
+            shown, scale = values - 0.5, 0.5
+        else:
+            shown, scale = values, max(float(np.abs(values).max()), 1e-6)
+        self.output.value = coloured_text_html(self.text, shown, scale)
+        steps = list(range(len(values)))
+        self.figure.data[0].x, self.figure.data[0].y = steps, values
+        self.figure.data[0].name = f"{signal} cell {self.cell.value}"
+        self.figure.data[1].x, self.figure.data[1].y = steps, data["feature"]
+        self.figure.data[1].name = FEATURES[self.feature.value]
+        self.figure.layout.title = (f"{SIGNAL_NAMES.get(signal, signal)}, cell "
+                                    f"{self.cell.value}: r = {data['r']:+.3f} with "
+                                    f"{FEATURES[self.feature.value]} (on this text)")
