@@ -1,0 +1,204 @@
+"""GraphUnroller: an RNN's computational graph unrolled in time, with its shared weights lit up.
+
+Pick a shape and T; the graph (rnnviz.graph) is drawn with a tiny real RNN run through it
+(rnnviz.graph_gradients): hover a node for its value and its gradient. Highlight W_xh, W_hh
+or W_hy and every edge that uses that one matrix lights up, joined to it by dotted lines:
+the lecture's "the same W at every time step". With "backward" on, each use's term of dL/dW
+is written on its edge (its Frobenius norm) and the title gives the total, their sum.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from rnnviz import checks
+from rnnviz.graph import PARAMETER_FAMILIES, SHAPES, build_graph, family
+from rnnviz.graph_gradients import run_graph
+from rnnviz.style import MODEL_COLORS
+from rnnviz.widgets.base import LabWidget
+
+# W_hh is the recurrent weight, so it wears the vanilla RNN's red.
+PARAMETER_COLORS = {"W_xh": "#e6a700", "W_hh": MODEL_COLORS["rnn"], "W_hy": "#6a3d9a"}
+PLAIN_EDGE_COLOR = "#9a9a9a"
+NODE_FILL = {"input": "#ffe9b3", "hidden": "#f7c6c6", "output": "#dcd0ee",
+             "step_loss": "#e4e4e4", "loss": "#c8c8c8"}
+MAX_SEQ_LEN = 12
+
+# Trace order: plain edges, one trace per parameter family, the dotted "uses" lines, the
+# nodes, then the per-use gradient labels (on top).
+_PLAIN, _FAMILY0, _USES, _NODES, _LABELS = 0, 1, 4, 5, 6
+
+
+class GraphUnroller(LabWidget):
+    """An unrolled RNN graph with shape, T, highlight and backward controls.
+
+    Inputs:
+    - shape: one of rnnviz.graph.SHAPES
+    - seq_len: T in 1..12 (forced to 1 for one-to-one)
+    - highlight: "none", "W_xh", "W_hh" or "W_hy"
+    - backward: write each use's ||dL/dW term||_F on the highlighted edges
+    - hidden_size: H of the tiny RNN (its inputs have 2 features, its outputs 2 classes)
+    - seed: draws the tiny RNN's weights, inputs and targets
+    """
+
+    title = "GraphUnroller"
+
+    def __init__(self, shape="many-to-one", seq_len=4, highlight="W_hh", backward=True,
+                 hidden_size=3, seed=0):
+        super().__init__()
+        checks.choice("shape", shape, SHAPES)
+        checks.positive_int("seq_len", seq_len)
+        if seq_len > MAX_SEQ_LEN:
+            raise ValueError(f"seq_len must be <= {MAX_SEQ_LEN}, got {seq_len}")
+        checks.choice("highlight", highlight, ("none", *PARAMETER_FAMILIES))
+        if not isinstance(backward, bool):
+            raise TypeError(f"backward must be a bool, got {type(backward).__name__}")
+        self.hidden_size = checks.positive_int("hidden_size", hidden_size)
+        self.seed = checks.positive_int("seed", seed, minimum=0)
+        self.shape = widgets.Dropdown(options=SHAPES, value=shape, description="shape")
+        self.seq_len = widgets.IntSlider(value=seq_len, min=1, max=MAX_SEQ_LEN,
+                                         description="T", continuous_update=False)
+        self.highlight = widgets.ToggleButtons(options=("none", *PARAMETER_FAMILIES),
+                                               value=highlight, description="highlight",
+                                               style={"button_width": "60px"})
+        self.backward = widgets.Checkbox(value=backward, description="backward: dL/dW per use")
+        self.controls = [self.shape, self.seq_len, self.highlight, self.backward]
+
+        self.figure = self.new_figure(
+            height=460, showlegend=True, hovermode="closest",
+            legend=dict(orientation="h", y=-0.02, x=0),
+            xaxis=dict(visible=False), yaxis=dict(visible=False, range=[-1.6, 4.6]),
+            margin=dict(l=10, r=10, t=60, b=10))
+        self.figure.add_scatter(x=[], y=[], mode="lines", name="no parameter",
+                                line=dict(color=PLAIN_EDGE_COLOR, width=1.5), hoverinfo="skip")
+        for name in PARAMETER_FAMILIES:
+            self.figure.add_scatter(
+                x=[], y=[], mode="lines+markers", name=f"uses {name}", hoverinfo="skip",
+                line=dict(color=PARAMETER_COLORS[name], width=2),
+                marker=dict(symbol="arrow", angleref="previous", size=[],
+                            color=PARAMETER_COLORS[name]))
+        self.figure.add_scatter(x=[], y=[], mode="lines", name="shared weight", showlegend=False,
+                                line=dict(color="#555555", width=1, dash="dot"),
+                                hoverinfo="skip")
+        self.figure.add_scatter(
+            x=[], y=[], mode="markers+text", name="nodes", showlegend=False,
+            marker=dict(size=30, line=dict(color="#444444", width=1)),
+            textfont=dict(size=13), hovertemplate="%{hovertext}<extra></extra>")
+        self.figure.add_scatter(x=[], y=[], mode="text", name="dL/dW per use",
+                                showlegend=False, textfont=dict(size=11), hoverinfo="skip")
+        self.shape.observe(self._on_shape, names="value")
+        self._finish()
+
+    def _on_shape(self, change) -> None:
+        # A one-to-one net has exactly one step: T has no meaning there.
+        self.seq_len.disabled = change["new"] == "one-to-one"
+
+    def compute(self):
+        """The graph for the controls' shape and T, and the tiny RNN's run through it."""
+        shape = self.shape.value
+        graph = build_graph(shape, 1 if shape == "one-to-one" else self.seq_len.value)
+        return run_graph(graph, hidden_size=self.hidden_size, seed=self.seed)
+
+    def draw(self, run) -> None:
+        graph, lit = run.graph, self.highlight.value
+        pos = {n.name: (n.x, n.y) for n in graph.nodes}
+        plain = self.figure.data[_PLAIN]
+        plain.x, plain.y = _segments([pos[e.source] + pos[e.target]
+                                      for e in graph.edges if e.parameter is None])
+        for k, name in enumerate(PARAMETER_FAMILIES):
+            trace = self.figure.data[_FAMILY0 + k]
+            edges = graph.uses_family(name)
+            xs, ys, sizes = [], [], []
+            for e in edges:  # start, an arrowhead 60% along, end, gap
+                (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
+                xs += [x0, x0 + 0.6 * (x1 - x0), x1, None]
+                ys += [y0, y0 + 0.6 * (y1 - y0), y1, None]
+                sizes += [0, 14, 0, 0]
+            trace.x, trace.y, trace.marker.size = xs, ys, sizes
+            on = lit in ("none", name)
+            trace.line.width = 4 if lit == name else 2
+            trace.opacity = 1.0 if on else 0.35
+
+        uses = graph.uses_family(lit) if lit != "none" else []
+        mids = [_midpoint(pos[e.source], pos[e.target]) for e in uses]
+        fan = self.figure.data[_USES]
+        fan.x, fan.y = _segments([pos[e.parameter] + m for e, m in zip(uses, mids)])
+
+        nodes = self.figure.data[_NODES]
+        nodes.x = [n.x for n in graph.nodes]
+        nodes.y = [n.y for n in graph.nodes]
+        nodes.text = [_label(n.name) for n in graph.nodes]
+        nodes.hovertext = [_hover(run, n.name) for n in graph.nodes]
+        nodes.marker.color = [PARAMETER_COLORS[family(n.name)] if n.kind == "parameter"
+                              else NODE_FILL[n.kind] for n in graph.nodes]
+        nodes.marker.line.width = [3 if n.kind == "parameter" and family(n.name) == lit else 1
+                                   for n in graph.nodes]
+        nodes.textfont.color = ["white" if n.kind == "parameter" else "black"
+                                for n in graph.nodes]
+
+        labels = self.figure.data[_LABELS]
+        show = self.backward.value and bool(uses)
+        labels.x = [m[0] for m in mids] if show else []
+        labels.y = [m[1] for m in mids] if show else []
+        labels.text = [f"{np.linalg.norm(run.edge_gradients[(e.source, e.target)]):.3f}"
+                       for e in uses] if show else []
+        labels.textposition = ["top center" if pos[e.source][1] == pos[e.target][1]
+                               else "middle right" for e in uses] if show else []
+        labels.textfont.color = PARAMETER_COLORS.get(lit, "black")
+        self.figure.layout.title.text = _title(run, lit, self.backward.value)
+
+
+def _segments(lines):
+    """[(x0, y0, x1, y1)] -> xs, ys of one line trace, segments split by None."""
+    xs, ys = [], []
+    for x0, y0, x1, y1 in lines:
+        xs += [x0, x1, None]
+        ys += [y0, y1, None]
+    return xs, ys
+
+
+def _midpoint(a, b):
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+
+def _label(name: str) -> str:
+    """ "h'_3" -> "h'<sub>3</sub>" for the node's face."""
+    base, _, sub = name.partition("_")
+    return f"{base}<sub>{sub}</sub>" if sub else base
+
+
+def _vector(value) -> str:
+    value = np.atleast_1d(value)
+    if value.ndim == 2:
+        return f"{value.shape[0]}x{value.shape[1]} matrix, ||.||_F = {np.linalg.norm(value):.4f}"
+    return "[" + ", ".join(f"{v:+.3f}" for v in value) + "]"
+
+
+def _hover(run, name: str) -> str:
+    """A node's value and its gradient from the tiny RNN, for the hover box."""
+    lines = [f"<b>{name}</b>", f"value: {_vector(run.values[name])}"]
+    if name in run.targets:
+        lines.append(f"target class: {run.targets[name]}")
+    grad = run.node_gradients.get(name)
+    if grad is not None:
+        lines.append(f"dL/d{name}: {_vector(grad)}")
+    if name in run.graph.parameters:
+        lines.append(f"used {len(run.graph.uses(name))} times")
+    return "<br>".join(lines)
+
+
+def _title(run, lit: str, backward: bool) -> str:
+    graph = run.graph
+    head = (f"{graph.shape}, T = {graph.seq_len}: {len(graph.nodes)} nodes, "
+            f"{len(graph.edges)} edges, L = {run.loss:.4f}")
+    if lit == "none":
+        return head
+    parts = []
+    for name in (p for p in graph.parameters if family(p) == lit):
+        terms = [term for _, term in run.uses(name)]
+        if backward:
+            parts.append(f"dL/d{name} = sum of {len(terms)} term{'s' * (len(terms) > 1)}, "
+                         f"||sum||_F = {np.linalg.norm(run.gradient(name)):.3f} "
+                         f"(sum of norms {sum(np.linalg.norm(t) for t in terms):.3f})")
+        else:
+            parts.append(f"{name} used {len(terms)} times")
+    return head + "<br>" + ("<br>".join(parts) if parts else f"no {lit} in this shape")
