@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 from datetime import datetime, timezone
@@ -389,7 +390,7 @@ def main(argv=None) -> dict:
         parser.error(f"--steps must be >= {EVAL_EVERY}")
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
-    command = "python -m rnnviz.experiments " + " ".join(
+    command = "python -m rnnviz.experiments " + shlex.join(
         sys.argv[1:] if argv is None else argv)
     results = run_sweep(seq_lens=args.seq_lens, seeds=args.seeds, cells=models,
                         steps=args.steps, total_seconds=args.total_seconds,
