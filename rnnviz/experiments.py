@@ -184,17 +184,15 @@ def run_sweep(*, seq_lens, seeds, cells, steps: int, total_seconds: float | None
     """Train every (model, T, seed) on the adding problem; return (and save) the results.
 
     Runs go from short to long sequences, so the cheap, telling comparisons finish first.
-    With `total_seconds`, each run may use a share of the time left in proportion to
-    T + 100 (a longer sequence costs more a step; a short one may need more steps), so time
-    a solved run leaves unused passes to the later runs and the sweep adapts to a loaded
-    machine; a run that hits its share is recorded with stopped_by "time".
+    With `total_seconds`, each run may use the time left divided by the runs left, so time
+    a solved run leaves unused passes to the later, longer runs and the sweep adapts to a
+    loaded machine; a run that hits its share is recorded with stopped_by "time".
 
     Returns: the results dict (see `load_results`).
     """
     from tqdm.auto import tqdm
 
     plan = [(c, t, s) for t in sorted(seq_lens) for s in seeds for c in cells]
-    weights = [t + 100 for _, t, _ in plan]
     results = {
         "task": "adding", "command": command, "git_commit": _git_commit(),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -207,8 +205,7 @@ def run_sweep(*, seq_lens, seeds, cells, steps: int, total_seconds: float | None
                      "solve_mse": SOLVE_MSE, "eval_every": EVAL_EVERY,
                      "baseline_mse": ADDING_BASELINE_MSE, "steps": steps,
                      "total_seconds": total_seconds,
-                     "time_share": "each run may use (time left) * (T + 100) / (sum of T + 100"
-                                   " over the runs left)",
+                     "time_share": "each run may use (time left) / (runs left)",
                      "learning_rates": {c: LEARNING_RATES[c] for c in cells},
                      "seq_lens": list(seq_lens), "seeds": list(seeds), "models": list(cells)},
         "complete": False, "runs": [],
@@ -219,7 +216,7 @@ def run_sweep(*, seq_lens, seeds, cells, steps: int, total_seconds: float | None
         cap = None
         if total_seconds is not None:
             left = total_seconds - (time.perf_counter() - start)
-            cap = max(1.0, left * weights[done] / sum(weights[done:]))
+            cap = max(1.0, left / (len(plan) - done))
         bar.set_postfix_str(f"{cell} T={seq_len} seed={seed}")
         cpu = time.process_time()
         result = adding_run(cell, seq_len, steps=steps, seed=seed, seconds=cap, progress=False)
