@@ -208,17 +208,27 @@ def _jacobian_norms(dphi, WhT):
     Inputs: dphi (T, N, H); WhT (H, H). Returns: (N, T)
     """
     T, N, H = dphi.shape
-    Q = np.empty((T, N, H, H), dtype=dphi.dtype)
-    Q[T - 1] = np.eye(H, dtype=dphi.dtype)
+    norms = np.full((T, N), np.inf)
+    block = 32  # products are kept and decomposed 32 steps at a time: memory O(32 N H^2)
+    Q = np.empty((block, N, H, H), dtype=dphi.dtype)
+    Q[0] = np.eye(H, dtype=dphi.dtype)
     with np.errstate(all="ignore"):
-        for t in range(T - 1, 0, -1):
-            Q[t - 1] = Q[t] @ (dphi[t][:, :, None] * WhT)  # (N, H, H)
-    flat = Q.reshape(T * N, H, H)
-    finite = np.isfinite(flat).all(axis=(1, 2))
-    norms = np.full(T * N, np.inf)
-    if finite.any():
-        norms[finite] = np.linalg.svd(flat[finite].astype(np.float64), compute_uv=False)[:, 0]
-    return norms.reshape(T, N).T
+        for end in range(T, 0, -block):  # steps end-1 down to start, 0-based
+            start = max(0, end - block)
+            for k in range(1, end - start):  # Q[k] holds the product for step end-1-k
+                t = end - k  # 0-based index of the step whose Jacobian is multiplied in
+                Q[k] = Q[k - 1] @ (dphi[t][:, :, None] * WhT)  # (N, H, H)
+            n = end - start
+            flat = Q[:n].reshape(n * N, H, H)
+            finite = np.isfinite(flat).all(axis=(1, 2))
+            out = np.full(n * N, np.inf)
+            if finite.any():
+                out[finite] = np.linalg.svd(flat[finite].astype(np.float64),
+                                            compute_uv=False)[:, 0]
+            norms[start:end] = out.reshape(n, N)[::-1]
+            if start > 0:
+                Q[0] = Q[n - 1] @ (dphi[start][:, :, None] * WhT)
+    return norms.T
 
 
 # --- LSTM ----------------------------------------------------------------------------------

@@ -95,6 +95,18 @@ def test_jacobian_norms_equal_torch_jacobians():
                                                         rel=1e-10)
 
 
+def test_jacobian_norms_across_blocks_equal_direct_products():
+    # Long enough to cross the kernel's 32-step blocks; the product written out directly.
+    x = np.random.default_rng(5).standard_normal((2, 70, 3))
+    params = rnn_params(3, 4, 1.1, "gaussian", seed=5)
+    flow = rnn_flow(x, params, jacobians=True)
+    for n in range(2):
+        P = np.eye(4)
+        for t in range(69, -1, -1):  # 0-based; P = dh_T/dh_t in row-vector form
+            assert flow.jacobian[n, t] == pytest.approx(np.linalg.norm(P, 2), rel=1e-10)
+            P = P @ ((1 - flow.h[n, t] ** 2)[:, None] * params["Wh"].T)
+
+
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("init", ["gaussian", "orthogonal", "identity"])
 def test_pascanu_bound_holds_at_every_step_for_random_W(seed, init):
