@@ -1,0 +1,170 @@
+"""AttentionViewer: where the captioner looked while it wrote each word.
+
+Left, the scene with the attention map of the chosen word's step laid over it (one square
+per location of the 6x6 feature grid; the outlined square is the peak that the localisation
+score checks). Right, how much of that step's attention fell on each object and on the
+background. The title holds the generated caption (the chosen word in brackets), the true
+caption and the no-attention baseline's caption.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from rnnviz import checks, scenes
+from rnnviz.captioning import GRID_SIZE, caption_images
+from rnnviz.widgets.base import LabWidget
+
+PATCH = scenes.IMAGE_SIZE // GRID_SIZE  # pixels per attention location
+CENTRES = PATCH * np.arange(GRID_SIZE) + PATCH / 2 - 0.5  # patch centres in image coordinates
+
+
+def generated_words(words) -> list[str]:
+    """The words a model generated, one a decoding step, up to and including <END>."""
+    out = []
+    for idx in words:
+        out.append(scenes.idx_to_word[idx])
+        if idx in (scenes.END, scenes.NULL):
+            break
+    return out[:-1] if out[-1] == "<NULL>" else out
+
+
+def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
+    """The data for one viewer frame: one scene's image, caption and one step's attention.
+
+    Inputs:
+        image: (3, 48, 48) RGB in [0, 1]; words: (T,) generated ids; alphas: (T, 6, 6)
+        objects: the scene's SceneObject list; masks: (K, 48, 48) their pixel masks
+        step: which generated word (0-based)
+    Returns:
+        dict with rgb (48, 48, 3) uint8, caption words, the step's word, alpha (6, 6), peak
+        (row, col), and per-object attention mass (names, mass, colors) plus "background"
+    """
+    caption = generated_words(words)
+    step = checks.positive_int("step", step, minimum=0)
+    if step >= len(caption):
+        raise ValueError(f"step must be < {len(caption)} (the caption's generated words), "
+                         f"got {step}")
+    alpha = alphas[step]  # (6, 6)
+    cells = masks[: len(objects)].reshape(len(objects), GRID_SIZE, PATCH, GRID_SIZE, PATCH)
+    cells = cells.any(axis=(2, 4))  # (K, 6, 6) which locations each object touches
+    mass = [float(alpha[c].sum()) for c in cells]
+    return {
+        "rgb": (255 * image.transpose(1, 2, 0)).round().astype(np.uint8),
+        "caption": caption,
+        "word": caption[step],
+        "alpha": alpha,
+        "peak": np.unravel_index(np.argmax(alpha), alpha.shape),
+        "names": [o.name for o in objects] + ["background"],
+        "mass": mass + [max(0.0, 1.0 - sum(mass))],
+        "colors": [scenes.RGB[o.color] for o in objects] + [(0.5, 0.5, 0.5)],
+    }
+
+
+class AttentionViewer(LabWidget):
+    """Step through a generated caption and see each word's attention on the image.
+
+    Inputs:
+        model: an AttentionCaptioner; baseline: a BaselineCaptioner (or None)
+        data: rnnviz.scenes.Scenes to browse; scene: the first scene shown
+    """
+
+    title = "AttentionViewer"
+
+    def __init__(self, model, baseline, data, scene: int = 0):
+        super().__init__()
+        if getattr(model, "kind", None) != "attention":
+            raise TypeError("model must be an AttentionCaptioner (kind 'attention')")
+        if baseline is not None and getattr(baseline, "kind", None) != "baseline":
+            raise TypeError("baseline must be a BaselineCaptioner or None")
+        if not isinstance(data, scenes.Scenes):
+            raise TypeError(f"data must be rnnviz.scenes.Scenes, got {type(data).__name__}")
+        scene = checks.positive_int("scene", scene, minimum=0)
+        if scene >= len(data):
+            raise ValueError(f"scene must be < {len(data)}, got {scene}")
+        self.scenes = data
+        self.words, self.alphas = caption_images(model, data.images)
+        self.baseline_words = None if baseline is None else caption_images(baseline, data.images)[0]
+        self.texts = data.texts()
+
+        self.scene_slider = widgets.IntSlider(value=scene, min=0, max=len(data) - 1,
+                                              description="scene", continuous_update=False)
+        self.word_slider = widgets.IntSlider(value=0, min=0, max=self._last_step(scene),
+                                             description="word")
+        self.controls = [self.word_slider, self.scene_slider]
+        self._syncing = False
+
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.12,
+                            subplot_titles=("where it looked", "attention on each object"))
+        fig.add_trace(go.Image(z=np.zeros((scenes.IMAGE_SIZE, scenes.IMAGE_SIZE, 3)),
+                               hoverinfo="skip"), 1, 1)
+        fig.add_trace(go.Heatmap(x=CENTRES, y=CENTRES, z=np.zeros((GRID_SIZE, GRID_SIZE)),
+                                 zmin=0, zmax=1, colorscale="Hot", opacity=0.55,
+                                 colorbar=dict(title="attention", x=0.5, len=0.8),
+                                 hovertemplate="attention %{z:.3f}<extra></extra>"), 1, 1)
+        fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers", showlegend=False,
+                                 marker=dict(symbol="square-open", size=22, color="cyan",
+                                             line=dict(width=3)),
+                                 hoverinfo="skip", name="peak"), 1, 1)
+        fig.add_trace(go.Bar(x=[], y=[], showlegend=False,
+                             hovertemplate="%{x}: %{y:.3f}<extra></extra>"), 1, 2)
+        fig.update_xaxes(showticklabels=False, range=[-0.5, scenes.IMAGE_SIZE - 0.5], row=1, col=1)
+        fig.update_yaxes(showticklabels=False, range=[scenes.IMAGE_SIZE - 0.5, -0.5],
+                         scaleanchor="x", row=1, col=1)
+        fig.update_yaxes(range=[0, 1], title_text="share of attention", row=1, col=2)
+        self.figure = go.FigureWidget(fig)
+        self.figure.update_layout(template="plotly_white", height=430, width=820,
+                                  margin=dict(l=30, r=20, t=120, b=60),
+                                  title=dict(font=dict(size=13), x=0.02, y=0.97))
+        self._finish()
+
+    def _last_step(self, scene: int) -> int:
+        return len(generated_words(self.words[scene])) - 1
+
+    def _on_change(self, change) -> None:
+        if self._syncing:
+            return
+        if change["owner"] is self.scene_slider:
+            # A new scene has its own caption length: reset the word slider without a
+            # second redraw.
+            self._syncing = True
+            self.word_slider.value = 0
+            self.word_slider.max = self._last_step(self.scene_slider.value)
+            self._syncing = False
+        self.refresh()
+
+    def compute(self) -> dict:
+        n, step = self.scene_slider.value, self.word_slider.value
+        d = self.scenes
+        view = attention_view(d.images[n], self.words[n], self.alphas[n], d.objects[n],
+                              d.masks[n], step)
+        view["step"] = step
+        view["true"] = self.texts[n]
+        view["baseline"] = (None if self.baseline_words is None
+                            else scenes.decode_captions(self.baseline_words[n]))
+        return view
+
+    def draw(self, data) -> None:
+        image, heat, peak, bars = self.figure.data
+        image.z = data["rgb"]
+        heat.z = data["alpha"]
+        peak.x, peak.y = [CENTRES[data["peak"][1]]], [CENTRES[data["peak"][0]]]
+        bars.x = data["names"]
+        bars.y = data["mass"]
+        bars.marker.color = [f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})"
+                             for r, g, b in data["colors"]]
+        words = [w for w in data["caption"] if w != "<END>"]
+        shown = [f"<b>[{w}]</b>" if t == data["step"] else w for t, w in enumerate(words)]
+        if data["word"] == "<END>":
+            shown.append("<b>[&lt;END&gt;]</b>")
+        lines = [f"attention model: {' '.join(shown)} {_mark(words, data['true'])}",
+                 f"true caption: {data['true']}"]
+        if data["baseline"] is not None:
+            lines.append(f"no-attention model: {data['baseline']} "
+                         f"{_mark(data['baseline'].split(), data['true'])}")
+        self.figure.layout.title.text = "<br>".join(lines)
+
+
+def _mark(words, truth: str) -> str:
+    return "(right)" if " ".join(words) == truth else "(wrong)"
