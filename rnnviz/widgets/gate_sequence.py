@@ -1,0 +1,198 @@
+"""A real sequence through a multi-unit LSTM (or GRU): every gate of every unit at every step.
+
+Heatmaps show i, f, o, g, c and h (GRU: r, z, n, h) over time and units; a time slider
+marks step t and shows that step's gate values as bars. Below, the gradient highway:
+log10 of the running product of the forget gates (GRU: update gates) over t, next to a
+vanilla RNN's running product of Jacobian norms ||W_hh diag(1 - h_t^2)|| on the same input.
+The model runs once when the widget is made; sliders only pick what to show.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+import torch
+from plotly.subplots import make_subplots
+
+from rnnviz import checks
+from rnnviz.cells import GRU, LSTM, RNN
+from rnnviz.gates import (
+    GRU_GATES,
+    LSTM_GATES,
+    forget_highway,
+    log10_running_product,
+    rnn_jacobian_norms,
+)
+from rnnviz.style import (
+    FIGURE_TEMPLATE,
+    GATE_COLORS,
+    MODEL_COLORS,
+    SIGNED_SCALE,
+    UNDERFLOW_COLOR,
+)
+from rnnviz.widgets.base import LabWidget
+
+
+def sequence_gates(model, x: torch.Tensor, rnn=None) -> dict:
+    """Run `model` (and a vanilla RNN) over x once; return every panel's numbers as numpy.
+
+    Inputs:
+    - model: an rnnviz.cells.LSTM or GRU
+    - x: (N, T, D) inputs
+    - rnn: an rnnviz.cells.RNN with the same input and hidden sizes, or None for a fresh
+      one (torch's default initialisation, seed 0)
+    Returns: dict with
+    - "panels": name -> (N, T, H) for i, f, o, g, c, h (LSTM) or r, z, n, h (GRU)
+    - "highway": (N, T) log10 prod_{s<=t} max_j f_s,j (GRU: z)
+    - "rnn_highway": (N, T) log10 prod_{s<=t} ||dh_s/dh_{s-1}|| of the RNN
+    """
+    if not isinstance(model, (LSTM, GRU)):
+        raise TypeError(f"model must be an rnnviz.cells.LSTM or GRU, got {type(model).__name__}")
+    checks.tensor("x", x, ndim=3)
+    if rnn is None:
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            rnn = RNN(model.input_size, model.hidden_size, dtype=model.dtype)
+    if not isinstance(rnn, RNN):
+        raise TypeError(f"rnn must be an rnnviz.cells.RNN or None, got {type(rnn).__name__}")
+    if (rnn.input_size, rnn.hidden_size) != (model.input_size, model.hidden_size):
+        raise ValueError(f"rnn must have input_size {model.input_size} and hidden_size "
+                         f"{model.hidden_size} like model, got {rnn.input_size}, "
+                         f"{rnn.hidden_size}")
+    with torch.no_grad():
+        trace = model(x)
+        panels = {name: value.numpy().astype(np.float64) for name, value in trace.gates.items()}
+        if isinstance(model, LSTM):
+            panels["c"] = trace.c.numpy().astype(np.float64)
+        panels["h"] = trace.unrolled_h.numpy().astype(np.float64)
+        rnn_h = rnn(x.to(rnn.dtype)).h.numpy()
+        w_hh = rnn.core.weight_hh_l0.numpy()
+    keep = panels["f"] if isinstance(model, LSTM) else panels["z"]
+    norms = rnn_jacobian_norms(rnn_h, w_hh, rnn.nonlinearity)
+    return {"panels": panels, "highway": forget_highway(keep),
+            "rnn_highway": log10_running_product(norms)}
+
+
+def _floor_underflow(values: np.ndarray):
+    """Replace -inf (an exact 0 in the product) by a visible floor; return values, mask."""
+    finite = values[np.isfinite(values)]
+    floor = (finite.min() if finite.size else 0.0) - 1.0
+    under = ~np.isfinite(values)
+    return np.where(under, floor, values), under
+
+
+class GateSequenceExplorer(LabWidget):
+    """Gates over time for one sequence of a batch, with a time slider and the highway plot.
+
+    Inputs:
+    - model: an rnnviz.cells.LSTM or GRU (e.g. a trained RecallModel's `.rnn`)
+    - x: (N, T, D) input sequences
+    - rnn: an rnnviz.cells.RNN to compare with, or None for a fresh one (seed 0)
+    - rnn_label: its name in the legend
+    - marked: optional (N, T) bool, steps to flag on the highway plot (e.g. markers)
+    Attributes: `sequence` holds sequence_gates(...)'s arrays; `data` is (sample, t).
+    """
+
+    title = "gates over a sequence"
+
+    def __init__(self, model, x, rnn=None, rnn_label="vanilla RNN", marked=None):
+        super().__init__()
+        self.sequence = sequence_gates(model, x, rnn)
+        self.kind = "lstm" if isinstance(model, LSTM) else "gru"
+        self.gates = LSTM_GATES if self.kind == "lstm" else GRU_GATES
+        n, T, H = x.shape[0], x.shape[1], model.hidden_size
+        self.marked = None
+        if marked is not None:
+            self.marked = checks.array("marked", np.asarray(marked), shape=(n, T)).astype(bool)
+        self.panel_names = list(self.sequence["panels"])
+        self.time = widgets.IntSlider(value=0, min=0, max=T - 1, description="step t",
+                                      continuous_update=True,
+                                      layout=widgets.Layout(width="60%"))
+        self.sample = widgets.IntSlider(value=0, min=0, max=n - 1, description="sequence",
+                                        continuous_update=True,
+                                        layout=widgets.Layout(width="35%"))
+        self.controls = [self.time] + ([self.sample] if n > 1 else [])
+        self.figure = self._build_figure(T, H, rnn_label)
+        self._drawn_sample = None
+        self._finish()
+
+    def _build_figure(self, T, H, rnn_label):
+        names = self.panel_names
+        kind = self.kind.upper()
+        highway_name = "f" if self.kind == "lstm" else "z"
+        titles = [f"{n} (units x steps)" for n in names]
+        titles += [""] * (6 - len(names))
+        titles += ["gate values at step t", f"log10 running product: {kind} max {highway_name}"
+                   f" vs RNN ||W_hh diag(1-h^2)||"]
+        fig = make_subplots(rows=3, cols=3, subplot_titles=titles, vertical_spacing=0.1,
+                            horizontal_spacing=0.06,
+                            specs=[[{}, {}, {}], [{}, {}, {}], [{}, {"colspan": 2}, None]])
+        steps = np.arange(T)
+        for k, name in enumerate(names):
+            row, col = 1 + k // 3, 1 + k % 3
+            signed = name in ("g", "n", "c", "h")
+            scale = SIGNED_SCALE if signed else [[0, "white"], [1, GATE_COLORS[name]]]
+            zrange = dict(zmid=0) if name in ("c",) else dict(zmin=-1 if signed else 0, zmax=1)
+            fig.add_heatmap(z=np.zeros((H, T)), x=steps, y=np.arange(H), colorscale=scale,
+                            showscale=False, name=name, row=row, col=col, **zrange,
+                            hovertemplate=f"{name}: %{{z:.3f}}<br>unit %{{y}}, step %{{x}}"
+                            "<extra></extra>")
+            fig.add_scatter(x=[0, 0], y=[-0.5, H - 0.5], mode="lines", showlegend=False,
+                            line=dict(color="black", width=2), hoverinfo="skip",
+                            row=row, col=col)
+        units = [f"unit {j}" for j in range(H)]
+        for gate in self.gates:
+            fig.add_bar(x=units, y=[0.0] * H, name=gate, marker_color=GATE_COLORS[gate],
+                        row=3, col=1)
+        fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers", name=f"{kind} max "
+                        f"{highway_name}", line=dict(color=MODEL_COLORS[self.kind]), row=3, col=2)
+        fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers", name=rnn_label,
+                        line=dict(color=MODEL_COLORS["rnn"]), row=3, col=2)
+        fig.add_scatter(x=[0, 0], y=[0.0, 0.0], mode="markers", name="step t",
+                        marker=dict(color="black", size=10, symbol="circle-open"),
+                        row=3, col=2)
+        fig.add_scatter(x=[], y=[], mode="markers", name="marked steps",
+                        marker=dict(color="black", symbol="triangle-down", size=9),
+                        row=3, col=2)
+        fig.update_yaxes(range=[-0.05, 1.05], row=3, col=1)
+        fig.update_yaxes(title_text="log10", row=3, col=2)
+        fig.update_xaxes(title_text="step t", row=3, col=2)
+        fig.update_layout(barmode="group", height=780, template=FIGURE_TEMPLATE,
+                          margin=dict(l=50, r=20, t=60, b=40),
+                          legend=dict(orientation="h", y=-0.08))
+        return go.FigureWidget(fig)
+
+    # --- LabWidget -----------------------------------------------------------------------
+    def compute(self):
+        return self.sample.value, self.time.value
+
+    def draw(self, data) -> None:
+        sample, t = data
+        traces = self.figure.data
+        n_panels = len(self.panel_names)
+        bars = traces[2 * n_panels: 2 * n_panels + len(self.gates)]
+        highway, rnn_line, here, flags = traces[2 * n_panels + len(self.gates):]
+        if sample != self._drawn_sample:
+            self._draw_sample(sample, traces, highway, rnn_line, flags)
+        for k in range(n_panels):
+            traces[2 * k + 1].x = [t, t]
+        for bar, gate in zip(bars, self.gates):
+            bar.y = self.sequence["panels"][gate][sample, t]
+        here.x = [t, t]
+        here.y = [highway.y[t], rnn_line.y[t]]
+
+    def _draw_sample(self, sample, traces, highway, rnn_line, flags):
+        for k, name in enumerate(self.panel_names):
+            traces[2 * k].z = self.sequence["panels"][name][sample].T  # (H, T)
+        for line, key, color in ((highway, "highway", MODEL_COLORS[self.kind]),
+                                 (rnn_line, "rnn_highway", MODEL_COLORS["rnn"])):
+            values, under = _floor_underflow(self.sequence[key][sample])
+            line.y = values
+            # Grey markers where the product hit exactly 0, so it never shows as a gap.
+            colors = tuple(np.where(under, UNDERFLOW_COLOR, color)) if under.any() else color
+            if colors != line.marker.color:
+                line.marker.color = colors
+        if self.marked is not None:
+            steps = np.flatnonzero(self.marked[sample])
+            flags.x = steps
+            flags.y = np.full(steps.size, 0.3)
+        self._drawn_sample = sample
