@@ -43,7 +43,7 @@ RESULTS_PATH = Path(__file__).resolve().parent.parent / "results" / "long_range_
 
 def adding_run(cell: str, seq_len: int, *, steps: int, seed: int = 0, lr: float | None = None,
                seconds: float | None = None, stop_when_solved: bool = True,
-               progress: bool = True, plot=None):
+               progress: bool = True, plot=None, dash: str | None = None):
     """Train one model on the adding problem until MSE < SOLVE_MSE or the budget runs out.
 
     Each step draws a fresh batch (seeded by `batch_seed(seed, step)`), so the training loss
@@ -55,6 +55,7 @@ def adding_run(cell: str, seq_len: int, *, steps: int, seed: int = 0, lr: float 
     - steps: the step budget; seed: weights and batches; lr: None uses LEARNING_RATES
     - seconds: an optional wall-clock cap (the sweep's; never in labs)
     - stop_when_solved, progress, plot: passed to `rnnviz.training.train`
+    - dash: the curve's line dash on `plot` (e.g. "dot"), to tell sequence lengths apart
 
     Returns: rnnviz.training.TrainResult (label "<model> T=<seq_len>").
     """
@@ -67,10 +68,13 @@ def adding_run(cell: str, seq_len: int, *, steps: int, seed: int = 0, lr: float 
         x, y = adding_problem(BATCH_SIZE, seq_len, batch_seed(seed, step))  # (N, T, 2), (N,)
         return F.mse_loss(model(x).squeeze(-1), y)
 
-    return train(model, loss_fn, steps=steps, lr=lr, clip=CLIP, seed=seed,
-                 eval_every=EVAL_EVERY, solve_loss=SOLVE_MSE, stop_when_solved=stop_when_solved,
-                 seconds=seconds, progress=progress, plot=plot,
-                 label=f"{CELL_NAMES[cell]} T={seq_len}")
+    result = train(model, loss_fn, steps=steps, lr=lr, clip=CLIP, seed=seed,
+                   eval_every=EVAL_EVERY, solve_loss=SOLVE_MSE,
+                   stop_when_solved=stop_when_solved, seconds=seconds, progress=progress,
+                   plot=plot, label=f"{CELL_NAMES[cell]} T={seq_len}")
+    if plot is not None and dash is not None:
+        plot.figure.data[-1].line.dash = dash
+    return result
 
 
 def digits_run(cell: str, *, steps: int, seed: int = 0, lr: float | None = None,
@@ -79,8 +83,8 @@ def digits_run(cell: str, *, steps: int, seed: int = 0, lr: float | None = None,
 
     Inputs: cell, steps, seed, lr, progress, plot as in `adding_run`.
 
-    Returns: rnnviz.training.TrainResult whose evals hold the held-out "loss" (cross-entropy)
-    and "accuracy".
+    Returns: (model, result): the trained SequenceModel and the rnnviz.training.TrainResult
+    whose evals hold the held-out "loss" (cross-entropy) and "accuracy".
     """
     checks.choice("cell", cell, CELLS)
     lr = LEARNING_RATES[cell] if lr is None else lr
@@ -96,11 +100,24 @@ def digits_run(cell: str, *, steps: int, seed: int = 0, lr: float | None = None,
     def eval_fn():
         logits = model(data.x_test)  # (N_test, 10)
         return {"loss": F.cross_entropy(logits, data.y_test).item(),
-                "accuracy": (logits.argmax(-1) == data.y_test).float().mean().item()}
+                "accuracy": accuracy(model, data.x_test, data.y_test)}
 
-    return train(model, loss_fn, steps=steps, lr=lr, clip=CLIP, seed=seed, eval_fn=eval_fn,
-                 eval_every=max(1, steps // 10), progress=progress, plot=plot,
-                 label=f"{CELL_NAMES[cell]} digits T=64")
+    result = train(model, loss_fn, steps=steps, lr=lr, clip=CLIP, seed=seed, eval_fn=eval_fn,
+                   eval_every=max(1, steps // 10), progress=progress, plot=plot,
+                   label=f"{CELL_NAMES[cell]} digits T=64")
+    return model, result
+
+
+def accuracy(model, x, y) -> float:
+    """The share of sequences `model` classifies right.
+
+    Inputs: model: a many-to-one SequenceModel; x: (N, T, D) inputs; y: (N,) int64 labels.
+
+    Returns: a float in [0, 1].
+    """
+    checks.tensor("y", y, ndim=1)
+    with torch.no_grad():
+        return (model(x).argmax(-1) == y).float().mean().item()
 
 
 def window_means(losses, window: int = EVAL_EVERY) -> list:
@@ -109,12 +126,13 @@ def window_means(losses, window: int = EVAL_EVERY) -> list:
     return [float(np.mean(losses[i * window:(i + 1) * window])) for i in range(n)]
 
 
-def steps_table(results, steps: int) -> str:
+def steps_table(results) -> str:
     """A text table of steps-to-solve, one row per model and one column per T.
 
-    Inputs: results: {(cell, seq_len): TrainResult}; steps: the budget, for "> steps".
+    Inputs: results: {(cell, seq_len): TrainResult}.
 
-    Returns: the table (str); a model that did not solve shows "> budget" and its final MSE.
+    Returns: the table (str); a run that did not solve shows "> <steps run>" and the mean
+    MSE of its last EVAL_EVERY steps.
     """
     cells = [c for c in CELLS if any(k[0] == c for k in results)]
     lens = sorted({k[1] for k in results})
@@ -129,7 +147,7 @@ def steps_table(results, steps: int) -> str:
                 row += f"{r.steps_to_solve:>22d}"
             else:
                 mse = np.mean(r.losses[-EVAL_EVERY:])
-                row += f"{f'> {steps} (MSE {mse:.3f})':>22s}"
+                row += f"{f'> {r.steps} (MSE {mse:.3f})':>22s}"
         lines.append(row)
     return "\n".join(lines)
 
@@ -343,6 +361,22 @@ def sweep_figure(results, *, widget: bool = True):
                       title="Adding problem, full sweep (%s)" % results["date"][:10],
                       margin=dict(l=60, r=20, t=70, b=40))
     return go.FigureWidget(fig) if widget else fig
+
+
+class SweepPlot:
+    """The sweep's figure for a notebook; a fixed text repr keeps nbval's comparison stable.
+
+    Inputs: results from `load_results`. `.figure` is the plotly FigureWidget.
+    """
+
+    def __init__(self, results):
+        self.figure = sweep_figure(results)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.figure._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        return {**bundle, "text/plain": "<SweepPlot widget>"}
 
 
 def _int_list(text: str) -> list:

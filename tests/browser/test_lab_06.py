@@ -1,0 +1,57 @@
+"""Lab 06 in JupyterLab: the budgeted runs, the committed sweep and the digits all render."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+RESULTS = Path(__file__).resolve().parents[2] / "results" / "long_range_memory.json"
+ADDING, SWEEP, DIGITS = 0, 1, 2  # the lab's plots, in document order
+MODELS = ("RNN (tanh)", "IRNN (ReLU, W=I)", "LSTM", "GRU")
+
+
+def _traces(lab, plot):
+    """[(name, number of points, line dash, visible)] of every trace of one plot."""
+    return lab.page.evaluate(
+        "p => document.querySelectorAll('.js-plotly-plot')[p]._fullData.map(t => "
+        "[t.name, t.x ? t.x.length : 0, t.line ? t.line.dash : null, t.visible])", plot)
+
+
+def test_lab_06(lab):
+    # Training runs make this the slowest lab: about a minute of CPU, more on a busy machine.
+    lab.run("06_long_range_memory.ipynb", min_plots=3, timeout=900)
+
+    # One loss figure holds all eight adding-problem runs: T=20 dotted, T=50 solid.
+    traces = _traces(lab, ADDING)
+    assert sorted(name for name, *_ in traces) == sorted(
+        f"{m} T={t}" for m in MODELS for t in (20, 50))
+    assert all(points >= 50 for _, points, _, _ in traces)
+    assert {dash for name, _, dash, _ in traces if name.endswith("T=20")} == {"dot"}
+    assert {dash for name, _, dash, _ in traces if name.endswith("T=50")} == {"solid"}
+
+    # The sweep figure draws one marker per committed run.
+    runs = json.loads(RESULTS.read_text())["runs"]
+    left_markers = lab.page.evaluate(
+        "p => document.querySelectorAll('.js-plotly-plot')[p]._fullData"
+        ".filter(t => t.xaxis === 'x' && t.mode === 'markers')"
+        ".reduce((n, t) => n + t.x.length, 0)", SWEEP)
+    assert left_markers == len(runs)
+
+    # The digits figure: RNN and LSTM curves.
+    names = [name for name, *_ in _traces(lab, DIGITS)]
+    assert names == ["RNN (tanh) digits T=64", "LSTM digits T=64"]
+
+    # The printed tables are there.
+    text = "\n".join(lab.page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "steps to reach MSE < 0.01" in text and "held-out accuracy" in text
+
+    # Clicking a legend entry hides that curve (the figure is live, not a picture).
+    legend = lab.page.locator(".js-plotly-plot").nth(ADDING).locator(".legendtoggle").first
+    legend.scroll_into_view_if_needed()
+    legend.click()
+    lab.page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot')[0]._fullData[0].visible"
+        " === 'legendonly'", timeout=10_000)
+    lab.assert_healthy()
