@@ -7,16 +7,19 @@ product), where a vanilla RNN's meets dh_t/dh_{t-1} = W_hh diag(1 - h_t^2) (a fu
 The GRU (PyTorch's formulation, gates r, z, n) has the same kind of path: h_t = (1 - z) n +
 z h_{t-1}, so its direct local derivative is z.
 
-Everything here is plain numpy on floats; the widgets in rnnviz.widgets.gate_cell and
-rnnviz.widgets.gate_sequence only draw what these functions return.
+Everything here is plain numpy on floats (sequence_gates runs an rnnviz.cells model once and
+returns numpy); the widgets in rnnviz.widgets.gate_cell and rnnviz.widgets.gate_sequence
+only draw what these functions return.
 """
 
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import torch
 
 from rnnviz import checks
+from rnnviz.cells import GRU, LSTM, RNN
 
 LSTM_GATES = ("i", "f", "o", "g")
 GRU_GATES = ("r", "z", "n")
@@ -337,3 +340,43 @@ def rnn_jacobian_norms(h: np.ndarray, w_hh: np.ndarray, nonlinearity: str = "tan
     slope = 1.0 - h * h if nonlinearity == "tanh" else (h > 0).astype(np.float64)  # (N, T, H)
     jacobians = slope[..., :, None] * w_hh  # (N, T, H, H), row j scaled by phi'_j
     return np.linalg.norm(jacobians, ord=2, axis=(-2, -1))
+
+
+def sequence_gates(model, x: torch.Tensor, rnn=None) -> dict:
+    """Run `model` (and a vanilla RNN) over x once; return every panel's numbers as numpy.
+
+    Inputs:
+    - model: an rnnviz.cells.LSTM or GRU
+    - x: (N, T, D) inputs
+    - rnn: an rnnviz.cells.RNN with the same input and hidden sizes, or None for a fresh
+      one (torch's default initialisation, seed 0)
+    Returns: dict with
+    - "panels": name -> (N, T, H) for i, f, o, g, c, h (LSTM) or r, z, n, h (GRU)
+    - "highway": (N, T) log10 prod_{s<=t} max_j f_s,j (GRU: z)
+    - "rnn_highway": (N, T) log10 prod_{s<=t} ||dh_s/dh_{s-1}|| of the RNN
+    """
+    if not isinstance(model, (LSTM, GRU)):
+        raise TypeError(f"model must be an rnnviz.cells.LSTM or GRU, got {type(model).__name__}")
+    checks.tensor("x", x, ndim=3)
+    if rnn is None:
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            rnn = RNN(model.input_size, model.hidden_size, dtype=model.dtype)
+    if not isinstance(rnn, RNN):
+        raise TypeError(f"rnn must be an rnnviz.cells.RNN or None, got {type(rnn).__name__}")
+    if (rnn.input_size, rnn.hidden_size) != (model.input_size, model.hidden_size):
+        raise ValueError(f"rnn must have input_size {model.input_size} and hidden_size "
+                         f"{model.hidden_size} like model, got {rnn.input_size}, "
+                         f"{rnn.hidden_size}")
+    with torch.no_grad():
+        trace = model(x)
+        panels = {name: value.numpy().astype(np.float64) for name, value in trace.gates.items()}
+        if isinstance(model, LSTM):
+            panels["c"] = trace.c.numpy().astype(np.float64)
+        panels["h"] = trace.unrolled_h.numpy().astype(np.float64)
+        rnn_h = rnn(x.to(rnn.dtype)).h.numpy()
+        w_hh = rnn.core.weight_hh_l0.numpy()
+    keep = panels["f"] if isinstance(model, LSTM) else panels["z"]
+    norms = rnn_jacobian_norms(rnn_h, w_hh, rnn.nonlinearity)
+    return {"panels": panels, "highway": forget_highway(keep),
+            "rnn_highway": log10_running_product(norms)}

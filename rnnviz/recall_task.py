@@ -194,3 +194,45 @@ def gate_means(gate, batch: RecallBatch, unit=None) -> dict:
     return {"holding": float(gate[batch.holding].mean()),
             "at markers": float(gate[batch.marked].mean()),
             "before first marker": float(gate[before].mean()) if before.any() else float("nan")}
+
+
+@dataclass(frozen=True)
+class HoldSummary:
+    """A trained LSTM's gates on the recall task: its memory unit's f and i, and all units' f.
+
+    Each of f, i, f_all_units is gate_means(...)'s dict: holding / at markers / before first
+    marker.
+    """
+
+    unit: int
+    f: dict
+    i: dict
+    f_all_units: dict
+
+    def report(self) -> str:
+        """A small table at fixed precision (nbval-stable)."""
+        lines = [f"memory unit: {self.unit} (its c tracks the held value best)",
+                 f"{'':>20}  {'f (unit)':>9}  {'i (unit)':>9}  {'f (all units)':>13}"]
+        for where in self.f:
+            lines.append(f"{where:>20}  {self.f[where]:9.4f}  {self.i[where]:9.4f}  "
+                         f"{self.f_all_units[where]:13.4f}")
+        return "\n".join(lines)
+
+
+def hold_summary(model: RecallModel, batch: RecallBatch) -> HoldSummary:
+    """Run a trained recall LSTM on `batch` and average its gates while holding, at markers
+    and before the first marker.
+
+    Inputs: model: a RecallModel with kind="lstm"; batch: a RecallBatch (e.g. evaluation_batch())
+    Returns: HoldSummary
+    """
+    if not isinstance(model, RecallModel) or model.kind != "lstm":
+        raise TypeError("model must be a RecallModel with kind='lstm'")
+    if not isinstance(batch, RecallBatch):
+        raise TypeError(f"batch must be a RecallBatch, got {type(batch).__name__}")
+    with torch.no_grad():
+        trace = model.rnn(batch.x)
+        f, i, c = (trace.gates["f"].numpy(), trace.gates["i"].numpy(), trace.c.numpy())
+    unit = memory_unit(c, batch)
+    return HoldSummary(unit=unit, f=gate_means(f, batch, unit), i=gate_means(i, batch, unit),
+                       f_all_units=gate_means(f, batch))

@@ -13,10 +13,11 @@ from rnnviz.gates import (
     forget_highway,
     gru_unit_step,
     lstm_unit_step,
+    sequence_gates,
 )
 from rnnviz.recall_task import recall_batch
 from rnnviz.widgets.gate_explorer import GateCellExplorer, GateExplorer, GateSequenceExplorer
-from rnnviz.widgets.gate_sequence import _floor_underflow, sequence_gates
+from rnnviz.widgets.gate_sequence import _floor_underflow
 
 # Trace order in the cell figure: pre-activations, range tracks, gate values,
 # local derivatives, update parts, output.

@@ -9,6 +9,7 @@ from rnnviz.recall_task import (
     RecallModel,
     evaluation_batch,
     gate_means,
+    hold_summary,
     memory_unit,
     recall_batch,
     train_recall,
@@ -97,14 +98,13 @@ def test_trained_lstm_holds_with_f_near_one_and_overwrites_at_markers():
     torch.set_num_threads(1)
     model, result = train_recall("lstm", progress=False)
     assert result.final["loss"] < 0.02 * result.final["baseline"]
-    batch = evaluation_batch()
-    with torch.no_grad():
-        trace = model.rnn(batch.x)
-        unit = memory_unit(trace.c, batch)
-        f = gate_means(trace.gates["f"], batch, unit)
-        i = gate_means(trace.gates["i"], batch, unit)
+    summary = hold_summary(model, evaluation_batch())
+    f, i = summary.f, summary.i
     assert f["holding"] > 0.95 and f["at markers"] < 0.5
     assert i["holding"] < 0.1 and i["at markers"] > 0.5
+    assert f"{f['holding']:9.4f}" in summary.report()
+    with pytest.raises(TypeError, match="model"):
+        hold_summary(RecallModel("gru"), evaluation_batch())
     # Deterministic: the same call trains the same model.
     again, _ = train_recall("lstm", steps=5, progress=False)
     once, _ = train_recall("lstm", steps=5, progress=False)

@@ -10,18 +10,11 @@ The model runs once when the widget is made; sliders only pick what to show.
 import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
-import torch
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
-from rnnviz.cells import GRU, LSTM, RNN
-from rnnviz.gates import (
-    GRU_GATES,
-    LSTM_GATES,
-    forget_highway,
-    log10_running_product,
-    rnn_jacobian_norms,
-)
+from rnnviz.cells import LSTM
+from rnnviz.gates import GRU_GATES, LSTM_GATES, sequence_gates
 from rnnviz.style import (
     FIGURE_TEMPLATE,
     GATE_COLORS,
@@ -30,46 +23,6 @@ from rnnviz.style import (
     UNDERFLOW_COLOR,
 )
 from rnnviz.widgets.base import LabWidget
-
-
-def sequence_gates(model, x: torch.Tensor, rnn=None) -> dict:
-    """Run `model` (and a vanilla RNN) over x once; return every panel's numbers as numpy.
-
-    Inputs:
-    - model: an rnnviz.cells.LSTM or GRU
-    - x: (N, T, D) inputs
-    - rnn: an rnnviz.cells.RNN with the same input and hidden sizes, or None for a fresh
-      one (torch's default initialisation, seed 0)
-    Returns: dict with
-    - "panels": name -> (N, T, H) for i, f, o, g, c, h (LSTM) or r, z, n, h (GRU)
-    - "highway": (N, T) log10 prod_{s<=t} max_j f_s,j (GRU: z)
-    - "rnn_highway": (N, T) log10 prod_{s<=t} ||dh_s/dh_{s-1}|| of the RNN
-    """
-    if not isinstance(model, (LSTM, GRU)):
-        raise TypeError(f"model must be an rnnviz.cells.LSTM or GRU, got {type(model).__name__}")
-    checks.tensor("x", x, ndim=3)
-    if rnn is None:
-        with torch.random.fork_rng():
-            torch.manual_seed(0)
-            rnn = RNN(model.input_size, model.hidden_size, dtype=model.dtype)
-    if not isinstance(rnn, RNN):
-        raise TypeError(f"rnn must be an rnnviz.cells.RNN or None, got {type(rnn).__name__}")
-    if (rnn.input_size, rnn.hidden_size) != (model.input_size, model.hidden_size):
-        raise ValueError(f"rnn must have input_size {model.input_size} and hidden_size "
-                         f"{model.hidden_size} like model, got {rnn.input_size}, "
-                         f"{rnn.hidden_size}")
-    with torch.no_grad():
-        trace = model(x)
-        panels = {name: value.numpy().astype(np.float64) for name, value in trace.gates.items()}
-        if isinstance(model, LSTM):
-            panels["c"] = trace.c.numpy().astype(np.float64)
-        panels["h"] = trace.unrolled_h.numpy().astype(np.float64)
-        rnn_h = rnn(x.to(rnn.dtype)).h.numpy()
-        w_hh = rnn.core.weight_hh_l0.numpy()
-    keep = panels["f"] if isinstance(model, LSTM) else panels["z"]
-    norms = rnn_jacobian_norms(rnn_h, w_hh, rnn.nonlinearity)
-    return {"panels": panels, "highway": forget_highway(keep),
-            "rnn_highway": log10_running_product(norms)}
 
 
 def _floor_underflow(values: np.ndarray):
@@ -89,7 +42,8 @@ class GateSequenceExplorer(LabWidget):
     - rnn: an rnnviz.cells.RNN to compare with, or None for a fresh one (seed 0)
     - rnn_label: its name in the legend
     - marked: optional (N, T) bool, steps to flag on the highway plot (e.g. markers)
-    Attributes: `sequence` holds sequence_gates(...)'s arrays; `data` is (sample, t).
+    Attributes: `sequence` holds rnnviz.gates.sequence_gates(...)'s arrays; `data` is
+    (sample, t).
     """
 
     title = "gates over a sequence"
