@@ -1,0 +1,96 @@
+"""RowReading: a digit read row by row, with the RNN's hidden state and its answer so far.
+
+Move "rows read" and the rows not yet seen go blank, the hidden state fills in one column
+per row, and the bars show what the classifier would answer if reading stopped there.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from rnnviz import checks
+from rnnviz.digit_rows import N_CLASSES, RowClassifier, read_digit
+from rnnviz.digits import DigitSequences
+from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
+from rnnviz.widgets.base import LabWidget
+
+
+class RowReading(LabWidget):
+    """Image, hidden states and class probabilities of one test digit after k rows.
+
+    Inputs:
+    - model: a trained rnnviz.digit_rows.RowClassifier
+    - data: rnnviz.digits.load_digit_sequences("rows")
+    - index: the first test digit shown; rows_read: k in 1..8
+    - n_digits: how many test digits the slider walks through
+    """
+
+    title = "RowReading"
+
+    def __init__(self, model: RowClassifier, data: DigitSequences, index: int = 0,
+                 rows_read: int = 8, n_digits: int = 40):
+        super().__init__()
+        if not isinstance(model, RowClassifier):
+            raise TypeError(f"model must be a RowClassifier, got {type(model).__name__}")
+        if not isinstance(data, DigitSequences) or data.order != "rows":
+            raise TypeError("data must be DigitSequences read by rows")
+        self.model, self.digits = model, data
+        n_digits = min(checks.positive_int("n_digits", n_digits), len(data.x_test))
+        checks.positive_int("index", index, minimum=0)
+        if index >= n_digits:
+            raise ValueError(f"index must be < n_digits = {n_digits}, got {index}")
+        n_rows = data.x_test.shape[1]
+        checks.positive_int("rows_read", rows_read)
+        if rows_read > n_rows:
+            raise ValueError(f"rows_read must be <= {n_rows}, got {rows_read}")
+        self.index = widgets.IntSlider(value=index, min=0, max=n_digits - 1,
+                                       description="test digit", continuous_update=False)
+        self.rows_read = widgets.IntSlider(value=rows_read, min=1, max=n_rows,
+                                           description="rows read", continuous_update=False)
+        self.controls = [self.index, self.rows_read]
+        fig = make_subplots(rows=1, cols=3, column_widths=[0.25, 0.45, 0.3],
+                            subplot_titles=["the digit (rows read so far)",
+                                            "hidden state h_t (red +1, blue -1)",
+                                            "P(class) after these rows"])
+        fig.add_heatmap(z=[[0.0]], colorscale="Greys", zmin=0, zmax=1, showscale=False,
+                        hovertemplate="row %{y}, col %{x}: %{z:.2f}<extra></extra>",
+                        row=1, col=1)
+        fig.add_heatmap(z=[[0.0]], colorscale=SIGNED_SCALE, zmin=-1, zmax=1,
+                        showscale=False,
+                        hovertemplate="after row %{x}, unit %{y}: %{z:.3f}<extra></extra>",
+                        row=1, col=2)
+        fig.add_bar(x=list(range(N_CLASSES)), y=[0.0] * N_CLASSES, showlegend=False,
+                    hovertemplate="digit %{x}: %{y:.3f}<extra></extra>", row=1, col=3)
+        fig.update_xaxes(range=[-0.5, 7.5], showgrid=False, row=1, col=1)
+        fig.update_yaxes(range=[7.5, -0.5], showgrid=False, scaleanchor="x", row=1, col=1)
+        fig.update_xaxes(title_text="row t", range=[0.5, 8.5], dtick=1, row=1, col=2)
+        fig.update_yaxes(title_text="hidden unit", row=1, col=2)
+        fig.update_xaxes(title_text="digit", dtick=1, row=1, col=3)
+        fig.update_yaxes(range=[0, 1], row=1, col=3)
+        fig.update_layout(template=FIGURE_TEMPLATE, height=330,
+                          margin=dict(l=40, r=20, t=70, b=40))
+        self.figure = go.FigureWidget(fig)
+        self._finish()
+
+    def compute(self):
+        """The DigitReading of the chosen test digit."""
+        return read_digit(self.model, self.digits, self.index.value)
+
+    def draw(self, reading) -> None:
+        k = self.rows_read.value
+        image = reading.image.astype(float).copy()
+        image[k:] = np.nan  # rows not read yet
+        self.figure.data[0].z = image
+        hidden = reading.hidden.T.copy()  # (H, T)
+        hidden[:, k:] = np.nan
+        self.figure.data[1].z = hidden
+        self.figure.data[1].x = list(range(1, hidden.shape[1] + 1))
+        probs = reading.probs[k - 1]
+        self.figure.data[2].y = probs
+        self.figure.data[2].marker.color = [
+            MODEL_COLORS["rnn"] if c == reading.label else "#bbbbbb" for c in range(N_CLASSES)]
+        guess = int(probs.argmax())
+        self.figure.layout.title.text = (
+            f"a {reading.label}: after {k} of {len(reading.probs)} rows the RNN says {guess} "
+            f"(p = {probs[guess]:.2f})")
