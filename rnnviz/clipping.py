@@ -53,23 +53,31 @@ def clip_by_norm(grads, max_norm):
     return (clipped[0] if single else clipped), norm
 
 
-def irnn_adding_model(spectral_radius=1.05, hidden_size=32, seed=0):
-    """A ReLU RNN with recurrent matrix spectral_radius * I and a linear read-out.
+def irnn_adding_model(spectral_radius=1.05, hidden_size=32, nonlinearity="relu", seed=0):
+    """An RNN with recurrent matrix spectral_radius * I, zero biases and a linear read-out.
 
-    Inputs: spectral_radius > 0; hidden_size H; seed.
+    With relu this is the IRNN of Le et al. (2015) scaled by rho; with tanh the same
+    recurrence squashed by tanh, for the tanh-versus-relu comparison.
+
+    Inputs: spectral_radius > 0; hidden_size H; nonlinearity "relu" | "tanh"; seed.
     Returns: an rnnviz.sequence_models.SequenceModel for the adding problem (2 in, 1 out)
     """
     rho = checks.real_number("spectral_radius", spectral_radius, low=0.0)
     if rho == 0:
         raise ValueError("spectral_radius must be > 0, got 0.0")
-    model = make_model("irnn", 2, 1, hidden_size=hidden_size, seed=seed)
+    checks.choice("nonlinearity", nonlinearity, {"relu", "tanh"})
+    cell = "irnn" if nonlinearity == "relu" else "rnn"
+    model = make_model(cell, 2, 1, hidden_size=hidden_size, seed=seed)
     with torch.no_grad():
-        model.core.weight_hh_l0.mul_(rho)
+        model.core.weight_hh_l0.copy_(rho * torch.eye(model.hidden_size))
+        model.core.bias_ih_l0.zero_()
+        model.core.bias_hh_l0.zero_()
     return model
 
 
-def clipping_run(clip, *, spectral_radius=1.05, seq_len=50, hidden_size=32, batch_size=32,
-                 steps=300, lr=1e-2, seed=0, plot=None, progress=True, label=None):
+def clipping_run(clip, *, spectral_radius=1.05, nonlinearity="relu", seq_len=50,
+                 hidden_size=32, batch_size=32, steps=300, lr=1e-2, seed=0, plot=None,
+                 progress=True, label=None, color=None):
     """Train the IRNN on the adding problem, with norm clipping at `clip` or without (None).
 
     The same seed gives the same initial weights and the same batches, so two runs that
@@ -78,20 +86,22 @@ def clipping_run(clip, *, spectral_radius=1.05, seq_len=50, hidden_size=32, batc
     Inputs:
     - clip: theta, or None for no clipping
     - spectral_radius: the recurrent matrix's starting radius (> 1 explodes)
+    - nonlinearity: "relu" (the IRNN) | "tanh"
     - seq_len, hidden_size, batch_size, steps, lr, seed: the run's sizes and budget
-    - plot, progress, label: passed to rnnviz.training.train
+    - plot, progress, label, color: passed to rnnviz.training.train
     Returns:
     - a rnnviz.training.TrainResult (its grad_norms are the norms before clipping)
     """
     seq_len = checks.positive_int("seq_len", seq_len, minimum=2)
     batch_size = checks.positive_int("batch_size", batch_size)
-    model = irnn_adding_model(spectral_radius, hidden_size, seed)
+    model = irnn_adding_model(spectral_radius, hidden_size, nonlinearity, seed)
 
     def loss_fn(step):
         x, y = adding_problem(batch_size, seq_len, batch_seed(seed, step))
         return torch.mean((model(x)[:, 0] - y) ** 2)
 
     if label is None:
-        label = "IRNN, no clipping" if clip is None else f"IRNN, clipped at {clip:g}"
+        name = "ReLU RNN" if nonlinearity == "relu" else "tanh RNN"
+        label = f"{name}, no clipping" if clip is None else f"{name}, clipped at {clip:g}"
     return train(model, loss_fn, steps=steps, lr=lr, clip=clip, seed=seed, plot=plot,
-                 progress=progress, label=label)
+                 progress=progress, label=label, color=color)

@@ -60,6 +60,7 @@ def test_non_finite_gradient_is_reported_not_hidden(bad, expected):
         (lambda: clip_by_norm([], 1.0), TypeError, "grads"),
         (lambda: clip_by_norm([np.ones(2), [1.0]], 1.0), TypeError, r"grads\[1\]"),
         (lambda: irnn_adding_model(0.0), ValueError, "spectral_radius"),
+        (lambda: irnn_adding_model(1.0, nonlinearity="sigmoid"), ValueError, "nonlinearity"),
         (lambda: clipping_run(1.0, seq_len=1), ValueError, "seq_len"),
         (lambda: clipping_run(-1.0, steps=1), ValueError, "clip"),
     ],
@@ -69,10 +70,13 @@ def test_bad_arguments_name_themselves(call, error, word):
         call()
 
 
-def test_irnn_starts_at_rho_times_identity():
-    model = irnn_adding_model(1.05, hidden_size=6)
+@pytest.mark.parametrize("nonlinearity", ["relu", "tanh"])
+def test_model_starts_at_rho_times_identity_with_zero_biases(nonlinearity):
+    model = irnn_adding_model(1.05, hidden_size=6, nonlinearity=nonlinearity)
+    assert model.core.nonlinearity == nonlinearity
     np.testing.assert_allclose(model.core.weight_hh_l0.detach().numpy(), 1.05 * np.eye(6),
                                rtol=1e-6)
+    assert not model.core.bias_ih_l0.any() and not model.core.bias_hh_l0.any()
 
 
 @pytest.mark.slow

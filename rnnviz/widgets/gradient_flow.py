@@ -125,22 +125,25 @@ class GradientFlow(LabWidget):
         )
         self.trace = {}
 
-        def add(key, row, col, **kw):
+        def add(key, row, col, along_t=False, **kw):
+            # A trace with a value at every step t = 1..T takes its x from x0 and dx, so a
+            # slider event sends only the values that changed.
             self.trace[key] = len(fig.data)
-            fig.add_scatter(row=row, col=col, x=[], y=[], **kw)
+            xs = dict(x0=1, dx=1) if along_t else dict(x=[])
+            fig.add_scatter(row=row, col=col, y=[], **xs, **kw)
 
         # Trace 0 is the vanilla RNN's ||dL/dh_t|| (the browser test reads it).
         for col, model in enumerate(PANELS, start=1):
             color = MODEL_COLORS[model]
-            add((model, "h"), 1, col, mode="lines", line=dict(color=color, width=2.5),
+            add((model, "h"), 1, col, True, mode="lines", line=dict(color=color, width=2.5),
                 name=f"{NAMES[model]} ||dL/dh_t||")
             if model == "rnn":
-                add("bound", 1, col, mode="lines", line=dict(color=color, dash="dash"),
+                add("bound", 1, col, True, mode="lines", line=dict(color=color, dash="dash"),
                     opacity=0.6, name="Pascanu bound")
-                add("jacobian", 1, col, mode="lines", line=dict(color=color, dash="dot"),
+                add("jacobian", 1, col, True, mode="lines", line=dict(color=color, dash="dot"),
                     name="||dh_T/dh_t||_2")
             if model == "lstm":
-                add(("lstm", "c"), 1, col, mode="lines", line=dict(color=color, dash="dash"),
+                add(("lstm", "c"), 1, col, True, mode="lines", line=dict(color=color, dash="dash"),
                     name="LSTM ||dL/dc_t||")
         for col, model in enumerate(PANELS, start=1):
             add(("under", model), 1, col, mode="markers+text", text=[], textposition="top center",
@@ -155,8 +158,9 @@ class GradientFlow(LabWidget):
             add(("pulse", model), 1, col, mode="markers", showlegend=False, hoverinfo="skip",
                 marker=dict(color=MODEL_COLORS[model], size=16,
                             line=dict(color="white", width=2)))
-        for model, state, _ in CHAIN_ROWS:
-            add(("chain", model, state), 2, 1, mode="lines+markers", showlegend=False,
+        for model, state, row in CHAIN_ROWS:
+            add(("chain", model, state), 2, 1, True, y0=row, dy=0, mode="lines+markers",
+                showlegend=False,
                 line=dict(color="#dddddd", width=1),
                 marker=dict(symbol="square", coloraxis="coloraxis", color=[]),
                 hovertemplate=f"{NAMES[model]} {state}_%{{x}}: "
@@ -225,10 +229,10 @@ class GradientFlow(LabWidget):
         up = _Update(self._sent)
 
         for key, values in series.items():
-            up.trace(self.trace[key], x=t, y=_finite_or_nan(values))
-        up.trace(self.trace["bound"], x=t, y=_finite_or_nan(rnn.bound[0]))
+            up.trace(self.trace[key], y=_finite_or_nan(values))
+        up.trace(self.trace["bound"], y=_finite_or_nan(rnn.bound[0]))
         jac = _finite_or_nan(rnn.jacobian[0]) if self.jacobians.value else np.zeros(0)
-        up.trace(self.trace["jacobian"], x=t[: len(jac)], y=jac, visible=self.jacobians.value)
+        up.trace(self.trace["jacobian"], y=jac, visible=self.jacobians.value)
 
         for col, model in enumerate(PANELS, start=1):
             under = np.zeros(T, bool)
@@ -256,7 +260,7 @@ class GradientFlow(LabWidget):
                 continue
             log = _log10(values)
             self._chain_logs[(model, state)] = log
-            up.trace(index, visible=True, x=t, y=np.full(T, float(y)), **{
+            up.trace(index, visible=True, **{
                 "marker.color": np.nan_to_num(log, nan=lo), "marker.size": size})
             for kind, mask in (("under", values == 0), ("over", ~np.isfinite(values))):
                 marks[kind][0].append(t[mask])
