@@ -15,9 +15,12 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.checkpoint import load_checkpoint, save_checkpoint
-from rnnviz.corpus import check_text_length
+from rnnviz.corpus import DATA_DIR, check_text_length
 
 CELL_TYPES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+# Trained by `python -m rnnviz.charlm_train` (`make checkpoints`) on the stdlib corpus.
+SHIPPED_CHECKPOINT = DATA_DIR / "charlm_lstm.pt"
 
 
 def encode(text: str, vocab) -> torch.Tensor:
