@@ -141,7 +141,7 @@ def test_sequence_sample_slider_redraws_heatmaps_and_highway(lstm_sequence):
     w.sample.value = 2
     gates, c = run(model, batch.x)
     np.testing.assert_allclose(np.array(w.figure.data[8].z), c[2].T, rtol=1e-6)
-    highway, flags = w.figure.data[16], w.figure.data[19]
+    highway, flags = w.figure.data[16], w.figure.data[20]
     np.testing.assert_allclose(highway.y, forget_highway(gates["f"])[2],
                                rtol=1e-6)
     assert list(flags.x) == list(np.flatnonzero(batch.marked[2]))
@@ -156,8 +156,12 @@ def test_sequence_gates_compares_with_the_given_rnn():
     with torch.no_grad():
         h = rnn(x).h.numpy()
     w = rnn.core.weight_hh_l0.detach().numpy()
-    norms = [np.linalg.norm(np.diag(1 - h[0, t] ** 2) @ w, 2) for t in range(6)]
-    np.testing.assert_allclose(out["rnn_highway"][0], np.log10(np.cumprod(norms)), rtol=1e-5)
+    jacobians = [np.diag(1 - h[0, t] ** 2) @ w for t in range(6)]
+    norms = [np.linalg.norm(j, 2) for j in jacobians]
+    np.testing.assert_allclose(out["rnn_bound"][0], np.log10(np.cumprod(norms)), rtol=1e-5)
+    products = [np.linalg.multi_dot(jacobians[t::-1] + [np.eye(3)]) for t in range(6)]
+    np.testing.assert_allclose(out["rnn_highway"][0],
+                               [np.log10(np.linalg.norm(p, 2)) for p in products], rtol=1e-5)
     np.testing.assert_allclose(out["highway"], forget_highway(out["panels"]["z"]))
 
 

@@ -18,9 +18,11 @@ from rnnviz.gates import (
     check_behaviour,
     forget_highway,
     gru_unit_step,
+    log10_product_norm,
     log10_running_product,
     lstm_unit_step,
     rnn_jacobian_norms,
+    rnn_jacobians,
     rnn_unit_step,
     unit_step,
 )
@@ -216,14 +218,35 @@ def test_log10_running_product():
         log10_running_product(np.array([[0.5, np.nan]]))
 
 
-def test_forget_highway_is_the_product_of_diag_f_norms():
+def test_forget_highway_is_the_norm_of_the_product_of_diag_f():
     f = RNG.uniform(0, 1, (2, 6, 3))
-    expected = np.log10(np.cumprod(
-        [[np.linalg.norm(np.diag(f[n, t]), 2) for t in range(6)] for n in range(2)], axis=1))
-    np.testing.assert_allclose(forget_highway(f), expected, rtol=1e-12)
+    expected = [[np.linalg.norm(np.linalg.multi_dot([np.diag(f[n, s]) for s in range(t + 1)]
+                                                    + [np.eye(3)]), 2)
+                 for t in range(6)] for n in range(2)]
+    np.testing.assert_allclose(forget_highway(f), np.log10(expected), rtol=1e-12)
     assert np.all(forget_highway(np.ones((1, 50, 4))) == 0.0)  # f = 1: nothing vanishes
+    # One unit that stays open keeps the whole path open, however shut the others are.
+    f = np.full((1, 30, 2), 1e-3)
+    f[0, :, 1] = 0.99
+    np.testing.assert_allclose(forget_highway(f)[0], np.arange(1, 31) * np.log10(0.99))
     with pytest.raises(ValueError, match="f must"):
         forget_highway(np.ones((6, 3)))
+
+
+def test_log10_product_norm_matches_the_explicit_product():
+    jac = RNG.normal(0, 0.6, (2, 7, 3, 3))
+    for n in range(2):
+        product = np.eye(3)
+        for t in range(7):
+            product = jac[n, t] @ product
+            assert log10_product_norm(jac)[n, t] == pytest.approx(
+                np.log10(np.linalg.norm(product, 2)), rel=1e-10)
+    # 200 steps of 0.1 * I underflow float64's product; the renormalised log does not.
+    tiny = np.broadcast_to(0.1 * np.eye(2), (1, 400, 2, 2))
+    assert log10_product_norm(tiny)[0, -1] == pytest.approx(-400.0)
+    assert log10_product_norm(np.zeros((1, 2, 2, 2)))[0, 0] == -np.inf
+    with pytest.raises(ValueError, match="jacobians"):
+        log10_product_norm(np.ones((2, 3, 3)))
 
 
 @pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
@@ -254,6 +277,8 @@ def test_rnn_jacobian_product_is_bounded_by_the_weight_norm():
     log_products = log10_running_product(rnn_jacobian_norms(h, w_hh))
     bound = np.arange(1, 41) * np.log10(np.linalg.norm(w_hh, 2))
     assert np.all(log_products <= bound + 1e-12)
+    # ... and the norm of the product never exceeds the product of the norms.
+    assert np.all(log10_product_norm(rnn_jacobians(h, w_hh)) <= log_products + 1e-9)
     with pytest.raises(ValueError, match="w_hh"):
         rnn_jacobian_norms(h, np.ones((4, 4)))
     with pytest.raises(ValueError, match="nonlinearity"):

@@ -1,9 +1,11 @@
 """A real sequence through a multi-unit LSTM (or GRU): every gate of every unit at every step.
 
 Heatmaps show i, f, o, g, c and h (GRU: r, z, n, h) over time and units; a time slider
-marks step t and shows that step's gate values as bars. Below, the gradient highway:
-log10 of the running product of the forget gates (GRU: update gates) over t, next to a
-vanilla RNN's running product of Jacobian norms ||W_hh diag(1 - h_t^2)|| on the same input.
+marks step t and shows that step's gate values as bars. Below, the gradient highway: log10
+of the norm of the product of step Jacobians back to step 0, along the cell state
+(diag(f_t) ... diag(f_1), the running product of forget gates; GRU: update gates) and for a
+vanilla RNN on the same input (W_hh diag(1 - h_t^2) ...), with the RNN's product of
+Jacobian norms as its upper bound.
 The model runs once when the widget is made; sliders only pick what to show.
 """
 
@@ -75,8 +77,8 @@ class GateSequenceExplorer(LabWidget):
         highway_name = "f" if self.kind == "lstm" else "z"
         titles = [f"{n} (units x steps)" for n in names]
         titles += [""] * (6 - len(names))
-        titles += ["gate values at step t", f"log10 running product: {kind} max {highway_name}"
-                   f" vs RNN ||W_hh diag(1-h^2)||"]
+        titles += ["gate values at step t", f"gradient path back to step 0: log10 ||prod of "
+                   f"step Jacobians||, {kind} diag({highway_name}) vs RNN"]
         fig = make_subplots(rows=3, cols=3, subplot_titles=titles, vertical_spacing=0.1,
                             horizontal_spacing=0.06,
                             specs=[[{}, {}, {}], [{}, {}, {}], [{}, {"colspan": 2}, None]])
@@ -97,10 +99,14 @@ class GateSequenceExplorer(LabWidget):
         for gate in self.gates:
             fig.add_bar(x=units, y=[0.0] * H, name=gate, marker_color=GATE_COLORS[gate],
                         row=3, col=1)
-        fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers", name=f"{kind} max "
-                        f"{highway_name}", line=dict(color=MODEL_COLORS[self.kind]), row=3, col=2)
+        fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers",
+                        name=f"{kind}: prod of {highway_name} (best unit)",
+                        line=dict(color=MODEL_COLORS[self.kind]), row=3, col=2)
         fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers", name=rnn_label,
                         line=dict(color=MODEL_COLORS["rnn"]), row=3, col=2)
+        fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers",
+                        name=f"{rnn_label}: product of step norms (upper bound)",
+                        line=dict(color=MODEL_COLORS["rnn"], dash="dot"), row=3, col=2)
         fig.add_scatter(x=[0, 0], y=[0.0, 0.0], mode="markers", name="step t",
                         marker=dict(color="black", size=10, symbol="circle-open"),
                         row=3, col=2)
@@ -124,9 +130,9 @@ class GateSequenceExplorer(LabWidget):
         traces = self.figure.data
         n_panels = len(self.panel_names)
         bars = traces[2 * n_panels: 2 * n_panels + len(self.gates)]
-        highway, rnn_line, here, flags = traces[2 * n_panels + len(self.gates):]
+        highway, rnn_line, rnn_bound, here, flags = traces[2 * n_panels + len(self.gates):]
         if sample != self._drawn_sample:
-            self._draw_sample(sample, traces, highway, rnn_line, flags)
+            self._draw_sample(sample, traces, (highway, rnn_line, rnn_bound), flags)
         for k in range(n_panels):
             traces[2 * k + 1].x = [t, t]
         for bar, gate in zip(bars, self.gates):
@@ -134,11 +140,11 @@ class GateSequenceExplorer(LabWidget):
         here.x = [t, t]
         here.y = [highway.y[t], rnn_line.y[t]]
 
-    def _draw_sample(self, sample, traces, highway, rnn_line, flags):
+    def _draw_sample(self, sample, traces, lines, flags):
         for k, name in enumerate(self.panel_names):
             traces[2 * k].z = self.sequence["panels"][name][sample].T  # (H, T)
-        for line, key, color in ((highway, "highway", MODEL_COLORS[self.kind]),
-                                 (rnn_line, "rnn_highway", MODEL_COLORS["rnn"])):
+        colors = (MODEL_COLORS[self.kind], MODEL_COLORS["rnn"], MODEL_COLORS["rnn"])
+        for line, key, color in zip(lines, ("highway", "rnn_highway", "rnn_bound"), colors):
             values, under = _floor_underflow(self.sequence[key][sample])
             line.y = values
             # Grey markers where the product hit exactly 0, so it never shows as a gap.
