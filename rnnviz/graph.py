@@ -187,3 +187,83 @@ class _Builder:
         x = sum(n.x for n in step_losses) / len(step_losses)
         self.add("L", "loss", None, "", x)
         self.edges.extend(Edge(n.name, "L", None, n.step) for n in step_losses)
+
+
+@dataclass(frozen=True)
+class AutogradGraph:
+    """torch's own backward graph of a tensor, as plain data.
+
+    - nodes: (name, kind, x, y) per node; kind is "op" (a grad_fn such as TanhBackward0)
+      or "parameter" (an AccumulateGrad leaf, named after `parameters`)
+    - edges: (source index, target index) pairs, in the direction the forward data flowed
+    - uses: parameter name -> how many operations read it (its gradient sums that many terms)
+    """
+
+    nodes: tuple
+    edges: tuple
+    uses: dict
+
+
+def autograd_graph(output, parameters: dict) -> AutogradGraph:
+    """Walk `output.grad_fn.next_functions` back to the leaves; lay the nodes out by depth.
+
+    Inputs:
+    - output: a torch tensor with a grad_fn (e.g. a loss)
+    - parameters: name -> leaf tensor (requires_grad) whose AccumulateGrad node gets that name
+    Returns:
+    - AutogradGraph: the output sits at the right, each node one column left of its
+      furthest consumer (x = -depth); the parameters in a row below the operations
+    """
+    import torch
+
+    checks.tensor("output", output, finite=False)
+    if output.grad_fn is None:
+        raise ValueError("output must have a grad_fn (computed from tensors that require grad)")
+    names = {id(t): name for name, t in parameters.items()}
+    order, index, stack = [], {}, [output.grad_fn]
+    while stack:  # every grad_fn reachable from the output, each once
+        fn = stack.pop()
+        if id(fn) in index:
+            continue
+        index[id(fn)] = len(order)
+        order.append(fn)
+        stack.extend(parent for parent, _ in fn.next_functions if parent is not None)
+    parents = [{index[id(p)] for p, _ in fn.next_functions if p is not None} for fn in order]
+    edges = {(j, k) for k, js in enumerate(parents) for j in js}
+    consumers = [0] * len(order)
+    for j, _ in edges:
+        consumers[j] += 1
+    # Longest path from the output (Kahn's order): a node is placed once all its
+    # consumers are, one column left of the furthest.
+    depth, ready = [0] * len(order), [0]
+    while ready:
+        k = ready.pop()
+        for j in parents[k]:
+            depth[j] = max(depth[j], depth[k] + 1)
+            consumers[j] -= 1
+            if consumers[j] == 0:
+                ready.append(j)
+    kinds, labels = [], []
+    for fn in order:
+        variable = getattr(fn, "variable", None)  # set on AccumulateGrad leaves only
+        if isinstance(variable, torch.Tensor):
+            kinds.append("parameter")
+            labels.append(names.get(id(variable), "leaf"))
+        else:
+            kinds.append("op")
+            labels.append(type(fn).__name__)
+    # Operations of one depth share a column, centred on y = 0; the parameters get a row
+    # of their own below, so the lines from a leaf to each operation reading it fan out.
+    columns = {}
+    for k in range(len(order)):
+        if kinds[k] == "op":
+            columns.setdefault(depth[k], []).append(k)
+    y = {k: i - (len(col) - 1) / 2 for col in columns.values() for i, k in enumerate(col)}
+    bottom = min(y.values()) - 1.0
+    nodes = tuple((labels[k], kinds[k], float(-depth[k]), float(y.get(k, bottom)))
+                  for k in range(len(order)))
+    uses = {}
+    for source, _ in edges:
+        if kinds[source] == "parameter":
+            uses[labels[source]] = uses.get(labels[source], 0) + 1
+    return AutogradGraph(nodes, tuple(sorted(edges)), uses)

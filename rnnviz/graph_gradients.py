@@ -234,3 +234,39 @@ def _chains(graph):
         if steps:
             chains.append(steps)
     return chains
+
+
+def torch_replay(run: GraphRun):
+    """The same tiny RNN, inputs and targets as `run`, written in torch with an explicit loop.
+
+    autograd then builds its own graph of the unrolled computation (see
+    rnnviz.graph.autograd_graph) and its gradients must equal the run's.
+
+    Inputs:
+    - run: a GraphRun
+    Returns:
+    - loss: scalar float64 tensor, L
+    - parameters: name -> leaf tensor (requires_grad) for every parameter of the graph
+    """
+    import torch
+
+    if not isinstance(run, GraphRun):
+        raise TypeError(f"run must be a GraphRun, got {type(run).__name__}")
+    params = {name: torch.tensor(run.values[name], requires_grad=True)
+              for name in run.graph.parameters}
+    values = {name: torch.tensor(v) for name, v in run.values.items()
+              if name not in params}
+    loss = torch.zeros((), dtype=torch.float64)
+    for steps in _chains(run.graph):
+        for h, x_edge, h_edge, y_edge in steps:
+            a = 0
+            if x_edge:
+                a = a + values[x_edge.source] @ params[x_edge.parameter]  # (H,)
+            if h_edge:
+                a = a + values[h_edge.source] @ params[h_edge.parameter]  # (H,)
+            values[h] = torch.tanh(a)
+            if y_edge:
+                scores = values[h] @ params[y_edge.parameter]  # (V,)
+                target = torch.tensor(run.targets[y_edge.target])
+                loss = loss + torch.nn.functional.cross_entropy(scores[None], target[None])
+    return loss, params

@@ -1,8 +1,10 @@
 """The unrolled graph's structure for every shape, its layout, and its argument checks."""
 
 import pytest
+import torch
 
-from rnnviz.graph import SHAPES, build_graph, family
+from rnnviz.graph import SHAPES, autograd_graph, build_graph, family
+from rnnviz.graph_gradients import run_graph, torch_replay
 
 
 def kinds(graph):
@@ -116,3 +118,30 @@ def test_bad_arguments_name_what_was_expected():
         build_graph("many-to-one", 2).uses_family("W")
     with pytest.raises(KeyError, match="no node named"):
         build_graph("many-to-one", 2).node("h_9")
+
+
+@pytest.mark.parametrize(("shape", "seq_len"), [("many-to-one", 1), ("many-to-one", 4),
+                                                ("many-to-many", 6), ("seq2seq", 3)])
+def test_torchs_autograd_graph_reads_each_parameter_once_per_use(shape, seq_len):
+    graph = build_graph(shape, seq_len)
+    loss, params = torch_replay(run_graph(graph))
+    torch_graph = autograd_graph(loss, params)
+    assert torch_graph.uses == {p: len(graph.uses(p)) for p in graph.parameters}
+    kinds = [n[1] for n in torch_graph.nodes]
+    assert kinds.count("parameter") == len(graph.parameters)
+    # Bigger than the readable graph: one node per tensor operation.
+    assert len(torch_graph.nodes) > len(graph.nodes)
+    assert torch_graph.nodes[0][2] == 0.0  # the loss sits rightmost
+    assert all(n[2] < 0 for n in torch_graph.nodes[1:])
+    for source, target in torch_graph.edges:  # data flows left to right
+        assert torch_graph.nodes[source][2] < torch_graph.nodes[target][2]
+
+
+def test_autograd_graph_grows_with_T_and_needs_a_grad_fn():
+    sizes = [len(autograd_graph(*torch_replay(run_graph(build_graph("many-to-one", T))))
+                 .nodes) for T in (2, 4, 8)]
+    assert sizes[0] < sizes[1] < sizes[2]
+    with pytest.raises(ValueError, match="output must have a grad_fn"):
+        autograd_graph(torch.zeros(()), {})
+    with pytest.raises(TypeError, match="output must be a torch.Tensor"):
+        autograd_graph(1.0, {})

@@ -5,7 +5,7 @@ import pytest
 
 from rnnviz.gradcheck import eval_numerical_gradient, rel_error
 from rnnviz.graph import SHAPES, build_graph
-from rnnviz.graph_gradients import run_graph, sequence_gradients, tiny_weights
+from rnnviz.graph_gradients import run_graph, sequence_gradients, tiny_weights, torch_replay
 
 GRAPHS = [(shape, 1 if shape == "one-to-one" else seq_len)
           for shape in SHAPES for seq_len in (1, 5)]
@@ -100,3 +100,13 @@ def test_bad_arguments_are_named():
         run_graph(graph).uses("W'_hh")
     with pytest.raises(TypeError, match="run must be a GraphRun"):
         sequence_gradients(graph)
+
+
+@pytest.mark.parametrize(("shape", "seq_len"), GRAPHS)
+def test_torch_autograd_on_the_same_unrolled_rnn_agrees(shape, seq_len):
+    run = run_graph(build_graph(shape, seq_len), hidden_size=4, seed=5)
+    loss, params = torch_replay(run)
+    loss.backward()
+    assert rel_error(loss.item(), run.loss) < 1e-12
+    for name, leaf in params.items():
+        assert rel_error(leaf.grad.numpy(), run.gradient(name)) < 1e-10, name

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from rnnviz.graph import build_graph
-from rnnviz.graph_gradients import run_graph
-from rnnviz.widgets.graph_unroller import GraphUnroller
+from rnnviz.graph import autograd_graph, build_graph
+from rnnviz.graph_gradients import run_graph, torch_replay
+from rnnviz.widgets.graph_unroller import AutogradView, GraphUnroller
 
 NODES, LABELS, USES = 5, 6, 4
 
@@ -86,3 +86,20 @@ def test_text_repr_is_fixed_and_bad_arguments_are_named():
         GraphUnroller(highlight="W_xx")
     with pytest.raises(TypeError, match="backward must be a bool"):
         GraphUnroller(backward="yes")
+
+
+def test_autograd_view_draws_torchs_graph_and_follows_T():
+    w = AutogradView(shape="many-to-one", seq_len=3)
+    traces = list(w.figure.data)
+    graph = build_graph("many-to-one", 3)
+    torch_graph = autograd_graph(*torch_replay(run_graph(graph)))
+    assert len(w.figure.data[1].x) == len(torch_graph.nodes)
+    assert "W_hh read 3x" in w.figure.layout.title.text
+    w.seq_len.value = 6
+    assert "W_hh read 6x" in w.figure.layout.title.text
+    assert len(w.figure.data[1].x) > len(torch_graph.nodes)
+    w.shape.value = "one-to-one"
+    assert w.seq_len.disabled and "W_hh" not in w.figure.layout.title.text
+    assert all(a is b for a, b in zip(w.figure.data, traces))
+    with pytest.raises(ValueError, match="seq_len must be <= 12"):
+        AutogradView(seq_len=20)

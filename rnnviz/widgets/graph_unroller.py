@@ -202,3 +202,67 @@ def _title(run, lit: str, backward: bool) -> str:
         else:
             parts.append(f"{name} used {len(terms)} times")
     return head + "<br>" + ("<br>".join(parts) if parts else f"no {lit} in this shape")
+
+
+class AutogradView(LabWidget):
+    """torch's own autograd graph of the same tiny RNN, unrolled over T steps.
+
+    Written as an explicit loop in torch (rnnviz.graph_gradients.torch_replay), the RNN
+    leaves one node per tensor operation, and every parameter one AccumulateGrad leaf fed by
+    all its uses: the same picture as GraphUnroller's, only much harder to read.
+
+    Inputs:
+    - shape: one of rnnviz.graph.SHAPES; seq_len: T in 1..12
+    """
+
+    title = "AutogradView"
+
+    def __init__(self, shape="many-to-one", seq_len=3):
+        super().__init__()
+        checks.choice("shape", shape, SHAPES)
+        checks.positive_int("seq_len", seq_len)
+        if seq_len > MAX_SEQ_LEN:
+            raise ValueError(f"seq_len must be <= {MAX_SEQ_LEN}, got {seq_len}")
+        self.shape = widgets.Dropdown(options=SHAPES, value=shape, description="shape")
+        self.seq_len = widgets.IntSlider(value=seq_len, min=1, max=MAX_SEQ_LEN,
+                                         description="T", continuous_update=False)
+        self.controls = [self.shape, self.seq_len]
+        self.figure = self.new_figure(height=360, showlegend=False, hovermode="closest",
+                                      xaxis=dict(visible=False), yaxis=dict(visible=False),
+                                      margin=dict(l=10, r=10, t=60, b=10))
+        self.figure.add_scatter(x=[], y=[], mode="lines", hoverinfo="skip",
+                                line=dict(color=PLAIN_EDGE_COLOR, width=1))
+        self.figure.add_scatter(x=[], y=[], mode="markers+text", textposition="bottom center",
+                                marker=dict(size=9, line=dict(color="#444444", width=1)),
+                                hovertemplate="%{hovertext}<extra></extra>")
+        self._finish()
+
+    def compute(self):
+        """(readable UnrolledGraph, torch's AutogradGraph) for the controls' shape and T."""
+        from rnnviz.graph import autograd_graph
+        from rnnviz.graph_gradients import torch_replay
+
+        shape = self.shape.value
+        self.seq_len.disabled = shape == "one-to-one"
+        graph = build_graph(shape, 1 if shape == "one-to-one" else self.seq_len.value)
+        loss, parameters = torch_replay(run_graph(graph))
+        return graph, autograd_graph(loss, parameters)
+
+    def draw(self, data) -> None:
+        graph, torch_graph = data
+        nodes = torch_graph.nodes
+        edges = self.figure.data[0]
+        edges.x, edges.y = _segments([nodes[s][2:] + nodes[t][2:] for s, t in torch_graph.edges])
+        points = self.figure.data[1]
+        points.x = [n[2] for n in nodes]
+        points.y = [n[3] for n in nodes]
+        points.text = [n[0] if n[1] == "parameter" else "" for n in nodes]
+        points.hovertext = [n[0] for n in nodes]
+        points.marker.color = [PARAMETER_COLORS[family(n[0])] if n[1] == "parameter"
+                               else "#dddddd" for n in nodes]
+        points.marker.size = [14 if n[1] == "parameter" else 8 for n in nodes]
+        uses = ", ".join(f"{name} read {k}x" for name, k in torch_graph.uses.items())
+        self.figure.layout.title.text = (
+            f"torch autograd, {graph.shape} T = {graph.seq_len}: {len(nodes)} nodes, "
+            f"{len(torch_graph.edges)} edges (readable graph: {len(graph.nodes)} nodes)"
+            f"<br>{uses}")
