@@ -49,7 +49,10 @@ class HiddenStateExplorer(LabWidget):
         checks.array("x", x, ndim=2)
         T, H = x.shape[0], checks.array("Wh", Wh, ndim=2).shape[0]
         self.x, self.Wx, self.Wh, self.b, self.h0 = x, Wx, Wh, b, h0
-        value = float(x[edit_step - 1, 0]) if value is None else value
+        if value is None:
+            checks.positive_int("edit_step", edit_step)
+            value = float(x[min(edit_step, T) - 1, 0])
+        # Fails early, naming the argument, on any bad array or step.
         hidden_state_view(x, Wx, Wh, b, h0, edit_step=edit_step, value=value, step=step)
         checks.real_number("value", value, low=-VALUE_RANGE, high=VALUE_RANGE)
 
@@ -73,8 +76,9 @@ class HiddenStateExplorer(LabWidget):
         grid.update_layout(template=FIGURE_TEMPLATE, height=640, showlegend=False,
                            margin=dict(l=50, r=20, t=50, b=40))
         figure = go.FigureWidget(grid)
-        units = np.arange(1, H + 1)
-        steps = np.arange(1, T + 1)
+        # Plain lists: numpy integer arrays reach plotly.js as typed arrays it may misread.
+        units = list(range(1, H + 1))
+        steps = list(range(1, T + 1))
         red = MODEL_COLORS["rnn"]
         figure.add_bar(x=np.zeros(H), y=units, orientation="h", marker_color=red,
                        name="h_t", row=2, col=2)
@@ -130,6 +134,7 @@ class HiddenStateExplorer(LabWidget):
             traces[index].x = [t, t]
             traces[index].y = [low, high] if row == 1 else [0.5, H + 0.5]
         traces[_K_MARK].x = [k, k]
+        traces[_K_MARK].y = [0.5, H + 0.5]
         self.figure.update_yaxes(range=[low, high], row=1, col=1)
         self.figure.update_xaxes(range=[-1.05 * change_range, 1.05 * change_range], row=3, col=2)
         annotations = self.figure.layout.annotations
