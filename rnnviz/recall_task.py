@@ -236,3 +236,38 @@ def hold_summary(model: RecallModel, batch: RecallBatch) -> HoldSummary:
     unit = memory_unit(c, batch)
     return HoldSummary(unit=unit, f=gate_means(f, batch, unit), i=gate_means(i, batch, unit),
                        f_all_units=gate_means(f, batch))
+
+
+def final_hold_paths(lstm: RecallModel, rnn: RecallModel, batch: RecallBatch) -> dict:
+    """How much gradient gets from the last step back to the last marker, LSTM vs RNN.
+
+    Over each sequence's final hold (the steps after its last marker), the LSTM's path along
+    the cell state is diag(f) at every step, the RNN's is W_hh diag(1 - h^2); this gives
+    log10 of the norm of each product (and the RNN's product of norms, its upper bound),
+    averaged over the sequences whose last marker is not the last step.
+    Inputs: lstm: RecallModel kind "lstm"; rnn: RecallModel kind "rnn"; batch: RecallBatch
+    Returns: {"hold steps": mean hold length, "lstm": ..., "rnn": ..., "rnn bound": ...}
+    """
+    from rnnviz.gates import forget_highway, log10_product_norm, rnn_jacobians
+
+    if not isinstance(lstm, RecallModel) or lstm.kind != "lstm":
+        raise TypeError("lstm must be a RecallModel with kind='lstm'")
+    if not isinstance(rnn, RecallModel) or rnn.kind != "rnn":
+        raise TypeError("rnn must be a RecallModel with kind='rnn'")
+    with torch.no_grad():
+        f = lstm.rnn(batch.x).gates["f"].numpy()  # (N, T, H)
+        rnn_h = rnn.rnn(batch.x).h.numpy()  # (N, T, H)
+        w_hh = rnn.rnn.core.weight_hh_l0.numpy()
+    jacobians = rnn_jacobians(rnn_h, w_hh, rnn.rnn.nonlinearity)  # (N, T, H, H)
+    last = batch.last_mark.numpy()[:, -1]  # (N,) the last marker's step
+    rows = {"hold steps": [], "lstm": [], "rnn": [], "rnn bound": []}
+    for n in np.flatnonzero(last < f.shape[1] - 1):
+        hold = slice(last[n] + 1, None)
+        rows["hold steps"].append(f.shape[1] - 1 - last[n])
+        rows["lstm"].append(forget_highway(f[n:n + 1, hold])[0, -1])
+        rows["rnn"].append(log10_product_norm(jacobians[n:n + 1, hold])[0, -1])
+        step_norms = np.linalg.norm(jacobians[n, hold], ord=2, axis=(-2, -1))
+        rows["rnn bound"].append(np.log10(step_norms).sum())
+    if not rows["lstm"]:
+        raise ValueError("batch has no sequence whose last marker comes before its last step")
+    return {key: float(np.mean(values)) for key, values in rows.items()}

@@ -8,6 +8,7 @@ import torch
 from rnnviz.recall_task import (
     RecallModel,
     evaluation_batch,
+    final_hold_paths,
     gate_means,
     hold_summary,
     memory_unit,
@@ -105,6 +106,14 @@ def test_trained_lstm_holds_with_f_near_one_and_overwrites_at_markers():
     assert f"{f['holding']:9.4f}" in summary.report()
     with pytest.raises(TypeError, match="model"):
         hold_summary(RecallModel("gru"), evaluation_batch())
+    # Across the final hold, more gradient gets back along the LSTM's cell state than
+    # through a vanilla RNN trained the same way, and the RNN's bound is loose.
+    rnn, _ = train_recall("rnn", progress=False)
+    paths = final_hold_paths(model, rnn, evaluation_batch())
+    assert paths["lstm"] > paths["rnn"] + 0.2
+    assert paths["rnn bound"] >= paths["rnn"]
+    with pytest.raises(TypeError, match="rnn"):
+        final_hold_paths(model, model, evaluation_batch())
     # Deterministic: the same call trains the same model.
     again, _ = train_recall("lstm", steps=5, progress=False)
     once, _ = train_recall("lstm", steps=5, progress=False)
