@@ -296,14 +296,15 @@ def _by_config(results):
 
 
 def sweep_table(results) -> str:
-    """Per model and T: seeds solved, median steps-to-solve over the solved seeds, median MSE.
+    """Per model and T: seeds solved and their median steps-to-solve; if none solved, the
+    median final MSE and the median steps those runs got (their budget, however it ended).
 
     Inputs: results from `load_results`. Returns: the table (str).
     """
     groups = _by_config(results)
     lens = sorted({t for _, t in groups})
     cells = [c for c in CELLS if any(k[0] == c for k in groups)]
-    lines = [f"{'model':18s}" + "".join(f"{'T=' + str(t):>24s}" for t in lens)]
+    lines = [f"{'model':18s}" + "".join(f"{'T=' + str(t):>26s}" for t in lens)]
     for cell in cells:
         row = f"{CELL_NAMES[cell]:18s}"
         for t in lens:
@@ -314,8 +315,9 @@ def sweep_table(results) -> str:
                 text += f" in {int(np.median(solved))} steps"
             else:
                 mse = np.median([r["final_mse"] for r in runs])
-                text += f", MSE {mse:.3f}"
-            row += f"{text:>24s}"
+                got = int(np.median([r["steps_run"] for r in runs]))
+                text += f", MSE {mse:.3f} @{got}"
+            row += f"{text:>26s}"
         lines.append(row)
     return "\n".join(lines)
 
