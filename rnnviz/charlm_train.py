@@ -11,6 +11,7 @@ import argparse
 import lzma
 import platform
 import sys
+from pathlib import Path
 
 import torch
 
@@ -21,9 +22,10 @@ from rnnviz.training import train
 # The lab's live-training text: the first part of the training split.
 TRAIN_SAMPLE_CHARS = 200_000
 
-# Each phase: (steps, Adam learning rate). The short low-rate phase at the end is a cheap
-# learning-rate decay: it buys a few hundredths of a nat.
-PHASES = ((3000, 2e-3), (600, 5e-4))
+# Steps at each Adam learning rate. The short low-rate phase at the end is a cheap
+# learning-rate decay.
+STEPS = (3000, 600)
+LEARNING_RATES = (2e-3, 5e-4)
 
 
 def freeze_text(path, text: str) -> None:
@@ -38,13 +40,19 @@ def main(argv=None) -> None:
     parser.add_argument("--embed-size", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seq-len", type=int, default=128)
+    parser.add_argument("--steps", type=int, nargs=2, default=list(STEPS),
+                        help="steps at learning rates %s" % (LEARNING_RATES,))
+    parser.add_argument("--data-dir", default=str(DATA_DIR),
+                        help="where the frozen text splits are written")
     parser.add_argument("--out", default=str(DATA_DIR / "charlm_lstm.pt"))
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
+    phases = tuple(zip(args.steps, LEARNING_RATES))
 
     corpus = stdlib_corpus(seed=args.seed)
-    freeze_text(DATA_DIR / SHIPPED_SPLITS["val"], corpus.val)
-    freeze_text(DATA_DIR / SHIPPED_SPLITS["train"], corpus.train[:TRAIN_SAMPLE_CHARS])
+    data_dir = Path(args.data_dir)
+    freeze_text(data_dir / SHIPPED_SPLITS["val"], corpus.val)
+    freeze_text(data_dir / SHIPPED_SPLITS["train"], corpus.train[:TRAIN_SAMPLE_CHARS])
     print(f"corpus: {len(corpus.train)} train / {len(corpus.val)} validation characters "
           f"from {len(corpus.files['train'])} + {len(corpus.files['val'])} stdlib files "
           f"of Python {platform.python_version()}")
@@ -52,9 +60,9 @@ def main(argv=None) -> None:
     torch.manual_seed(args.seed)
     model = CharLM(corpus.vocab, "lstm", args.hidden_size, args.embed_size)
     quick_val = corpus.val[:20_000]
-    for phase, (steps, lr) in enumerate(PHASES):
+    for phase, (steps, lr) in enumerate(phases):
         loss_fn = make_loss_fn(model, corpus.train, args.batch_size, args.seq_len,
-                               seed=args.seed * len(PHASES) + phase)
+                               seed=args.seed * len(phases) + phase)
         result = train(model, loss_fn, steps=steps, lr=lr, clip=1.0, seed=args.seed + phase,
                        eval_fn=lambda: evaluate(model, quick_val), eval_every=500,
                        label=f"LSTM-{args.hidden_size} phase {phase + 1}")
@@ -69,7 +77,7 @@ def main(argv=None) -> None:
         command=" ".join(["python -m rnnviz.charlm_train",
                           *(sys.argv[1:] if argv is None else argv)]),
         seed=args.seed, batch_size=args.batch_size, seq_len=args.seq_len,
-        phases=[list(phase) for phase in PHASES], val_loss=scores["loss"],
+        phases=[list(phase) for phase in phases], val_loss=scores["loss"],
         val_perplexity=scores["perplexity"], val_chars=scores["chars"],
         corpus=f"stdlib of Python {platform.python_version()}, seed {args.seed}",
         torch_version=torch.__version__,

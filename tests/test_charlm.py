@@ -21,6 +21,16 @@ from rnnviz.charlm import (
 from rnnviz.checkpoint import load_checkpoint, save_checkpoint
 from rnnviz.training import train
 
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """One thread, as in the labs: on a busy machine torch's extra threads spin (15x slower)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 VOCAB = list("\n abcdefgh()")
 TEXT = "abc(def)\n  gh(a b)\n" * 40
 
@@ -199,3 +209,19 @@ def test_training_learns_a_repetitive_text(cell):
           progress=False)
     after = evaluate(model, TEXT)["loss"]
     assert before > 2.0 and after < 0.5
+
+
+@pytest.mark.slow
+def test_charlm_train_records_command_seed_and_a_reproducible_validation_loss(tmp_path):
+    from rnnviz.charlm_train import main
+    from rnnviz.corpus import SHIPPED_SPLITS, read_text_file
+
+    args = ["--steps", "3", "2", "--hidden-size", "8", "--embed-size", "4",
+            "--data-dir", str(tmp_path), "--out", str(tmp_path / "m.pt")]
+    main(args)
+    model, meta = load_charlm(tmp_path / "m.pt")
+    assert meta["command"] == "python -m rnnviz.charlm_train " + " ".join(args)
+    assert meta["seed"] == 0 and meta["phases"] == [[3, 2e-3], [2, 5e-4]]
+    val = read_text_file(tmp_path / SHIPPED_SPLITS["val"])
+    assert evaluate(model, val)["loss"] == pytest.approx(meta["val_loss"], abs=1e-6)
+    assert len(read_text_file(tmp_path / SHIPPED_SPLITS["train"])) == 200_000
