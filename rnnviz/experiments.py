@@ -38,7 +38,8 @@ EVAL_EVERY = 50
 # needs a small one, as in Le et al. 2015, because ReLU states are unbounded).
 LEARNING_RATES = {"rnn": 3e-3, "irnn": 1e-3, "lstm": 1e-2, "gru": 1e-2}
 
-RESULTS_PATH = Path(__file__).resolve().parent.parent / "results" / "long_range_memory.json"
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"
+RESULTS_PATH = RESULTS_DIR / "long_range_memory.json"
 
 
 def adding_run(cell: str, seq_len: int, *, steps: int, seed: int = 0, lr: float | None = None,
@@ -185,7 +186,8 @@ def _record(cell, seq_len, seed, result, steps, cpu_seconds) -> dict:
         stopped_by = "steps"
     else:
         stopped_by = "time"
-    means = window_means(result.losses)
+    # A diverged run's last loss is the NaN that stopped it, not a completed step.
+    means = window_means(result.losses[:result.steps])
     return {
         "model": cell, "seq_len": seq_len, "seed": seed,
         "solved": result.solved, "steps_to_solve": result.steps_to_solve,

@@ -67,8 +67,16 @@ def assert_consistent(results):
         assert all(r["cap_seconds"] is not None for r in results["runs"])
 
 
-def test_committed_results_load_and_are_consistent():
-    assert_consistent(load_results(RESULTS_PATH))
+COMMITTED = sorted(RESULTS_PATH.parent.glob("long_range_memory*.json"))
+
+
+def test_the_main_sweep_is_committed():
+    assert RESULTS_PATH in COMMITTED
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
+def test_committed_results_load_and_are_consistent(path):
+    assert_consistent(load_results(path))
 
 
 def test_committed_results_cover_the_issue():
