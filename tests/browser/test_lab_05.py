@@ -1,0 +1,61 @@
+"""Lab 05 in JupyterLab: dragging a gate slider moves the gate bar and c_t, consistently,
+and the sequence explorer's time slider moves its step marker."""
+
+import math
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Document order of the lab's plots: the LSTM cell, the GRU cell, the loss plot, the sequence.
+LSTM_CELL, SEQUENCE = 0, 3
+# GateCellExplorer's traces: 0 pre-activations, 2 gate values (i, f, o, g),
+# 4 update parts (c_{t-1}, f*c_{t-1}, i*g, c_t).
+PRE, GATES, UPDATE = 0, 2, 4
+# Sliders: the LSTM cell's x_t, h_{t-1}, c_{t-1}, then (w_x, w_h, b) for i, f, o, g; the GRU
+# cell's x_t, h_{t-1} and (w_x, w_h, b) for r, z, n; then the sequence explorer's step t.
+F_BIAS = 3 + 3 + 2
+SEQUENCE_TIME = 15 + 11
+
+
+def settled(lab, plot, trace, field, wait=1.0):
+    """The plotted data once it has stopped changing (the last key press has landed)."""
+    now = lab.plot_data(plot, trace, field)
+    while True:
+        time.sleep(wait)
+        later = lab.plot_data(plot, trace, field)
+        if later == now:
+            return now
+        now = later
+
+
+def test_lab_05(lab):
+    lab.run("05_lstm_gates.ipynb", min_plots=4, min_sliders=SEQUENCE_TIME + 1)
+
+    # The solution cell left the cell at "hide the memory": f = sigmoid(4). Lower f's bias.
+    gates_before = lab.plot_data(LSTM_CELL, GATES)
+    update_before = lab.plot_data(LSTM_CELL, UPDATE)
+    lab.press_slider(slider=F_BIAS, key="ArrowLeft", times=5)
+    lab.wait_for_plot_change(LSTM_CELL, GATES, before=gates_before)
+    gates = settled(lab, LSTM_CELL, GATES, "y")
+    update = lab.plot_data(LSTM_CELL, UPDATE)
+    pre = lab.plot_data(LSTM_CELL, PRE)
+
+    i, f, o, g = gates
+    assert f < gates_before[1], "the forget gate's bar did not go down with its bias"
+    assert (i, o, g) == tuple(gates_before[k] for k in (0, 2, 3)), "other gates moved"
+    assert update[3] != update_before[3], "c_t did not change"
+    # What the browser draws is the LSTM's arithmetic: f = sigmoid(a_f), c_t = f c + i g.
+    assert f == pytest.approx(1 / (1 + math.exp(-pre[1])), abs=1e-9)
+    c_prev, kept, written, c = update
+    assert kept == pytest.approx(f * c_prev, abs=1e-9)
+    assert c == pytest.approx(kept + written, abs=1e-9)
+
+    # The sequence explorer: the step marker on the first heatmap follows the time slider.
+    marker_before = lab.plot_data(SEQUENCE, 1, "x")
+    lab.press_slider(slider=SEQUENCE_TIME, key="ArrowRight", times=1)
+    marker = lab.wait_for_plot_change(SEQUENCE, 1, "x", before=marker_before)
+    assert marker == [marker_before[0] + 1] * 2
+    lab.assert_healthy()
+    lab.screenshot("05_lstm_gates_after")
