@@ -33,6 +33,7 @@ CHAIN_ROWS = (("rnn", "h", 3), ("lstm", "h", 2), ("lstm", "c", 1), ("gru", "h", 
 UNSEEN_OPACITY = 0.12  # states the backward pulse has not reached yet
 FADE_DECADES = 12  # a pulse that has lost this many orders of magnitude is fully faded
 SPACING = 0.06
+LOG10_SMALLEST, LOG10_LARGEST = -320.0, 308.0  # float64 reaches 4.9e-324 and 1.8e308
 
 
 def _log10(values):
@@ -103,8 +104,9 @@ class GradientFlow(LabWidget):
                          self.nonlinearity, self.forget_bias, self.loss, self.dtype,
                          self.show_gru, self.jacobians]
 
-        # The animation: Play counts 1..T; the pulse sits at step T + 1 - count.
-        self.play = widgets.Play(value=1, min=1, max=seq_len, interval=60,
+        # The animation: Play counts 1..T and the pulse sits at step T + 1 - count; count 0
+        # is the resting picture (the whole chain lit, the pulse at step 1).
+        self.play = widgets.Play(value=0, min=0, max=seq_len, interval=60,
                                  description="Play the backward pass")
         self.step = widgets.IntSlider(1, min=1, max=seq_len, description="pulse at t",
                                       **wide)
@@ -158,8 +160,8 @@ class GradientFlow(LabWidget):
             add(("pulse", model), 1, col, mode="markers", showlegend=False, hoverinfo="skip",
                 marker=dict(color=MODEL_COLORS[model], size=16,
                             line=dict(color="white", width=2)))
-        for model, state, row in CHAIN_ROWS:
-            add(("chain", model, state), 2, 1, True, y0=row, dy=0, mode="lines+markers",
+        for model, state, _ in CHAIN_ROWS:
+            add(("chain", model, state), 2, 1, True, mode="lines+markers",
                 showlegend=False,
                 line=dict(color="#dddddd", width=1),
                 marker=dict(symbol="square", coloraxis="coloraxis", color=[]),
@@ -173,7 +175,7 @@ class GradientFlow(LabWidget):
             marker=dict(symbol="circle-open", color="black", size=16, line=dict(width=2)))
 
         fig.update_layout(
-            template=FIGURE_TEMPLATE, height=640, margin=dict(l=60, r=20, t=60, b=40),
+            template=FIGURE_TEMPLATE, height=640, width=980, margin=dict(l=60, r=20, t=60, b=40),
             legend=dict(orientation="h", y=-0.08, x=0),
             coloraxis=dict(colorscale=MAGNITUDE_SCALE, colorbar=dict(
                 title=dict(text="log10 ||grad||", side="right"), len=0.3, y=0.14,
@@ -188,6 +190,13 @@ class GradientFlow(LabWidget):
         fig.update_yaxes(tickvals=[y for *_, y in CHAIN_ROWS], zeroline=False, showgrid=False,
                          ticktext=[f"{NAMES[m]} {s}" for m, s, _ in CHAIN_ROWS], row=2, col=1)
         return go.FigureWidget(fig)
+
+    def _repr_mimebundle_(self, **kwargs):
+        # The figure is displayed inside a VBox, so plotly's own display hook, which copies
+        # the figure's current state into its widget model, never runs; without it the
+        # browser may draw the figure as it was built, before the first refresh.
+        self.figure._repr_mimebundle_()
+        return super()._repr_mimebundle_(**kwargs)
 
     # --- compute: plain rnnviz.flow calls, cached per model -----------------------------
     def _flow(self, model, **knobs):
@@ -260,7 +269,7 @@ class GradientFlow(LabWidget):
                 continue
             log = _log10(values)
             self._chain_logs[(model, state)] = log
-            up.trace(index, visible=True, **{
+            up.trace(index, visible=True, y=np.full(T, float(y)), **{
                 "marker.color": np.nan_to_num(log, nan=lo), "marker.size": size})
             for kind, mask in (("under", values == 0), ("over", ~np.isfinite(values))):
                 marks[kind][0].append(t[mask])
@@ -313,7 +322,7 @@ class GradientFlow(LabWidget):
             self.play.playing = False
             self.play.max = T
             self.play.step = max(1, T // 120)  # about 120 frames whatever T is
-            self.play.value = 1
+            self.play.value = 0
             self.step.max = T
             self.step.value = 1
         finally:
@@ -321,7 +330,8 @@ class GradientFlow(LabWidget):
 
     def _on_play(self, change):
         if not self._animating:
-            self.step.value = self.step.max + 1 - change["new"]
+            count = change["new"]
+            self.step.value = self.step.max + 1 - count if count > 0 else 1
 
     def _on_step(self, change):
         if not self._animating and self.data is not None:
@@ -413,7 +423,8 @@ def _log_range(series):
     lo, hi = lo - pad, hi + pad
     if hi - lo < 3:
         lo, hi = (lo + hi) / 2 - 1.5, (lo + hi) / 2 + 1.5
-    return float(lo), float(hi)
+    # Keep the edges (where the 0 and inf markers sit) inside float64's range.
+    return float(max(lo, LOG10_SMALLEST)), float(min(hi, LOG10_LARGEST))
 
 
 def _finite_or_nan(values):
