@@ -28,6 +28,11 @@ _H_BARS, _DH_BARS, _H_MAP, _DH_MAP, _X_LINE, _X_EDIT, _T_MARKS, _K_MARK = (
 _H_TITLE, _DH_TITLE = 2, 4  # subplot titles are annotations, in grid order
 
 
+def _axes(T, H):
+    """Unit numbers 1..H and step numbers 1..T, as float arrays."""
+    return np.arange(1.0, H + 1.0), np.arange(1.0, T + 1.0)
+
+
 class HiddenStateExplorer(LabWidget):
     """Hidden states of a tanh RNN over one sequence, with a t slider and an input edit.
 
@@ -75,10 +80,8 @@ class HiddenStateExplorer(LabWidget):
                             "change h(edited) - h: zero before k", "change at t"))
         grid.update_layout(template=FIGURE_TEMPLATE, height=640, showlegend=False,
                            margin=dict(l=50, r=20, t=50, b=40))
-        figure = go.FigureWidget(grid)
-        # Plain lists: numpy integer arrays reach plotly.js as typed arrays it may misread.
-        units = list(range(1, H + 1))
-        steps = list(range(1, T + 1))
+        figure = grid  # a plain Figure until every trace is in: see the end
+        units, steps = _axes(T, H)
         red = MODEL_COLORS["rnn"]
         figure.add_bar(x=np.zeros(H), y=units, orientation="h", marker_color=red,
                        name="h_t", row=2, col=2)
@@ -89,18 +92,18 @@ class HiddenStateExplorer(LabWidget):
                            hovertemplate="t=%{x} unit %{y}: %{z:.3f}<extra></extra>",
                            row=2, col=1)
         figure.add_heatmap(z=np.zeros((H, T)), x=steps, y=units, colorscale=SIGNED_SCALE,
-                           zmid=0, colorbar=dict(len=0.36, y=0.16, title="change"),
+                           zmin=-1, zmax=1, colorbar=dict(len=0.36, y=0.16, title="change"),
                            hovertemplate="t=%{x} unit %{y}: %{z:.2e}<extra></extra>",
                            row=3, col=1)
         figure.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers", name="x_t",
                            line=dict(color="#555555"), row=1, col=1)
-        figure.add_scatter(x=[1], y=[0.0], mode="markers", name="edited x_k",
+        figure.add_scatter(x=[1.0], y=[0.0], mode="markers", name="edited x_k",
                            marker=dict(color=EDIT_COLOR, size=12, symbol="diamond"),
                            row=1, col=1)
         for row in (1, 2, 3):
-            figure.add_scatter(x=[1, 1], y=[0, 0], mode="lines", name="t", hoverinfo="skip",
+            figure.add_scatter(x=[1.0, 1.0], y=[0.0, 0.0], mode="lines", name="t", hoverinfo="skip",
                                line=dict(color=MARKER_COLOR, width=2), row=row, col=1)
-        figure.add_scatter(x=[1, 1], y=[0.5, H + 0.5], mode="lines", name="k",
+        figure.add_scatter(x=[1.0, 1.0], y=[0.5, H + 0.5], mode="lines", name="k",
                            hoverinfo="skip", line=dict(color=EDIT_COLOR, width=2, dash="dash"),
                            row=3, col=1)
         for row in (1, 2, 3):
@@ -109,7 +112,26 @@ class HiddenStateExplorer(LabWidget):
         figure.update_yaxes(title_text="unit", row=2, col=1)
         figure.update_yaxes(title_text="unit", row=3, col=1)
         figure.update_xaxes(range=[-1, 1], row=2, col=2)
-        return figure
+        # Traces added to a FigureWidget after it is made are sent as messages, not kept
+        # in its state, and lost their fixed x/y in JupyterLab; built in, they are kept.
+        return go.FigureWidget(figure)
+
+    def refresh(self) -> None:
+        """Recompute, then update the figure in place with one batch per trace property.
+
+        plotly's batch_update sends a property as a list over every trace in the batch; a
+        trace that did not change it gets "undefined" there, and JupyterLab's plotly.js then
+        drops that property (measured: a batch where trace 0 set y and trace 1 set x left
+        trace 0 without x and trace 1 without y). One property per batch avoids that.
+        """
+        self.data = self.compute()
+        self.draw(self.data)
+
+    def _update_traces(self, prop, values):
+        """Set `prop` of the traces in `values` (index -> value) in one batch."""
+        with self.figure.batch_update():
+            for index, value in values.items():
+                self.figure.data[index][prop] = value
 
     def compute(self):
         return hidden_state_view(self.x, self.Wx, self.Wh, self.b, self.h0,
@@ -117,26 +139,29 @@ class HiddenStateExplorer(LabWidget):
                                  step=self.step.value)
 
     def draw(self, data) -> None:
-        t, k = data.step, data.edit_step
-        H = data.h.shape[1]
+        t, k = float(data.step), float(data.edit_step)
+        T, H = data.h.shape
+        units, steps = _axes(T, H)
         change_range = max(float(np.abs(data.dh).max()), 1e-12)
-        traces = self.figure.data
-        traces[_H_BARS].x = data.h_step
-        traces[_DH_BARS].x = data.dh_step
-        traces[_H_MAP].z = data.h.T
-        traces[_DH_MAP].z = data.dh.T
-        traces[_DH_MAP].zmin, traces[_DH_MAP].zmax = -change_range, change_range
-        traces[_X_LINE].y = data.x[:, 0]
-        traces[_X_EDIT].x, traces[_X_EDIT].y = [k], [data.x_edited[k - 1, 0]]
         low = float(min(data.x[:, 0].min(), data.x_edited[:, 0].min())) - 0.2
         high = float(max(data.x[:, 0].max(), data.x_edited[:, 0].max())) + 0.2
-        for row, index in enumerate(_T_MARKS, start=1):
-            traces[index].x = [t, t]
-            traces[index].y = [low, high] if row == 1 else [0.5, H + 0.5]
-        traces[_K_MARK].x = [k, k]
-        traces[_K_MARK].y = [0.5, H + 0.5]
-        self.figure.update_yaxes(range=[low, high], row=1, col=1)
-        self.figure.update_xaxes(range=[-1.05 * change_range, 1.05 * change_range], row=3, col=2)
-        annotations = self.figure.layout.annotations
-        annotations[_H_TITLE].text = f"h_t at t={t}"
-        annotations[_DH_TITLE].text = f"change at t={t}"
+        marker_y = [0.5, H + 0.5]
+        self._update_traces("x", {
+            _H_BARS: data.h_step, _DH_BARS: data.dh_step, _X_LINE: steps, _X_EDIT: [k],
+            _T_MARKS[0]: [t, t], _T_MARKS[1]: [t, t], _T_MARKS[2]: [t, t], _K_MARK: [k, k],
+        })
+        self._update_traces("y", {
+            _H_BARS: units, _DH_BARS: units, _X_LINE: data.x[:, 0],
+            _X_EDIT: [data.x_edited[data.edit_step - 1, 0]], _T_MARKS[0]: [low, high],
+            _T_MARKS[1]: marker_y, _T_MARKS[2]: marker_y, _K_MARK: marker_y,
+        })
+        self._update_traces("z", {_H_MAP: data.h.T, _DH_MAP: data.dh.T})
+        self._update_traces("zmin", {_DH_MAP: -change_range})
+        self._update_traces("zmax", {_DH_MAP: change_range})
+        with self.figure.batch_update():
+            self.figure.update_yaxes(range=[low, high], row=1, col=1)
+            self.figure.update_xaxes(range=[-1.05 * change_range, 1.05 * change_range],
+                                     row=3, col=2)
+            annotations = self.figure.layout.annotations
+            annotations[_H_TITLE].text = f"h_t at t={data.step}"
+            annotations[_DH_TITLE].text = f"change at t={data.step}"
