@@ -177,6 +177,8 @@ class GradientFlow(LabWidget):
         fig.update_layout(
             template=FIGURE_TEMPLATE, height=640, width=980, margin=dict(l=60, r=20, t=60, b=40),
             legend=dict(orientation="h", y=-0.08, x=0),
+            # Transparent plot areas: the hidden GRU panel must not paint over the LSTM one.
+            plot_bgcolor="rgba(0,0,0,0)",
             coloraxis=dict(colorscale=MAGNITUDE_SCALE, colorbar=dict(
                 title=dict(text="log10 ||grad||", side="right"), len=0.3, y=0.14,
                 thickness=12)),
