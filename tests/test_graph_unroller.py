@@ -103,3 +103,24 @@ def test_autograd_view_draws_torchs_graph_and_follows_T():
     assert all(a is b for a, b in zip(w.figure.data, traces))
     with pytest.raises(ValueError, match="seq_len must be <= 12"):
         AutogradView(seq_len=20)
+
+
+def test_every_update_message_targets_one_trace(monkeypatch):
+    # A figure-wide batch sends "undefined" for traces whose value did not change, and the
+    # browser unsets them; one trace per message leaves nothing undefined.
+    import plotly.basewidget
+
+    sent = []
+    original = plotly.basewidget.BaseFigureWidget._send_update_msg
+
+    def spy(self, restyle_data, relayout_data, trace_indexes=None, source_view_id=None):
+        sent.append(trace_indexes)
+        return original(self, restyle_data, relayout_data, trace_indexes, source_view_id)
+
+    monkeypatch.setattr(plotly.basewidget.BaseFigureWidget, "_send_update_msg", spy)
+    w = GraphUnroller()
+    w.highlight.value = "W_xh"
+    w.seq_len.value = 7
+    a = AutogradView()
+    a.seq_len.value = 4
+    assert sent and all(len(traces) == 1 for traces in sent if traces is not None)

@@ -88,6 +88,9 @@ class GraphUnroller(LabWidget):
         self.shape.observe(self._on_shape, names="value")
         self._finish()
 
+    def refresh(self) -> None:
+        refresh_per_trace(self)
+
     def _on_shape(self, change) -> None:
         # A one-to-one net has exactly one step: T has no meaning there.
         self.seq_len.disabled = change["new"] == "one-to-one"
@@ -101,50 +104,69 @@ class GraphUnroller(LabWidget):
     def draw(self, run) -> None:
         graph, lit = run.graph, self.highlight.value
         pos = {n.name: (n.x, n.y) for n in graph.nodes}
-        plain = self.figure.data[_PLAIN]
-        plain.x, plain.y = _segments([pos[e.source] + pos[e.target]
+        specs = [None] * 7
+        plain_x, plain_y = _segments([pos[e.source] + pos[e.target]
                                       for e in graph.edges if e.parameter is None])
+        specs[_PLAIN] = dict(x=plain_x, y=plain_y, line=dict(color=PLAIN_EDGE_COLOR, width=1.5))
         for k, name in enumerate(PARAMETER_FAMILIES):
-            trace = self.figure.data[_FAMILY0 + k]
-            edges = graph.uses_family(name)
             xs, ys, sizes = [], [], []
-            for e in edges:  # start, an arrowhead 60% along, end, gap
+            for e in graph.uses_family(name):  # start, an arrowhead 60% along, end, gap
                 (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
                 xs += [x0, x0 + 0.6 * (x1 - x0), x1, None]
                 ys += [y0, y0 + 0.6 * (y1 - y0), y1, None]
                 sizes += [0, 14, 0, 0]
-            trace.x, trace.y, trace.marker.size = xs, ys, sizes
-            on = lit in ("none", name)
-            trace.line.width = 4 if lit == name else 2
-            trace.opacity = 1.0 if on else 0.35
+            color = PARAMETER_COLORS[name]
+            specs[_FAMILY0 + k] = dict(
+                x=xs, y=ys, line=dict(color=color, width=4 if lit == name else 2),
+                marker=dict(symbol="arrow", angleref="previous", size=sizes, color=color),
+                opacity=1.0 if lit in ("none", name) else 0.35)
 
         uses = graph.uses_family(lit) if lit != "none" else []
         mids = [_midpoint(pos[e.source], pos[e.target]) for e in uses]
-        fan = self.figure.data[_USES]
-        fan.x, fan.y = _segments([pos[e.parameter] + m for e, m in zip(uses, mids)])
+        fan_x, fan_y = _segments([pos[e.parameter] + m for e, m in zip(uses, mids)])
+        specs[_USES] = dict(x=fan_x, y=fan_y, line=dict(color="#555555", width=1, dash="dot"))
 
-        nodes = self.figure.data[_NODES]
-        nodes.x = [n.x for n in graph.nodes]
-        nodes.y = [n.y for n in graph.nodes]
-        nodes.text = [_label(n.name) for n in graph.nodes]
-        nodes.hovertext = [_hover(run, n.name) for n in graph.nodes]
-        nodes.marker.color = [PARAMETER_COLORS[family(n.name)] if n.kind == "parameter"
-                              else NODE_FILL[n.kind] for n in graph.nodes]
-        nodes.marker.line.width = [3 if n.kind == "parameter" and family(n.name) == lit else 1
-                                   for n in graph.nodes]
-        nodes.textfont.color = ["white" if n.kind == "parameter" else "black"
-                                for n in graph.nodes]
+        specs[_NODES] = dict(
+            x=[n.x for n in graph.nodes], y=[n.y for n in graph.nodes],
+            text=[_label(n.name) for n in graph.nodes],
+            hovertext=[_hover(run, n.name) for n in graph.nodes],
+            marker=dict(size=30, line=dict(color="#444444", width=[
+                3 if n.kind == "parameter" and family(n.name) == lit else 1
+                for n in graph.nodes]),
+                color=[PARAMETER_COLORS[family(n.name)] if n.kind == "parameter"
+                       else NODE_FILL[n.kind] for n in graph.nodes]),
+            textfont=dict(size=13, color=["white" if n.kind == "parameter" else "black"
+                                          for n in graph.nodes]))
 
-        labels = self.figure.data[_LABELS]
         show = self.backward.value and bool(uses)
-        labels.x = [m[0] for m in mids] if show else []
-        labels.y = [m[1] for m in mids] if show else []
-        labels.text = [f"{np.linalg.norm(run.edge_gradients[(e.source, e.target)]):.3f}"
-                       for e in uses] if show else []
-        labels.textposition = ["top center" if pos[e.source][1] == pos[e.target][1]
-                               else "middle right" for e in uses] if show else []
-        labels.textfont.color = PARAMETER_COLORS.get(lit, "black")
+        shown = uses if show else []
+        specs[_LABELS] = dict(
+            x=[m[0] for m in mids] if show else [], y=[m[1] for m in mids] if show else [],
+            text=[f"{np.linalg.norm(run.edge_gradients[(e.source, e.target)]):.3f}"
+                  for e in shown],
+            textposition=["top center" if pos[e.source][1] == pos[e.target][1]
+                          else "middle right" for e in shown],
+            textfont=dict(size=11, color=PARAMETER_COLORS.get(lit, "black")))
+        update_per_trace(self.figure, specs)
         self.figure.layout.title.text = _title(run, lit, self.backward.value)
+
+
+def update_per_trace(figure, specs) -> None:
+    """Update each trace in its own message: `trace.update` batches that one trace alone.
+
+    Why not one batch_update over all traces: plotly 7's FigureWidget then sends each
+    property as a list over the batch's traces, and a trace whose value did not change
+    gets "undefined", which the browser applies as "unset". Moving the highlight wiped the
+    unchanged traces' line colours, and the nodes lost their marker size.
+    """
+    for trace, spec in zip(figure.data, specs):
+        trace.update(spec, overwrite=True)
+
+
+def refresh_per_trace(widget) -> None:
+    """LabWidget.refresh without the figure-wide batch_update (see update_per_trace)."""
+    widget.data = widget.compute()
+    widget.draw(widget.data)
 
 
 def _segments(lines):
@@ -237,6 +259,9 @@ class AutogradView(LabWidget):
                                 hovertemplate="%{hovertext}<extra></extra>")
         self._finish()
 
+    def refresh(self) -> None:
+        refresh_per_trace(self)
+
     def compute(self):
         """(readable UnrolledGraph, torch's AutogradGraph) for the controls' shape and T."""
         from rnnviz.graph import autograd_graph
@@ -251,16 +276,16 @@ class AutogradView(LabWidget):
     def draw(self, data) -> None:
         graph, torch_graph = data
         nodes = torch_graph.nodes
-        edges = self.figure.data[0]
-        edges.x, edges.y = _segments([nodes[s][2:] + nodes[t][2:] for s, t in torch_graph.edges])
-        points = self.figure.data[1]
-        points.x = [n[2] for n in nodes]
-        points.y = [n[3] for n in nodes]
-        points.text = [n[0] if n[1] == "parameter" else "" for n in nodes]
-        points.hovertext = [n[0] for n in nodes]
-        points.marker.color = [PARAMETER_COLORS[family(n[0])] if n[1] == "parameter"
-                               else "#dddddd" for n in nodes]
-        points.marker.size = [14 if n[1] == "parameter" else 8 for n in nodes]
+        edges_x, edges_y = _segments([nodes[s][2:] + nodes[t][2:] for s, t in torch_graph.edges])
+        update_per_trace(self.figure, [
+            dict(x=edges_x, y=edges_y, line=dict(color=PLAIN_EDGE_COLOR, width=1)),
+            dict(x=[n[2] for n in nodes], y=[n[3] for n in nodes],
+                 text=[n[0] if n[1] == "parameter" else "" for n in nodes],
+                 hovertext=[n[0] for n in nodes],
+                 marker=dict(size=[14 if n[1] == "parameter" else 8 for n in nodes],
+                             color=[PARAMETER_COLORS[family(n[0])] if n[1] == "parameter"
+                                    else "#dddddd" for n in nodes],
+                             line=dict(color="#444444", width=1)))])
         uses = ", ".join(f"{name} read {k}x" for name, k in torch_graph.uses.items())
         self.figure.layout.title.text = (
             f"torch autograd, {graph.shape} T = {graph.seq_len}: {len(nodes)} nodes, "

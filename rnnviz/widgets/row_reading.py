@@ -14,6 +14,7 @@ from rnnviz.digit_rows import N_CLASSES, RowClassifier, read_digit
 from rnnviz.digits import DigitSequences
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.base import LabWidget
+from rnnviz.widgets.graph_unroller import refresh_per_trace, update_per_trace
 
 
 class RowReading(LabWidget):
@@ -73,6 +74,9 @@ class RowReading(LabWidget):
         self.figure = go.FigureWidget(fig)
         self._finish()
 
+    def refresh(self) -> None:
+        refresh_per_trace(self)
+
     def compute(self):
         """The DigitReading of the chosen test digit."""
         return read_digit(self.model, self.digits, self.index.value)
@@ -81,15 +85,14 @@ class RowReading(LabWidget):
         k = self.rows_read.value
         image = reading.image.astype(float).copy()
         image[k:] = np.nan  # rows not read yet
-        self.figure.data[0].z = image
         hidden = reading.hidden.T.copy()  # (H, T)
         hidden[:, k:] = np.nan
-        self.figure.data[1].z = hidden
-        self.figure.data[1].x = list(range(1, hidden.shape[1] + 1))
         probs = reading.probs[k - 1]
-        self.figure.data[2].y = probs
-        self.figure.data[2].marker.color = [
-            MODEL_COLORS["rnn"] if c == reading.label else "#bbbbbb" for c in range(N_CLASSES)]
+        update_per_trace(self.figure, [
+            dict(z=image),
+            dict(z=hidden, x=list(range(1, hidden.shape[1] + 1))),
+            dict(y=probs, marker=dict(color=[MODEL_COLORS["rnn"] if c == reading.label
+                                             else "#bbbbbb" for c in range(N_CLASSES)]))])
         guess = int(probs.argmax())
         self.figure.layout.title.text = (
             f"a {reading.label}: after {k} of {len(reading.probs)} rows the RNN says {guess} "

@@ -39,6 +39,8 @@ def test_lab_02(lab):
         return lab.plot_data(plot=UNROLLER, trace=NODES, field="x")
 
     assert len(nodes()) == node_count("many-to-one", 4)
+    marker = lab.plot_data(plot=UNROLLER, trace=NODES, field="marker")
+    assert marker["size"] == 30 and len(marker["color"]) == len(nodes())  # circles drawn
 
     lab.select(dropdown=UNROLLER, label="many-to-many")
     wait_until(nodes, lambda x: len(x) == node_count("many-to-many", 4))
@@ -56,6 +58,9 @@ def test_lab_02(lab):
     wait_until(lambda: lab.plot_data(plot=UNROLLER, trace=W_XH, field="line")["width"],
                lambda width: width == 4)
     assert "dL/dW_xh" in lab.plot_title(UNROLLER)
+    arrows = lab.plot_data(plot=UNROLLER, trace=W_XH, field="marker")
+    assert arrows["symbol"] == "arrow" and arrows["color"] == "#e6a700"
+    assert lab.plot_data(plot=UNROLLER, trace=NODES, field="marker")["size"] == 30
 
     def torch_nodes():
         return lab.plot_data(plot=AUTOGRAD, trace=1, field="x")
