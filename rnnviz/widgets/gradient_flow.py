@@ -77,21 +77,23 @@ class GradientFlow(LabWidget):
         self._sent = {}
         self._animating = False
 
+        # continuous_update: the figure follows a slider while it is dragged, not only on
+        # release (an event costs a few ms of kernel time, benchmarks/bench_flow.py).
         wide = dict(style={"description_width": "initial"}, layout=widgets.Layout(width="250px"))
         self.seq_len = widgets.IntSlider(seq_len, min=2, max=1000, description="steps T",
-                                         continuous_update=False, **wide)
+                                         continuous_update=True, **wide)
         self.hidden_size = widgets.IntSlider(hidden_size, min=2, max=128, description="hidden H",
-                                             continuous_update=False, **wide)
+                                             continuous_update=True, **wide)
         self.spectral_radius = widgets.FloatSlider(
             spectral_radius, min=0.1, max=2.0, step=0.05, description="RNN radius rho",
-            continuous_update=False, **wide)
+            continuous_update=True, **wide)
         self.init = widgets.Dropdown(options=list(INITS), value=init, description="RNN init",
                                      **wide)
         self.nonlinearity = widgets.Dropdown(options=["tanh", "relu"], value=nonlinearity,
                                              description="RNN phi", **wide)
         self.forget_bias = widgets.FloatSlider(
             forget_bias, min=-3.0, max=5.0, step=0.5, description="LSTM forget bias",
-            continuous_update=False, **wide)
+            continuous_update=True, **wide)
         self.loss = widgets.Dropdown(options=[("last step", "last"), ("every step", "all")],
                                      value=loss, description="loss on", **wide)
         self.dtype = widgets.Dropdown(options=list(DTYPES), value=dtype, description="precision",
