@@ -14,7 +14,7 @@ zero, so every bit of the image the decoder uses has to come through the attenti
 what makes its attention maps an honest account of where it looked.
 
 The baseline is CS231n's captioner: the same CNN, its mean feature projected once into
-h_0, then an LSTM over the words that never sees the image again.
+h_0 (through a tanh), then an LSTM over the words that never sees the image again.
 """
 
 import numpy as np
@@ -162,13 +162,18 @@ class BaselineCaptioner(nn.Module):
         self.sizes = dict(vocab_size=vocab_size, feature_size=feature_size,
                           hidden_size=hidden_size, embed_size=embed_size)
         self.encoder = Encoder(feature_size)
+        self.standardise = nn.BatchNorm1d(feature_size)
         self.project = nn.Linear(feature_size, hidden_size)
         self.embed = nn.Embedding(vocab_size, embed_size)
         self.lstm = nn.LSTM(embed_size, hidden_size, batch_first=True)
         self.out_words = nn.Linear(hidden_size, vocab_size)
 
     def _h0(self, images):
-        h0 = self.project(self.encoder(images).mean(1))[None]  # (1, N, H)
+        # One object moves the mean over 36 locations only a little: standardising it (as
+        # CS231n's PCA'd features are) and a tanh (h's range) let the baseline learn from it;
+        # without them it learned to ignore the image.
+        mean = self.standardise(self.encoder(images).mean(1))  # (N, D)
+        h0 = torch.tanh(self.project(mean))[None]  # (1, N, H)
         return h0, torch.zeros_like(h0)
 
     def forward(self, images, captions_in):
@@ -305,7 +310,7 @@ def caption_accuracy(words: np.ndarray, captions: np.ndarray) -> dict:
     }
 
 
-def _cell_hits(masks: np.ndarray) -> np.ndarray:
+def object_cells(masks: np.ndarray) -> np.ndarray:
     """For each object, which grid cells it covers. masks (K, 48, 48) -> (K, 6, 6) bool."""
     k = masks.shape[0]
     size = scenes.IMAGE_SIZE // GRID_SIZE
@@ -369,7 +374,7 @@ def attention_localisation(words: np.ndarray, alphas: np.ndarray, data) -> dict:
                          f"got {alphas.shape}")
     hits, chance, count = 0, 0.0, 0
     for n, objects in enumerate(data.objects):
-        cells = _cell_hits(data.masks[n, : len(objects)])  # (K, 6, 6)
+        cells = object_cells(data.masks[n, : len(objects)])  # (K, 6, 6)
         for t, _word, named in word_targets(words[n], objects):
             target = cells[named].any(0) if named else np.zeros((GRID_SIZE, GRID_SIZE), bool)
             peak = np.unravel_index(np.argmax(alphas[n, t]), target.shape)

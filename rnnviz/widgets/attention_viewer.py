@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import checks, scenes
-from rnnviz.captioning import GRID_SIZE, caption_images
+from rnnviz.captioning import GRID_SIZE, caption_images, object_cells
 from rnnviz.widgets.base import LabWidget
 
 PATCH = scenes.IMAGE_SIZE // GRID_SIZE  # pixels per attention location
@@ -47,8 +47,7 @@ def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
         raise ValueError(f"step must be < {len(caption)} (the caption's generated words), "
                          f"got {step}")
     alpha = alphas[step]  # (6, 6)
-    cells = masks[: len(objects)].reshape(len(objects), GRID_SIZE, PATCH, GRID_SIZE, PATCH)
-    cells = cells.any(axis=(2, 4))  # (K, 6, 6) which locations each object touches
+    cells = object_cells(masks[: len(objects)])  # (K, 6, 6) which locations each object touches
     mass = [float(alpha[c].sum()) for c in cells]
     return {
         "rgb": (255 * image.transpose(1, 2, 0)).round().astype(np.uint8),
