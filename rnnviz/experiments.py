@@ -194,7 +194,7 @@ def _record(cell, seq_len, seed, result, steps, cpu_seconds) -> dict:
         "seconds_to_solve": result.seconds_to_solve, "steps_run": result.steps,
         "seconds": result.seconds, "cpu_seconds": cpu_seconds, "stopped_by": stopped_by,
         "diverged": result.diverged,
-        "final_mse": means[-1] if means else None,
+        "final_mse": means[-1] if means else None,  # the last full window's mean
         "curve": {"step": [EVAL_EVERY * (i + 1) for i in range(len(means))], "mse": means},
     }
 
@@ -316,11 +316,29 @@ def sweep_table(results) -> str:
             if solved:
                 text += f" in {int(np.median(solved))} steps"
             else:
-                mse = np.median([r["final_mse"] for r in runs])
+                # A run stopped before its first full window has no final MSE (None).
+                mses = [r["final_mse"] for r in runs if r["final_mse"] is not None]
                 got = int(np.median([r["steps_run"] for r in runs]))
-                text += f", MSE {mse:.3f} @{got}"
+                text += f", MSE {np.median(mses):.3f} @{got}" if mses else f", @{got}"
             row += f"{text:>26s}"
         lines.append(row)
+    return "\n".join(lines)
+
+
+def runs_summary(results) -> str:
+    """One line per run: solved in how many steps, or how far it got and how it ended.
+
+    Inputs: results from `load_results`. Returns: the lines (str).
+    """
+    lines = []
+    for run in results["runs"]:
+        head = f"{CELL_NAMES[run['model']]:18s} T={run['seq_len']:<4d} seed {run['seed']}: "
+        if run["solved"]:
+            lines.append(head + f"solved in {run['steps_to_solve']} steps")
+        else:
+            mse = "" if run["final_mse"] is None else f", MSE {run['final_mse']:.3f}"
+            lines.append(head + f"not solved in {run['steps_run']} steps (stopped by "
+                         f"{run['stopped_by']}){mse}")
     return "\n".join(lines)
 
 
@@ -353,7 +371,8 @@ def sweep_figure(results, *, widget: bool = True):
             for r in groups.get((cell, t), [])])) for t in lens],
             mode="lines", line=dict(color=color), legendgroup=cell, showlegend=False,
             row=1, col=1)
-        fig.add_scatter(x=[r["seq_len"] for r in runs], y=[r["final_mse"] for r in runs],
+        ended = [r for r in runs if r["final_mse"] is not None]
+        fig.add_scatter(x=[r["seq_len"] for r in ended], y=[r["final_mse"] for r in ended],
                         mode="markers", marker=dict(color=color, size=8), legendgroup=cell,
                         showlegend=False, row=1, col=2)
     fig.add_scatter(x=[min(lens), max(lens)], y=[settings["baseline_mse"]] * 2, mode="lines",

@@ -5,6 +5,9 @@ import torch
 
 from rnnviz.sequence_models import CELLS, SequenceModel, make_model
 
+# One torch thread: on a shared 2-core machine, more threads only spin (see the rules).
+torch.set_num_threads(1)
+
 
 @pytest.mark.parametrize("cell", CELLS)
 def test_shapes_many_to_one_and_many_to_many(cell):

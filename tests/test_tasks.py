@@ -33,6 +33,9 @@ def test_adding_shapes_markers_and_target():
     assert torch.all(marker[:, half:].sum(dim=1) == 1)
     torch.testing.assert_close(y, (values * marker).sum(dim=1))
 
+# One torch thread: on a shared 2-core machine, more threads only spin (see the rules).
+torch.set_num_threads(1)
+
 
 def test_adding_is_seeded():
     x1, y1 = adding_problem(8, 10, seed=7)
