@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 
 from rnnviz import checks
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS
+from rnnviz.widgets.base import batch_update
 
 
 @dataclass
@@ -82,7 +83,7 @@ class LossPlot:
 
     def update_run(self, index: int, losses: list) -> None:
         """Replace curve `index` with `losses` (one value a step), in place."""
-        with self.figure.batch_update():
+        with batch_update(self.figure):
             self.figure.data[index].x = list(range(1, len(losses) + 1))
             self.figure.data[index].y = losses
 

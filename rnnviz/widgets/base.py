@@ -2,14 +2,45 @@
 
 A widget computes nothing itself: `compute()` calls a plain function of the package
 and returns its data (a trace); `draw(data)` writes that data into the existing figure's
-traces. Sliders trigger `refresh()`, which does both inside `figure.batch_update()`, so a
-slider move sends one message to the browser and the figure is never rebuilt.
+traces. Sliders trigger `refresh()`, which does both inside `batch_update(figure)` (plotly's
+batch, made safe below), so a slider move sends one or a few messages to the browser and the
+figure is never rebuilt.
 """
+
+from contextlib import contextmanager
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from rnnviz.style import FIGURE_TEMPLATE
+
+
+@contextmanager
+def batch_update(figure: go.FigureWidget):
+    """`figure.batch_update()` that survives traces getting different properties.
+
+    plotly 7's FigureWidget sends a batch as one Plotly.update whose per-property lists hold
+    an "_undefined_" placeholder for traces that did not set that property, and its anywidget
+    front end does not turn the placeholder back into `undefined`: the browser then drops
+    those properties (seen in JupyterLab 4.6 with plotly 7.1; tests/browser/test_harness.py
+    guards it). So the edits are grouped by their set of properties: the largest group goes
+    out with the batch, each other group as one more Plotly.update of only its traces.
+    """
+    with figure.batch_update():
+        yield figure
+        edits = figure._batch_trace_edits  # trace index -> {property path: value}
+        groups: dict[frozenset, list[int]] = {}
+        for index, props in edits.items():
+            groups.setdefault(frozenset(props), []).append(index)
+        ordered = sorted(groups.values(), key=len, reverse=True)
+        deferred = []
+        for indexes in ordered[1:]:
+            props = sorted(edits[indexes[0]])
+            deferred.append((indexes, {p: [edits[i][p] for i in indexes] for p in props}))
+            for index in indexes:
+                del edits[index]
+    for indexes, restyle in deferred:
+        figure.plotly_update(restyle_data=restyle, trace_indexes=indexes)
 
 
 class LabWidget:
@@ -52,7 +83,7 @@ class LabWidget:
     def refresh(self) -> None:
         """Recompute the data from the controls and update the figure in place."""
         self.data = self.compute()
-        with self.figure.batch_update():
+        with batch_update(self.figure):
             self.draw(self.data)
 
     # --- to be provided by subclasses ------------------------------------------------

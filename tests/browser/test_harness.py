@@ -46,3 +46,43 @@ def test_a_missing_plot_fails_the_run(lab, jupyter_server):
     with pytest.raises(AssertionError, match="did not render"):
         lab._wait_until_rendered = lambda *a, _orig=lab._wait_until_rendered: _orig(*a, timeout=8)
         lab.run(name, min_plots=1)
+
+
+BATCH_CELL = """\
+import ipywidgets as widgets
+from rnnviz.widgets.base import LabWidget
+
+class TwoTraces(LabWidget):
+    # Each refresh sets y on trace 0 but x on trace 1: one batch, different properties.
+    def __init__(self):
+        super().__init__()
+        self.slider = widgets.IntSlider(value=1, min=1, max=5)
+        self.controls = [self.slider]
+        self.figure = self.new_figure()
+        self.figure.add_scatter(x=[0.0, 1.0, 2.0], y=[0.0, 0.0, 0.0])
+        self.figure.add_scatter(x=[0.0, 0.0, 0.0], y=[5.0, 6.0, 7.0])
+        self._finish()
+
+    def compute(self):
+        return float(self.slider.value)
+
+    def draw(self, k):
+        self.figure.data[0].y = [k, 2 * k, 3 * k]
+        self.figure.data[1].x = [k, k, k]
+        self.figure.layout.title = f"k = {k:.0f}"
+
+TwoTraces()"""
+
+
+def test_a_batch_that_sets_different_properties_on_different_traces_arrives_whole(
+        lab, jupyter_server):
+    # plotly 7's FigureWidget loses such batches in the browser; LabWidget.refresh must not.
+    name = write_notebook(jupyter_server, "harness_batch.ipynb", BATCH_CELL)
+    lab.run(name, min_plots=1, min_sliders=1)
+    lab.press_slider(slider=0, key="ArrowRight")
+    lab.wait_for_plot_change(plot=0, trace=0, field="y", before=[1, 2, 3])
+    assert lab.plot_data(plot=0, trace=0, field="x") == [0, 1, 2]
+    assert lab.plot_data(plot=0, trace=0, field="y") == [2, 4, 6]
+    assert lab.plot_data(plot=0, trace=1, field="x") == [2, 2, 2]
+    assert lab.plot_data(plot=0, trace=1, field="y") == [5, 6, 7]
+    assert lab.plot_title(plot=0) == "k = 2"
