@@ -116,23 +116,6 @@ class HiddenStateExplorer(LabWidget):
         # in its state, and lost their fixed x/y in JupyterLab; built in, they are kept.
         return go.FigureWidget(figure)
 
-    def refresh(self) -> None:
-        """Recompute, then update the figure in place with one batch per trace property.
-
-        plotly's batch_update sends a property as a list over every trace in the batch; a
-        trace that did not change it gets "undefined" there, and JupyterLab's plotly.js then
-        drops that property (measured: a batch where trace 0 set y and trace 1 set x left
-        trace 0 without x and trace 1 without y). One property per batch avoids that.
-        """
-        self.data = self.compute()
-        self.draw(self.data)
-
-    def _update_traces(self, prop, values):
-        """Set `prop` of the traces in `values` (index -> value) in one batch."""
-        with self.figure.batch_update():
-            for index, value in values.items():
-                self.figure.data[index][prop] = value
-
     def compute(self):
         return hidden_state_view(self.x, self.Wx, self.Wh, self.b, self.h0,
                                  edit_step=self.edit_step.value, value=self.value.value,
@@ -146,22 +129,19 @@ class HiddenStateExplorer(LabWidget):
         low = float(min(data.x[:, 0].min(), data.x_edited[:, 0].min())) - 0.2
         high = float(max(data.x[:, 0].max(), data.x_edited[:, 0].max())) + 0.2
         marker_y = [0.5, H + 0.5]
-        self._update_traces("x", {
-            _H_BARS: data.h_step, _DH_BARS: data.dh_step, _X_LINE: steps, _X_EDIT: [k],
-            _T_MARKS[0]: [t, t], _T_MARKS[1]: [t, t], _T_MARKS[2]: [t, t], _K_MARK: [k, k],
-        })
-        self._update_traces("y", {
-            _H_BARS: units, _DH_BARS: units, _X_LINE: data.x[:, 0],
-            _X_EDIT: [data.x_edited[data.edit_step - 1, 0]], _T_MARKS[0]: [low, high],
-            _T_MARKS[1]: marker_y, _T_MARKS[2]: marker_y, _K_MARK: marker_y,
-        })
-        self._update_traces("z", {_H_MAP: data.h.T, _DH_MAP: data.dh.T})
-        self._update_traces("zmin", {_DH_MAP: -change_range})
-        self._update_traces("zmax", {_DH_MAP: change_range})
-        with self.figure.batch_update():
-            self.figure.update_yaxes(range=[low, high], row=1, col=1)
-            self.figure.update_xaxes(range=[-1.05 * change_range, 1.05 * change_range],
-                                     row=3, col=2)
-            annotations = self.figure.layout.annotations
-            annotations[_H_TITLE].text = f"h_t at t={data.step}"
-            annotations[_DH_TITLE].text = f"change at t={data.step}"
+        k_index = data.edit_step - 1
+        traces = self.figure.data
+        for index, x, y in [
+            (_H_BARS, data.h_step, units), (_DH_BARS, data.dh_step, units),
+            (_X_LINE, steps, data.x[:, 0]), (_X_EDIT, [k], [data.x_edited[k_index, 0]]),
+            (_T_MARKS[0], [t, t], [low, high]), (_T_MARKS[1], [t, t], marker_y),
+            (_T_MARKS[2], [t, t], marker_y), (_K_MARK, [k, k], marker_y),
+        ]:
+            traces[index].x, traces[index].y = x, y
+        traces[_H_MAP].z = data.h.T
+        traces[_DH_MAP].update(z=data.dh.T, zmin=-change_range, zmax=change_range)
+        self.figure.update_yaxes(range=[low, high], row=1, col=1)
+        self.figure.update_xaxes(range=[-1.05 * change_range, 1.05 * change_range], row=3, col=2)
+        annotations = self.figure.layout.annotations
+        annotations[_H_TITLE].text = f"h_t at t={data.step}"
+        annotations[_DH_TITLE].text = f"change at t={data.step}"
