@@ -45,13 +45,13 @@ class RowClassifier(nn.Module):
 
 def train_row_classifier(model: RowClassifier, data: DigitSequences, *, steps: int = 300,
                          batch_size: int = 64, lr: float = 1e-2, seed: int = 0,
-                         label: str = "RNN", plot=None):
+                         label: str = "RNN", plot=None, color=None):
     """Train on the digits' training split with cross-entropy on random minibatches.
 
     Inputs:
     - model: a RowClassifier; data: from rnnviz.digits.load_digit_sequences("rows")
     - steps, batch_size, lr, seed: step budget, minibatch size, Adam's rate, batch-order seed
-    - label, plot: passed to rnnviz.training.train
+    - label, plot, color: passed to rnnviz.training.train
     Returns:
     - rnnviz.training.TrainResult
     """
@@ -66,7 +66,7 @@ def train_row_classifier(model: RowClassifier, data: DigitSequences, *, steps: i
         rows = batches[step]
         return F.cross_entropy(model(data.x_train[rows]), data.y_train[rows])
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, plot=plot)
+    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, plot=plot, color=color)
 
 
 @torch.no_grad()

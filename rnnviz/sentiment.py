@@ -160,7 +160,7 @@ class SentimentRNN(nn.Module):
 
 def train_sentiment(model: nn.Module, sentences: Sentences, *, steps: int = 300,
                     batch_size: int = 64, lr: float = 1e-2, seed: int = 0,
-                    label: str = "model", plot=None):
+                    label: str = "model", plot=None, color=None):
     """Train a BagOfWords or SentimentRNN with cross-entropy on random minibatches.
 
     Inputs:
@@ -168,7 +168,8 @@ def train_sentiment(model: nn.Module, sentences: Sentences, *, steps: int = 300,
     - sentences: the training set
     - steps, batch_size, lr, seed: the step budget, minibatch size, Adam's rate, the seed
       of the batch order
-    - label, plot: passed to rnnviz.training.train (progress bar name, live loss plot)
+    - label, plot, color: passed to rnnviz.training.train (progress bar name, live loss
+      plot, curve colour)
     Returns:
     - rnnviz.training.TrainResult
     """
@@ -184,7 +185,7 @@ def train_sentiment(model: nn.Module, sentences: Sentences, *, steps: int = 300,
         b = sentences.subset(batches[step])
         return F.cross_entropy(model(b.tokens, b.lengths), b.labels)
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, plot=plot,
+    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, plot=plot, color=color,
                  clip=1.0)
 
 

@@ -119,13 +119,13 @@ class Seq2Seq(nn.Module):
 
 def train_seq2seq(model: Seq2Seq, pairs: DigitPairs, *, steps: int = 400,
                   batch_size: int = 64, lr: float = 1e-2, seed: int = 0, label: str = "seq2seq",
-                  plot=None):
+                  plot=None, color=None):
     """Train with teacher forcing: cross-entropy of every target digit given the true prefix.
 
     Inputs:
     - model: a Seq2Seq; pairs: the training set
     - steps, batch_size, lr, seed: step budget, minibatch size, Adam's rate, batch-order seed
-    - label, plot: passed to rnnviz.training.train
+    - label, plot, color: passed to rnnviz.training.train
     Returns:
     - rnnviz.training.TrainResult
     """
@@ -143,7 +143,7 @@ def train_seq2seq(model: Seq2Seq, pairs: DigitPairs, *, steps: int = 400,
         logits = model(source, teacher_inputs(target))  # (B, T, 10)
         return F.cross_entropy(logits.flatten(0, 1), target.flatten())
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, plot=plot)
+    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, plot=plot, color=color)
 
 
 def seq2seq_accuracy(model: Seq2Seq, pairs: DigitPairs) -> dict:

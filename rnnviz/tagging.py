@@ -80,6 +80,30 @@ def make_tagged_sentences(n_sentences: int, *, seed: int = 0) -> TaggedSentences
                            [" ".join(w for w, _ in words) for words in sentences])
 
 
+def encode(texts) -> TaggedSentences:
+    """Turn your own sentences (words from VOCAB) into a batch to tag; tags unknown (IGNORE).
+
+    Inputs:
+    - texts: list of non-empty strings
+    Returns:
+    - TaggedSentences with every tag IGNORE
+    """
+    if isinstance(texts, str) or not isinstance(texts, (list, tuple)) or not texts:
+        raise TypeError("texts must be a non-empty list of sentences")
+    for text in texts:
+        if not isinstance(text, str) or not text.split():
+            raise ValueError(f"texts must hold non-empty strings, got {text!r}")
+        unknown = [w for w in text.split() if w not in WORD_INDEX or w == PAD]
+        if unknown:
+            raise ValueError(f"texts: unknown words {unknown}; known words are {VOCAB[1:]}")
+    length = max(len(t.split()) for t in texts)
+    tokens = torch.zeros(len(texts), length, dtype=torch.int64)
+    for i, text in enumerate(texts):
+        tokens[i, : len(text.split())] = torch.tensor([WORD_INDEX[w] for w in text.split()])
+    ambiguous = torch.isin(tokens, torch.tensor([WORD_INDEX[w] for w in AMBIGUOUS]))
+    return TaggedSentences(tokens, torch.full_like(tokens, IGNORE), ambiguous, list(texts))
+
+
 class MostFrequentTag:
     """The one-word-at-a-time baseline: each word gets the tag it had most often in training."""
 
@@ -124,13 +148,13 @@ class TaggerRNN(nn.Module):
 
 def train_tagger(model: TaggerRNN, sentences: TaggedSentences, *, steps: int = 200,
                  batch_size: int = 64, lr: float = 1e-2, seed: int = 0, label: str = "RNN",
-                 plot=None):
+                 plot=None, color=None):
     """Train a TaggerRNN with cross-entropy summed over every real (non-pad) word.
 
     Inputs:
     - model: a TaggerRNN; sentences: the training set
     - steps, batch_size, lr, seed: step budget, minibatch size, Adam's rate, batch-order seed
-    - label, plot: passed to rnnviz.training.train
+    - label, plot, color: passed to rnnviz.training.train
     Returns:
     - rnnviz.training.TrainResult
     """
@@ -149,7 +173,7 @@ def train_tagger(model: TaggerRNN, sentences: TaggedSentences, *, steps: int = 2
         return F.cross_entropy(logits.flatten(0, 1), sentences.tags[rows].flatten(),
                                ignore_index=IGNORE)
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, plot=plot)
+    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, plot=plot, color=color)
 
 
 def tag_accuracy(predicted: torch.Tensor, sentences: TaggedSentences) -> dict:

@@ -1,5 +1,7 @@
 """RowReading: blanks unread rows and hidden-state columns, shows the answer so far, in place."""
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -19,6 +21,8 @@ def test_rows_read_slider_hides_the_future_in_place():
     assert np.isnan(np.array(image.z, dtype=float)[3:]).all()
     assert not np.isnan(np.array(image.z, dtype=float)[:3]).any()
     assert np.isnan(np.array(hidden.z, dtype=float)[:, 3:]).all()
+    # Gaps are None, never NaN: NaN is not JSON and the update would not reach the browser.
+    json.dumps([image.z, hidden.z], allow_nan=False)
     reading = read_digit(model, data, 2)
     assert np.allclose(bars.y, reading.probs[2])
     w.rows_read.value = 8

@@ -10,6 +10,7 @@ from rnnviz.tagging import (
     VOCAB,
     MostFrequentTag,
     TaggerRNN,
+    encode,
     make_tagged_sentences,
     show_tags,
     tag_accuracy,
@@ -62,6 +63,10 @@ def test_rnn_tags_ambiguous_words_from_their_left_context():
     train_tagger(model, train_set, steps=200)
     acc = tag_accuracy(model.predict(test_set), test_set)
     assert acc["all"] > 0.98 and acc["ambiguous"] > 0.97
+    mine = encode(["they fish the fish", "the duck watch my book"])
+    assert show_tags(model.predict(mine), mine, rows=[0, 1]).split("\n") == [
+        "they/PRON fish/VERB the/DET fish/NOUN",
+        "the/DET duck/NOUN watch/VERB my/DET book/NOUN"]
 
 
 def test_bad_arguments_are_named():
@@ -72,5 +77,9 @@ def test_bad_arguments_are_named():
         MostFrequentTag([("the", "DET")])
     with pytest.raises(TypeError, match="model must be a TaggerRNN"):
         train_tagger(MostFrequentTag(s), s)
+    with pytest.raises(ValueError, match="unknown words"):
+        encode(["they fish the salmon"])
+    with pytest.raises(TypeError, match="non-empty list"):
+        encode("they fish")
     with pytest.raises(ValueError, match="predicted must have shape"):
         tag_accuracy(torch.zeros(2, 2, dtype=torch.int64), s)

@@ -5,7 +5,6 @@ per row, and the bars show what the classifier would answer if reading stopped t
 """
 
 import ipywidgets as widgets
-import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -83,14 +82,15 @@ class RowReading(LabWidget):
 
     def draw(self, reading) -> None:
         k = self.rows_read.value
-        image = reading.image.astype(float).copy()
-        image[k:] = np.nan  # rows not read yet
-        hidden = reading.hidden.T.copy()  # (H, T)
-        hidden[:, k:] = np.nan
+        image = reading.image.tolist()  # (8, 8)
+        image[k:] = [[None] * len(row) for row in image[k:]]  # rows not read yet: gaps
+        hidden = reading.hidden.T.tolist()  # (H, T)
+        hidden = [row[:k] + [None] * (len(row) - k) for row in hidden]
         probs = reading.probs[k - 1]
+        # None, not NaN: NaN is not JSON, and the widget's message would fail to send.
         update_per_trace(self.figure, [
             dict(z=image),
-            dict(z=hidden, x=list(range(1, hidden.shape[1] + 1))),
+            dict(z=hidden, x=list(range(1, len(reading.probs) + 1))),
             dict(y=probs, marker=dict(color=[MODEL_COLORS["rnn"] if c == reading.label
                                              else "#bbbbbb" for c in range(N_CLASSES)]))])
         guess = int(probs.argmax())
