@@ -11,7 +11,6 @@ restyles what is already computed.
 import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
-from plotly.basedatatypes import Undefined
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
@@ -221,10 +220,10 @@ class GradientFlow(LabWidget):
             "gru": self._flow("gru", **common) if self.show_gru.value else None,
         }
 
-    # --- draw: one in-place plotly_update per event -----------------------------------
+    # --- draw: in-place plotly_update calls, only what changed -----------------------
     # Assigning trace properties one by one costs ~20 ms an event in plotly's validators;
-    # collecting them into a single Figure.plotly_update (still in place, one message to the
-    # browser) keeps a slider event within the 10 ms budget (benchmarks/bench_flow.py).
+    # collecting the changed values into Figure.plotly_update calls (still in place, one per
+    # set of properties) keeps a slider event within the 10 ms budget (bench_flow.py).
     def draw(self, data):
         rnn, lstm, gru = data["rnn"], data["lstm"], data["gru"]
         T = rnn.grad_h.shape[1]
@@ -371,7 +370,7 @@ class GradientFlow(LabWidget):
 
 
 class _Update:
-    """One event's changes, sent as a single in-place Figure.plotly_update.
+    """One event's changes, sent as in-place Figure.plotly_update calls (a few per event).
 
     `sent` remembers what the figure already holds, so a value that did not change costs
     nothing (plotly's own path checks cost ~0.1 ms a property).
@@ -386,10 +385,10 @@ class _Update:
         self.traces.setdefault(index, {}).update(props)
 
     def _changed(self, where, key, value):
-        old = self.sent.get((where, key), Undefined)
-        if old is not Undefined and _same(old, value):
+        key_in_figure = (where, key)
+        if key_in_figure in self.sent and _same(self.sent[key_in_figure], value):
             return False
-        self.sent[(where, key)] = value
+        self.sent[key_in_figure] = value
         return True
 
     def send(self, figure):
@@ -399,13 +398,18 @@ class _Update:
                 if self._changed(index, key, value):
                     changes.setdefault(index, {})[key] = value
         layout = {k: v for k, v in self.layout.items() if self._changed("layout", k, v)}
-        indexes = sorted(changes)
-        keys = {key for props in changes.values() for key in props}
-        # plotly_update takes one value per trace index; Undefined leaves a trace alone.
-        restyle = {key: [changes[i].get(key, Undefined) for i in indexes] for key in keys}
-        if restyle or layout:
+        # One Plotly.update per set of properties: plotly 7's front end drops a property from
+        # a trace that an update lists as "_undefined_" (see rnnviz.widgets.base.batch_update).
+        groups: dict[frozenset, list[int]] = {}
+        for index, props in changes.items():
+            groups.setdefault(frozenset(props), []).append(index)
+        for keys, indexes in groups.items():
+            restyle = {key: [changes[i][key] for i in indexes] for key in keys}
             figure.plotly_update(restyle_data=restyle, relayout_data=layout,
                                  trace_indexes=indexes)
+            layout = {}
+        if layout:
+            figure.plotly_update(relayout_data=layout)
 
 
 def _same(a, b):

@@ -27,9 +27,15 @@ def test_lab_04(lab):
     assert len(after) == len(before) == 100
     assert lab.plot_data(0, lstm_c, "y") == lstm_before
 
-    # The forget bias moves the LSTM's cell-state gradient.
+    # The forget bias moves the LSTM's cell-state gradient; its chain row recolours and keeps
+    # its place (an update must not drop properties it leaves alone).
+    chain = TRACE[("chain", "lstm", "c")]
+    colours = lab.plot_data(0, chain, "marker")["color"]
     lab.press_slider(slider=FORGET_BIAS, key="ArrowRight", times=2)
     lab.wait_for_plot_change(plot=0, trace=lstm_c, field="y", before=lstm_before)
+    wait_until(lambda: lab.plot_data(0, chain, "marker")["color"] != colours)
+    assert lab.plot_data(0, chain, "y") == [1] * 100
+    assert len(lab.plot_data(0, rnn, "y")) == 100
 
     # T: one more step on every line.
     before = lab.plot_data(0, rnn, "y")
@@ -59,6 +65,13 @@ def test_lab_04(lab):
     assert marked and marked[0] == 1
     lab.screenshot("04_vanishing_gradients_float32")
     lab.assert_healthy()
+
+
+def wait_until(condition, timeout=30):
+    deadline = time.time() + timeout
+    while not condition():
+        assert time.time() < deadline, "condition not met in time"
+        time.sleep(0.2)
 
 
 def wait_for_value(lab, trace, field, expected, timeout=30):
