@@ -196,3 +196,53 @@ def test_default_rnn_does_not_disturb_the_global_seed(lstm_sequence):
 
 def test_cell_explorer_is_the_cell_mode():
     assert isinstance(GateExplorer.cell(), GateCellExplorer)
+
+
+def count_update_messages(figure):
+    """A list that grows by one for every update message the figure sends to the page."""
+    sent = []
+    figure.observe(lambda change: change["new"] is not None and sent.append(change["name"]),
+                   names=["_py2js_update", "_py2js_restyle", "_py2js_relayout"])
+    return sent
+
+
+@pytest.mark.parametrize("make", [lambda: GateExplorer.cell(), lambda: GateExplorer.cell("gru"),
+                                  lambda: GateExplorer.sequence(LSTM(2, 3), recall_batch(2, 6).x)])
+def test_a_new_widget_is_complete_before_any_update_message(make):
+    # The state the page receives when the widget is created (_widget_data) already holds
+    # the first drawing, so the page never has to apply an update before the widget's
+    # JavaScript has loaded; a refresh with unchanged sliders sends nothing.
+    w = make()
+    initial = w.figure._widget_data
+    for k, trace in enumerate(w.figure.data):
+        for field in ("y", "z", "text"):
+            if field in trace and trace[field] is not None:
+                np.testing.assert_array_equal(np.asarray(initial[k][field]),
+                                              np.asarray(trace[field]))
+    sent = count_update_messages(w.figure)
+    w.refresh()
+    assert sent == []
+    slider = w.controls[-1]
+    slider.value = slider.max if slider.value != slider.max else slider.min
+    assert sent  # a real move does send
+
+
+def test_bar_labels_show_this_events_values_not_the_last():
+    w = GateExplorer.cell()
+    w.weights["i"][2].value = 3.0
+    w.inputs["c_prev"].value = -1.5
+    step = lstm_unit_step(w.setting)
+    update = w.figure.data[UPDATE]
+    assert list(update.text) == [f"{v:.3f}" for v in (-1.5, step.kept, step.written, step.c)]
+    assert list(w.figure.data[GATES].text) == [f"{step.gates[g]:.3f}" for g in "ifog"]
+
+
+def test_step_marker_on_the_highway_follows_the_sequence(lstm_sequence):
+    model, batch = lstm_sequence
+    w = GateExplorer.sequence(model, batch.x)
+    w.time.value = 4
+    w.sample.value = 1
+    here = w.figure.data[19]
+    assert list(here.x) == [4, 4]
+    assert here.y[0] == pytest.approx(w.sequence["highway"][1, 4])
+    assert here.y[1] == pytest.approx(w.sequence["rnn_highway"][1, 4])

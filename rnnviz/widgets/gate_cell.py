@@ -74,15 +74,20 @@ class GateCellExplorer(LabWidget):
         # Three sliders a row: the inputs, then one row per gate.
         self.controls = [*self.inputs.values(),
                          *(s for gate in self.gates for s in self.weights[gate])]
+        # Draw the first state into a plain Figure, then wrap it: the FigureWidget starts
+        # complete and its first refresh finds nothing to send. Update messages that reach
+        # the page before the widget's JavaScript has loaded were seen to be misapplied.
         self.figure = self._build_figure()
+        self.draw(self.compute())
+        self.figure = go.FigureWidget(self.figure)
         self._finish()
 
     # --- figure ------------------------------------------------------------------------
     def _build_figure(self):
         lstm = self.kind == "lstm"
-        titles = ("pre-activations a = w_x x_t + w_h h_{t-1} + b",
-                  "gates on their ranges",
-                  "local derivative back one step",
+        titles = ("pre-activations a = w_x·x + w_h·h + b",
+                  "gates (grey: their range)",
+                  "local derivative, one step back",
                   "c_t = f·c_{t-1} + i·g" if lstm else "h_t = z·h_{t-1} + (1-z)·n",
                   "h_t = o·tanh(c_t)" if lstm else "the reset gate scales h_{t-1} inside n")
         fig = make_subplots(rows=2, cols=3, subplot_titles=titles, vertical_spacing=0.18,
@@ -99,14 +104,14 @@ class GateCellExplorer(LabWidget):
         fig.add_bar(x=names, y=[0.0] * len(names), marker_color=colors, name="gate value",
                     text=[""] * len(names), textposition="outside", row=1, col=2)
         if lstm:
-            labels = ["LSTM dc_t/dc_{t-1} = f", "RNN dh_t/dh_{t-1}"]
+            labels = ["LSTM: f", "RNN: w_hh(1-h²)"]
             deriv_colors = [MODEL_COLORS["lstm"], MODEL_COLORS["rnn"]]
             parts = ["c_{t-1}", "f·c_{t-1}", "+ i·g", "= c_t"]
             part_colors = [INPUT_COLOR, GATE_COLORS["f"], GATE_COLORS["i"], MODEL_COLORS["lstm"]]
             out = ["o", "tanh(c_t)", "h_t"]
             out_colors = [GATE_COLORS["o"], MODEL_COLORS["lstm"], MODEL_COLORS["lstm"]]
         else:
-            labels = ["GRU direct path z", "GRU full dh_t/dh_{t-1}", "RNN dh_t/dh_{t-1}"]
+            labels = ["GRU: z", "GRU: full", "RNN: w_hh(1-h²)"]
             deriv_colors = [GATE_COLORS["z"], MODEL_COLORS["gru"], MODEL_COLORS["rnn"]]
             parts = ["h_{t-1}", "z·h_{t-1}", "+ (1-z)·n", "= h_t"]
             part_colors = [INPUT_COLOR, GATE_COLORS["z"], GATE_COLORS["n"], MODEL_COLORS["gru"]]
@@ -122,10 +127,10 @@ class GateCellExplorer(LabWidget):
         fig.update_yaxes(range=[-1.15, 1.3], row=1, col=2)
         fig.update_yaxes(range=[-4.2, 4.2] if lstm else [-1.5, 1.5], row=2, col=1)
         fig.update_yaxes(range=[-1.3, 1.3], row=2, col=3)
-        fig.update_layout(barmode="overlay", showlegend=False, height=560,
+        fig.update_layout(barmode="overlay", showlegend=False, height=560, width=900,
                           title=dict(text="", font=dict(size=14)), template=FIGURE_TEMPLATE,
                           margin=dict(l=50, r=20, t=80, b=40))
-        return go.FigureWidget(fig)
+        return fig
 
     # --- state -------------------------------------------------------------------------
     @property
@@ -181,22 +186,24 @@ class GateCellExplorer(LabWidget):
         gate.y = values
         gate.text = [f"{v:.3f}" for v in values]
         s = step.setting
+        # Values are computed here, never read back from a trace: inside batch_update a
+        # trace still returns its old values.
         if self.kind == "lstm":
             derivs = [step.local_derivative, step.rnn.local_derivative]
-            update.y = [s.c_prev, step.kept, step.written, step.c]
-            update.base = [0.0, 0.0, step.kept, 0.0]
+            parts = [s.c_prev, step.kept, step.written, step.c]
             out_values = [step.gates["o"], step.tanh_c, step.h]
             title = (f"c_t = {step.gates['f']:.3f}·{s.c_prev:.2f} + {step.gates['i']:.3f}·"
                      f"{step.gates['g']:.3f} = {step.c:.3f},   h_t = {step.h:.3f}")
         else:
             derivs = [step.local_derivative, step.full_derivative, step.rnn.local_derivative]
-            update.y = [s.h_prev, step.kept, step.written, step.h]
-            update.base = [0.0, 0.0, step.kept, 0.0]
+            parts = [s.h_prev, step.kept, step.written, step.h]
             w_h_n = s.weights["n"][1]
             out_values = [w_h_n * s.h_prev, step.gates["r"] * w_h_n * s.h_prev, step.gates["n"]]
             title = (f"h_t = {step.gates['z']:.3f}·{s.h_prev:.2f} + (1 - {step.gates['z']:.3f})"
                      f"·{step.gates['n']:.3f} = {step.h:.3f}")
-        update.text = [f"{v:.3f}" for v in update.y]
+        update.y = parts
+        update.base = [0.0, 0.0, step.kept, 0.0]  # the written part starts where kept ends
+        update.text = [f"{v:.3f}" for v in parts]
         deriv.y = derivs
         deriv.text = [f"{v:.3f}" for v in derivs]
         out.y = out_values

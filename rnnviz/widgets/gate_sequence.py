@@ -67,8 +67,14 @@ class GateSequenceExplorer(LabWidget):
                                         continuous_update=True,
                                         layout=widgets.Layout(width="35%"))
         self.controls = [self.time] + ([self.sample] if n > 1 else [])
+        # Draw the first state into a plain Figure, then wrap it: the FigureWidget starts
+        # complete and its first refresh finds nothing to send. Update messages that reach
+        # the page before the widget's JavaScript has loaded were seen to be misapplied.
         self.figure = self._build_figure(T, H, rnn_label)
         self._drawn_sample = None
+        self._plotted = {}  # what the highway lines show, kept here: traces lag in a batch
+        self.draw(self.compute())
+        self.figure = go.FigureWidget(self.figure)
         self._finish()
 
     def _build_figure(self, T, H, rnn_label):
@@ -77,8 +83,8 @@ class GateSequenceExplorer(LabWidget):
         highway_name = "f" if self.kind == "lstm" else "z"
         titles = [f"{n} (units x steps)" for n in names]
         titles += [""] * (6 - len(names))
-        titles += ["gate values at step t", f"gradient path back to step 0: log10 ||prod of "
-                   f"step Jacobians||, {kind} diag({highway_name}) vs RNN"]
+        titles += ["gate values at step t",
+                   f"log10 ||dstate_t/dstate_0||: {kind} along diag({highway_name}) vs RNN"]
         fig = make_subplots(rows=3, cols=3, subplot_titles=titles, vertical_spacing=0.1,
                             horizontal_spacing=0.06,
                             specs=[[{}, {}, {}], [{}, {}, {}], [{}, {"colspan": 2}, None]])
@@ -116,10 +122,10 @@ class GateSequenceExplorer(LabWidget):
         fig.update_yaxes(range=[-0.05, 1.05], row=3, col=1)
         fig.update_yaxes(title_text="log10", row=3, col=2)
         fig.update_xaxes(title_text="step t", row=3, col=2)
-        fig.update_layout(barmode="group", height=780, template=FIGURE_TEMPLATE,
+        fig.update_layout(barmode="group", height=800, width=940, template=FIGURE_TEMPLATE,
                           margin=dict(l=50, r=20, t=60, b=40),
                           legend=dict(orientation="h", y=-0.08))
-        return go.FigureWidget(fig)
+        return fig
 
     # --- LabWidget -----------------------------------------------------------------------
     def compute(self):
@@ -138,7 +144,7 @@ class GateSequenceExplorer(LabWidget):
         for bar, gate in zip(bars, self.gates):
             bar.y = self.sequence["panels"][gate][sample, t]
         here.x = [t, t]
-        here.y = [highway.y[t], rnn_line.y[t]]
+        here.y = [self._plotted["highway"][t], self._plotted["rnn_highway"][t]]
 
     def _draw_sample(self, sample, traces, lines, flags):
         for k, name in enumerate(self.panel_names):
@@ -146,6 +152,7 @@ class GateSequenceExplorer(LabWidget):
         colors = (MODEL_COLORS[self.kind], MODEL_COLORS["rnn"], MODEL_COLORS["rnn"])
         for line, key, color in zip(lines, ("highway", "rnn_highway", "rnn_bound"), colors):
             values, under = _floor_underflow(self.sequence[key][sample])
+            self._plotted[key] = values
             line.y = values
             # Grey markers where the product hit exactly 0, so it never shows as a gap.
             colors = tuple(np.where(under, UNDERFLOW_COLOR, color)) if under.any() else color
