@@ -8,6 +8,7 @@ from rnnviz import scenes
 from rnnviz.captioning import make_captioner
 from rnnviz.widgets.attention_viewer import (
     CENTRES,
+    PATCH,
     AttentionViewer,
     attention_view,
     generated_words,
@@ -51,7 +52,10 @@ def test_word_slider_moves_the_heatmap_in_place(viewer):
     np.testing.assert_allclose(np.array(traces[1].z), viewer.alphas[0, 2])
     assert not np.allclose(first, traces[1].z)
     row, col = viewer.data["peak"]
-    assert (traces[2].x[0], traces[2].y[0]) == (CENTRES[col], CENTRES[row])
+    # The outline surrounds the peak patch.
+    assert (min(traces[2].x) + PATCH / 2, min(traces[2].y) + PATCH / 2) == (CENTRES[col],
+                                                                           CENTRES[row])
+    assert traces[1].zmax == pytest.approx(viewer.alphas[0, 2].max())
     assert "<b>[" in figure.layout.title.text
 
 

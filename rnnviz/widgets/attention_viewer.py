@@ -1,10 +1,10 @@
 """AttentionViewer: where the captioner looked while it wrote each word.
 
 Left, the scene with the attention map of the chosen word's step laid over it (one square
-per location of the 6x6 feature grid; the outlined square is the peak that the localisation
-score checks). Right, how much of that step's attention fell on each object and on the
-background. The title holds the generated caption (the chosen word in brackets), the true
-caption and the no-attention baseline's caption.
+per location of the 6x6 feature grid, its colour scale running up to that step's peak; the
+outlined square is the peak that the localisation score checks). Right, how much of that
+step's attention fell on each object and on the background. The title holds the generated
+caption (the chosen word in brackets), the true caption and the no-attention baseline's.
 """
 
 import ipywidgets as widgets
@@ -94,18 +94,21 @@ class AttentionViewer(LabWidget):
         self.controls = [self.word_slider, self.scene_slider]
         self._syncing = False
 
-        fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.12,
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.2,
                             subplot_titles=("where it looked", "attention on each object"))
         fig.add_trace(go.Image(z=np.zeros((scenes.IMAGE_SIZE, scenes.IMAGE_SIZE, 3)),
                                hoverinfo="skip"), 1, 1)
+        # Transparent where the step paid no attention, a bright glow where it looked most.
+        glow = [[0.0, "rgba(255,255,255,0)"], [0.6, "rgba(255,220,60,0.3)"],
+                [1.0, "rgba(255,255,255,0.85)"]]
         fig.add_trace(go.Heatmap(x=CENTRES, y=CENTRES, z=np.zeros((GRID_SIZE, GRID_SIZE)),
-                                 zmin=0, zmax=1, colorscale="Hot", opacity=0.55,
-                                 colorbar=dict(title="attention", x=0.5, len=0.8),
+                                 zmin=0, zmax=1, colorscale=glow,
+                                 colorbar=dict(title="attention", x=0.5, xanchor="left",
+                                               thickness=12, len=0.8),
                                  hovertemplate="attention %{z:.3f}<extra></extra>"), 1, 1)
-        fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers", showlegend=False,
-                                 marker=dict(symbol="square-open", size=22, color="cyan",
-                                             line=dict(width=3)),
-                                 hoverinfo="skip", name="peak"), 1, 1)
+        fig.add_trace(go.Scatter(x=[], y=[], mode="lines", showlegend=False,
+                                 line=dict(color="cyan", width=2), hoverinfo="skip",
+                                 name="peak"), 1, 1)
         fig.add_trace(go.Bar(x=[], y=[], showlegend=False,
                              hovertemplate="%{x}: %{y:.3f}<extra></extra>"), 1, 2)
         fig.update_xaxes(showticklabels=False, range=[-0.5, scenes.IMAGE_SIZE - 0.5], row=1, col=1)
@@ -148,7 +151,13 @@ class AttentionViewer(LabWidget):
         image, heat, peak, bars = self.figure.data
         image.z = data["rgb"]
         heat.z = data["alpha"]
-        peak.x, peak.y = [CENTRES[data["peak"][1]]], [CENTRES[data["peak"][0]]]
+        # The scale follows the step's peak: attention is often broad, and a fixed 0..1
+        # scale would hide where a spread-out step looked most.
+        heat.zmax = max(float(data["alpha"].max()), 1.0 / GRID_SIZE**2)
+        row, col = data["peak"]
+        x0, y0 = PATCH * col - 0.5, PATCH * row - 0.5  # the peak patch's outline
+        peak.x = [x0, x0 + PATCH, x0 + PATCH, x0, x0]
+        peak.y = [y0, y0, y0 + PATCH, y0 + PATCH, y0]
         bars.x = data["names"]
         bars.y = data["mass"]
         bars.marker.color = [f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})"
