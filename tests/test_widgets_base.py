@@ -50,3 +50,10 @@ def test_text_repr_is_fixed_for_nbval():
     bundle = Doubler()._repr_mimebundle_()
     assert bundle["text/plain"] == "<Doubler widget>"
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_display_copies_the_refreshed_figure_into_its_widget_model():
+    widget = Doubler()
+    widget.slider.value = 4
+    widget._repr_mimebundle_()
+    assert [tuple(t["y"]) for t in widget.figure._widget_data] == [(8.0, 8.0), (3.0, 4.0)]

@@ -95,6 +95,10 @@ class LabWidget:
 
     # --- display ---------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
+        # Displayed inside a box, the FigureWidget's own repr never runs, and that repr is
+        # what copies the figure's current state into its widget model; without it the
+        # browser can draw the figure as it was before the first refresh.
+        self.figure._repr_mimebundle_()
         bundle = self.box._repr_mimebundle_(**kwargs)
         # The default text repr holds random trace uids; a fixed one keeps nbval stable.
         if isinstance(bundle, tuple):

@@ -194,13 +194,6 @@ class GradientFlow(LabWidget):
                          ticktext=[f"{NAMES[m]} {s}" for m, s, _ in CHAIN_ROWS], row=2, col=1)
         return go.FigureWidget(fig)
 
-    def _repr_mimebundle_(self, **kwargs):
-        # The figure is displayed inside a VBox, so plotly's own display hook, which copies
-        # the figure's current state into its widget model, never runs; without it the
-        # browser may draw the figure as it was built, before the first refresh.
-        self.figure._repr_mimebundle_()
-        return super()._repr_mimebundle_(**kwargs)
-
     # --- compute: plain rnnviz.flow calls, cached per model -----------------------------
     def _flow(self, model, **knobs):
         key = (model, tuple(sorted(knobs.items())))
