@@ -105,16 +105,17 @@ def test_autograd_view_draws_torchs_graph_and_follows_T():
         AutogradView(seq_len=20)
 
 
-def test_every_update_message_targets_one_trace(monkeypatch):
-    # A figure-wide batch sends "undefined" for traces whose value did not change, and the
-    # browser unsets them; one trace per message leaves nothing undefined.
+def test_no_update_message_leaves_a_property_undefined(monkeypatch):
+    # plotly 7's front end drops a property sent as "undefined" for some trace (see
+    # widgets.base.batch_update): every message must give every trace it names a value.
     import plotly.basewidget
+    from plotly.basedatatypes import Undefined
 
     sent = []
     original = plotly.basewidget.BaseFigureWidget._send_update_msg
 
     def spy(self, restyle_data, relayout_data, trace_indexes=None, source_view_id=None):
-        sent.append(trace_indexes)
+        sent.append(restyle_data)
         return original(self, restyle_data, relayout_data, trace_indexes, source_view_id)
 
     monkeypatch.setattr(plotly.basewidget.BaseFigureWidget, "_send_update_msg", spy)
@@ -123,4 +124,6 @@ def test_every_update_message_targets_one_trace(monkeypatch):
     w.seq_len.value = 7
     a = AutogradView()
     a.seq_len.value = 4
-    assert sent and all(len(traces) == 1 for traces in sent if traces is not None)
+    assert sent
+    assert not any(v is Undefined for restyle in sent for values in restyle.values()
+                   for v in values)

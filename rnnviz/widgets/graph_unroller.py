@@ -88,9 +88,6 @@ class GraphUnroller(LabWidget):
         self.shape.observe(self._on_shape, names="value")
         self._finish()
 
-    def refresh(self) -> None:
-        refresh_per_trace(self)
-
     def _on_shape(self, change) -> None:
         # A one-to-one net has exactly one step: T has no meaning there.
         self.seq_len.disabled = change["new"] == "one-to-one"
@@ -147,26 +144,15 @@ class GraphUnroller(LabWidget):
             textposition=["top center" if pos[e.source][1] == pos[e.target][1]
                           else "middle right" for e in shown],
             textfont=dict(size=11, color=PARAMETER_COLORS.get(lit, "black")))
-        update_per_trace(self.figure, specs)
+        update_traces(self.figure, specs)
         self.figure.layout.title.text = _title(run, lit, self.backward.value)
 
 
-def update_per_trace(figure, specs) -> None:
-    """Update each trace in its own message: `trace.update` batches that one trace alone.
-
-    Why not one batch_update over all traces: plotly 7's FigureWidget then sends each
-    property as a list over the batch's traces, and a trace whose value did not change
-    gets "undefined", which the browser applies as "unset". Moving the highlight wiped the
-    unchanged traces' line colours, and the nodes lost their marker size.
-    """
+def update_traces(figure, specs) -> None:
+    """Replace each trace's properties with its spec (whole marker/line dicts, so nothing
+    stale survives). Inside LabWidget.refresh, base.batch_update sends them safely."""
     for trace, spec in zip(figure.data, specs):
         trace.update(spec, overwrite=True)
-
-
-def refresh_per_trace(widget) -> None:
-    """LabWidget.refresh without the figure-wide batch_update (see update_per_trace)."""
-    widget.data = widget.compute()
-    widget.draw(widget.data)
 
 
 def _segments(lines):
@@ -259,9 +245,6 @@ class AutogradView(LabWidget):
                                 hovertemplate="%{hovertext}<extra></extra>")
         self._finish()
 
-    def refresh(self) -> None:
-        refresh_per_trace(self)
-
     def compute(self):
         """(readable UnrolledGraph, torch's AutogradGraph) for the controls' shape and T."""
         from rnnviz.graph import autograd_graph
@@ -277,7 +260,7 @@ class AutogradView(LabWidget):
         graph, torch_graph = data
         nodes = torch_graph.nodes
         edges_x, edges_y = _segments([nodes[s][2:] + nodes[t][2:] for s, t in torch_graph.edges])
-        update_per_trace(self.figure, [
+        update_traces(self.figure, [
             dict(x=edges_x, y=edges_y, line=dict(color=PLAIN_EDGE_COLOR, width=1)),
             dict(x=[n[2] for n in nodes], y=[n[3] for n in nodes],
                  text=[n[0] if n[1] == "parameter" else "" for n in nodes],

@@ -13,7 +13,7 @@ from rnnviz.digit_rows import N_CLASSES, RowClassifier, read_digit
 from rnnviz.digits import DigitSequences
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.base import LabWidget
-from rnnviz.widgets.graph_unroller import refresh_per_trace, update_per_trace
+from rnnviz.widgets.graph_unroller import update_traces
 
 
 class RowReading(LabWidget):
@@ -73,9 +73,6 @@ class RowReading(LabWidget):
         self.figure = go.FigureWidget(fig)
         self._finish()
 
-    def refresh(self) -> None:
-        refresh_per_trace(self)
-
     def compute(self):
         """The DigitReading of the chosen test digit."""
         return read_digit(self.model, self.digits, self.index.value)
@@ -88,7 +85,7 @@ class RowReading(LabWidget):
         hidden = [row[:k] + [None] * (len(row) - k) for row in hidden]
         probs = reading.probs[k - 1]
         # None, not NaN: NaN is not JSON, and the widget's message would fail to send.
-        update_per_trace(self.figure, [
+        update_traces(self.figure, [
             dict(z=image),
             dict(z=hidden, x=list(range(1, len(reading.probs) + 1))),
             dict(y=probs, marker=dict(color=[MODEL_COLORS["rnn"] if c == reading.label
