@@ -1,0 +1,7 @@
+"""Shared test set-up: one torch thread, so tests time and behave the same on any machine
+(and don't fight each other for a 2-core CI box), and subnormals flushed as in the labs."""
+
+import torch
+
+torch.set_num_threads(1)
+torch.set_flush_denormal(True)
