@@ -8,16 +8,6 @@ from rnnviz.charlm import CharLM
 from rnnviz.interpret import activations, correlations, text_features
 from rnnviz.widgets.cell_activations import CellActivations, coloured_text_html
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One thread, as in the labs: on a busy machine torch's extra threads spin (15x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 SOURCE = 'def f(a, b="x"):\n    # note\n    return [a, (b)]\n' * 8
 
 

@@ -21,16 +21,6 @@ from rnnviz.charlm import (
 from rnnviz.checkpoint import load_checkpoint, save_checkpoint
 from rnnviz.training import train
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One thread, as in the labs: on a busy machine torch's extra threads spin (15x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 VOCAB = list("\n abcdefgh()")
 TEXT = "abc(def)\n  gh(a b)\n" * 40
 

@@ -1,19 +1,9 @@
 """The shipped checkpoint: loads safely, matches its recorded validation loss, is small."""
 
 import pytest
-import torch
 
 from rnnviz.charlm import SHIPPED_CHECKPOINT, evaluate, load_charlm, sample
 from rnnviz.corpus import STDLIB_ALPHABET, shipped_split
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One thread, as in the labs: on a busy machine torch's extra threads spin (15x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

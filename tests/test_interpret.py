@@ -14,16 +14,6 @@ from rnnviz.interpret import (
     text_features,
 )
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One thread, as in the labs: on a busy machine torch's extra threads spin (15x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 SOURCE = 'x = f(a, "(#")  # (\n    y = [1,\n        2]\n'
 
 

@@ -7,16 +7,6 @@ import torch
 from rnnviz.charlm import CharLM
 from rnnviz.widgets.sample_explorer import SampleExplorer, visible
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One thread, as in the labs: on a busy machine torch's extra threads spin (15x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 VOCAB = list("\n abcdef():=")
 
 
