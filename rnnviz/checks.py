@@ -74,3 +74,20 @@ def tensor(name: str, value, *, ndim=None, shape=None, finite: bool = True):
     if finite and value.is_floating_point() and not bool(torch.isfinite(value).all()):
         raise ValueError(f"{name} contains NaN or inf; expected finite values")
     return value
+
+
+def sentences(name: str, texts, vocabulary) -> list:
+    """Check a non-empty list of space-separated sentences whose words are all in
+    `vocabulary`; return the sentences as lists of words."""
+    if isinstance(texts, str) or not isinstance(texts, (list, tuple)) or not texts:
+        raise TypeError(f"{name} must be a non-empty list of sentences")
+    words = []
+    for text in texts:
+        if not isinstance(text, str) or not text.split():
+            raise ValueError(f"{name} must hold non-empty strings, got {text!r}")
+        unknown = [w for w in text.split() if w not in vocabulary]
+        if unknown:
+            raise ValueError(
+                f"{name}: unknown words {unknown}; known words are {sorted(vocabulary)}")
+        words.append(text.split())
+    return words

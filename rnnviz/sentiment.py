@@ -97,14 +97,7 @@ def encode(texts) -> Sentences:
     Returns:
     - Sentences with labels -1 and negated from the presence of "not"/"never"
     """
-    if isinstance(texts, str) or not isinstance(texts, (list, tuple)) or not texts:
-        raise TypeError("texts must be a non-empty list of sentences")
-    for text in texts:
-        if not isinstance(text, str) or not text.split():
-            raise ValueError(f"texts must hold non-empty strings, got {text!r}")
-        unknown = [w for w in text.split() if w not in WORD_INDEX or w == PAD]
-        if unknown:
-            raise ValueError(f"texts: unknown words {unknown}; known words are {VOCAB[1:]}")
+    checks.sentences("texts", texts, set(VOCAB[1:]))  # every word but the padding
     negated = [any(w in NEGATORS for w in t.split()) for t in texts]
     return _encode(list(texts), [-1] * len(texts), negated)
 

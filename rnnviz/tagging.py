@@ -88,14 +88,7 @@ def encode(texts) -> TaggedSentences:
     Returns:
     - TaggedSentences with every tag IGNORE
     """
-    if isinstance(texts, str) or not isinstance(texts, (list, tuple)) or not texts:
-        raise TypeError("texts must be a non-empty list of sentences")
-    for text in texts:
-        if not isinstance(text, str) or not text.split():
-            raise ValueError(f"texts must hold non-empty strings, got {text!r}")
-        unknown = [w for w in text.split() if w not in WORD_INDEX or w == PAD]
-        if unknown:
-            raise ValueError(f"texts: unknown words {unknown}; known words are {VOCAB[1:]}")
+    checks.sentences("texts", texts, set(VOCAB[1:]))  # every word but the padding
     length = max(len(t.split()) for t in texts)
     tokens = torch.zeros(len(texts), length, dtype=torch.int64)
     for i, text in enumerate(texts):
