@@ -142,7 +142,11 @@ class GateCellExplorer(LabWidget):
         return UnitSetting(weights=weights, **values)
 
     def apply(self, setting: UnitSetting) -> None:
-        """Move every slider to `setting`'s values, then redraw once."""
+        """Move every slider to `setting`'s values, then redraw once.
+
+        One call per cell: several quick calls in a row race with the page's echo of the
+        slider values (seen in JupyterLab: an earlier value came back and won).
+        """
         if not isinstance(setting, UnitSetting) or setting.kind != self.kind:
             raise TypeError(f"setting must be a UnitSetting with the {self.kind.upper()}'s "
                             f"gates {self.gates}")
