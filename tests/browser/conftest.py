@@ -136,12 +136,38 @@ class Lab:
         self._answer_kernel_dialog()
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
             timeout=120_000)
-        page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        self._clear_all_outputs()
+        self._run_all_cells()
         self._wait_until_executed(timeout)
         self._wait_until_rendered(min_plots, min_sliders)
         self.assert_healthy()
         self.screenshot(Path(notebook).stem)
+
+    def _clear_all_outputs(self) -> None:
+        """Edit > Clear Outputs of All Cells: a lab is stored executed, and its stored
+        execution counts would otherwise look like a finished run."""
+        prompts = self.page.locator(".jp-CodeCell .jp-InputArea-prompt")
+        self.page.locator("#jp-MainMenu").get_by_text("Edit", exact=True).click()
+        self.page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()
+        deadline = time.time() + 30
+        while any(p.strip() not in ("[ ]:", "") for p in prompts.all_inner_texts()):
+            if time.time() > deadline:
+                raise AssertionError("clearing the stored outputs did not reset the prompts")
+            time.sleep(0.2)
+
+    def _run_all_cells(self, attempts: int = 3) -> None:
+        """Run > Run All Cells, retried if no cell starts (a busy page can swallow a click)."""
+        prompts = self.page.locator(".jp-CodeCell .jp-InputArea-prompt")
+        for _ in range(attempts):
+            self.page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
+            self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                if any(p.strip() != "[ ]:" for p in prompts.all_inner_texts()):
+                    return
+                time.sleep(0.5)
+            self.page.keyboard.press("Escape")  # close a menu left open
+        raise AssertionError(f"Run All Cells did not start any cell in {attempts} attempts")
 
     def _answer_kernel_dialog(self) -> None:
         """A notebook without kernel metadata asks which kernel to use: take the default.
@@ -206,8 +232,9 @@ class Lab:
         assert not widget_failures, f"widget errors in the console: {widget_failures[:5]}"
         undrawn = self.page.evaluate(
             "() => [...document.querySelectorAll('.js-plotly-plot')]"
-            ".filter(p => !p.querySelector('.main-svg') || !p._fullData).length")
-        assert undrawn == 0, f"{undrawn} plot(s) have no drawn svg"
+            ".filter(p => !p.querySelector('.main-svg') || !p._fullData"
+            " || p._fullData.length === 0).length")
+        assert undrawn == 0, f"{undrawn} plot(s) are not drawn or have no traces"
         handles = self.page.locator(".widget-slider .noUi-handle").count()
         assert handles >= self.slider_count(), "a slider has no handle"
 
