@@ -23,12 +23,12 @@ def test_lab_06(lab):
     # Training runs make this the slowest lab: about a minute of CPU, more on a busy machine.
     lab.run("06_long_range_memory.ipynb", min_plots=3, timeout=900)
 
-    # One loss figure holds all eight adding-problem runs: T=20 dotted, T=50 solid.
+    # One loss figure holds all eight adding-problem runs: T=10 dotted, T=50 solid.
     traces = _traces(lab, ADDING)
     assert sorted(name for name, *_ in traces) == sorted(
-        f"{m} T={t}" for m in MODELS for t in (20, 50))
+        f"{m} T={t}" for m in MODELS for t in (10, 50))
     assert all(points >= 50 for _, points, _, _ in traces)
-    assert {dash for name, _, dash, _ in traces if name.endswith("T=20")} == {"dot"}
+    assert {dash for name, _, dash, _ in traces if name.endswith("T=10")} == {"dot"}
     assert {dash for name, _, dash, _ in traces if name.endswith("T=50")} == {"solid"}
 
     # The sweep figure draws one marker per committed run.
