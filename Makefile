@@ -74,8 +74,9 @@ execute: install
 benchmarks: install
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# make experiments ARGS=--fast for a smoke run; see python -m rnnviz.experiments --help
 experiments: install
-	$(PY) -m rnnviz.experiments
+	$(PY) -m rnnviz.experiments $(ARGS)
 
 checkpoints: install
 	$(PY) -m rnnviz.charlm_train

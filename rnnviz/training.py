@@ -225,6 +225,11 @@ def train(
             result.evals.append((result.steps, metrics))
     if curve is not None:
         plot.update_run(curve, result.losses)
+    if not result.diverged:
+        # Stopping early because the task is solved (or the time is up) is no failure:
+        # a bar closed short of its total would be drawn red.
+        bar.total = result.steps
+        bar.refresh()
     bar.close()
     model.eval()
     return result
