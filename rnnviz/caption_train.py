@@ -25,7 +25,12 @@ STEPS = {"attention": 1500, "baseline": 1500}
 BATCH_SIZE = 32
 LEARNING_RATE = 3e-3
 CLIP = 5.0
-ATTENTION_PENALTY = 0.01
+# The doubly stochastic regulariser pulls every location's coverage towards the even share
+# T / 36, i.e. towards spreading attention over the background. Measured on the held-out
+# scenes (1500 steps, seed 0): weight 0.01 gave attention peaks of ~0.08 landing on the named
+# object for 47.6% of colour/shape words (exact 0.438); 0.001 gave 64.6% (0.426); 1e-4 gave
+# 80.0% (0.474), with peaks of ~0.22; without it, 73.1% (0.496).
+ATTENTION_PENALTY = 1e-4
 
 
 def checkpoint_path(kind: str) -> Path:
