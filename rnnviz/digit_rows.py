@@ -17,7 +17,7 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.cells import RNN
 from rnnviz.digits import DigitSequences
-from rnnviz.training import train
+from rnnviz.training import minibatch_order, train
 
 N_CLASSES = 10
 
@@ -56,11 +56,7 @@ def train_row_classifier(model: RowClassifier, data: DigitSequences, *, steps: i
     - rnnviz.training.TrainResult
     """
     _check(model, data)
-    batch_size = checks.positive_int("batch_size", batch_size)
-    seed = checks.positive_int("seed", seed, minimum=0)
-    order = torch.Generator().manual_seed(seed)
-    batches = [torch.randint(len(data.x_train), (batch_size,), generator=order)
-               for _ in range(checks.positive_int("steps", steps))]
+    batches = minibatch_order(len(data.x_train), batch_size, steps, seed)
 
     def loss_fn(step):
         rows = batches[step]

@@ -16,7 +16,7 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.cells import RNN
-from rnnviz.training import train
+from rnnviz.training import minibatch_order, train
 
 SUBJECTS = ("the movie", "the plot", "the acting", "this film", "the ending", "the music")
 VERBS = ("was", "is")
@@ -168,11 +168,7 @@ def train_sentiment(model: nn.Module, sentences: Sentences, *, steps: int = 300,
     """
     _check_model(model)
     _check_sentences(sentences)
-    batch_size = checks.positive_int("batch_size", batch_size)
-    seed = checks.positive_int("seed", seed, minimum=0)
-    order = torch.Generator().manual_seed(seed)
-    batches = [torch.randint(len(sentences), (batch_size,), generator=order)
-               for _ in range(checks.positive_int("steps", steps))]
+    batches = minibatch_order(len(sentences), batch_size, steps, seed)
 
     def loss_fn(step):
         b = sentences.subset(batches[step])

@@ -15,7 +15,7 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.cells import GRU, RNN
-from rnnviz.training import train
+from rnnviz.training import minibatch_order, train
 
 TASKS = ("reverse", "sort")
 N_DIGITS = 10
@@ -131,11 +131,7 @@ def train_seq2seq(model: Seq2Seq, pairs: DigitPairs, *, steps: int = 400,
     """
     _check_model(model)
     _check_pairs(pairs)
-    batch_size = checks.positive_int("batch_size", batch_size)
-    seed = checks.positive_int("seed", seed, minimum=0)
-    order = torch.Generator().manual_seed(seed)
-    batches = [torch.randint(len(pairs), (batch_size,), generator=order)
-               for _ in range(checks.positive_int("steps", steps))]
+    batches = minibatch_order(len(pairs), batch_size, steps, seed)
 
     def loss_fn(step):
         rows = batches[step]

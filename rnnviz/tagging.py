@@ -16,7 +16,7 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.cells import RNN
-from rnnviz.training import train
+from rnnviz.training import minibatch_order, train
 
 TAGS = ("DET", "NOUN", "PRON", "VERB")
 DETERMINERS = ("the", "a", "my")
@@ -154,11 +154,7 @@ def train_tagger(model: TaggerRNN, sentences: TaggedSentences, *, steps: int = 2
     if not isinstance(model, TaggerRNN):
         raise TypeError(f"model must be a TaggerRNN, got {type(model).__name__}")
     _check_sentences(sentences)
-    batch_size = checks.positive_int("batch_size", batch_size)
-    seed = checks.positive_int("seed", seed, minimum=0)
-    order = torch.Generator().manual_seed(seed)
-    batches = [torch.randint(len(sentences), (batch_size,), generator=order)
-               for _ in range(checks.positive_int("steps", steps))]
+    batches = minibatch_order(len(sentences), batch_size, steps, seed)
 
     def loss_fn(step):
         rows = batches[step]

@@ -110,6 +110,22 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -> list:
+    """The examples each step trains on, drawn with replacement from a seeded generator.
+
+    Inputs:
+    - num_examples: size of the training set; batch_size: examples a step; steps: how many
+    - seed: seeds the draw, so a lab's training run is reproducible
+    Returns:
+    - a list of `steps` index tensors, each (batch_size,)
+    """
+    checks.positive_int("num_examples", num_examples)
+    batch_size = checks.positive_int("batch_size", batch_size)
+    steps = checks.positive_int("steps", steps)
+    order = torch.Generator().manual_seed(checks.positive_int("seed", seed, minimum=0))
+    return [torch.randint(num_examples, (batch_size,), generator=order) for _ in range(steps)]
+
+
 def train(
     model: torch.nn.Module,
     loss_fn,

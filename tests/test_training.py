@@ -125,3 +125,17 @@ def test_bad_model_and_loss_are_named():
         train(model, 3)
     with pytest.raises(TypeError, match="scalar"):
         train(model, lambda step: torch.zeros(2), progress=False)
+
+
+def test_minibatch_order_is_seeded_in_range_and_validated():
+    from rnnviz.training import minibatch_order
+
+    a, b, c = (minibatch_order(10, 4, 3, seed) for seed in (5, 5, 6))
+    assert len(a) == 3 and all(t.shape == (4,) for t in a)
+    assert all(torch.equal(x, y) for x, y in zip(a, b))
+    assert not all(torch.equal(x, y) for x, y in zip(a, c))
+    assert all(0 <= int(i) < 10 for t in a for i in t)
+    good = dict(num_examples=10, batch_size=4, steps=3, seed=0)
+    for name in good:
+        with pytest.raises(ValueError, match=name):
+            minibatch_order(**{**good, name: -1})

@@ -282,6 +282,20 @@ class Lab:
     def click_button(self, name: str) -> None:
         self.page.locator("button.jupyter-button", has_text=name).first.click()
 
+    def wait_until(self, read, want=bool, timeout: float = 30):
+        """Poll read() until want(value) holds; return the value. A read that fails (a plot
+        being redrawn) or returns None counts as not yet."""
+        deadline, value = time.time() + timeout, None
+        while time.time() < deadline:
+            try:
+                value = read()
+            except Exception:  # the plot is being redrawn
+                value = None
+            if value is not None and want(value):
+                return value
+            time.sleep(0.2)
+        raise AssertionError(f"condition not met within {timeout} s; last value {value!r}")
+
     def wait_for_plot_change(self, plot: int = 0, trace: int = 0, field: str = "y",
                              before=None, timeout: float = 30):
         """Poll until the plotted data differs from `before`; return the new data."""

@@ -1,6 +1,5 @@
 """Lab 02 in JupyterLab: GraphUnroller redraws the graph for a new shape and T, in place."""
 
-import time
 
 import pytest
 
@@ -18,19 +17,6 @@ def node_count(shape, seq_len):
     return len(build_graph(shape, seq_len).nodes)
 
 
-def wait_until(read, want, timeout=30):
-    """Poll read() until want(value) holds (a redraw in flight may fail to read); return it."""
-    deadline, value = time.time() + timeout, None
-    while time.time() < deadline:
-        try:
-            value = read()
-        except Exception:  # the plot is being redrawn
-            value = None
-        if value is not None and want(value):
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"condition not met within {timeout} s; last value {value!r}")
-
 
 def test_lab_02(lab):
     lab.run("02_computational_graphs.ipynb", min_plots=2, min_sliders=2)
@@ -43,19 +29,19 @@ def test_lab_02(lab):
     assert marker["size"] == 30 and len(marker["color"]) == len(nodes())  # circles drawn
 
     lab.select(dropdown=UNROLLER, label="many-to-many")
-    wait_until(nodes, lambda x: len(x) == node_count("many-to-many", 4))
+    lab.wait_until(nodes, lambda x: len(x) == node_count("many-to-many", 4))
 
     lab.press_slider(slider=UNROLLER, key="ArrowRight", times=2)  # T = 6
-    wait_until(nodes, lambda x: len(x) == node_count("many-to-many", 6))
+    lab.wait_until(nodes, lambda x: len(x) == node_count("many-to-many", 6))
     labels = lab.plot_data(plot=UNROLLER, trace=LABELS, field="text")
     assert len(labels) == 6 and labels[0] == "0.000"  # one dL/dW_hh term per use; h_0 = 0
 
     lab.select(dropdown=UNROLLER, label="seq2seq")
-    wait_until(nodes, lambda x: len(x) == node_count("seq2seq", 6))
+    lab.wait_until(nodes, lambda x: len(x) == node_count("seq2seq", 6))
     assert "dL/dW'_hh = sum of 6 terms" in lab.plot_title(UNROLLER)
 
     lab.click_button("W_xh")
-    wait_until(lambda: lab.plot_data(plot=UNROLLER, trace=W_XH, field="line")["width"],
+    lab.wait_until(lambda: lab.plot_data(plot=UNROLLER, trace=W_XH, field="line")["width"],
                lambda width: width == 4)
     assert "dL/dW_xh" in lab.plot_title(UNROLLER)
     arrows = lab.plot_data(plot=UNROLLER, trace=W_XH, field="marker")
@@ -67,6 +53,6 @@ def test_lab_02(lab):
 
     before = len(torch_nodes())
     lab.press_slider(slider=AUTOGRAD, key="ArrowRight", times=1)
-    wait_until(torch_nodes, lambda x: len(x) > before)
+    lab.wait_until(torch_nodes, lambda x: len(x) > before)
     assert "W_hh read 4x" in lab.plot_title(AUTOGRAD)
     lab.assert_healthy()

@@ -1,6 +1,5 @@
 """Lab 03 in JupyterLab: every training curve is drawn, and RowReading answers its sliders."""
 
-import time
 
 import pytest
 
@@ -11,19 +10,6 @@ SENTIMENT, TAGGER, SEQ2SEQ, DIGITS, READING = range(5)
 IMAGE, HIDDEN, BARS = 0, 1, 2  # RowReading's traces
 DIGIT_SLIDER, ROWS_SLIDER = 0, 1
 
-
-def wait_until(read, want, timeout=30):
-    """Poll read() until want(value) holds (a redraw in flight may fail to read); return it."""
-    deadline, value = time.time() + timeout, None
-    while time.time() < deadline:
-        try:
-            value = read()
-        except Exception:  # the plot is being redrawn
-            value = None
-        if value is not None and want(value):
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"condition not met within {timeout} s; last value {value!r}")
 
 
 def test_lab_03(lab):
@@ -45,12 +31,12 @@ def test_lab_03(lab):
     assert all(v is not None for row in z[:4] for v in row)
     bars = lab.plot_data(plot=READING, trace=BARS, field="y")
     lab.press_slider(slider=ROWS_SLIDER, key="ArrowRight", times=1)
-    z = wait_until(image, lambda z: all(v is not None for v in z[4]))
+    z = lab.wait_until(image, lambda z: all(v is not None for v in z[4]))
     assert all(v is None for row in z[5:] for v in row)
-    wait_until(lambda: lab.plot_data(plot=READING, trace=BARS, field="y"), lambda y: y != bars)
+    lab.wait_until(lambda: lab.plot_data(plot=READING, trace=BARS, field="y"), lambda y: y != bars)
     assert "after 5 of 8 rows" in lab.plot_title(READING)
 
     lab.press_slider(slider=DIGIT_SLIDER, key="ArrowRight", times=1)
-    wait_until(image, lambda new: new[:5] != z[:5])
+    lab.wait_until(image, lambda new: new[:5] != z[:5])
     assert "after 5 of 8 rows" in lab.plot_title(READING)
     lab.assert_healthy()

@@ -1,6 +1,5 @@
 """Lab 04 in JupyterLab: GradientFlow answers its sliders, animates, and marks underflow."""
 
-import time
 
 import pytest
 
@@ -33,7 +32,7 @@ def test_lab_04(lab):
     colours = lab.plot_data(0, chain, "marker")["color"]
     lab.press_slider(slider=FORGET_BIAS, key="ArrowRight", times=2)
     lab.wait_for_plot_change(plot=0, trace=lstm_c, field="y", before=lstm_before)
-    wait_until(lambda: lab.plot_data(0, chain, "marker")["color"] != colours)
+    lab.wait_until(lambda: lab.plot_data(0, chain, "marker")["color"] != colours)
     assert lab.plot_data(0, chain, "y") == [1] * 100
     assert len(lab.plot_data(0, rnn, "y")) == 100
 
@@ -47,7 +46,8 @@ def test_lab_04(lab):
     before = lab.plot_data(0, pulse, "x")
     lab.press_slider(slider=PULSE, key="ArrowRight", times=3)
     lab.wait_for_plot_change(plot=0, trace=pulse, field="x", before=before)
-    wait_for_value(lab, pulse, "x", [4])  # three key presses, three restyles
+    # Three key presses, three restyles: the pulse ends at step 4.
+    lab.wait_until(lambda: lab.plot_data(0, pulse, "x"), lambda x: x == [4])
     assert lab.plot_data(0, rnn, "y") == line
 
     # Play sends the pulse back from T.
@@ -66,17 +66,3 @@ def test_lab_04(lab):
     lab.screenshot("04_vanishing_gradients_float32")
     lab.assert_healthy()
 
-
-def wait_until(condition, timeout=30):
-    deadline = time.time() + timeout
-    while not condition():
-        assert time.time() < deadline, "condition not met in time"
-        time.sleep(0.2)
-
-
-def wait_for_value(lab, trace, field, expected, timeout=30):
-    """Poll plot 0's trace until `field` equals `expected`."""
-    deadline = time.time() + timeout
-    while (now := lab.plot_data(0, trace, field)) != expected:
-        assert time.time() < deadline, f"trace {trace} {field} is {now}, expected {expected}"
-        time.sleep(0.2)

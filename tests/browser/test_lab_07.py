@@ -1,6 +1,5 @@
 """Lab 07 in JupyterLab: sampling and cell pictures answer their controls."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,6 @@ LOSS, SAMPLES, CELLS, SATURATION = 0, 1, 2, 3
 # Sliders in document order: temperature, length, cell, threshold.
 TEMPERATURE, CELL, THRESHOLD = 0, 2, 3
 
-
-def wait_until(condition, what: str, timeout: float = 30) -> None:
-    """Poll `condition` (an HTML widget updates in its own message, after the plot)."""
-    deadline = time.time() + timeout
-    while not condition():
-        if time.time() > deadline:
-            raise AssertionError(f"timed out waiting until {what}")
-        time.sleep(0.2)
 
 
 def test_lab_07(lab):
@@ -34,14 +25,14 @@ def test_lab_07(lab):
     # The first generated character follows the same prime at any temperature, and colder
     # sampling sharpens its distribution: its top-1 probability rises.
     assert after[0][0] > before[0][0]
-    wait_until(lambda: generated.inner_text() != text_before, "the generated text changes")
+    lab.wait_until(lambda: generated.inner_text() != text_before)  # the text changes
 
     # The cell picker: another cell's values in the plot and another colouring of the text.
     before = lab.plot_data(plot=CELLS, trace=0, field="y")
     colours_before, shown_text = coloured.inner_html(), coloured.inner_text()
     lab.press_slider(slider=CELL, key="ArrowRight", times=1)
     lab.wait_for_plot_change(plot=CELLS, trace=0, field="y", before=before)
-    wait_until(lambda: coloured.inner_html() != colours_before, "the text is recoloured")
+    lab.wait_until(lambda: coloured.inner_html() != colours_before)  # recoloured
     assert coloured.inner_text() == shown_text  # the same text, coloured by another cell
 
     # The signal dropdown switches to the forget gate: values in (0, 1).
