@@ -79,8 +79,8 @@ experiments: install
 	$(PY) -m rnnviz.experiments $(ARGS)
 
 checkpoints: install
-	$(PY) -m rnnviz.charlm_train
-	$(PY) -m rnnviz.caption_train
+	$(PY) -m rnnviz.charlm.train
+	$(PY) -m rnnviz.captioning.train
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,4 @@
-"""Training throughput of rnnviz.cells.LSTM against torch.nn.LSTM (the baseline), same run.
+"""Training throughput of rnnviz.models.cells.LSTM against torch.nn.LSTM (the baseline), same run.
 
 Target (issue 2): >= 0.8x nn.LSTM at B=32, T=100, D=64, H=128. Also prints what reading a
 trace's gates costs (the explicit loop), which is paid only when a student looks.
@@ -11,7 +11,7 @@ import time
 
 import torch
 
-from rnnviz.cells import LSTM
+from rnnviz.models.cells import LSTM
 
 B, T, D, H = 32, 100, 64, 128
 
@@ -44,16 +44,16 @@ def main(repeats: int) -> None:
     baseline = make_step(torch.nn.LSTM(D, H, batch_first=True), lambda m, x: m(x)[0])
     for warm in (ours, baseline):
         warm()
-    times = {"rnnviz.cells.LSTM": [], "torch.nn.LSTM": []}
+    times = {"rnnviz.models.cells.LSTM": [], "torch.nn.LSTM": []}
     for _ in range(repeats):  # interleaved, so both see the same machine load
-        times["rnnviz.cells.LSTM"].append(seconds(ours))
+        times["rnnviz.models.cells.LSTM"].append(seconds(ours))
         times["torch.nn.LSTM"].append(seconds(baseline))
     med = {k: statistics.median(v) for k, v in times.items()}
     print(f"LSTM training step, B={B} T={T} D={D} H={H}, torch threads "
           f"{torch.get_num_threads()}, median of {repeats} (interleaved):")
     for name, m in med.items():
         print(f"  {name:20s} {1000 * m:8.1f} ms/step  {B / m:8.0f} sequences/s")
-    ratio = med["torch.nn.LSTM"] / med["rnnviz.cells.LSTM"]
+    ratio = med["torch.nn.LSTM"] / med["rnnviz.models.cells.LSTM"]
     print(f"  throughput ratio rnnviz / nn.LSTM: {ratio:.2f}x (target >= 0.80x)")
 
     model = LSTM(D, H)

@@ -1,6 +1,6 @@
 """How fast are the per-step gradient norms? Figures for issue 3, measured side by side.
 
-1. rnnviz.flow.rnn_flow, vanilla RNN, T=1000, H=64, batch 1 (target <= 25 ms)
+1. rnnviz.gradients.flow.rnn_flow, vanilla RNN, T=1000, H=64, batch 1 (target <= 25 ms)
    against torch autograd.grad over all T states in one call.
 2. At T=100: one numpy BPTT pass against the naive method, one autograd backward pass per
    step t (target: >= 15x faster).
@@ -22,8 +22,8 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from rnnviz.flow import autograd_flow, rnn_flow  # noqa: E402
-from rnnviz.weight_init import rnn_params  # noqa: E402
+from rnnviz.gradients.flow import autograd_flow, rnn_flow  # noqa: E402
+from rnnviz.models.weight_init import rnn_params  # noqa: E402
 from rnnviz.widgets.gradient_flow import GradientFlow  # noqa: E402
 
 
@@ -55,8 +55,8 @@ def main():
     x = rng.standard_normal((1, 1000, 64))
     params = rnn_params(64, 64, spectral_radius=0.9, init="gaussian", seed=0)
     numpy_1000 = measure(lambda i: rnn_flow(x, params), repeats=40)
-    row("rnnviz.flow.rnn_flow (numpy BPTT, float64)", numpy_1000, "target <= 25 ms")
-    row("rnnviz.flow.rnn_flow, float32",
+    row("rnnviz.gradients.flow.rnn_flow (numpy BPTT, float64)", numpy_1000, "target <= 25 ms")
+    row("rnnviz.gradients.flow.rnn_flow, float32",
         measure(lambda i: rnn_flow(x, params, dtype="float32"), repeats=40))
     all_at_once = measure(lambda i: autograd_flow("rnn", x, params, per_step=False), repeats=8)
     row("torch autograd.grad over all states (one call)", all_at_once)
@@ -67,7 +67,7 @@ def main():
     x100 = x[:, :100]
     numpy_100 = measure(lambda i: rnn_flow(x100, params), repeats=60)
     naive_100 = measure(lambda i: autograd_flow("rnn", x100, params, per_step=True), repeats=6)
-    row("rnnviz.flow.rnn_flow", numpy_100)
+    row("rnnviz.gradients.flow.rnn_flow", numpy_100)
     row("naive: autograd.grad(L, h_t) for t = 1..T", naive_100)
     print(f"  speed-up: {naive_100[0] / numpy_100[0]:.0f}x cpu, "
           f"{naive_100[1] / numpy_100[1]:.0f}x wall   target >= 15x")

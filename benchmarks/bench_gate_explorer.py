@@ -25,8 +25,8 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from rnnviz.cells import LSTM  # noqa: E402
-from rnnviz.recall_task import evaluation_batch  # noqa: E402
+from rnnviz.models.cells import LSTM  # noqa: E402
+from rnnviz.tasks.recall import evaluation_batch  # noqa: E402
 from rnnviz.widgets.gate_explorer import GateExplorer  # noqa: E402
 
 BUDGET_MS = 10.0

@@ -1,7 +1,7 @@
 """rnnviz: transparent recurrent networks and widgets for learning why gradients vanish.
 
 Import the piece you need, e.g. ``from rnnviz.reference import rnn_forward`` or
-``from rnnviz.cells import LSTM``; submodules are not imported here so that
+``from rnnviz.models.cells import LSTM``; submodules are not imported here so that
 ``import rnnviz`` stays fast.
 """
 

@@ -9,10 +9,16 @@ import numbers
 import numpy as np
 
 
-def positive_int(name: str, value, *, minimum: int = 1) -> int:
-    """Return `value` if it is an int >= `minimum`, else raise TypeError/ValueError."""
+def positive_int(name: str, value, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return `value` if it is an int in [minimum, maximum], else raise TypeError/ValueError.
+
+    The one rule for out-of-range arguments: refuse them with the argument's public name and
+    its range, never clamp them silently.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if maximum is not None and not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be an int in [{minimum}, {maximum}], got {value}")
     if value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
     return int(value)

@@ -36,3 +36,12 @@ SIGNED_SCALE = "RdBu_r"
 MAGNITUDE_SCALE = "Viridis"
 
 FIGURE_TEMPLATE = "plotly_white"
+
+
+def model_color(label: str) -> str | None:
+    """The house colour of the model a run's label names ("LSTM T=100" -> LSTM blue), or None."""
+    words = label.lower().replace("-", " ").split()
+    for name in ("irnn", "lstm", "gru", "rnn"):
+        if name in words:
+            return MODEL_COLORS[name]
+    return None

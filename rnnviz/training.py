@@ -1,9 +1,10 @@
-"""The one training loop every lab uses: Adam, norm clipping, seeds, a progress bar, a live plot.
+"""The one training loop every lab uses: Adam, norm clipping, seeds and a progress bar.
 
 A lab hands `train` a model and a `loss_fn(step)` that builds that step's batch; it gets back
 a `TrainResult` with the loss curve, the gradient norms before clipping (Pascanu et al. 2013),
 and when (if ever) the task was solved. Budgets are counted in steps so that a lab's stored
-output is reproducible; a wall-clock budget (`seconds`) is for scripts.
+output is reproducible; a wall-clock budget (`seconds`) is for scripts. Progress reaches a
+view (e.g. `rnnviz.widgets.loss_plot.LossPlot`) through `callback`: this module never draws.
 """
 
 import math
@@ -12,13 +13,10 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import plotly.graph_objects as go
 import torch
 from tqdm.auto import tqdm
 
 from rnnviz import checks
-from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS
-from rnnviz.widgets.base import batch_update
 
 
 @dataclass
@@ -30,7 +28,9 @@ class TrainResult:
     - evals: [(step, metrics)] from `eval_fn`, every `eval_every` steps and at the end
     - steps, seconds: how far the run went; steps_to_solve, seconds_to_solve: when the loss
       first fell below `solve_loss` (None if it never did)
-    - diverged: the loss became NaN or inf and training stopped
+    - diverged: the loss or the gradient became NaN or inf and training stopped before
+      applying that step; diverged_at is that step (1-based), None if it never happened
+    - finished: the run has ended (a callback sees False while it runs, True once at the end)
     """
 
     label: str
@@ -42,6 +42,8 @@ class TrainResult:
     steps_to_solve: int | None = None
     seconds_to_solve: float | None = None
     diverged: bool = False
+    diverged_at: int | None = None
+    finished: bool = False
 
     @property
     def solved(self) -> bool:
@@ -53,54 +55,6 @@ class TrainResult:
         metrics = dict(self.evals[-1][1]) if self.evals else {}
         metrics["train_loss"] = self.losses[-1] if self.losses else float("nan")
         return metrics
-
-
-class LossPlot:
-    """A live log-scale loss plot; several runs can share it, one curve each.
-
-    Display it in a notebook, then pass it to `train(..., plot=...)`: the curve is updated
-    in place while the model trains.
-    """
-
-    def __init__(self, title: str = "training loss", yaxis_title: str = "loss", log_y=True):
-        self.figure = go.FigureWidget(
-            layout=dict(
-                template=FIGURE_TEMPLATE,
-                title=title,
-                xaxis_title="step",
-                yaxis_title=yaxis_title,
-                yaxis_type="log" if log_y else "linear",
-                height=320,
-                margin=dict(l=60, r=20, t=50, b=40),
-            )
-        )
-
-    def add_run(self, label: str, color: str | None = None) -> int:
-        """Add an empty curve for a run; returns its index."""
-        self.figure.add_scatter(x=[], y=[], mode="lines", name=label,
-                                line=dict(color=color, width=1.5))
-        return len(self.figure.data) - 1
-
-    def update_run(self, index: int, losses: list) -> None:
-        """Replace curve `index` with `losses` (one value a step), in place."""
-        with batch_update(self.figure):
-            self.figure.data[index].x = list(range(1, len(losses) + 1))
-            self.figure.data[index].y = losses
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.figure._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        return {**bundle, "text/plain": "<LossPlot widget>"}
-
-
-def _run_color(label: str) -> str | None:
-    """The house colour for a run whose label names a model ("LSTM T=100" -> LSTM blue)."""
-    words = label.lower().replace("-", " ").split()
-    for name in ("irnn", "lstm", "gru", "rnn"):
-        if name in words:
-            return MODEL_COLORS[name]
-    return None
 
 
 def seed_everything(seed: int) -> None:
@@ -140,9 +94,8 @@ def train(
     stop_when_solved: bool = False,
     seconds: float | None = None,
     progress: bool = True,
-    plot=None,
+    callback=None,
     label: str = "model",
-    color: str | None = None,
 ) -> TrainResult:
     """Train `model` with Adam on the losses `loss_fn(step)` returns.
 
@@ -156,11 +109,53 @@ def train(
     - solve_loss: solved when eval_fn's "loss" (or, without eval_fn, the mean training loss of
       the last `eval_every` steps) falls below it; stop_when_solved ends the run there
     - seconds: optional wall-clock budget (scripts only: it makes results irreproducible)
-    - progress: show a progress bar; plot: None, True (display a new LossPlot) or a LossPlot
-    - label, color: the run's name and curve colour (default: the model's house colour)
+    - progress: show a progress bar
+    - callback: None, or callback(result) called after every step with the TrainResult so
+      far and once more when the run ends (result.finished is then True); a view such as
+      `LossPlot.run()` draws from it
+    - label: the run's name (progress bar, result, curve)
     Returns:
-    - a TrainResult
+    - a TrainResult. A NaN or inf loss or gradient stops the run before that step is applied
+      (result.diverged, result.diverged_at), so the weights stay finite.
     """
+    params = _check_train_arguments(model, loss_fn, steps, lr, clip, eval_every, solve_loss,
+                                    seconds, eval_fn, callback)
+    seed_everything(seed)
+    optimizer = torch.optim.Adam(params, lr=lr)
+    result = TrainResult(label=label)
+    bar = tqdm(total=steps, desc=label, disable=not progress, leave=True,
+               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}")
+    postfix_every = max(1, steps // 50)
+    start = time.perf_counter()
+    for step in range(1, steps + 1):
+        if not _step(model, loss_fn, params, optimizer, clip, step, result):
+            break
+        elapsed = time.perf_counter() - start
+        if step % eval_every == 0 or step == steps:
+            _record_eval(model, eval_fn, eval_every, solve_loss, step, elapsed, result)
+        if step % postfix_every == 0 or step == steps:
+            bar.set_postfix_str(f"loss {result.losses[-1]:.4g}", refresh=False)
+        bar.update(1)
+        if callback is not None:
+            callback(result)
+        if (stop_when_solved and result.solved) or (seconds is not None and elapsed > seconds):
+            break
+    result.seconds = time.perf_counter() - start
+    if result.steps and (not result.evals or result.evals[-1][0] != result.steps):
+        metrics = _evaluate(model, eval_fn)
+        if metrics is not None:
+            result.evals.append((result.steps, metrics))
+    _close_bar(bar, result)
+    model.eval()
+    result.finished = True
+    if callback is not None:
+        callback(result)
+    return result
+
+
+def _check_train_arguments(model, loss_fn, steps, lr, clip, eval_every, solve_loss, seconds,
+                           eval_fn, callback) -> list:
+    """Refuse bad arguments to `train` by name; return the trainable parameters."""
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     params = [p for p in model.parameters() if p.requires_grad]
@@ -181,74 +176,56 @@ def train(
         raise ValueError(f"seconds must be > 0 or None, got {seconds}")
     if eval_fn is not None and not callable(eval_fn):
         raise TypeError(f"eval_fn must be callable or None, got {type(eval_fn).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable as callback(result) or None, "
+                        f"got {type(callback).__name__}")
+    return params
 
-    if plot is True:
-        from IPython.display import display
 
-        plot = LossPlot()
-        display(plot)
-    if plot is not None and not isinstance(plot, LossPlot):
-        raise TypeError(f"plot must be None, True or a LossPlot, got {type(plot).__name__}")
-    curve = plot.add_run(label, color or _run_color(label)) if plot is not None else None
-    redraw_every = max(1, steps // 50)
-
-    seed_everything(seed)
-    optimizer = torch.optim.Adam(params, lr=lr)
-    result = TrainResult(label=label)
-    bar = tqdm(total=steps, desc=label, disable=not progress, leave=True,
-               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}")
-    start = time.perf_counter()
-    for step in range(1, steps + 1):
-        model.train()
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(step - 1)
-        if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
-            raise TypeError("loss_fn(step) must return a scalar torch.Tensor")
-        value = loss.item()
-        if not math.isfinite(value):
-            result.losses.append(value)
-            result.diverged = True
-            break
+def _step(model, loss_fn, params, optimizer, clip, step, result) -> bool:
+    """One optimisation step; False (and nothing applied) if the loss or gradient is not finite."""
+    model.train()
+    optimizer.zero_grad(set_to_none=True)
+    loss = loss_fn(step - 1)
+    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+        raise TypeError("loss_fn(step) must return a scalar torch.Tensor")
+    value = loss.item()
+    result.losses.append(value)
+    if math.isfinite(value):
         loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(
-            params, max_norm=clip if clip is not None else math.inf, error_if_nonfinite=False
-        )
-        optimizer.step()
-        result.losses.append(value)
-        result.grad_norms.append(float(norm))
-        result.steps = step
-        elapsed = time.perf_counter() - start
+        norm = float(torch.nn.utils.clip_grad_norm_(
+            params, max_norm=clip if clip is not None else math.inf, error_if_nonfinite=False))
+        result.grad_norms.append(norm)
+        if math.isfinite(norm):
+            optimizer.step()
+            result.steps = step
+            return True
+    # A NaN or inf loss or gradient would poison every weight that Adam touches: stop first.
+    optimizer.zero_grad(set_to_none=True)
+    result.diverged, result.diverged_at = True, step
+    return False
 
-        if step % eval_every == 0 or step == steps:
-            metrics = _evaluate(model, eval_fn)
-            if metrics is not None:
-                result.evals.append((step, metrics))
-            watched = metrics.get("loss") if metrics and "loss" in metrics else float(
-                np.mean(result.losses[-eval_every:]))
-            if solve_loss is not None and result.steps_to_solve is None and watched < solve_loss:
-                result.steps_to_solve, result.seconds_to_solve = step, elapsed
-        if step % redraw_every == 0 or step == steps:
-            bar.set_postfix_str(f"loss {value:.4g}", refresh=False)
-            if curve is not None:
-                plot.update_run(curve, result.losses)
-        bar.update(1)
-        if (stop_when_solved and result.solved) or (seconds is not None and elapsed > seconds):
-            break
-    result.seconds = time.perf_counter() - start
-    if result.steps and (not result.evals or result.evals[-1][0] != result.steps):
-        metrics = _evaluate(model, eval_fn)
-        if metrics is not None:
-            result.evals.append((result.steps, metrics))
-    if curve is not None:
-        plot.update_run(curve, result.losses)
+
+def _record_eval(model, eval_fn, eval_every, solve_loss, step, elapsed, result) -> None:
+    """Evaluate (if there is an eval_fn) and note the first step the task counts as solved."""
+    metrics = _evaluate(model, eval_fn)
+    if metrics is not None:
+        result.evals.append((step, metrics))
+    watched = metrics["loss"] if metrics and "loss" in metrics else float(
+        np.mean(result.losses[-eval_every:]))
+    if solve_loss is not None and result.steps_to_solve is None and watched < solve_loss:
+        result.steps_to_solve, result.seconds_to_solve = step, elapsed
+
+
+def _close_bar(bar, result) -> None:
+    """Close the progress bar; a run that ended early without diverging closes it full."""
     if not result.diverged:
         # Stopping early because the task is solved (or the time is up) is no failure:
-        # a bar closed short of its total would be drawn red.
+        # a bar closed short of its total would be drawn red, and one whose total stayed at
+        # the budget would read 100% over a half-filled bar.
         bar.total = result.steps
         bar.refresh()
     bar.close()
-    model.eval()
-    return result
 
 
 def _evaluate(model, eval_fn):

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from rnnviz.training import LossPlot, train
+from rnnviz.training import train
 
 
 def regression_problem(seed=0, scale=1.0):
@@ -87,15 +87,35 @@ def test_eval_metrics_are_recorded_and_drive_solving():
     assert result.solved
 
 
-def test_live_plot_is_updated_in_place():
-    plot = LossPlot()
-    figure = plot.figure
-    for label in ("RNN", "LSTM"):
-        model, loss_fn = regression_problem()
-        train(model, loss_fn, steps=40, progress=False, plot=plot, label=label)
-    assert plot.figure is figure and len(figure.data) == 2
-    assert [len(trace.y) for trace in figure.data] == [40, 40]
-    assert figure.data[1].line.color == "#1f77b4"  # LSTM blue
+def test_callback_sees_every_step_then_the_finished_run():
+    model, loss_fn = regression_problem()
+    seen = []
+    result = train(model, loss_fn, steps=5, progress=False,
+                   callback=lambda r: seen.append((len(r.losses), r.finished)))
+    assert seen == [(1, False), (2, False), (3, False), (4, False), (5, False), (5, True)]
+    assert result.finished
+
+
+def test_a_nan_gradient_with_a_finite_loss_stops_before_the_step():
+    """sqrt(mean(0 ** 2)) is 0, but its gradient is 0/0: Adam would turn every weight to NaN."""
+    model = torch.nn.Linear(2, 1)
+    torch.nn.init.zeros_(model.weight)
+    torch.nn.init.zeros_(model.bias)
+    x = torch.ones(4, 2)
+    result = train(model, lambda step: torch.sqrt((model(x) ** 2).mean()), steps=1, clip=1.0,
+                   progress=False)
+    assert result.losses == [0.0] and math.isnan(result.grad_norms[0])
+    assert result.diverged and result.diverged_at == 1 and result.steps == 0
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+
+
+def test_a_nan_loss_stops_at_its_step():
+    model, loss_fn = regression_problem()
+    result = train(model, lambda step: loss_fn(step) * (math.nan if step == 2 else 1.0),
+                   steps=10, progress=False)
+    assert result.diverged and result.diverged_at == 3 and result.steps == 2
+    assert len(result.losses) == 3 and math.isnan(result.losses[-1])
+    assert all(torch.isfinite(p).all() for p in model.parameters())
 
 
 @pytest.mark.parametrize(
@@ -107,7 +127,7 @@ def test_live_plot_is_updated_in_place():
         (dict(lr=float("nan")), ValueError, "lr"),
         (dict(clip=-1.0), ValueError, "clip"),
         (dict(eval_every=0), ValueError, "eval_every"),
-        (dict(plot="yes"), TypeError, "plot"),
+        (dict(callback="yes"), TypeError, "callback"),
         (dict(seconds=0), ValueError, "seconds"),
     ],
 )

@@ -2,7 +2,7 @@
 
 Every layer is a forward/backward pair: forward returns its output and a cache, backward
 takes the upstream gradient and that cache. Small, float64-friendly, checked against
-numerical gradients (rnnviz.gradcheck) and against torch.nn in tests/test_reference*.py.
+numerical gradients (rnnviz.reference.gradcheck) and against torch.nn in tests/test_reference*.py.
 """
 
 from rnnviz.reference.activations import sigmoid

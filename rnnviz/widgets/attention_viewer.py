@@ -12,8 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz import checks, scenes
-from rnnviz.captioning import GRID_SIZE, caption_images, object_cells
+from rnnviz import checks
+from rnnviz.captioning import scenes
+from rnnviz.captioning.model import GRID_SIZE, caption_images, object_cells
 from rnnviz.widgets.base import LabWidget
 
 PATCH = scenes.IMAGE_SIZE // GRID_SIZE  # pixels per attention location
@@ -66,7 +67,7 @@ class AttentionViewer(LabWidget):
 
     Inputs:
         model: an AttentionCaptioner; baseline: a BaselineCaptioner (or None)
-        data: rnnviz.scenes.Scenes to browse; scene: the first scene shown
+        data: rnnviz.captioning.scenes.Scenes to browse; scene: the first scene shown
     """
 
     title = "AttentionViewer"
@@ -78,7 +79,7 @@ class AttentionViewer(LabWidget):
         if baseline is not None and getattr(baseline, "kind", None) != "baseline":
             raise TypeError("baseline must be a BaselineCaptioner or None")
         if not isinstance(data, scenes.Scenes):
-            raise TypeError(f"data must be rnnviz.scenes.Scenes, got {type(data).__name__}")
+            raise TypeError(f"data must be captioning.scenes.Scenes, got {type(data).__name__}")
         scene = checks.positive_int("scene", scene, minimum=0)
         if scene >= len(data):
             raise ValueError(f"scene must be < {len(data)}, got {scene}")

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz.interpret import FEATURES, Activations, correlations, text_features
+from rnnviz.charlm.interpret import FEATURES, Activations, correlations, text_features
 from rnnviz.style import FIGURE_TEMPLATE, GATE_NAMES, MODEL_COLORS
 from rnnviz.widgets.base import LabWidget
 
@@ -49,7 +49,7 @@ class CellActivations(LabWidget):
     """Pick a signal (c, h or a gate) and a cell; see it over the text and beside a feature.
 
     Inputs:
-    - acts: rnnviz.interpret.Activations of a model over a text
+    - acts: rnnviz.charlm.interpret.Activations of a model over a text
     - signal, cell: what to show first; feature: the text feature drawn beside it
     - shown_chars: how many characters of the text to colour and plot
     """
@@ -60,7 +60,7 @@ class CellActivations(LabWidget):
                  feature: str = "in_string", shown_chars: int = 1500):
         super().__init__()
         if not isinstance(acts, Activations):
-            raise TypeError(f"acts must be rnnviz.interpret.Activations, got "
+            raise TypeError(f"acts must be rnnviz.charlm.interpret.Activations, got "
                             f"{type(acts).__name__}")
         self.text = acts.text[:shown_chars]
         self.signals = {name: values[: len(self.text)] for name, values in acts.signals.items()}

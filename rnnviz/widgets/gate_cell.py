@@ -4,7 +4,7 @@ The student sets x_t, h_{t-1}, c_{t-1} and each gate's (w_x, w_h, b); the figure
 pre-activations, the gates on their ranges (sigmoid 0..1, tanh -1..1), the cell update
 c_t = f c_{t-1} + i g as the sum of its two parts, h_t = o tanh(c_t), and the local
 derivative dc_t/dc_{t-1} = f next to a vanilla RNN's dh_t/dh_{t-1} = w_hh (1 - h_t^2).
-All arithmetic is in rnnviz.gates; this module only draws it.
+All arithmetic is in rnnviz.gradients.gates; this module only draws it.
 """
 
 import ipywidgets as widgets
@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
-from rnnviz.gates import (
+from rnnviz.gradients.gates import (
     BEHAVIOURS,
     GRU_GATES,
     GRU_NEUTRAL,
@@ -47,7 +47,7 @@ class GateCellExplorer(LabWidget):
     Inputs:
     - kind: "lstm" (gates i, f, o, g) or "gru" (r, z, n)
     - setting: a UnitSetting to start from (default: every gate half open)
-    Attributes: `data` is the current rnnviz.gates LSTMUnitStep / GRUUnitStep.
+    Attributes: `data` is the current rnnviz.gradients.gates LSTMUnitStep / GRUUnitStep.
     """
 
     title = "one gated unit"
@@ -162,7 +162,7 @@ class GateCellExplorer(LabWidget):
         self.refresh()
 
     def apply_preset(self, behaviour: str) -> None:
-        """Set the sliders to rnnviz.gates.PRESETS[behaviour] (LSTM only)."""
+        """Set the sliders to rnnviz.gradients.gates.PRESETS[behaviour] (LSTM only)."""
         self._require_lstm()
         self.apply(PRESETS[checks.choice("behaviour", behaviour, set(BEHAVIOURS))])
 

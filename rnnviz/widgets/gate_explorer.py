@@ -2,7 +2,7 @@
 
 - `GateExplorer.cell(kind="lstm")`: one unit by hand, every weight on a slider
   (rnnviz.widgets.gate_cell.GateCellExplorer).
-- `GateExplorer.sequence(model, x)`: a real sequence through a multi-unit rnnviz.cells
+- `GateExplorer.sequence(model, x)`: a real sequence through a multi-unit rnnviz.models.cells
   LSTM or GRU, gates over time and the forget-gate highway against a vanilla RNN
   (rnnviz.widgets.gate_sequence.GateSequenceExplorer).
 """
@@ -16,12 +16,12 @@ class GateExplorer:
 
     @staticmethod
     def cell(kind: str = "lstm", setting=None) -> GateCellExplorer:
-        """One LSTM ("lstm") or GRU ("gru") unit by hand; `setting` a rnnviz.gates.UnitSetting."""
+        """One LSTM ("lstm") or GRU ("gru") unit by hand; `setting` a gates.UnitSetting."""
         return GateCellExplorer(kind=kind, setting=setting)
 
     @staticmethod
     def sequence(model, x, rnn=None, rnn_label="vanilla RNN", marked=None) -> GateSequenceExplorer:
-        """Gates of `model` (rnnviz.cells LSTM/GRU) on x (N, T, D), with a time slider."""
+        """Gates of `model` (rnnviz.models.cells LSTM/GRU) on x (N, T, D), with a time slider."""
         return GateSequenceExplorer(model, x, rnn=rnn, rnn_label=rnn_label, marked=marked)
 
 

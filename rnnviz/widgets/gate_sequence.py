@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
-from rnnviz.cells import LSTM
-from rnnviz.gates import GRU_GATES, LSTM_GATES, sequence_gates
+from rnnviz.gradients.gates import GRU_GATES, LSTM_GATES, sequence_gates
+from rnnviz.models.cells import LSTM
 from rnnviz.style import (
     FIGURE_TEMPLATE,
     GATE_COLORS,
@@ -39,12 +39,12 @@ class GateSequenceExplorer(LabWidget):
     """Gates over time for one sequence of a batch, with a time slider and the highway plot.
 
     Inputs:
-    - model: an rnnviz.cells.LSTM or GRU (e.g. a trained RecallModel's `.rnn`)
+    - model: an rnnviz.models.cells.LSTM or GRU (e.g. a trained RecallModel's `.rnn`)
     - x: (N, T, D) input sequences
-    - rnn: an rnnviz.cells.RNN to compare with, or None for a fresh one (seed 0)
+    - rnn: an rnnviz.models.cells.RNN to compare with, or None for a fresh one (seed 0)
     - rnn_label: its name in the legend
     - marked: optional (N, T) bool, steps to flag on the highway plot (e.g. markers)
-    Attributes: `sequence` holds rnnviz.gates.sequence_gates(...)'s arrays; `data` is
+    Attributes: `sequence` holds rnnviz.gradients.gates.sequence_gates(...)'s arrays; `data` is
     (sample, t).
     """
 

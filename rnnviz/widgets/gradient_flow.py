@@ -4,7 +4,7 @@ Top row, one panel a model: ||dL/dh_t|| against t on a log scale (and ||dL/dc_t|
 LSTM), with Pascanu's bound over the vanilla RNN. Bottom row: the unrolled chain of states,
 each coloured by the log of its gradient's norm. Play sends the gradient pulse from the loss
 at step T back to step 1; it fades as the gradient shrinks. Every slider recomputes the
-flow (rnnviz.flow.gradient_flow) and updates the figure in place; the animation only
+flow (rnnviz.gradients.flow.gradient_flow) and updates the figure in place; the animation only
 restyles what is already computed.
 """
 
@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
-from rnnviz.flow import DTYPES, LOSSES, gradient_flow
+from rnnviz.gradients.flow import DTYPES, LOSSES, gradient_flow
+from rnnviz.models.weight_init import INITS
 from rnnviz.style import (
     FIGURE_TEMPLATE,
     MAGNITUDE_SCALE,
@@ -22,7 +23,6 @@ from rnnviz.style import (
     OVERFLOW_COLOR,
     UNDERFLOW_COLOR,
 )
-from rnnviz.weight_init import INITS
 from rnnviz.widgets.base import LabWidget
 
 PANELS = ("rnn", "lstm", "gru")
@@ -194,7 +194,7 @@ class GradientFlow(LabWidget):
                          ticktext=[f"{NAMES[m]} {s}" for m, s, _ in CHAIN_ROWS], row=2, col=1)
         return go.FigureWidget(fig)
 
-    # --- compute: plain rnnviz.flow calls, cached per model -----------------------------
+    # --- compute: plain rnnviz.gradients.flow calls, cached per model -----------------------------
     def _flow(self, model, **knobs):
         key = (model, tuple(sorted(knobs.items())))
         if self._cache.get(model, (None,))[0] != key:

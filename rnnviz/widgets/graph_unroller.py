@@ -1,7 +1,7 @@
 """GraphUnroller: an RNN's computational graph unrolled in time, with its shared weights lit up.
 
-Pick a shape and T; the graph (rnnviz.graph) is drawn with a tiny real RNN run through it
-(rnnviz.graph_gradients): hover a node for its value and its gradient. Highlight W_xh, W_hh
+Pick a shape and T; the graph (rnnviz.gradients.graph) is drawn with a tiny real RNN run through it
+(graph_gradients): hover a node for its value and its gradient. Highlight W_xh, W_hh
 or W_hy and every edge that uses that one matrix lights up, joined to it by dotted lines:
 the lecture's "the same W at every time step". With "backward" on, each use's term of dL/dW
 is written on its edge (its Frobenius norm) and the title gives the total, their sum.
@@ -11,8 +11,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from rnnviz import checks
-from rnnviz.graph import PARAMETER_FAMILIES, SHAPES, build_graph, family
-from rnnviz.graph_gradients import run_graph
+from rnnviz.gradients.graph import PARAMETER_FAMILIES, SHAPES, build_graph, family
+from rnnviz.gradients.graph_gradients import run_graph
 from rnnviz.style import MODEL_COLORS
 from rnnviz.widgets.base import LabWidget
 
@@ -32,7 +32,7 @@ class GraphUnroller(LabWidget):
     """An unrolled RNN graph with shape, T, highlight and backward controls.
 
     Inputs:
-    - shape: one of rnnviz.graph.SHAPES
+    - shape: one of rnnviz.gradients.graph.SHAPES
     - seq_len: T in 1..12 (forced to 1 for one-to-one)
     - highlight: "none", "W_xh", "W_hh" or "W_hy"
     - backward: write each use's ||dL/dW term||_F on the highlighted edges
@@ -215,12 +215,12 @@ def _title(run, lit: str, backward: bool) -> str:
 class AutogradView(LabWidget):
     """torch's own autograd graph of the same tiny RNN, unrolled over T steps.
 
-    Written as an explicit loop in torch (rnnviz.graph_gradients.torch_replay), the RNN
+    Written as an explicit loop in torch (rnnviz.gradients.graph_gradients.torch_replay), the RNN
     leaves one node per tensor operation, and every parameter one AccumulateGrad leaf fed by
     all its uses: the same picture as GraphUnroller's, only much harder to read.
 
     Inputs:
-    - shape: one of rnnviz.graph.SHAPES; seq_len: T in 1..12
+    - shape: one of rnnviz.gradients.graph.SHAPES; seq_len: T in 1..12
     """
 
     title = "AutogradView"
@@ -247,8 +247,8 @@ class AutogradView(LabWidget):
 
     def compute(self):
         """(readable UnrolledGraph, torch's AutogradGraph) for the controls' shape and T."""
-        from rnnviz.graph import autograd_graph
-        from rnnviz.graph_gradients import torch_replay
+        from rnnviz.gradients.graph import autograd_graph
+        from rnnviz.gradients.graph_gradients import torch_replay
 
         shape = self.shape.value
         self.seq_len.disabled = shape == "one-to-one"

@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
-from rnnviz.digit_rows import N_CLASSES, RowClassifier, read_digit
-from rnnviz.digits import DigitSequences
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
+from rnnviz.tasks.digit_rows import N_CLASSES, RowClassifier, read_digit
+from rnnviz.tasks.digits import DigitSequences
 from rnnviz.widgets.base import LabWidget
 from rnnviz.widgets.graph_unroller import update_traces
 
@@ -20,8 +20,8 @@ class RowReading(LabWidget):
     """Image, hidden states and class probabilities of one test digit after k rows.
 
     Inputs:
-    - model: a trained rnnviz.digit_rows.RowClassifier
-    - data: rnnviz.digits.load_digit_sequences("rows")
+    - model: a trained rnnviz.tasks.digit_rows.RowClassifier
+    - data: rnnviz.tasks.digits.load_digit_sequences("rows")
     - index: the first test digit shown; rows_read: k in 1..8
     - n_digits: how many test digits the slider walks through
     """

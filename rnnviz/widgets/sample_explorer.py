@@ -10,7 +10,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from rnnviz.charlm import CharLM, sample
+from rnnviz.charlm.model import CharLM, sample
 from rnnviz.widgets.base import LabWidget
 
 # Whitespace drawn visibly in the probability table.

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
-from rnnviz.interpret import saturation
+from rnnviz.charlm.interpret import saturation
 from rnnviz.style import FIGURE_TEMPLATE, GATE_COLORS, GATE_NAMES
 from rnnviz.widgets.base import LabWidget
 
@@ -20,7 +20,7 @@ class Saturation(LabWidget):
     """A scatter per gate of left- vs right-saturated fractions, with a threshold slider.
 
     Inputs: gates {name: (T, H) sigmoid activations}, e.g. the i, f, o entries of
-    rnnviz.interpret.activations(...).signals. The slider sets the threshold t: left
+    rnnviz.charlm.interpret.activations(...).signals. The slider sets the threshold t: left
     means < t, right means > 1 - t (the paper's t = 0.1).
     """
 

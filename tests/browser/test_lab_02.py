@@ -3,7 +3,7 @@
 
 import pytest
 
-from rnnviz.graph import build_graph
+from rnnviz.gradients.graph import build_graph
 
 pytestmark = pytest.mark.browser
 

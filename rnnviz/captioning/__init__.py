@@ -1,0 +1,1 @@
+"""Image captioning with soft attention: synthetic scenes, the models and their training."""

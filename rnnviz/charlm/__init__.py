@@ -1,0 +1,1 @@
+"""The character-level language model: corpus, model, training and interpretable cells."""

@@ -1,0 +1,1 @@
+"""Long experiments: the long-range memory runs and the committed results file."""

@@ -1,0 +1,1 @@
+"""Seeded sequence tasks: long-range memory, recall, sentiment, tagging, seq2seq, digits."""

@@ -1,0 +1,48 @@
+"""rnnviz.experiments.long_range: single runs train and a small sweep writes consistent results."""
+
+import numpy as np
+import pytest
+
+from rnnviz.experiments import long_range as experiments
+from rnnviz.experiments.long_range import EVAL_EVERY, window_means
+from rnnviz.experiments.results import load_results
+
+
+def test_window_means():
+    assert window_means([1.0, 3.0, 5.0, 7.0, 9.0], window=2) == [2.0, 6.0]
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="cell"):
+        experiments.adding_run("mlp", 10, steps=10)
+    with pytest.raises(ValueError, match="seq_len"):
+        experiments.adding_run("rnn", 1, steps=10)
+    with pytest.raises(ValueError, match="cell"):
+        experiments.digits_run("cnn", steps=10)
+    with pytest.raises(SystemExit):
+        experiments.main(["--models", "rnn,mlp"])
+
+
+@pytest.mark.slow
+def test_gated_model_solves_short_adding_problem_where_tanh_rnn_has_not():
+    """The lab's claim in small: at T=20, 400 steps, the LSTM solves; the tanh RNN is far off."""
+    lstm = experiments.adding_run("lstm", 20, steps=400, progress=False)
+    rnn = experiments.adding_run("rnn", 20, steps=400, progress=False)
+    assert lstm.solved and lstm.steps_to_solve <= 400
+    assert not rnn.solved and np.mean(rnn.losses[-EVAL_EVERY:]) > 0.05
+
+
+@pytest.mark.slow
+def test_a_small_sweep_writes_consistent_results(tmp_path, assert_consistent):
+    out = tmp_path / "sweep.json"
+    results = experiments.main(["--seq-lens", "4,6", "--seeds", "0,1", "--models", "gru,rnn",
+                                "--steps", "100", "--total-seconds", "600", "--out", str(out)])
+    assert_consistent(load_results(out))
+    assert load_results(out)["runs"] == results["runs"]
+
+
+@pytest.mark.slow
+def test_digits_run_learns_above_chance():
+    model, result = experiments.digits_run("lstm", steps=60, progress=False)
+    assert result.final["accuracy"] > 0.2  # chance is 0.1
+    assert [step for step, _ in result.evals][-1] == 60

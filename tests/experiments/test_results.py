@@ -1,0 +1,78 @@
+"""rnnviz.experiments.results: the committed sweep is complete and consistent; tables and figure."""
+
+import json
+
+import pytest
+
+from rnnviz.experiments.results import (
+    RESULTS_PATH,
+    load_results,
+    runs_summary,
+    save_results,
+    sweep_table,
+)
+from rnnviz.models.sequence_models import CELL_NAMES, CELLS
+
+COMMITTED = sorted(RESULTS_PATH.parent.glob("long_range_memory*.json"))
+
+
+def test_the_main_sweep_is_committed():
+    assert RESULTS_PATH in COMMITTED
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
+def test_committed_results_load_and_are_consistent(path, assert_consistent):
+    assert_consistent(load_results(path))
+
+
+def test_committed_results_cover_every_model_three_seeds_and_long_sequences():
+    """T up to 200, three seeds, every model."""
+    settings = load_results()["settings"]
+    assert max(settings["seq_lens"]) >= 200 and len(settings["seeds"]) >= 3
+    assert set(settings["models"]) == set(CELLS)
+
+
+def test_sweep_table_shows_every_model():
+    table = sweep_table(load_results())
+    for cell in CELLS:
+        assert CELL_NAMES[cell] in table
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "could not be read"),
+    ("not json {", "could not be read"),
+    ("[1, 2]", "JSON object"),
+    (json.dumps({"command": "x"}), "lacks the key 'date'"),
+])
+def test_malformed_results_files_are_rejected(tmp_path, content, message):
+    path = tmp_path / "results.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ValueError, match=message):
+        load_results(path)
+
+
+def test_a_run_missing_fields_is_rejected(tmp_path):
+    results = load_results()
+    del results["runs"][3]["steps_to_solve"]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results))
+    with pytest.raises(ValueError, match="run 3 lacks"):
+        load_results(path)
+
+
+def test_runs_summary_has_one_line_per_run():
+    results = load_results()
+    lines = runs_summary(results).splitlines()
+    assert len(lines) == len(results["runs"])
+    for line, run in zip(lines, results["runs"]):
+        assert ("solved in" in line and "not" not in line) == run["solved"]
+        assert f"T={run['seq_len']}" in line
+
+
+def test_save_then_load_round_trips(tmp_path):
+    results = load_results()
+    path = tmp_path / "sub" / "sweep.json"
+    save_results(results, path)
+    assert load_results(path) == results
+    assert not path.with_suffix(".tmp").exists()

@@ -1,0 +1,54 @@
+"""Tests for the CellActivations widget: picking a cell recolours the text in place."""
+
+import numpy as np
+import pytest
+import torch
+
+from rnnviz.charlm.interpret import activations, correlations, text_features
+from rnnviz.charlm.model import CharLM
+from rnnviz.widgets.cell_activations import CellActivations, coloured_text_html
+
+SOURCE = 'def f(a, b="x"):\n    # note\n    return [a, (b)]\n' * 8
+
+
+@pytest.fixture
+def acts():
+    torch.manual_seed(0)
+    model = CharLM(sorted(set(SOURCE)), "lstm", 12, 6).eval()
+    return activations(model, SOURCE)
+
+
+def test_coloured_text_keeps_the_text_and_merges_equal_colours():
+    html = coloured_text_html("a<b\n", np.array([1.0, 1.0, -1.0, 0.0]), scale=1.0)
+    assert "a&lt;" in html and "rgba(214,39,40,0.85)" in html and "rgba(31,119,180,0.85)" in html
+    assert html.count("<span") == 3
+
+
+def test_picking_a_cell_updates_text_plot_and_r_in_place(acts):
+    widget = CellActivations(acts, signal="c", cell=2, feature="bracket_depth",
+                             shown_chars=200)
+    figure, line = widget.figure, widget.figure.data[0]
+    np.testing.assert_allclose(line.y, acts.signals["c"][:200, 2])
+    html_before, y_before = widget.output.value, np.asarray(line.y).copy()
+    widget.cell.value = 5
+    assert widget.figure is figure and widget.figure.data[0] is line and len(figure.data) == 2
+    np.testing.assert_allclose(line.y, acts.signals["c"][:200, 5])
+    assert not np.allclose(line.y, y_before) and widget.output.value != html_before
+    feature = text_features(SOURCE[:200])["bracket_depth"]
+    r = correlations(acts.signals["c"][:200, 5:6], {"f": feature})["f"][0]
+    assert f"r = {r:+.3f}" in figure.layout.title.text
+    np.testing.assert_array_equal(widget.figure.data[1].y, feature)
+
+
+def test_gates_are_offered_and_drawn(acts):
+    widget = CellActivations(acts, cell=0)
+    assert [value for _, value in widget.signal.options] == list(acts.signals)
+    widget.signal.value = "f"
+    np.testing.assert_allclose(widget.figure.data[0].y, acts.signals["f"][:, 0])
+    assert "forget gate" in widget.figure.layout.title.text
+    assert widget.cell.max == 11
+
+
+def test_rejects_what_is_not_activations():
+    with pytest.raises(TypeError, match="Activations"):
+        CellActivations({"c": np.zeros((3, 2))})

@@ -1,0 +1,38 @@
+"""RowReading: blanks unread rows and hidden-state columns, shows the answer so far, in place."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from rnnviz.tasks.digit_rows import RowClassifier, read_digit
+from rnnviz.tasks.digits import load_digit_sequences
+from rnnviz.widgets.row_reading import RowReading
+
+
+def test_rows_read_slider_hides_the_future_in_place():
+    data = load_digit_sequences("rows")
+    torch.manual_seed(0)
+    model = RowClassifier(hidden_size=6)
+    w = RowReading(model, data, index=2, rows_read=3)
+    traces = list(w.figure.data)
+    image, hidden, bars = w.figure.data
+    assert np.isnan(np.array(image.z, dtype=float)[3:]).all()
+    assert not np.isnan(np.array(image.z, dtype=float)[:3]).any()
+    assert np.isnan(np.array(hidden.z, dtype=float)[:, 3:]).all()
+    # Gaps are None, never NaN: NaN is not JSON and the update would not reach the browser.
+    json.dumps([image.z, hidden.z], allow_nan=False)
+    reading = read_digit(model, data, 2)
+    assert np.allclose(bars.y, reading.probs[2])
+    w.rows_read.value = 8
+    assert not np.isnan(np.array(w.figure.data[0].z, dtype=float)).any()
+    assert np.allclose(w.figure.data[2].y, reading.probs[-1])
+    w.index.value = 5
+    assert f"a {int(data.y_test[5])}:" in w.figure.layout.title.text
+    assert all(a is b for a, b in zip(w.figure.data, traces))
+    assert w._repr_mimebundle_()["text/plain"] == "<RowReading widget>"
+    with pytest.raises(ValueError, match="rows_read must be <= 8"):
+        RowReading(model, data, rows_read=9)
+    with pytest.raises(ValueError, match="index must be < n_digits"):
+        RowReading(model, data, index=50, n_digits=10)

@@ -1,0 +1,39 @@
+"""Tests for the Saturation widget: one scatter per gate, threshold slider in place."""
+
+import numpy as np
+import pytest
+
+from rnnviz.charlm.interpret import saturation
+from rnnviz.widgets.saturation import Saturation
+
+
+@pytest.fixture
+def gates():
+    rng = np.random.default_rng(0)
+    return {name: 1 / (1 + np.exp(-3 * rng.normal(size=(400, 20)))) for name in "ifo"}
+
+
+def test_one_scatter_per_gate_with_the_statistic(gates):
+    widget = Saturation(gates)
+    stats = saturation(gates, 0.1, 0.9)
+    assert len(widget.figure.data) == 6  # a reference line and the units, per gate
+    for k, name in enumerate("ifo"):
+        np.testing.assert_allclose(widget.figure.data[2 * k + 1].x, stats[name][0])
+        np.testing.assert_allclose(widget.figure.data[2 * k + 1].y, stats[name][1])
+
+
+def test_threshold_slider_updates_in_place(gates):
+    widget = Saturation(gates)
+    figure, points = widget.figure, widget.figure.data[1]
+    before = np.asarray(points.x).copy()
+    widget.threshold.value = 0.3
+    assert widget.figure is figure and widget.figure.data[1] is points
+    assert np.all(np.asarray(points.x) >= before) and np.any(np.asarray(points.x) > before)
+    assert "0.30" in figure.layout.title.text and "0.70" in figure.layout.title.text
+
+
+def test_rejects_empty_or_malformed_gates():
+    with pytest.raises(ValueError, match="gates"):
+        Saturation({})
+    with pytest.raises(ValueError, match="dimensions"):
+        Saturation({"f": np.zeros(5)})
