@@ -16,9 +16,11 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.charlm.corpus import check_text_length
 from rnnviz.checkpoint import load_checkpoint, save_checkpoint
+from rnnviz.models.cell_kinds import check_cell
+from rnnviz.models.cells import torch_core
 from rnnviz.paths import DATA_DIR
 
-CELL_TYPES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+CELLS = ("rnn", "lstm", "gru")
 
 # Trained by `python -m rnnviz.charlm.train` (`make checkpoints`) on the stdlib corpus.
 SHIPPED_CHECKPOINT = DATA_DIR / "charlm_lstm.pt"
@@ -55,7 +57,7 @@ class CharLM(nn.Module):
     """
 
     def __init__(self, vocab, cell: str = "lstm", hidden_size: int = 128,
-                 embed_size: int = 32):
+                 embedding_size: int = 32):
         super().__init__()
         vocab = list(vocab)
         if len(vocab) < 2 or len(set(vocab)) != len(vocab) or any(
@@ -63,11 +65,11 @@ class CharLM(nn.Module):
         ):
             raise ValueError("vocab must be at least 2 distinct single characters")
         self.vocab = vocab
-        self.cell = checks.choice("cell", cell, CELL_TYPES)
+        self.cell = check_cell(cell, CELLS)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
-        self.embed_size = checks.positive_int("embed_size", embed_size)
-        self.embed = nn.Embedding(len(vocab), embed_size)
-        self.rnn = CELL_TYPES[cell](embed_size, hidden_size, batch_first=True)
+        self.embedding_size = checks.positive_int("embedding_size", embedding_size)
+        self.embed = nn.Embedding(len(vocab), embedding_size)
+        self.rnn = torch_core(cell, embedding_size, hidden_size)
         self.head = nn.Linear(hidden_size, len(vocab))
 
     def forward(self, ids, state=None):
@@ -78,7 +80,7 @@ class CharLM(nn.Module):
     def config(self) -> dict:
         """The plain metadata that rebuilds this model (vocabulary and sizes)."""
         return {"vocab": "".join(self.vocab), "cell": self.cell,
-                "hidden_size": self.hidden_size, "embed_size": self.embed_size}
+                "hidden_size": self.hidden_size, "embedding_size": self.embedding_size}
 
 
 def random_windows(ids: torch.Tensor, batch_size: int, seq_len: int, generator):
@@ -205,7 +207,7 @@ def load_charlm(path, vocab=None):
     ids from one vocabulary fed to a model trained on another are silently wrong.
     """
     tensors, meta = load_checkpoint(
-        path, required_meta=("vocab", "cell", "hidden_size", "embed_size"))
+        path, required_meta=("vocab", "cell", "hidden_size", "embedding_size"))
     if vocab is not None and "".join(vocab) != meta["vocab"]:
         ours, theirs = set(vocab), set(meta["vocab"])
         raise ValueError(
@@ -216,7 +218,7 @@ def load_charlm(path, vocab=None):
         )
     try:
         model = CharLM(list(meta["vocab"]), meta["cell"], meta["hidden_size"],
-                       meta["embed_size"])
+                       meta["embedding_size"])
         model.load_state_dict(tensors, strict=True)
     except (TypeError, ValueError, RuntimeError) as err:
         raise ValueError(f"checkpoint {path} does not hold a valid CharLM: {err}") from err

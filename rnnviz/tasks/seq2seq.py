@@ -14,13 +14,14 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnviz import checks
-from rnnviz.models.cells import GRU, RNN
+from rnnviz.models.cell_kinds import check_cell
+from rnnviz.models.cells import TRACED_CELLS
 from rnnviz.training import minibatch_order, train
 
 TASKS = ("reverse", "sort")
 N_DIGITS = 10
 GO = N_DIGITS  # the decoder's first input: "start writing"
-CELLS = {"rnn": RNN, "gru": GRU}
+CELLS = ("rnn", "gru")
 
 
 @dataclass
@@ -83,14 +84,14 @@ class Seq2Seq(nn.Module):
 
     def __init__(self, cell: str = "rnn", embedding_size: int = 16, hidden_size: int = 64):
         super().__init__()
-        checks.choice("cell", cell, CELLS)
+        check_cell(cell, CELLS)
         checks.positive_int("embedding_size", embedding_size)
         checks.positive_int("hidden_size", hidden_size)
         self.cell = cell
         self.embed_source = nn.Embedding(N_DIGITS, embedding_size)
         self.embed_target = nn.Embedding(N_DIGITS + 1, embedding_size)  # digits and GO
-        self.encoder = CELLS[cell](embedding_size, hidden_size)
-        self.decoder = CELLS[cell](embedding_size, hidden_size)
+        self.encoder = TRACED_CELLS[cell](embedding_size, hidden_size)
+        self.decoder = TRACED_CELLS[cell](embedding_size, hidden_size)
         self.head = nn.Linear(hidden_size, N_DIGITS)
 
     def encode(self, source: torch.Tensor) -> torch.Tensor:

@@ -59,10 +59,10 @@ def test_recall_batch_rejects_bad_sizes():
 
 
 def test_recall_model_shapes_and_arguments():
-    for kind in ("lstm", "gru", "rnn"):
-        model = RecallModel(kind, hidden_size=3)
+    for cell in ("lstm", "gru", "rnn"):
+        model = RecallModel(cell, hidden_size=3)
         assert model(recall_batch(2, 5).x).shape == (2, 5)
-    with pytest.raises(ValueError, match="kind"):
+    with pytest.raises(ValueError, match="cell"):
         RecallModel("transformer")
     with pytest.raises(ValueError, match="forget_bias"):
         RecallModel("gru", forget_bias=1.0)
