@@ -8,7 +8,6 @@ view (e.g. `rnnviz.widgets.loss_plot.LossPlot`) through `callback`: this module 
 """
 
 import math
-import random
 import time
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ import torch
 from tqdm.auto import tqdm
 
 from rnnviz import checks
+from rnnviz.seeding import generator, seed_everything
 
 
 @dataclass
@@ -57,13 +57,6 @@ class TrainResult:
         return metrics
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python, numpy and torch."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
 def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -> list:
     """The examples each step trains on, drawn with replacement from a seeded generator.
 
@@ -76,7 +69,7 @@ def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -
     checks.positive_int("num_examples", num_examples)
     batch_size = checks.positive_int("batch_size", batch_size)
     steps = checks.positive_int("steps", steps)
-    order = torch.Generator().manual_seed(checks.positive_int("seed", seed, minimum=0))
+    order = generator(seed)
     return [torch.randint(num_examples, (batch_size,), generator=order) for _ in range(steps)]
 
 

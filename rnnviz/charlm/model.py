@@ -19,6 +19,7 @@ from rnnviz.checkpoint import load_checkpoint, save_checkpoint
 from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import torch_core
 from rnnviz.paths import DATA_DIR
+from rnnviz.seeding import batch_seed, generator
 
 CELLS = ("rnn", "lstm", "gru")
 
@@ -99,15 +100,15 @@ def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 
                  seed: int = 0):
     """The `loss_fn(step)` for rnnviz.training.train: mean nats/char on a random batch.
 
-    Batch `step` depends only on (seed, step), so a step budget gives the same run twice.
+    Batch `step` is drawn with rnnviz.seeding.batch_seed(seed, step), so it depends only on
+    (seed, step) and a step budget gives the same run twice.
     """
     checks.positive_int("batch_size", batch_size)
     check_text_length("text", text, seq_len)
     ids = encode(text, model.vocab)
 
     def loss_fn(step: int) -> torch.Tensor:
-        generator = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        x, y = random_windows(ids, batch_size, seq_len, generator)
+        x, y = random_windows(ids, batch_size, seq_len, generator(batch_seed(seed, step)))
         logits, _ = model(x)
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
 
@@ -177,7 +178,7 @@ def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: f
     top_k = checks.positive_int("top_k", top_k)
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str (the text the model continues)")
-    generator = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     logits, state = model(encode(prime, model.vocab)[None])  # (1, P, V)
     logits = logits[0, -1]
     chars, top_chars, top_probs = [], [], []
@@ -187,7 +188,7 @@ def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: f
         best = torch.topk(probs, k)
         top_chars.append([model.vocab[int(i)] for i in best.indices])
         top_probs.append(best.values.numpy())
-        nxt = int(torch.multinomial(probs, 1, generator=generator))
+        nxt = int(torch.multinomial(probs, 1, generator=gen))
         chars.append(model.vocab[nxt])
         logits, state = model(torch.tensor([[nxt]]), state)
         logits = logits[0, -1]

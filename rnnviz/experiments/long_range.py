@@ -23,7 +23,8 @@ from rnnviz import checks
 from rnnviz.experiments.results import RESULTS_PATH, save_results, sweep_table
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, check_cell
 from rnnviz.models.sequence_models import make_model
-from rnnviz.tasks.long_range import ADDING_BASELINE_MSE, adding_problem, batch_seed, pixel_digits
+from rnnviz.seeding import batch_seed, generator
+from rnnviz.tasks.long_range import ADDING_BASELINE_MSE, adding_problem, pixel_digits
 from rnnviz.training import train
 
 # The runs in results/: batch 64, H=64, Adam, norm clipping at 1; solved = MSE < 0.01.
@@ -83,7 +84,7 @@ def digits_run(cell: str, *, steps: int, seed: int = 0, lr: float | None = None,
     lr = LEARNING_RATES[cell] if lr is None else lr
     data = pixel_digits(seed=0)
     model = make_model(cell, 1, 10, hidden_size=HIDDEN_SIZE, seed=seed)
-    order = torch.Generator().manual_seed(seed)
+    order = generator(seed)
     n_train = len(data.y_train)
 
     def loss_fn(step):

@@ -19,15 +19,13 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import LSTM, TRACED_CELLS
+from rnnviz.seeding import SEED_LIMIT, STEPS_PER_SEED, batch_seed, generator
 
 CELLS = ("rnn", "lstm", "gru")
-# torch's CPU generator keeps only a seed's low 32 bits, so every seed stays below 2**32.
-# Training batches use seed * _STEP_STRIDE + step (< 2**31); evaluation counts down from
-# _EVAL_SEED, so no evaluation sequence is ever a training sequence.
-_SEED_LIMIT = 2**32
-_STEP_STRIDE = 100_000
-_MAX_RUN_SEED = 20_000
-_EVAL_SEED = _SEED_LIMIT - 1
+# Training batches use rnnviz.seeding.batch_seed(seed, step), which stays below
+# (MAX_SEED + 1) * STEPS_PER_SEED; evaluation counts down from the top of torch's seed range,
+# above that, so no evaluation sequence is ever a training sequence.
+_EVAL_SEED = SEED_LIMIT - 1
 
 
 @dataclass(frozen=True)
@@ -68,10 +66,7 @@ def recall_batch(batch_size: int, seq_len: int, n_marks: int = 2, seed: int = 0)
     k = checks.positive_int("n_marks", n_marks)
     if k > T:
         raise ValueError(f"n_marks must be <= seq_len ({T}), got {k}")
-    seed = checks.positive_int("seed", seed, minimum=0)
-    if seed >= _SEED_LIMIT:
-        raise ValueError(f"seed must be < 2**32 (torch keeps only 32 bits), got {seed}")
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     values = torch.rand(n, T, generator=gen) * 2 - 1  # (N, T)
     positions = torch.rand(n, T, generator=gen).argsort(dim=1)[:, :k]  # (N, k) distinct steps
     marks = torch.zeros(n, T).scatter_(1, positions, 1.0)  # (N, T)
@@ -130,7 +125,7 @@ def train_recall(cell: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_
     baseline = float((evaluation.target ** 2).mean())
 
     def loss_fn(step):
-        batch = recall_batch(batch_size, seq_len, n_marks, seed=seed * _STEP_STRIDE + step)
+        batch = recall_batch(batch_size, seq_len, n_marks, seed=batch_seed(seed, step))
         return ((model(batch.x) - batch.target) ** 2).mean()
 
     def eval_fn():
@@ -151,10 +146,8 @@ def evaluation_batch(seq_len: int = 40, n_marks: int = 2, seed: int = 0,
 
 
 def _check_run(steps, seed):
-    if checks.positive_int("steps", steps) > _STEP_STRIDE:
-        raise ValueError(f"steps must be <= {_STEP_STRIDE}, got {steps}")
-    if checks.positive_int("seed", seed, minimum=0) > _MAX_RUN_SEED:
-        raise ValueError(f"seed must be <= {_MAX_RUN_SEED}, got {seed}")
+    checks.positive_int("steps", steps, maximum=STEPS_PER_SEED)
+    batch_seed(seed, 0)
 
 
 def memory_unit(state, batch: RecallBatch) -> int:

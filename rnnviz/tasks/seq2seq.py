@@ -16,6 +16,7 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import TRACED_CELLS
+from rnnviz.seeding import generator
 from rnnviz.training import minibatch_order, train
 
 TASKS = ("reverse", "sort")
@@ -54,7 +55,7 @@ def make_digit_pairs(n_pairs: int, *, length: int = 5, task: str = "reverse",
     n = checks.positive_int("n_pairs", n_pairs)
     length = checks.positive_int("length", length)
     checks.choice("task", task, TASKS)
-    gen = torch.Generator().manual_seed(checks.positive_int("seed", seed, minimum=0))
+    gen = generator(seed)
     source = torch.randint(N_DIGITS, (n, length), generator=gen)  # (N, T)
     target = source.flip(1) if task == "reverse" else source.sort(dim=1).values
     return DigitPairs(source, target, task)
