@@ -7,7 +7,7 @@ W_hh is used on every h_{t-1} -> h_t edge, its gradient is a sum of one term per
 
     dL/dW_hh = sum_t h_{t-1}^T (dL/dh_t * (1 - h_t^2))      (lecture 10: "sum the gradients")
 
-`RunResult.edge_gradients` keeps each term on its edge; `sequence_gradients` recomputes the
+`GraphRun.edge_gradients` keeps each term on its edge; `sequence_gradients` recomputes the
 totals with `rnn_forward`/`rnn_backward` in one call per chain, so the two can be compared.
 """
 

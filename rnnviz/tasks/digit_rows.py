@@ -91,11 +91,6 @@ class DigitReading:
     hidden: np.ndarray
     probs: np.ndarray
 
-    @property
-    def prediction(self) -> int:
-        """The answer after the last row."""
-        return int(self.probs[-1].argmax())
-
 
 @torch.no_grad()
 def read_digit(model: RowClassifier, data: DigitSequences, index: int) -> DigitReading:

@@ -2,8 +2,9 @@
 
 Each generator is a plain function of `(batch_size, length, seed)`: the same arguments give
 the same batch, so a training run that draws batch `step` with
-`seed=rnnviz.seeding.batch_seed(seed, step)` is reproducible without any hidden random state. Each task also states the loss of the
-best predictor that remembers nothing, the line a model must get below to show memory.
+`seed=rnnviz.seeding.batch_seed(seed, step)` is reproducible without any hidden random state.
+Each task also states the loss of the best predictor that remembers nothing, the line a model
+must get below to show memory.
 """
 
 import math

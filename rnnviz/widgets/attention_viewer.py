@@ -70,8 +70,6 @@ class AttentionViewer(LabWidget):
         data: rnnviz.captioning.scenes.Scenes to browse; scene: the first scene shown
     """
 
-    title = "AttentionViewer"
-
     def __init__(self, model, baseline, data, scene: int = 0):
         super().__init__()
         if getattr(model, "kind", None) != "attention":

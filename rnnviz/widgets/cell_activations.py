@@ -54,8 +54,6 @@ class CellActivations(LabWidget):
     - shown_chars: how many characters of the text to colour and plot
     """
 
-    title = "Cell activations"
-
     def __init__(self, acts: Activations, signal: str = "c", cell: int = 0,
                  feature: str = "in_string", shown_chars: int = 1500):
         super().__init__()

@@ -40,8 +40,6 @@ class GraphUnroller(LabWidget):
     - seed: draws the tiny RNN's weights, inputs and targets
     """
 
-    title = "GraphUnroller"
-
     def __init__(self, shape="many-to-one", seq_len=4, highlight="W_hh", backward=True,
                  hidden_size=3, seed=0):
         super().__init__()
@@ -222,8 +220,6 @@ class AutogradView(LabWidget):
     Inputs:
     - shape: one of rnnviz.gradients.graph.SHAPES; seq_len: T in 1..12
     """
-
-    title = "AutogradView"
 
     def __init__(self, shape="many-to-one", seq_len=3):
         super().__init__()

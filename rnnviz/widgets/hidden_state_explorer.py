@@ -47,8 +47,6 @@ class HiddenStateExplorer(LabWidget):
     - value: the first edited value of x_k, in [-3, 3]; None keeps x_k as it is
     """
 
-    title = "HiddenStateExplorer"
-
     def __init__(self, x, Wx, Wh, b=None, h0=None, step=1, edit_step=1, value=None):
         super().__init__()
         checks.array("x", x, ndim=2)

@@ -26,8 +26,6 @@ class RowReading(LabWidget):
     - n_digits: how many test digits the slider walks through
     """
 
-    title = "RowReading"
-
     def __init__(self, model: RowClassifier, data: DigitSequences, index: int = 0,
                  rows_read: int = 8, n_digits: int = 40):
         super().__init__()

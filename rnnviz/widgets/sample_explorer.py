@@ -29,8 +29,6 @@ class SampleExplorer(LabWidget):
     draws so that the same controls always give the same text.
     """
 
-    title = "Sampling"
-
     def __init__(self, model: CharLM, prime: str = "def ", length: int = 60,
                  temperature: float = 1.0, seed: int = 0):
         super().__init__()

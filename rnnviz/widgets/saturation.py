@@ -24,8 +24,6 @@ class Saturation(LabWidget):
     means < t, right means > 1 - t (the paper's t = 0.1).
     """
 
-    title = "Saturation"
-
     def __init__(self, gates: dict, threshold: float = 0.1):
         super().__init__()
         if not isinstance(gates, dict) or not gates:

@@ -1,5 +1,6 @@
 """GateExplorer's logic without a browser: sliders change the figure's data in place (same
-figure, same traces), and what it draws is what gradients.gate_unit, gradients.highway and models.cells compute."""
+figure, same traces), and what it draws is what gradients.gate_unit, gradients.highway and
+models.cells compute."""
 
 import numpy as np
 import pytest
