@@ -13,7 +13,10 @@ from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.tasks.digit_rows import N_CLASSES, RowClassifier, read_digit
 from rnnviz.tasks.digits import DigitSequences
 from rnnviz.widgets.base import LabWidget
-from rnnviz.widgets.graph_unroller import update_traces
+from rnnviz.widgets.traces import update_traces
+
+# Trace names, one per panel from left to right.
+DIGIT, HIDDEN, PROBS = "digit", "hidden state", "P(class)"
 
 
 class RowReading(LabWidget):
@@ -34,14 +37,10 @@ class RowReading(LabWidget):
         if not isinstance(data, DigitSequences) or data.order != "rows":
             raise TypeError("data must be DigitSequences read by rows")
         self.model, self.digits = model, data
-        n_digits = min(checks.positive_int("n_digits", n_digits), len(data.x_test))
-        checks.positive_int("index", index, minimum=0)
-        if index >= n_digits:
-            raise ValueError(f"index must be < n_digits = {n_digits}, got {index}")
+        checks.positive_int("n_digits", n_digits, maximum=len(data.x_test))
+        checks.positive_int("index", index, minimum=0, maximum=n_digits - 1)
         n_rows = data.x_test.shape[1]
-        checks.positive_int("rows_read", rows_read)
-        if rows_read > n_rows:
-            raise ValueError(f"rows_read must be <= {n_rows}, got {rows_read}")
+        checks.positive_int("rows_read", rows_read, maximum=n_rows)
         self.index = widgets.IntSlider(value=index, min=0, max=n_digits - 1,
                                        description="test digit", continuous_update=False)
         self.rows_read = widgets.IntSlider(value=rows_read, min=1, max=n_rows,
@@ -51,14 +50,15 @@ class RowReading(LabWidget):
                             subplot_titles=["the digit (rows read so far)",
                                             "hidden state h_t (red +1, blue -1)",
                                             "P(class) after these rows"])
-        fig.add_heatmap(z=[[0.0]], colorscale="Greys", zmin=0, zmax=1, showscale=False,
+        fig.add_heatmap(z=[[0.0]], name=DIGIT, colorscale="Greys", zmin=0, zmax=1,
+                        showscale=False,
                         hovertemplate="row %{y}, col %{x}: %{z:.2f}<extra></extra>",
                         row=1, col=1)
-        fig.add_heatmap(z=[[0.0]], colorscale=SIGNED_SCALE, zmin=-1, zmax=1,
+        fig.add_heatmap(z=[[0.0]], name=HIDDEN, colorscale=SIGNED_SCALE, zmin=-1, zmax=1,
                         showscale=False,
                         hovertemplate="after row %{x}, unit %{y}: %{z:.3f}<extra></extra>",
                         row=1, col=2)
-        fig.add_bar(x=list(range(N_CLASSES)), y=[0.0] * N_CLASSES, showlegend=False,
+        fig.add_bar(x=list(range(N_CLASSES)), y=[0.0] * N_CLASSES, name=PROBS, showlegend=False,
                     hovertemplate="digit %{x}: %{y:.3f}<extra></extra>", row=1, col=3)
         fig.update_xaxes(range=[-0.5, 7.5], showgrid=False, row=1, col=1)
         fig.update_yaxes(range=[7.5, -0.5], showgrid=False, scaleanchor="x", row=1, col=1)
@@ -83,11 +83,11 @@ class RowReading(LabWidget):
         hidden = [row[:k] + [None] * (len(row) - k) for row in hidden]
         probs = reading.probs[k - 1]
         # None, not NaN: NaN is not JSON, and the widget's message would fail to send.
-        update_traces(self.figure, [
-            dict(z=image),
-            dict(z=hidden, x=list(range(1, len(reading.probs) + 1))),
-            dict(y=probs, marker=dict(color=[MODEL_COLORS["rnn"] if c == reading.label
-                                             else "#bbbbbb" for c in range(N_CLASSES)]))])
+        update_traces(self.figure, {
+            DIGIT: dict(z=image),
+            HIDDEN: dict(z=hidden, x=list(range(1, len(reading.probs) + 1))),
+            PROBS: dict(y=probs, marker=dict(color=[MODEL_COLORS["rnn"] if c == reading.label
+                                                    else "#bbbbbb" for c in range(N_CLASSES)]))})
         guess = int(probs.argmax())
         self.figure.layout.title.text = (
             f"a {reading.label}: after {k} of {len(reading.probs)} rows the RNN says {guess} "

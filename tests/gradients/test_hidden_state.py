@@ -1,4 +1,4 @@
-"""rnnviz.gradients.hidden_state and the HiddenStateExplorer widget drawn from it."""
+"""rnnviz.gradients.hidden_state: a tanh RNN's states step by step, and what one edit changes."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,6 @@ import pytest
 from rnnviz.gradients.hidden_state import edit_input, hidden_state_view, run_sequence
 from rnnviz.models.weight_init import rnn_params
 from rnnviz.reference import rnn_step_forward
-from rnnviz.widgets.hidden_state_explorer import HiddenStateExplorer
 
 T, D, H = 10, 2, 6
 
@@ -97,57 +96,3 @@ def test_run_sequence_rejects_bad_arrays(rnn, change, error, match):
     change(args)
     with pytest.raises(error, match=match):
         run_sequence(**args)
-
-
-# --- the widget -----------------------------------------------------------------------
-
-def test_explorer_draws_the_views_data(rnn):
-    x, Wx, Wh, b = rnn
-    explorer = HiddenStateExplorer(x, Wx, Wh, b, step=3, edit_step=5, value=2.0)
-    traces = explorer.figure.data
-    expected = hidden_state_view(x, Wx, Wh, b, edit_step=5, value=2.0, step=3)
-    np.testing.assert_array_equal(traces[0].x, expected.h_step)
-    np.testing.assert_array_equal(np.asarray(traces[2].z), expected.h.T)
-    np.testing.assert_array_equal(np.asarray(traces[3].z), expected.dh.T)
-    assert list(traces[5].x) == [5] and traces[5].y[0] == 2.0
-    assert list(traces[9].x) == [5, 5]
-    assert explorer.figure.layout.annotations[2].text == "h_t at t=3"
-    assert repr(explorer._repr_mimebundle_()["text/plain"]) == "'<HiddenStateExplorer widget>'"
-
-
-def test_explorer_sliders_update_the_figure_in_place(rnn):
-    x, Wx, Wh, b = rnn
-    explorer = HiddenStateExplorer(x, Wx, Wh, b)
-    figure, traces = explorer.figure, explorer.figure.data
-    n_traces = len(traces)
-    explorer.step.value = 4
-    np.testing.assert_array_equal(traces[0].x, explorer.data.h[3])
-    assert list(traces[6].x) == [4, 4]
-    explorer.edit_step.value = 6
-    explorer.value.value = -1.5
-    assert np.all(np.asarray(traces[3].z)[:, :5] == 0) and np.any(np.asarray(traces[3].z)[:, 5])
-    assert explorer.figure is figure and len(figure.data) == n_traces
-
-
-def test_explorer_starts_with_no_edit_when_no_value_is_given(rnn):
-    x, Wx, Wh, b = rnn
-    explorer = HiddenStateExplorer(x, Wx, Wh, b, edit_step=2)
-    assert explorer.value.value == pytest.approx(x[1, 0])
-    assert np.all(explorer.data.dh == 0)
-
-
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(step=T + 1), ValueError, "step must be in"),
-    (dict(edit_step=0), ValueError, "edit_step must be an int >= 1"),
-    (dict(value=5.0), ValueError, r"value must be in \[-3.0, 3.0\]"),
-])
-def test_explorer_rejects_bad_arguments(rnn, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        HiddenStateExplorer(*rnn, **kwargs)
-
-
-def test_explorer_names_a_bad_edit_step_without_a_value(rnn):
-    with pytest.raises(TypeError, match="edit_step must be an int"):
-        HiddenStateExplorer(*rnn, edit_step="2")
-    with pytest.raises(ValueError, match=rf"edit_step must be in 1..{T}"):
-        HiddenStateExplorer(*rnn, edit_step=T + 1)
