@@ -118,7 +118,6 @@ def train(
     result = TrainResult(label=label)
     bar = tqdm(total=steps, desc=label, disable=not progress, leave=True,
                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}")
-    postfix_every = max(1, steps // 50)
     start = time.perf_counter()
     for step in range(1, steps + 1):
         if not _step(model, loss_fn, params, optimizer, clip, step, result):
@@ -126,23 +125,11 @@ def train(
         elapsed = time.perf_counter() - start
         if step % eval_every == 0 or step == steps:
             _record_eval(model, eval_fn, eval_every, solve_loss, step, elapsed, result)
-        if step % postfix_every == 0 or step == steps:
-            bar.set_postfix_str(f"loss {result.losses[-1]:.4g}", refresh=False)
-        bar.update(1)
-        if callback is not None:
-            callback(result)
+        _report(bar, callback, result, steps)
         if (stop_when_solved and result.solved) or (seconds is not None and elapsed > seconds):
             break
     result.seconds = time.perf_counter() - start
-    if result.steps and (not result.evals or result.evals[-1][0] != result.steps):
-        metrics = _evaluate(model, eval_fn)
-        if metrics is not None:
-            result.evals.append((result.steps, metrics))
-    _close_bar(bar, result)
-    model.eval()
-    result.finished = True
-    if callback is not None:
-        callback(result)
+    _finish_run(model, eval_fn, bar, callback, result)
     return result
 
 
@@ -208,6 +195,30 @@ def _record_eval(model, eval_fn, eval_every, solve_loss, step, elapsed, result) 
         np.mean(result.losses[-eval_every:]))
     if solve_loss is not None and result.steps_to_solve is None and watched < solve_loss:
         result.steps_to_solve, result.seconds_to_solve = step, elapsed
+
+
+def _report(bar, callback, result, steps) -> None:
+    """Advance the progress bar (its loss readout about 50 times a run) and call back."""
+    step = result.steps
+    if step % max(1, steps // 50) == 0 or step == steps:
+        bar.set_postfix_str(f"loss {result.losses[-1]:.4g}", refresh=False)
+    bar.update(1)
+    if callback is not None:
+        callback(result)
+
+
+def _finish_run(model, eval_fn, bar, callback, result) -> None:
+    """Evaluate the last step if the run stopped between evaluations, close the bar, leave
+    the model in eval mode and tell the callback the run is over."""
+    if result.steps and (not result.evals or result.evals[-1][0] != result.steps):
+        metrics = _evaluate(model, eval_fn)
+        if metrics is not None:
+            result.evals.append((result.steps, metrics))
+    _close_bar(bar, result)
+    model.eval()
+    result.finished = True
+    if callback is not None:
+        callback(result)
 
 
 def _close_bar(bar, result) -> None:

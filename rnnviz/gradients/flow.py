@@ -167,20 +167,25 @@ def rnn_flow(x, params, nonlinearity="tanh", loss="last", dtype="float64", reado
 
     s = float(np.linalg.norm(params["Wh"], 2))
     jacobian_bound = _powers(s, T)
-    e = float(np.linalg.norm(w.astype(np.float64)))
-    with np.errstate(over="ignore"):
-        if loss == "last":
-            bound = e * jacobian_bound
-        else:
-            bound = np.empty(T)
-            bound[T - 1] = e
-            for t in range(T - 2, -1, -1):
-                bound[t] = e + s * bound[t + 1]
+    bound = _pascanu_bound(s, float(np.linalg.norm(w.astype(np.float64))), T, loss)
     extra = dict(bound=np.tile(bound, (N, 1)), jacobian_bound=jacobian_bound,
                  top_singular_value=s)
     if jacobians:
         extra["jacobian"] = _jacobian_norms(dphi, WhT)
     return _finish("rnn", loss, h, dh, **extra)
+
+
+def _pascanu_bound(s, e, T, loss):
+    """B_t for t = 1..T: B_T = e, B_t = [e if every step has a loss] + s B_{t+1} (float64,
+    inf beyond its range). Inputs: s = ||Wh||_2; e = ||w||; T; loss "last" | "all"."""
+    with np.errstate(over="ignore"):
+        if loss == "last":
+            return e * _powers(s, T)
+        bound = np.empty(T)
+        bound[T - 1] = e
+        for t in range(T - 2, -1, -1):
+            bound[t] = e + s * bound[t + 1]
+        return bound
 
 
 def _powers(s, T):
@@ -260,15 +265,8 @@ def lstm_flow(x, params, loss="last", dtype="float64", readout=None):
             c_prev = add(mul(z[:, H : 2 * H], c_prev), mul(z[:, :H], z[:, 3 * H :]), out=c[t])
             h_prev = mul(z[:, 2 * H : 3 * H], tanh(c_prev), out=h[t])
 
-        i, f, o, g = (gates[..., k * H : (k + 1) * H] for k in range(4))
-        tc = np.tanh(c)
-        dc_from_dh = o * (1 - tc * tc)  # dL/dc_t gets dL/dh_t * this
-        c_before = np.concatenate((np.zeros((1, N, H), x.dtype), c[:-1]))
-        # da_t = (dc, dc, dh, dc) * K_t, blocks i, f, o, g: every gate's local derivative.
-        K = np.concatenate(
-            (g * i * (1 - i), c_before * f * (1 - f), tc * o * (1 - o), i * (1 - g * g)),
-            axis=2,
-        )  # (T, N, 4H)
+        dc_from_dh, K = _lstm_local_derivatives(gates, c)
+        f = gates[..., H : 2 * H]
 
         WhT = np.ascontiguousarray(p["Wh"].T)
         dh = np.empty_like(h)
@@ -288,6 +286,23 @@ def lstm_flow(x, params, loss="last", dtype="float64", readout=None):
                 dh_t += w
             carry = mul(dc_t, f[t], out=carry)
     return _finish("lstm", loss, h, dh, dc=dc)
+
+
+def _lstm_local_derivatives(gates, c):
+    """What one LSTM step does to a gradient, from its gates (T, N, 4H: i, f, o, g) and
+    cell states c (T, N, H).
+
+    Returns: dc_from_dh (T, N, H), dL/dc_t's share of dL/dh_t (o tanh'(c_t)); and K
+    (T, N, 4H), every gate's local derivative: da_t = (dc, dc, dh, dc) * K_t in blocks
+    i, f, o, g.
+    """
+    H = c.shape[2]
+    i, f, o, g = (gates[..., k * H : (k + 1) * H] for k in range(4))
+    tc = np.tanh(c)
+    c_before = np.concatenate((np.zeros_like(c[:1]), c[:-1]))
+    K = np.concatenate(
+        (g * i * (1 - i), c_before * f * (1 - f), tc * o * (1 - o), i * (1 - g * g)), axis=2)
+    return o * (1 - tc * tc), K
 
 
 # --- GRU -----------------------------------------------------------------------------------
@@ -394,28 +409,10 @@ def autograd_flow(cell, x, params, nonlinearity="tanh", loss="last", per_step=Tr
     """
     import torch
 
-    from rnnviz.models.cells import lecture_to_torch_gates
-
     check_cell(cell, CELLS)
     checks.choice("loss", loss, LOSSES)
-    p = {k: torch.as_tensor(v, dtype=torch.float64) for k, v in params.items()}
-    H = p["Wh"].shape[0]
-    D = x.shape[2]
-    if cell == "rnn":
-        module = torch.nn.RNNCell(D, H, nonlinearity=nonlinearity, dtype=torch.float64)
-        weights = (p["Wx"].T, p["Wh"].T, p["b"], torch.zeros(H, dtype=torch.float64))
-    elif cell == "lstm":
-        module = torch.nn.LSTMCell(D, H, dtype=torch.float64)
-        weights = (lecture_to_torch_gates(p["Wx"].T), lecture_to_torch_gates(p["Wh"].T),
-                   lecture_to_torch_gates(p["b"]), torch.zeros(4 * H, dtype=torch.float64))
-    else:
-        module = torch.nn.GRUCell(D, H, dtype=torch.float64)
-        weights = (p["Wx"].T, p["Wh"].T, p["bx"], p["bh"])
-    with torch.no_grad():
-        for param, value in zip(
-            (module.weight_ih, module.weight_hh, module.bias_ih, module.bias_hh), weights
-        ):
-            param.copy_(value)
+    module = _torch_cell(cell, params, x.shape[2], nonlinearity)
+    H = module.hidden_size
     w = torch.full((H,), H**-0.5, dtype=torch.float64) if readout is None else (
         torch.as_tensor(readout, dtype=torch.float64))
     xt = torch.as_tensor(x, dtype=torch.float64)
@@ -440,3 +437,30 @@ def autograd_flow(cell, x, params, nonlinearity="tanh", loss="last", per_step=Tr
     dh = torch.stack(grads[:T], dim=1).numpy()
     dc = torch.stack(grads[T:], dim=1).numpy() if cell == "lstm" else None
     return dh, dc
+
+
+def _torch_cell(cell, params, input_size, nonlinearity):
+    """A float64 torch.nn RNNCell/LSTMCell/GRUCell holding `params` (lecture layout)."""
+    import torch
+
+    from rnnviz.models.cells import lecture_to_torch_gates
+
+    p = {k: torch.as_tensor(v, dtype=torch.float64) for k, v in params.items()}
+    H, zeros = p["Wh"].shape[0], torch.zeros(p["Wh"].shape[1], dtype=torch.float64)
+    if cell == "rnn":
+        module = torch.nn.RNNCell(input_size, H, nonlinearity=nonlinearity,
+                                  dtype=torch.float64)
+        weights = (p["Wx"].T, p["Wh"].T, p["b"], zeros)
+    elif cell == "lstm":
+        module = torch.nn.LSTMCell(input_size, H, dtype=torch.float64)
+        weights = (lecture_to_torch_gates(p["Wx"].T), lecture_to_torch_gates(p["Wh"].T),
+                   lecture_to_torch_gates(p["b"]), zeros)
+    else:
+        module = torch.nn.GRUCell(input_size, H, dtype=torch.float64)
+        weights = (p["Wx"].T, p["Wh"].T, p["bx"], p["bh"])
+    with torch.no_grad():
+        for param, value in zip(
+            (module.weight_ih, module.weight_hh, module.bias_ih, module.bias_hh), weights
+        ):
+            param.copy_(value)
+    return module
