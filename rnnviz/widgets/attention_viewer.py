@@ -43,10 +43,7 @@ def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
         (row, col), and per-object attention mass (names, mass, colors) plus "background"
     """
     caption = generated_words(words)
-    step = checks.positive_int("step", step, minimum=0)
-    if step >= len(caption):
-        raise ValueError(f"step must be < {len(caption)} (the caption's generated words), "
-                         f"got {step}")
+    step = checks.positive_int("step", step, minimum=0, maximum=len(caption) - 1)
     alpha = alphas[step]  # (6, 6)
     cells = object_cells(masks[: len(objects)])  # (K, 6, 6) which locations each object touches
     mass = [float(alpha[c].sum()) for c in cells]
@@ -78,9 +75,7 @@ class AttentionViewer(LabWidget):
             raise TypeError("baseline must be a BaselineCaptioner or None")
         if not isinstance(data, scenes.Scenes):
             raise TypeError(f"data must be captioning.scenes.Scenes, got {type(data).__name__}")
-        scene = checks.positive_int("scene", scene, minimum=0)
-        if scene >= len(data):
-            raise ValueError(f"scene must be < {len(data)}, got {scene}")
+        scene = checks.positive_int("scene", scene, minimum=0, maximum=len(data) - 1)
         self.scenes = data
         self.words, self.alphas = caption_images(model, data.images)
         self.baseline_words = None if baseline is None else caption_images(baseline, data.images)[0]

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnviz import checks
 from rnnviz.charlm.interpret import FEATURES, Activations, correlations, text_features
 from rnnviz.style import FIGURE_TEMPLATE, GATE_NAMES, MODEL_COLORS
 from rnnviz.widgets.base import LabWidget
@@ -64,6 +65,7 @@ class CellActivations(LabWidget):
         self.signals = {name: values[: len(self.text)] for name, values in acts.signals.items()}
         self.features = text_features(self.text)
         hidden = next(iter(self.signals.values())).shape[1]
+        checks.positive_int("cell", cell, minimum=0, maximum=hidden - 1)
         self.signal = widgets.Dropdown(
             options=[(SIGNAL_NAMES.get(n, n), n) for n in self.signals], value=signal,
             description="signal")

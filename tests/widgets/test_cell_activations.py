@@ -52,3 +52,8 @@ def test_gates_are_offered_and_drawn(acts):
 def test_rejects_what_is_not_activations():
     with pytest.raises(TypeError, match="Activations"):
         CellActivations({"c": np.zeros((3, 2))})
+
+
+def test_a_cell_outside_the_layer_is_refused_not_clamped(acts):
+    with pytest.raises(ValueError, match=r"cell must be an int in \[0, 11\]"):
+        CellActivations(acts, cell=12)
