@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from rnnviz.gradients.hidden_state import hidden_state_view, run_sequence
-from rnnviz.models.weight_init import rnn_params
 from rnnviz.widgets.hidden_state_explorer import (
     DH_BARS,
     DH_MAP,
@@ -18,19 +17,11 @@ from rnnviz.widgets.hidden_state_explorer import (
 )
 from rnnviz.widgets.traces import traces_by_name
 
-T, D, H = 10, 2, 6
+T, D, H = 10, 2, 6  # the sizes of the tanh_rnn fixture (tests/conftest.py)
 
 
-@pytest.fixture
-def rnn():
-    """x (T, D) and a contracting RNN's Wx, Wh, b."""
-    params = rnn_params(D, H, spectral_radius=0.9, seed=1)
-    x = np.random.default_rng(1).standard_normal((T, D))
-    return x, params["Wx"], params["Wh"], params["b"]
-
-
-def test_explorer_draws_the_views_data(rnn):
-    x, Wx, Wh, b = rnn
+def test_explorer_draws_the_views_data(tanh_rnn):
+    x, Wx, Wh, b = tanh_rnn
     explorer = HiddenStateExplorer(x, Wx, Wh, b, step=3, edit_step=5, value=2.0)
     traces = traces_by_name(explorer.figure)
     expected = hidden_state_view(x, Wx, Wh, b, edit_step=5, value=2.0, step=3)
@@ -47,8 +38,8 @@ def test_explorer_draws_the_views_data(rnn):
     assert repr(explorer._repr_mimebundle_()["text/plain"]) == "'<HiddenStateExplorer widget>'"
 
 
-def test_explorer_sliders_update_the_figure_in_place(rnn):
-    x, Wx, Wh, b = rnn
+def test_explorer_sliders_update_the_figure_in_place(tanh_rnn):
+    x, Wx, Wh, b = tanh_rnn
     explorer = HiddenStateExplorer(x, Wx, Wh, b)
     figure, before = explorer.figure, list(explorer.figure.data)
     traces = traces_by_name(figure)
@@ -63,8 +54,8 @@ def test_explorer_sliders_update_the_figure_in_place(rnn):
     assert len(figure.data) == len(before)
 
 
-def test_explorer_starts_with_no_edit_when_no_value_is_given(rnn):
-    x, Wx, Wh, b = rnn
+def test_explorer_starts_with_no_edit_when_no_value_is_given(tanh_rnn):
+    x, Wx, Wh, b = tanh_rnn
     explorer = HiddenStateExplorer(x, Wx, Wh, b, edit_step=2)
     assert explorer.value.value == pytest.approx(x[1, 0])
     assert np.all(explorer.data.dh == 0)
@@ -75,13 +66,13 @@ def test_explorer_starts_with_no_edit_when_no_value_is_given(rnn):
     (dict(edit_step=0), ValueError, rf"edit_step must be an int in \[1, {T}\]"),
     (dict(value=5.0), ValueError, r"value must be in \[-3.0, 3.0\]"),
 ])
-def test_explorer_rejects_bad_arguments(rnn, kwargs, error, match):
+def test_explorer_rejects_bad_arguments(tanh_rnn, kwargs, error, match):
     with pytest.raises(error, match=match):
-        HiddenStateExplorer(*rnn, **kwargs)
+        HiddenStateExplorer(*tanh_rnn, **kwargs)
 
 
-def test_explorer_names_a_bad_edit_step_without_a_value(rnn):
+def test_explorer_names_a_bad_edit_step_without_a_value(tanh_rnn):
     with pytest.raises(TypeError, match="edit_step must be an int"):
-        HiddenStateExplorer(*rnn, edit_step="2")
+        HiddenStateExplorer(*tanh_rnn, edit_step="2")
     with pytest.raises(ValueError, match=rf"edit_step must be an int in \[1, {T}\]"):
-        HiddenStateExplorer(*rnn, edit_step=T + 1)
+        HiddenStateExplorer(*tanh_rnn, edit_step=T + 1)
