@@ -73,6 +73,23 @@ def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -
     return [torch.randint(num_examples, (batch_size,), generator=order) for _ in range(steps)]
 
 
+def train_minibatches(model: torch.nn.Module, num_examples: int, batch_loss, *, steps: int,
+                      batch_size: int, seed: int, **train_kwargs) -> TrainResult:
+    """`train` on a fixed training set: step k's loss is batch_loss(rows of minibatch k).
+
+    The rows come from `minibatch_order(num_examples, batch_size, steps, seed)`, so the
+    same seed gives the same batches (and `train` seeds the initial state with it too).
+    Inputs:
+    - model, steps, seed and train_kwargs (lr, clip, label, callback, ...): as `train`
+    - num_examples: size of the training set; batch_size: examples a step
+    - batch_loss: rows (batch_size,) int64 -> scalar loss tensor on those examples
+    Returns: a TrainResult
+    """
+    batches = minibatch_order(num_examples, batch_size, steps, seed)
+    return train(model, lambda step: batch_loss(batches[step]), steps=steps, seed=seed,
+                 **train_kwargs)
+
+
 def train(
     model: torch.nn.Module,
     loss_fn,

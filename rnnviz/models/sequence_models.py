@@ -1,9 +1,13 @@
-"""The small sequence models the long-range memory experiments compare.
+"""Small sequence models: a recurrent core and a linear head.
 
-One recurrent core (vanilla tanh RNN, IRNN, LSTM or GRU, each torch.nn's fused kernel)
-plus a linear head that reads either the last hidden state (many to one: the adding
-problem, pixel-by-pixel digits) or every hidden state (many to many: the copy task).
-Only the core differs between models, so a difference in results is the core's.
+`SequenceModel` is what the long-range memory experiments compare: one recurrent core
+(vanilla tanh RNN, IRNN, LSTM or GRU, each torch.nn's fused kernel) plus a linear head that
+reads either the last hidden state (many to one: the adding problem, pixel-by-pixel digits)
+or every hidden state (many to many: the copy task). Only the core differs between models,
+so a difference in results is the core's.
+
+`TokenRNN` is the body of lab 03's word-level models: an embedding of each word id, the
+lecture's traced vanilla RNN, and a linear head that each task applies where it needs it.
 """
 
 import torch
@@ -11,7 +15,7 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.models.cell_kinds import check_cell
-from rnnviz.models.cells import set_forget_bias, torch_core
+from rnnviz.models.cells import RNN, set_forget_bias, torch_core
 
 
 class SequenceModel(nn.Module):
@@ -57,6 +61,27 @@ class SequenceModel(nn.Module):
         if self.many_to_many:
             return self.head(h)  # (N, T, output_size)
         return self.head(h[:, -1])  # (N, output_size)
+
+
+class TokenRNN(nn.Module):
+    """Word ids -> embedding -> vanilla tanh RNN (rnnviz.models.cells.RNN) -> a linear head.
+
+    Inputs (constructor): vocab_size, output_size, embedding_size, hidden_size: ints >= 1.
+    hidden_states(tokens (N, T) int64) -> (N, T, H); `head` maps a hidden state to
+    output_size scores, and a subclass's forward decides which states it reads.
+    """
+
+    def __init__(self, vocab_size: int, output_size: int, embedding_size: int = 16,
+                 hidden_size: int = 32):
+        super().__init__()
+        checks.positive_int("embedding_size", embedding_size)
+        checks.positive_int("hidden_size", hidden_size)
+        self.embed = nn.Embedding(vocab_size, embedding_size)
+        self.rnn = RNN(embedding_size, hidden_size)
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def hidden_states(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.rnn(self.embed(tokens)).h  # (N, T, H)
 
 
 def make_model(cell: str, input_size: int, output_size: int, *, hidden_size: int = 64,

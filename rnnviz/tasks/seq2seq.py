@@ -17,7 +17,7 @@ from rnnviz import checks
 from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import TRACED_CELLS
 from rnnviz.seeding import generator
-from rnnviz.training import minibatch_order, train
+from rnnviz.training import train_minibatches
 
 TASKS = ("reverse", "sort")
 N_DIGITS = 10
@@ -126,22 +126,19 @@ def train_seq2seq(model: Seq2Seq, pairs: DigitPairs, *, steps: int = 400,
 
     Inputs:
     - model: a Seq2Seq; pairs: the training set
-    - steps, batch_size, lr, seed: step budget, minibatch size, Adam's rate, batch-order seed
-    - label, callback: passed to rnnviz.training.train (progress bar name, progress callback)
-    Returns:
-    - rnnviz.training.TrainResult
+    - steps, batch_size, lr, seed, label, callback: as rnnviz.training.train_minibatches
+    Returns: rnnviz.training.TrainResult
     """
     _check_model(model)
     _check_pairs(pairs)
-    batches = minibatch_order(len(pairs), batch_size, steps, seed)
 
-    def loss_fn(step):
-        rows = batches[step]
+    def batch_loss(rows):
         source, target = pairs.source[rows], pairs.target[rows]
         logits = model(source, teacher_inputs(target))  # (B, T, 10)
         return F.cross_entropy(logits.flatten(0, 1), target.flatten())
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, callback=callback)
+    return train_minibatches(model, len(pairs), batch_loss, steps=steps, batch_size=batch_size,
+                             lr=lr, seed=seed, label=label, callback=callback)
 
 
 def seq2seq_accuracy(model: Seq2Seq, pairs: DigitPairs) -> dict:
