@@ -5,6 +5,7 @@ import torch
 
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, GATES, check_cell
 from rnnviz.models.cells import TRACED_CELLS, set_forget_bias, torch_core
+from rnnviz.style import GATE_COLORS, GATE_NAMES, MODEL_COLORS
 
 
 def test_every_cell_has_a_name_gates_and_a_torch_layer():
@@ -49,3 +50,9 @@ def test_an_unknown_or_unsupported_cell_is_named():
         check_cell("lstm", ("rnn", "gru"))
     with pytest.raises(ValueError, match="cell"):
         torch_core("mlp", 2, 2)
+
+
+def test_every_cell_and_gate_has_its_house_colour():
+    assert set(MODEL_COLORS) == set(CELLS)
+    gates = {gate for cell in CELLS for gate in GATES[cell]}
+    assert gates == set(GATE_COLORS) == set(GATE_NAMES)
