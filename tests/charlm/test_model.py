@@ -206,7 +206,7 @@ def test_charlm_train_records_command_seed_and_a_reproducible_validation_loss(tm
     from rnnviz.charlm.corpus import SHIPPED_SPLITS, read_text_file
     from rnnviz.charlm.train import main
 
-    args = ["--steps", "3", "2", "--hidden-size", "8", "--embed-size", "4",
+    args = ["--steps", "3", "2", "--hidden-size", "8", "--embedding-size", "4",
             "--data-dir", str(tmp_path), "--out", str(tmp_path / "m.pt")]
     main(args)
     model, meta = load_charlm(tmp_path / "m.pt")
