@@ -12,6 +12,7 @@ every pair in its range: seed in [0, MAX_SEED], step in [0, STEPS_PER_SEED).
 """
 
 import random
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -32,6 +33,19 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+@contextmanager
+def torch_seed(seed: int):
+    """Run the block with torch's global generator seeded with `seed`, then give the caller
+    back its own random stream: building a model under a seed moves nobody else's draws.
+
+    Inputs: seed: int in [0, 2**32).
+    """
+    seed = checks.positive_int("seed", seed, minimum=0, maximum=SEED_LIMIT - 1)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 def batch_seed(seed: int, step: int) -> int:

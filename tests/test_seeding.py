@@ -14,6 +14,7 @@ from rnnviz.seeding import (
     batch_seed,
     generator,
     seed_everything,
+    torch_seed,
 )
 
 
@@ -66,3 +67,18 @@ def test_a_batch_seed_gives_the_same_stream_twice():
 def test_out_of_range_seeds_are_refused_by_name(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_torch_seed_builds_the_same_weights_and_leaves_the_callers_stream_alone():
+    torch.manual_seed(1)
+    expected_next = torch.rand(3)
+    torch.manual_seed(1)
+    with torch_seed(5):
+        a = torch.nn.Linear(3, 2).weight.detach().clone()
+    with torch_seed(5):
+        b = torch.nn.Linear(3, 2).weight.detach().clone()
+    assert torch.equal(a, b)
+    assert torch.equal(torch.rand(3), expected_next)  # as if nothing had been drawn
+    with pytest.raises(ValueError, match="seed"):
+        with torch_seed(-1):
+            pass

@@ -15,6 +15,7 @@ import torch
 
 from rnnviz import checks
 from rnnviz.models.cells import GRU, LSTM, RNN
+from rnnviz.seeding import torch_seed
 
 
 def log10_running_product(factors: np.ndarray) -> np.ndarray:
@@ -118,8 +119,7 @@ def sequence_gates(model, x: torch.Tensor, rnn=None) -> dict:
         raise TypeError(f"model must be an rnnviz LSTM or GRU, got {type(model).__name__}")
     checks.tensor("x", x, ndim=3)
     if rnn is None:
-        with torch.random.fork_rng():
-            torch.manual_seed(0)
+        with torch_seed(0):
             rnn = RNN(model.input_size, model.hidden_size, dtype=model.dtype)
     if not isinstance(rnn, RNN):
         raise TypeError(f"rnn must be an rnnviz.models.cells.RNN or None, got {type(rnn).__name__}")

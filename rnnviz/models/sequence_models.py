@@ -16,6 +16,7 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import RNN, set_forget_bias, torch_core
+from rnnviz.seeding import torch_seed
 
 
 class SequenceModel(nn.Module):
@@ -89,16 +90,10 @@ def make_model(cell: str, input_size: int, output_size: int, *, hidden_size: int
                seed: int = 0) -> SequenceModel:
     """Build a `SequenceModel` with weights drawn from `seed` (same seed, same weights).
 
-    Inputs: as `SequenceModel`; seed: int >= 0.
+    Inputs: as `SequenceModel`; seed: int in [0, 2**32).
 
     Returns: the model (float32).
     """
-    seed = checks.positive_int("seed", seed, minimum=0)
-    state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    try:
+    with torch_seed(seed):
         return SequenceModel(cell, input_size, hidden_size, output_size,
                              many_to_many=many_to_many, forget_bias=forget_bias)
-    finally:
-        # Building a model must not move the caller's random stream.
-        torch.random.set_rng_state(state)

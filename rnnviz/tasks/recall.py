@@ -19,7 +19,7 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import LSTM, TRACED_CELLS
-from rnnviz.seeding import SEED_LIMIT, STEPS_PER_SEED, batch_seed, generator
+from rnnviz.seeding import SEED_LIMIT, STEPS_PER_SEED, batch_seed, generator, torch_seed
 
 CELLS = ("rnn", "lstm", "gru")
 # Training batches use rnnviz.seeding.batch_seed(seed, step), which stays below
@@ -117,8 +117,7 @@ def train_recall(cell: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_
     checks.positive_int("seq_len", seq_len)
     checks.positive_int("batch_size", batch_size)
     _check_run(steps, seed)
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
+    with torch_seed(seed):
         model = RecallModel(cell, hidden_size, forget_bias=forget_bias if cell == "lstm"
                             else None)
     evaluation = evaluation_batch(seq_len, n_marks, seed)
