@@ -42,6 +42,13 @@ def encode(text: str, vocab) -> torch.Tensor:
     return torch.tensor([index[ch] for ch in text], dtype=torch.long)
 
 
+def check_model(model) -> "CharLM":
+    """Return `model` if it is a CharLM, else raise TypeError naming the argument."""
+    if not isinstance(model, CharLM):
+        raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
+    return model
+
+
 def decode(ids, vocab) -> str:
     """The text of a sequence of character ids."""
     return "".join(vocab[int(i)] for i in ids)
@@ -57,6 +64,8 @@ class CharLM(nn.Module):
     def __init__(self, vocab, cell: str = "lstm", hidden_size: int = 128,
                  embed_size: int = 32):
         super().__init__()
+        if not isinstance(vocab, (list, tuple, str)):
+            raise TypeError(f"vocab must be a list of characters, got {type(vocab).__name__}")
         vocab = list(vocab)
         if len(vocab) < 2 or len(set(vocab)) != len(vocab) or any(
             not isinstance(ch, str) or len(ch) != 1 for ch in vocab
@@ -99,7 +108,9 @@ def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 
 
     Batch `step` depends only on (seed, step), so a step budget gives the same run twice.
     """
+    check_model(model)
     checks.positive_int("batch_size", batch_size)
+    checks.positive_int("seed", seed, minimum=0)
     check_text_length("text", text, seq_len)
     ids = encode(text, model.vocab)
 
@@ -130,9 +141,20 @@ def evaluate(model: CharLM, text: str, streams: int = 16, seq_len: int = 256) ->
     across windows of seq_len characters, so every character after each stretch's first
     is predicted with its full left context.
     Returns: {"loss": nats/char, "perplexity": exp(loss), "chars": characters scored}.
+    A model whose loss overflows exp has perplexity inf; a NaN loss (NaN weights) stays NaN.
+    Raises: ValueError if seq_len < 1, or if the text has fewer than 2 characters per
+    stream (each stream must score at least one next character).
     """
-    checks.positive_int("streams", streams)
-    check_text_length("text", text, streams)
+    check_model(model)
+    streams = checks.positive_int("streams", streams)
+    seq_len = checks.positive_int("seq_len", seq_len)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if len(text) < 2 * streams:
+        raise ValueError(
+            f"streams={streams} needs a text of at least {2 * streams} characters (2 a "
+            f"stream: one input, one target), got {len(text)}; use streams <= "
+            f"{max(len(text) // 2, 1)}" + ("" if len(text) >= 2 else " and a longer text"))
     ids = stream_batches(encode(text, model.vocab), streams)  # (S, L)
     total, count, state = 0.0, 0, None
     for start in range(0, ids.shape[1] - 1, seq_len):
@@ -144,14 +166,22 @@ def evaluate(model: CharLM, text: str, streams: int = 16, seq_len: int = 256) ->
             logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"))
         count += y.numel()
     loss = total / count
-    return {"loss": loss, "perplexity": math.exp(loss), "chars": count}
+    return {"loss": loss, "perplexity": perplexity(loss), "chars": count}
+
+
+def perplexity(loss: float) -> float:
+    """exp(loss) for a loss in nats; inf when that overflows a float, NaN for a NaN loss."""
+    try:
+        return math.exp(loss)  # exp(NaN) is NaN
+    except OverflowError:
+        return math.inf
 
 
 @dataclass
 class Sample:
-    """Generated text and, for every generated character, the 5 likeliest choices.
+    """Generated text and, for every generated character, the top_k likeliest choices.
 
-    top_chars: (L, 5) characters; top_probs: (L, 5) their probabilities at the sampling
+    top_chars: (L, k) characters; top_probs: (L, k) their probabilities at the sampling
     temperature, likeliest first.
     """
 
@@ -163,26 +193,40 @@ class Sample:
 
 @torch.no_grad()
 def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: float = 1.0,
-           seed: int = 0, top_k: int = 5) -> Sample:
+           seed: int = 0, top_k: int | None = None) -> Sample:
     """Generate `length` characters after `prime`, one at a time, at a temperature.
 
     Each next character is drawn from softmax(logits / temperature): low temperatures
     sharpen the distribution (safe, repetitive text), high ones flatten it (diverse, more
     mistakes). Seeded, so the same arguments give the same text.
+    Inputs: top_k in [1, V], how many likeliest choices to report at each position
+    (default 5, or V for a smaller vocabulary).
+    Raises: ValueError naming the argument for a bad length, temperature (outside
+    [1e-3, 100]), top_k, seed or prime, and naming `model` when its scores (logits) are
+    not finite, e.g. NaN weights: there is no distribution to sample from.
     """
+    check_model(model)
     length = checks.positive_int("length", length)
     temperature = checks.real_number("temperature", temperature, low=1e-3, high=100.0)
-    top_k = checks.positive_int("top_k", top_k)
+    if top_k is None:
+        top_k = min(5, len(model.vocab))
+    top_k = checks.positive_int("top_k", top_k, maximum=len(model.vocab))
+    seed = checks.positive_int("seed", seed, minimum=0)
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str (the text the model continues)")
     generator = torch.Generator().manual_seed(seed)
     logits, state = model(encode(prime, model.vocab)[None])  # (1, P, V)
     logits = logits[0, -1]
     chars, top_chars, top_probs = [], [], []
-    k = min(top_k, len(model.vocab))
-    for _ in range(length):
+    for position in range(length):
         probs = torch.softmax(logits / temperature, dim=-1)  # (V,)
-        best = torch.topk(probs, k)
+        if not bool(torch.isfinite(probs).all()):
+            raise ValueError(
+                f"model gives no finite distribution at generated character {position}: "
+                + ("its scores (logits) are NaN or inf; are its weights finite?"
+                   if not bool(torch.isfinite(logits).all()) else
+                   f"its scores overflow at temperature={temperature}"))
+        best = torch.topk(probs, top_k)
         top_chars.append([model.vocab[int(i)] for i in best.indices])
         top_probs.append(best.values.numpy())
         nxt = int(torch.multinomial(probs, 1, generator=generator))

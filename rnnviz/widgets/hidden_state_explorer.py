@@ -7,7 +7,6 @@ carried forward by the same W_hh at every step. The data comes from
 rnnviz.gradients.hidden_state.hidden_state_view; this class only draws it.
 """
 
-import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,6 +15,7 @@ from rnnviz import checks
 from rnnviz.gradients.hidden_state import hidden_state_view
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.base import LabWidget
+from rnnviz.widgets.controls import float_slider, int_slider
 
 EDIT_COLOR = "#ff7f0e"
 MARKER_COLOR = "#222222"
@@ -59,13 +59,11 @@ class HiddenStateExplorer(LabWidget):
             value = float(x[min(edit_step, T) - 1, 0])
         # Fails early, naming the argument, on any bad array or step.
         hidden_state_view(x, Wx, Wh, b, h0, edit_step=edit_step, value=value, step=step)
-        checks.real_number("value", value, low=-VALUE_RANGE, high=VALUE_RANGE)
 
-        self.step = widgets.IntSlider(value=step, min=1, max=T, description="t")
-        self.edit_step = widgets.IntSlider(value=edit_step, min=1, max=T,
-                                           description="edit step k")
-        self.value = widgets.FloatSlider(value=value, min=-VALUE_RANGE, max=VALUE_RANGE,
-                                         step=0.1, description="new x_k", readout_format=".1f")
+        self.step = int_slider("step", step, 1, T, description="t")
+        self.edit_step = int_slider("edit_step", edit_step, 1, T, description="edit step k")
+        self.value = float_slider("value", value, -VALUE_RANGE, VALUE_RANGE, step=0.1,
+                                  description="new x_k", readout_format=".1f")
         self.controls = [self.step, self.edit_step, self.value]
         self.figure = self._build_figure(T, H)
         self._finish()

@@ -32,7 +32,7 @@ def test_rows_read_slider_hides_the_future_in_place():
     assert f"a {int(data.y_test[5])}:" in w.figure.layout.title.text
     assert all(a is b for a, b in zip(w.figure.data, traces))
     assert w._repr_mimebundle_()["text/plain"] == "<RowReading widget>"
-    with pytest.raises(ValueError, match="rows_read must be <= 8"):
+    with pytest.raises(ValueError, match=r"rows_read must be an int in \[1, 8\]"):
         RowReading(model, data, rows_read=9)
-    with pytest.raises(ValueError, match="index must be < n_digits"):
+    with pytest.raises(ValueError, match=r"index must be an int in \[0, 9\]"):
         RowReading(model, data, index=50, n_digits=10)
