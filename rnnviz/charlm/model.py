@@ -15,7 +15,7 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.charlm.corpus import check_text_length
-from rnnviz.checkpoint import load_checkpoint, save_checkpoint
+from rnnviz.checkpoint import build_module, load_checkpoint, save_checkpoint
 from rnnviz.paths import DATA_DIR
 
 CELL_TYPES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -258,10 +258,6 @@ def load_charlm(path, vocab=None):
             f"only expected: {sorted(ours - theirs)[:10]!r}"
             + ("; same characters, different order" if ours == theirs else "")
         )
-    try:
-        model = CharLM(list(meta["vocab"]), meta["cell"], meta["hidden_size"],
-                       meta["embed_size"])
-        model.load_state_dict(tensors, strict=True)
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise ValueError(f"checkpoint {path} does not hold a valid CharLM: {err}") from err
+    model = build_module(path, tensors, lambda: CharLM(
+        meta["vocab"], meta["cell"], meta["hidden_size"], meta["embed_size"]))
     return model.eval(), meta

@@ -181,7 +181,8 @@ def test_malformed_hostile_and_inconsistent_checkpoints_are_refused(tmp_path):
     # The metadata says 32 hidden units but the tensors hold 16.
     tensors, meta = load_checkpoint(tmp_path / "wrong.pt")
     save_checkpoint(tmp_path / "wrong.pt", tensors, {**meta, "hidden_size": 32})
-    with pytest.raises(ValueError, match="does not hold a valid CharLM"):
+    with pytest.raises(ValueError, match=r"wrong.pt does not fit the CharLM.*"
+                       r"rnn.weight_hh_l0 \(64, 16\) \(expected \(128, 32\)\)"):
         load_charlm(tmp_path / "wrong.pt")
     save_checkpoint(tmp_path / "nan.pt", {**tensors, "head.bias": tensors["head.bias"] * np.nan},
                     meta)
