@@ -4,6 +4,8 @@ import random
 
 import numpy as np
 
+from rnnviz import checks
+
 
 def setup_lab(seed: int = 0, threads: int = 1) -> None:
     """Make a lab deterministic and quick.
@@ -16,10 +18,8 @@ def setup_lab(seed: int = 0, threads: int = 1) -> None:
     """
     import torch
 
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive int, got {threads!r}")
+    seed = checks.positive_int("seed", seed, minimum=0, maximum=2**32 - 1)  # numpy's range
+    threads = checks.positive_int("threads", threads)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
