@@ -1,0 +1,139 @@
+"""The property suite's oracle and hostile inputs.
+
+`fuzz.call(fn, **kwargs)` runs one call and accepts exactly two outcomes: a result, or a
+ValueError/TypeError whose message names one of the callable's public arguments. Anything
+else (an IndexError or ZeroDivisionError from deep inside, a RuntimeError from torch, an
+OverflowError) fails the example. `fuzz.hostile(kind, good)` draws a bad value of a kind:
+NaN, inf, empty, huge, of the wrong shape, dtype or type. Sizes stay small (at most 40 for
+anything that allocates) so that nothing hangs; huge numbers go only where nothing is
+allocated from them.
+"""
+
+import inspect
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+# Deterministic (the same examples on every run, so `make test` is reproducible) and bounded:
+# each property test draws EXAMPLES examples; one example over DEADLINE_MS fails the test.
+EXAMPLES = 12
+DEADLINE_MS = 5000
+settings.register_profile(
+    "rnnviz", max_examples=EXAMPLES, deadline=DEADLINE_MS, derandomize=True, database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.function_scoped_fixture])
+settings.load_profile("rnnviz")
+
+COUNTS = {"calls": 0, "results": 0, "refusals": 0}
+
+
+class Refused(Exception):
+    """The call raised a clean ValueError/TypeError naming an argument."""
+
+
+def parameter_names(fn) -> list[str]:
+    target = fn.__init__ if inspect.isclass(fn) else fn
+    return [name for name in inspect.signature(target).parameters if name != "self"]
+
+
+def call(fn, *args, _names=(), **kwargs):
+    """fn(*args, **kwargs): its result, or Refused for a clean named error; else the error."""
+    COUNTS["calls"] += 1
+    try:
+        result = fn(*args, **kwargs)
+    except (ValueError, TypeError) as error:
+        names = [*parameter_names(fn), *_names]
+        message = str(error)
+        if not any(re.search(rf"(?<![A-Za-z_]){re.escape(n)}(?![A-Za-z_])", message,
+                             re.IGNORECASE) for n in names):
+            raise AssertionError(
+                f"{getattr(fn, '__qualname__', fn)} raised {type(error).__name__}: {message!r}, "
+                f"which names none of its arguments {names}") from error
+        COUNTS["refusals"] += 1
+        raise Refused(message) from None
+    COUNTS["results"] += 1
+    return result
+
+
+def _with_nan(good):
+    bad = np.array(good, dtype=float, copy=True)
+    if bad.size:
+        bad.flat[bad.size // 2] = np.nan
+    return bad
+
+
+def _with_inf(good):
+    bad = np.array(good, dtype=float, copy=True)
+    if bad.size:
+        bad.flat[0] = -np.inf
+    return bad
+
+
+def _empty(good):
+    shape = list(np.shape(good)) or [0]
+    shape[0] = 0
+    return np.zeros(shape)
+
+
+def hostile_array(good):
+    """Bad versions of a float array (numpy, or torch if `good` is a tensor)."""
+    if good is None:  # an optional argument left out of the good call
+        good = np.zeros(3)
+    good_np = good.numpy() if isinstance(good, torch.Tensor) else np.asarray(good)
+    bad = st.one_of(
+        st.sampled_from([
+            _with_nan(good_np), _with_inf(good_np), _empty(good_np),
+            np.asarray(good_np, dtype=float) * 1e300, np.asarray(good_np, dtype=float) * -1e300,
+            good_np[..., None], good_np.reshape(-1), np.zeros((0,)),
+            good_np.astype(np.int64), good_np.astype(np.float32), good_np.astype(complex),
+            good_np.astype(bool), good_np.astype(object), good_np.tolist(),
+            None, "array", 3.0,
+        ]),
+        hnp.arrays(st.sampled_from([np.float64, np.float32]),
+                   hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
+                   elements=st.floats(allow_nan=True, allow_infinity=True, width=32,
+                                            allow_subnormal=False)),
+    )
+    if isinstance(good, torch.Tensor):
+        return bad.map(lambda v: torch.as_tensor(v) if isinstance(v, np.ndarray)
+                       and v.dtype != object else v)
+    return bad
+
+
+SIZES = st.one_of(st.integers(-3, 40), st.sampled_from(
+    [0, -1, 1, 2.0, 2.5, True, None, "3", np.int64(3), float("nan")]))
+INTS = st.one_of(SIZES, st.sampled_from([2**40, -(2**40)]))
+NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=False),
+    st.sampled_from([0.0, -1.0, 1.0, 0.5, 1e300, -1e300, 1e-300, True, None, "1",
+                     np.float32(0.5), float("nan"), float("inf")]))
+WORDS = st.one_of(st.text(max_size=6), st.sampled_from(["", "lstm ", "RNN", None, 3, "x"]))
+TEXTS = st.one_of(st.text(alphabet="abc( )\n\"#:=xyz\t", max_size=40),
+                  st.sampled_from(["", "a", None, 5, ["a", "b"]]))
+
+
+def hostile(kind, good=None):
+    """A strategy of bad values for an argument of `kind` whose good value is `good`."""
+    if kind == "array":
+        return hostile_array(good)
+    return {"size": SIZES, "int": INTS, "number": NUMBERS, "word": WORDS,
+            "text": TEXTS, "bool": st.sampled_from([None, 0, 1, "yes", 2.0])}[kind]
+
+
+@pytest.fixture(scope="session")
+def fuzz():
+    """The oracle (call, Refused), the hostile-value strategies and the running counts."""
+    return SimpleNamespace(call=call, Refused=Refused, hostile=hostile, counts=COUNTS)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if COUNTS["calls"]:
+        terminalreporter.write_line(
+            f"property suite: {COUNTS['calls']} calls: {COUNTS['results']} results, "
+            f"{COUNTS['refusals']} clean refusals naming an argument")
