@@ -7,6 +7,7 @@ The recurrent layer is torch.nn's fused RNN/LSTM/GRU kernel; loss is in nats per
 """
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,9 +76,9 @@ class CharLM(nn.Module):
         self.cell = checks.choice("cell", cell, CELL_TYPES)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.embed_size = checks.positive_int("embed_size", embed_size)
-        self.embed = nn.Embedding(len(vocab), embed_size)
-        self.rnn = CELL_TYPES[cell](embed_size, hidden_size, batch_first=True)
-        self.head = nn.Linear(hidden_size, len(vocab))
+        self.embed = nn.Embedding(len(vocab), self.embed_size)
+        self.rnn = CELL_TYPES[cell](self.embed_size, self.hidden_size, batch_first=True)
+        self.head = nn.Linear(self.hidden_size, len(vocab))
 
     def forward(self, ids, state=None):
         x = self.embed(ids)  # (N, T, E)
@@ -109,8 +110,9 @@ def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 
     Batch `step` depends only on (seed, step), so a step budget gives the same run twice.
     """
     check_model(model)
-    checks.positive_int("batch_size", batch_size)
-    checks.positive_int("seed", seed, minimum=0)
+    batch_size = checks.positive_int("batch_size", batch_size)
+    seq_len = checks.positive_int("seq_len", seq_len)
+    seed = checks.positive_int("seed", seed, minimum=0, maximum=2**32 - 1)
     check_text_length("text", text, seq_len)
     ids = encode(text, model.vocab)
 
@@ -171,6 +173,8 @@ def evaluate(model: CharLM, text: str, streams: int = 16, seq_len: int = 256) ->
 
 def perplexity(loss: float) -> float:
     """exp(loss) for a loss in nats; inf when that overflows a float, NaN for a NaN loss."""
+    if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
+        raise TypeError(f"loss must be a real number, got {type(loss).__name__} {loss!r}")
     try:
         return math.exp(loss)  # exp(NaN) is NaN
     except OverflowError:
@@ -211,7 +215,7 @@ def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: f
     if top_k is None:
         top_k = min(5, len(model.vocab))
     top_k = checks.positive_int("top_k", top_k, maximum=len(model.vocab))
-    seed = checks.positive_int("seed", seed, minimum=0)
+    seed = checks.positive_int("seed", seed, minimum=0, maximum=2**63 - 1)
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str (the text the model continues)")
     generator = torch.Generator().manual_seed(seed)

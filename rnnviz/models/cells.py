@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from rnnviz import checks
+from rnnviz.models.weight_init import check_forget_bias
 
 LECTURE_LSTM_GATES = ("i", "f", "o", "g")
 GRU_GATES = ("r", "z", "n")
@@ -245,7 +246,7 @@ class LSTM(_TracedRecurrence):
 
     def set_forget_bias(self, forget_bias: float) -> None:
         """Set the forget gate's total bias (b_ih + b_hh) to `forget_bias` for every unit."""
-        forget_bias = checks.real_number("forget_bias", forget_bias)
+        forget_bias = check_forget_bias(forget_bias)
         H = self.hidden_size
         with torch.no_grad():
             self.core.bias_ih_l0[H : 2 * H] = forget_bias

@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from rnnviz import checks
+from rnnviz.models.weight_init import check_forget_bias
 
 CELLS = ("rnn", "irnn", "lstm", "gru")
 
@@ -46,7 +47,7 @@ class SequenceModel(nn.Module):
         if forget_bias is not None:
             if cell != "lstm":
                 raise ValueError(f"forget_bias applies to cell='lstm' only, got cell={cell!r}")
-            forget_bias = checks.real_number("forget_bias", forget_bias)
+            forget_bias = check_forget_bias(forget_bias)
         self.forget_bias = forget_bias
 
         H = self.hidden_size

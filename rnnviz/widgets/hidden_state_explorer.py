@@ -52,6 +52,9 @@ class HiddenStateExplorer(LabWidget):
     def __init__(self, x, Wx, Wh, b=None, h0=None, step=1, edit_step=1, value=None):
         super().__init__()
         checks.array("x", x, ndim=2)
+        if 0 in x.shape:
+            raise ValueError(f"x must hold at least one step and one feature, got shape "
+                             f"{x.shape}")
         T, H = x.shape[0], checks.array("Wh", Wh, ndim=2).shape[0]
         self.x, self.Wx, self.Wh, self.b, self.h0 = x, Wx, Wh, b, h0
         if value is None:

@@ -81,55 +81,77 @@ def _empty(good):
     return np.zeros(shape)
 
 
-def hostile_array(good):
-    """Bad versions of a float array (numpy, or torch if `good` is a tensor)."""
+def fixed_arrays(good):
+    """Every fixed bad version of a float array (numpy, or torch if `good` is a tensor)."""
     if good is None:  # an optional argument left out of the good call
         good = np.zeros(3)
     good_np = good.numpy() if isinstance(good, torch.Tensor) else np.asarray(good)
-    bad = st.one_of(
-        st.sampled_from([
-            _with_nan(good_np), _with_inf(good_np), _empty(good_np),
-            np.asarray(good_np, dtype=float) * 1e300, np.asarray(good_np, dtype=float) * -1e300,
-            good_np[..., None], good_np.reshape(-1), np.zeros((0,)),
-            good_np.astype(np.int64), good_np.astype(np.float32), good_np.astype(complex),
-            good_np.astype(bool), good_np.astype(object), good_np.tolist(),
-            None, "array", 3.0,
-        ]),
-        hnp.arrays(st.sampled_from([np.float64, np.float32]),
-                   hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
-                   elements=st.floats(allow_nan=True, allow_infinity=True, width=32,
-                                            allow_subnormal=False)),
-    )
+    bad = [
+        _with_nan(good_np), _with_inf(good_np), _empty(good_np),
+        np.asarray(good_np, dtype=float) * 1e300, np.asarray(good_np, dtype=float) * -1e300,
+        good_np[..., None], good_np.reshape(-1), np.zeros((0,)),
+        good_np.astype(np.int64), good_np.astype(np.float32), good_np.astype(complex),
+        good_np.astype(bool), good_np.astype(object), good_np.tolist(),
+        None, "array", 3.0,
+    ]
     if isinstance(good, torch.Tensor):
-        return bad.map(lambda v: torch.as_tensor(v) if isinstance(v, np.ndarray)
-                       and v.dtype != object else v)
+        bad = [_as_tensor(v) for v in bad]
     return bad
 
 
-SIZES = st.one_of(st.integers(-3, 40), st.sampled_from(
-    [0, -1, 1, 2.0, 2.5, True, None, "3", np.int64(3), float("nan")]))
-INTS = st.one_of(SIZES, st.sampled_from([2**40, -(2**40)]))
-NUMBERS = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=False),
-    st.sampled_from([0.0, -1.0, 1.0, 0.5, 1e300, -1e300, 1e-300, True, None, "1",
-                     np.float32(0.5), float("nan"), float("inf")]))
-WORDS = st.one_of(st.text(max_size=6), st.sampled_from(["", "lstm ", "RNN", None, 3, "x"]))
-TEXTS = st.one_of(st.text(alphabet="abc( )\n\"#:=xyz\t", max_size=40),
-                  st.sampled_from(["", "a", None, 5, ["a", "b"]]))
+def _as_tensor(value):
+    if isinstance(value, np.ndarray) and value.dtype not in (object, complex):
+        return torch.as_tensor(value)
+    return value
+
+
+def hostile_array(good):
+    """Bad float arrays: the fixed ones, and random shapes holding NaN, inf and huge values."""
+    random = hnp.arrays(st.sampled_from([np.float64, np.float32]),
+                        hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
+                        elements=st.floats(allow_nan=True, allow_infinity=True, width=32,
+                                           allow_subnormal=False))
+    if isinstance(good, torch.Tensor):
+        random = random.map(_as_tensor)
+    return st.one_of(st.sampled_from(fixed_arrays(good)), random)
+
+
+FIXED = {
+    "size": [0, -1, 1, 2.0, 2.5, True, None, "3", np.int64(3), float("nan")],
+    "number": [0.0, -1.0, 1.0, 0.5, 1e300, -1e300, 1e-300, True, None, "1", np.float32(0.5),
+               float("nan"), float("inf"), -float("inf")],
+    "word": ["", "lstm ", "RNN", None, 3, "x"],
+    "text": ["", "a", None, 5, ["a", "b"], "\x00", "z" * 40],
+    "bool": [None, 0, 1, "yes", 2.0],
+}
+FIXED["int"] = FIXED["size"] + [2**40, -(2**40)]
+RANDOM = {
+    "size": st.integers(-3, 40),
+    "int": st.integers(-3, 40),
+    "number": st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=False),
+    "word": st.text(max_size=6),
+    "text": st.text(alphabet="abc( )\n\"#:=xyz\t", max_size=40),
+    "bool": st.booleans(),
+}
+
+
+def fixed(kind, good=None) -> list:
+    """Every fixed bad value of a kind (the exhaustive sweep calls each one)."""
+    return fixed_arrays(good) if kind == "array" else FIXED[kind]
 
 
 def hostile(kind, good=None):
     """A strategy of bad values for an argument of `kind` whose good value is `good`."""
     if kind == "array":
         return hostile_array(good)
-    return {"size": SIZES, "int": INTS, "number": NUMBERS, "word": WORDS,
-            "text": TEXTS, "bool": st.sampled_from([None, 0, 1, "yes", 2.0])}[kind]
+    return st.one_of(st.sampled_from(FIXED[kind]), RANDOM[kind])
 
 
 @pytest.fixture(scope="session")
 def fuzz():
     """The oracle (call, Refused), the hostile-value strategies and the running counts."""
-    return SimpleNamespace(call=call, Refused=Refused, hostile=hostile, counts=COUNTS)
+    return SimpleNamespace(call=call, Refused=Refused, hostile=hostile, fixed=fixed,
+                           counts=COUNTS)
 
 
 def pytest_terminal_summary(terminalreporter):

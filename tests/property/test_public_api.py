@@ -156,8 +156,9 @@ CASES = {
                                                         b=0.0),
                       dict(x="number", h_prev="number", w_x="number", w_h="number",
                            b="number")),
-    "UnitSetting": (gates.UnitSetting, lambda: dict(x=0.5, h_prev=0.1, c_prev=0.2),
-                    dict(x="number", h_prev="number", c_prev="number")),
+    "unit_step": (lambda x=0.5, h_prev=0.1, c_prev=0.2: gates.unit_step(gates.UnitSetting(
+        x, h_prev, c_prev, dict(gates.NEUTRAL.weights))), dict,
+        dict(x="number", h_prev="number", c_prev="number")),
     "log10_running_product": (gates.log10_running_product, lambda: dict(factors=a(T) ** 2),
                               dict(factors=ARRAY)),
     "forget_highway": (gates.forget_highway, lambda: dict(f=RNG.uniform(0, 1, (T, H))),
@@ -253,3 +254,19 @@ def test_any_bytes_as_a_checkpoint_load_or_are_refused_by_file_name(fuzz, tmp_pa
     path.write_bytes(data)
     with pytest.raises(ValueError, match="random.pt"):
         checkpoint.load_checkpoint(path)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_fixed_hostile_value_of_every_argument(fuzz, case):
+    """The sweep behind the random examples: each argument in turn gets each fixed bad value
+    of its kind (NaN, inf, empty, huge, wrong shape, dtype or type), the others stay good."""
+    fn, good, kinds = CASES[case]
+    for name, kind in kinds.items():
+        for value in fuzz.fixed(kind, good().get(name)):
+            kwargs = {**good(), name: value}
+            try:
+                fuzz.call(fn, _names=(*kwargs, *ALIASES.get(case, ())), **kwargs)
+            except fuzz.Refused:
+                pass
+            finally:
+                torch.set_num_threads(1)
