@@ -147,11 +147,38 @@ def hostile(kind, good=None):
     return st.one_of(st.sampled_from(FIXED[kind]), RANDOM[kind])
 
 
+def draw(data, good: dict, kinds: dict) -> dict:
+    """Good arguments with one or two of them replaced by hostile values of their kind."""
+    kwargs = dict(good)
+    for name in data.draw(st.lists(st.sampled_from(sorted(kinds)), min_size=1, max_size=2,
+                                   unique=True), label="arguments"):
+        kwargs[name] = data.draw(hostile(kinds[name], kwargs.get(name)), label=name)
+    return kwargs
+
+
+def sweep(good, kinds: dict):
+    """Every argument in turn with every fixed bad value of its kind, the others good.
+    `good` makes fresh good arguments."""
+    for name, kind in kinds.items():
+        for value in fixed(kind, good().get(name)):
+            yield {**good(), name: value}
+
+
+def attempt(fn, kwargs: dict, aliases=()):
+    """call(fn, **kwargs): the result, or None for a clean refusal naming an argument (the
+    argument names accepted are kwargs' own and `aliases`)."""
+    try:
+        return call(fn, _names=(*kwargs, *aliases), **kwargs)
+    except Refused:
+        return None
+    finally:
+        torch.set_num_threads(1)  # a hostile call must not leave the process changed
+
+
 @pytest.fixture(scope="session")
 def fuzz():
-    """The oracle (call, Refused), the hostile-value strategies and the running counts."""
-    return SimpleNamespace(call=call, Refused=Refused, hostile=hostile, fixed=fixed,
-                           counts=COUNTS)
+    """The oracle (attempt), the hostile arguments (draw, sweep) and the running counts."""
+    return SimpleNamespace(attempt=attempt, draw=draw, sweep=sweep, counts=COUNTS)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -235,16 +235,7 @@ ALIASES = {"saturation": ("gates",), "cells.LSTM()": ("h0",)}
 @given(data=st.data())
 def test_hostile_arguments_give_a_result_or_a_named_error(fuzz, case, data):
     fn, good, kinds = CASES[case]
-    kwargs = good()
-    for name in data.draw(st.lists(st.sampled_from(sorted(kinds)), min_size=1, max_size=2,
-                                   unique=True), label="arguments"):
-        kwargs[name] = data.draw(fuzz.hostile(kinds[name], kwargs.get(name)), label=name)
-    try:
-        fuzz.call(fn, _names=(*kwargs, *ALIASES.get(case, ())), **kwargs)
-    except fuzz.Refused:
-        pass
-    finally:
-        torch.set_num_threads(1)
+    fuzz.attempt(fn, fuzz.draw(data, good(), kinds), ALIASES.get(case, ()))
 
 
 @given(data=st.binary(max_size=2000))
@@ -261,12 +252,5 @@ def test_every_fixed_hostile_value_of_every_argument(fuzz, case):
     """The sweep behind the random examples: each argument in turn gets each fixed bad value
     of its kind (NaN, inf, empty, huge, wrong shape, dtype or type), the others stay good."""
     fn, good, kinds = CASES[case]
-    for name, kind in kinds.items():
-        for value in fuzz.fixed(kind, good().get(name)):
-            kwargs = {**good(), name: value}
-            try:
-                fuzz.call(fn, _names=(*kwargs, *ALIASES.get(case, ())), **kwargs)
-            except fuzz.Refused:
-                pass
-            finally:
-                torch.set_num_threads(1)
+    for kwargs in fuzz.sweep(good, kinds):
+        fuzz.attempt(fn, kwargs, ALIASES.get(case, ()))
