@@ -7,31 +7,33 @@ that names the argument, as the caller wrote it, and its range (rnnviz.checks).
 """
 
 import ipywidgets as widgets
-from traitlets import Unicode, validate
+from traitlets import HasTraits, Unicode, validate
 
 from rnnviz import checks
 
 
-class RangeIntSlider(widgets.IntSlider):
+class _RefusesOutOfRange(HasTraits):
+    """A slider mixin: setting `value` outside [min, max] raises, naming `argument`."""
+
+    argument = Unicode("value")
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        return self._check(proposal["value"])
+
+
+class RangeIntSlider(_RefusesOutOfRange, widgets.IntSlider):
     """An IntSlider whose `value` outside [min, max] raises ValueError naming `argument`."""
 
-    argument = Unicode("value")
-
-    @validate("value")
-    def _validate_value(self, proposal):
-        return checks.positive_int(self.argument, proposal["value"], minimum=self.min,
-                                   maximum=self.max)
+    def _check(self, value) -> int:
+        return checks.positive_int(self.argument, value, minimum=self.min, maximum=self.max)
 
 
-class RangeFloatSlider(widgets.FloatSlider):
+class RangeFloatSlider(_RefusesOutOfRange, widgets.FloatSlider):
     """A FloatSlider whose `value` outside [min, max] raises ValueError naming `argument`."""
 
-    argument = Unicode("value")
-
-    @validate("value")
-    def _validate_value(self, proposal):
-        return checks.real_number(self.argument, proposal["value"], low=self.min,
-                                  high=self.max)
+    def _check(self, value) -> float:
+        return checks.real_number(self.argument, value, low=self.min, high=self.max)
 
 
 def int_slider(argument: str, value, low: int, high: int, **kwargs) -> RangeIntSlider:
