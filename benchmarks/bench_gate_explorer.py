@@ -1,4 +1,4 @@
-"""How long does one GateExplorer slider event take in the kernel? Figures for issue 4.
+"""How long does one GateExplorer slider event take in the kernel? A slider must answer at once.
 
 Target: <= 10 ms kernel-side per slider event (compute + in-place figure update + the
 batched message), median over many events, all measured in this one run:

@@ -25,8 +25,6 @@ FEATURES = {
     "in_comment": "inside a comment",
 }
 
-SIGMOID_GATES = {"lstm": ("i", "f", "o"), "gru": ("r", "z"), "rnn": ()}
-
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 
@@ -120,8 +118,8 @@ def activations(model: CharLM, text: str, streams: int = 1) -> Activations:
         raise ValueError(f"text must hold at least streams={streams} characters, "
                          f"got {len(ids)}")
     ids = ids[: streams * length].reshape(streams, length)  # (S, L)
-    traced = {"rnn": cells.RNN, "lstm": cells.LSTM, "gru": cells.GRU}[model.cell]
-    trace = traced.from_torch(model.rnn)(model.embed(ids))  # (S, L, H) tensors
+    traced = cells.TRACED_CELLS[model.cell].from_torch(model.rnn)
+    trace = traced(model.embed(ids))  # (S, L, H) tensors
 
     def flat(value):  # (S, L, H) -> (S * L, H) in text order
         return value.reshape(-1, value.shape[-1]).numpy().astype(np.float32)

@@ -17,9 +17,12 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.charlm.corpus import check_text_length
 from rnnviz.checkpoint import build_module, load_checkpoint, save_checkpoint
+from rnnviz.models.cell_kinds import check_cell
+from rnnviz.models.cells import torch_core
 from rnnviz.paths import DATA_DIR
+from rnnviz.seeding import MAX_SEED, batch_seed, generator
 
-CELL_TYPES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+CELLS = ("rnn", "lstm", "gru")
 
 # Trained by `python -m rnnviz.charlm.train` (`make checkpoints`) on the stdlib corpus.
 SHIPPED_CHECKPOINT = DATA_DIR / "charlm_lstm.pt"
@@ -63,7 +66,7 @@ class CharLM(nn.Module):
     """
 
     def __init__(self, vocab, cell: str = "lstm", hidden_size: int = 128,
-                 embed_size: int = 32):
+                 embedding_size: int = 32):
         super().__init__()
         if not isinstance(vocab, (list, tuple, str)):
             raise TypeError(f"vocab must be a list of characters, got {type(vocab).__name__}")
@@ -73,11 +76,11 @@ class CharLM(nn.Module):
         ):
             raise ValueError("vocab must be at least 2 distinct single characters")
         self.vocab = vocab
-        self.cell = checks.choice("cell", cell, CELL_TYPES)
+        self.cell = check_cell(cell, CELLS)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
-        self.embed_size = checks.positive_int("embed_size", embed_size)
-        self.embed = nn.Embedding(len(vocab), self.embed_size)
-        self.rnn = CELL_TYPES[cell](self.embed_size, self.hidden_size, batch_first=True)
+        self.embedding_size = checks.positive_int("embedding_size", embedding_size)
+        self.embed = nn.Embedding(len(vocab), self.embedding_size)
+        self.rnn = torch_core(cell, self.embedding_size, self.hidden_size)
         self.head = nn.Linear(self.hidden_size, len(vocab))
 
     def forward(self, ids, state=None):
@@ -88,7 +91,7 @@ class CharLM(nn.Module):
     def config(self) -> dict:
         """The plain metadata that rebuilds this model (vocabulary and sizes)."""
         return {"vocab": "".join(self.vocab), "cell": self.cell,
-                "hidden_size": self.hidden_size, "embed_size": self.embed_size}
+                "hidden_size": self.hidden_size, "embedding_size": self.embedding_size}
 
 
 def random_windows(ids: torch.Tensor, batch_size: int, seq_len: int, generator):
@@ -107,18 +110,18 @@ def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 
                  seed: int = 0):
     """The `loss_fn(step)` for rnnviz.training.train: mean nats/char on a random batch.
 
-    Batch `step` depends only on (seed, step), so a step budget gives the same run twice.
+    Batch `step` is drawn with rnnviz.seeding.batch_seed(seed, step), so it depends only on
+    (seed, step) and a step budget gives the same run twice.
     """
     check_model(model)
     batch_size = checks.positive_int("batch_size", batch_size)
     seq_len = checks.positive_int("seq_len", seq_len)
-    seed = checks.positive_int("seed", seed, minimum=0, maximum=2**32 - 1)
+    seed = checks.positive_int("seed", seed, minimum=0, maximum=MAX_SEED)
     check_text_length("text", text, seq_len)
     ids = encode(text, model.vocab)
 
     def loss_fn(step: int) -> torch.Tensor:
-        generator = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        x, y = random_windows(ids, batch_size, seq_len, generator)
+        x, y = random_windows(ids, batch_size, seq_len, generator(batch_seed(seed, step)))
         logits, _ = model(x)
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
 
@@ -215,10 +218,9 @@ def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: f
     if top_k is None:
         top_k = min(5, len(model.vocab))
     top_k = checks.positive_int("top_k", top_k, maximum=len(model.vocab))
-    seed = checks.positive_int("seed", seed, minimum=0, maximum=2**63 - 1)
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str (the text the model continues)")
-    generator = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     logits, state = model(encode(prime, model.vocab)[None])  # (1, P, V)
     logits = logits[0, -1]
     chars, top_chars, top_probs = [], [], []
@@ -233,7 +235,7 @@ def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: f
         best = torch.topk(probs, top_k)
         top_chars.append([model.vocab[int(i)] for i in best.indices])
         top_probs.append(best.values.numpy())
-        nxt = int(torch.multinomial(probs, 1, generator=generator))
+        nxt = int(torch.multinomial(probs, 1, generator=gen))
         chars.append(model.vocab[nxt])
         logits, state = model(torch.tensor([[nxt]]), state)
         logits = logits[0, -1]
@@ -253,7 +255,7 @@ def load_charlm(path, vocab=None):
     ids from one vocabulary fed to a model trained on another are silently wrong.
     """
     tensors, meta = load_checkpoint(
-        path, required_meta=("vocab", "cell", "hidden_size", "embed_size"))
+        path, required_meta=("vocab", "cell", "hidden_size", "embedding_size"))
     if vocab is not None and "".join(vocab) != meta["vocab"]:
         ours, theirs = set(vocab), set(meta["vocab"])
         raise ValueError(
@@ -263,5 +265,5 @@ def load_charlm(path, vocab=None):
             + ("; same characters, different order" if ours == theirs else "")
         )
     model = build_module(path, tensors, lambda: CharLM(
-        meta["vocab"], meta["cell"], meta["hidden_size"], meta["embed_size"]))
+        meta["vocab"], meta["cell"], meta["hidden_size"], meta["embedding_size"]))
     return model.eval(), meta

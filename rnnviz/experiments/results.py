@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnviz.models.sequence_models import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
 from rnnviz.paths import RESULTS_DIR
 
 RESULTS_PATH = RESULTS_DIR / "long_range_memory.json"

@@ -44,10 +44,7 @@ def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
         (row, col), and per-object attention mass (names, mass, colors) plus "background"
     """
     caption = generated_words(words)
-    step = checks.positive_int("step", step, minimum=0)
-    if step >= len(caption):
-        raise ValueError(f"step must be < {len(caption)} (the caption's generated words), "
-                         f"got {step}")
+    step = checks.positive_int("step", step, minimum=0, maximum=len(caption) - 1)
     alpha = alphas[step]  # (6, 6)
     cells = object_cells(masks[: len(objects)])  # (K, 6, 6) which locations each object touches
     mass = [float(alpha[c].sum()) for c in cells]
@@ -72,8 +69,6 @@ class AttentionViewer(LabWidget):
         model: an AttentionCaptioner; baseline: a BaselineCaptioner (or None)
         data: rnnviz.captioning.scenes.Scenes to browse; scene: the first scene shown
     """
-
-    title = "AttentionViewer"
 
     def __init__(self, model, baseline, data, scene: int = 0):
         super().__init__()

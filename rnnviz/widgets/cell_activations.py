@@ -68,8 +68,6 @@ class CellActivations(LabWidget):
     NaN/inf activations are drawn as gaps in the line and grey in the text.
     """
 
-    title = "Cell activations"
-
     def __init__(self, acts: Activations, signal: str = "c", cell: int = 0,
                  feature: str = "in_string", shown_chars: int = 1500):
         super().__init__()
@@ -91,6 +89,7 @@ class CellActivations(LabWidget):
         checks.choice("signal", signal, self.signals)
         checks.choice("feature", feature, FEATURES)
         hidden = next(iter(self.signals.values())).shape[1]
+        checks.positive_int("cell", cell, minimum=0, maximum=hidden - 1)
         self.signal = widgets.Dropdown(
             options=[(SIGNAL_NAMES.get(n, n), n) for n in self.signals], value=signal,
             description="signal")

@@ -4,7 +4,7 @@ The student sets x_t, h_{t-1}, c_{t-1} and each gate's (w_x, w_h, b); the figure
 pre-activations, the gates on their ranges (sigmoid 0..1, tanh -1..1), the cell update
 c_t = f c_{t-1} + i g as the sum of its two parts, h_t = o tanh(c_t), and the local
 derivative dc_t/dc_{t-1} = f next to a vanilla RNN's dh_t/dh_{t-1} = w_hh (1 - h_t^2).
-All arithmetic is in rnnviz.gradients.gates; this module only draws it.
+All arithmetic is in rnnviz.gradients.gate_unit; this module only draws it.
 """
 
 import ipywidgets as widgets
@@ -12,17 +12,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
-from rnnviz.gradients.gates import (
+from rnnviz.gradients.gate_unit import (
     BEHAVIOURS,
-    GRU_GATES,
     GRU_NEUTRAL,
-    LSTM_GATES,
     NEUTRAL,
     PRESETS,
     UnitSetting,
     check_behaviour,
     unit_step,
 )
+from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.style import FIGURE_TEMPLATE, GATE_COLORS, MODEL_COLORS
 from rnnviz.widgets.base import LabWidget
 
@@ -47,7 +46,7 @@ class GateCellExplorer(LabWidget):
     Inputs:
     - kind: "lstm" (gates i, f, o, g) or "gru" (r, z, n)
     - setting: a UnitSetting to start from (default: every gate half open)
-    Attributes: `data` is the current rnnviz.gradients.gates LSTMUnitStep / GRUUnitStep.
+    Attributes: `data` is the current rnnviz.gradients.gate_unit LSTMUnitStep / GRUUnitStep.
     """
 
     title = "one gated unit"
@@ -58,7 +57,7 @@ class GateCellExplorer(LabWidget):
         self.gates = LSTM_GATES if kind == "lstm" else GRU_GATES
         if setting is None:
             setting = NEUTRAL if kind == "lstm" else GRU_NEUTRAL
-        if not isinstance(setting, UnitSetting) or setting.kind != kind:
+        if not isinstance(setting, UnitSetting) or setting.cell != kind:
             raise TypeError(f"setting must be a UnitSetting with the {kind.upper()}'s gates "
                             f"{self.gates}")
         self._holding = False
@@ -147,7 +146,7 @@ class GateCellExplorer(LabWidget):
         One call per cell: several quick calls in a row race with the page's echo of the
         slider values (seen in JupyterLab: an earlier value came back and won).
         """
-        if not isinstance(setting, UnitSetting) or setting.kind != self.kind:
+        if not isinstance(setting, UnitSetting) or setting.cell != self.kind:
             raise TypeError(f"setting must be a UnitSetting with the {self.kind.upper()}'s "
                             f"gates {self.gates}")
         self._holding = True
@@ -162,7 +161,7 @@ class GateCellExplorer(LabWidget):
         self.refresh()
 
     def apply_preset(self, behaviour: str) -> None:
-        """Set the sliders to rnnviz.gradients.gates.PRESETS[behaviour] (LSTM only)."""
+        """Set the sliders to rnnviz.gradients.gate_unit.PRESETS[behaviour] (LSTM only)."""
         self._require_lstm()
         self.apply(PRESETS[checks.choice("behaviour", behaviour, set(BEHAVIOURS))])
 

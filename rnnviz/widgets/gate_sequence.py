@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz import checks
-from rnnviz.gradients.gates import GRU_GATES, LSTM_GATES, sequence_gates
+from rnnviz.gradients.highway import sequence_gates
+from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.models.cells import LSTM
 from rnnviz.style import (
     FIGURE_TEMPLATE,
@@ -44,7 +45,7 @@ class GateSequenceExplorer(LabWidget):
     - rnn: an rnnviz.models.cells.RNN to compare with, or None for a fresh one (seed 0)
     - rnn_label: its name in the legend
     - marked: optional (N, T) bool, steps to flag on the highway plot (e.g. markers)
-    Attributes: `sequence` holds rnnviz.gradients.gates.sequence_gates(...)'s arrays; `data` is
+    Attributes: `sequence` holds rnnviz.gradients.highway.sequence_gates(...)'s arrays; `data` is
     (sample, t).
     """
 

@@ -15,7 +15,10 @@ from rnnviz.tasks.digits import DigitSequences
 from rnnviz.widgets.base import LabWidget
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.figure_data import gaps
-from rnnviz.widgets.graph_unroller import update_traces
+from rnnviz.widgets.traces import update_traces
+
+# Trace names, one per panel from left to right.
+DIGIT, HIDDEN, PROBS = "digit", "hidden state", "P(class)"
 
 
 class RowReading(LabWidget):
@@ -27,8 +30,6 @@ class RowReading(LabWidget):
     - index: the first test digit shown, in 0..n_digits - 1; rows_read: k in 1..8
     - n_digits: how many test digits the slider walks through (at most the test set's size)
     """
-
-    title = "RowReading"
 
     def __init__(self, model: RowClassifier, data: DigitSequences, index: int = 0,
                  rows_read: int = 8, n_digits: int = 40):
@@ -49,14 +50,15 @@ class RowReading(LabWidget):
                             subplot_titles=["the digit (rows read so far)",
                                             "hidden state h_t (red +1, blue -1)",
                                             "P(class) after these rows"])
-        fig.add_heatmap(z=[[0.0]], colorscale="Greys", zmin=0, zmax=1, showscale=False,
+        fig.add_heatmap(z=[[0.0]], name=DIGIT, colorscale="Greys", zmin=0, zmax=1,
+                        showscale=False,
                         hovertemplate="row %{y}, col %{x}: %{z:.2f}<extra></extra>",
                         row=1, col=1)
-        fig.add_heatmap(z=[[0.0]], colorscale=SIGNED_SCALE, zmin=-1, zmax=1,
+        fig.add_heatmap(z=[[0.0]], name=HIDDEN, colorscale=SIGNED_SCALE, zmin=-1, zmax=1,
                         showscale=False,
                         hovertemplate="after row %{x}, unit %{y}: %{z:.3f}<extra></extra>",
                         row=1, col=2)
-        fig.add_bar(x=list(range(N_CLASSES)), y=[0.0] * N_CLASSES, showlegend=False,
+        fig.add_bar(x=list(range(N_CLASSES)), y=[0.0] * N_CLASSES, name=PROBS, showlegend=False,
                     hovertemplate="digit %{x}: %{y:.3f}<extra></extra>", row=1, col=3)
         fig.update_xaxes(range=[-0.5, 7.5], showgrid=False, row=1, col=1)
         fig.update_yaxes(range=[7.5, -0.5], showgrid=False, scaleanchor="x", row=1, col=1)
@@ -81,12 +83,12 @@ class RowReading(LabWidget):
         hidden = [list(row[:k]) + [None] * (len(row) - k) for row in hidden]
         probs = reading.probs[k - 1]
         # None, not NaN: NaN is not JSON, and the widget's message would fail to send.
-        update_traces(self.figure, [
-            dict(z=image),
-            dict(z=hidden, x=list(range(1, len(reading.probs) + 1))),
-            dict(y=gaps(probs), marker=dict(color=[
+        update_traces(self.figure, {
+            DIGIT: dict(z=image),
+            HIDDEN: dict(z=hidden, x=list(range(1, len(reading.probs) + 1))),
+            PROBS: dict(y=gaps(probs), marker=dict(color=[
                 MODEL_COLORS["rnn"] if c == reading.label else "#bbbbbb"
-                for c in range(N_CLASSES)]))])
+                for c in range(N_CLASSES)]))})
         if np.isfinite(probs).all():
             guess = int(probs.argmax())
             answer = f"the RNN says {guess} (p = {probs[guess]:.2f})"

@@ -36,8 +36,6 @@ class SampleExplorer(LabWidget):
     same text. A value outside its range raises ValueError, from here or set on the control.
     """
 
-    title = "Sampling"
-
     def __init__(self, model: CharLM, prime: str = "def ", length: int = 60,
                  temperature: float = 1.0, seed: int = 0):
         super().__init__()

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz.experiments.results import runs_by_config
-from rnnviz.models.sequence_models import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS
 
 

@@ -27,7 +27,7 @@ TEXT = "abc(def)\n  gh(a b)\n" * 40
 
 def model_of(cell="lstm", hidden_size=16, seed=0):
     torch.manual_seed(seed)
-    return CharLM(VOCAB, cell, hidden_size, embed_size=8).eval()
+    return CharLM(VOCAB, cell, hidden_size, embedding_size=8).eval()
 
 
 def test_encode_decode_round_trip_and_unknown_characters():
@@ -54,7 +54,7 @@ def test_forward_shapes_and_initial_loss_near_uniform(cell):
     (dict(cell="transformer"), ValueError, "cell"),
     (dict(hidden_size=0), ValueError, "hidden_size"),
     (dict(hidden_size=8.0), TypeError, "hidden_size"),
-    (dict(embed_size=-1), ValueError, "embed_size"),
+    (dict(embedding_size=-1), ValueError, "embedding_size"),
 ])
 def test_model_rejects_bad_sizes(kwargs, error, name):
     with pytest.raises(error, match=name):
@@ -194,7 +194,7 @@ def test_malformed_hostile_and_inconsistent_checkpoints_are_refused(tmp_path):
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_training_learns_a_repetitive_text(cell):
     torch.manual_seed(0)
-    model = CharLM(VOCAB, cell, hidden_size=32, embed_size=8)
+    model = CharLM(VOCAB, cell, hidden_size=32, embedding_size=8)
     before = evaluate(model, TEXT)["loss"]
     train(model, make_loss_fn(model, TEXT, batch_size=16, seq_len=32), steps=150, lr=1e-2,
           progress=False)

@@ -11,7 +11,7 @@ from rnnviz.experiments.results import (
     save_results,
     sweep_table,
 )
-from rnnviz.models.sequence_models import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
 
 COMMITTED = sorted(RESULTS_PATH.parent.glob("long_range_memory*.json"))
 

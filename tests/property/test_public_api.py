@@ -16,7 +16,15 @@ from rnnviz import checkpoint, lab, training
 from rnnviz.captioning import scenes
 from rnnviz.charlm import interpret
 from rnnviz.charlm import model as charlm
-from rnnviz.gradients import clipping, flow, gates, graph, graph_gradients, hidden_state
+from rnnviz.gradients import (
+    clipping,
+    flow,
+    gate_unit,
+    graph,
+    graph_gradients,
+    hidden_state,
+    highway,
+)
 from rnnviz.models import cells, sequence_models, weight_init
 from rnnviz.reference import (
     gru_backward,
@@ -152,20 +160,20 @@ CASES = {
              value="number", step="int", feature="int")),
     "clip_by_norm": (clipping.clip_by_norm, lambda: dict(grads=[a(3, 3), a(3)], max_norm=1.0),
                      dict(max_norm="number")),
-    "rnn_unit_step": (gates.rnn_unit_step, lambda: dict(x=0.5, h_prev=0.1, w_x=1.0, w_h=0.5,
+    "rnn_unit_step": (gate_unit.rnn_unit_step, lambda: dict(x=0.5, h_prev=0.1, w_x=1.0, w_h=0.5,
                                                         b=0.0),
                       dict(x="number", h_prev="number", w_x="number", w_h="number",
                            b="number")),
-    "unit_step": (lambda x=0.5, h_prev=0.1, c_prev=0.2: gates.unit_step(gates.UnitSetting(
-        x, h_prev, c_prev, dict(gates.NEUTRAL.weights))), dict,
+    "unit_step": (lambda x=0.5, h_prev=0.1, c_prev=0.2: gate_unit.unit_step(gate_unit.UnitSetting(
+        x, h_prev, c_prev, dict(gate_unit.NEUTRAL.weights))), dict,
         dict(x="number", h_prev="number", c_prev="number")),
-    "log10_running_product": (gates.log10_running_product, lambda: dict(factors=a(T) ** 2),
+    "log10_running_product": (highway.log10_running_product, lambda: dict(factors=a(T) ** 2),
                               dict(factors=ARRAY)),
-    "forget_highway": (gates.forget_highway, lambda: dict(f=RNG.uniform(0, 1, (T, H))),
+    "forget_highway": (highway.forget_highway, lambda: dict(f=RNG.uniform(0, 1, (T, H))),
                        dict(f=ARRAY)),
-    "rnn_jacobians": (gates.rnn_jacobians, lambda: dict(h=np.tanh(a(T, H)), w_hh=a(H, H)),
+    "rnn_jacobians": (highway.rnn_jacobians, lambda: dict(h=np.tanh(a(T, H)), w_hh=a(H, H)),
                       dict(h=ARRAY, w_hh=ARRAY, nonlinearity="word")),
-    "log10_product_norm": (gates.log10_product_norm, lambda: dict(jacobians=a(T, H, H)),
+    "log10_product_norm": (highway.log10_product_norm, lambda: dict(jacobians=a(T, H, H)),
                            dict(jacobians=ARRAY)),
     # tasks
     "adding_problem": (long_range.adding_problem, lambda: dict(batch_size=N, seq_len=T + 2),
@@ -197,7 +205,7 @@ CASES = {
     # the character model and its analyses
     "encode": (charlm.encode, lambda: dict(text="ab", vocab=CHAR_VOCAB), dict(text="text")),
     "CharLM": (charlm.CharLM, lambda: dict(vocab=CHAR_VOCAB),
-               dict(vocab="text", cell="word", hidden_size="size", embed_size="size")),
+               dict(vocab="text", cell="word", hidden_size="size", embedding_size="size")),
     "evaluate": (charlm.evaluate, lambda: dict(model=charlm_model(), text=CHAR_TEXT, streams=2),
                  dict(text="text", streams="size", seq_len="size")),
     "sample": (charlm.sample, lambda: dict(model=charlm_model(), prime="a", length=5),

@@ -14,7 +14,7 @@ from rnnviz.captioning import scenes
 from rnnviz.captioning.model import make_captioner
 from rnnviz.charlm.interpret import activations
 from rnnviz.charlm.model import CharLM
-from rnnviz.gradients.gates import NEUTRAL, UnitSetting
+from rnnviz.gradients.gate_unit import NEUTRAL, UnitSetting
 from rnnviz.models.cells import LSTM
 from rnnviz.tasks.digit_rows import RowClassifier
 from rnnviz.tasks.digits import load_digit_sequences

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.charlm.model import CharLM
+from rnnviz.charlm.model import CharLM, encode
 from rnnviz.widgets.sample_explorer import SampleExplorer, visible
 
 VOCAB = list("\n abcdef():=")
@@ -19,8 +19,15 @@ def explorer():
 def test_draws_the_sample_and_its_top5(explorer):
     heat = explorer.figure.data[0]
     assert np.asarray(heat.z).shape == (5, 30)
-    assert [row[0] for row in np.asarray(heat.text).T[:1]][0] == visible(
-        explorer.data.top_chars[0][0])
+    # Column k is the model's own top 5 after reading the prime and the first k characters
+    # drawn, run from scratch here (the widget carries the state along instead).
+    model, text = explorer.model, explorer.data.text
+    for k in (0, 1, 7):
+        with torch.no_grad():
+            logits, _ = model(encode("ab" + text[:k], VOCAB)[None])
+        best = torch.topk(torch.softmax(logits[0, -1] / 1.0, dim=-1), 5)
+        np.testing.assert_allclose(np.asarray(heat.z)[:, k], best.values.numpy(), rtol=1e-5)
+        assert [row[k] for row in heat.text] == [visible(VOCAB[i]) for i in best.indices]
     assert list(explorer.figure.layout.xaxis.ticktext) == [visible(c) for c in explorer.data.text]
     assert explorer.data.text.replace("&", "&amp;").replace("<", "&lt;") in explorer.output.value
     assert repr(explorer) and explorer._repr_mimebundle_()["text/plain"] == (

@@ -1,7 +1,7 @@
 """widgets.sweep_plot: every model and every run of the committed sweep is drawn."""
 
 from rnnviz.experiments.results import load_results
-from rnnviz.models.sequence_models import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
 from rnnviz.widgets.sweep_plot import SweepPlot, sweep_figure
 
 
