@@ -4,6 +4,7 @@ import os
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -166,3 +167,29 @@ def test_a_character_model_file_given_to_the_captioner_is_refused_by_name(tmp_pa
     save_charlm(tmp_path / "charlm.pt", CharLM(list("ab"), "lstm", 4, 2))
     with pytest.raises(ValueError, match="charlm.pt lacks required entries: kind, sizes"):
         load_captioner(tmp_path / "charlm.pt")
+
+
+class TouchOnLoad:
+    """A pickled code payload: unpickling it would create a file."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+@pytest.mark.parametrize("loader", ["load_checkpoint", "load_charlm", "load_captioner"])
+def test_a_pickled_code_payload_is_refused_by_name_and_never_runs(tmp_path, loader):
+    from rnnviz.captioning.model import load_captioner
+    from rnnviz.charlm.model import load_charlm
+
+    load = {"load_checkpoint": load_checkpoint, "load_charlm": load_charlm,
+            "load_captioner": load_captioner}[loader]
+    marker = tmp_path / "payload-ran"
+    path = tmp_path / "payload.pt"
+    torch.save({"format": "rnnviz-checkpoint", "version": 1,
+                "tensors": {"w": torch.zeros(1)}, "meta": {"x": TouchOnLoad(marker)}}, path)
+    with pytest.raises(ValueError, match="payload.pt"):
+        load(path)
+    assert not marker.exists()
