@@ -57,6 +57,9 @@ class TrainResult:
         return metrics
 
 
+MAX_LR = 1e3
+
+
 def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -> list:
     """The examples each step trains on, drawn with replacement from a seeded generator.
 
@@ -112,7 +115,7 @@ def train(
     Inputs:
     - model: the torch.nn.Module whose parameters are trained
     - loss_fn: step (int) -> scalar loss tensor for that step's batch
-    - steps: the step budget; lr: Adam's learning rate
+    - steps: the step budget; lr: Adam's learning rate, in (0, 1000]
     - clip: rescale the gradient g to clip * g / ||g|| when ||g|| > clip (None: no clipping)
     - seed: seeds Python, numpy and torch before the first step
     - eval_fn: () -> dict of floats, run under torch.no_grad() every `eval_every` steps
@@ -161,7 +164,9 @@ def _check_train_arguments(model, loss_fn, steps, lr, clip, eval_every, solve_lo
     if not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable as loss_fn(step), got {type(loss_fn).__name__}")
     checks.positive_int("steps", steps)
-    checks.real_number("lr", lr, low=0)
+    # Adam's first step moves a weight by about lr / (1 - beta1) = 10 lr, which must stay a
+    # float32 (torch raises deep inside Adam past ~3e37); no useful rate is anywhere near 1e3.
+    checks.real_number("lr", lr, low=0, high=MAX_LR)
     if lr == 0:
         raise ValueError("lr must be > 0, got 0")
     if clip is not None and checks.real_number("clip", clip) <= 0:

@@ -7,6 +7,7 @@ The recurrent layer is torch.nn's fused RNN/LSTM/GRU kernel; loss is in nats per
 """
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,11 +16,11 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.charlm.corpus import check_text_length
-from rnnviz.checkpoint import load_checkpoint, save_checkpoint
+from rnnviz.checkpoint import build_module, load_checkpoint, save_checkpoint
 from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import torch_core
 from rnnviz.paths import DATA_DIR
-from rnnviz.seeding import batch_seed, generator
+from rnnviz.seeding import MAX_SEED, batch_seed, generator
 
 CELLS = ("rnn", "lstm", "gru")
 
@@ -45,6 +46,13 @@ def encode(text: str, vocab) -> torch.Tensor:
     return torch.tensor([index[ch] for ch in text], dtype=torch.long)
 
 
+def check_model(model) -> "CharLM":
+    """Return `model` if it is a CharLM, else raise TypeError naming the argument."""
+    if not isinstance(model, CharLM):
+        raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
+    return model
+
+
 def decode(ids, vocab) -> str:
     """The text of a sequence of character ids."""
     return "".join(vocab[int(i)] for i in ids)
@@ -60,6 +68,8 @@ class CharLM(nn.Module):
     def __init__(self, vocab, cell: str = "lstm", hidden_size: int = 128,
                  embedding_size: int = 32):
         super().__init__()
+        if not isinstance(vocab, (list, tuple, str)):
+            raise TypeError(f"vocab must be a list of characters, got {type(vocab).__name__}")
         vocab = list(vocab)
         if len(vocab) < 2 or len(set(vocab)) != len(vocab) or any(
             not isinstance(ch, str) or len(ch) != 1 for ch in vocab
@@ -69,9 +79,9 @@ class CharLM(nn.Module):
         self.cell = check_cell(cell, CELLS)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.embedding_size = checks.positive_int("embedding_size", embedding_size)
-        self.embed = nn.Embedding(len(vocab), embedding_size)
-        self.rnn = torch_core(cell, embedding_size, hidden_size)
-        self.head = nn.Linear(hidden_size, len(vocab))
+        self.embed = nn.Embedding(len(vocab), self.embedding_size)
+        self.rnn = torch_core(cell, self.embedding_size, self.hidden_size)
+        self.head = nn.Linear(self.hidden_size, len(vocab))
 
     def forward(self, ids, state=None):
         x = self.embed(ids)  # (N, T, E)
@@ -103,7 +113,10 @@ def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 
     Batch `step` is drawn with rnnviz.seeding.batch_seed(seed, step), so it depends only on
     (seed, step) and a step budget gives the same run twice.
     """
-    checks.positive_int("batch_size", batch_size)
+    check_model(model)
+    batch_size = checks.positive_int("batch_size", batch_size)
+    seq_len = checks.positive_int("seq_len", seq_len)
+    seed = checks.positive_int("seed", seed, minimum=0, maximum=MAX_SEED)
     check_text_length("text", text, seq_len)
     ids = encode(text, model.vocab)
 
@@ -133,9 +146,20 @@ def evaluate(model: CharLM, text: str, streams: int = 16, seq_len: int = 256) ->
     across windows of seq_len characters, so every character after each stretch's first
     is predicted with its full left context.
     Returns: {"loss": nats/char, "perplexity": exp(loss), "chars": characters scored}.
+    A model whose loss overflows exp has perplexity inf; a NaN loss (NaN weights) stays NaN.
+    Raises: ValueError if seq_len < 1, or if the text has fewer than 2 characters per
+    stream (each stream must score at least one next character).
     """
-    checks.positive_int("streams", streams)
-    check_text_length("text", text, streams)
+    check_model(model)
+    streams = checks.positive_int("streams", streams)
+    seq_len = checks.positive_int("seq_len", seq_len)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if len(text) < 2 * streams:
+        raise ValueError(
+            f"streams={streams} needs a text of at least {2 * streams} characters (2 a "
+            f"stream: one input, one target), got {len(text)}; use streams <= "
+            f"{max(len(text) // 2, 1)}" + ("" if len(text) >= 2 else " and a longer text"))
     ids = stream_batches(encode(text, model.vocab), streams)  # (S, L)
     total, count, state = 0.0, 0, None
     for start in range(0, ids.shape[1] - 1, seq_len):
@@ -147,14 +171,24 @@ def evaluate(model: CharLM, text: str, streams: int = 16, seq_len: int = 256) ->
             logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"))
         count += y.numel()
     loss = total / count
-    return {"loss": loss, "perplexity": math.exp(loss), "chars": count}
+    return {"loss": loss, "perplexity": perplexity(loss), "chars": count}
+
+
+def perplexity(loss: float) -> float:
+    """exp(loss) for a loss in nats; inf when that overflows a float, NaN for a NaN loss."""
+    if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
+        raise TypeError(f"loss must be a real number, got {type(loss).__name__} {loss!r}")
+    try:
+        return math.exp(loss)  # exp(NaN) is NaN
+    except OverflowError:
+        return math.inf
 
 
 @dataclass
 class Sample:
-    """Generated text and, for every generated character, the 5 likeliest choices.
+    """Generated text and, for every generated character, the top_k likeliest choices.
 
-    top_chars: (L, 5) characters; top_probs: (L, 5) their probabilities at the sampling
+    top_chars: (L, k) characters; top_probs: (L, k) their probabilities at the sampling
     temperature, likeliest first.
     """
 
@@ -166,26 +200,39 @@ class Sample:
 
 @torch.no_grad()
 def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: float = 1.0,
-           seed: int = 0, top_k: int = 5) -> Sample:
+           seed: int = 0, top_k: int | None = None) -> Sample:
     """Generate `length` characters after `prime`, one at a time, at a temperature.
 
     Each next character is drawn from softmax(logits / temperature): low temperatures
     sharpen the distribution (safe, repetitive text), high ones flatten it (diverse, more
     mistakes). Seeded, so the same arguments give the same text.
+    Inputs: top_k in [1, V], how many likeliest choices to report at each position
+    (default 5, or V for a smaller vocabulary).
+    Raises: ValueError naming the argument for a bad length, temperature (outside
+    [1e-3, 100]), top_k, seed or prime, and naming `model` when its scores (logits) are
+    not finite, e.g. NaN weights: there is no distribution to sample from.
     """
+    check_model(model)
     length = checks.positive_int("length", length)
     temperature = checks.real_number("temperature", temperature, low=1e-3, high=100.0)
-    top_k = checks.positive_int("top_k", top_k)
+    if top_k is None:
+        top_k = min(5, len(model.vocab))
+    top_k = checks.positive_int("top_k", top_k, maximum=len(model.vocab))
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str (the text the model continues)")
     gen = generator(seed)
     logits, state = model(encode(prime, model.vocab)[None])  # (1, P, V)
     logits = logits[0, -1]
     chars, top_chars, top_probs = [], [], []
-    k = min(top_k, len(model.vocab))
-    for _ in range(length):
+    for position in range(length):
         probs = torch.softmax(logits / temperature, dim=-1)  # (V,)
-        best = torch.topk(probs, k)
+        if not bool(torch.isfinite(probs).all()):
+            raise ValueError(
+                f"model gives no finite distribution at generated character {position}: "
+                + ("its scores (logits) are NaN or inf; are its weights finite?"
+                   if not bool(torch.isfinite(logits).all()) else
+                   f"its scores overflow at temperature={temperature}"))
+        best = torch.topk(probs, top_k)
         top_chars.append([model.vocab[int(i)] for i in best.indices])
         top_probs.append(best.values.numpy())
         nxt = int(torch.multinomial(probs, 1, generator=gen))
@@ -217,10 +264,6 @@ def load_charlm(path, vocab=None):
             f"only expected: {sorted(ours - theirs)[:10]!r}"
             + ("; same characters, different order" if ours == theirs else "")
         )
-    try:
-        model = CharLM(list(meta["vocab"]), meta["cell"], meta["hidden_size"],
-                       meta["embedding_size"])
-        model.load_state_dict(tensors, strict=True)
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise ValueError(f"checkpoint {path} does not hold a valid CharLM: {err}") from err
+    model = build_module(path, tensors, lambda: CharLM(
+        meta["vocab"], meta["cell"], meta["hidden_size"], meta["embedding_size"]))
     return model.eval(), meta

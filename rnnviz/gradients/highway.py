@@ -25,7 +25,7 @@ def log10_running_product(factors: np.ndarray) -> np.ndarray:
     Inputs: factors: (N, T) or (N, T, H) non-negative values
     Returns: same shape, out[:, t] = log10(prod_{s <= t} factors[:, s])
     """
-    factors = np.asarray(factors, dtype=np.float64)
+    factors = checks.float_array("factors", factors, finite=False)
     if factors.ndim not in (2, 3):
         raise ValueError(f"factors must have shape (N, T) or (N, T, H), got {factors.shape}")
     if np.any(np.isnan(factors)) or np.any(factors < 0):
@@ -43,7 +43,7 @@ def forget_highway(f: np.ndarray) -> np.ndarray:
     Inputs: f: (N, T, H) forget (or update) gate values in [0, 1]
     Returns: (N, T) out[:, t] = log10 max_j prod_{s <= t} f_{s,j} (-inf if every unit hit 0)
     """
-    f = np.asarray(f, dtype=np.float64)
+    f = checks.float_array("f", f, finite=False)
     if f.ndim != 3:
         raise ValueError(f"f must have shape (N, T, H), got {f.shape}")
     return log10_running_product(np.abs(f)).max(axis=2)
@@ -61,9 +61,8 @@ def rnn_jacobians(h: np.ndarray, w_hh: np.ndarray, nonlinearity: str = "tanh") -
     Returns: (N, T, H, H)
     """
     checks.choice("nonlinearity", nonlinearity, {"tanh", "relu"})
-    h = checks.array("h", np.asarray(h, dtype=np.float64), ndim=3)
-    w_hh = checks.array("w_hh", np.asarray(w_hh, dtype=np.float64),
-                        shape=(h.shape[2], h.shape[2]))
+    h = checks.float_array("h", h, ndim=3)
+    w_hh = checks.float_array("w_hh", w_hh, shape=(h.shape[2], h.shape[2]))
     slope = 1.0 - h * h if nonlinearity == "tanh" else (h > 0).astype(np.float64)  # (N, T, H)
     return slope[..., :, None] * w_hh  # (N, T, H, H), row j scaled by phi'_j
 
@@ -85,8 +84,9 @@ def log10_product_norm(jacobians: np.ndarray) -> np.ndarray:
     Inputs: jacobians: (N, T, H, H) step Jacobians J_t = dh_t/dh_{t-1}
     Returns: (N, T)
     """
-    jacobians = checks.array("jacobians", np.asarray(jacobians, dtype=np.float64), ndim=4)
+    jacobians = checks.float_array("jacobians", jacobians, ndim=4)
     n, T, H, _ = jacobians.shape
+    checks.array("jacobians", jacobians, shape=(n, T, H, H))
     product = np.broadcast_to(np.eye(H), (n, H, H))  # (N, H, H), scaled to norm 1
     log_scale = np.zeros(n)
     out = np.empty((n, T))

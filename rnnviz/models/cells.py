@@ -21,6 +21,7 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.models import cell_kinds
+from rnnviz.models.weight_init import check_forget_bias
 
 # Position in torch's i, f, g, o layout of each lecture gate i, f, o, g.
 _TORCH_BLOCK_OF_LECTURE_GATE = (0, 1, 3, 2)
@@ -334,7 +335,7 @@ def set_forget_bias(core: nn.LSTM, forget_bias: float) -> None:
     """
     if not isinstance(core, nn.LSTM):
         raise TypeError(f"core must be a torch.nn.LSTM, got {type(core).__name__}")
-    forget_bias = checks.real_number("forget_bias", forget_bias)
+    forget_bias = check_forget_bias(forget_bias)
     H = core.hidden_size
     with torch.no_grad():
         core.bias_ih_l0[H : 2 * H] = forget_bias

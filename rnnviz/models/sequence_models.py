@@ -16,6 +16,7 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import RNN, set_forget_bias, torch_core
+from rnnviz.models.weight_init import check_forget_bias
 from rnnviz.seeding import torch_seed
 
 
@@ -48,7 +49,7 @@ class SequenceModel(nn.Module):
         if forget_bias is not None:
             if cell != "lstm":
                 raise ValueError(f"forget_bias applies to cell='lstm' only, got cell={cell!r}")
-            forget_bias = checks.real_number("forget_bias", forget_bias)
+            forget_bias = check_forget_bias(forget_bias)
         self.forget_bias = forget_bias
 
         self.core = torch_core(cell, input_size, self.hidden_size)

@@ -155,7 +155,7 @@ def memory_unit(state, batch: RecallBatch) -> int:
     Inputs: state: (N, T, H) cell states c (LSTM) or hidden states h; batch: its RecallBatch
     Returns: the unit's index
     """
-    state = np.asarray(state, dtype=np.float64)
+    state = checks.float_array("state", state)
     holding = batch.holding
     if state.ndim != 3 or state.shape[:2] != holding.shape:
         raise ValueError(f"state must have shape {holding.shape + ('H',)}, got {state.shape}")
@@ -174,7 +174,7 @@ def gate_means(gate, batch: RecallBatch, unit=None) -> dict:
     - unit: one unit's index, or None to average over all units
     Returns: {"holding": float, "at markers": float, "before first marker": float}
     """
-    gate = np.asarray(gate, dtype=np.float64)
+    gate = checks.float_array("gate", gate, finite=False)
     if gate.ndim != 3 or gate.shape[:2] != batch.holding.shape:
         raise ValueError(f"gate must have shape {batch.holding.shape + ('H',)}, "
                          f"got {gate.shape}")

@@ -15,6 +15,7 @@ from rnnviz.gradients.graph import PARAMETER_FAMILIES, SHAPES, build_graph, fami
 from rnnviz.gradients.graph_gradients import run_graph
 from rnnviz.style import MODEL_COLORS
 from rnnviz.widgets.base import LabWidget
+from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.traces import update_traces
 
 # W_hh is the recurrent weight, so it wears the vanilla RNN's red.
@@ -51,15 +52,14 @@ class GraphUnroller(LabWidget):
                  hidden_size=3, seed=0):
         super().__init__()
         checks.choice("shape", shape, SHAPES)
-        checks.positive_int("seq_len", seq_len, maximum=MAX_SEQ_LEN)
         checks.choice("highlight", highlight, ("none", *PARAMETER_FAMILIES))
         if not isinstance(backward, bool):
             raise TypeError(f"backward must be a bool, got {type(backward).__name__}")
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.seed = checks.positive_int("seed", seed, minimum=0)
         self.shape = widgets.Dropdown(options=SHAPES, value=shape, description="shape")
-        self.seq_len = widgets.IntSlider(value=seq_len, min=1, max=MAX_SEQ_LEN,
-                                         description="T", continuous_update=False)
+        self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T",
+                                  continuous_update=False)
         self.highlight = widgets.ToggleButtons(options=("none", *PARAMETER_FAMILIES),
                                                value=highlight, description="highlight",
                                                style={"button_width": "60px"})
@@ -222,10 +222,9 @@ class AutogradView(LabWidget):
     def __init__(self, shape="many-to-one", seq_len=3):
         super().__init__()
         checks.choice("shape", shape, SHAPES)
-        checks.positive_int("seq_len", seq_len, maximum=MAX_SEQ_LEN)
         self.shape = widgets.Dropdown(options=SHAPES, value=shape, description="shape")
-        self.seq_len = widgets.IntSlider(value=seq_len, min=1, max=MAX_SEQ_LEN,
-                                         description="T", continuous_update=False)
+        self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T",
+                                  continuous_update=False)
         self.controls = [self.shape, self.seq_len]
         self.figure = self.new_figure(height=360, showlegend=False, hovermode="closest",
                                       xaxis=dict(visible=False), yaxis=dict(visible=False),

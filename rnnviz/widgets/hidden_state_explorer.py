@@ -7,7 +7,6 @@ carried forward by the same W_hh at every step. The data comes from
 rnnviz.gradients.hidden_state.hidden_state_view; this class only draws it.
 """
 
-import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,6 +15,7 @@ from rnnviz import checks
 from rnnviz.gradients.hidden_state import hidden_state_view
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.base import LabWidget
+from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.traces import traces_by_name
 
 EDIT_COLOR = "#ff7f0e"
@@ -55,19 +55,20 @@ class HiddenStateExplorer(LabWidget):
     def __init__(self, x, Wx, Wh, b=None, h0=None, step=1, edit_step=1, value=None):
         super().__init__()
         checks.array("x", x, ndim=2)
+        if 0 in x.shape:
+            raise ValueError(f"x must hold at least one step and one feature, got shape "
+                             f"{x.shape}")
         T, H = x.shape[0], checks.array("Wh", Wh, ndim=2).shape[0]
         self.x, self.Wx, self.Wh, self.b, self.h0 = x, Wx, Wh, b, h0
         if value is None:
             value = float(x[checks.positive_int("edit_step", edit_step, maximum=T) - 1, 0])
         # Fails early, naming the argument, on any bad array or step.
         hidden_state_view(x, Wx, Wh, b, h0, edit_step=edit_step, value=value, step=step)
-        checks.real_number("value", value, low=-VALUE_RANGE, high=VALUE_RANGE)
 
-        self.step = widgets.IntSlider(value=step, min=1, max=T, description="t")
-        self.edit_step = widgets.IntSlider(value=edit_step, min=1, max=T,
-                                           description="edit step k")
-        self.value = widgets.FloatSlider(value=value, min=-VALUE_RANGE, max=VALUE_RANGE,
-                                         step=0.1, description="new x_k", readout_format=".1f")
+        self.step = int_slider("step", step, 1, T, description="t")
+        self.edit_step = int_slider("edit_step", edit_step, 1, T, description="edit step k")
+        self.value = float_slider("value", value, -VALUE_RANGE, VALUE_RANGE, step=0.1,
+                                  description="new x_k", readout_format=".1f")
         self.controls = [self.step, self.edit_step, self.value]
         self.figure = self._build_figure(T, H)
         self._finish()

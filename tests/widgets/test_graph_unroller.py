@@ -91,7 +91,7 @@ def test_text_repr_is_fixed_and_bad_arguments_are_named():
         GraphUnroller(shape="loop")
     with pytest.raises(ValueError, match=r"seq_len must be an int in \[1, 12\]"):
         GraphUnroller(seq_len=13)
-    with pytest.raises(ValueError, match=r"seq_len must be an int in \[1, 12\]"):
+    with pytest.raises(ValueError, match=r"seq_len must be an int in \[1, 12\], got 0"):
         GraphUnroller(seq_len=0)
     with pytest.raises(ValueError, match="highlight must be one of"):
         GraphUnroller(highlight="W_xx")

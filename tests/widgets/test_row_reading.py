@@ -38,5 +38,25 @@ def test_rows_read_slider_hides_the_future_in_place():
         RowReading(model, data, rows_read=9)
     with pytest.raises(ValueError, match=r"index must be an int in \[0, 9\]"):
         RowReading(model, data, index=50, n_digits=10)
-    with pytest.raises(ValueError, match="n_digits"):
+
+
+def test_a_model_with_nan_weights_draws_gaps_and_says_so(assert_json_safe):
+    data = load_digit_sequences("rows")
+    model = RowClassifier(hidden_size=4)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.fill_(float("nan"))
+    w = RowReading(model, data, rows_read=4, n_digits=3)
+    assert "NaN/inf" in w.figure.layout.title.text
+    assert list(w.figure.data[2].y) == [None] * 10
+    assert_json_safe(w.figure)
+
+
+def test_n_digits_beyond_the_test_set_is_refused_not_clamped():
+    data = load_digit_sequences("rows")
+    model = RowClassifier(hidden_size=4)
+    with pytest.raises(ValueError, match=rf"n_digits must be an int in \[1, {len(data.x_test)}\]"):
         RowReading(model, data, n_digits=len(data.x_test) + 1)
+    w = RowReading(model, data, n_digits=5)
+    with pytest.raises(ValueError, match=r"index must be an int in \[0, 4\], got 5"):
+        w.index.value = 5

@@ -65,3 +65,37 @@ def test_bad_prime_shows_the_error_and_keeps_the_last_sample(explorer):
 def test_rejects_a_non_model():
     with pytest.raises(TypeError, match="CharLM"):
         SampleExplorer(torch.nn.LSTM(3, 3))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(temperature=0.0), r"temperature must be in \[0.1, 2.0\], got 0.0"),
+    (dict(temperature=3.0), r"temperature must be in \[0.1, 2.0\], got 3.0"),
+    (dict(length=500), r"length must be an int in \[10, 200\], got 500"),
+    (dict(length=5), r"length must be an int in \[10, 200\], got 5"),
+])
+def test_out_of_range_arguments_are_refused_not_clamped(kwargs, match):
+    model = CharLM(VOCAB, "lstm", 8, 4).eval()
+    with pytest.raises(ValueError, match=match):
+        SampleExplorer(model, prime="ab", **kwargs)
+
+
+def test_out_of_range_controls_set_from_python_are_refused(explorer):
+    with pytest.raises(ValueError, match="length must be an int in"):
+        explorer.length.value = 500
+    with pytest.raises(ValueError, match="temperature must be in"):
+        explorer.temperature.value = 0.0
+    assert explorer.length.value == 30 and explorer.temperature.value == 1.0
+
+
+def test_a_vocabulary_smaller_than_five_shows_every_choice():
+    torch.manual_seed(0)
+    widget = SampleExplorer(CharLM(list("ab\n"), "rnn", 4, 2).eval(), prime="a", length=10)
+    assert np.asarray(widget.figure.data[0].z).shape == (3, 10)
+    assert list(widget.figure.data[0].y) == [1, 2, 3]
+
+
+def test_a_model_with_nan_weights_shows_the_error(explorer):
+    with torch.no_grad():
+        explorer.model.head.weight.fill_(float("nan"))
+    explorer.temperature.value = 0.5
+    assert "no finite distribution" in explorer.output.value

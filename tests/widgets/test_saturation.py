@@ -39,3 +39,19 @@ def test_rejects_empty_or_malformed_gates():
         Saturation({})
     with pytest.raises(ValueError, match="dimensions"):
         Saturation({"f": np.zeros(5)})
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.0, 0.01])
+def test_an_out_of_range_threshold_is_refused_not_clamped(gates, threshold):
+    with pytest.raises(ValueError, match=r"threshold must be in \[0.02, 0.4\]"):
+        Saturation(gates, threshold=threshold)
+    widget = Saturation(gates)
+    with pytest.raises(ValueError, match=r"threshold must be in \[0.02, 0.4\]"):
+        widget.threshold.value = threshold
+
+
+def test_gates_without_steps_or_with_nan_are_refused():
+    with pytest.raises(ValueError, match="at least one step"):
+        Saturation({"f": np.zeros((0, 3))})
+    with pytest.raises(ValueError, match="NaN or inf"):
+        Saturation({"f": np.full((4, 3), np.nan)})
