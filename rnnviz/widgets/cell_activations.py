@@ -17,7 +17,7 @@ from rnnviz import checks
 from rnnviz.charlm.interpret import FEATURES, Activations, correlations, text_features
 from rnnviz.style import FIGURE_TEMPLATE, GATE_NAMES, MODEL_COLORS
 from rnnviz.widgets.base import LabWidget
-from rnnviz.widgets.controls import int_slider
+from rnnviz.widgets.controls import dropdown, int_slider
 from rnnviz.widgets.figure_data import finite_max, gaps
 
 SIGNAL_NAMES = {"c": "cell state c", "h": "hidden state h", **GATE_NAMES}
@@ -86,17 +86,14 @@ class CellActivations(LabWidget):
                                  f"{len(self.text)}, H >= 1), got {values.shape}")
             self.signals[name] = values[: len(self.text)]
         self.features = text_features(self.text)
-        checks.choice("signal", signal, self.signals)
-        checks.choice("feature", feature, FEATURES)
         hidden = next(iter(self.signals.values())).shape[1]
-        checks.positive_int("cell", cell, minimum=0, maximum=hidden - 1)
-        self.signal = widgets.Dropdown(
-            options=[(SIGNAL_NAMES.get(n, n), n) for n in self.signals], value=signal,
-            description="signal")
+        self.signal = dropdown("signal", signal,
+                               [(SIGNAL_NAMES.get(n, n), n) for n in self.signals],
+                               description="signal")
         self.cell = int_slider("cell", cell, 0, hidden - 1, description="cell",
                                continuous_update=False)
-        self.feature = widgets.Dropdown(options=[(v, k) for k, v in FEATURES.items()],
-                                        value=feature, description="feature")
+        self.feature = dropdown("feature", feature, [(v, k) for k, v in FEATURES.items()],
+                                description="feature")
         self.controls = [self.signal, self.cell, self.feature]
         self.output = widgets.HTML()
         fig = make_subplots(specs=[[{"secondary_y": True}]])

@@ -1,9 +1,10 @@
-"""Sliders that refuse an out-of-range value instead of clamping it.
+"""Controls that refuse a bad value by the argument's name instead of clamping it.
 
 ipywidgets' sliders silently move a value outside [min, max] to the nearest end, so
-`SampleExplorer(model, temperature=0.0)` would sample at 0.1 and say nothing. The project's
+`SampleExplorer(model, temperature=0.0)` would sample at 0.1 and say nothing, and a
+dropdown set to an unknown option raises a TraitError that names no argument. The project's
 rule is the same for a constructor argument and for a control set from Python: a ValueError
-that names the argument, as the caller wrote it, and its range (rnnviz.checks).
+that names the argument, as the caller wrote it, and its range or options (rnnviz.checks).
 """
 
 import ipywidgets as widgets
@@ -13,7 +14,8 @@ from rnnviz import checks
 
 
 class _RefusesOutOfRange(HasTraits):
-    """A slider mixin: setting `value` outside [min, max] raises, naming `argument`."""
+    """A control mixin: setting `value` to anything `_check` refuses raises, naming
+    `argument`."""
 
     argument = Unicode("value")
 
@@ -34,6 +36,33 @@ class RangeFloatSlider(_RefusesOutOfRange, widgets.FloatSlider):
 
     def _check(self, value) -> float:
         return checks.real_number(self.argument, value, low=self.min, high=self.max)
+
+
+class ChoiceDropdown(_RefusesOutOfRange, widgets.Dropdown):
+    """A Dropdown whose `value` outside its options raises ValueError naming `argument`."""
+
+    def _check(self, value):
+        return checks.choice(self.argument, value, self._options_values)
+
+
+class ChoiceToggleButtons(_RefusesOutOfRange, widgets.ToggleButtons):
+    """ToggleButtons whose `value` outside its options raises ValueError naming `argument`."""
+
+    def _check(self, value):
+        return checks.choice(self.argument, value, self._options_values)
+
+
+def dropdown(argument: str, value, options, *, buttons: bool = False, **kwargs):
+    """A dropdown (or, with buttons=True, toggle buttons) for the argument `argument`.
+
+    Inputs: options: the allowed values, or (label, value) pairs; value: the first one.
+    Raises: ValueError naming the argument and its options if value is not one of them,
+    now or when the control is set from Python.
+    """
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    checks.choice(argument, value, values)
+    kind = ChoiceToggleButtons if buttons else ChoiceDropdown
+    return kind(options=options, value=value, argument=argument, **kwargs)
 
 
 def int_slider(argument: str, value, low: int, high: int, **kwargs) -> RangeIntSlider:

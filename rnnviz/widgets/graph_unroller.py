@@ -15,7 +15,7 @@ from rnnviz.gradients.graph import PARAMETER_FAMILIES, SHAPES, build_graph, fami
 from rnnviz.gradients.graph_gradients import run_graph
 from rnnviz.style import MODEL_COLORS
 from rnnviz.widgets.base import LabWidget
-from rnnviz.widgets.controls import int_slider
+from rnnviz.widgets.controls import dropdown, int_slider
 from rnnviz.widgets.traces import update_traces
 
 # W_hh is the recurrent weight, so it wears the vanilla RNN's red.
@@ -51,18 +51,16 @@ class GraphUnroller(LabWidget):
     def __init__(self, shape="many-to-one", seq_len=4, highlight="W_hh", backward=True,
                  hidden_size=3, seed=0):
         super().__init__()
-        checks.choice("shape", shape, SHAPES)
-        checks.choice("highlight", highlight, ("none", *PARAMETER_FAMILIES))
         if not isinstance(backward, bool):
             raise TypeError(f"backward must be a bool, got {type(backward).__name__}")
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.seed = checks.positive_int("seed", seed, minimum=0)
-        self.shape = widgets.Dropdown(options=SHAPES, value=shape, description="shape")
+        self.shape = dropdown("shape", shape, SHAPES, description="shape")
         self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T",
                                   continuous_update=False)
-        self.highlight = widgets.ToggleButtons(options=("none", *PARAMETER_FAMILIES),
-                                               value=highlight, description="highlight",
-                                               style={"button_width": "60px"})
+        self.highlight = dropdown("highlight", highlight, ("none", *PARAMETER_FAMILIES),
+                                  buttons=True, description="highlight",
+                                  style={"button_width": "60px"})
         self.backward = widgets.Checkbox(value=backward, description="backward: dL/dW per use")
         self.controls = [self.shape, self.seq_len, self.highlight, self.backward]
 
@@ -221,8 +219,7 @@ class AutogradView(LabWidget):
 
     def __init__(self, shape="many-to-one", seq_len=3):
         super().__init__()
-        checks.choice("shape", shape, SHAPES)
-        self.shape = widgets.Dropdown(options=SHAPES, value=shape, description="shape")
+        self.shape = dropdown("shape", shape, SHAPES, description="shape")
         self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T",
                                   continuous_update=False)
         self.controls = [self.shape, self.seq_len]

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from rnnviz.widgets.controls import float_slider, int_slider
+from rnnviz.widgets.controls import dropdown, float_slider, int_slider
 
 
 def test_an_out_of_range_value_is_refused_by_name_never_clamped():
@@ -29,3 +29,17 @@ def test_a_control_set_from_python_is_refused_the_same_way_and_keeps_its_value()
     with pytest.raises(ValueError, match=r"temperature must be in \[0.1, 2.0\], got 3.0"):
         temperature.value = 3.0
     assert temperature.value == 1.0
+
+
+def test_an_unknown_option_is_refused_by_name_from_the_constructor_and_from_python():
+    with pytest.raises(ValueError, match=r"shape must be one of \['a', 'b'\], got 'c'"):
+        dropdown("shape", "c", ["a", "b"])
+    signal = dropdown("signal", "h", [("hidden state", "h"), ("cell state", "c")])
+    with pytest.raises(ValueError, match=r"signal must be one of \['c', 'h'\], got 'x'"):
+        signal.value = "x"
+    signal.value = "c"
+    assert signal.value == "c" and signal.label == "cell state"
+    buttons = dropdown("highlight", "none", ("none", "W_hh"), buttons=True)
+    with pytest.raises(ValueError, match="highlight must be one of"):
+        buttons.value = "W_xx"
+    assert buttons.value == "none"
