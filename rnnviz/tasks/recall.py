@@ -21,7 +21,7 @@ from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.cells import LSTM, TRACED_CELLS
 from rnnviz.seeding import SEED_LIMIT, STEPS_PER_SEED, batch_seed, generator, torch_seed
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = tuple(TRACED_CELLS)  # every cell with a traced model: its states and gates are read
 # Training batches use rnnviz.seeding.batch_seed(seed, step), which stays below
 # (MAX_SEED + 1) * STEPS_PER_SEED; evaluation counts down from the top of torch's seed range,
 # above that, so no evaluation sequence is ever a training sequence.

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnnviz.charlm.model import CharLM, evaluate, sample
-from rnnviz.gradients.flow import gradient_flow
+from rnnviz.gradients.flow import CELLS, gradient_flow
 from rnnviz.gradients.graph import SHAPES, build_graph
 from rnnviz.gradients.graph_gradients import run_graph
 from rnnviz.models import cells
@@ -57,22 +57,22 @@ def test_reference_layers_at_any_small_size_and_dtype(N, T, D, H, dtype, seed):
 
 
 @CHEAP
-@given(N=SIZE, T=SIZE, D=SIZE, H=SIZE, kind=st.sampled_from(["rnn", "lstm", "gru"]),
+@given(N=SIZE, T=SIZE, D=SIZE, H=SIZE, cell=st.sampled_from(sorted(cells.TRACED_CELLS)),
        dtype=st.sampled_from([torch.float32, torch.float64]))
-def test_traced_cells_at_any_small_size_and_dtype(N, T, D, H, kind, dtype):
+def test_traced_cells_at_any_small_size_and_dtype(N, T, D, H, cell, dtype):
     torch.manual_seed(0)
-    cell = {"rnn": cells.RNN, "lstm": cells.LSTM, "gru": cells.GRU}[kind](D, H, dtype=dtype)
-    trace = cell(torch.randn(N, T, D, dtype=dtype))
+    model = cells.TRACED_CELLS[cell](D, H, dtype=dtype)
+    trace = model(torch.randn(N, T, D, dtype=dtype))
     assert trace.h.shape == (N, T, H) and trace.h_last.shape == (N, H)
     torch.testing.assert_close(trace.unrolled_h, trace.h, rtol=1e-4, atol=1e-5)
     for gate in (trace.gates or {}).values():
         assert gate.shape == (N, T, H)
 
 
-@given(model=st.sampled_from(["rnn", "lstm", "gru"]), T=SIZE, H=SIZE, N=SIZE,
+@given(cell=st.sampled_from(CELLS), T=SIZE, H=SIZE, N=SIZE,
        dtype=st.sampled_from(["float32", "float64"]))
-def test_gradient_flow_at_any_small_size(model, T, H, N, dtype):
-    flow = gradient_flow(model, seq_len=T, hidden_size=H, batch_size=N, dtype=dtype)
+def test_gradient_flow_at_any_small_size(cell, T, H, N, dtype):
+    flow = gradient_flow(cell, seq_len=T, hidden_size=H, batch_size=N, dtype=dtype)
     assert flow.grad_h.shape == (N, T) and np.isfinite(flow.grad_h).all()
 
 
