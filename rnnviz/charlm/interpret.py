@@ -121,16 +121,24 @@ def activations(model: CharLM, text: str, streams: int = 1) -> Activations:
                          f"got {len(ids)}")
     ids = ids[: streams * length].reshape(streams, length)  # (S, L)
     traced = {"rnn": cells.RNN, "lstm": cells.LSTM, "gru": cells.GRU}[model.cell]
-    trace = traced.from_torch(model.rnn)(model.embed(ids))  # (S, L, H) tensors
-
-    def flat(value):  # (S, L, H) -> (S * L, H) in text order
-        return value.reshape(-1, value.shape[-1]).numpy().astype(np.float32)
-
-    signals = {"h": flat(trace.h)}
-    if trace.c is not None:
-        signals["c"] = flat(trace.c)
-    signals.update({name: flat(value) for name, value in trace.gates.items()})
-    return Activations(text[: streams * length], signals)
+    recurrence = traced.from_torch(model.rnn)
+    x = model.embed(ids)  # (S, L, E)
+    H = recurrence.hidden_size
+    h = torch.zeros(streams, H, dtype=x.dtype)  # (S, H)
+    c = torch.zeros(streams, H, dtype=x.dtype) if recurrence.has_cell_state else None
+    # Each step is written straight into preallocated arrays: stacking the per-step tensors
+    # (as a trace does) holds every signal twice, which took lab 07 past 1 GB.
+    signals = {}
+    for t in range(length):
+        h, c, gates = recurrence.step(x[:, t], h, c)  # (S, H) each
+        for name, value in {"h": h, "c": c, **gates}.items():
+            if value is not None:
+                if name not in signals:
+                    signals[name] = np.empty((streams, length, H), dtype=np.float32)
+                signals[name][:, t] = value.numpy()
+    # (S, L, H) -> (S * L, H): stream s holds characters s * L .. (s + 1) * L - 1, text order.
+    return Activations(text[: streams * length],
+                       {name: value.reshape(-1, H) for name, value in signals.items()})
 
 
 def correlations(signal: np.ndarray, features: dict) -> dict:

@@ -5,8 +5,8 @@ import pytest
 
 from rnnviz.experiments import long_range as experiments
 from rnnviz.experiments.long_range import EVAL_EVERY, steps_table, window_means
-from rnnviz.training import TrainResult
 from rnnviz.experiments.results import load_results
+from rnnviz.training import TrainResult
 
 
 def test_window_means():
