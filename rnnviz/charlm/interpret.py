@@ -103,12 +103,14 @@ class Activations:
 
 
 @torch.no_grad()
-def activations(model: CharLM, text: str, streams: int = 1) -> Activations:
+def activations(model: CharLM, text: str, streams: int = 1, signals=None) -> Activations:
     """Run the model over text and record h, c and every gate at every character.
 
     The text is cut into `streams` contiguous stretches read in parallel (each from a zero
     state) for speed; the recurrence is replayed with the lecture's equations by
     rnnviz.models.cells, so gates are in the lecture's order and naming (LSTM i, f, o, g).
+    `signals` names the ones to keep, e.g. ("c", "i", "f", "o"); None keeps them all (each
+    costs T * H * 4 bytes).
     Returns: Activations with T = len(text) // streams * streams characters.
     """
     if not isinstance(model, CharLM):
@@ -122,23 +124,28 @@ def activations(model: CharLM, text: str, streams: int = 1) -> Activations:
     ids = ids[: streams * length].reshape(streams, length)  # (S, L)
     traced = {"rnn": cells.RNN, "lstm": cells.LSTM, "gru": cells.GRU}[model.cell]
     recurrence = traced.from_torch(model.rnn)
+    available = ("h", "c")[: 1 + recurrence.has_cell_state] + {
+        "rnn": (), "lstm": tuple("ifog"), "gru": tuple("rzn")}[model.cell]
+    if signals is not None:
+        for name in signals:
+            checks.choice("signals", name, available)
+    keep = set(available if signals is None else signals)
     x = model.embed(ids)  # (S, L, E)
     H = recurrence.hidden_size
     h = torch.zeros(streams, H, dtype=x.dtype)  # (S, H)
     c = torch.zeros(streams, H, dtype=x.dtype) if recurrence.has_cell_state else None
     # Each step is written straight into preallocated arrays: stacking the per-step tensors
     # (as a trace does) holds every signal twice, which took lab 07 past 1 GB.
-    signals = {}
+    recorded = {name: np.empty((streams, length, H), dtype=np.float32)
+                for name in available if name in keep}  # (S, L, H) each
     for t in range(length):
         h, c, gates = recurrence.step(x[:, t], h, c)  # (S, H) each
         for name, value in {"h": h, "c": c, **gates}.items():
-            if value is not None:
-                if name not in signals:
-                    signals[name] = np.empty((streams, length, H), dtype=np.float32)
-                signals[name][:, t] = value.numpy()
+            if name in recorded:
+                recorded[name][:, t] = value.numpy()
     # (S, L, H) -> (S * L, H): stream s holds characters s * L .. (s + 1) * L - 1, text order.
     return Activations(text[: streams * length],
-                       {name: value.reshape(-1, H) for name, value in signals.items()})
+                       {name: value.reshape(-1, H) for name, value in recorded.items()})
 
 
 def correlations(signal: np.ndarray, features: dict) -> dict:
