@@ -82,7 +82,7 @@ execute: install
 # make claims SEEDS="0 1 2" LABS=labs/06_long_range_memory.ipynb narrows it.
 SEEDS ?= 0 1 2
 claims: install
-	$(PY) scripts/claims_table.py --seeds $(SEEDS) $(LABS)
+	$(PY) scripts/claims_table.py $(LABS) --seeds $(SEEDS)
 
 benchmarks: install
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -1,6 +1,6 @@
 """Re-run the labs' checked claims under other seeds and tabulate them: `make claims`.
 
-Usage: python scripts/claims_table.py [--seeds 0 1 2] [--out results/claims.md] [LAB ...]
+Usage: python scripts/claims_table.py [LAB ...] [--seeds 0 1 2] [--out results/claims.md]
 
 Each lab runs once per seed in a temporary copy of labs/ and results/ (the stored outputs are
 never touched), with RNNVIZ_SEED replacing the seed that `setup_lab` returns and
