@@ -117,7 +117,8 @@ def main(argv=None) -> int:
                 runs.append(run)
     failed = sum(not c["holds"] for run in runs for c in run["claims"])
     raised = sum(run["error"] is not None for run in runs)
-    command = "python scripts/claims_table.py --seeds " + " ".join(map(str, args.seeds))
+    command = " ".join(["python scripts/claims_table.py"] + [lab.name for lab in labs]
+                       + ["--seeds"] + [str(seed) for seed in args.seeds])
     header = [f"# The labs' claims under seeds {', '.join(map(str, args.seeds))}", "",
               f"Made by `{command}` (`make claims`) on {time.strftime('%Y-%m-%d')}: every",
               "`rnnviz.claims.claim` the labs make, each lab run once per seed (RNNVIZ_SEED",
