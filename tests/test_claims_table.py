@@ -1,4 +1,4 @@
-"""scripts/claims_table.py (`make claims`): one row per claim, one column per seed, failures shown."""
+"""scripts/claims_table.py (`make claims`): a row per claim, a column per seed, failures shown."""
 
 import importlib.util
 from pathlib import Path
