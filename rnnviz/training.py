@@ -248,9 +248,10 @@ def _close_bar(bar, result) -> None:
     if not result.diverged:
         # Stopping early because the task is solved (or the time is up) is no failure:
         # a bar closed short of its total would be drawn red, and one whose total stayed at
-        # the budget would read 100% over a half-filled bar.
-        bar.total = result.steps
-        bar.refresh()
+        # the budget would read 100% over a half-filled bar. `reset` is the one way to change
+        # the total that also resizes a notebook bar's widget.
+        bar.reset(total=result.steps)
+        bar.update(result.steps)
     bar.close()
 
 

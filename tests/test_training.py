@@ -159,3 +159,25 @@ def test_minibatch_order_is_seeded_in_range_and_validated():
     for name in good:
         with pytest.raises(ValueError, match=name):
             minibatch_order(**{**good, name: -1})
+
+
+@pytest.mark.parametrize("stop_when_solved", [True, False])
+def test_the_notebook_progress_bar_closes_full_and_green(monkeypatch, stop_when_solved):
+    """A run that stops early because it solved the task fills its bar: the widget's max
+    follows the shortened total, so "100%" never sits over a half-filled bar."""
+    tqdm_notebook = pytest.importorskip("tqdm.notebook").tqdm
+    bars = []
+
+    def notebook_bar(*args, **kwargs):
+        bars.append(tqdm_notebook(*args, **kwargs))
+        return bars[-1]
+
+    monkeypatch.setattr("rnnviz.training.tqdm", notebook_bar)
+    model, loss_fn = regression_problem()
+    result = train(model, loss_fn, steps=2000, lr=0.05, eval_every=10, solve_loss=1e-2,
+                   stop_when_solved=stop_when_solved)
+    widget = bars[0].container.children[1]  # [description, progress bar, counts]
+    assert result.steps == (result.steps_to_solve if stop_when_solved else 2000)
+    assert widget.value == widget.max == result.steps
+    assert widget.bar_style == "success"
+    assert bars[0].format_dict["n"] == bars[0].format_dict["total"] == result.steps

@@ -101,12 +101,14 @@ class Activations:
 
 
 @torch.no_grad()
-def activations(model: CharLM, text: str, streams: int = 1) -> Activations:
+def activations(model: CharLM, text: str, streams: int = 1, signals=None) -> Activations:
     """Run the model over text and record h, c and every gate at every character.
 
     The text is cut into `streams` contiguous stretches read in parallel (each from a zero
     state) for speed; the recurrence is replayed with the lecture's equations by
     rnnviz.models.cells, so gates are in the lecture's order and naming (LSTM i, f, o, g).
+    `signals` names the ones to keep, e.g. ("c", "i", "f", "o"); None keeps them all (each
+    costs T * H * 4 bytes).
     Returns: Activations with T = len(text) // streams * streams characters.
     """
     if not isinstance(model, CharLM):
@@ -118,17 +120,29 @@ def activations(model: CharLM, text: str, streams: int = 1) -> Activations:
         raise ValueError(f"text must hold at least streams={streams} characters, "
                          f"got {len(ids)}")
     ids = ids[: streams * length].reshape(streams, length)  # (S, L)
-    traced = cells.TRACED_CELLS[model.cell].from_torch(model.rnn)
-    trace = traced(model.embed(ids))  # (S, L, H) tensors
-
-    def flat(value):  # (S, L, H) -> (S * L, H) in text order
-        return value.reshape(-1, value.shape[-1]).numpy().astype(np.float32)
-
-    signals = {"h": flat(trace.h)}
-    if trace.c is not None:
-        signals["c"] = flat(trace.c)
-    signals.update({name: flat(value) for name, value in trace.gates.items()})
-    return Activations(text[: streams * length], signals)
+    recurrence = cells.TRACED_CELLS[model.cell].from_torch(model.rnn)
+    available = ("h", "c")[: 1 + recurrence.has_cell_state] + {
+        "rnn": (), "lstm": tuple("ifog"), "gru": tuple("rzn")}[model.cell]
+    if signals is not None:
+        for name in signals:
+            checks.choice("signals", name, available)
+    keep = set(available if signals is None else signals)
+    x = model.embed(ids)  # (S, L, E)
+    H = recurrence.hidden_size
+    h = torch.zeros(streams, H, dtype=x.dtype)  # (S, H)
+    c = torch.zeros(streams, H, dtype=x.dtype) if recurrence.has_cell_state else None
+    # Each step is written straight into preallocated arrays: stacking the per-step tensors
+    # (as a trace does) holds every signal twice, which took lab 07 past 1 GB.
+    recorded = {name: np.empty((streams, length, H), dtype=np.float32)
+                for name in available if name in keep}  # (S, L, H) each
+    for t in range(length):
+        h, c, gates = recurrence.step(x[:, t], h, c)  # (S, H) each
+        for name, value in {"h": h, "c": c, **gates}.items():
+            if name in recorded:
+                recorded[name][:, t] = value.numpy()
+    # (S, L, H) -> (S * L, H): stream s holds characters s * L .. (s + 1) * L - 1, text order.
+    return Activations(text[: streams * length],
+                       {name: value.reshape(-1, H) for name, value in recorded.items()})
 
 
 def correlations(signal: np.ndarray, features: dict) -> dict:

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from rnnviz import checks
+from rnnviz.claims import measured
 from rnnviz.experiments.results import RESULTS_PATH, save_results, sweep_table
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, check_cell
 from rnnviz.models.sequence_models import make_model
@@ -126,7 +127,8 @@ def steps_table(results) -> str:
     Inputs: results: {(cell, seq_len): TrainResult}.
 
     Returns: the table (str); a run that did not solve shows "> <steps run>" and the mean
-    MSE of its last EVAL_EVERY steps.
+    MSE of its last EVAL_EVERY steps. Trained numbers print `~`-marked
+    (rnnviz.claims.measured): they differ between CPUs, so the lab checks claims about them.
     """
     cells = [c for c in CELLS if any(k[0] == c for k in results)]
     lens = sorted({k[1] for k in results})
@@ -138,10 +140,10 @@ def steps_table(results) -> str:
             if r is None:
                 row += f"{'':>22s}"
             elif r.solved:
-                row += f"{r.steps_to_solve:>22d}"
+                row += f"{measured(r.steps_to_solve, '.0f'):>22s}"
             else:
-                mse = np.mean(r.losses[-EVAL_EVERY:])
-                row += f"{f'> {r.steps} (MSE {mse:.3f})':>22s}"
+                mse = measured(np.mean(r.losses[-EVAL_EVERY:]), ".3f")
+                row += f"{f'> {r.steps} (MSE {mse})':>22s}"
         lines.append(row)
     return "\n".join(lines)
 

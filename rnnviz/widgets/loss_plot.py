@@ -12,6 +12,11 @@ from rnnviz.widgets.figure_data import gaps
 # At most this many updates a second reach the browser, however fast the steps are: each
 # one is a message from the kernel and a redraw in plotly.js.
 UPDATES_PER_SECOND = 10
+# An update resends the whole curve, so it also waits until the curve has grown by this
+# fraction: a run then sends a bounded number of points however slow the machine is. Paced
+# by the clock alone, a slow run (a loaded CPU, a lab test) sent so much that the kernel's
+# output fell minutes behind, and nbval failed the cell "waiting for output".
+MIN_GROWTH = 0.05
 
 
 class LossPlot:
@@ -53,19 +58,22 @@ class LossPlot:
 
         Inputs: color, dash: as in `add_curve` (the label is the run's label).
         Returns: callback(result) for `train`. Its curve is added at the run's first step and
-        redrawn at most UPDATES_PER_SECOND times a second, and always at the run's end.
+        redrawn at most UPDATES_PER_SECOND times a second and once the curve has grown by
+        MIN_GROWTH since its last redraw, and always at the run's end.
         """
-        state = {"trace": None, "sent": -math.inf}
+        state = {"trace": None, "sent": -math.inf, "length": 0}
 
         def callback(result) -> None:
             now = time.perf_counter()
-            if not result.finished and now - state["sent"] < 1 / UPDATES_PER_SECOND:
+            grown = len(result.losses) >= (1 + MIN_GROWTH) * state["length"]
+            if not result.finished and (now - state["sent"] < 1 / UPDATES_PER_SECOND
+                                        or not grown):
                 return
             if state["trace"] is None:
                 state["trace"] = self.add_curve(result.label, result.losses, color, dash)
             else:
                 self._set(state["trace"], result.losses)
-            state["sent"] = now
+            state["sent"], state["length"] = now, len(result.losses)
 
         return callback
 

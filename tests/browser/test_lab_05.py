@@ -39,10 +39,10 @@ def test_lab_05(lab):
         "() => [...document.querySelectorAll('.js-plotly-plot')].map(p => p._fullData.length)")
     assert tuple(traces) == TRACES, f"traces per plot {traces}, expected {TRACES}"
 
-    # The solution cell left the cell at "hide the memory": i, o = sigmoid(-4), f = sigmoid(4).
+    # Run All leaves the cell at its neutral start (the solution cell does not touch it).
     gates_before = lab.plot_data(LSTM_CELL, GATES)
-    low, high = 1 / (1 + math.exp(4)), 1 / (1 + math.exp(-4))
-    assert gates_before[:3] == pytest.approx([low, high, low], abs=1e-9), gates_before
+    neutral = 1 / (1 + math.exp(-1))
+    assert gates_before[:3] == pytest.approx([neutral] * 3, abs=1e-9), gates_before
     # Lower f's bias.
     update_before = lab.plot_data(LSTM_CELL, UPDATE)
     lab.press_slider(slider=F_BIAS, key="ArrowLeft", times=5)

@@ -82,6 +82,18 @@ def test_activations_match_the_models_own_forward_pass(cell):
         assert 0 < s["f"].min() and s["f"].max() < 1
 
 
+def test_activations_keep_only_the_signals_asked_for():
+    torch.manual_seed(0)
+    model = CharLM(VOCAB, "lstm", hidden_size=12, embed_size=6).eval()
+    everything = activations(model, SOURCE, streams=2)
+    some = activations(model, SOURCE, streams=2, signals=("c", "f"))
+    assert set(some.signals) == {"c", "f"}
+    for name in ("c", "f"):
+        np.testing.assert_array_equal(some.signals[name], everything.signals[name])
+    with pytest.raises(ValueError, match="signals must be one of"):
+        activations(model, SOURCE, signals=("c", "z"))
+
+
 def test_activations_reject_bad_input():
     model = CharLM(VOCAB, "lstm", 4)
     with pytest.raises(ValueError, match="vocabulary"):

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from rnnviz.experiments import long_range as experiments
-from rnnviz.experiments.long_range import EVAL_EVERY, window_means
+from rnnviz.experiments.long_range import EVAL_EVERY, steps_table, window_means
 from rnnviz.experiments.results import load_results
+from rnnviz.training import TrainResult
 
 
 def test_window_means():
@@ -46,3 +47,13 @@ def test_digits_run_learns_above_chance():
     model, result = experiments.digits_run("lstm", steps=60, progress=False)
     assert result.final["accuracy"] > 0.2  # chance is 0.1
     assert [step for step, _ in result.evals][-1] == 60
+
+
+def test_steps_table_marks_trained_numbers_and_keeps_the_budget_exact():
+    solved = TrainResult(label="GRU T=10", losses=[0.5] * 150, steps=150, steps_to_solve=150)
+    unsolved = TrainResult(label="RNN (tanh) T=50", losses=[0.2] * 700 + [0.172] * 50, steps=750)
+    table = steps_table({("gru", 10): solved, ("rnn", 50): unsolved})
+    lines = table.splitlines()
+    assert lines[0].split() == ["model", "T=10", "T=50"]
+    assert lines[1].startswith("RNN (tanh)") and lines[1].endswith("> 750 (MSE ~0.172)")
+    assert lines[2].startswith("GRU") and "~150" in lines[2]

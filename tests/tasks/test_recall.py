@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from rnnviz.claims import measured
 from rnnviz.seeding import MAX_SEED, STEPS_PER_SEED, batch_seed
 from rnnviz.tasks.recall import (
     RecallModel,
@@ -107,7 +108,7 @@ def test_trained_lstm_holds_with_f_near_one_and_overwrites_at_markers():
     f, i = summary.f, summary.i
     assert f["holding"] > 0.95 and f["at markers"] < 0.5
     assert i["holding"] < 0.1 and i["at markers"] > 0.5
-    assert f"{f['holding']:9.4f}" in summary.report()
+    assert measured(f['holding']) in summary.report()
     with pytest.raises(TypeError, match="model"):
         hold_summary(RecallModel("gru"), evaluation_batch())
     # Across the final hold, more gradient gets back along the LSTM's cell state than

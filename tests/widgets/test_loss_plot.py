@@ -52,3 +52,23 @@ def test_updates_are_rate_limited_but_the_last_one_always_arrives():
     result.finished = True
     callback(result)
     assert len(plot.figure.data[0].y) == 1000
+
+
+def test_a_slow_run_sends_a_bounded_number_of_points(monkeypatch):
+    """However slow the steps (every one past the rate limit here), the curve is resent only
+    when it has grown by MIN_GROWTH: the points sent stay within a small multiple of the
+    run's length instead of growing with its square."""
+    clock = iter(range(10**6))
+    monkeypatch.setattr("rnnviz.widgets.loss_plot.time.perf_counter", lambda: next(clock))
+    plot = LossPlot()
+    sent = []
+    monkeypatch.setattr(plot, "_set", lambda trace, values: sent.append(len(values)))
+    callback = plot.run()
+    result = TrainResult(label="RNN")
+    for step in range(1, 3001):
+        result.losses.append(1.0 / step)
+        callback(result)
+    result.finished = True
+    callback(result)
+    assert sent[-1] == 3000
+    assert sum(sent) < 25 * 3000 and len(sent) < 200
