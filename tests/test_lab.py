@@ -41,7 +41,7 @@ def test_the_seed_environment_variable_replaces_the_labs_seed(monkeypatch):
 def test_bad_seeds_are_refused(monkeypatch):
     with pytest.raises(TypeError, match="seed must be an int"):
         setup_lab(seed=1.5)
-    with pytest.raises(ValueError, match="threads must be a positive int"):
+    with pytest.raises(ValueError, match="threads must be an int >= 1"):
         setup_lab(threads=0)
     monkeypatch.setenv(SEED_ENV, "one")
     with pytest.raises(ValueError, match=f"{SEED_ENV} must be an int"):

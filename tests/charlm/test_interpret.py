@@ -84,7 +84,7 @@ def test_activations_match_the_models_own_forward_pass(cell):
 
 def test_activations_keep_only_the_signals_asked_for():
     torch.manual_seed(0)
-    model = CharLM(VOCAB, "lstm", hidden_size=12, embed_size=6).eval()
+    model = CharLM(VOCAB, "lstm", hidden_size=12, embedding_size=6).eval()
     everything = activations(model, SOURCE, streams=2)
     some = activations(model, SOURCE, streams=2, signals=("c", "f"))
     assert set(some.signals) == {"c", "f"}
