@@ -303,15 +303,19 @@ class Lab:
 
     def _wait_until_widgets_restored(self) -> None:
         """The page's widget manager has asked the new kernel for its widgets and had the
-        answer. It asks once the kernel is connected ("request_states" on the
-        jupyter.widget.control comm, and comm_info); until the kernel has answered, Run All
-        races it: a widget made by the first cells comes back in the answer, the manager
-        makes a second, empty model for it, and that plot stays empty ("Click to enter Plot
-        title", no traces), seen under load for a lab's first plot. Answered before any cell
-        ran, the answer is empty and harmless."""
+        answer. It asks once the kernel is connected: "request_states" on the
+        jupyter.widget.control comm, which a fresh kernel (ipywidgets not imported yet)
+        closes at once, or which times out after 4 s; then, as a fallback, a comm_info
+        request, and a "request_state" for every widget comm listed. Until the kernel has
+        answered, Run All races it: a widget made by the first cells is listed, the manager
+        opens a second comm and model for it, and that plot stays empty ("Click to enter
+        Plot title", no traces): seen under load for a lab's first plot. Answered before any
+        cell ran, the answer lists no widget and is harmless."""
         def answered(counts):
-            return (counts["request_states"] >= 1
-                    and counts["update_states"] >= counts["request_states"]
+            control = counts["request_states"] >= 1 and (
+                counts["update_states"] >= counts["request_states"])
+            fallback = counts["comm_info_request"] >= 1
+            return ((control or fallback)
                     and counts["comm_info_reply"] >= counts["comm_info_request"])
 
         def read():
@@ -319,8 +323,8 @@ class Lab:
             return dict(self.widget_restore)
 
         self.wait_until(read, answered, timeout=WAIT,
-                        message="the widget manager's state request to the kernel to be "
-                                "answered (request_states -> update_states)")
+                        message="the widget manager's request for the kernel's widgets to be "
+                                "answered (request_states -> update_states, or comm_info)")
 
     def _answer_dialog(self, dialog: dict) -> None:
         if dialog["kernel_select"] and dialog["accept"]:
