@@ -450,7 +450,8 @@ class Lab:
         except AssertionError as error:
             raise AssertionError(
                 f"widgets did not render: wanted >= {min_plots} plots, all drawn with traces, "
-                f">= {min_sliders} sliders with handles, nothing broken; {error}") from None
+                f">= {min_sliders} sliders with handles, nothing broken; {error}; the page's "
+                f"widget-restore messages so far: {self.widget_restore}") from None
 
     def _broken_widget_text(self) -> list[str]:
         text = self.page.locator(".jp-OutputArea").all_inner_texts()
@@ -466,7 +467,8 @@ class Lab:
         plots = self.page.evaluate(PLOTS_JS)
         undrawn = [(i, p) for i, p in enumerate(plots) if not (p["svg"] and p["traces"])]
         assert not undrawn, (f"{len(undrawn)} plot(s) are not drawn or have no traces "
-                             f"(index, state): {undrawn}")
+                             f"(index, state): {undrawn}; widget-restore messages: "
+                             f"{self.widget_restore}")
         handles = self.page.locator(".widget-slider .noUi-handle").count()
         assert handles >= self.slider_count(), "a slider has no handle"
 
@@ -581,9 +583,12 @@ def _load_everything():
 
 
 @pytest.fixture
-def cpu_load():
+def cpu_load(_load_everything):
     """A busy loop on every core for one test (list it before `lab`, so that the load
-    covers the whole run)."""
+    covers the whole run); the session's, if RNNVIZ_BROWSER_LOAD=1 already started one."""
+    if _load_everything is not None:
+        yield _load_everything
+        return
     burner = CpuBurner().start()
     try:
         yield burner
