@@ -30,7 +30,7 @@ LABS := $(sort $(wildcard labs/*.ipynb))
 LAB_CPU ?= default
 LAB_ENV := $(if $(LAB_CPU),ATEN_CPU_CAPABILITY=$(LAB_CPU),)
 
-.PHONY: install lab test test-unit test-labs test-browser labs execute claims benchmarks experiments checkpoints lint chromium clean
+.PHONY: install lab test test-unit test-labs test-browser test-load labs execute claims benchmarks experiments checkpoints lint chromium clean
 
 install: $(STAMP)
 
@@ -52,7 +52,7 @@ lab: install
 # All of them run offline: conftest.py refuses outbound connections (tests/network_guard.py).
 test: install chromium
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest tests -p no:cacheprovider
+	$(PY) -m pytest tests -m "not load" -p no:cacheprovider
 	$(LAB_ENV) $(PY) -m pytest $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
 
 # ARGS narrows a run, e.g. make test-browser ARGS=tests/browser/test_lab_04.py
@@ -63,7 +63,11 @@ test-labs: install
 	$(LAB_ENV) $(PY) -m pytest $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
 
 test-browser: install chromium
-	$(PY) -m pytest $(or $(ARGS),tests) -m browser -p no:cacheprovider
+	$(PY) -m pytest $(or $(ARGS),tests) -m "browser and not load" -p no:cacheprovider
+
+# One lab and the kernel-dialog path with every core busy (a CPU burner the test starts).
+test-load: install chromium
+	$(PY) -m pytest tests/browser -m load -p no:cacheprovider
 
 # Debian's chromium drives the browser tests; Playwright's own download does not work here.
 chromium:

@@ -8,6 +8,10 @@ Every lab's browser test uses the `lab` fixture:
         lab.press_slider(slider=0, key="ArrowRight")
         lab.wait_for_plot_change(plot=0, trace=0, field="y", before=before)
 
+Every wait polls the page's real state until it holds, with a generous timeout: the tests
+hold on a busy machine (`make test-load` runs tests/browser/test_under_load.py: one lab;
+RNNVIZ_BROWSER_LOAD=1 runs every browser test with every core busy).
+
 The server runs on a copy of labs/ (and results/) in a temporary folder, so running a lab
 never rewrites the committed notebooks, and all of Jupyter's state stays in that folder.
 """
@@ -115,113 +119,343 @@ class JupyterServer:
         self.log.close()
 
 
+class CpuBurner:
+    """Busy loops, one a core, started and stopped by PID: a wait that only holds on an idle
+    machine fails while they run. `RNNVIZ_BROWSER_LOAD=1` runs every browser test under one;
+    `make test-load` runs one representative lab under one."""
+
+    def __init__(self, processes: int | None = None):
+        self.count = processes or os.cpu_count() or 2
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> "CpuBurner":
+        for _ in range(self.count):
+            self.processes.append(subprocess.Popen(
+                [sys.executable, "-c", "while True: pass"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        # Started is not burning: wait until every loop has used CPU time.
+        deadline = time.time() + 60
+        while not all(self._cpu_seconds(p.pid) > 0.2 for p in self.processes):
+            dead = [p.pid for p in self.processes if p.poll() is not None]
+            if dead or time.time() > deadline:
+                self.stop()
+                raise RuntimeError(f"CPU burners did not start (exited: {dead})")
+            time.sleep(0.1)
+        return self
+
+    @staticmethod
+    def _cpu_seconds(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("inf")  # no /proc: trust that it runs
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes = []
+
+
+# Every wait polls real state until it holds, with a generous timeout (a loaded machine is
+# slow, not wrong) and a failure message that says what was last seen. No fixed sleeps.
+WAIT = 120  # seconds, for anything a key press, a click or a kernel start should cause
+POLL = 0.2
+
+PLOTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => ({
+    svg: !!p.querySelector('.main-svg'),
+    traces: p._fullData ? p._fullData.length : null}))"""
+DIALOG_JS = """() => {
+    const d = document.querySelector('.jp-Dialog');
+    if (!d) return null;
+    const header = d.querySelector('.jp-Dialog-header');
+    const body = d.querySelector('.jp-Dialog-body');
+    return {header: header ? header.innerText.trim() : '',
+            body: body ? body.innerText.trim() : '',
+            kernel_select: !!(body && body.querySelector('select')
+                              && /select kernel/i.test(body.innerText)),
+            accept: !!d.querySelector('.jp-Dialog-footer .jp-mod-accept')};
+}"""
+PAGE_KERNEL_JS = """() => ({
+    status: (document.querySelector('.jp-Notebook-ExecutionIndicator') || {dataset: {}})
+        .dataset.status || null,
+    name: [...document.querySelectorAll('.jp-Toolbar-kernelName')]
+        .map(e => e.innerText.trim()).join(' ')})"""
+CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].map(c => {
+    const prompt = c.querySelector('.jp-InputArea-prompt');
+    const source = c.querySelector('.jp-InputArea-editor .cm-content');
+    return [prompt ? prompt.innerText.trim() : '',
+            source ? source.textContent.trim() === '' : false,
+            c.querySelectorAll('.jp-OutputArea-output').length];
+})"""
+
+
 class Lab:
     """One lab open in one browser page, with the actions a student takes."""
 
     def __init__(self, page, server: JupyterServer):
         self.page, self.server = page, server
+        self.notebook: str | None = None
         self.page_errors: list[str] = []
         self.console_errors: list[str] = []
+        # Kernel messages the page's widget manager exchanges (see _wait_until_widgets_restored).
+        self.widget_restore = {"request_states": 0, "update_states": 0,
+                               "comm_info_request": 0, "comm_info_reply": 0}
+        page.on("websocket", self._watch_kernel_socket)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("console", lambda msg: msg.type == "error"
                 and self.console_errors.append(msg.text))
 
+    # --- waiting -----------------------------------------------------------------------
+    def wait_until(self, read, want=bool, timeout: float = WAIT, message: str = ""):
+        """Poll read() until want(value) holds; return the value. A read that fails (a plot
+        being redrawn) or returns None counts as not yet. On timeout, fail with `message`
+        and the last value read."""
+        deadline, value, error = time.time() + timeout, None, None
+        while True:
+            try:
+                value, error = read(), None
+            except Exception as exc:  # the plot is being redrawn, the page is busy
+                value, error = None, exc
+            if value is not None and want(value):
+                return value
+            if time.time() > deadline:
+                raise AssertionError(
+                    f"{message or 'condition not met'} within {timeout} s; last value "
+                    f"{value!r}" + (f" (read failed: {error})" if error else ""))
+            time.sleep(POLL)
+
+    def _watch_kernel_socket(self, socket) -> None:
+        if "/api/kernels/" not in socket.url:
+            return
+
+        def count(direction, payload):
+            text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+            for key in self.widget_restore:
+                if key in direction and f'"{key}"' in text:
+                    self.widget_restore[key] += 1
+
+        socket.on("framesent", lambda p: count(("request_states", "comm_info_request"), p))
+        socket.on("framereceived", lambda p: count(("update_states", "comm_info_reply"), p))
+
     # --- running -----------------------------------------------------------------------
     def run(self, notebook: str, min_plots: int = 1, min_sliders: int = 0,
             timeout: float = 300) -> None:
-        """Open `notebook` in a fresh kernel, run all cells, wait, check everything rendered."""
-        page = self.page
+        """Open `notebook` in a fresh kernel, run all cells, wait, check everything rendered.
+        min_plots and min_sliders: the lab's numbers of plots and sliders (give them all:
+        a widget that has not rendered yet is not in the page to be waited for)."""
+        page, self.notebook = self.page, notebook
         page.goto(f"{self.server.url}/lab/tree/{notebook}?reset&token={self.server.token}")
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
-        self._answer_kernel_dialog()
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
-            timeout=120_000)
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=WAIT * 1000)
+        self._start_kernel()
+        self._wait_until_widgets_restored()
         self._clear_all_outputs()
         self._run_all_cells()
         self._wait_until_executed(timeout)
+        self._wait_until_kernel_idle()
         self._wait_until_rendered(min_plots, min_sliders)
         self.assert_healthy()
         self.screenshot(Path(notebook).stem)
 
-    def _clear_all_outputs(self) -> None:
+    def _session_state(self) -> str | None:
+        """The server's execution state of this notebook's kernel, or None if it has none."""
+        try:
+            sessions = self.server.api("GET", "/api/sessions")
+        except OSError:  # a busy server: not known yet
+            return None
+        for session in sessions:
+            if session.get("path", "").split("/")[-1] == Path(self.notebook).name:
+                kernel = session.get("kernel") or {}
+                return kernel.get("execution_state")
+        return None
+
+    def _start_kernel(self, timeout: float = 180) -> None:
+        """Wait until the notebook has a kernel that is idle, on the server and in the page.
+        A notebook without kernel metadata asks which kernel to use first: take the default.
+        Any other dialog is unexpected and fails the test with its text.
+
+        Neither the dialog's arrival nor its wording is timed: the dialog can come whenever
+        the page gets round to it, and its header is a React widget that renders after the
+        body (a dialog read on arrival says 'Select kernel for: "x.ipynb"' with no 'Select
+        Kernel' title). The page's execution indicator says 'idle' before any kernel exists,
+        so it alone is no sign of a kernel."""
+        deadline = time.time() + timeout
+        while True:
+            dialog = self.page.evaluate(DIALOG_JS)
+            if dialog is not None:
+                self._answer_dialog(dialog)
+                continue
+            page_kernel = self.page.evaluate(PAGE_KERNEL_JS)
+            server = self._session_state()
+            if (server == "idle" and page_kernel["status"] == "idle"
+                    and page_kernel["name"] and "No Kernel" not in page_kernel["name"]):
+                return
+            if time.time() > deadline:
+                raise AssertionError(f"no idle kernel for {self.notebook} within {timeout} s: "
+                                     f"server says {server!r}, page says {page_kernel}")
+            time.sleep(POLL)
+
+    def _wait_until_widgets_restored(self) -> None:
+        """The page's widget manager has asked the new kernel for its widgets and had the
+        answer. It asks once the kernel is connected: "request_states" on the
+        jupyter.widget.control comm, which a fresh kernel (ipywidgets not imported yet)
+        closes at once, or which times out after 4 s; then, as a fallback, a comm_info
+        request, and a "request_state" for every widget comm listed. Until the kernel has
+        answered, Run All races it: a widget made by the first cells is listed, the manager
+        opens a second comm and model for it, and that plot stays empty ("Click to enter
+        Plot title", no traces): seen under load for a lab's first plot. Answered before any
+        cell ran, the answer lists no widget and is harmless."""
+        def answered(counts):
+            control = counts["request_states"] >= 1 and (
+                counts["update_states"] >= counts["request_states"])
+            fallback = counts["comm_info_request"] >= 1
+            return ((control or fallback)
+                    and counts["comm_info_reply"] >= counts["comm_info_request"])
+
+        def read():
+            self.page.evaluate("() => 0")  # lets Playwright deliver the socket events
+            return dict(self.widget_restore)
+
+        self.wait_until(read, answered, timeout=WAIT,
+                        message="the widget manager's request for the kernel's widgets to be "
+                                "answered (request_states -> update_states, or comm_info)")
+
+    def _answer_dialog(self, dialog: dict) -> None:
+        if dialog["kernel_select"] and dialog["accept"]:
+            # The kernel selector's body and buttons are plain DOM, there from the start.
+            self.page.locator(".jp-Dialog .jp-Dialog-footer .jp-mod-accept").first.click()
+            try:
+                self.page.locator(".jp-Dialog").first.wait_for(state="detached", timeout=30_000)
+            except Exception:  # still there: the caller sees it again and clicks again
+                pass
+            return
+        # Anything else: wait for its title to render, so the failure says what it was.
+        try:
+            dialog = self.wait_until(lambda: self.page.evaluate(DIALOG_JS),
+                                     lambda d: d["header"], timeout=30)
+        except AssertionError:
+            pass
+        raise AssertionError(f"unexpected dialog: {dialog['header']!r}: {dialog['body'][:500]}")
+
+    def _menu(self, menu: str, item: str) -> bool:
+        """Open `menu` in the main menu bar and click `item`; False if the menu did not open
+        (a busy page can swallow a click)."""
+        self.page.locator("#jp-MainMenu").get_by_text(menu, exact=True).click()
+        entry = self.page.get_by_role("menuitem", name=item, exact=True)
+        try:
+            entry.wait_for(state="visible", timeout=30_000)
+        except Exception:
+            self.page.keyboard.press("Escape")
+            return False
+        entry.click()
+        return True
+
+    def _cells(self) -> list:
+        """[prompt, empty source, number of outputs] of every code cell."""
+        return self.page.evaluate(CELLS_JS)
+
+    def _clear_all_outputs(self, attempts: int = 3) -> None:
         """Edit > Clear Outputs of All Cells: a lab is stored executed, and its stored
         execution counts would otherwise look like a finished run."""
-        prompts = self.page.locator(".jp-CodeCell .jp-InputArea-prompt")
-        self.page.locator("#jp-MainMenu").get_by_text("Edit", exact=True).click()
-        self.page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()
-        deadline = time.time() + 30
-        while any(p.strip() not in ("[ ]:", "") for p in prompts.all_inner_texts()):
-            if time.time() > deadline:
-                raise AssertionError("clearing the stored outputs did not reset the prompts")
-            time.sleep(0.2)
+        def cleared(cells):
+            return all(p in ("[ ]:", "") and outputs == 0 for p, _, outputs in cells)
+
+        for _ in range(attempts):
+            if self._menu("Edit", "Clear Outputs of All Cells"):
+                try:
+                    self.wait_until(self._cells, cleared, timeout=60)
+                    return
+                except AssertionError:
+                    pass
+        raise AssertionError(f"clearing the stored outputs did not reset the cells: "
+                             f"{self._cells()}")
 
     def _run_all_cells(self, attempts: int = 3) -> None:
         """Run > Run All Cells, retried if no cell starts (a busy page can swallow a click)."""
-        prompts = self.page.locator(".jp-CodeCell .jp-InputArea-prompt")
-        for _ in range(attempts):
-            self.page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
-            self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            deadline = time.time() + 30
-            while time.time() < deadline:
-                if any(p.strip() != "[ ]:" for p in prompts.all_inner_texts()):
-                    return
-                time.sleep(0.5)
-            self.page.keyboard.press("Escape")  # close a menu left open
-        raise AssertionError(f"Run All Cells did not start any cell in {attempts} attempts")
+        def started(cells):
+            return any(p == "[*]:" or re.fullmatch(r"\[\d+\]:", p) for p, _, _ in cells)
 
-    def _answer_kernel_dialog(self) -> None:
-        """A notebook without kernel metadata asks which kernel to use: take the default.
-        Any other dialog is unexpected and fails the test with its text."""
-        dialog = self.page.locator(".jp-Dialog")
-        try:
-            dialog.first.wait_for(timeout=3_000)
-        except Exception:  # no dialog appeared: the usual case
-            return
-        text = dialog.first.inner_text()
-        if "Select Kernel" not in text:
-            raise AssertionError(f"unexpected dialog: {text[:500]}")
-        dialog.locator(".jp-mod-accept").first.click()
-        dialog.first.wait_for(state="detached", timeout=10_000)
+        for _ in range(attempts):
+            if self._menu("Run", "Run All Cells"):
+                try:
+                    self.wait_until(self._cells, started, timeout=60)
+                    return
+                except AssertionError:
+                    pass
+        raise AssertionError(f"Run All Cells did not start any cell in {attempts} attempts: "
+                             f"{self._cells()}")
+
+    def _tracebacks(self) -> list[str]:
+        # JupyterLab shows an error output as stderr text headed by the traceback.
+        return [t for t in self.page.locator(
+            "[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+            if "Traceback" in t or re.search(r"^\w*(Error|Exception)\b", t, re.M)]
 
     def _wait_until_executed(self, timeout: float) -> None:
-        """Every code cell shows an execution count, or a cell failed (then raise)."""
-        deadline, idle_since = time.time() + timeout, None
+        """Every code cell shows an execution count (an empty cell never gets one), or a
+        cell failed (then raise). The run has stopped when no cell is running or queued and
+        the server says the kernel is idle; if it stays so for 15 s before every cell is
+        done, the rest will never run."""
+        deadline, stopped_since = time.time() + timeout, None
         while True:
-            prompts = self.page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
-            done = [bool(re.fullmatch(r"\[\d+\]:", p.strip())) for p in prompts]
-            if prompts and all(done):
+            cells = self._cells()
+            prompts = [p for p, _, _ in cells]
+            if cells and all(re.fullmatch(r"\[\d+\]:", p) or empty for p, empty, _ in cells):
                 return
-            # JupyterLab shows an error output as stderr text headed by the traceback.
-            tracebacks = [t for t in self.page.locator(
-                "[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
-                if "Traceback" in t or re.search(r"^\w*(Error|Exception)\b", t, re.M)]
-            busy = "[*]:" in [p.strip() for p in prompts]
-            idle_since = None if busy else (idle_since or time.time())
-            if tracebacks or (idle_since and time.time() - idle_since > 15):
-                raise AssertionError(
-                    f"a cell failed; run stopped at {prompts}:\n"
-                    + "\n".join(t[-3000:] for t in tracebacks))
+            tracebacks = self._tracebacks()
+            if tracebacks:
+                raise AssertionError(f"a cell failed; run stopped at {prompts}:\n"
+                                     + "\n".join(t[-3000:] for t in tracebacks))
+            stopped = "[*]:" not in prompts and self._session_state() == "idle"
+            stopped_since = (stopped_since or time.time()) if stopped else None
+            if stopped_since and time.time() - stopped_since > 15:
+                raise AssertionError(f"the run stopped before every cell ran: {prompts}")
             if time.time() > deadline:
                 raise AssertionError(f"cells still running after {timeout} s: {prompts}")
             time.sleep(0.5)
 
-    def _wait_until_rendered(self, min_plots: int, min_sliders: int, timeout=120) -> None:
-        """Plots and sliders appear and their count settles, with no widget left loading."""
-        deadline, last, stable_since = time.time() + timeout, None, time.time()
-        while time.time() < deadline:
-            counts = (self.plot_count(), self.slider_count(), self._broken_widget_text())
-            if counts != last:
-                last, stable_since = counts, time.time()
-            ready = counts[0] >= min_plots and counts[1] >= min_sliders and not counts[2]
-            if ready and time.time() - stable_since > 2:
-                return
-            time.sleep(0.5)
-        raise AssertionError(f"widgets did not render: plots, sliders, broken = {last}; "
-                             f"wanted >= {min_plots} plots and >= {min_sliders} sliders")
+    def _wait_until_kernel_idle(self) -> None:
+        """The kernel's last 'idle' reached the page: a kernel's messages arrive in order, so
+        every widget message the cells sent has reached the page too. (A cell's prompt shows
+        its count on the execute reply, which can overtake the cell's last widget
+        messages.)"""
+        self.wait_until(lambda: (self._session_state(), self.page.evaluate(PAGE_KERNEL_JS)),
+                        lambda s: s[0] == "idle" and s[1]["status"] == "idle",
+                        message="the kernel did not become idle after the run")
+
+    def _render_state(self) -> dict:
+        return {"plots": self.page.evaluate(PLOTS_JS), "sliders": self.slider_count(),
+                "handles": self.page.locator(".widget-slider .noUi-handle").count(),
+                "broken": self._broken_widget_text()}
+
+    def _wait_until_rendered(self, min_plots: int, min_sliders: int, timeout=180) -> None:
+        """Every plot drawn with its traces, at least min_plots of them, every slider with
+        its handle, at least min_sliders of them, and no widget left loading or broken.
+        Polled on the page's real state; never 'nothing changed for a while', which a
+        starved browser satisfies mid-render."""
+        def ready(state):
+            plots = state["plots"]
+            return (len(plots) >= min_plots and all(p["svg"] and p["traces"] for p in plots)
+                    and state["sliders"] >= min_sliders
+                    and state["handles"] >= state["sliders"] and not state["broken"])
+
+        try:
+            self.wait_until(self._render_state, ready, timeout=timeout)
+        except AssertionError as error:
+            raise AssertionError(
+                f"widgets did not render: wanted >= {min_plots} plots, all drawn with traces, "
+                f">= {min_sliders} sliders with handles, nothing broken; {error}; the page's "
+                f"widget-restore messages so far: {self.widget_restore}") from None
 
     def _broken_widget_text(self) -> list[str]:
         text = self.page.locator(".jp-OutputArea").all_inner_texts()
-        return [t for t in text if BROKEN_WIDGET.search(t)]
+        return [t[:300] for t in text if BROKEN_WIDGET.search(t)]
 
     def assert_healthy(self) -> None:
         """No broken widget, no uncaught page error, every plot and slider drawn."""
@@ -230,11 +464,11 @@ class Lab:
         assert not self.page_errors, f"page errors: {self.page_errors[:5]}"
         widget_failures = [m for m in self.console_errors if "anywidget" in m or "widget" in m]
         assert not widget_failures, f"widget errors in the console: {widget_failures[:5]}"
-        undrawn = self.page.evaluate(
-            "() => [...document.querySelectorAll('.js-plotly-plot')]"
-            ".filter(p => !p.querySelector('.main-svg') || !p._fullData"
-            " || p._fullData.length === 0).length")
-        assert undrawn == 0, f"{undrawn} plot(s) are not drawn or have no traces"
+        plots = self.page.evaluate(PLOTS_JS)
+        undrawn = [(i, p) for i, p in enumerate(plots) if not (p["svg"] and p["traces"])]
+        assert not undrawn, (f"{len(undrawn)} plot(s) are not drawn or have no traces "
+                             f"(index, state): {undrawn}; widget-restore messages: "
+                             f"{self.widget_restore}")
         handles = self.page.locator(".widget-slider .noUi-handle").count()
         assert handles >= self.slider_count(), "a slider has no handle"
 
@@ -261,6 +495,25 @@ class Lab:
     def html_text(self, selector: str, index: int = 0) -> str:
         return self.page.locator(selector).nth(index).inner_text()
 
+    def wait_for_plot(self, plot: int, trace: int, field: str, want, timeout: float = WAIT):
+        """Poll one trace's field until want(value) holds; return the value."""
+        return self.wait_until(lambda: self.plot_data(plot, trace, field), want, timeout,
+                               message=f"plot {plot} trace {trace} field {field!r}")
+
+    def wait_for_title(self, plot: int, want, timeout: float = WAIT) -> str:
+        """Poll a plot's title until want(title) holds; return it."""
+        return self.wait_until(lambda: self.plot_title(plot), want, timeout,
+                               message=f"plot {plot}'s title")
+
+    def wait_for_plot_change(self, plot: int = 0, trace: int = 0, field: str = "y",
+                             before=None, timeout: float = WAIT):
+        """Poll until the plotted data differs from `before`; return the new data. With
+        several key presses in flight this is the first change, not the last: wait for
+        the final state itself (wait_for_plot) when it matters."""
+        return self.wait_until(lambda: self.plot_data(plot, trace, field),
+                               lambda now: now != before, timeout,
+                               message=f"plot {plot} trace {trace} field {field!r} to change")
+
     # --- acting ------------------------------------------------------------------------
     def press_slider(self, slider: int = 0, key: str = "ArrowRight", times: int = 1) -> None:
         """Focus slider number `slider` and press `key` (one step per press)."""
@@ -281,31 +534,6 @@ class Lab:
 
     def click_button(self, name: str) -> None:
         self.page.locator("button.jupyter-button", has_text=name).first.click()
-
-    def wait_until(self, read, want=bool, timeout: float = 30):
-        """Poll read() until want(value) holds; return the value. A read that fails (a plot
-        being redrawn) or returns None counts as not yet."""
-        deadline, value = time.time() + timeout, None
-        while time.time() < deadline:
-            try:
-                value = read()
-            except Exception:  # the plot is being redrawn
-                value = None
-            if value is not None and want(value):
-                return value
-            time.sleep(0.2)
-        raise AssertionError(f"condition not met within {timeout} s; last value {value!r}")
-
-    def wait_for_plot_change(self, plot: int = 0, trace: int = 0, field: str = "y",
-                             before=None, timeout: float = 30):
-        """Poll until the plotted data differs from `before`; return the new data."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            now = self.plot_data(plot, trace, field)
-            if now != before:
-                return now
-            time.sleep(0.2)
-        raise AssertionError(f"plot {plot} trace {trace} field {field} did not change")
 
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
@@ -339,6 +567,33 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _load_everything():
+    """RNNVIZ_BROWSER_LOAD=1: every browser test runs with every core busy."""
+    if os.environ.get("RNNVIZ_BROWSER_LOAD") != "1":
+        yield None
+        return
+    burner = CpuBurner().start()
+    try:
+        yield burner
+    finally:
+        burner.stop()
+
+
+@pytest.fixture
+def cpu_load(_load_everything):
+    """A busy loop on every core for one test (list it before `lab`, so that the load
+    covers the whole run); the session's, if RNNVIZ_BROWSER_LOAD=1 already started one."""
+    if _load_everything is not None:
+        yield _load_everything
+        return
+    burner = CpuBurner().start()
+    try:
+        yield burner
+    finally:
+        burner.stop()
 
 
 @pytest.fixture

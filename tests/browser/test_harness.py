@@ -80,9 +80,11 @@ def test_a_batch_that_sets_different_properties_on_different_traces_arrives_whol
     name = write_notebook(jupyter_server, "harness_batch.ipynb", BATCH_CELL)
     lab.run(name, min_plots=1, min_sliders=1)
     lab.press_slider(slider=0, key="ArrowRight")
-    lab.wait_for_plot_change(plot=0, trace=0, field="y", before=[1, 2, 3])
+    # batch_update sends each set of properties as its own message: they land one by one,
+    # so wait for each new value; a lost one never lands and times out.
+    lab.wait_for_plot(0, 0, "y", lambda y: y == [2, 4, 6])
+    lab.wait_for_plot(0, 1, "x", lambda x: x == [2, 2, 2])
+    lab.wait_for_title(0, lambda title: title == "k = 2")
+    # What the refresh left alone is still there.
     assert lab.plot_data(plot=0, trace=0, field="x") == [0, 1, 2]
-    assert lab.plot_data(plot=0, trace=0, field="y") == [2, 4, 6]
-    assert lab.plot_data(plot=0, trace=1, field="x") == [2, 2, 2]
     assert lab.plot_data(plot=0, trace=1, field="y") == [5, 6, 7]
-    assert lab.plot_title(plot=0) == "k = 2"

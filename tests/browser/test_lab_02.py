@@ -33,19 +33,20 @@ def test_lab_02(lab):
 
     lab.press_slider(slider=UNROLLER, key="ArrowRight", times=2)  # T = 6
     lab.wait_until(nodes, lambda x: len(x) == node_count("many-to-many", 6))
-    labels = lab.plot_data(plot=UNROLLER, trace=LABELS, field="text")
-    assert len(labels) == 6 and labels[0] == "0.000"  # one dL/dW_hh term per use; h_0 = 0
+    # The labels trace can come in its own message, after the nodes: wait for it too.
+    labels = lab.wait_for_plot(UNROLLER, LABELS, "text", lambda text: len(text) == 6)
+    assert labels[0] == "0.000"  # one dL/dW_hh term per use; h_0 = 0
 
     lab.select(dropdown=UNROLLER, label="seq2seq")
     lab.wait_until(nodes, lambda x: len(x) == node_count("seq2seq", 6))
-    assert "dL/dW'_hh = sum of 6 terms" in lab.plot_title(UNROLLER)
+    lab.wait_for_title(UNROLLER, lambda title: "dL/dW'_hh = sum of 6 terms" in title)
 
     lab.click_button("W_xh")
     lab.wait_until(lambda: lab.plot_data(plot=UNROLLER, trace=W_XH, field="line")["width"],
                lambda width: width == 4)
-    assert "dL/dW_xh" in lab.plot_title(UNROLLER)
-    arrows = lab.plot_data(plot=UNROLLER, trace=W_XH, field="marker")
-    assert arrows["symbol"] == "arrow" and arrows["color"] == "#e6a700"
+    lab.wait_for_title(UNROLLER, lambda title: "dL/dW_xh" in title)
+    lab.wait_for_plot(UNROLLER, W_XH, "marker",
+                      lambda arrows: arrows["symbol"] == "arrow" and arrows["color"] == "#e6a700")
     assert lab.plot_data(plot=UNROLLER, trace=NODES, field="marker")["size"] == 30
 
     def torch_nodes():
@@ -54,5 +55,5 @@ def test_lab_02(lab):
     before = len(torch_nodes())
     lab.press_slider(slider=AUTOGRAD, key="ArrowRight", times=1)
     lab.wait_until(torch_nodes, lambda x: len(x) > before)
-    assert "W_hh read 4x" in lab.plot_title(AUTOGRAD)
+    lab.wait_for_title(AUTOGRAD, lambda title: "W_hh read 4x" in title)
     lab.assert_healthy()

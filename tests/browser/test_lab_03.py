@@ -16,11 +16,11 @@ def test_lab_03(lab):
     lab.run("03_sequence_tasks.ipynb", min_plots=5, min_sliders=2)
 
     # Each run's whole loss curve reached the browser: one point a training step.
-    assert len(lab.plot_data(plot=SENTIMENT, trace=0, field="y")) == 150  # bag of words
-    assert len(lab.plot_data(plot=SENTIMENT, trace=1, field="y")) == 200  # RNN
-    assert len(lab.plot_data(plot=TAGGER, trace=0, field="y")) == 200
-    assert [len(lab.plot_data(plot=SEQ2SEQ, trace=k, field="y")) for k in (0, 1)] == [500, 500]
-    assert len(lab.plot_data(plot=DIGITS, trace=0, field="y")) == 300
+    for plot, trace, steps in [(SENTIMENT, 0, 150),  # bag of words
+                               (SENTIMENT, 1, 200),  # RNN
+                               (TAGGER, 0, 200), (SEQ2SEQ, 0, 500), (SEQ2SEQ, 1, 500),
+                               (DIGITS, 0, 300)]:
+        lab.wait_for_plot(plot, trace, "y", lambda y, steps=steps: len(y) == steps)
 
     def image():
         return lab.plot_data(plot=READING, trace=IMAGE, field="z")
@@ -33,8 +33,8 @@ def test_lab_03(lab):
     lab.press_slider(slider=ROWS_SLIDER, key="ArrowRight", times=1)
     z = lab.wait_until(image, lambda z: all(v is not None for v in z[4]))
     assert all(v is None for row in z[5:] for v in row)
-    lab.wait_until(lambda: lab.plot_data(plot=READING, trace=BARS, field="y"), lambda y: y != bars)
-    assert "after 5 of 8 rows" in lab.plot_title(READING)
+    lab.wait_for_plot(READING, BARS, "y", lambda y: y != bars)
+    lab.wait_for_title(READING, lambda title: "after 5 of 8 rows" in title)
 
     lab.press_slider(slider=DIGIT_SLIDER, key="ArrowRight", times=1)
     lab.wait_until(image, lambda new: new[:5] != z[:5])

@@ -24,10 +24,12 @@ def test_lab_06(lab):
     lab.run("06_long_range_memory.ipynb", min_plots=3, timeout=900)
 
     # One loss figure holds all eight adding-problem runs: T=10 dotted, T=50 solid.
-    traces = _traces(lab, ADDING)
-    assert sorted(name for name, *_ in traces) == sorted(
-        f"{m} T={t}" for m in MODELS for t in (10, 50))
-    assert all(points >= 50 for _, points, _, _ in traces)
+    names = sorted(f"{m} T={t}" for m in MODELS for t in (10, 50))
+    traces = lab.wait_until(
+        lambda: _traces(lab, ADDING),
+        lambda traces: sorted(name for name, *_ in traces) == names
+        and all(points >= 50 for _, points, _, _ in traces),
+        message="the adding-problem figure to hold all eight runs")
     assert {dash for name, _, dash, _ in traces if name.endswith("T=10")} == {"dot"}
     assert {dash for name, _, dash, _ in traces if name.endswith("T=50")} == {"solid"}
 
@@ -40,8 +42,9 @@ def test_lab_06(lab):
     assert left_markers == len(runs)
 
     # The digits figure: RNN and LSTM curves.
-    names = [name for name, *_ in _traces(lab, DIGITS)]
-    assert names == ["RNN (tanh) digits T=64", "LSTM digits T=64"]
+    lab.wait_until(lambda: [name for name, *_ in _traces(lab, DIGITS)],
+                   lambda names: names == ["RNN (tanh) digits T=64", "LSTM digits T=64"],
+                   message="the digits figure's two curves")
 
     # The printed tables are there.
     text = "\n".join(lab.page.locator(".jp-OutputArea-output").all_inner_texts())
@@ -51,7 +54,5 @@ def test_lab_06(lab):
     legend = lab.page.locator(".js-plotly-plot").nth(ADDING).locator(".legendtoggle").first
     legend.scroll_into_view_if_needed()
     legend.click()
-    lab.page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot')[0]._fullData[0].visible"
-        " === 'legendonly'", timeout=10_000)
+    lab.wait_for_plot(ADDING, 0, "visible", lambda visible: visible == "legendonly")
     lab.assert_healthy()

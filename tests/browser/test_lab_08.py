@@ -29,7 +29,7 @@ def test_lab_08(lab):
     title = lab.plot_title(plot=VIEWER)
     lab.press_slider(slider=SCENE_SLIDER, key="ArrowRight", times=1)
     lab.wait_for_plot_change(plot=VIEWER, trace=BARS, field="y", before=before)
-    assert lab.plot_title(plot=VIEWER) != title
+    lab.wait_for_title(VIEWER, lambda new: new != title)  # the layout can come separately
     lab.screenshot("08_captioning_attention")
     # The harness's screenshot shows the first plot; this one shows the viewer itself.
     viewer = lab.page.locator(".js-plotly-plot").nth(VIEWER)
