@@ -2,16 +2,25 @@
 
 The attention model follows Xu et al. 2015, *Show, Attend and Tell*: a CNN turns the image
 into a 6x6 grid of feature vectors a_i; at every step t the decoder scores each location
-from its previous hidden state, e_ti = w . tanh(W_a a_i + W_h h_{t-1}), turns the scores into
+from its previous hidden state and the word it just wrote,
+e_ti = w . tanh(W_a a_i + W_h h_{t-1} + W_e E y_{t-1}), turns the scores into
 a distribution alpha_t = softmax(e_t) (the attention), and reads the context
-z_t = sum_i alpha_ti a_i. The LSTM takes [embedding of the previous word, z_t]; the word is
-predicted from the "deep output" E y_{t-1} + L_h h_t + L_z z_t. Training adds the paper's
-doubly stochastic regulariser, which asks every location to receive its share of
-attention over the caption.
+z_t = sum_i alpha_ti a_i. The word is predicted from the "deep output"
+E y_{t-1} + L_h h_t + L_z z_t. Training adds the paper's doubly stochastic regulariser, which
+asks every location to receive its share of attention over the caption.
 
-One deliberate difference: the paper starts h_0, c_0 from the mean feature. We start them at
-zero, so every bit of the image the decoder uses has to come through the attention, which is
-what makes its attention maps an honest account of where it looked.
+Three deliberate differences, all so that the attention maps are an honest account of where
+the model looked:
+
+- The paper starts h_0, c_0 from the mean feature. We start them at zero, so every bit of the
+  image the decoder uses has to come through the attention.
+- The paper's LSTM takes [E y_{t-1}, z_t]: it remembers *what* it saw, so once it has read an
+  object it can name the object's shape while looking elsewhere. Ours takes [E y_{t-1}, p_t]
+  with p_t = sum_i alpha_ti (x_i, y_i) the glimpse's centre of mass: it remembers *where* it
+  looked (enough to say "above" or "left of"), and what it saw reaches only the word being
+  written. To name a colour or a shape it has to look at it now.
+- The paper scores locations from h_{t-1} alone. Ours also sees E y_{t-1}, the word just
+  written ("red"), so the next glimpse can be a lookup of what was just said.
 
 The baseline is CS231n's captioner: the same CNN, its mean feature projected once into
 h_0 (through a tanh), then an LSTM over the words that never sees the image again.
@@ -77,34 +86,42 @@ class AttentionCaptioner(nn.Module):
         self.embed = nn.Embedding(vocab_size, embed_size)
         self.att_features = nn.Linear(feature_size, attention_size)  # W_a
         self.att_hidden = nn.Linear(hidden_size, attention_size, bias=False)  # W_h
+        self.att_word = nn.Linear(embed_size, attention_size, bias=False)  # W_e
         self.att_score = nn.Linear(attention_size, 1, bias=False)  # w
-        self.cell = nn.LSTMCell(embed_size + feature_size, hidden_size)
+        self.cell = nn.LSTMCell(embed_size + 2, hidden_size)  # [E y_{t-1}, p_t]
         self.out_hidden = nn.Linear(hidden_size, embed_size)  # L_h
         self.out_context = nn.Linear(feature_size, embed_size, bias=False)  # L_z
         self.out_words = nn.Linear(embed_size, vocab_size)  # L_o
+        centres = torch.linspace(-1.0, 1.0, GRID_SIZE)
+        locations = torch.stack([centres[None, :].expand(GRID_SIZE, GRID_SIZE),
+                                 centres[:, None].expand(GRID_SIZE, GRID_SIZE)], dim=2)
+        self.register_buffer("locations", locations.reshape(-1, 2), persistent=False)  # (L, 2)
 
-    def attend(self, keys, features, h):
+    def attend(self, keys, features, h, e):
         """One step's attention: a distribution over locations and the context it reads.
 
         Inputs:
             keys: (N, L, A) W_a a_i, computed once per image; features: (N, L, D); h: (N, H)
+            e: (N, E) the embedding of the word just written
         Returns:
             alpha: (N, L) attention weights (sum to 1); context: (N, D)
         """
-        scores = self.att_score(torch.tanh(keys + self.att_hidden(h)[:, None])).squeeze(2)  # (N, L)
+        query = self.att_hidden(h) + self.att_word(e)  # (N, A)
+        scores = self.att_score(torch.tanh(keys + query[:, None])).squeeze(2)  # (N, L)
         alpha = torch.softmax(scores, dim=1)  # (N, L)
         context = torch.bmm(alpha[:, None], features).squeeze(1)  # (N, D)
         return alpha, context
 
     def step(self, keys, features, word, h, c):
-        """One decoder step: attend, update the LSTM, score the next word.
+        """One decoder step: attend, update the LSTM with where it looked, score the next word.
 
         Returns:
             logits: (N, V); h, c: (N, H); alpha: (N, L)
         """
-        alpha, context = self.attend(keys, features, h)
         e = self.embed(word)  # (N, E)
-        h, c = self.cell(torch.cat([e, context], dim=1), (h, c))
+        alpha, context = self.attend(keys, features, h, e)
+        where = alpha @ self.locations  # (N, 2) p_t, the glimpse's (x, y) in [-1, 1]
+        h, c = self.cell(torch.cat([e, where], dim=1), (h, c))
         logits = self.out_words(e + self.out_hidden(h) + self.out_context(context))  # (N, V)
         return logits, h, c, alpha
 
@@ -391,10 +408,14 @@ def evaluate(model, data) -> dict:
     """Held-out quality of a captioner on scenes: exact, token and (attention) localisation.
 
     Returns:
-        {"exact", "token"} plus {"localisation", "chance", "words"} for the attention model
+        {"exact", "token", "exact_3_objects" (exact on the scenes with three objects, the
+        hardest)} plus {"localisation", "chance", "words"} for the attention model
     """
     words, alphas = caption_images(model, data.images)
     metrics = caption_accuracy(words, data.captions)
+    busiest = np.array([len(objects) == scenes.MAX_OBJECTS for objects in data.objects])
+    metrics["exact_3_objects"] = caption_accuracy(words[busiest],
+                                                  data.captions[busiest])["exact"]
     if alphas is not None:
         metrics.update(attention_localisation(words, alphas, data))
     return metrics

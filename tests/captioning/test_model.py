@@ -42,11 +42,15 @@ def test_attention_is_the_papers_softmax_and_weighted_sum(models):
         torch.manual_seed(1)
         features = torch.randn(2, 36, 64, dtype=torch.float64)
         h = torch.randn(2, 128, dtype=torch.float64)
-        alpha, context = model.attend(model.att_features(features), features, h)
+        word = torch.randn(2, 64, dtype=torch.float64)  # E y_{t-1}
+        alpha, context = model.attend(model.att_features(features), features, h, word)
         Wa, ba = model.att_features.weight, model.att_features.bias
         Wh, w = model.att_hidden.weight, model.att_score.weight[0]
-        # e_ti = w . tanh(W_a a_i + W_h h_{t-1}), written out by hand (Xu et al. 2015, eq. 4-6)
-        e = torch.stack([torch.stack([w @ torch.tanh(Wa @ features[n, i] + ba + Wh @ h[n])
+        We = model.att_word.weight
+        # e_ti = w . tanh(W_a a_i + W_h h_{t-1} + W_e E y_{t-1}), written out by hand (Xu et
+        # al. 2015, eq. 4-6, with the word just written added to the query)
+        e = torch.stack([torch.stack([w @ torch.tanh(Wa @ features[n, i] + ba + Wh @ h[n]
+                                                     + We @ word[n])
                                       for i in range(36)]) for n in range(2)])
         want = torch.exp(e) / torch.exp(e).sum(1, keepdim=True)
         torch.testing.assert_close(alpha, want, rtol=1e-12, atol=1e-12)
@@ -75,6 +79,35 @@ def test_teacher_forcing_replays_greedy_decoding(kind, models, data):
         torch.testing.assert_close(forced_alphas[live], alphas[live])
     else:
         assert alphas is None and forced_alphas is None
+
+
+def test_the_lstm_remembers_where_it_looked_not_what_it_saw(models):
+    # Same attention, different context read: the LSTM's next state is the same and only the
+    # scores of the word being written change. Other attention: the state changes.
+    model = models[0]
+    torch.manual_seed(2)
+    features = torch.randn(2, 36, 64)
+    keys = model.att_features(features)
+    word = torch.full((2,), scenes.START)
+    h = c = torch.zeros(2, 128)
+    alphas = torch.softmax(torch.randn(2, 2, 36), 2)
+    contexts = torch.randn(2, 2, 64)
+    steps = {}
+    for a, z in ((0, 0), (0, 1), (1, 0)):
+        model.attend = lambda *_, a=a, z=z: (alphas[a], contexts[z])
+        try:
+            with torch.no_grad():
+                steps[a, z] = model.step(keys, features, word, h, c)
+        finally:
+            del model.attend
+    torch.testing.assert_close(steps[0, 0][1:3], steps[0, 1][1:3])  # h, c
+    assert not torch.allclose(steps[0, 0][0], steps[0, 1][0])  # the word's scores
+    assert not torch.allclose(steps[0, 0][1], steps[1, 0][1])
+    # p_t's coordinates: x to the right, y downwards, cell centres from -1 to 1.
+    grid = model.locations.reshape(6, 6, 2)
+    torch.testing.assert_close(grid[0, 0], torch.tensor([-1.0, -1.0]))
+    torch.testing.assert_close(grid[0, 5], torch.tensor([1.0, -1.0]))
+    torch.testing.assert_close(grid[5, 0], torch.tensor([-1.0, 1.0]))
 
 
 def test_baseline_sees_only_the_mean_feature(models, data):

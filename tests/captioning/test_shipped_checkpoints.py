@@ -1,11 +1,13 @@
-"""The shipped captioners: they load, fit the size budget, and reproduce their recorded metrics."""
+"""The shipped captioners: they load, fit the size budget, reproduce their recorded metrics,
+and meet the figures lab 08 claims for every training seed."""
 
 import pytest
 
 from rnnviz.captioning.model import KINDS, evaluate, load_captioner
-from rnnviz.captioning.train import NUM_TEST, checkpoint_path, held_out_scenes
+from rnnviz.captioning.train import NUM_TEST, SEEDS, STEPS, checkpoint_path, held_out_scenes
 
-MAX_BYTES = 5 * 2**20
+MAX_BYTES = 2**20
+RUNS = [(kind, seed) for kind in KINDS for seed in SEEDS]
 
 
 @pytest.fixture(scope="module")
@@ -16,26 +18,25 @@ def held_out():
 @pytest.fixture(scope="module")
 def measured(held_out):
     out = {}
-    for kind in KINDS:
-        model, meta = load_captioner(checkpoint_path(kind))
-        out[kind] = (model, meta, evaluate(model, held_out))
+    for kind, seed in RUNS:
+        model, meta = load_captioner(checkpoint_path(kind, seed))
+        out[kind, seed] = (model, meta, evaluate(model, held_out))
     return out
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_shipped_checkpoint_is_small_and_documented(kind, measured):
-    assert checkpoint_path(kind).stat().st_size <= MAX_BYTES
-    model, meta, _ = measured[kind]
+@pytest.mark.parametrize("kind, seed", RUNS)
+def test_shipped_checkpoint_is_small_and_documented(kind, seed, measured):
+    assert checkpoint_path(kind, seed).stat().st_size <= MAX_BYTES
+    model, meta, _ = measured[kind, seed]
     assert model.kind == meta["kind"] == kind
-    # Made by `make checkpoints` (the module was rnnviz.caption_train when this file was trained).
-    assert meta["command"].startswith("python -m rnnviz.caption")
-    assert isinstance(meta["seed"], int) and meta["steps"] > 0
+    assert meta["command"].startswith("python -m rnnviz.captioning.train")
+    assert meta["seed"] == seed and meta["steps"] == STEPS  # the same budget for every run
     assert meta["num_test"] == NUM_TEST
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_held_out_metrics_match_the_recorded_ones(kind, measured):
-    _, meta, metrics = measured[kind]
+@pytest.mark.parametrize("kind, seed", RUNS)
+def test_held_out_metrics_match_the_recorded_ones(kind, seed, measured):
+    _, meta, metrics = measured[kind, seed]
     recorded = meta["metrics"]
     assert set(recorded) == set(metrics)
     # Same scenes, same weights: equal up to a float rounding that flips at most one
@@ -44,9 +45,15 @@ def test_held_out_metrics_match_the_recorded_ones(kind, measured):
         assert metrics[name] == pytest.approx(value, abs=1.0 / NUM_TEST), name
 
 
-def test_attention_beats_the_baseline_and_looks_at_the_objects(measured):
-    # The claims lab 08 makes about the shipped models.
-    attention, baseline = measured["attention"][2], measured["baseline"][2]
-    assert attention["exact"] > baseline["exact"]
+@pytest.mark.parametrize("seed", SEEDS)
+def test_attention_reads_the_scene_and_looks_where_it_speaks(seed, measured):
+    # The figures lab 08 reports, for each training seed, computed from the shipped files.
+    # The margin is a few scenes, so a float rounding on another CPU cannot flip the verdict.
+    attention = measured["attention", seed][2]
+    baseline = measured["baseline", seed][2]
+    assert attention["exact"] >= 0.90
+    assert attention["exact_3_objects"] >= 0.75
+    assert attention["localisation"] >= 0.90
+    assert attention["localisation"] > 5 * attention["chance"]
+    assert attention["exact"] >= baseline["exact"] + 0.3
     assert attention["token"] > baseline["token"]
-    assert attention["localisation"] > 3 * attention["chance"]
