@@ -77,21 +77,21 @@ class AttentionCaptioner(nn.Module):
     kind = "attention"
 
     def __init__(self, vocab_size: int = len(scenes.idx_to_word), feature_size: int = 64,
-                 hidden_size: int = 128, embed_size: int = 64, attention_size: int = 64):
+                 hidden_size: int = 128, embedding_size: int = 64, attention_size: int = 64):
         super().__init__()
         self.sizes = dict(vocab_size=vocab_size, feature_size=feature_size,
-                          hidden_size=hidden_size, embed_size=embed_size,
+                          hidden_size=hidden_size, embedding_size=embedding_size,
                           attention_size=attention_size)
         self.encoder = Encoder(feature_size)
-        self.embed = nn.Embedding(vocab_size, embed_size)
+        self.embed = nn.Embedding(vocab_size, embedding_size)
         self.att_features = nn.Linear(feature_size, attention_size)  # W_a
         self.att_hidden = nn.Linear(hidden_size, attention_size, bias=False)  # W_h
-        self.att_word = nn.Linear(embed_size, attention_size, bias=False)  # W_e
+        self.att_word = nn.Linear(embedding_size, attention_size, bias=False)  # W_e
         self.att_score = nn.Linear(attention_size, 1, bias=False)  # w
-        self.cell = nn.LSTMCell(embed_size + 2, hidden_size)  # [E y_{t-1}, p_t]
-        self.out_hidden = nn.Linear(hidden_size, embed_size)  # L_h
-        self.out_context = nn.Linear(feature_size, embed_size, bias=False)  # L_z
-        self.out_words = nn.Linear(embed_size, vocab_size)  # L_o
+        self.cell = nn.LSTMCell(embedding_size + 2, hidden_size)  # [E y_{t-1}, p_t]
+        self.out_hidden = nn.Linear(hidden_size, embedding_size)  # L_h
+        self.out_context = nn.Linear(feature_size, embedding_size, bias=False)  # L_z
+        self.out_words = nn.Linear(embedding_size, vocab_size)  # L_o
         centres = torch.linspace(-1.0, 1.0, GRID_SIZE)
         locations = torch.stack([centres[None, :].expand(GRID_SIZE, GRID_SIZE),
                                  centres[:, None].expand(GRID_SIZE, GRID_SIZE)], dim=2)
@@ -175,15 +175,15 @@ class BaselineCaptioner(nn.Module):
     kind = "baseline"
 
     def __init__(self, vocab_size: int = len(scenes.idx_to_word), feature_size: int = 64,
-                 hidden_size: int = 128, embed_size: int = 64):
+                 hidden_size: int = 128, embedding_size: int = 64):
         super().__init__()
         self.sizes = dict(vocab_size=vocab_size, feature_size=feature_size,
-                          hidden_size=hidden_size, embed_size=embed_size)
+                          hidden_size=hidden_size, embedding_size=embedding_size)
         self.encoder = Encoder(feature_size)
         self.standardise = nn.BatchNorm1d(feature_size)
         self.project = nn.Linear(feature_size, hidden_size)
-        self.embed = nn.Embedding(vocab_size, embed_size)
-        self.lstm = nn.LSTM(embed_size, hidden_size, batch_first=True)
+        self.embed = nn.Embedding(vocab_size, embedding_size)
+        self.lstm = nn.LSTM(embedding_size, hidden_size, batch_first=True)
         self.out_words = nn.Linear(hidden_size, vocab_size)
 
     def _h0(self, images):
