@@ -17,7 +17,8 @@ import torch
 
 from rnnviz import checks
 from rnnviz.captioning import scenes
-from rnnviz.captioning.model import KINDS, caption_loss, evaluate, make_captioner, save_captioner
+from rnnviz.captioning.metrics import evaluate
+from rnnviz.captioning.model import KINDS, caption_loss, make_captioner, save_captioner
 from rnnviz.paths import DATA_DIR
 from rnnviz.training import train
 

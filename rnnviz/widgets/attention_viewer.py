@@ -13,23 +13,14 @@ from plotly.subplots import make_subplots
 
 from rnnviz import checks
 from rnnviz.captioning import scenes
-from rnnviz.captioning.model import GRID_SIZE, caption_images, object_cells
+from rnnviz.captioning.metrics import attention_mass, attention_peak, generated_words
+from rnnviz.captioning.model import GRID_SIZE, caption_images
 from rnnviz.widgets.base import LabWidget
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.figure_data import finite_max, gaps
 
 PATCH = scenes.IMAGE_SIZE // GRID_SIZE  # pixels per attention location
 CENTRES = PATCH * np.arange(GRID_SIZE) + PATCH / 2 - 0.5  # patch centres in image coordinates
-
-
-def generated_words(words) -> list[str]:
-    """The words a model generated, one a decoding step, up to and including <END>."""
-    out = []
-    for idx in words:
-        out.append(scenes.idx_to_word[idx])
-        if idx in (scenes.END, scenes.NULL):
-            break
-    return out[:-1] if out[-1] == "<NULL>" else out
 
 
 def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
@@ -46,18 +37,14 @@ def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
     caption = generated_words(words)
     step = checks.positive_int("step", step, minimum=0, maximum=len(caption) - 1)
     alpha = alphas[step]  # (6, 6)
-    cells = object_cells(masks[: len(objects)])  # (K, 6, 6) which locations each object touches
-    mass = [float(alpha[c].sum()) for c in cells]
     return {
         "rgb": (255 * image.transpose(1, 2, 0)).round().astype(np.uint8),
         "caption": caption,
         "word": caption[step],
         "alpha": alpha,
-        # NaN attention (a model with NaN weights) has no peak: the first cell stands in.
-        "peak": np.unravel_index(np.argmax(np.where(np.isfinite(alpha), alpha, -np.inf)),
-                                 alpha.shape),
+        "peak": attention_peak(alpha),
         "names": [o.name for o in objects] + ["background"],
-        "mass": mass + [max(0.0, 1.0 - sum(mass))],
+        "mass": attention_mass(alpha, masks[: len(objects)]).tolist(),
         "colors": [scenes.RGB[o.color] for o in objects] + [(0.5, 0.5, 0.5)],
     }
 

@@ -6,17 +6,21 @@ import torch
 
 from rnnviz.captioning import model as captioning
 from rnnviz.captioning import scenes
+from rnnviz.captioning.metrics import (
+    attention_localisation,
+    attention_mass,
+    attention_peak,
+    caption_accuracy,
+    word_targets,
+)
 from rnnviz.captioning.model import (
     AttentionCaptioner,
     BaselineCaptioner,
-    attention_localisation,
-    caption_accuracy,
     caption_images,
     caption_loss,
     load_captioner,
     make_captioner,
     save_captioner,
-    word_targets,
 )
 
 
@@ -268,3 +272,15 @@ def test_short_training_lowers_the_loss():
     _, result = train_captioner("attention", 40, data, seed=0, batch_size=16, progress=False)
     first, last = np.mean(result.losses[:5]), np.mean(result.losses[-5:])
     assert last < 0.6 * first
+
+
+def test_attention_peak_and_mass_are_what_the_viewer_and_the_score_use():
+    alpha = np.zeros((6, 6))
+    alpha[2, 3], alpha[0, 0] = 0.75, 0.25
+    assert attention_peak(alpha) == (2, 3)
+    masks = np.zeros((2, 48, 48), bool)
+    masks[0, 16:20, 24:28] = True  # inside cell (2, 3)
+    masks[1, 40:44, 40:44] = True  # inside cell (5, 5), where nothing looks
+    assert attention_mass(alpha, masks).tolist() == [0.75, 0.0, 0.25]
+    alpha[2, 3] = np.nan  # no finite peak there: the largest finite cell stands in
+    assert attention_peak(alpha) == (0, 0)

@@ -3,7 +3,8 @@ and meet the figures lab 08 claims for every training seed."""
 
 import pytest
 
-from rnnviz.captioning.model import KINDS, evaluate, load_captioner
+from rnnviz.captioning.metrics import evaluate
+from rnnviz.captioning.model import KINDS, load_captioner
 from rnnviz.captioning.train import NUM_TEST, SEEDS, STEPS, checkpoint_path, held_out_scenes
 
 MAX_BYTES = 2**20

@@ -5,14 +5,9 @@ import pytest
 import torch
 
 from rnnviz.captioning import scenes
+from rnnviz.captioning.metrics import generated_words
 from rnnviz.captioning.model import make_captioner
-from rnnviz.widgets.attention_viewer import (
-    CENTRES,
-    PATCH,
-    AttentionViewer,
-    attention_view,
-    generated_words,
-)
+from rnnviz.widgets.attention_viewer import CENTRES, PATCH, AttentionViewer, attention_view
 
 
 @pytest.fixture(scope="module")
