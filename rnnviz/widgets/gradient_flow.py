@@ -174,8 +174,9 @@ class GradientFlow(ChartWidget):
         data["rnn_fade"] = frames(pulse_fade(logs["rnn_h"]), axes["rnn"])
         data["lstm_fade"] = frames(pulse_fade(logs["lstm_c"]), axes["lstm"])
         data["rnn_stats"] = frames([[f.top_singular_value, f.ratio("h")[0]] for f in rnn],
-                                   axes["rnn"])
-        data["lstm_stats"] = frames([[f.ratio("c")[0]] for f in lstm], axes["lstm"])
+                                   axes["rnn"], dtype="float64")
+        data["lstm_stats"] = frames([[f.ratio("c")[0]] for f in lstm], axes["lstm"],
+                                    dtype="float64")
         if self.jacobians.value:
             data["rnn_jacobian"] = frames(np.stack([log10_or_edge(f.jacobian[0]) for f in rnn]),
                                           axes["rnn"])
@@ -183,7 +184,7 @@ class GradientFlow(ChartWidget):
             gru_h = log10_or_edge(gru.grad_h[0])
             data["gru_h"] = frames(gru_h, [])
             data["gru_fade"] = frames(pulse_fade(gru_h), [])
-            data["gru_stats"] = frames([gru.ratio("h")[0]], [])
+            data["gru_stats"] = frames([gru.ratio("h")[0]], [], dtype="float64")
         grids = {"spectral_radius": radii, "forget_bias": biases,
                  "step": np.arange(1, T + 1)}
         spec = {"width": WIDTH, "height": HEIGHT, "panels": self._panels(T, gru is not None),

@@ -76,19 +76,21 @@ class Chart(anywidget.AnyWidget):
             self.busy = busy
 
 
-def frames(values, axes, star=False) -> dict:
-    """A data entry: float32 frames along `axes` (control names), sent as binary.
+def frames(values, axes, star=False, dtype="float32") -> dict:
+    """A data entry: frames along `axes` (control names), sent as binary.
 
     Inputs:
     - values: array; product entries have shape (len(grid_a), len(grid_b), ..., *frame),
       star entries (sum of the axes' grid lengths, *frame)
     - axes: the control names its leading axes follow (empty: one frame for every value)
-    Returns: {"axes", "shape", "star", "values": bytes} for Chart.show's data.
+    - dtype: "float32" (pictures), or "float64" for numbers printed in a title that float32
+      would round to 0 or inf (a ratio of 1e-65)
+    Returns: {"axes", "shape", "star", "dtype", "values": bytes} for Chart.show's data.
     """
-    v = np.ascontiguousarray(values, dtype=np.float32)
+    v = np.ascontiguousarray(values, dtype=np.dtype(dtype))
     if not axes:
         v = v[None]
-    return {"axes": list(axes), "shape": list(v.shape), "star": bool(star),
+    return {"axes": list(axes), "shape": list(v.shape), "star": bool(star), "dtype": dtype,
             "values": v.tobytes()}
 
 

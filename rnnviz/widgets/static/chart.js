@@ -427,7 +427,8 @@ async function render({ model, el }) {
     entries = {};
     for (const [name, e] of Object.entries(model.get("data"))) {
       const dv = e.values;  // a DataView on the message's binary buffer
-      entries[name] = { ...e, values: new Float32Array(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)) };
+      const Type = e.dtype === "float64" ? Float64Array : Float32Array;
+      entries[name] = { ...e, values: new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)) };
     }
     const ratio = window.devicePixelRatio || 1;
     canvas.width = spec.width * ratio; canvas.height = spec.height * ratio;
