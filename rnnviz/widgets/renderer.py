@@ -54,14 +54,41 @@ class Chart(anywidget.AnyWidget):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._settle = None
+        self._on_settle = []
+        self._settle_state = None  # the values the page settled on, until the kernel has them
+        self.on_msg(self._message)
+
+    def on_settle(self, callback) -> None:
+        """Call `callback()` when the student has let go of the controls: the front end says
+        so after spec["settle_ms"] without a change (for star entries' other axes)."""
+        self._on_settle.append(callback)
+
+    def _message(self, _widget, content, _buffers):
+        if isinstance(content, dict) and content.get("event") == "settle":
+            self._settle_state = content.get("state", {})
+            self._try_settle()
+
+    def _try_settle(self, _change=None):
+        # The page's "settle" can overtake the sliders' own value messages (ipywidgets holds
+        # a model's update while its previous one is unanswered): wait until the kernel's
+        # controls hold the values the page settled on.
+        if self._settle_state is None:
+            return
+        now = dict(zip(self.spec["control_names"], (c.value for c in self.controls)))
+        if any(name in now and not np.isclose(now[name], value)
+               for name, value in self._settle_state.items()):
+            return
+        self._settle_state = None
+        for callback in self._on_settle:
+            callback()
 
     def show(self, spec: dict, data: dict, controls: dict, busy: bool = False) -> None:
         """Replace the picture in one message.
 
         Inputs:
         - spec: {"width", "height", "panels": [...], "controls": {name: {"grid": [...]}},
-          optional "base" {name: value}, "legend", "title", "play"}
+          optional "base" {name: value} (star entries), "settle_ms" (see on_settle),
+          "legend", "title" (a template: "{entry[i]:.3f}"), "play"}
         - data: name -> frames(...) entries the panels' series refer to
         - controls: name -> the ipywidget whose `.value` picks that control's frame
         - busy: show "recomputing" until the next show()
@@ -69,11 +96,15 @@ class Chart(anywidget.AnyWidget):
         """
         _check_spec(spec, data, controls)
         spec = dict(spec, control_names=list(controls))
+        for control in self.controls:
+            control.unobserve(self._try_settle, names="value")
         with self.hold_sync():
             self.spec = spec
             self.data = data
             self.controls = list(controls.values())
             self.busy = busy
+        for control in self.controls:
+            control.observe(self._try_settle, names="value")
 
 
 def frames(values, axes, star=False, dtype="float32") -> dict:
@@ -142,10 +173,12 @@ def lines_panel(box, series, title="", x_title="", y_title="", log=False, share=
 
     Inputs: box [left, top, width, height] px; series: dicts {"name", "data" (a data entry
     whose frame is (n,)), "x0", "dx" (x of value k is x0 + k dx) or "x" (an entry of x values),
-    "color", "dash" [on, off] px, "width", "opacity", "mode" ("lines" | "markers"),
+    "color", "dash" [on, off] px, "width", "opacity", "mode" ("lines" | "markers" | "flags":
+    a mark on the top edge where the value is non-zero),
     "markers", "symbol", "edges" (mark -inf/+inf on the edges), "visible"}; log: the y values
     are log10 (labelled as powers of ten); share: a name for a y range common to every panel
-    that has it; cursor: {"control", "x0", "markers": [{"data", "color", "fade"}]}.
+    that has it; cursor: {"control", "x0", "markers": [{"data", "color", "fade" (an entry of
+    opacities), "open"}]}: a marker on each listed series at x = the control's value.
     """
     panel = {"kind": "lines", "box": box, "series": series, "title": title,
              "x": {"title": x_title, "label": x_label},
@@ -160,19 +193,21 @@ def lines_panel(box, series, title="", x_title="", y_title="", log=False, share=
     return panel
 
 
-def heatmap_panel(box, groups, colorscale_name, crange=None, title="", x_title="", x_label="x",
+def heatmap_panel(box, groups, scale, crange=None, title="", x_title="", x_label="x",
                   y_label="row", y_range=None, tickvals=None, ticktext=None, cursor=None,
                   colorbar=None, value_label="", **extra) -> dict:
     """A panel of coloured cells.
 
     Inputs: groups: dicts {"data" (frame (nx, ny) x-major, or (nx,) for one row), "ny",
     "x0", "dx", "y0" (y of the group's first row), "rows" (hover names), "cell" (px, square
-    markers instead of full cells)}; crange: [lo, hi], or the name of a lines panel's share
+    markers instead of full cells)}; scale: a plotly colour scale's name or
+    [[position, "#rrggbb" or "rgb(r, g, b)"], ...]; crange: [lo, hi], or the name of a lines panel's share
     group; cursor: {"control", "dim_before" (opacity of cells left of it), "ring", "line"};
     colorbar: its title, or None.
     """
     panel = {"kind": "heatmap", "box": box, "groups": groups, "title": title,
-             "colorscale": colorscale(colorscale_name), "crange": crange,
+             "colorscale": colorscale(scale) if isinstance(scale, str) else scale,
+             "crange": crange,
              "x": {"title": x_title, "label": x_label, "nogrid": True},
              "y": {"label": y_label, "range": y_range, "tickvals": tickvals,
                    "ticktext": ticktext, "nogrid": True},
@@ -183,18 +218,18 @@ def heatmap_panel(box, groups, colorscale_name, crange=None, title="", x_title="
     return panel
 
 
-def bars_panel(box, categories, series, y_range, title="", mode="overlay", hover=".3f",
+def bars_panel(box, categories, series, y_range=None, title="", mode="overlay", hover=".3f",
                **extra) -> dict:
     """A panel of bars over named categories.
 
     Inputs: series: dicts {"name", "data" (frame (len(categories),)) or "values" (fixed),
     "base" (an entry: where each bar starts) or "bases" (fixed), "color" (one, or one a
     category), "text" (a format for the value above each bar, e.g. ".3f")}; mode: "overlay"
-    or "group" (side by side); y_range: [lo, hi].
+    or "group" (side by side); y_range: [lo, hi], or None to fit the bars.
     """
     return {"kind": "bars", "box": box, "categories": list(categories), "series": series,
             "title": title, "mode": mode, "hover": hover, "x": {"hidden": True},
-            "y": {"range": list(y_range)}, **extra}
+            "y": {"range": None if y_range is None else list(y_range)}, **extra}
 
 
 def _check_spec(spec, data, controls):

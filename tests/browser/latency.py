@@ -190,3 +190,22 @@ def widget_screenshot(page, chart: int, path) -> None:
         "xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
     box.scroll_into_view_if_needed()
     box.screenshot(path=str(path))
+
+
+OUTPUT = ".jp-OutputArea-output"
+
+
+def chart_output(page, chart: int) -> tuple:
+    """(selector, index) of the output area that holds chart number `chart`, to watch."""
+    index = page.evaluate(
+        """([sel, c]) => { const all = [...document.querySelectorAll(sel)];
+             return all.indexOf(all.filter(o => o.querySelector('.rnnviz-chart'))[c]); }""",
+        [OUTPUT, chart])
+    return OUTPUT, index
+
+
+def charts_settled(page) -> bool:
+    """No chart says "recomputing": every frame the controls need has arrived."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.rnnviz-busy')]"
+        ".every(b => b.style.display === 'none')")

@@ -6,6 +6,7 @@ import math
 import pytest
 from tests.browser.latency import (
     canvas_hash,
+    chart_output,
     chart_read,
     chart_state,
     start_busy_cell,
@@ -20,19 +21,11 @@ pytestmark = pytest.mark.browser
 T_SLIDER, RADIUS, FORGET_BIAS, PULSE = 0, 2, 3, 4
 PRECISION = 3
 CHART = 0
-OUTPUT = ".jp-OutputArea-output"
 P90_MS, MAX_MS = 33.0, 50.0
 
 
 def handle(lab, slider):
     return lab.page.locator(".widget-slider .noUi-handle").nth(slider)
-
-
-def output_index(lab):
-    """The index of the output area holding the chart, for the MutationObserver."""
-    return lab.page.evaluate(
-        f"() => [...document.querySelectorAll('{OUTPUT}')]"
-        ".findIndex(o => o.querySelector('.rnnviz-chart'))")
 
 
 def test_lab_04(lab):
@@ -57,7 +50,7 @@ def test_lab_04(lab):
 
     # Latency: every hot slider repaints within two frames while a cell keeps the kernel busy.
     start_busy_cell(page, seconds=120)
-    where = (OUTPUT, output_index(lab))
+    where = chart_output(page, CHART)
     for slider in (RADIUS, FORGET_BIAS, PULSE):
         times = time_presses(page, handle(lab, slider), where, presses=20,
                              picture=lambda: canvas_hash(page, CHART))

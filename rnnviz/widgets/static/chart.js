@@ -29,6 +29,7 @@ export function format(value, spec) {
 }
 
 function parseColor(color) {
+  // "#rrggbb" or "rgb(r, g, b)", the two forms plotly's colour scales use.
   if (color.startsWith("#")) {
     const n = parseInt(color.slice(1), 16);
     return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
@@ -99,7 +100,8 @@ export function frameOf(entry, state, spec) {
 function frameValues(entry, state, spec) {
   const f = frameOf(entry, state, spec);
   if (f === null) return null;
-  const size = entry.shape.slice(entry.axes.length).reduce((a, b) => a * b, 1);
+  const leading = entry.star ? 1 : entry.axes.length;  // a star entry's frames share one axis
+  const size = entry.shape.slice(leading).reduce((a, b) => a * b, 1);
   return entry.values.subarray(f * size, (f + 1) * size);
 }
 
@@ -178,6 +180,11 @@ function drawLines(ctx, panel, fr, read, state) {
     ctx.globalAlpha = s.opacity ?? 1;
     ctx.strokeStyle = s.color; ctx.lineWidth = s.width ?? 2;
     ctx.setLineDash(s.dash || []);
+    if (s.mode === "flags") {  // a mark at the top edge where the value is non-zero
+      for (let k = 0; k < v.length; k++) if (v[k]) marker(ctx, "triangle-down", fr.px(x(k)), t + 6, s.size || 9, s.color);
+      ctx.globalAlpha = 1;
+      continue;
+    }
     if (s.mode !== "markers") {
       ctx.beginPath();
       let open = false;
@@ -231,9 +238,9 @@ function drawLineCursor(ctx, panel, fr, read, state) {
     const y = v[k];
     const Y = Number.isFinite(y) ? fr.py(y) : y === -Infinity ? t + h - 6 : t + 6;
     ctx.globalAlpha = fade;
-    marker(ctx, "circle", fr.px(c.x0 + k), Y, m.fade ? 8 + 10 * fade : 10, m.color);
+    ctx.lineWidth = 2;
+    marker(ctx, "circle", fr.px(c.x0 + k), Y, m.fade ? 8 + 10 * fade : 11, m.color, !m.open);
     ctx.globalAlpha = 1;
-    if (m.ring) { ctx.lineWidth = 2; marker(ctx, "circle", fr.px(c.x0 + k), Y, 10, m.ring, false); }
   }
 }
 
@@ -289,6 +296,8 @@ function drawColorbar(ctx, panel, fr, [lo, hi]) {
 
 function drawBars(ctx, panel, fr, read) {
   // Bars over categories; series side by side ("group") or on top of each other ("overlay").
+  ctx.strokeStyle = AXIS_COLOR; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(fr.box[0], fr.py(0)); ctx.lineTo(fr.box[0] + fr.box[2], fr.py(0)); ctx.stroke();
   const n = panel.categories.length, shown = panel.series.filter((s) => s.visible !== false);
   const slot = fr.box[2] / n, groups = panel.mode === "group" ? shown.length : 1;
   shown.forEach((s, k) => {
@@ -324,9 +333,22 @@ function sharedRanges(spec, read) {
 
 function xRange(panel, read) {
   if (panel.x && panel.x.range) return panel.x.range;
-  const s = (panel.series || panel.groups).find((q) => read(q.data));
-  const n = s ? read(s.data).length / (s.ny || 1) : 1;
+  const s = (panel.series || panel.groups).find((q) => q.data && read(q.data));
+  if (!s || panel.kind === "bars") return [0, 1];  // bars place themselves by category
+  const n = read(s.data).length / (s.ny || 1);
   return [s.x0 - 0.5 * s.dx, s.x0 + (n - 0.5) * s.dx];
+}
+
+function barRange(panel, read) {
+  // Bars without a fixed range: from 0 to the furthest bar end, padded for the text above.
+  let lo = 0, hi = 0;
+  for (const s of panel.series) {
+    const v = s.data ? read(s.data) : s.values, base = s.base ? read(s.base) : null;
+    if (!v || s.visible === false) continue;
+    v.forEach((u, i) => { const end = u + (base ? base[i] : 0); lo = Math.min(lo, end); hi = Math.max(hi, end); });
+  }
+  const pad = 0.15 * (hi - lo || 1);
+  return [lo < 0 ? lo - pad : lo, hi > 0 ? hi + pad : hi];
 }
 
 export function draw(canvas, spec, read, state) {
@@ -339,7 +361,8 @@ export function draw(canvas, spec, read, state) {
   if (spec.title) text(ctx, fillTemplate(spec.title, read), spec.width / 2, 16, { font: "14px 'Open Sans', verdana, arial, sans-serif" });
   for (const panel of spec.panels) {
     if (panel.visible === false) { frames.push(null); continue; }
-    const yr = panel.kind === "lines" && panel.y.share ? shared[panel.y.share] : panel.y.range;
+    const yr = panel.kind === "lines" && panel.y.share ? shared[panel.y.share]
+      : panel.y.range || barRange(panel, read);
     const fr = new Frame(panel.box, xRange(panel, read), yr);
     frames.push(fr);
     drawAxes(ctx, panel, fr);
@@ -416,7 +439,7 @@ async function render({ model, el }) {
   root.append(canvas, tip, busy, play, keys);
   el.append(root);
 
-  let spec, entries, frames = [], drawn = 0, drawMs = null, pending = false, animation = null;
+  let spec, entries, frames = [], drawn = 0, drawMs = null, legendItems = null, pending = false, animation = null;
   const state = {}, controlModels = {};
   const read = (name) => {
     const e = entries[name];
@@ -430,29 +453,56 @@ async function render({ model, el }) {
       const Type = e.dtype === "float64" ? Float64Array : Float32Array;
       entries[name] = { ...e, values: new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)) };
     }
+    // The page changes only where the picture does: new frames for the same picture (the
+    // kernel recomputing around a settled slider) must not look like a change.
     const ratio = window.devicePixelRatio || 1;
-    canvas.width = spec.width * ratio; canvas.height = spec.height * ratio;
-    canvas.style.width = `${spec.width}px`; canvas.style.height = `${spec.height}px`;
-    legend(keys, spec.legend || []);
-    play.style.display = spec.play ? "" : "none";
-    play.textContent = spec.play ? spec.play.label : "";
-    play.style.cssText += ";position:absolute;left:4px;top:2px";
+    if (canvas.width !== spec.width * ratio || canvas.height !== spec.height * ratio) {
+      canvas.width = spec.width * ratio; canvas.height = spec.height * ratio;
+      canvas.style.width = `${spec.width}px`; canvas.style.height = `${spec.height}px`;
+    }
+    const items = JSON.stringify(spec.legend || []);
+    if (items !== legendItems) { legendItems = items; legend(keys, spec.legend || []); }
+    const label = spec.play ? spec.play.label : "";
+    if (play.textContent !== label) {
+      play.textContent = label;
+      play.style.cssText = `position:absolute;left:4px;top:2px;${spec.play ? "" : "display:none"}`;
+    }
   }
-  function redraw() {
+  function pixels() {
+    // A hash of the canvas's pixels (every 7th byte), to tell a new picture from the same one.
+    const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    return h >>> 0;
+  }
+  function redraw(fromKernel = false) {
     pending = false;
     if (!spec) return;
+    const before = fromKernel ? pixels() : null;
     const start = performance.now();
     frames = draw(canvas, spec, read, state);
     drawMs = performance.now() - start;
     const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
-    busy.style.display = model.get("busy") || stale ? "" : "none";
+    const show = model.get("busy") || stale ? "" : "none";
+    if (busy.style.display !== show) busy.style.display = show;
+    if (fromKernel && pixels() === before) return;
     drawn += 1;
-    root.dataset.drawn = String(drawn);  // a DOM change per drawn frame, for the latency bench
+    root.dataset.drawn = String(drawn);  // a DOM change per new picture, for the latency bench
   }
   // New data draws in the next animation frame (several changes in one task make one
   // picture); a slider's change draws at once, inside the key press's own task, so that the
   // next frame the browser paints already shows it.
-  const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(redraw); } };
+  const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(() => redraw(true)); } };
+
+  // Widgets whose frames hold one control's axis at a time (star entries) recompute the
+  // others once the student lets go: "settle" tells the kernel, after spec.settle_ms quiet,
+  // with the values it settled on.
+  let settleTimer = null, settles = 0;
+  const settleLater = () => {
+    if (!spec.settle_ms) return;
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => { settles += 1; model.send({ event: "settle", state: { ...state } }); }, spec.settle_ms);
+  };
 
   async function bindControls() {
     const names = model.get("spec").control_names || [];
@@ -463,7 +513,11 @@ async function render({ model, el }) {
       if (controlModels[name] === control) continue;
       controlModels[name] = control;
       state[name] = control.get("value");
-      control.on("change:value", () => { state[name] = control.get("value"); if (!animation) redraw(); });
+      control.on("change:value", () => {
+        state[name] = control.get("value");
+        settleLater();
+        if (!animation) redraw();
+      });
     }
   }
 
@@ -497,7 +551,7 @@ async function render({ model, el }) {
   canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; });
 
   // Tests and the latency bench read what is drawn from here.
-  root.chart = { state, read: (name) => { const v = read(name); return v && Array.from(v); }, drawn: () => drawn, drawMs: () => drawMs, spec: () => spec };
+  root.chart = { state, read: (name) => { const v = read(name); return v && Array.from(v); }, drawn: () => drawn, drawMs: () => drawMs, settles: () => settles, spec: () => spec };
 
   load();
   await bindControls();
