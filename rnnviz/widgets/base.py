@@ -1,4 +1,8 @@
-"""What every rnnviz widget shares: controls, one FigureWidget, in-place updates.
+"""What the plotly widgets share: controls, one FigureWidget, in-place updates.
+
+Widgets with a slider the student drags are drawn by rnnviz.widgets.renderer instead (the
+browser answers the slider); this base stays for the plotly views not yet moved there, and
+`batch_update` for LossPlot.
 
 A widget computes nothing itself: `compute()` calls a plain function of the package
 and returns its data (a trace); `draw(data)` writes that data into the existing figure's
@@ -50,8 +54,6 @@ class LabWidget:
         compute() -> data        the plain-function call; the result is kept as `self.data`
         draw(data) -> None       update `self.figure` in place (no new figure, no new traces)
     """
-
-    title = "widget"
 
     def __init__(self):
         self.controls: list[widgets.Widget] = []
