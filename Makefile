@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LABS := $(sort $(wildcard labs/*.ipynb))
 
-.PHONY: install lab test test-unit test-labs test-browser labs execute benchmarks experiments checkpoints lint chromium clean
+.PHONY: install lab test test-unit test-labs test-browser labs execute bench benchmarks experiments checkpoints lint chromium clean
 
 install: $(STAMP)
 
@@ -71,8 +71,12 @@ labs: install
 execute: install
 	$(PY) scripts/execute_lab.py $(LAB)
 
-benchmarks: install
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+# Every benchmark: prints its tables and writes benchmarks/results.json (about 15 minutes).
+# ARGS narrows it, e.g. make bench ARGS="--only latency,widgets --out /tmp/bench.json"
+bench: install chromium
+	$(PY) benchmarks/bench.py $(ARGS)
+
+benchmarks: bench
 
 # make experiments ARGS=--fast for a smoke run; see python -m rnnviz.experiments --help
 experiments: install

@@ -15,17 +15,26 @@ import time
 INSTALL_JS = """
 () => {
   if (window.__latency) return;
-  const L = window.__latency = { key: null, dom: null, frame: null, changes: 0, target: null };
+  const L = window.__latency = { key: null, dom: null, frame: null, changes: 0,
+                                 firstDom: null, firstFrame: null };
   window.addEventListener('keydown', () => {
     L.key = performance.now(); L.dom = null; L.frame = null; L.changes = 0;
+    L.firstDom = null; L.firstFrame = null;
   }, true);
-  L.observer = new MutationObserver(() => {
+  L.observer = new MutationObserver((records) => {
     if (L.key === null) return;
     const now = performance.now();
     L.dom = now; L.changes += 1;
     requestAnimationFrame(() => requestAnimationFrame(() => {
       if (L.dom === now) L.frame = performance.now();
     }));
+    // The first new picture a renderer chart drew (a cold control shows "recomputing" and
+    // may draw again when every frame has arrived).
+    if (L.firstFrame === null && L.firstDom === null
+        && records.some((r) => r.attributeName === 'data-drawn')) {
+      L.firstDom = now;
+      requestAnimationFrame(() => requestAnimationFrame(() => { L.firstFrame = performance.now(); }));
+    }
   });
   L.watch = (el) => {
     L.observer.disconnect();
@@ -73,38 +82,54 @@ def _watch(page, output_selector: str, index: int) -> None:
 
 
 def time_presses(page, handle, watch: tuple, presses: int = 30, warmup: int = 3,
-                 settle: float = 0.4, picture=None) -> dict:
+                 settle: float = 0.4, picture=None, key: str = "ArrowRight") -> dict:
     """Press a slider's arrow keys and time each press to its DOM change and painted frame.
 
     Inputs: handle: the slider's `.noUi-handle` locator; watch: (selector, index) of the
     element whose mutations show the answer; picture: a function returning something that
-    changes with the picture (a canvas hash), or None. The direction bounces at the slider's
-    ends so that every press changes the value.
-    Returns: {"dom_ms", "frame_ms": lists, "changed": presses that changed the picture}.
+    changes with the picture (a canvas hash), or None. The direction turns at the slider's
+    ends; a press that did not change the value is not counted.
+    `key` is the first direction; `settle` the wait after each press (s).
+    Returns: {"dom_ms", "frame_ms" (to the last change a press caused), "first_frame_ms" (to
+    the frame after a chart's first new picture): lists; "changed": presses that changed the
+    picture, "presses"}.
     """
     install(page)
     _watch(page, *watch)
     handle.scroll_into_view_if_needed()
     handle.focus()
-    key, dom, frame, changed = "ArrowRight", [], [], 0
-    for k in range(warmup + presses):
-        before = handle.get_attribute("aria-valuenow")
+    dom, frame, first, changed = [], [], [], 0
+    turn = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight",
+            "ArrowDown": "ArrowUp", "ArrowUp": "ArrowDown"}
+    done = 0
+    while done < warmup + presses:
+        before = _value(handle)
         shown = picture() if picture else None
         handle.press(key)
         time.sleep(settle)
         stamps = page.evaluate("() => [window.__latency.key, window.__latency.dom, "
-                               "window.__latency.frame]")
-        if handle.get_attribute("aria-valuenow") == before:  # at an end: turn round
-            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
-        if k < warmup:
+                               "window.__latency.frame, window.__latency.firstFrame]")
+        if _value(handle) == before:  # at an end: turn round, and press again
+            key = turn[key]
             continue
-        t_key, t_dom, t_frame = stamps
+        done += 1
+        if done <= warmup:
+            continue
+        t_key, t_dom, t_frame, t_first = stamps
         if t_dom is not None and t_frame is not None:
             dom.append(t_dom - t_key)
             frame.append(t_frame - t_key)
+        if t_first is not None:
+            first.append(t_first - t_key)
         if picture is None or picture() != shown:
             changed += 1 if t_dom is not None else 0
-    return {"dom_ms": dom, "frame_ms": frame, "changed": changed, "presses": presses}
+    return {"dom_ms": dom, "frame_ms": frame, "first_frame_ms": first, "changed": changed,
+            "presses": presses}
+
+
+def _value(handle):
+    """A slider's or a dropdown's current value, as the page shows it."""
+    return handle.get_attribute("aria-valuenow") or handle.input_value()
 
 
 def hold_key(page, handle, chart: int, control: str, keys: int = 40, hz: float = 30.0) -> dict:

@@ -1,0 +1,67 @@
+"""Each lab's run time and peak memory, executed as a student's kernel runs it, on one core.
+
+Every lab runs in a fresh `jupyter nbconvert --execute` (output to a temporary file, so the
+committed notebooks are untouched) pinned to CPU 0 with `taskset`. Figures: wall seconds,
+CPU seconds and the peak resident memory of the process tree (the kernel included), from the
+operating system's accounting of the finished child. Targets: <= 60 s and <= 1 GB each (a
+Binder pod has 1-2 GB). Run: python benchmarks/bench_labs.py [labs/04_*.ipynb ...]
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_S, TARGET_MB = 60.0, 1024.0
+
+
+def run_lab(lab: Path, folder: Path) -> dict:
+    """Execute one lab in `folder` (a copy of labs/ and results/); return its figures."""
+    jupyter = Path(sys.executable).parent / "jupyter"
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    command = [*pin, str(jupyter), "nbconvert", "--to", "notebook", "--execute",
+               "--ExecutePreprocessor.timeout=900",
+               "--ExecutePreprocessor.store_widget_state=False",
+               "--output", str(folder / "out.ipynb"), str(folder / "labs" / lab.name)]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             env=dict(os.environ, OMP_NUM_THREADS="1"))
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    error = child.stderr.read().decode()[-2000:] if status else ""
+    # ru_maxrss (KB on Linux) covers the largest process of the tree: the kernel.
+    return {"lab": lab.name, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024, "ok": status == 0, "error": error,
+            "pinned_to_one_core": bool(pin)}
+
+
+def main(labs=None) -> dict:
+    labs = [Path(p) for p in labs] if labs else sorted((REPO / "labs").glob("*.ipynb"))
+    results = {"target_s": TARGET_S, "target_mb": TARGET_MB, "load_before": os.getloadavg(),
+               "labs": []}
+    with tempfile.TemporaryDirectory(prefix="rnnviz-labs-") as tmp:
+        folder = Path(tmp)
+        for sub in ("labs", "results"):
+            if (REPO / sub).is_dir():
+                shutil.copytree(REPO / sub, folder / sub)
+        print(f"  {'lab':<36} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+        for lab in labs:
+            # A child's resource usage includes its own children only once they are reaped:
+            # run each lab in its own child so the figures are per lab.
+            r = run_lab(lab, folder)
+            results["labs"].append(r)
+            flag = "" if r["ok"] else "  FAILED"
+            over = [name for name, v, t in (("time", r["wall_s"], TARGET_S),
+                                            ("memory", r["peak_rss_mb"], TARGET_MB)) if v > t]
+            print(f"  {r['lab']:<36} {r['wall_s']:8.1f} {r['cpu_s']:8.1f} "
+                  f"{r['peak_rss_mb']:8.0f}{flag}{'  over target: ' + ', '.join(over) if over else ''}")
+    results["load_after"] = os.getloadavg()
+    return results
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
