@@ -57,8 +57,9 @@ def main(labs=None) -> dict:
             flag = "" if r["ok"] else "  FAILED"
             over = [name for name, v, t in (("time", r["wall_s"], TARGET_S),
                                             ("memory", r["peak_rss_mb"], TARGET_MB)) if v > t]
+            over = f"  over target: {', '.join(over)}" if over else ""
             print(f"  {r['lab']:<36} {r['wall_s']:8.1f} {r['cpu_s']:8.1f} "
-                  f"{r['peak_rss_mb']:8.0f}{flag}{'  over target: ' + ', '.join(over) if over else ''}")
+                  f"{r['peak_rss_mb']:8.0f}{flag}{over}")
     results["load_after"] = os.getloadavg()
     return results
 

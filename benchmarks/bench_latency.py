@@ -17,7 +17,6 @@ frame at p90 <= 150 ms.
 """
 
 import base64
-import json
 import os
 import shutil
 import sys
@@ -97,7 +96,7 @@ def _rows(lab, run, settle=0.4):
         index = CHARTS[chart]
         times = time_presses(page, handles.nth(SLIDERS[key]), chart_output(page, index),
                              presses=PRESSES, settle=settle,
-                             picture=lambda: canvas_hash(page, index))
+                             picture=lambda index=index: canvas_hash(page, index))
         rows.append(_row(run, widget, slider, times))
         _wait_settled(page)
     return rows
@@ -171,8 +170,10 @@ async ([frames, T, plotlySource]) => {
       {type: 'heatmap', x: t, z: [frames.lstm_c, frames.lstm_h, frames.rnn_h[k]],
        xaxis: 'x3', yaxis: 'y3', colorscale: 'Viridis'}],
     layout: {width: 980, height: 600, showlegend: false,
-      xaxis: {domain: [0, 0.45], anchor: 'y'}, yaxis: {type: 'log', domain: [0.4, 1], anchor: 'x'},
-      xaxis2: {domain: [0.55, 1], anchor: 'y2'}, yaxis2: {type: 'log', domain: [0.4, 1], anchor: 'x2'},
+      xaxis: {domain: [0, 0.45], anchor: 'y'},
+      yaxis: {type: 'log', domain: [0.4, 1], anchor: 'x'},
+      xaxis2: {domain: [0.55, 1], anchor: 'y2'},
+      yaxis2: {type: 'log', domain: [0.4, 1], anchor: 'x2'},
       xaxis3: {domain: [0, 1], anchor: 'y3'}, yaxis3: {domain: [0, 0.3], anchor: 'x3'}}});
   await Plotly.newPlot(div, figure(0));
   const plotly = [];
@@ -216,7 +217,8 @@ def _compare(browser):
         return np.frombuffer(entry["values"], np.float32).reshape(entry["shape"])
 
     bias = int(np.argmin(np.abs(np.asarray(flow.chart.spec["controls"]["forget_bias"]["grid"]))))
-    frames = {name: np.nan_to_num(frames_of(name), nan=0.0, posinf=308.0, neginf=-320.0).tolist()
+    finite = {"nan": 0.0, "posinf": 308.0, "neginf": -320.0}
+    frames = {name: np.nan_to_num(frames_of(name), **finite).tolist()
               for name in ("rnn_h", "rnn_bound", "rnn_fade")}
     frames.update({name: frames_of(name)[bias].tolist() for name in ("lstm_h", "lstm_c",
                                                                       "lstm_fade")})

@@ -8,32 +8,17 @@ its side is benchmarks/bench_latency.py. Target for a cold control: it reaches t
 p90 <= 150 ms in the browser, so its first picture (the current frame) must come well inside.
 """
 
-import os
+import sys
+from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).parent))
 
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from bench_flow import measure  # noqa: E402  (sets one BLAS thread before numpy loads)
 
 from rnnviz.tasks.recall import evaluation_batch, train_recall  # noqa: E402
 from rnnviz.widgets.gate_explorer import GateExplorer  # noqa: E402
 from rnnviz.widgets.gradient_flow import GradientFlow  # noqa: E402
-
-
-def measure(fn, repeats, warmup=1):
-    """Median [cpu_ms, wall_ms] of `repeats` calls of fn(i)."""
-    for i in range(warmup):
-        fn(i)
-    cpu, wall = [], []
-    for i in range(repeats):
-        c0, w0 = time.thread_time(), time.perf_counter()
-        fn(i)
-        cpu.append(time.thread_time() - c0)
-        wall.append(time.perf_counter() - w0)
-    return [1e3 * float(np.median(cpu)), 1e3 * float(np.median(wall))]
 
 
 def row(name, figures):
@@ -55,17 +40,18 @@ def main():
     for T in (100, 1000):
         out[f"gradient_flow_T{T}_build"] = row(
             f"T={T}, H=32: build (every radius and forget-bias frame)",
-            measure(lambda i: GradientFlow(seq_len=T, hidden_size=32, seed=i), 3))
+            measure(lambda i, T=T: GradientFlow(seq_len=T, hidden_size=32, seed=i), 3))
         widget = GradientFlow(seq_len=T, hidden_size=32)
         out[f"gradient_flow_T{T}_cold_first_picture"] = row(
             f"T={T}: a cold control's first picture (the current frame)",
-            measure(lambda i: first_picture(widget), 5))
+            measure(lambda i, w=widget: first_picture(w), 5))
         out[f"gradient_flow_T{T}_cold_all_frames"] = row(
             f"T={T}: a cold control, every frame (precision switched)",
-            measure(lambda i: setattr(widget.dtype, "value", ("float32", "float64")[i % 2]), 3))
+            measure(lambda i, w=widget: setattr(w.dtype, "value", ("float32", "float64")[i % 2]),
+                    3))
         out[f"gradient_flow_T{T}_hot_event"] = row(
             f"T={T}: a hot slider event in the kernel (radius)",
-            measure(lambda i: setattr(widget.spectral_radius, "value", 0.5 + 0.05 * (i % 20)),
+            measure(lambda i, w=widget: setattr(w.spectral_radius, "value", 0.5 + 0.05 * (i % 20)),
                     20))
     print("GateExplorer, one cell (lab 05): frames along every slider around the current state")
     for kind in ("lstm", "gru"):
@@ -73,7 +59,7 @@ def main():
         frames = len(cell.chart.data["gates"]["values"]) // 4 // len(cell.gates)
         out[f"gate_cell_{kind}_recompute"] = row(
             f"{kind.upper()}: {frames} frames, recomputed when a slider is let go",
-            measure(lambda i: cell.refresh(), 5))
+            measure(lambda i, c=cell: c.refresh(), 5))
     print("GateExplorer, sequence (lab 05): one run, every frame")
     lstm, _ = train_recall("lstm", steps=20, progress=False)
     batch = evaluation_batch()

@@ -103,7 +103,8 @@ class GateCellExplorer(ChartWidget):
         colors = [GATE_COLORS[g] for g in names]
         tanh_gate = "g" if lstm else "n"
         if lstm:
-            deriv = (["LSTM: f", "RNN: w_hh(1-h\u00b2)"], [MODEL_COLORS["lstm"], MODEL_COLORS["rnn"]])
+            deriv = (["LSTM: f", "RNN: w_hh(1-h\u00b2)"],
+                     [MODEL_COLORS["lstm"], MODEL_COLORS["rnn"]])
             parts = (["c_{t-1}", "f\u00b7c_{t-1}", "+ i\u00b7g", "= c_t"],
                      [INPUT_COLOR, GATE_COLORS["f"], GATE_COLORS["i"], MODEL_COLORS["lstm"]])
             out = (["o", "tanh(c_t)", "h_t"],
@@ -134,7 +135,8 @@ class GateCellExplorer(ChartWidget):
             bars_panel(span(box[1][0], box[1][1]), parts[0], [
                 dict(name="update", data="parts", base="part_bases", color=parts[1], **text)],
                 y_range=[-4.2, 4.2] if lstm else [-1.5, 1.5],
-                title="c_t = f\u00b7c_{t-1} + i\u00b7g" if lstm else "h_t = z\u00b7h_{t-1} + (1-z)\u00b7n"),
+                title="c_t = f\u00b7c_{t-1} + i\u00b7g" if lstm
+                else "h_t = z\u00b7h_{t-1} + (1-z)\u00b7n"),
             bars_panel(box[1][2], out[0], [dict(name="output", data="out", color=out[1], **text)],
                        y_range=[-1.3, 1.3],
                        title="h_t = o\u00b7tanh(c_t)" if lstm

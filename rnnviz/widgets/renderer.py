@@ -31,6 +31,7 @@ import plotly.colors
 import traitlets
 
 from rnnviz.style import OVERFLOW_COLOR, UNDERFLOW_COLOR
+from rnnviz.widgets.base import fixed_text_bundle
 
 STATIC = Path(__file__).parent / "static"
 EDGE_COLORS = {"under": UNDERFLOW_COLOR, "over": OVERFLOW_COLOR}
@@ -201,7 +202,8 @@ def heatmap_panel(box, groups, scale, crange=None, title="", x_title="", x_label
     Inputs: groups: dicts {"data" (frame (nx, ny) x-major, or (nx,) for one row), "ny",
     "x0", "dx", "y0" (y of the group's first row), "rows" (hover names), "cell" (px, square
     markers instead of full cells)}; scale: a plotly colour scale's name or
-    [[position, "#rrggbb" or "rgb(r, g, b)"], ...]; crange: [lo, hi], or the name of a lines panel's share
+    [[position, "#rrggbb" or "rgb(r, g, b)"], ...]; crange: [lo, hi], or the name of a lines
+    panel's share
     group; cursor: {"control", "dim_before" (opacity of cells left of it), "ring", "line"};
     colorbar: its title, or None.
     """
@@ -269,9 +271,4 @@ class ChartWidget:
              *extra, self.chart])
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.box._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle)
-        bundle["text/plain"] = f"<{type(self).__name__} widget>"
-        return bundle
+        return fixed_text_bundle(self, **kwargs)

@@ -33,12 +33,15 @@ INSTALL_JS = """
     if (L.firstFrame === null && L.firstDom === null
         && records.some((r) => r.attributeName === 'data-drawn')) {
       L.firstDom = now;
-      requestAnimationFrame(() => requestAnimationFrame(() => { L.firstFrame = performance.now(); }));
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        L.firstFrame = performance.now();
+      }));
     }
   });
   L.watch = (el) => {
     L.observer.disconnect();
-    L.observer.observe(el, { attributes: true, childList: true, subtree: true, characterData: true });
+    L.observer.observe(el, { attributes: true, childList: true, subtree: true,
+                             characterData: true });
   };
   L.pixels = (canvas) => {
     const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -73,7 +76,8 @@ def chart_state(page, chart: int) -> dict:
 
 def canvas_hash(page, chart: int) -> int:
     return page.evaluate(
-        f"() => window.__latency.pixels(document.querySelectorAll('.rnnviz-chart canvas')[{chart}])")
+        "i => window.__latency.pixels(document.querySelectorAll('.rnnviz-chart canvas')[i])",
+        chart)
 
 
 def _watch(page, output_selector: str, index: int) -> None:
@@ -152,7 +156,8 @@ def hold_key(page, handle, chart: int, control: str, keys: int = 40, hz: float =
           const L = window.__latency, root = document.querySelectorAll('.rnnviz-chart')[i];
           const canvas = root.querySelector('canvas');
           let value = root.chart.state[control], last = L.pixels(canvas);
-          L.moves = []; L.seen = new Set([last]); L.lastDraw = null; L.lastFrame = null; L.sampling = true;
+          L.moves = []; L.seen = new Set([last]); L.sampling = true;
+          L.lastDraw = null; L.lastFrame = null;
           // Bubble phase on window: after the slider's own keydown handler moved it.
           L.onKey = () => {
             const now = root.chart.state[control];

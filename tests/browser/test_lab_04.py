@@ -4,6 +4,7 @@ even while the kernel is busy; its cold controls recompute; Play animates; under
 import math
 
 import pytest
+
 from tests.browser.latency import (
     canvas_hash,
     chart_output,

@@ -5,6 +5,7 @@ step marker and bars; the kernel's slider values stay the truth."""
 import math
 
 import pytest
+
 from tests.browser.latency import (
     canvas_hash,
     chart_output,
@@ -85,7 +86,7 @@ def test_lab_05(lab):
     for chart, slider in ((LSTM_CELL, F_BIAS), (GRU_CELL, 15 + 2 + 3 + 2), (SEQUENCE,
                                                                            SEQUENCE_TIME)):
         times = time_presses(page, handle(lab, slider), chart_output(page, chart),
-                             presses=20, picture=lambda: canvas_hash(page, chart))
+                             presses=20, picture=lambda chart=chart: canvas_hash(page, chart))
         frame = summary(times["frame_ms"])
         assert times["changed"] == times["presses"], (slider, times)
         assert frame["p90"] <= P90_MS and frame["max"] <= MAX_MS, (slider, frame)

@@ -26,7 +26,8 @@ def shown_frame(chart, name):
         if len(moved) > 1:
             return None
         axis = moved[0] if moved else entry["axes"][0]
-        offset = sum(len(spec["controls"][a]["grid"]) for a in entry["axes"][:entry["axes"].index(axis)])
+        before = entry["axes"][:entry["axes"].index(axis)]
+        offset = sum(len(spec["controls"][a]["grid"]) for a in before)
         return values[offset + at(axis)]
     index = tuple(at(a) for a in entry["axes"])
     return values[index] if index else values[0]
