@@ -1,6 +1,6 @@
 # rnnviz: two commands for a new user.
 #   make lab    create .venv if missing, install everything, open the labs in JupyterLab
-#   make test   the same install, then every test: unit, nbval over every lab, browser
+#   make test   the same install, then every test: lint, unit, nbval over every lab, browser
 # Everything lives in .venv and .jupyter inside this folder; nothing goes in your home.
 
 PYTHON ?= python3
@@ -42,8 +42,10 @@ lab: install
 	@echo "Starting JupyterLab on labs/. Open the http://127.0.0.1:$(PORT)/lab?token=... URL it prints below. Ctrl-C stops it."
 	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=labs $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-# Every test: unit tests, nbval over every lab, and the browser tests.
+# Every test: the linter, unit tests, nbval over every lab, and the browser tests.
+# All of them run offline: conftest.py refuses outbound connections (tests/network_guard.py).
 test: install chromium
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest tests $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
 
 # ARGS narrows a run, e.g. make test-browser ARGS=tests/browser/test_lab_04.py

@@ -1,7 +1,8 @@
 """Training throughput of rnnviz.models.cells.LSTM against torch.nn.LSTM (the baseline), same run.
 
-Target (issue 2): >= 0.8x nn.LSTM at B=32, T=100, D=64, H=128. Also prints what reading a
-trace's gates costs (the explicit loop), which is paid only when a student looks.
+Target: >= 0.8x nn.LSTM at B=32, T=100, D=64, H=128, so that training the traced cells in a lab
+costs about what training torch.nn's would. Also prints what reading a trace's gates costs
+(the explicit loop), which is paid only when a student looks.
 Run: python benchmarks/bench_cells.py [--repeats 15]
 """
 

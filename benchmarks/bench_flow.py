@@ -1,4 +1,4 @@
-"""How fast are the per-step gradient norms? Measured side by side in one run.
+"""How fast are the per-step gradient norms? A slider redraws them, so they must be quick.
 
 1. rnnviz.gradients.flow.rnn_flow, vanilla RNN, T=1000, H=64, batch 1 (target <= 25 ms)
    against torch autograd.grad over all T states in one call.

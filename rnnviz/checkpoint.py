@@ -3,11 +3,15 @@
 A checkpoint is a `torch.save`d dict {"format", "version", "tensors", "meta"}. Loading uses
 `torch.load(weights_only=True)`, which refuses arbitrary pickled objects, and then checks the
 structure, so a truncated, hostile or foreign file gives a clear ValueError, never a crash or
-code execution.
+code execution. Saving is atomic: the file is written under a temporary name in the same
+folder and renamed over `path` only when complete, so an interrupted save (a killed kernel,
+a full disk) leaves the previous checkpoint, never half of a new one.
 """
 
 import json
+import os
 import pickle
+import tempfile
 from pathlib import Path
 
 import torch
@@ -25,6 +29,8 @@ def save_checkpoint(path, tensors: dict, meta: dict) -> Path:
     - meta: plain JSON-able metadata (vocabulary, sizes, command, seed, validation loss)
     Returns:
     - the path written
+    Raises: TypeError for non-tensors or non-JSON metadata; ValueError naming the path if
+    its folder does not exist.
     """
     if not isinstance(tensors, dict) or not tensors:
         raise TypeError("tensors must be a non-empty dict of name -> torch.Tensor")
@@ -38,13 +44,25 @@ def save_checkpoint(path, tensors: dict, meta: dict) -> Path:
     except (TypeError, ValueError) as error:
         raise TypeError(f"meta must hold only JSON-able values: {error}") from None
     path = Path(path)
+    if not path.parent.is_dir():
+        raise ValueError(f"checkpoint {path}: folder {path.parent} does not exist")
     payload = {
         "format": FORMAT,
         "version": VERSION,
         "tensors": {k: v.detach().cpu().contiguous() for k, v in tensors.items()},
         "meta": meta,
     }
-    torch.save(payload, path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial",
+                                         dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            torch.save(payload, file)
+            file.flush()
+            os.fsync(file.fileno())  # on disk before the rename makes it the checkpoint
+        os.replace(temporary, path)  # atomic on POSIX and Windows
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -90,3 +108,38 @@ def load_checkpoint(path, required_meta=(), required_tensors=()):
         if value.is_floating_point() and not bool(torch.isfinite(value).all()):
             raise ValueError(f"checkpoint {path}: tensor {name!r} contains NaN or inf")
     return tensors, meta
+
+
+def build_module(path, tensors: dict, make):
+    """Build a module from a checkpoint's tensors, refusing a file made for another shape.
+
+    The module is built first on torch's "meta" device, which allocates nothing, and every
+    tensor's name and shape is compared with the file's: a file whose metadata claims a
+    huge size cannot make the loader allocate it, and a wrong architecture is named.
+    Inputs:
+    - path: the checkpoint (for error messages)
+    - tensors: name -> tensor, from load_checkpoint
+    - make: make() -> torch.nn.Module, built from the checkpoint's metadata
+    Returns: the module, with the tensors loaded.
+    Raises: ValueError naming the file if the metadata cannot build a module or the tensors
+    do not fit it.
+    """
+    try:
+        with torch.device("meta"):
+            skeleton = make()
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"checkpoint {path}: its metadata does not build a model: {err}") from None
+    expected = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
+    found = {k: tuple(v.shape) for k, v in tensors.items()}
+    if expected != found:
+        wrong = sorted(k for k in expected.keys() & found.keys() if expected[k] != found[k])
+        problems = [f"{kind}: {', '.join(names[:5])}" for kind, names in (
+            ("missing", sorted(expected.keys() - found.keys())),
+            ("unexpected", sorted(found.keys() - expected.keys())),
+            ("other shapes", [f"{k} {found[k]} (expected {expected[k]})" for k in wrong]),
+        ) if names]
+        raise ValueError(f"checkpoint {path} does not fit the {type(skeleton).__name__} its "
+                         f"metadata describes; " + "; ".join(problems))
+    module = make()
+    module.load_state_dict(tensors, strict=True)
+    return module

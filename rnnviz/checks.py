@@ -63,6 +63,19 @@ def array(name: str, value, *, ndim=None, shape=None, finite: bool = True) -> np
     return value
 
 
+def float_array(name: str, value, *, ndim=None, shape=None, finite: bool = True) -> np.ndarray:
+    """`value` (an array, tensor or nested list of real numbers) as a float64 array, checked
+    like `array`; TypeError naming the argument for text, None, complex or ragged values."""
+    if value is None or isinstance(value, (str, bytes)) or np.iscomplexobj(value):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
+    try:
+        converted = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"{name} must be an array of real numbers, got "
+                        f"{type(value).__name__}") from None
+    return array(name, converted, ndim=ndim, shape=shape, finite=finite)
+
+
 def tensor(name: str, value, *, ndim=None, shape=None, finite: bool = True):
     """The torch twin of `array`: check a tensor's rank, shape and finiteness."""
     import torch

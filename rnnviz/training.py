@@ -8,7 +8,6 @@ view (e.g. `rnnviz.widgets.loss_plot.LossPlot`) through `callback`: this module 
 """
 
 import math
-import random
 import time
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ import torch
 from tqdm.auto import tqdm
 
 from rnnviz import checks
+from rnnviz.seeding import generator, seed_everything
 
 
 @dataclass
@@ -57,11 +57,7 @@ class TrainResult:
         return metrics
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python, numpy and torch."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
+MAX_LR = 1e3
 
 
 def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -> list:
@@ -76,8 +72,25 @@ def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -
     checks.positive_int("num_examples", num_examples)
     batch_size = checks.positive_int("batch_size", batch_size)
     steps = checks.positive_int("steps", steps)
-    order = torch.Generator().manual_seed(checks.positive_int("seed", seed, minimum=0))
+    order = generator(seed)
     return [torch.randint(num_examples, (batch_size,), generator=order) for _ in range(steps)]
+
+
+def train_minibatches(model: torch.nn.Module, num_examples: int, batch_loss, *, steps: int,
+                      batch_size: int, seed: int, **train_kwargs) -> TrainResult:
+    """`train` on a fixed training set: step k's loss is batch_loss(rows of minibatch k).
+
+    The rows come from `minibatch_order(num_examples, batch_size, steps, seed)`, so the
+    same seed gives the same batches (and `train` seeds the initial state with it too).
+    Inputs:
+    - model, steps, seed and train_kwargs (lr, clip, label, callback, ...): as `train`
+    - num_examples: size of the training set; batch_size: examples a step
+    - batch_loss: rows (batch_size,) int64 -> scalar loss tensor on those examples
+    Returns: a TrainResult
+    """
+    batches = minibatch_order(num_examples, batch_size, steps, seed)
+    return train(model, lambda step: batch_loss(batches[step]), steps=steps, seed=seed,
+                 **train_kwargs)
 
 
 def train(
@@ -102,7 +115,7 @@ def train(
     Inputs:
     - model: the torch.nn.Module whose parameters are trained
     - loss_fn: step (int) -> scalar loss tensor for that step's batch
-    - steps: the step budget; lr: Adam's learning rate
+    - steps: the step budget; lr: Adam's learning rate, in (0, 1000]
     - clip: rescale the gradient g to clip * g / ||g|| when ||g|| > clip (None: no clipping)
     - seed: seeds Python, numpy and torch before the first step
     - eval_fn: () -> dict of floats, run under torch.no_grad() every `eval_every` steps
@@ -125,7 +138,6 @@ def train(
     result = TrainResult(label=label)
     bar = tqdm(total=steps, desc=label, disable=not progress, leave=True,
                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}")
-    postfix_every = max(1, steps // 50)
     start = time.perf_counter()
     for step in range(1, steps + 1):
         if not _step(model, loss_fn, params, optimizer, clip, step, result):
@@ -133,23 +145,11 @@ def train(
         elapsed = time.perf_counter() - start
         if step % eval_every == 0 or step == steps:
             _record_eval(model, eval_fn, eval_every, solve_loss, step, elapsed, result)
-        if step % postfix_every == 0 or step == steps:
-            bar.set_postfix_str(f"loss {result.losses[-1]:.4g}", refresh=False)
-        bar.update(1)
-        if callback is not None:
-            callback(result)
+        _report(bar, callback, result, steps)
         if (stop_when_solved and result.solved) or (seconds is not None and elapsed > seconds):
             break
     result.seconds = time.perf_counter() - start
-    if result.steps and (not result.evals or result.evals[-1][0] != result.steps):
-        metrics = _evaluate(model, eval_fn)
-        if metrics is not None:
-            result.evals.append((result.steps, metrics))
-    _close_bar(bar, result)
-    model.eval()
-    result.finished = True
-    if callback is not None:
-        callback(result)
+    _finish_run(model, eval_fn, bar, callback, result)
     return result
 
 
@@ -164,7 +164,9 @@ def _check_train_arguments(model, loss_fn, steps, lr, clip, eval_every, solve_lo
     if not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable as loss_fn(step), got {type(loss_fn).__name__}")
     checks.positive_int("steps", steps)
-    checks.real_number("lr", lr, low=0)
+    # Adam's first step moves a weight by about lr / (1 - beta1) = 10 lr, which must stay a
+    # float32 (torch raises deep inside Adam past ~3e37); no useful rate is anywhere near 1e3.
+    checks.real_number("lr", lr, low=0, high=MAX_LR)
     if lr == 0:
         raise ValueError("lr must be > 0, got 0")
     if clip is not None and checks.real_number("clip", clip) <= 0:
@@ -215,6 +217,30 @@ def _record_eval(model, eval_fn, eval_every, solve_loss, step, elapsed, result) 
         np.mean(result.losses[-eval_every:]))
     if solve_loss is not None and result.steps_to_solve is None and watched < solve_loss:
         result.steps_to_solve, result.seconds_to_solve = step, elapsed
+
+
+def _report(bar, callback, result, steps) -> None:
+    """Advance the progress bar (its loss readout about 50 times a run) and call back."""
+    step = result.steps
+    if step % max(1, steps // 50) == 0 or step == steps:
+        bar.set_postfix_str(f"loss {result.losses[-1]:.4g}", refresh=False)
+    bar.update(1)
+    if callback is not None:
+        callback(result)
+
+
+def _finish_run(model, eval_fn, bar, callback, result) -> None:
+    """Evaluate the last step if the run stopped between evaluations, close the bar, leave
+    the model in eval mode and tell the callback the run is over."""
+    if result.steps and (not result.evals or result.evals[-1][0] != result.steps):
+        metrics = _evaluate(model, eval_fn)
+        if metrics is not None:
+            result.evals.append((result.steps, metrics))
+    _close_bar(bar, result)
+    model.eval()
+    result.finished = True
+    if callback is not None:
+        callback(result)
 
 
 def _close_bar(bar, result) -> None:

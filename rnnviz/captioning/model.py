@@ -263,7 +263,7 @@ def load_captioner(path):
     try:
         model = make_captioner(meta["kind"], **meta["sizes"])
         model.load_state_dict(tensors)
-    except (TypeError, RuntimeError) as err:
+    except (TypeError, ValueError, RuntimeError) as err:
         raise ValueError(f"{path}: weights do not fit a {meta['kind']} captioner: {err}") from err
     for name, value in model.state_dict().items():
         if value.is_floating_point() and not bool(torch.isfinite(value).all()):

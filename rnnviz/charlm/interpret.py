@@ -25,8 +25,6 @@ FEATURES = {
     "in_comment": "inside a comment",
 }
 
-SIGMOID_GATES = {"lstm": ("i", "f", "o"), "gru": ("r", "z"), "rnn": ()}
-
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 
@@ -120,8 +118,8 @@ def activations(model: CharLM, text: str, streams: int = 1) -> Activations:
         raise ValueError(f"text must hold at least streams={streams} characters, "
                          f"got {len(ids)}")
     ids = ids[: streams * length].reshape(streams, length)  # (S, L)
-    traced = {"rnn": cells.RNN, "lstm": cells.LSTM, "gru": cells.GRU}[model.cell]
-    trace = traced.from_torch(model.rnn)(model.embed(ids))  # (S, L, H) tensors
+    traced = cells.TRACED_CELLS[model.cell].from_torch(model.rnn)
+    trace = traced(model.embed(ids))  # (S, L, H) tensors
 
     def flat(value):  # (S, L, H) -> (S * L, H) in text order
         return value.reshape(-1, value.shape[-1]).numpy().astype(np.float32)
@@ -136,10 +134,15 @@ def activations(model: CharLM, text: str, streams: int = 1) -> Activations:
 def correlations(signal: np.ndarray, features: dict) -> dict:
     """Pearson r of every cell with every feature.
 
-    Inputs: signal (T, H); features {name: (T,)}.
+    Inputs: signal (T, H) with T >= 1, finite; features {name: (T,)} finite.
     Returns: {name: (H,) r}; a cell or feature that never changes has r = 0.
     """
     checks.array("signal", signal, ndim=2)
+    if signal.shape[0] < 1:
+        raise ValueError(f"signal must hold at least one step, got shape {signal.shape}")
+    if not isinstance(features, dict):
+        raise TypeError(f"features must be a dict {{name: (T,) array}}, got "
+                        f"{type(features).__name__}")
     result = {}
     centred = signal - signal.mean(axis=0)  # (T, H)
     cell_norm = np.sqrt((centred.astype(np.float64) ** 2).sum(axis=0))  # (H,)
@@ -156,7 +159,10 @@ def best_cells(signal: np.ndarray, features: dict) -> list:
     """The cell that tracks each feature best (largest |r|).
 
     Returns: [(feature name, cell index, r)] in the order of `features`.
+    Raises: ValueError if the signal has no cells (H = 0).
     """
+    if isinstance(signal, np.ndarray) and signal.ndim == 2 and signal.shape[1] < 1:
+        raise ValueError(f"signal must hold at least one cell, got shape {signal.shape}")
     table = []
     for name, r in correlations(signal, features).items():
         cell = int(np.argmax(np.abs(r)))
@@ -167,10 +173,14 @@ def best_cells(signal: np.ndarray, features: dict) -> list:
 def saturation(gates: dict, low: float = 0.1, high: float = 0.9) -> dict:
     """Karpathy et al.'s statistic: how often each unit of each gate is saturated.
 
-    Inputs: gates {name: (T, H) values in [0, 1]} (sigmoid gates); thresholds low < high.
+    Inputs: gates {name: (T, H) values in [0, 1]} (sigmoid gates), T >= 1, finite;
+    thresholds low < high in [0, 1].
     Returns: {name: (left (H,), right (H,))}: the fraction of the T steps where the unit
     was left-saturated (< low, nearly shut) and right-saturated (> high, nearly open).
     """
+    if not isinstance(gates, dict):
+        raise TypeError(f"gates must be a dict {{gate name: (T, H) array}}, got "
+                        f"{type(gates).__name__}")
     low = checks.real_number("low", low, low=0.0, high=1.0)
     high = checks.real_number("high", high, low=0.0, high=1.0)
     if low >= high:
@@ -178,5 +188,8 @@ def saturation(gates: dict, low: float = 0.1, high: float = 0.9) -> dict:
     result = {}
     for name, values in gates.items():
         checks.array(f"gates[{name!r}]", values, ndim=2)
+        if values.shape[0] < 1:
+            raise ValueError(f"gates[{name!r}] must hold at least one step, got shape "
+                             f"{values.shape}")
         result[name] = ((values < low).mean(axis=0), (values > high).mean(axis=0))
     return result

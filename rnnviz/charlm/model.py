@@ -7,6 +7,7 @@ The recurrent layer is torch.nn's fused RNN/LSTM/GRU kernel; loss is in nats per
 """
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,10 +16,13 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.charlm.corpus import check_text_length
-from rnnviz.checkpoint import load_checkpoint, save_checkpoint
+from rnnviz.checkpoint import build_module, load_checkpoint, save_checkpoint
+from rnnviz.models.cell_kinds import check_cell
+from rnnviz.models.cells import torch_core
 from rnnviz.paths import DATA_DIR
+from rnnviz.seeding import MAX_SEED, batch_seed, generator
 
-CELL_TYPES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+CELLS = ("rnn", "lstm", "gru")
 
 # Trained by `python -m rnnviz.charlm.train` (`make checkpoints`) on the stdlib corpus.
 SHIPPED_CHECKPOINT = DATA_DIR / "charlm_lstm.pt"
@@ -42,6 +46,13 @@ def encode(text: str, vocab) -> torch.Tensor:
     return torch.tensor([index[ch] for ch in text], dtype=torch.long)
 
 
+def check_model(model) -> "CharLM":
+    """Return `model` if it is a CharLM, else raise TypeError naming the argument."""
+    if not isinstance(model, CharLM):
+        raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
+    return model
+
+
 def decode(ids, vocab) -> str:
     """The text of a sequence of character ids."""
     return "".join(vocab[int(i)] for i in ids)
@@ -55,20 +66,22 @@ class CharLM(nn.Module):
     """
 
     def __init__(self, vocab, cell: str = "lstm", hidden_size: int = 128,
-                 embed_size: int = 32):
+                 embedding_size: int = 32):
         super().__init__()
+        if not isinstance(vocab, (list, tuple, str)):
+            raise TypeError(f"vocab must be a list of characters, got {type(vocab).__name__}")
         vocab = list(vocab)
         if len(vocab) < 2 or len(set(vocab)) != len(vocab) or any(
             not isinstance(ch, str) or len(ch) != 1 for ch in vocab
         ):
             raise ValueError("vocab must be at least 2 distinct single characters")
         self.vocab = vocab
-        self.cell = checks.choice("cell", cell, CELL_TYPES)
+        self.cell = check_cell(cell, CELLS)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
-        self.embed_size = checks.positive_int("embed_size", embed_size)
-        self.embed = nn.Embedding(len(vocab), embed_size)
-        self.rnn = CELL_TYPES[cell](embed_size, hidden_size, batch_first=True)
-        self.head = nn.Linear(hidden_size, len(vocab))
+        self.embedding_size = checks.positive_int("embedding_size", embedding_size)
+        self.embed = nn.Embedding(len(vocab), self.embedding_size)
+        self.rnn = torch_core(cell, self.embedding_size, self.hidden_size)
+        self.head = nn.Linear(self.hidden_size, len(vocab))
 
     def forward(self, ids, state=None):
         x = self.embed(ids)  # (N, T, E)
@@ -78,7 +91,7 @@ class CharLM(nn.Module):
     def config(self) -> dict:
         """The plain metadata that rebuilds this model (vocabulary and sizes)."""
         return {"vocab": "".join(self.vocab), "cell": self.cell,
-                "hidden_size": self.hidden_size, "embed_size": self.embed_size}
+                "hidden_size": self.hidden_size, "embedding_size": self.embedding_size}
 
 
 def random_windows(ids: torch.Tensor, batch_size: int, seq_len: int, generator):
@@ -97,15 +110,18 @@ def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 
                  seed: int = 0):
     """The `loss_fn(step)` for rnnviz.training.train: mean nats/char on a random batch.
 
-    Batch `step` depends only on (seed, step), so a step budget gives the same run twice.
+    Batch `step` is drawn with rnnviz.seeding.batch_seed(seed, step), so it depends only on
+    (seed, step) and a step budget gives the same run twice.
     """
-    checks.positive_int("batch_size", batch_size)
+    check_model(model)
+    batch_size = checks.positive_int("batch_size", batch_size)
+    seq_len = checks.positive_int("seq_len", seq_len)
+    seed = checks.positive_int("seed", seed, minimum=0, maximum=MAX_SEED)
     check_text_length("text", text, seq_len)
     ids = encode(text, model.vocab)
 
     def loss_fn(step: int) -> torch.Tensor:
-        generator = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        x, y = random_windows(ids, batch_size, seq_len, generator)
+        x, y = random_windows(ids, batch_size, seq_len, generator(batch_seed(seed, step)))
         logits, _ = model(x)
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
 
@@ -130,9 +146,20 @@ def evaluate(model: CharLM, text: str, streams: int = 16, seq_len: int = 256) ->
     across windows of seq_len characters, so every character after each stretch's first
     is predicted with its full left context.
     Returns: {"loss": nats/char, "perplexity": exp(loss), "chars": characters scored}.
+    A model whose loss overflows exp has perplexity inf; a NaN loss (NaN weights) stays NaN.
+    Raises: ValueError if seq_len < 1, or if the text has fewer than 2 characters per
+    stream (each stream must score at least one next character).
     """
-    checks.positive_int("streams", streams)
-    check_text_length("text", text, streams)
+    check_model(model)
+    streams = checks.positive_int("streams", streams)
+    seq_len = checks.positive_int("seq_len", seq_len)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if len(text) < 2 * streams:
+        raise ValueError(
+            f"streams={streams} needs a text of at least {2 * streams} characters (2 a "
+            f"stream: one input, one target), got {len(text)}; use streams <= "
+            f"{max(len(text) // 2, 1)}" + ("" if len(text) >= 2 else " and a longer text"))
     ids = stream_batches(encode(text, model.vocab), streams)  # (S, L)
     total, count, state = 0.0, 0, None
     for start in range(0, ids.shape[1] - 1, seq_len):
@@ -144,14 +171,24 @@ def evaluate(model: CharLM, text: str, streams: int = 16, seq_len: int = 256) ->
             logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"))
         count += y.numel()
     loss = total / count
-    return {"loss": loss, "perplexity": math.exp(loss), "chars": count}
+    return {"loss": loss, "perplexity": perplexity(loss), "chars": count}
+
+
+def perplexity(loss: float) -> float:
+    """exp(loss) for a loss in nats; inf when that overflows a float, NaN for a NaN loss."""
+    if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
+        raise TypeError(f"loss must be a real number, got {type(loss).__name__} {loss!r}")
+    try:
+        return math.exp(loss)  # exp(NaN) is NaN
+    except OverflowError:
+        return math.inf
 
 
 @dataclass
 class Sample:
-    """Generated text and, for every generated character, the 5 likeliest choices.
+    """Generated text and, for every generated character, the top_k likeliest choices.
 
-    top_chars: (L, 5) characters; top_probs: (L, 5) their probabilities at the sampling
+    top_chars: (L, k) characters; top_probs: (L, k) their probabilities at the sampling
     temperature, likeliest first.
     """
 
@@ -163,29 +200,42 @@ class Sample:
 
 @torch.no_grad()
 def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: float = 1.0,
-           seed: int = 0, top_k: int = 5) -> Sample:
+           seed: int = 0, top_k: int | None = None) -> Sample:
     """Generate `length` characters after `prime`, one at a time, at a temperature.
 
     Each next character is drawn from softmax(logits / temperature): low temperatures
     sharpen the distribution (safe, repetitive text), high ones flatten it (diverse, more
     mistakes). Seeded, so the same arguments give the same text.
+    Inputs: top_k in [1, V], how many likeliest choices to report at each position
+    (default 5, or V for a smaller vocabulary).
+    Raises: ValueError naming the argument for a bad length, temperature (outside
+    [1e-3, 100]), top_k, seed or prime, and naming `model` when its scores (logits) are
+    not finite, e.g. NaN weights: there is no distribution to sample from.
     """
+    check_model(model)
     length = checks.positive_int("length", length)
     temperature = checks.real_number("temperature", temperature, low=1e-3, high=100.0)
-    top_k = checks.positive_int("top_k", top_k)
+    if top_k is None:
+        top_k = min(5, len(model.vocab))
+    top_k = checks.positive_int("top_k", top_k, maximum=len(model.vocab))
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str (the text the model continues)")
-    generator = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     logits, state = model(encode(prime, model.vocab)[None])  # (1, P, V)
     logits = logits[0, -1]
     chars, top_chars, top_probs = [], [], []
-    k = min(top_k, len(model.vocab))
-    for _ in range(length):
+    for position in range(length):
         probs = torch.softmax(logits / temperature, dim=-1)  # (V,)
-        best = torch.topk(probs, k)
+        if not bool(torch.isfinite(probs).all()):
+            raise ValueError(
+                f"model gives no finite distribution at generated character {position}: "
+                + ("its scores (logits) are NaN or inf; are its weights finite?"
+                   if not bool(torch.isfinite(logits).all()) else
+                   f"its scores overflow at temperature={temperature}"))
+        best = torch.topk(probs, top_k)
         top_chars.append([model.vocab[int(i)] for i in best.indices])
         top_probs.append(best.values.numpy())
-        nxt = int(torch.multinomial(probs, 1, generator=generator))
+        nxt = int(torch.multinomial(probs, 1, generator=gen))
         chars.append(model.vocab[nxt])
         logits, state = model(torch.tensor([[nxt]]), state)
         logits = logits[0, -1]
@@ -205,7 +255,7 @@ def load_charlm(path, vocab=None):
     ids from one vocabulary fed to a model trained on another are silently wrong.
     """
     tensors, meta = load_checkpoint(
-        path, required_meta=("vocab", "cell", "hidden_size", "embed_size"))
+        path, required_meta=("vocab", "cell", "hidden_size", "embedding_size"))
     if vocab is not None and "".join(vocab) != meta["vocab"]:
         ours, theirs = set(vocab), set(meta["vocab"])
         raise ValueError(
@@ -214,10 +264,6 @@ def load_charlm(path, vocab=None):
             f"only expected: {sorted(ours - theirs)[:10]!r}"
             + ("; same characters, different order" if ours == theirs else "")
         )
-    try:
-        model = CharLM(list(meta["vocab"]), meta["cell"], meta["hidden_size"],
-                       meta["embed_size"])
-        model.load_state_dict(tensors, strict=True)
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise ValueError(f"checkpoint {path} does not hold a valid CharLM: {err}") from err
+    model = build_module(path, tensors, lambda: CharLM(
+        meta["vocab"], meta["cell"], meta["hidden_size"], meta["embedding_size"]))
     return model.eval(), meta

@@ -38,7 +38,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--hidden-size", type=int, default=256)
-    parser.add_argument("--embed-size", type=int, default=64)
+    parser.add_argument("--embedding-size", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seq-len", type=int, default=128)
     parser.add_argument("--steps", type=int, nargs=2, default=list(STEPS),
@@ -59,7 +59,7 @@ def main(argv=None) -> None:
           f"of Python {platform.python_version()}")
 
     torch.manual_seed(args.seed)
-    model = CharLM(corpus.vocab, "lstm", args.hidden_size, args.embed_size)
+    model = CharLM(corpus.vocab, "lstm", args.hidden_size, args.embedding_size)
     quick_val = corpus.val[:20_000]
     for phase, (steps, lr) in enumerate(phases):
         loss_fn = make_loss_fn(model, corpus.train, args.batch_size, args.seq_len,

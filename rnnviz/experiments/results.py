@@ -10,23 +10,39 @@ solved), steps_run and stopped_by.
 """
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 
-from rnnviz.models.sequence_models import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
 from rnnviz.paths import RESULTS_DIR
 
 RESULTS_PATH = RESULTS_DIR / "long_range_memory.json"
 
 
 def save_results(results: dict, path) -> None:
-    """Write the results as JSON (atomically, so a reader never sees half a file)."""
+    """Write the results as JSON (atomically, so a reader never sees half a file).
+
+    A NaN or inf (a diverged run's loss) is written as null: NaN is not JSON, and every
+    reader but Python's own refuses it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(results, indent=1) + "\n")
+    tmp.write_text(json.dumps(_finite_or_null(results), indent=1, allow_nan=False) + "\n")
     tmp.replace(path)
+
+
+def _finite_or_null(value):
+    """`value` with every non-finite float, at any depth, replaced by None."""
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_or_null(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 _RUN_KEYS = ("model", "seq_len", "seed", "solved", "steps_to_solve", "steps_run", "stopped_by",

@@ -14,8 +14,10 @@ import numpy as np
 import torch
 
 from rnnviz import checks
+from rnnviz.gradients.norms import overflow_safe_norm
 from rnnviz.models.sequence_models import make_model
-from rnnviz.tasks.long_range import adding_problem, batch_seed
+from rnnviz.seeding import batch_seed
+from rnnviz.tasks.long_range import adding_problem
 from rnnviz.training import train
 
 
@@ -42,12 +44,8 @@ def clip_by_norm(grads, max_norm):
         raise TypeError("grads must be a numpy array or a non-empty list of numpy arrays")
     for i, g in enumerate(arrays):
         checks.array(f"grads[{i}]", g, finite=False)
-    with np.errstate(over="ignore", invalid="ignore"):
-        scale = max((float(np.max(np.abs(g))) if g.size else 0.0) for g in arrays)
-        if scale == 0 or not np.isfinite(scale):
-            norm = scale
-        else:  # scaled first, so a 1e200 gradient has norm 1e200, not inf
-            norm = scale * float(np.sqrt(sum(np.sum((g / scale) ** 2) for g in arrays)))
+    flat = np.concatenate([np.ravel(g) for g in arrays])
+    norm = overflow_safe_norm(flat) if flat.size else 0.0
     factor = theta / norm if np.isfinite(norm) and norm > theta else 1.0
     clipped = [g * factor for g in arrays]
     return (clipped[0] if single else clipped), norm

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnnviz import checks
+from rnnviz.gradients.norms import overflow_safe_norm
+from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.weight_init import INITS, gru_params, lstm_params, rnn_params
+from rnnviz.reference.activations import stable_sigmoid
 
-MODELS = ("rnn", "lstm", "gru")
+CELLS = ("rnn", "lstm", "gru")
 LOSSES = ("last", "all")
 DTYPES = ("float32", "float64")
 
@@ -30,7 +33,7 @@ class Flow:
     """Per-step gradients of one model on one sequence, from one backward pass.
 
     Time runs t = 1..T along axis 1 (index t - 1). All norms are per example.
-    - model: "rnn" | "lstm" | "gru"; loss: "last" | "all"
+    - cell: "rnn" | "lstm" | "gru"; loss: "last" | "all"
     - h: (N, T, H) hidden states
     - dh: (N, T, H) dL/dh_t, the total derivative (through every later step)
     - grad_h: (N, T) ||dL/dh_t||
@@ -41,7 +44,7 @@ class Flow:
     inf and NaN are kept as they came: an exploding gradient is a result, not an error.
     """
 
-    model: str
+    cell: str
     loss: str
     h: np.ndarray
     dh: np.ndarray
@@ -68,7 +71,7 @@ class Flow:
         checks.choice("state", state, {"h", "c"})
         norms = self.grad_h if state == "h" else self.grad_c
         if norms is None:
-            raise ValueError(f"state='c' needs an LSTM flow, this one is {self.model!r}")
+            raise ValueError(f"state='c' needs an LSTM flow, this one is {self.cell!r}")
         with np.errstate(divide="ignore", invalid="ignore"):
             return norms[:, 0] / norms[:, -1]
 
@@ -101,30 +104,16 @@ def _inputs(x, params, blocks, bias_names, dtype, loss, readout):
 
 
 def _norms(v):
-    """||v_t|| along the last axis without overflow: a gradient of 1e200 has norm 1e200.
-
-    sqrt(sum(v^2)) would square 1e200 to inf; scaling by the largest entry first does not.
-    Inputs: v (T, N, H). Returns: (N, T), same dtype; NaN and inf entries give NaN and inf.
-    """
-    with np.errstate(all="ignore"):
-        scale = np.max(np.abs(v), axis=2)  # (T, N)
-        safe = np.where((scale > 0) & np.isfinite(scale), scale, 1)
-        norms = safe * np.sqrt(np.sum((v / safe[..., None]) ** 2, axis=2))
-        norms = np.where(np.isfinite(scale), norms, scale)  # inf stays inf, NaN stays NaN
-    return norms.T
+    """||v_t|| of time-major v (T, N, H) without overflow. Returns: (N, T), v's dtype."""
+    return overflow_safe_norm(v, axis=2).T
 
 
-def _finish(model, loss, h, dh, **extra):
+def _finish(cell, loss, h, dh, **extra):
     """Move time-major (T, N, H) arrays to (N, T, H) and take the norms."""
     if extra.get("dc") is not None:
         extra["grad_c"] = _norms(extra["dc"])
         extra["dc"] = extra["dc"].swapaxes(0, 1)
-    return Flow(model, loss, h.swapaxes(0, 1), dh.swapaxes(0, 1), _norms(dh), **extra)
-
-
-def _sigmoid(a):
-    # tanh form: never overflows, and faster than 1 / (1 + exp(-a)) in numpy.
-    return 0.5 + 0.5 * np.tanh(0.5 * a)
+    return Flow(cell, loss, h.swapaxes(0, 1), dh.swapaxes(0, 1), _norms(dh), **extra)
 
 
 # --- vanilla RNN ---------------------------------------------------------------------------
@@ -178,20 +167,25 @@ def rnn_flow(x, params, nonlinearity="tanh", loss="last", dtype="float64", reado
 
     s = float(np.linalg.norm(params["Wh"], 2))
     jacobian_bound = _powers(s, T)
-    e = float(np.linalg.norm(w.astype(np.float64)))
-    with np.errstate(over="ignore"):
-        if loss == "last":
-            bound = e * jacobian_bound
-        else:
-            bound = np.empty(T)
-            bound[T - 1] = e
-            for t in range(T - 2, -1, -1):
-                bound[t] = e + s * bound[t + 1]
+    bound = _pascanu_bound(s, float(np.linalg.norm(w.astype(np.float64))), T, loss)
     extra = dict(bound=np.tile(bound, (N, 1)), jacobian_bound=jacobian_bound,
                  top_singular_value=s)
     if jacobians:
         extra["jacobian"] = _jacobian_norms(dphi, WhT)
     return _finish("rnn", loss, h, dh, **extra)
+
+
+def _pascanu_bound(s, e, T, loss):
+    """B_t for t = 1..T: B_T = e, B_t = [e if every step has a loss] + s B_{t+1} (float64,
+    inf beyond its range). Inputs: s = ||Wh||_2; e = ||w||; T; loss "last" | "all"."""
+    with np.errstate(over="ignore"):
+        if loss == "last":
+            return e * _powers(s, T)
+        bound = np.empty(T)
+        bound[T - 1] = e
+        for t in range(T - 2, -1, -1):
+            bound[t] = e + s * bound[t + 1]
+        return bound
 
 
 def _powers(s, T):
@@ -271,15 +265,8 @@ def lstm_flow(x, params, loss="last", dtype="float64", readout=None):
             c_prev = add(mul(z[:, H : 2 * H], c_prev), mul(z[:, :H], z[:, 3 * H :]), out=c[t])
             h_prev = mul(z[:, 2 * H : 3 * H], tanh(c_prev), out=h[t])
 
-        i, f, o, g = (gates[..., k * H : (k + 1) * H] for k in range(4))
-        tc = np.tanh(c)
-        dc_from_dh = o * (1 - tc * tc)  # dL/dc_t gets dL/dh_t * this
-        c_before = np.concatenate((np.zeros((1, N, H), x.dtype), c[:-1]))
-        # da_t = (dc, dc, dh, dc) * K_t, blocks i, f, o, g: every gate's local derivative.
-        K = np.concatenate(
-            (g * i * (1 - i), c_before * f * (1 - f), tc * o * (1 - o), i * (1 - g * g)),
-            axis=2,
-        )  # (T, N, 4H)
+        dc_from_dh, K = _lstm_local_derivatives(gates, c)
+        f = gates[..., H : 2 * H]
 
         WhT = np.ascontiguousarray(p["Wh"].T)
         dh = np.empty_like(h)
@@ -299,6 +286,23 @@ def lstm_flow(x, params, loss="last", dtype="float64", readout=None):
                 dh_t += w
             carry = mul(dc_t, f[t], out=carry)
     return _finish("lstm", loss, h, dh, dc=dc)
+
+
+def _lstm_local_derivatives(gates, c):
+    """What one LSTM step does to a gradient, from its gates (T, N, 4H: i, f, o, g) and
+    cell states c (T, N, H).
+
+    Returns: dc_from_dh (T, N, H), dL/dc_t's share of dL/dh_t (o tanh'(c_t)); and K
+    (T, N, 4H), every gate's local derivative: da_t = (dc, dc, dh, dc) * K_t in blocks
+    i, f, o, g.
+    """
+    H = c.shape[2]
+    i, f, o, g = (gates[..., k * H : (k + 1) * H] for k in range(4))
+    tc = np.tanh(c)
+    c_before = np.concatenate((np.zeros_like(c[:1]), c[:-1]))
+    K = np.concatenate(
+        (g * i * (1 - i), c_before * f * (1 - f), tc * o * (1 - o), i * (1 - g * g)), axis=2)
+    return o * (1 - tc * tc), K
 
 
 # --- GRU -----------------------------------------------------------------------------------
@@ -328,7 +332,7 @@ def gru_flow(x, params, loss="last", dtype="float64", readout=None):
         Wh, bh = p["Wh"], p["bh"]
         for t in range(T):
             hw = h_prev @ Wh + bh  # (N, 3H)
-            rz = _sigmoid(xw[t, :, : 2 * H] + hw[:, : 2 * H])
+            rz = stable_sigmoid(xw[t, :, : 2 * H] + hw[:, : 2 * H])
             r[t], z[t], hn[t] = rz[:, :H], rz[:, H:], hw[:, 2 * H :]
             np.tanh(xw[t, :, 2 * H :] + r[t] * hn[t], out=n[t])
             h_prev = np.add(n[t], z[t] * (h_prev - n[t]), out=h[t])
@@ -353,18 +357,18 @@ def gru_flow(x, params, loss="last", dtype="float64", readout=None):
 
 
 # --- one call from the knobs ---------------------------------------------------------------
-def gradient_flow(model="rnn", *, seq_len=100, hidden_size=32, input_size=None, batch_size=1,
+def gradient_flow(cell="rnn", *, seq_len=100, hidden_size=32, input_size=None, batch_size=1,
                   spectral_radius=0.9, init="gaussian", nonlinearity="tanh",
                   forget_bias=None, loss="last", dtype="float64", seed=0, jacobians=False):
     """Build a model and an input sequence from the knobs, and run one backward pass.
 
-    Every model sees the same inputs x ~ N(0, 1) for a given seed, so the RNN, LSTM and GRU
+    Every cell sees the same inputs x ~ N(0, 1) for a given seed, so the RNN, LSTM and GRU
     can be compared side by side. The RNN's recurrent matrix comes from `spectral_radius`
     and `init`; the LSTM and GRU use PyTorch's default initialisation (and the LSTM the
     given forget-gate bias).
 
     Inputs:
-    - model: "rnn" | "lstm" | "gru"
+    - cell: "rnn" | "lstm" | "gru"
     - seq_len: T (>= 1); hidden_size: H; input_size: D (default H); batch_size: N
     - spectral_radius, init: the RNN's recurrent matrix (rnnviz.models.weight_init)
     - nonlinearity: the RNN's "tanh" | "relu"
@@ -373,7 +377,7 @@ def gradient_flow(model="rnn", *, seq_len=100, hidden_size=32, input_size=None, 
     - jacobians: the RNN's ||dh_T/dh_t||_2 too (slow for large T and H)
     Returns: Flow
     """
-    checks.choice("model", model, MODELS)
+    check_cell(cell, CELLS)
     T = checks.positive_int("seq_len", seq_len)
     H = checks.positive_int("hidden_size", hidden_size)
     D = H if input_size is None else checks.positive_int("input_size", input_size)
@@ -381,16 +385,16 @@ def gradient_flow(model="rnn", *, seq_len=100, hidden_size=32, input_size=None, 
     checks.choice("init", init, INITS)
     checks.positive_int("seed", seed, minimum=0)
     x = np.random.default_rng([seed, 3]).standard_normal((N, T, D))
-    if model == "rnn":
+    if cell == "rnn":
         params = rnn_params(D, H, spectral_radius, init, seed)
         return rnn_flow(x, params, nonlinearity, loss, dtype, jacobians=jacobians)
-    if model == "lstm":
+    if cell == "lstm":
         return lstm_flow(x, lstm_params(D, H, forget_bias, seed), loss, dtype)
     return gru_flow(x, gru_params(D, H, seed), loss, dtype)
 
 
 # --- the slow way, for checking: torch autograd ---------------------------------------------
-def autograd_flow(model, x, params, nonlinearity="tanh", loss="last", per_step=True,
+def autograd_flow(cell, x, params, nonlinearity="tanh", loss="last", per_step=True,
                   readout=None):
     """dL/dh_t (and dL/dc_t) by torch autograd through torch.nn's cells, in float64.
 
@@ -399,34 +403,16 @@ def autograd_flow(model, x, params, nonlinearity="tanh", loss="last", per_step=T
     (autograd.grad(L, h_t)): O(T^2) work, the method a fast flow must beat. With
     per_step=False, one autograd.grad call over all states at once.
 
-    Inputs: model "rnn" | "lstm" | "gru"; x (N, T, D); params as for the *_flow functions;
+    Inputs: cell "rnn" | "lstm" | "gru"; x (N, T, D); params as for the *_flow functions;
     nonlinearity (RNN), loss, readout as there.
     Returns: (dh, dc): (N, T, H) float64 arrays; dc is None except for the LSTM
     """
     import torch
 
-    checks.choice("model", model, MODELS)
+    check_cell(cell, CELLS)
     checks.choice("loss", loss, LOSSES)
-    p = {k: torch.as_tensor(v, dtype=torch.float64) for k, v in params.items()}
-    H = p["Wh"].shape[0]
-    D = x.shape[2]
-    if model == "rnn":
-        cell = torch.nn.RNNCell(D, H, nonlinearity=nonlinearity, dtype=torch.float64)
-        weights = (p["Wx"].T, p["Wh"].T, p["b"], torch.zeros(H, dtype=torch.float64))
-    elif model == "lstm":
-        cell = torch.nn.LSTMCell(D, H, dtype=torch.float64)
-        # torch orders the gate blocks i, f, g, o; rnnviz (the lecture, CS231n) i, f, o, g.
-        order = torch.cat([torch.arange(k * H, (k + 1) * H) for k in (0, 1, 3, 2)])
-        weights = (p["Wx"][:, order].T, p["Wh"][:, order].T, p["b"][order],
-                   torch.zeros(4 * H, dtype=torch.float64))
-    else:
-        cell = torch.nn.GRUCell(D, H, dtype=torch.float64)
-        weights = (p["Wx"].T, p["Wh"].T, p["bx"], p["bh"])
-    with torch.no_grad():
-        for param, value in zip(
-            (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh), weights
-        ):
-            param.copy_(value)
+    module = _torch_cell(cell, params, x.shape[2], nonlinearity)
+    H = module.hidden_size
     w = torch.full((H,), H**-0.5, dtype=torch.float64) if readout is None else (
         torch.as_tensor(readout, dtype=torch.float64))
     xt = torch.as_tensor(x, dtype=torch.float64)
@@ -435,11 +421,11 @@ def autograd_flow(model, x, params, nonlinearity="tanh", loss="last", per_step=T
     c = torch.zeros(N, H, dtype=torch.float64, requires_grad=True)
     hs, cs = [], []
     for t in range(T):
-        if model == "lstm":
-            h, c = cell(xt[:, t], (h, c))
+        if cell == "lstm":
+            h, c = module(xt[:, t], (h, c))
             cs.append(c)
         else:
-            h = cell(xt[:, t], h)
+            h = module(xt[:, t], h)
         hs.append(h)
     loss_states = hs if loss == "all" else hs[-1:]
     L = sum((s @ w).sum() for s in loss_states)
@@ -449,5 +435,32 @@ def autograd_flow(model, x, params, nonlinearity="tanh", loss="last", per_step=T
     else:
         grads = torch.autograd.grad(L, states)
     dh = torch.stack(grads[:T], dim=1).numpy()
-    dc = torch.stack(grads[T:], dim=1).numpy() if model == "lstm" else None
+    dc = torch.stack(grads[T:], dim=1).numpy() if cell == "lstm" else None
     return dh, dc
+
+
+def _torch_cell(cell, params, input_size, nonlinearity):
+    """A float64 torch.nn RNNCell/LSTMCell/GRUCell holding `params` (lecture layout)."""
+    import torch
+
+    from rnnviz.models.cells import lecture_to_torch_gates
+
+    p = {k: torch.as_tensor(v, dtype=torch.float64) for k, v in params.items()}
+    H, zeros = p["Wh"].shape[0], torch.zeros(p["Wh"].shape[1], dtype=torch.float64)
+    if cell == "rnn":
+        module = torch.nn.RNNCell(input_size, H, nonlinearity=nonlinearity,
+                                  dtype=torch.float64)
+        weights = (p["Wx"].T, p["Wh"].T, p["b"], zeros)
+    elif cell == "lstm":
+        module = torch.nn.LSTMCell(input_size, H, dtype=torch.float64)
+        weights = (lecture_to_torch_gates(p["Wx"].T), lecture_to_torch_gates(p["Wh"].T),
+                   lecture_to_torch_gates(p["b"]), zeros)
+    else:
+        module = torch.nn.GRUCell(input_size, H, dtype=torch.float64)
+        weights = (p["Wx"].T, p["Wh"].T, p["bx"], p["bh"])
+    with torch.no_grad():
+        for param, value in zip(
+            (module.weight_ih, module.weight_hh, module.bias_ih, module.bias_hh), weights
+        ):
+            param.copy_(value)
+    return module

@@ -220,29 +220,9 @@ def autograd_graph(output, parameters: dict) -> AutogradGraph:
     if output.grad_fn is None:
         raise ValueError("output must have a grad_fn (computed from tensors that require grad)")
     names = {id(t): name for name, t in parameters.items()}
-    order, index, stack = [], {}, [output.grad_fn]
-    while stack:  # every grad_fn reachable from the output, each once
-        fn = stack.pop()
-        if id(fn) in index:
-            continue
-        index[id(fn)] = len(order)
-        order.append(fn)
-        stack.extend(parent for parent, _ in fn.next_functions if parent is not None)
-    parents = [{index[id(p)] for p, _ in fn.next_functions if p is not None} for fn in order]
+    order, parents = _reachable(output.grad_fn)
     edges = {(j, k) for k, js in enumerate(parents) for j in js}
-    consumers = [0] * len(order)
-    for j, _ in edges:
-        consumers[j] += 1
-    # Longest path from the output (Kahn's order): a node is placed once all its
-    # consumers are, one column left of the furthest.
-    depth, ready = [0] * len(order), [0]
-    while ready:
-        k = ready.pop()
-        for j in parents[k]:
-            depth[j] = max(depth[j], depth[k] + 1)
-            consumers[j] -= 1
-            if consumers[j] == 0:
-                ready.append(j)
+    depth = _depths(parents, edges)
     kinds, labels = [], []
     for fn in order:
         variable = getattr(fn, "variable", None)  # set on AccumulateGrad leaves only
@@ -267,3 +247,35 @@ def autograd_graph(output, parameters: dict) -> AutogradGraph:
         if kinds[source] == "parameter":
             uses[labels[source]] = uses.get(labels[source], 0) + 1
     return AutogradGraph(nodes, tuple(sorted(edges)), uses)
+
+
+def _reachable(grad_fn) -> tuple[list, list]:
+    """Every grad_fn reachable from `grad_fn`, each once (the start first), and for each the
+    indexes of the functions it passes its gradient on to."""
+    order, index, stack = [], {}, [grad_fn]
+    while stack:
+        fn = stack.pop()
+        if id(fn) in index:
+            continue
+        index[id(fn)] = len(order)
+        order.append(fn)
+        stack.extend(parent for parent, _ in fn.next_functions if parent is not None)
+    parents = [{index[id(p)] for p, _ in fn.next_functions if p is not None} for fn in order]
+    return order, parents
+
+
+def _depths(parents: list, edges: set) -> list:
+    """Each node's longest path from node 0 (the output), by Kahn's order: a node is placed
+    once all its consumers are, one column left of the furthest."""
+    consumers = [0] * len(parents)
+    for j, _ in edges:
+        consumers[j] += 1
+    depth, ready = [0] * len(parents), [0]
+    while ready:
+        k = ready.pop()
+        for j in parents[k]:
+            depth[j] = max(depth[j], depth[k] + 1)
+            consumers[j] -= 1
+            if consumers[j] == 0:
+                ready.append(j)
+    return depth

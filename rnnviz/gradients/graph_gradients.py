@@ -7,7 +7,7 @@ W_hh is used on every h_{t-1} -> h_t edge, its gradient is a sum of one term per
 
     dL/dW_hh = sum_t h_{t-1}^T (dL/dh_t * (1 - h_t^2))      (lecture 10: "sum the gradients")
 
-`RunResult.edge_gradients` keeps each term on its edge; `sequence_gradients` recomputes the
+`GraphRun.edge_gradients` keeps each term on its edge; `sequence_gradients` recomputes the
 totals with `rnn_forward`/`rnn_backward` in one call per chain, so the two can be compared.
 """
 
@@ -107,8 +107,18 @@ def run_graph(graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=
     values.update(weights)
     grads = {name: np.zeros_like(value) for name, value in values.items()}
     edge_gradients, caches = {}, {}
+    _forward(graph, weights, values, caches, D, H)
+    loss = _losses(graph, weights, targets, values, grads, edge_gradients, V)
+    _backward(graph, grads, caches, edge_gradients, H)
+    for e in graph.edges:
+        if e.parameter:
+            grads[e.parameter] = grads[e.parameter] + edge_gradients[(e.source, e.target)]
+    return GraphRun(graph, values, grads, edge_gradients, targets, float(loss))
 
-    # Forward, chain by chain (the encoder before the decoder that reads its last state).
+
+def _forward(graph, weights, values, caches, D, H) -> None:
+    """Every h_t, chain by chain (the encoder before the decoder that reads its last state),
+    into `values`; each step's cache into `caches`."""
     for steps in _chains(graph):
         for h, x_edge, h_edge, _ in steps:
             x = values[x_edge.source] if x_edge else np.zeros(D)
@@ -118,6 +128,11 @@ def run_graph(graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=
             next_h, caches[h] = rnn_step_forward(x[None], prev_h[None], W_xh, W_hh,
                                                  np.zeros(H))
             values[h] = next_h[0]  # (H,)
+
+
+def _losses(graph, weights, targets, values, grads, edge_gradients, V) -> float:
+    """Each output's scores and softmax loss, and their gradients back to its h_t (the W_hy
+    edges); returns L = sum_t L_t."""
     loss = 0.0
     for e in (e for e in graph.edges if e.parameter and family(e.parameter) == "W_hy"):
         h = values[e.source][None, None]  # (1, 1, H)
@@ -128,12 +143,16 @@ def run_graph(graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=
         values[e.target], grads[e.target] = scores[0, 0], dscores[0, 0]  # (V,)
         loss_node = _loss_of(graph, e.target)
         values[loss_node], grads[loss_node] = np.array(step_loss), np.array(1.0)
-        grads[e.source] = grads.get(e.source, np.zeros(H)) + dh[0, 0]
+        grads[e.source] = grads.get(e.source, np.zeros_like(dh[0, 0])) + dh[0, 0]
         edge_gradients[(e.source, e.target)] = dW
         loss += step_loss
     values["L"], grads["L"] = np.array(loss), np.array(1.0)
+    return loss
 
-    # Backward, in exactly the reverse order: each h_t's gradient is complete when reached.
+
+def _backward(graph, grads, caches, edge_gradients, H) -> None:
+    """Back through every step in exactly the reverse order, so each h_t's gradient is
+    complete when it is reached; each use's dL/dW term goes on its edge."""
     for steps in reversed(_chains(graph)):
         for h, x_edge, h_edge, _ in reversed(steps):
             grads.setdefault(h, np.zeros(H))
@@ -144,10 +163,6 @@ def run_graph(graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=
             if h_edge:
                 grads[h_edge.source] = grads.get(h_edge.source, np.zeros(H)) + dprev_h[0]
                 edge_gradients[(h_edge.source, h)] = dW_hh
-    for e in graph.edges:
-        if e.parameter:
-            grads[e.parameter] = grads[e.parameter] + edge_gradients[(e.source, e.target)]
-    return GraphRun(graph, values, grads, edge_gradients, targets, float(loss))
 
 
 def sequence_gradients(run: GraphRun) -> tuple[float, dict]:

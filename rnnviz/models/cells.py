@@ -8,6 +8,10 @@ when a student looks, never during training.
 
 Gate order is the lecture's and CS231n's: LSTM i, f, o, g; GRU r, z, n (PyTorch's). torch
 stores LSTM blocks as i, f, g, o; `torch_to_lecture_gates` is the one place that converts.
+
+`torch_core(cell, ...)` builds the plain torch.nn layer of any cell kind named in
+rnnviz.models.cell_kinds (for models that need no trace); `TRACED_CELLS` maps a name to its
+traced class.
 """
 
 import copy
@@ -16,9 +20,9 @@ import torch
 from torch import nn
 
 from rnnviz import checks
+from rnnviz.models import cell_kinds
+from rnnviz.models.weight_init import check_forget_bias
 
-LECTURE_LSTM_GATES = ("i", "f", "o", "g")
-GRU_GATES = ("r", "z", "n")
 # Position in torch's i, f, g, o layout of each lecture gate i, f, o, g.
 _TORCH_BLOCK_OF_LECTURE_GATE = (0, 1, 3, 2)
 
@@ -245,11 +249,7 @@ class LSTM(_TracedRecurrence):
 
     def set_forget_bias(self, forget_bias: float) -> None:
         """Set the forget gate's total bias (b_ih + b_hh) to `forget_bias` for every unit."""
-        forget_bias = checks.real_number("forget_bias", forget_bias)
-        H = self.hidden_size
-        with torch.no_grad():
-            self.core.bias_ih_l0[H : 2 * H] = forget_bias
-            self.core.bias_hh_l0[H : 2 * H] = 0.0
+        set_forget_bias(self.core, forget_bias)
 
     def step(self, x_t, h, c=None):
         """One explicit step. x_t: (N, D), h, c: (N, H) -> (next_h, next_c, gates i/f/o/g)."""
@@ -298,3 +298,45 @@ class GRU(_TracedRecurrence):
         w_ih, w_hh, b_ih, b_hh = (p.detach().double().numpy() for p in self._weights())
         return {"Wx": w_ih.T.copy(), "Wh": w_hh.T.copy(), "bx": b_ih.copy(), "bh": b_hh.copy()}
 
+
+# The traced model of each cell kind that has one (rnnviz.models.cell_kinds names them).
+TRACED_CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+
+_CORES = {"rnn": nn.RNN, "irnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+def torch_core(cell: str, input_size: int, hidden_size: int, **kwargs) -> nn.RNNBase:
+    """torch.nn's fused recurrent layer for `cell`, batch_first, one layer.
+
+    "irnn" is nn.RNN with ReLU, its recurrent matrix set to the identity and both biases
+    to zero. kwargs go to the torch.nn constructor (e.g. dtype).
+    Inputs: cell: one of CELLS; input_size: D; hidden_size: H.
+    Returns: nn.RNN, nn.LSTM or nn.GRU.
+    """
+    cell_kinds.check_cell(cell)
+    if cell in ("rnn", "irnn"):
+        kwargs["nonlinearity"] = "relu" if cell == "irnn" else "tanh"
+    core = _CORES[cell](input_size, hidden_size, batch_first=True, **kwargs)
+    if cell == "irnn":
+        with torch.no_grad():
+            core.weight_hh_l0.copy_(torch.eye(hidden_size))
+            core.bias_ih_l0.zero_()
+            core.bias_hh_l0.zero_()
+    return core
+
+
+def set_forget_bias(core: nn.LSTM, forget_bias: float) -> None:
+    """Set a torch.nn.LSTM's forget-gate bias (b_ih + b_hh) to `forget_bias` in every unit.
+
+    torch's gate blocks are i, f, g, o and its two biases add, so the whole bias goes in
+    b_ih's second block and b_hh's is zeroed. A bias of 1 starts every f near
+    sigmoid(1) = 0.73, keeping the cell-state path open from the first step (Gers et al.
+    2000; Jozefowicz et al. 2015).
+    """
+    if not isinstance(core, nn.LSTM):
+        raise TypeError(f"core must be a torch.nn.LSTM, got {type(core).__name__}")
+    forget_bias = check_forget_bias(forget_bias)
+    H = core.hidden_size
+    with torch.no_grad():
+        core.bias_ih_l0[H : 2 * H] = forget_bias
+        core.bias_hh_l0[H : 2 * H] = 0.0

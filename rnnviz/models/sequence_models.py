@@ -1,19 +1,23 @@
-"""The small sequence models the long-range memory experiments compare.
+"""Small sequence models: a recurrent core and a linear head.
 
-One recurrent core (vanilla tanh RNN, IRNN, LSTM or GRU, each torch.nn's fused kernel)
-plus a linear head that reads either the last hidden state (many to one: the adding
-problem, pixel-by-pixel digits) or every hidden state (many to many: the copy task).
-Only the core differs between models, so a difference in results is the core's.
+`SequenceModel` is what the long-range memory experiments compare: one recurrent core
+(vanilla tanh RNN, IRNN, LSTM or GRU, each torch.nn's fused kernel) plus a linear head that
+reads either the last hidden state (many to one: the adding problem, pixel-by-pixel digits)
+or every hidden state (many to many: the copy task). Only the core differs between models,
+so a difference in results is the core's.
+
+`TokenRNN` is the body of lab 03's word-level models: an embedding of each word id, the
+lecture's traced vanilla RNN, and a linear head that each task applies where it needs it.
 """
 
 import torch
 from torch import nn
 
 from rnnviz import checks
-
-CELLS = ("rnn", "irnn", "lstm", "gru")
-
-CELL_NAMES = {"rnn": "RNN (tanh)", "irnn": "IRNN (ReLU, W=I)", "lstm": "LSTM", "gru": "GRU"}
+from rnnviz.models.cell_kinds import check_cell
+from rnnviz.models.cells import RNN, set_forget_bias, torch_core
+from rnnviz.models.weight_init import check_forget_bias
+from rnnviz.seeding import torch_seed
 
 
 class SequenceModel(nn.Module):
@@ -26,9 +30,8 @@ class SequenceModel(nn.Module):
     - hidden_size: int >= 1, H
     - output_size: int >= 1, the head's outputs
     - many_to_many: False reads only the last hidden state, True reads every step
-    - forget_bias: LSTM only, the initial forget-gate bias (None keeps torch's init). A
-      bias of 1 starts every f near sigmoid(1) = 0.73, keeping the cell-state path open
-      from the first step (Gers et al. 2000; Jozefowicz et al. 2015).
+    - forget_bias: LSTM only, the initial forget-gate bias (None keeps torch's init; see
+      rnnviz.models.cells.set_forget_bias)
 
     forward(x): x (N, T, D) -> (N, output_size), or (N, T, output_size) if many_to_many.
     """
@@ -36,7 +39,7 @@ class SequenceModel(nn.Module):
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int, *,
                  many_to_many: bool = False, forget_bias: float | None = None):
         super().__init__()
-        self.cell = checks.choice("cell", cell, CELLS)
+        self.cell = check_cell(cell)
         self.input_size = checks.positive_int("input_size", input_size)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.output_size = checks.positive_int("output_size", output_size)
@@ -46,29 +49,13 @@ class SequenceModel(nn.Module):
         if forget_bias is not None:
             if cell != "lstm":
                 raise ValueError(f"forget_bias applies to cell='lstm' only, got cell={cell!r}")
-            forget_bias = checks.real_number("forget_bias", forget_bias)
+            forget_bias = check_forget_bias(forget_bias)
         self.forget_bias = forget_bias
 
-        H = self.hidden_size
-        if cell in ("rnn", "irnn"):
-            nonlinearity = "relu" if cell == "irnn" else "tanh"
-            self.core = nn.RNN(input_size, H, nonlinearity=nonlinearity, batch_first=True)
-        elif cell == "lstm":
-            self.core = nn.LSTM(input_size, H, batch_first=True)
-        else:
-            self.core = nn.GRU(input_size, H, batch_first=True)
-        self.head = nn.Linear(H, output_size)
-
-        with torch.no_grad():
-            if cell == "irnn":
-                self.core.weight_hh_l0.copy_(torch.eye(H))
-                self.core.bias_ih_l0.zero_()
-                self.core.bias_hh_l0.zero_()
-            if forget_bias is not None:
-                # torch's gate blocks are i, f, g, o and its two biases add: put the whole
-                # forget bias in one of them.
-                self.core.bias_ih_l0[H: 2 * H].fill_(forget_bias)
-                self.core.bias_hh_l0[H: 2 * H].zero_()
+        self.core = torch_core(cell, input_size, self.hidden_size)
+        self.head = nn.Linear(self.hidden_size, output_size)
+        if forget_bias is not None:
+            set_forget_bias(self.core, forget_bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         checks.tensor("x", x, shape=(None, None, self.input_size), finite=False)
@@ -78,21 +65,36 @@ class SequenceModel(nn.Module):
         return self.head(h[:, -1])  # (N, output_size)
 
 
+class TokenRNN(nn.Module):
+    """Word ids -> embedding -> vanilla tanh RNN (rnnviz.models.cells.RNN) -> a linear head.
+
+    Inputs (constructor): vocab_size, output_size, embedding_size, hidden_size: ints >= 1.
+    hidden_states(tokens (N, T) int64) -> (N, T, H); `head` maps a hidden state to
+    output_size scores, and a subclass's forward decides which states it reads.
+    """
+
+    def __init__(self, vocab_size: int, output_size: int, embedding_size: int = 16,
+                 hidden_size: int = 32):
+        super().__init__()
+        checks.positive_int("embedding_size", embedding_size)
+        checks.positive_int("hidden_size", hidden_size)
+        self.embed = nn.Embedding(vocab_size, embedding_size)
+        self.rnn = RNN(embedding_size, hidden_size)
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def hidden_states(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.rnn(self.embed(tokens)).h  # (N, T, H)
+
+
 def make_model(cell: str, input_size: int, output_size: int, *, hidden_size: int = 64,
                many_to_many: bool = False, forget_bias: float | None = None,
                seed: int = 0) -> SequenceModel:
     """Build a `SequenceModel` with weights drawn from `seed` (same seed, same weights).
 
-    Inputs: as `SequenceModel`; seed: int >= 0.
+    Inputs: as `SequenceModel`; seed: int in [0, 2**32).
 
     Returns: the model (float32).
     """
-    seed = checks.positive_int("seed", seed, minimum=0)
-    state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    try:
+    with torch_seed(seed):
         return SequenceModel(cell, input_size, hidden_size, output_size,
                              many_to_many=many_to_many, forget_bias=forget_bias)
-    finally:
-        # Building a model must not move the caller's random stream.
-        torch.random.set_rng_state(state)

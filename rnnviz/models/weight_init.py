@@ -16,6 +16,15 @@ import numpy as np
 from rnnviz import checks
 
 INITS = ("gaussian", "orthogonal", "identity")
+# A forget-gate bias in [-100, 100]: past +-40 a sigmoid is already exactly 0 or 1 in float64,
+# and far beyond it the value no longer fits a float32 weight.
+FORGET_BIAS_RANGE = (-100.0, 100.0)
+
+
+def check_forget_bias(forget_bias) -> float:
+    """Return `forget_bias` as a float in FORGET_BIAS_RANGE, else raise naming it."""
+    low, high = FORGET_BIAS_RANGE
+    return checks.real_number("forget_bias", forget_bias, low=low, high=high)
 
 
 def recurrent_matrix(hidden_size, spectral_radius=1.0, init="gaussian", seed=0):
@@ -95,7 +104,7 @@ def lstm_params(input_size, hidden_size, forget_bias=None, seed=0):
 
     Inputs:
     - input_size: D; hidden_size: H
-    - forget_bias: None (PyTorch's default) or a real number, e.g. 1.0
+    - forget_bias: None (PyTorch's default) or a real number in [-100, 100], e.g. 1.0
     - seed: int
     Returns: dict with
     - Wx: (D, 4H), Wh: (H, 4H), b: (4H,)   all float64
@@ -108,7 +117,7 @@ def lstm_params(input_size, hidden_size, forget_bias=None, seed=0):
         "b": _uniform(rng, 4 * H, H) + _uniform(rng, 4 * H, H),
     }
     if forget_bias is not None:
-        params["b"][H : 2 * H] = checks.real_number("forget_bias", forget_bias)
+        params["b"][H : 2 * H] = check_forget_bias(forget_bias)
     return params
 
 

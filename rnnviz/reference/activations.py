@@ -18,9 +18,14 @@ def sigmoid(x):
     - s: array of the same shape, 1 / (1 + exp(-x))
     """
     v.floats("x", x)
-    return _sigmoid(x)
+    return stable_sigmoid(x)
 
 
-def _sigmoid(x):
+def stable_sigmoid(x):
+    """`sigmoid` without the input checks, for hot loops and for values already checked.
+
+    Inputs: x: float or array of floats (inf gives 0 or 1, NaN stays NaN).
+    Returns: same shape, 1 / (1 + exp(-x)).
+    """
     z = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))

@@ -19,7 +19,8 @@ def rel_error(x, y):
     Returns:
     - error: float, max |x - y| / max(1e-8, |x| + |y|)
     """
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    x = checks.float_array("x", x, finite=False)
+    y = checks.float_array("y", y, finite=False)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))

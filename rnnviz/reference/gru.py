@@ -10,7 +10,7 @@ Wx = weight_ih_l0.T, Wh = weight_hh_l0.T, bx = bias_ih_l0, bh = bias_hh_l0.
 import numpy as np
 
 from rnnviz.reference import _validate as v
-from rnnviz.reference.activations import _sigmoid
+from rnnviz.reference.activations import stable_sigmoid
 
 _STEP_CACHE_LEN = 8
 
@@ -48,8 +48,8 @@ def _step_forward(x, prev_h, Wx, Wh, bx, bh):
     H = prev_h.shape[1]
     ax = x @ Wx + bx  # (N, 3H)
     ah = prev_h @ Wh + bh  # (N, 3H)
-    r = _sigmoid(ax[:, :H] + ah[:, :H])  # (N, H) reset gate
-    z = _sigmoid(ax[:, H : 2 * H] + ah[:, H : 2 * H])  # (N, H) update gate
+    r = stable_sigmoid(ax[:, :H] + ah[:, :H])  # (N, H) reset gate
+    z = stable_sigmoid(ax[:, H : 2 * H] + ah[:, H : 2 * H])  # (N, H) update gate
     ah_n = ah[:, 2 * H :]  # (N, H) hidden part of n, reset by r
     n = np.tanh(ax[:, 2 * H :] + r * ah_n)  # (N, H) candidate
     next_h = (1.0 - z) * n + z * prev_h  # (N, H)

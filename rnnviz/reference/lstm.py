@@ -10,7 +10,7 @@ Back through c the gradient is only multiplied element-wise by f, a different f 
 import numpy as np
 
 from rnnviz.reference import _validate as v
-from rnnviz.reference.activations import _sigmoid
+from rnnviz.reference.activations import stable_sigmoid
 
 _STEP_CACHE_LEN = 10
 
@@ -45,9 +45,9 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
 def _step_forward(x, prev_h, prev_c, Wx, Wh, b):
     H = prev_h.shape[1]
     a = x @ Wx + prev_h @ Wh + b  # (N, 4H)
-    i = _sigmoid(a[:, :H])  # (N, H) input gate
-    f = _sigmoid(a[:, H : 2 * H])  # (N, H) forget gate
-    o = _sigmoid(a[:, 2 * H : 3 * H])  # (N, H) output gate
+    i = stable_sigmoid(a[:, :H])  # (N, H) input gate
+    f = stable_sigmoid(a[:, H : 2 * H])  # (N, H) forget gate
+    o = stable_sigmoid(a[:, 2 * H : 3 * H])  # (N, H) output gate
     g = np.tanh(a[:, 3 * H :])  # (N, H) gate gate (candidate)
     next_c = f * prev_c + i * g  # (N, H)
     tanh_c = np.tanh(next_c)  # (N, H)

@@ -17,7 +17,7 @@ from torch import nn
 from rnnviz import checks
 from rnnviz.models.cells import RNN
 from rnnviz.tasks.digits import DigitSequences
-from rnnviz.training import minibatch_order, train
+from rnnviz.training import train_minibatches
 
 N_CLASSES = 10
 
@@ -50,19 +50,17 @@ def train_row_classifier(model: RowClassifier, data: DigitSequences, *, steps: i
 
     Inputs:
     - model: a RowClassifier; data: from rnnviz.tasks.digits.load_digit_sequences("rows")
-    - steps, batch_size, lr, seed: step budget, minibatch size, Adam's rate, batch-order seed
-    - label, callback: passed to rnnviz.training.train (progress bar name, progress callback)
-    Returns:
-    - rnnviz.training.TrainResult
+    - steps, batch_size, lr, seed, label, callback: as rnnviz.training.train_minibatches
+    Returns: rnnviz.training.TrainResult
     """
     _check(model, data)
-    batches = minibatch_order(len(data.x_train), batch_size, steps, seed)
 
-    def loss_fn(step):
-        rows = batches[step]
+    def batch_loss(rows):
         return F.cross_entropy(model(data.x_train[rows]), data.y_train[rows])
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, callback=callback)
+    return train_minibatches(model, len(data.x_train), batch_loss, steps=steps,
+                             batch_size=batch_size, lr=lr, seed=seed, label=label,
+                             callback=callback)
 
 
 @torch.no_grad()
@@ -90,11 +88,6 @@ class DigitReading:
     label: int
     hidden: np.ndarray
     probs: np.ndarray
-
-    @property
-    def prediction(self) -> int:
-        """The answer after the last row."""
-        return int(self.probs[-1].argmax())
 
 
 @torch.no_grad()

@@ -1,9 +1,10 @@
 """Seeded long-range memory tasks: the adding problem, the copy task, pixel-by-pixel digits.
 
 Each generator is a plain function of `(batch_size, length, seed)`: the same arguments give
-the same batch, so a training run that draws batch `step` with `seed=batch_seed(seed, step)`
-is reproducible without any hidden random state. Each task also states the loss of the
-best predictor that remembers nothing, the line a model must get below to show memory.
+the same batch, so a training run that draws batch `step` with
+`seed=rnnviz.seeding.batch_seed(seed, step)` is reproducible without any hidden random state.
+Each task also states the loss of the best predictor that remembers nothing, the line a model
+must get below to show memory.
 """
 
 import math
@@ -11,6 +12,7 @@ import math
 import torch
 
 from rnnviz import checks
+from rnnviz.seeding import generator
 
 # The adding problem's memoryless baseline: always predict E[u1 + u2] = 1, whose MSE is
 # Var(u1 + u2) = 2 * Var(U[0, 1]) = 2 / 12.
@@ -19,25 +21,6 @@ ADDING_BASELINE_MSE = 1.0 / 6.0
 # The copy task's alphabet (Arjovsky et al. 2016): 0 is the blank, 1..n_symbols the symbols
 # to remember, n_symbols + 1 the delimiter that says "now repeat them".
 BLANK = 0
-
-
-def batch_seed(seed: int, step: int) -> int:
-    """The seed of training batch `step` in a run seeded with `seed` (distinct per pair).
-
-    Inputs:
-    - seed: int >= 0, the run's seed
-    - step: int >= 0, the training step
-
-    Returns: an int seed for the task generators.
-    """
-    seed = checks.positive_int("seed", seed, minimum=0)
-    step = checks.positive_int("step", step, minimum=0)
-    return seed * 1_000_003 + step
-
-
-def _generator(seed) -> torch.Generator:
-    seed = checks.positive_int("seed", seed, minimum=0)
-    return torch.Generator().manual_seed(seed)
 
 
 def adding_problem(batch_size: int, seq_len: int, seed: int = 0):
@@ -51,13 +34,13 @@ def adding_problem(batch_size: int, seq_len: int, seed: int = 0):
     Inputs:
     - batch_size: int >= 1, N
     - seq_len: int >= 2, T
-    - seed: int >= 0; the same seed gives the same batch
+    - seed: int in [0, 2**32); the same seed gives the same batch
 
     Returns: (x, y) with x (N, T, 2) float32 and y (N,) float32 in [0, 2].
     """
     batch_size = checks.positive_int("batch_size", batch_size)
     seq_len = checks.positive_int("seq_len", seq_len, minimum=2)
-    gen = _generator(seed)
+    gen = generator(seed)
     half = seq_len // 2
     values = torch.rand(batch_size, seq_len, generator=gen)  # (N, T)
     first = torch.randint(0, half, (batch_size,), generator=gen)  # (N,)
@@ -83,7 +66,7 @@ def copy_task(batch_size: int, delay: int, seed: int = 0, *, n_symbols: int = 8,
     Inputs:
     - batch_size: int >= 1, N
     - delay: int >= 1, Arjovsky et al.'s T; the sequence length is L = delay + 2 * copy_len
-    - seed: int >= 0; the same seed gives the same batch
+    - seed: int in [0, 2**32); the same seed gives the same batch
     - n_symbols: int >= 2, the symbols to remember (the vocabulary is n_symbols + 2)
     - copy_len: int >= 1, how many symbols to remember
 
@@ -94,7 +77,7 @@ def copy_task(batch_size: int, delay: int, seed: int = 0, *, n_symbols: int = 8,
     delay = checks.positive_int("delay", delay)
     n_symbols = checks.positive_int("n_symbols", n_symbols, minimum=2)
     copy_len = checks.positive_int("copy_len", copy_len)
-    gen = _generator(seed)
+    gen = generator(seed)
     length = delay + 2 * copy_len
     symbols = torch.randint(1, n_symbols + 1, (batch_size, copy_len), generator=gen)  # (N, K)
     tokens = torch.full((batch_size, length), BLANK, dtype=torch.long)  # (N, L)

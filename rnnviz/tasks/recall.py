@@ -17,16 +17,15 @@ import torch
 from torch import nn
 
 from rnnviz import checks
-from rnnviz.models.cells import GRU, LSTM, RNN
+from rnnviz.models.cell_kinds import check_cell
+from rnnviz.models.cells import LSTM, TRACED_CELLS
+from rnnviz.seeding import SEED_LIMIT, STEPS_PER_SEED, batch_seed, generator, torch_seed
 
-_MODELS = {"lstm": LSTM, "gru": GRU, "rnn": RNN}
-# torch's CPU generator keeps only a seed's low 32 bits, so every seed stays below 2**32.
-# Training batches use seed * _STEP_STRIDE + step (< 2**31); evaluation counts down from
-# _EVAL_SEED, so no evaluation sequence is ever a training sequence.
-_SEED_LIMIT = 2**32
-_STEP_STRIDE = 100_000
-_MAX_RUN_SEED = 20_000
-_EVAL_SEED = _SEED_LIMIT - 1
+CELLS = ("rnn", "lstm", "gru")
+# Training batches use rnnviz.seeding.batch_seed(seed, step), which stays below
+# (MAX_SEED + 1) * STEPS_PER_SEED; evaluation counts down from the top of torch's seed range,
+# above that, so no evaluation sequence is ever a training sequence.
+_EVAL_SEED = SEED_LIMIT - 1
 
 
 @dataclass(frozen=True)
@@ -67,10 +66,7 @@ def recall_batch(batch_size: int, seq_len: int, n_marks: int = 2, seed: int = 0)
     k = checks.positive_int("n_marks", n_marks)
     if k > T:
         raise ValueError(f"n_marks must be <= seq_len ({T}), got {k}")
-    seed = checks.positive_int("seed", seed, minimum=0)
-    if seed >= _SEED_LIMIT:
-        raise ValueError(f"seed must be < 2**32 (torch keeps only 32 bits), got {seed}")
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     values = torch.rand(n, T, generator=gen) * 2 - 1  # (N, T)
     positions = torch.rand(n, T, generator=gen).argsort(dim=1)[:, :k]  # (N, k) distinct steps
     marks = torch.zeros(n, T).scatter_(1, positions, 1.0)  # (N, T)
@@ -87,24 +83,24 @@ class RecallModel(nn.Module):
     Inputs: x (N, T, 2). Returns: (N, T) predictions of the recalled value.
     """
 
-    def __init__(self, kind: str = "lstm", hidden_size: int = 4, forget_bias=None):
+    def __init__(self, cell: str = "lstm", hidden_size: int = 4, forget_bias=None):
         super().__init__()
-        checks.choice("kind", kind, set(_MODELS))
+        check_cell(cell, CELLS)
         hidden_size = checks.positive_int("hidden_size", hidden_size)
-        if kind == "lstm":
+        if cell == "lstm":
             self.rnn = LSTM(2, hidden_size, forget_bias=forget_bias)
         elif forget_bias is not None:
-            raise ValueError(f"forget_bias is only for kind='lstm', got kind={kind!r}")
+            raise ValueError(f"forget_bias is only for cell='lstm', got cell={cell!r}")
         else:
-            self.rnn = _MODELS[kind](2, hidden_size)
-        self.kind = kind
+            self.rnn = TRACED_CELLS[cell](2, hidden_size)
+        self.cell = cell
         self.readout = nn.Linear(hidden_size, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.readout(self.rnn(x).h)[..., 0]  # (N, T)
 
 
-def train_recall(kind: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_marks: int = 2,
+def train_recall(cell: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_marks: int = 2,
                  batch_size: int = 32, steps: int = 800, lr: float = 1e-2,
                  forget_bias=2.0, seed: int = 0, progress: bool = True, callback=None):
     """Train a small model on the recall task for a fixed number of steps (deterministic).
@@ -121,15 +117,14 @@ def train_recall(kind: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_
     checks.positive_int("seq_len", seq_len)
     checks.positive_int("batch_size", batch_size)
     _check_run(steps, seed)
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        model = RecallModel(kind, hidden_size, forget_bias=forget_bias if kind == "lstm"
+    with torch_seed(seed):
+        model = RecallModel(cell, hidden_size, forget_bias=forget_bias if cell == "lstm"
                             else None)
     evaluation = evaluation_batch(seq_len, n_marks, seed)
     baseline = float((evaluation.target ** 2).mean())
 
     def loss_fn(step):
-        batch = recall_batch(batch_size, seq_len, n_marks, seed=seed * _STEP_STRIDE + step)
+        batch = recall_batch(batch_size, seq_len, n_marks, seed=batch_seed(seed, step))
         return ((model(batch.x) - batch.target) ** 2).mean()
 
     def eval_fn():
@@ -138,7 +133,7 @@ def train_recall(kind: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_
 
     result = train(model, loss_fn, steps=steps, lr=lr, seed=seed, eval_fn=eval_fn,
                    eval_every=max(1, steps // 8), progress=progress, callback=callback,
-                   label=kind.upper())
+                   label=cell.upper())
     return model, result
 
 
@@ -150,10 +145,8 @@ def evaluation_batch(seq_len: int = 40, n_marks: int = 2, seed: int = 0,
 
 
 def _check_run(steps, seed):
-    if checks.positive_int("steps", steps) > _STEP_STRIDE:
-        raise ValueError(f"steps must be <= {_STEP_STRIDE}, got {steps}")
-    if checks.positive_int("seed", seed, minimum=0) > _MAX_RUN_SEED:
-        raise ValueError(f"seed must be <= {_MAX_RUN_SEED}, got {seed}")
+    checks.positive_int("steps", steps, maximum=STEPS_PER_SEED)
+    batch_seed(seed, 0)
 
 
 def memory_unit(state, batch: RecallBatch) -> int:
@@ -162,7 +155,7 @@ def memory_unit(state, batch: RecallBatch) -> int:
     Inputs: state: (N, T, H) cell states c (LSTM) or hidden states h; batch: its RecallBatch
     Returns: the unit's index
     """
-    state = np.asarray(state, dtype=np.float64)
+    state = checks.float_array("state", state)
     holding = batch.holding
     if state.ndim != 3 or state.shape[:2] != holding.shape:
         raise ValueError(f"state must have shape {holding.shape + ('H',)}, got {state.shape}")
@@ -181,7 +174,7 @@ def gate_means(gate, batch: RecallBatch, unit=None) -> dict:
     - unit: one unit's index, or None to average over all units
     Returns: {"holding": float, "at markers": float, "before first marker": float}
     """
-    gate = np.asarray(gate, dtype=np.float64)
+    gate = checks.float_array("gate", gate, finite=False)
     if gate.ndim != 3 or gate.shape[:2] != batch.holding.shape:
         raise ValueError(f"gate must have shape {batch.holding.shape + ('H',)}, "
                          f"got {gate.shape}")
@@ -223,11 +216,11 @@ def hold_summary(model: RecallModel, batch: RecallBatch) -> HoldSummary:
     """Run a trained recall LSTM on `batch` and average its gates while holding, at markers
     and before the first marker.
 
-    Inputs: model: a RecallModel with kind="lstm"; batch: a RecallBatch (e.g. evaluation_batch())
+    Inputs: model: a RecallModel with cell="lstm"; batch: a RecallBatch (e.g. evaluation_batch())
     Returns: HoldSummary
     """
-    if not isinstance(model, RecallModel) or model.kind != "lstm":
-        raise TypeError("model must be a RecallModel with kind='lstm'")
+    if not isinstance(model, RecallModel) or model.cell != "lstm":
+        raise TypeError("model must be a RecallModel with cell='lstm'")
     if not isinstance(batch, RecallBatch):
         raise TypeError(f"batch must be a RecallBatch, got {type(batch).__name__}")
     with torch.no_grad():
@@ -245,15 +238,15 @@ def final_hold_paths(lstm: RecallModel, rnn: RecallModel, batch: RecallBatch) ->
     the cell state is diag(f) at every step, the RNN's is W_hh diag(1 - h^2); this gives
     log10 of the norm of each product (and the RNN's product of norms, its upper bound),
     averaged over the sequences whose last marker is not the last step.
-    Inputs: lstm: RecallModel kind "lstm"; rnn: RecallModel kind "rnn"; batch: RecallBatch
+    Inputs: lstm: RecallModel cell "lstm"; rnn: RecallModel cell "rnn"; batch: RecallBatch
     Returns: {"hold steps": mean hold length, "lstm": ..., "rnn": ..., "rnn bound": ...}
     """
-    from rnnviz.gradients.gates import forget_highway, log10_product_norm, rnn_jacobians
+    from rnnviz.gradients.highway import forget_highway, log10_product_norm, rnn_jacobians
 
-    if not isinstance(lstm, RecallModel) or lstm.kind != "lstm":
-        raise TypeError("lstm must be a RecallModel with kind='lstm'")
-    if not isinstance(rnn, RecallModel) or rnn.kind != "rnn":
-        raise TypeError("rnn must be a RecallModel with kind='rnn'")
+    if not isinstance(lstm, RecallModel) or lstm.cell != "lstm":
+        raise TypeError("lstm must be a RecallModel with cell='lstm'")
+    if not isinstance(rnn, RecallModel) or rnn.cell != "rnn":
+        raise TypeError("rnn must be a RecallModel with cell='rnn'")
     with torch.no_grad():
         f = lstm.rnn(batch.x).gates["f"].numpy()  # (N, T, H)
         rnn_h = rnn.rnn(batch.x).h.numpy()  # (N, T, H)

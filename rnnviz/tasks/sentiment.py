@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnviz import checks
-from rnnviz.models.cells import RNN
-from rnnviz.training import minibatch_order, train
+from rnnviz.models.sequence_models import TokenRNN
+from rnnviz.training import train_minibatches
 
 SUBJECTS = ("the movie", "the plot", "the acting", "this film", "the ending", "the music")
 VERBS = ("was", "is")
@@ -127,7 +127,7 @@ class BagOfWords(nn.Module):
         return self.linear(counts)  # (N, 2)
 
 
-class SentimentRNN(nn.Module):
+class SentimentRNN(TokenRNN):
     """Embedding -> vanilla RNN -> linear head on the last real word's hidden state.
 
     forward(tokens (N, T), lengths (N,)) -> (N, 2) logits. `hidden_states(tokens, lengths)`
@@ -135,15 +135,10 @@ class SentimentRNN(nn.Module):
     """
 
     def __init__(self, embedding_size: int = 16, hidden_size: int = 32):
-        super().__init__()
-        checks.positive_int("embedding_size", embedding_size)
-        checks.positive_int("hidden_size", hidden_size)
-        self.embed = nn.Embedding(len(VOCAB), embedding_size)
-        self.rnn = RNN(embedding_size, hidden_size)
-        self.head = nn.Linear(hidden_size, len(LABELS))
+        super().__init__(len(VOCAB), len(LABELS), embedding_size, hidden_size)
 
-    def hidden_states(self, tokens, lengths):
-        return self.rnn(self.embed(tokens)).h  # (N, T, H)
+    def hidden_states(self, tokens, lengths=None):
+        return super().hidden_states(tokens)  # (N, T, H)
 
     def forward(self, tokens, lengths):
         h = self.hidden_states(tokens, lengths)  # (N, T, H)
@@ -157,24 +152,20 @@ def train_sentiment(model: nn.Module, sentences: Sentences, *, steps: int = 300,
     """Train a BagOfWords or SentimentRNN with cross-entropy on random minibatches.
 
     Inputs:
-    - model: BagOfWords or SentimentRNN
-    - sentences: the training set
-    - steps, batch_size, lr, seed: the step budget, minibatch size, Adam's rate, the seed
-      of the batch order
-    - label, callback: passed to rnnviz.training.train (progress bar name, progress callback)
-    Returns:
-    - rnnviz.training.TrainResult
+    - model: BagOfWords or SentimentRNN; sentences: the training set
+    - steps, batch_size, lr, seed, label, callback: as rnnviz.training.train_minibatches
+    Returns: rnnviz.training.TrainResult
     """
     _check_model(model)
     _check_sentences(sentences)
-    batches = minibatch_order(len(sentences), batch_size, steps, seed)
 
-    def loss_fn(step):
-        b = sentences.subset(batches[step])
+    def batch_loss(rows):
+        b = sentences.subset(rows)
         return F.cross_entropy(model(b.tokens, b.lengths), b.labels)
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, callback=callback,
-                 clip=1.0)
+    return train_minibatches(model, len(sentences), batch_loss, steps=steps,
+                             batch_size=batch_size, lr=lr, seed=seed, label=label,
+                             callback=callback)
 
 
 @torch.no_grad()

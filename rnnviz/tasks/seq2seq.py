@@ -14,13 +14,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnviz import checks
-from rnnviz.models.cells import GRU, RNN
-from rnnviz.training import minibatch_order, train
+from rnnviz.models.cell_kinds import check_cell
+from rnnviz.models.cells import TRACED_CELLS
+from rnnviz.seeding import generator
+from rnnviz.training import train_minibatches
 
 TASKS = ("reverse", "sort")
 N_DIGITS = 10
 GO = N_DIGITS  # the decoder's first input: "start writing"
-CELLS = {"rnn": RNN, "gru": GRU}
+CELLS = ("rnn", "gru")
 
 
 @dataclass
@@ -53,7 +55,7 @@ def make_digit_pairs(n_pairs: int, *, length: int = 5, task: str = "reverse",
     n = checks.positive_int("n_pairs", n_pairs)
     length = checks.positive_int("length", length)
     checks.choice("task", task, TASKS)
-    gen = torch.Generator().manual_seed(checks.positive_int("seed", seed, minimum=0))
+    gen = generator(seed)
     source = torch.randint(N_DIGITS, (n, length), generator=gen)  # (N, T)
     target = source.flip(1) if task == "reverse" else source.sort(dim=1).values
     return DigitPairs(source, target, task)
@@ -83,14 +85,14 @@ class Seq2Seq(nn.Module):
 
     def __init__(self, cell: str = "rnn", embedding_size: int = 16, hidden_size: int = 64):
         super().__init__()
-        checks.choice("cell", cell, CELLS)
+        check_cell(cell, CELLS)
         checks.positive_int("embedding_size", embedding_size)
         checks.positive_int("hidden_size", hidden_size)
         self.cell = cell
         self.embed_source = nn.Embedding(N_DIGITS, embedding_size)
         self.embed_target = nn.Embedding(N_DIGITS + 1, embedding_size)  # digits and GO
-        self.encoder = CELLS[cell](embedding_size, hidden_size)
-        self.decoder = CELLS[cell](embedding_size, hidden_size)
+        self.encoder = TRACED_CELLS[cell](embedding_size, hidden_size)
+        self.decoder = TRACED_CELLS[cell](embedding_size, hidden_size)
         self.head = nn.Linear(hidden_size, N_DIGITS)
 
     def encode(self, source: torch.Tensor) -> torch.Tensor:
@@ -124,22 +126,19 @@ def train_seq2seq(model: Seq2Seq, pairs: DigitPairs, *, steps: int = 400,
 
     Inputs:
     - model: a Seq2Seq; pairs: the training set
-    - steps, batch_size, lr, seed: step budget, minibatch size, Adam's rate, batch-order seed
-    - label, callback: passed to rnnviz.training.train (progress bar name, progress callback)
-    Returns:
-    - rnnviz.training.TrainResult
+    - steps, batch_size, lr, seed, label, callback: as rnnviz.training.train_minibatches
+    Returns: rnnviz.training.TrainResult
     """
     _check_model(model)
     _check_pairs(pairs)
-    batches = minibatch_order(len(pairs), batch_size, steps, seed)
 
-    def loss_fn(step):
-        rows = batches[step]
+    def batch_loss(rows):
         source, target = pairs.source[rows], pairs.target[rows]
         logits = model(source, teacher_inputs(target))  # (B, T, 10)
         return F.cross_entropy(logits.flatten(0, 1), target.flatten())
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, callback=callback)
+    return train_minibatches(model, len(pairs), batch_loss, steps=steps, batch_size=batch_size,
+                             lr=lr, seed=seed, label=label, callback=callback)
 
 
 def seq2seq_accuracy(model: Seq2Seq, pairs: DigitPairs) -> dict:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from rnnviz import checks
-from rnnviz.models.cells import RNN
-from rnnviz.training import minibatch_order, train
+from rnnviz.models.sequence_models import TokenRNN
+from rnnviz.training import train_minibatches
 
 TAGS = ("DET", "NOUN", "PRON", "VERB")
 DETERMINERS = ("the", "a", "my")
@@ -114,22 +113,17 @@ class MostFrequentTag:
         return self.tag_of_word[sentences.tokens]
 
 
-class TaggerRNN(nn.Module):
+class TaggerRNN(TokenRNN):
     """Embedding -> vanilla RNN -> a linear head at every step (many to many).
 
     forward(tokens (N, T)) -> (N, T, len(TAGS)) logits
     """
 
     def __init__(self, embedding_size: int = 16, hidden_size: int = 32):
-        super().__init__()
-        checks.positive_int("embedding_size", embedding_size)
-        checks.positive_int("hidden_size", hidden_size)
-        self.embed = nn.Embedding(len(VOCAB), embedding_size)
-        self.rnn = RNN(embedding_size, hidden_size)
-        self.head = nn.Linear(hidden_size, len(TAGS))
+        super().__init__(len(VOCAB), len(TAGS), embedding_size, hidden_size)
 
     def forward(self, tokens):
-        return self.head(self.rnn(self.embed(tokens)).h)  # (N, T, tags)
+        return self.head(self.hidden_states(tokens))  # (N, T, tags)
 
     @torch.no_grad()
     def predict(self, sentences: TaggedSentences) -> torch.Tensor:
@@ -146,23 +140,21 @@ def train_tagger(model: TaggerRNN, sentences: TaggedSentences, *, steps: int = 2
 
     Inputs:
     - model: a TaggerRNN; sentences: the training set
-    - steps, batch_size, lr, seed: step budget, minibatch size, Adam's rate, batch-order seed
-    - label, callback: passed to rnnviz.training.train (progress bar name, progress callback)
-    Returns:
-    - rnnviz.training.TrainResult
+    - steps, batch_size, lr, seed, label, callback: as rnnviz.training.train_minibatches
+    Returns: rnnviz.training.TrainResult
     """
     if not isinstance(model, TaggerRNN):
         raise TypeError(f"model must be a TaggerRNN, got {type(model).__name__}")
     _check_sentences(sentences)
-    batches = minibatch_order(len(sentences), batch_size, steps, seed)
 
-    def loss_fn(step):
-        rows = batches[step]
+    def batch_loss(rows):
         logits = model(sentences.tokens[rows])  # (B, T, tags)
         return F.cross_entropy(logits.flatten(0, 1), sentences.tags[rows].flatten(),
                                ignore_index=IGNORE)
 
-    return train(model, loss_fn, steps=steps, lr=lr, seed=seed, label=label, callback=callback)
+    return train_minibatches(model, len(sentences), batch_loss, steps=steps,
+                             batch_size=batch_size, lr=lr, seed=seed, label=label,
+                             callback=callback)
 
 
 def tag_accuracy(predicted: torch.Tensor, sentences: TaggedSentences) -> dict:

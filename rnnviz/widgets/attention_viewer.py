@@ -7,7 +7,6 @@ step's attention fell on each object and on the background. The title holds the 
 caption (the chosen word in brackets), the true caption and the no-attention baseline's.
 """
 
-import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,6 +15,8 @@ from rnnviz import checks
 from rnnviz.captioning import scenes
 from rnnviz.captioning.model import GRID_SIZE, caption_images, object_cells
 from rnnviz.widgets.base import LabWidget
+from rnnviz.widgets.controls import int_slider
+from rnnviz.widgets.figure_data import finite_max, gaps
 
 PATCH = scenes.IMAGE_SIZE // GRID_SIZE  # pixels per attention location
 CENTRES = PATCH * np.arange(GRID_SIZE) + PATCH / 2 - 0.5  # patch centres in image coordinates
@@ -43,10 +44,7 @@ def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
         (row, col), and per-object attention mass (names, mass, colors) plus "background"
     """
     caption = generated_words(words)
-    step = checks.positive_int("step", step, minimum=0)
-    if step >= len(caption):
-        raise ValueError(f"step must be < {len(caption)} (the caption's generated words), "
-                         f"got {step}")
+    step = checks.positive_int("step", step, minimum=0, maximum=len(caption) - 1)
     alpha = alphas[step]  # (6, 6)
     cells = object_cells(masks[: len(objects)])  # (K, 6, 6) which locations each object touches
     mass = [float(alpha[c].sum()) for c in cells]
@@ -55,7 +53,9 @@ def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
         "caption": caption,
         "word": caption[step],
         "alpha": alpha,
-        "peak": np.unravel_index(np.argmax(alpha), alpha.shape),
+        # NaN attention (a model with NaN weights) has no peak: the first cell stands in.
+        "peak": np.unravel_index(np.argmax(np.where(np.isfinite(alpha), alpha, -np.inf)),
+                                 alpha.shape),
         "names": [o.name for o in objects] + ["background"],
         "mass": mass + [max(0.0, 1.0 - sum(mass))],
         "colors": [scenes.RGB[o.color] for o in objects] + [(0.5, 0.5, 0.5)],
@@ -70,8 +70,6 @@ class AttentionViewer(LabWidget):
         data: rnnviz.captioning.scenes.Scenes to browse; scene: the first scene shown
     """
 
-    title = "AttentionViewer"
-
     def __init__(self, model, baseline, data, scene: int = 0):
         super().__init__()
         if getattr(model, "kind", None) != "attention":
@@ -80,18 +78,14 @@ class AttentionViewer(LabWidget):
             raise TypeError("baseline must be a BaselineCaptioner or None")
         if not isinstance(data, scenes.Scenes):
             raise TypeError(f"data must be captioning.scenes.Scenes, got {type(data).__name__}")
-        scene = checks.positive_int("scene", scene, minimum=0)
-        if scene >= len(data):
-            raise ValueError(f"scene must be < {len(data)}, got {scene}")
+        self.scene_slider = int_slider("scene", scene, 0, len(data) - 1, description="scene",
+                                       continuous_update=False)
         self.scenes = data
         self.words, self.alphas = caption_images(model, data.images)
         self.baseline_words = None if baseline is None else caption_images(baseline, data.images)[0]
         self.texts = data.texts()
 
-        self.scene_slider = widgets.IntSlider(value=scene, min=0, max=len(data) - 1,
-                                              description="scene", continuous_update=False)
-        self.word_slider = widgets.IntSlider(value=0, min=0, max=self._last_step(scene),
-                                             description="word")
+        self.word_slider = int_slider("word", 0, 0, self._last_step(scene), description="word")
         self.controls = [self.word_slider, self.scene_slider]
         self._syncing = False
 
@@ -151,16 +145,16 @@ class AttentionViewer(LabWidget):
     def draw(self, data) -> None:
         image, heat, peak, bars = self.figure.data
         image.z = data["rgb"]
-        heat.z = data["alpha"]
+        heat.z = gaps(data["alpha"])
         # The scale follows the step's peak: attention is often broad, and a fixed 0..1
         # scale would hide where a spread-out step looked most.
-        heat.zmax = max(float(data["alpha"].max()), 1.0 / GRID_SIZE**2)
+        heat.zmax = max(finite_max(data["alpha"], 0.0), 1.0 / GRID_SIZE**2)
         row, col = data["peak"]
         x0, y0 = PATCH * col - 0.5, PATCH * row - 0.5  # the peak patch's outline
         peak.x = [x0, x0 + PATCH, x0 + PATCH, x0, x0]
         peak.y = [y0, y0, y0 + PATCH, y0 + PATCH, y0]
         bars.x = data["names"]
-        bars.y = data["mass"]
+        bars.y = gaps(data["mass"])
         bars.marker.color = [f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})"
                              for r, g, b in data["colors"]]
         words = [w for w in data["caption"] if w != "<END>"]

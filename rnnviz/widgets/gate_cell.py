@@ -4,7 +4,7 @@ The student sets x_t, h_{t-1}, c_{t-1} and each gate's (w_x, w_h, b); the figure
 pre-activations, the gates on their ranges (sigmoid 0..1, tanh -1..1), the cell update
 c_t = f c_{t-1} + i g as the sum of its two parts, h_t = o tanh(c_t), and the local
 derivative dc_t/dc_{t-1} = f next to a vanilla RNN's dh_t/dh_{t-1} = w_hh (1 - h_t^2).
-All arithmetic is in rnnviz.gradients.gates; this module only draws it.
+All arithmetic is in rnnviz.gradients.gate_unit; this module only draws it.
 
 Every slider is answered in the browser: the kernel computes the unit along each slider's
 whole range with the others where they are (the renderer's star frames), and recomputes the
@@ -17,18 +17,18 @@ import ipywidgets as widgets
 import numpy as np
 
 from rnnviz import checks
-from rnnviz.gradients.gates import (
+from rnnviz.gradients.gate_unit import (
     BEHAVIOURS,
-    GRU_GATES,
     GRU_NEUTRAL,
-    LSTM_GATES,
     NEUTRAL,
     PRESETS,
     UnitSetting,
     check_behaviour,
     unit_step,
 )
+from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.style import GATE_COLORS, MODEL_COLORS
+from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import ChartWidget, bars_panel, frames, grid_boxes, span
 
 TRACK_COLOR = "rgba(0, 0, 0, 0.08)"
@@ -39,10 +39,11 @@ WIDTH, HEIGHT = 900, 540
 SETTLE_MS = 150  # quiet time after which the other sliders' frames are recomputed
 
 
-def _slider(description, value, bounds):
+def _slider(argument, description, value, bounds):
+    """A slider that refuses a value outside its range, naming the setting's field."""
     low, high, step = bounds
-    return widgets.FloatSlider(
-        value=value, min=low, max=high, step=step, description=description,
+    return float_slider(
+        argument, value, low, high, step=step, description=description,
         readout_format=".2f", continuous_update=True,
         style={"description_width": "70px"}, layout=widgets.Layout(width="32%"),
     )
@@ -60,7 +61,7 @@ class GateCellExplorer(ChartWidget):
     Inputs:
     - kind: "lstm" (gates i, f, o, g) or "gru" (r, z, n)
     - setting: a UnitSetting to start from (default: every gate half open)
-    Attributes: `data` is the rnnviz.gradients.gates LSTMUnitStep / GRUUnitStep of the
+    Attributes: `data` is the rnnviz.gradients.gate_unit LSTMUnitStep / GRUUnitStep of the
     sliders' current values; `inputs` and `weights` hold the sliders.
     Raises: ValueError for another kind, TypeError for a setting of the wrong kind.
     """
@@ -71,16 +72,19 @@ class GateCellExplorer(ChartWidget):
         self.gates = LSTM_GATES if kind == "lstm" else GRU_GATES
         if setting is None:
             setting = NEUTRAL if kind == "lstm" else GRU_NEUTRAL
-        if not isinstance(setting, UnitSetting) or setting.kind != kind:
+        if not isinstance(setting, UnitSetting) or setting.cell != kind:
             raise TypeError(f"setting must be a UnitSetting with the {kind.upper()}'s gates "
                             f"{self.gates}")
         self._holding = False
-        self.inputs = {"x": _slider("x_t", setting.x, INPUT_RANGE),
-                       "h_prev": _slider("h_{t-1}", setting.h_prev, INPUT_RANGE)}
+        self.inputs = {"x": _slider("setting.x", "x_t", setting.x, INPUT_RANGE),
+                       "h_prev": _slider("setting.h_prev", "h_{t-1}", setting.h_prev,
+                                         INPUT_RANGE)}
         if kind == "lstm":
-            self.inputs["c_prev"] = _slider("c_{t-1}", setting.c_prev, CELL_RANGE)
+            self.inputs["c_prev"] = _slider("setting.c_prev", "c_{t-1}", setting.c_prev,
+                                            CELL_RANGE)
         self.weights = {
-            gate: [_slider(f"{gate}: {part}", value, WEIGHT_RANGE)
+            gate: [_slider(f"setting.weights[{gate!r}].{part}", f"{gate}: {part}", value,
+                           WEIGHT_RANGE)
                    for part, value in zip(("w_x", "w_h", "b"), setting.weights[gate])]
             for gate in self.gates
         }
@@ -203,7 +207,7 @@ class GateCellExplorer(ChartWidget):
         One call per cell: several quick calls in a row race with the page's echo of the
         slider values (seen in JupyterLab: an earlier value came back and won).
         """
-        if not isinstance(setting, UnitSetting) or setting.kind != self.kind:
+        if not isinstance(setting, UnitSetting) or setting.cell != self.kind:
             raise TypeError(f"setting must be a UnitSetting with the {self.kind.upper()}'s "
                             f"gates {self.gates}")
         self._holding = True
@@ -218,7 +222,7 @@ class GateCellExplorer(ChartWidget):
         self.refresh()
 
     def apply_preset(self, behaviour: str) -> None:
-        """Set the sliders to rnnviz.gradients.gates.PRESETS[behaviour] (LSTM only)."""
+        """Set the sliders to rnnviz.gradients.gate_unit.PRESETS[behaviour] (LSTM only)."""
         self._require_lstm()
         self.apply(PRESETS[checks.choice("behaviour", behaviour, set(BEHAVIOURS))])
 
@@ -241,5 +245,5 @@ class GateCellExplorer(ChartWidget):
 
     @property
     def data(self):
-        """The unit step of the sliders' current values (rnnviz.gradients.gates)."""
+        """The unit step of the sliders' current values (rnnviz.gradients.gate_unit)."""
         return unit_step(self.setting)

@@ -6,7 +6,7 @@ of the norm of the product of step Jacobians back to step 0, along the cell stat
 (diag(f_t) ... diag(f_1), the running product of forget gates; GRU: update gates) and for a
 vanilla RNN on the same input (W_hh diag(1 - h_t^2) ...), with the RNN's product of
 Jacobian norms as its upper bound.
-The model runs once when the widget is made (rnnviz.gradients.gates.sequence_gates) and every
+The model runs once when the widget is made (rnnviz.gradients.highway.sequence_gates) and every
 number goes to the browser then: the sliders only pick what to show, in the browser.
 """
 
@@ -14,7 +14,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from rnnviz import checks
-from rnnviz.gradients.gates import GRU_GATES, LSTM_GATES, sequence_gates
+from rnnviz.gradients.highway import sequence_gates
+from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.models.cells import LSTM
 from rnnviz.style import GATE_COLORS, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.renderer import (
@@ -40,8 +41,8 @@ class GateSequenceExplorer(ChartWidget):
     - rnn: an rnnviz.models.cells.RNN to compare with, or None for a fresh one (seed 0)
     - rnn_label: its name in the legend
     - marked: optional (N, T) bool, steps to flag on the highway plot (e.g. markers)
-    Attributes: `sequence` holds rnnviz.gradients.gates.sequence_gates(...)'s arrays; `data` is
-    (sample, t), the sliders' values; `time` and `sample` are the sliders.
+    Attributes: `sequence` holds rnnviz.gradients.highway.sequence_gates(...)'s arrays; `data`
+    is (sample, t), the sliders' values; `time` and `sample` are the sliders.
     Raises: TypeError/ValueError from sequence_gates, or naming `marked` if its shape is wrong.
     """
 

@@ -19,6 +19,7 @@ from rnnviz import checks
 from rnnviz.gradients.flow import DTYPES, LOSSES, gradient_flow
 from rnnviz.models.weight_init import INITS
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
+from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
     frames,
@@ -83,19 +84,21 @@ class GradientFlow(ChartWidget):
         self._cache = {}
 
         wide = dict(style={"description_width": "initial"}, layout=widgets.Layout(width="250px"))
-        self.seq_len = widgets.IntSlider(seq_len, min=2, max=1000, description="steps T",
-                                         continuous_update=False, **wide)
-        self.hidden_size = widgets.IntSlider(hidden_size, min=2, max=128, description="hidden H",
-                                             continuous_update=False, **wide)
-        self.spectral_radius = widgets.FloatSlider(
-            spectral_radius, min=0.1, max=2.0, step=0.05, description="RNN radius rho",
-            continuous_update=True, **wide)
+        # Sliders refuse a value outside their range (rnnviz.widgets.controls), from the
+        # constructor or set later from Python, naming the argument.
+        self.seq_len = int_slider("seq_len", seq_len, 2, 1000, description="steps T",
+                                  continuous_update=False, **wide)
+        self.hidden_size = int_slider("hidden_size", hidden_size, 2, 128,
+                                      description="hidden H", continuous_update=False, **wide)
+        self.spectral_radius = float_slider(
+            "spectral_radius", spectral_radius, 0.1, 2.0, step=0.05,
+            description="RNN radius rho", continuous_update=True, **wide)
         self.init = widgets.Dropdown(options=list(INITS), value=init, description="RNN init",
                                      **wide)
         self.nonlinearity = widgets.Dropdown(options=["tanh", "relu"], value=nonlinearity,
                                              description="RNN phi", **wide)
-        self.forget_bias = widgets.FloatSlider(
-            forget_bias, min=-3.0, max=5.0, step=0.5, description="LSTM forget bias",
+        self.forget_bias = float_slider(
+            "forget_bias", forget_bias, -3.0, 5.0, step=0.5, description="LSTM forget bias",
             continuous_update=True, **wide)
         self.loss = widgets.Dropdown(options=[("last step", "last"), ("every step", "all")],
                                      value=loss, description="loss on", **wide)

@@ -15,6 +15,8 @@ from rnnviz.gradients.graph import PARAMETER_FAMILIES, SHAPES, build_graph, fami
 from rnnviz.gradients.graph_gradients import run_graph
 from rnnviz.style import MODEL_COLORS
 from rnnviz.widgets.base import LabWidget
+from rnnviz.widgets.controls import int_slider
+from rnnviz.widgets.traces import update_traces
 
 # W_hh is the recurrent weight, so it wears the vanilla RNN's red.
 PARAMETER_COLORS = {"W_xh": "#e6a700", "W_hh": MODEL_COLORS["rnn"], "W_hy": "#6a3d9a"}
@@ -23,9 +25,15 @@ NODE_FILL = {"input": "#ffe9b3", "hidden": "#f7c6c6", "output": "#dcd0ee",
              "step_loss": "#e4e4e4", "loss": "#c8c8c8"}
 MAX_SEQ_LEN = 12
 
-# Trace order: plain edges, one trace per parameter family, the dotted "uses" lines, the
-# nodes, then the per-use gradient labels (on top).
-_PLAIN, _FAMILY0, _USES, _NODES, _LABELS = 0, 1, 4, 5, 6
+# Trace names, in drawing order: plain edges, one trace per parameter family, the dotted
+# "uses" lines, the nodes, then the per-use gradient labels (on top).
+PLAIN, USES, NODES, LABELS = "no parameter", "shared weight", "nodes", "dL/dW per use"
+EDGES = "edges"  # AutogradView: every edge of torch's graph, then its NODES
+
+
+def family_trace(name: str) -> str:
+    """The name of the trace that draws every edge using parameter family `name`."""
+    return f"uses {name}"
 
 
 class GraphUnroller(LabWidget):
@@ -40,23 +48,18 @@ class GraphUnroller(LabWidget):
     - seed: draws the tiny RNN's weights, inputs and targets
     """
 
-    title = "GraphUnroller"
-
     def __init__(self, shape="many-to-one", seq_len=4, highlight="W_hh", backward=True,
                  hidden_size=3, seed=0):
         super().__init__()
         checks.choice("shape", shape, SHAPES)
-        checks.positive_int("seq_len", seq_len)
-        if seq_len > MAX_SEQ_LEN:
-            raise ValueError(f"seq_len must be <= {MAX_SEQ_LEN}, got {seq_len}")
         checks.choice("highlight", highlight, ("none", *PARAMETER_FAMILIES))
         if not isinstance(backward, bool):
             raise TypeError(f"backward must be a bool, got {type(backward).__name__}")
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.seed = checks.positive_int("seed", seed, minimum=0)
         self.shape = widgets.Dropdown(options=SHAPES, value=shape, description="shape")
-        self.seq_len = widgets.IntSlider(value=seq_len, min=1, max=MAX_SEQ_LEN,
-                                         description="T", continuous_update=False)
+        self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T",
+                                  continuous_update=False)
         self.highlight = widgets.ToggleButtons(options=("none", *PARAMETER_FAMILIES),
                                                value=highlight, description="highlight",
                                                style={"button_width": "60px"})
@@ -68,22 +71,22 @@ class GraphUnroller(LabWidget):
             legend=dict(orientation="h", y=-0.02, x=0),
             xaxis=dict(visible=False), yaxis=dict(visible=False, range=[-1.6, 4.6]),
             margin=dict(l=10, r=10, t=60, b=10))
-        self.figure.add_scatter(x=[], y=[], mode="lines", name="no parameter",
+        self.figure.add_scatter(x=[], y=[], mode="lines", name=PLAIN,
                                 line=dict(color=PLAIN_EDGE_COLOR, width=1.5), hoverinfo="skip")
         for name in PARAMETER_FAMILIES:
             self.figure.add_scatter(
-                x=[], y=[], mode="lines+markers", name=f"uses {name}", hoverinfo="skip",
+                x=[], y=[], mode="lines+markers", name=family_trace(name), hoverinfo="skip",
                 line=dict(color=PARAMETER_COLORS[name], width=2),
                 marker=dict(symbol="arrow", angleref="previous", size=[],
                             color=PARAMETER_COLORS[name]))
-        self.figure.add_scatter(x=[], y=[], mode="lines", name="shared weight", showlegend=False,
+        self.figure.add_scatter(x=[], y=[], mode="lines", name=USES, showlegend=False,
                                 line=dict(color="#555555", width=1, dash="dot"),
                                 hoverinfo="skip")
         self.figure.add_scatter(
-            x=[], y=[], mode="markers+text", name="nodes", showlegend=False,
+            x=[], y=[], mode="markers+text", name=NODES, showlegend=False,
             marker=dict(size=30, line=dict(color="#444444", width=1)),
             textfont=dict(size=13), hovertemplate="%{hovertext}<extra></extra>")
-        self.figure.add_scatter(x=[], y=[], mode="text", name="dL/dW per use",
+        self.figure.add_scatter(x=[], y=[], mode="text", name=LABELS,
                                 showlegend=False, textfont=dict(size=11), hoverinfo="skip")
         self.shape.observe(self._on_shape, names="value")
         self._finish()
@@ -101,11 +104,11 @@ class GraphUnroller(LabWidget):
     def draw(self, run) -> None:
         graph, lit = run.graph, self.highlight.value
         pos = {n.name: (n.x, n.y) for n in graph.nodes}
-        specs = [None] * 7
+        specs = {}
         plain_x, plain_y = _segments([pos[e.source] + pos[e.target]
                                       for e in graph.edges if e.parameter is None])
-        specs[_PLAIN] = dict(x=plain_x, y=plain_y, line=dict(color=PLAIN_EDGE_COLOR, width=1.5))
-        for k, name in enumerate(PARAMETER_FAMILIES):
+        specs[PLAIN] = dict(x=plain_x, y=plain_y, line=dict(color=PLAIN_EDGE_COLOR, width=1.5))
+        for name in PARAMETER_FAMILIES:
             xs, ys, sizes = [], [], []
             for e in graph.uses_family(name):  # start, an arrowhead 60% along, end, gap
                 (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
@@ -113,7 +116,7 @@ class GraphUnroller(LabWidget):
                 ys += [y0, y0 + 0.6 * (y1 - y0), y1, None]
                 sizes += [0, 14, 0, 0]
             color = PARAMETER_COLORS[name]
-            specs[_FAMILY0 + k] = dict(
+            specs[family_trace(name)] = dict(
                 x=xs, y=ys, line=dict(color=color, width=4 if lit == name else 2),
                 marker=dict(symbol="arrow", angleref="previous", size=sizes, color=color),
                 opacity=1.0 if lit in ("none", name) else 0.35)
@@ -121,9 +124,9 @@ class GraphUnroller(LabWidget):
         uses = graph.uses_family(lit) if lit != "none" else []
         mids = [_midpoint(pos[e.source], pos[e.target]) for e in uses]
         fan_x, fan_y = _segments([pos[e.parameter] + m for e, m in zip(uses, mids)])
-        specs[_USES] = dict(x=fan_x, y=fan_y, line=dict(color="#555555", width=1, dash="dot"))
+        specs[USES] = dict(x=fan_x, y=fan_y, line=dict(color="#555555", width=1, dash="dot"))
 
-        specs[_NODES] = dict(
+        specs[NODES] = dict(
             x=[n.x for n in graph.nodes], y=[n.y for n in graph.nodes],
             text=[_label(n.name) for n in graph.nodes],
             hovertext=[_hover(run, n.name) for n in graph.nodes],
@@ -137,7 +140,7 @@ class GraphUnroller(LabWidget):
 
         show = self.backward.value and bool(uses)
         shown = uses if show else []
-        specs[_LABELS] = dict(
+        specs[LABELS] = dict(
             x=[m[0] for m in mids] if show else [], y=[m[1] for m in mids] if show else [],
             text=[f"{np.linalg.norm(run.edge_gradients[(e.source, e.target)]):.3f}"
                   for e in shown],
@@ -146,13 +149,6 @@ class GraphUnroller(LabWidget):
             textfont=dict(size=11, color=PARAMETER_COLORS.get(lit, "black")))
         update_traces(self.figure, specs)
         self.figure.layout.title.text = _title(run, lit, self.backward.value)
-
-
-def update_traces(figure, specs) -> None:
-    """Replace each trace's properties with its spec (whole marker/line dicts, so nothing
-    stale survives). Inside LabWidget.refresh, base.batch_update sends them safely."""
-    for trace, spec in zip(figure.data, specs):
-        trace.update(spec, overwrite=True)
 
 
 def _segments(lines):
@@ -223,24 +219,20 @@ class AutogradView(LabWidget):
     - shape: one of rnnviz.gradients.graph.SHAPES; seq_len: T in 1..12
     """
 
-    title = "AutogradView"
-
     def __init__(self, shape="many-to-one", seq_len=3):
         super().__init__()
         checks.choice("shape", shape, SHAPES)
-        checks.positive_int("seq_len", seq_len)
-        if seq_len > MAX_SEQ_LEN:
-            raise ValueError(f"seq_len must be <= {MAX_SEQ_LEN}, got {seq_len}")
         self.shape = widgets.Dropdown(options=SHAPES, value=shape, description="shape")
-        self.seq_len = widgets.IntSlider(value=seq_len, min=1, max=MAX_SEQ_LEN,
-                                         description="T", continuous_update=False)
+        self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T",
+                                  continuous_update=False)
         self.controls = [self.shape, self.seq_len]
         self.figure = self.new_figure(height=360, showlegend=False, hovermode="closest",
                                       xaxis=dict(visible=False), yaxis=dict(visible=False),
                                       margin=dict(l=10, r=10, t=60, b=10))
-        self.figure.add_scatter(x=[], y=[], mode="lines", hoverinfo="skip",
+        self.figure.add_scatter(x=[], y=[], mode="lines", name=EDGES, hoverinfo="skip",
                                 line=dict(color=PLAIN_EDGE_COLOR, width=1))
-        self.figure.add_scatter(x=[], y=[], mode="markers+text", textposition="bottom center",
+        self.figure.add_scatter(x=[], y=[], mode="markers+text", name=NODES,
+                                textposition="bottom center",
                                 marker=dict(size=9, line=dict(color="#444444", width=1)),
                                 hovertemplate="%{hovertext}<extra></extra>")
         self._finish()
@@ -260,15 +252,16 @@ class AutogradView(LabWidget):
         graph, torch_graph = data
         nodes = torch_graph.nodes
         edges_x, edges_y = _segments([nodes[s][2:] + nodes[t][2:] for s, t in torch_graph.edges])
-        update_traces(self.figure, [
-            dict(x=edges_x, y=edges_y, line=dict(color=PLAIN_EDGE_COLOR, width=1)),
-            dict(x=[n[2] for n in nodes], y=[n[3] for n in nodes],
-                 text=[n[0] if n[1] == "parameter" else "" for n in nodes],
-                 hovertext=[n[0] for n in nodes],
-                 marker=dict(size=[14 if n[1] == "parameter" else 8 for n in nodes],
-                             color=[PARAMETER_COLORS[family(n[0])] if n[1] == "parameter"
-                                    else "#dddddd" for n in nodes],
-                             line=dict(color="#444444", width=1)))])
+        update_traces(self.figure, {
+            EDGES: dict(x=edges_x, y=edges_y, line=dict(color=PLAIN_EDGE_COLOR, width=1)),
+            NODES: dict(x=[n[2] for n in nodes], y=[n[3] for n in nodes],
+                        text=[n[0] if n[1] == "parameter" else "" for n in nodes],
+                        hovertext=[n[0] for n in nodes],
+                        marker=dict(size=[14 if n[1] == "parameter" else 8 for n in nodes],
+                                    color=[PARAMETER_COLORS[family(n[0])]
+                                           if n[1] == "parameter" else "#dddddd"
+                                           for n in nodes],
+                                    line=dict(color="#444444", width=1)))})
         uses = ", ".join(f"{name} read {k}x" for name, k in torch_graph.uses.items())
         self.figure.layout.title.text = (
             f"torch autograd, {graph.shape} T = {graph.seq_len}: {len(nodes)} nodes, "

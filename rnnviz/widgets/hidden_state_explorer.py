@@ -7,7 +7,6 @@ carried forward by the same W_hh at every step. The data comes from
 rnnviz.gradients.hidden_state.hidden_state_view; this class only draws it.
 """
 
-import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,16 +15,22 @@ from rnnviz import checks
 from rnnviz.gradients.hidden_state import hidden_state_view
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.base import LabWidget
+from rnnviz.widgets.controls import float_slider, int_slider
+from rnnviz.widgets.traces import traces_by_name
 
 EDIT_COLOR = "#ff7f0e"
 MARKER_COLOR = "#222222"
 VALUE_RANGE = 3.0  # the edit slider spans [-3, 3], where a standard-normal input lives
 
-# Trace order (the browser test reads trace 0): the two bar charts first, then the heatmaps,
-# the input line, the edited input, and the vertical step markers.
-_H_BARS, _DH_BARS, _H_MAP, _DH_MAP, _X_LINE, _X_EDIT, _T_MARKS, _K_MARK = (
-    0, 1, 2, 3, 4, 5, (6, 7, 8), 9)
-_H_TITLE, _DH_TITLE = 2, 4  # subplot titles are annotations, in grid order
+# Trace names, in drawing order (the browser test reads the first, the bars of h_t, by its
+# position): the two bar charts, the heatmaps, the input line, the edited input, the step
+# markers on the three rows, and the edit marker.
+H_BARS, DH_BARS, H_MAP, DH_MAP, X_LINE, X_EDIT = (
+    "h_t", "change", "h map", "change map", "x_t", "edited x_k")
+T_MARKS = ("t on x", "t on h", "t on change")
+K_MARK = "k"
+# The two subplot titles that name the step, found by their first text.
+H_TITLE, DH_TITLE = "h_t", "change at t"
 
 
 def _axes(T, H):
@@ -47,25 +52,23 @@ class HiddenStateExplorer(LabWidget):
     - value: the first edited value of x_k, in [-3, 3]; None keeps x_k as it is
     """
 
-    title = "HiddenStateExplorer"
-
     def __init__(self, x, Wx, Wh, b=None, h0=None, step=1, edit_step=1, value=None):
         super().__init__()
         checks.array("x", x, ndim=2)
+        if 0 in x.shape:
+            raise ValueError(f"x must hold at least one step and one feature, got shape "
+                             f"{x.shape}")
         T, H = x.shape[0], checks.array("Wh", Wh, ndim=2).shape[0]
         self.x, self.Wx, self.Wh, self.b, self.h0 = x, Wx, Wh, b, h0
         if value is None:
-            checks.positive_int("edit_step", edit_step)
-            value = float(x[min(edit_step, T) - 1, 0])
+            value = float(x[checks.positive_int("edit_step", edit_step, maximum=T) - 1, 0])
         # Fails early, naming the argument, on any bad array or step.
         hidden_state_view(x, Wx, Wh, b, h0, edit_step=edit_step, value=value, step=step)
-        checks.real_number("value", value, low=-VALUE_RANGE, high=VALUE_RANGE)
 
-        self.step = widgets.IntSlider(value=step, min=1, max=T, description="t")
-        self.edit_step = widgets.IntSlider(value=edit_step, min=1, max=T,
-                                           description="edit step k")
-        self.value = widgets.FloatSlider(value=value, min=-VALUE_RANGE, max=VALUE_RANGE,
-                                         step=0.1, description="new x_k", readout_format=".1f")
+        self.step = int_slider("step", step, 1, T, description="t")
+        self.edit_step = int_slider("edit_step", edit_step, 1, T, description="edit step k")
+        self.value = float_slider("value", value, -VALUE_RANGE, VALUE_RANGE, step=0.1,
+                                  description="new x_k", readout_format=".1f")
         self.controls = [self.step, self.edit_step, self.value]
         self.figure = self._build_figure(T, H)
         self._finish()
@@ -83,27 +86,32 @@ class HiddenStateExplorer(LabWidget):
         figure = grid  # a plain Figure until every trace is in: see the end
         units, steps = _axes(T, H)
         red = MODEL_COLORS["rnn"]
+        for annotation in figure.layout.annotations:
+            annotation.name = annotation.text
         figure.add_bar(x=np.zeros(H), y=units, orientation="h", marker_color=red,
-                       name="h_t", row=2, col=2)
+                       name=H_BARS, row=2, col=2)
         figure.add_bar(x=np.zeros(H), y=units, orientation="h", marker_color=EDIT_COLOR,
-                       name="change", row=3, col=2)
-        figure.add_heatmap(z=np.zeros((H, T)), x=steps, y=units, colorscale=SIGNED_SCALE,
+                       name=DH_BARS, row=3, col=2)
+        figure.add_heatmap(z=np.zeros((H, T)), x=steps, y=units, name=H_MAP,
+                           colorscale=SIGNED_SCALE,
                            zmin=-1, zmax=1, colorbar=dict(len=0.36, y=0.6, title="h"),
                            hovertemplate="t=%{x} unit %{y}: %{z:.3f}<extra></extra>",
                            row=2, col=1)
-        figure.add_heatmap(z=np.zeros((H, T)), x=steps, y=units, colorscale=SIGNED_SCALE,
+        figure.add_heatmap(z=np.zeros((H, T)), x=steps, y=units, name=DH_MAP,
+                           colorscale=SIGNED_SCALE,
                            zmin=-1, zmax=1, colorbar=dict(len=0.36, y=0.16, title="change"),
                            hovertemplate="t=%{x} unit %{y}: %{z:.2e}<extra></extra>",
                            row=3, col=1)
-        figure.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers", name="x_t",
+        figure.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers", name=X_LINE,
                            line=dict(color="#555555"), row=1, col=1)
-        figure.add_scatter(x=[1.0], y=[0.0], mode="markers", name="edited x_k",
+        figure.add_scatter(x=[1.0], y=[0.0], mode="markers", name=X_EDIT,
                            marker=dict(color=EDIT_COLOR, size=12, symbol="diamond"),
                            row=1, col=1)
-        for row in (1, 2, 3):
-            figure.add_scatter(x=[1.0, 1.0], y=[0.0, 0.0], mode="lines", name="t", hoverinfo="skip",
-                               line=dict(color=MARKER_COLOR, width=2), row=row, col=1)
-        figure.add_scatter(x=[1.0, 1.0], y=[0.5, H + 0.5], mode="lines", name="k",
+        for row, name in zip((1, 2, 3), T_MARKS):
+            figure.add_scatter(x=[1.0, 1.0], y=[0.0, 0.0], mode="lines", name=name,
+                               hoverinfo="skip", line=dict(color=MARKER_COLOR, width=2),
+                               row=row, col=1)
+        figure.add_scatter(x=[1.0, 1.0], y=[0.5, H + 0.5], mode="lines", name=K_MARK,
                            hoverinfo="skip", line=dict(color=EDIT_COLOR, width=2, dash="dash"),
                            row=3, col=1)
         for row in (1, 2, 3):
@@ -130,18 +138,18 @@ class HiddenStateExplorer(LabWidget):
         high = float(max(data.x[:, 0].max(), data.x_edited[:, 0].max())) + 0.2
         marker_y = [0.5, H + 0.5]
         k_index = data.edit_step - 1
-        traces = self.figure.data
-        for index, x, y in [
-            (_H_BARS, data.h_step, units), (_DH_BARS, data.dh_step, units),
-            (_X_LINE, steps, data.x[:, 0]), (_X_EDIT, [k], [data.x_edited[k_index, 0]]),
-            (_T_MARKS[0], [t, t], [low, high]), (_T_MARKS[1], [t, t], marker_y),
-            (_T_MARKS[2], [t, t], marker_y), (_K_MARK, [k, k], marker_y),
+        traces = traces_by_name(self.figure)
+        for name, x, y in [
+            (H_BARS, data.h_step, units), (DH_BARS, data.dh_step, units),
+            (X_LINE, steps, data.x[:, 0]), (X_EDIT, [k], [data.x_edited[k_index, 0]]),
+            (T_MARKS[0], [t, t], [low, high]), (T_MARKS[1], [t, t], marker_y),
+            (T_MARKS[2], [t, t], marker_y), (K_MARK, [k, k], marker_y),
         ]:
-            traces[index].x, traces[index].y = x, y
-        traces[_H_MAP].z = data.h.T
-        traces[_DH_MAP].update(z=data.dh.T, zmin=-change_range, zmax=change_range)
+            traces[name].x, traces[name].y = x, y
+        traces[H_MAP].z = data.h.T
+        traces[DH_MAP].update(z=data.dh.T, zmin=-change_range, zmax=change_range)
         self.figure.update_yaxes(range=[low, high], row=1, col=1)
         self.figure.update_xaxes(range=[-1.05 * change_range, 1.05 * change_range], row=3, col=2)
-        annotations = self.figure.layout.annotations
-        annotations[_H_TITLE].text = f"h_t at t={data.step}"
-        annotations[_DH_TITLE].text = f"change at t={data.step}"
+        self.figure.update_annotations(text=f"h_t at t={data.step}", selector=dict(name=H_TITLE))
+        self.figure.update_annotations(text=f"change at t={data.step}",
+                                       selector=dict(name=DH_TITLE))

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from rnnviz.style import FIGURE_TEMPLATE, model_color
 from rnnviz.widgets.base import batch_update
+from rnnviz.widgets.figure_data import gaps
 
 # At most this many updates a second reach the browser, however fast the steps are: each
 # one is a message from the kernel and a redraw in plotly.js.
@@ -69,10 +70,9 @@ class LossPlot:
         return callback
 
     def _set(self, trace, values) -> None:
-        finite = [float(v) if math.isfinite(v) else None for v in values]
         with batch_update(self.figure):
-            trace.x = list(range(1, len(finite) + 1))
-            trace.y = finite
+            trace.x = list(range(1, len(values) + 1))
+            trace.y = gaps([float(v) for v in values])
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.figure._repr_mimebundle_(**kwargs)

@@ -4,7 +4,7 @@ Move "rows read" and the rows not yet seen go blank, the hidden state fills in o
 per row, and the bars show what the classifier would answer if reading stopped there.
 """
 
-import ipywidgets as widgets
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -13,7 +13,12 @@ from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.tasks.digit_rows import N_CLASSES, RowClassifier, read_digit
 from rnnviz.tasks.digits import DigitSequences
 from rnnviz.widgets.base import LabWidget
-from rnnviz.widgets.graph_unroller import update_traces
+from rnnviz.widgets.controls import int_slider
+from rnnviz.widgets.figure_data import gaps
+from rnnviz.widgets.traces import update_traces
+
+# Trace names, one per panel from left to right.
+DIGIT, HIDDEN, PROBS = "digit", "hidden state", "P(class)"
 
 
 class RowReading(LabWidget):
@@ -22,11 +27,9 @@ class RowReading(LabWidget):
     Inputs:
     - model: a trained rnnviz.tasks.digit_rows.RowClassifier
     - data: rnnviz.tasks.digits.load_digit_sequences("rows")
-    - index: the first test digit shown; rows_read: k in 1..8
-    - n_digits: how many test digits the slider walks through
+    - index: the first test digit shown, in 0..n_digits - 1; rows_read: k in 1..8
+    - n_digits: how many test digits the slider walks through (at most the test set's size)
     """
-
-    title = "RowReading"
 
     def __init__(self, model: RowClassifier, data: DigitSequences, index: int = 0,
                  rows_read: int = 8, n_digits: int = 40):
@@ -36,31 +39,26 @@ class RowReading(LabWidget):
         if not isinstance(data, DigitSequences) or data.order != "rows":
             raise TypeError("data must be DigitSequences read by rows")
         self.model, self.digits = model, data
-        n_digits = min(checks.positive_int("n_digits", n_digits), len(data.x_test))
-        checks.positive_int("index", index, minimum=0)
-        if index >= n_digits:
-            raise ValueError(f"index must be < n_digits = {n_digits}, got {index}")
+        n_digits = checks.positive_int("n_digits", n_digits, maximum=len(data.x_test))
         n_rows = data.x_test.shape[1]
-        checks.positive_int("rows_read", rows_read)
-        if rows_read > n_rows:
-            raise ValueError(f"rows_read must be <= {n_rows}, got {rows_read}")
-        self.index = widgets.IntSlider(value=index, min=0, max=n_digits - 1,
-                                       description="test digit", continuous_update=False)
-        self.rows_read = widgets.IntSlider(value=rows_read, min=1, max=n_rows,
-                                           description="rows read", continuous_update=False)
+        self.index = int_slider("index", index, 0, n_digits - 1, description="test digit",
+                                continuous_update=False)
+        self.rows_read = int_slider("rows_read", rows_read, 1, n_rows,
+                                    description="rows read", continuous_update=False)
         self.controls = [self.index, self.rows_read]
         fig = make_subplots(rows=1, cols=3, column_widths=[0.25, 0.45, 0.3],
                             subplot_titles=["the digit (rows read so far)",
                                             "hidden state h_t (red +1, blue -1)",
                                             "P(class) after these rows"])
-        fig.add_heatmap(z=[[0.0]], colorscale="Greys", zmin=0, zmax=1, showscale=False,
+        fig.add_heatmap(z=[[0.0]], name=DIGIT, colorscale="Greys", zmin=0, zmax=1,
+                        showscale=False,
                         hovertemplate="row %{y}, col %{x}: %{z:.2f}<extra></extra>",
                         row=1, col=1)
-        fig.add_heatmap(z=[[0.0]], colorscale=SIGNED_SCALE, zmin=-1, zmax=1,
+        fig.add_heatmap(z=[[0.0]], name=HIDDEN, colorscale=SIGNED_SCALE, zmin=-1, zmax=1,
                         showscale=False,
                         hovertemplate="after row %{x}, unit %{y}: %{z:.3f}<extra></extra>",
                         row=1, col=2)
-        fig.add_bar(x=list(range(N_CLASSES)), y=[0.0] * N_CLASSES, showlegend=False,
+        fig.add_bar(x=list(range(N_CLASSES)), y=[0.0] * N_CLASSES, name=PROBS, showlegend=False,
                     hovertemplate="digit %{x}: %{y:.3f}<extra></extra>", row=1, col=3)
         fig.update_xaxes(range=[-0.5, 7.5], showgrid=False, row=1, col=1)
         fig.update_yaxes(range=[7.5, -0.5], showgrid=False, scaleanchor="x", row=1, col=1)
@@ -81,16 +79,20 @@ class RowReading(LabWidget):
         k = self.rows_read.value
         image = reading.image.tolist()  # (8, 8)
         image[k:] = [[None] * len(row) for row in image[k:]]  # rows not read yet: gaps
-        hidden = reading.hidden.T.tolist()  # (H, T)
-        hidden = [row[:k] + [None] * (len(row) - k) for row in hidden]
+        hidden = gaps(reading.hidden.T)  # (H, T); NaN/inf states (a broken model) are gaps
+        hidden = [list(row[:k]) + [None] * (len(row) - k) for row in hidden]
         probs = reading.probs[k - 1]
         # None, not NaN: NaN is not JSON, and the widget's message would fail to send.
-        update_traces(self.figure, [
-            dict(z=image),
-            dict(z=hidden, x=list(range(1, len(reading.probs) + 1))),
-            dict(y=probs, marker=dict(color=[MODEL_COLORS["rnn"] if c == reading.label
-                                             else "#bbbbbb" for c in range(N_CLASSES)]))])
-        guess = int(probs.argmax())
+        update_traces(self.figure, {
+            DIGIT: dict(z=image),
+            HIDDEN: dict(z=hidden, x=list(range(1, len(reading.probs) + 1))),
+            PROBS: dict(y=gaps(probs), marker=dict(color=[
+                MODEL_COLORS["rnn"] if c == reading.label else "#bbbbbb"
+                for c in range(N_CLASSES)]))})
+        if np.isfinite(probs).all():
+            guess = int(probs.argmax())
+            answer = f"the RNN says {guess} (p = {probs[guess]:.2f})"
+        else:
+            answer = "the RNN's probabilities are NaN/inf (are its weights finite?)"
         self.figure.layout.title.text = (
-            f"a {reading.label}: after {k} of {len(reading.probs)} rows the RNN says {guess} "
-            f"(p = {probs[guess]:.2f})")
+            f"a {reading.label}: after {k} of {len(reading.probs)} rows {answer}")

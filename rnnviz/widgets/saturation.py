@@ -6,42 +6,42 @@ corner are gates that almost always pass everything (forget gates that remember)
 the diagonal edge switch sharply between shut and open.
 """
 
-import ipywidgets as widgets
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnnviz import checks
 from rnnviz.charlm.interpret import saturation
 from rnnviz.style import FIGURE_TEMPLATE, GATE_COLORS, GATE_NAMES
 from rnnviz.widgets.base import LabWidget
+from rnnviz.widgets.controls import float_slider
+from rnnviz.widgets.traces import traces_by_name
+
+THRESHOLD_RANGE = (0.02, 0.4)
 
 
 class Saturation(LabWidget):
     """A scatter per gate of left- vs right-saturated fractions, with a threshold slider.
 
     Inputs: gates {name: (T, H) sigmoid activations}, e.g. the i, f, o entries of
-    rnnviz.charlm.interpret.activations(...).signals. The slider sets the threshold t: left
-    means < t, right means > 1 - t (the paper's t = 0.1).
+    rnnviz.charlm.interpret.activations(...).signals. The slider sets the threshold t in
+    [0.02, 0.4]: left means < t, right means > 1 - t (the paper's t = 0.1).
     """
-
-    title = "Saturation"
 
     def __init__(self, gates: dict, threshold: float = 0.1):
         super().__init__()
         if not isinstance(gates, dict) or not gates:
             raise ValueError("gates must be a non-empty dict {gate name: (T, H) array}")
-        for name, values in gates.items():
-            checks.array(f"gates[{name!r}]", values, ndim=2)
+        saturation(gates)  # fails early, naming the gate, on a malformed or empty array
         self.gates = gates
-        self.threshold = widgets.FloatSlider(
-            value=threshold, min=0.02, max=0.4, step=0.02, description="threshold",
+        self.threshold = float_slider(
+            "threshold", threshold, *THRESHOLD_RANGE, step=0.02, description="threshold",
             continuous_update=False, readout_format=".2f")
         self.controls = [self.threshold]
         names = list(gates)
         fig = make_subplots(rows=1, cols=len(names),
                             subplot_titles=[GATE_NAMES.get(n, n) for n in names])
         for k, name in enumerate(names):
-            fig.add_scatter(x=[0, 1], y=[1, 0], mode="lines", showlegend=False,
+            fig.add_scatter(x=[0, 1], y=[1, 0], mode="lines", name=f"{name} limit",
+                            showlegend=False,
                             line=dict(color="#bbbbbb", dash="dot"), hoverinfo="skip",
                             row=1, col=k + 1)
             fig.add_scatter(x=[], y=[], mode="markers", name=name, showlegend=False,
@@ -63,8 +63,9 @@ class Saturation(LabWidget):
         return saturation(self.gates, low=t, high=1.0 - t)
 
     def draw(self, data) -> None:
-        for k, (left, right) in enumerate(data.values()):
-            points = self.figure.data[2 * k + 1]
+        traces = traces_by_name(self.figure)
+        for name, (left, right) in data.items():
+            points = traces[name]  # one point per unit
             points.x, points.y = left, right
             points.text = list(range(len(left)))
         t = self.threshold.value

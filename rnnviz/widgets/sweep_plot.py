@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz.experiments.results import runs_by_config
-from rnnviz.models.sequence_models import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
 from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS
 
 
@@ -38,7 +38,8 @@ def sweep_figure(results, *, widget: bool = True):
             for r in groups.get((cell, t), [])])) for t in lens],
             mode="lines", line=dict(color=color), legendgroup=cell, showlegend=False,
             row=1, col=1)
-        ended = [r for r in runs if r["final_mse"] is not None]
+        # A diverged run has no final MSE (null in the file; NaN in an older one).
+        ended = [r for r in runs if r["final_mse"] is not None and np.isfinite(r["final_mse"])]
         fig.add_scatter(x=[r["seq_len"] for r in ended], y=[r["final_mse"] for r in ended],
                         mode="markers", marker=dict(color=color, size=8), legendgroup=cell,
                         showlegend=False, row=1, col=2)

@@ -64,7 +64,7 @@ VOCAB = sorted(set(SOURCE + "abcdefghijklmnopqrstuvwxyz"))
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_activations_match_the_models_own_forward_pass(cell):
     torch.manual_seed(0)
-    model = CharLM(VOCAB, cell, hidden_size=12, embed_size=6).eval()
+    model = CharLM(VOCAB, cell, hidden_size=12, embedding_size=6).eval()
     text = SOURCE * 3
     acts = activations(model, text, streams=2)
     half = len(text) // 2

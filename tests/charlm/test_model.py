@@ -27,7 +27,7 @@ TEXT = "abc(def)\n  gh(a b)\n" * 40
 
 def model_of(cell="lstm", hidden_size=16, seed=0):
     torch.manual_seed(seed)
-    return CharLM(VOCAB, cell, hidden_size, embed_size=8).eval()
+    return CharLM(VOCAB, cell, hidden_size, embedding_size=8).eval()
 
 
 def test_encode_decode_round_trip_and_unknown_characters():
@@ -54,7 +54,7 @@ def test_forward_shapes_and_initial_loss_near_uniform(cell):
     (dict(cell="transformer"), ValueError, "cell"),
     (dict(hidden_size=0), ValueError, "hidden_size"),
     (dict(hidden_size=8.0), TypeError, "hidden_size"),
-    (dict(embed_size=-1), ValueError, "embed_size"),
+    (dict(embedding_size=-1), ValueError, "embedding_size"),
 ])
 def test_model_rejects_bad_sizes(kwargs, error, name):
     with pytest.raises(error, match=name):
@@ -181,7 +181,8 @@ def test_malformed_hostile_and_inconsistent_checkpoints_are_refused(tmp_path):
     # The metadata says 32 hidden units but the tensors hold 16.
     tensors, meta = load_checkpoint(tmp_path / "wrong.pt")
     save_checkpoint(tmp_path / "wrong.pt", tensors, {**meta, "hidden_size": 32})
-    with pytest.raises(ValueError, match="does not hold a valid CharLM"):
+    with pytest.raises(ValueError, match=r"wrong.pt does not fit the CharLM.*"
+                       r"rnn.weight_hh_l0 \(64, 16\) \(expected \(128, 32\)\)"):
         load_charlm(tmp_path / "wrong.pt")
     save_checkpoint(tmp_path / "nan.pt", {**tensors, "head.bias": tensors["head.bias"] * np.nan},
                     meta)
@@ -193,7 +194,7 @@ def test_malformed_hostile_and_inconsistent_checkpoints_are_refused(tmp_path):
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_training_learns_a_repetitive_text(cell):
     torch.manual_seed(0)
-    model = CharLM(VOCAB, cell, hidden_size=32, embed_size=8)
+    model = CharLM(VOCAB, cell, hidden_size=32, embedding_size=8)
     before = evaluate(model, TEXT)["loss"]
     train(model, make_loss_fn(model, TEXT, batch_size=16, seq_len=32), steps=150, lr=1e-2,
           progress=False)
@@ -206,7 +207,7 @@ def test_charlm_train_records_command_seed_and_a_reproducible_validation_loss(tm
     from rnnviz.charlm.corpus import SHIPPED_SPLITS, read_text_file
     from rnnviz.charlm.train import main
 
-    args = ["--steps", "3", "2", "--hidden-size", "8", "--embed-size", "4",
+    args = ["--steps", "3", "2", "--hidden-size", "8", "--embedding-size", "4",
             "--data-dir", str(tmp_path), "--out", str(tmp_path / "m.pt")]
     main(args)
     model, meta = load_charlm(tmp_path / "m.pt")
@@ -215,3 +216,56 @@ def test_charlm_train_records_command_seed_and_a_reproducible_validation_loss(tm
     val = read_text_file(tmp_path / SHIPPED_SPLITS["val"])
     assert evaluate(model, val)["loss"] == pytest.approx(meta["val_loss"], abs=1e-6)
     assert len(read_text_file(tmp_path / SHIPPED_SPLITS["train"])) == 200_000
+
+
+def test_evaluate_refuses_a_text_too_short_for_its_streams():
+    model = model_of()
+    with pytest.raises(ValueError, match=r"streams=16 .* got 20; use streams <= 10"):
+        evaluate(model, "abcd" * 5)
+    short = evaluate(model, "abcd" * 5, streams=10)  # one next character a stream
+    assert short["chars"] == 10 and math.isfinite(short["loss"])
+
+
+@pytest.mark.parametrize("seq_len, error", [(0, ValueError), (-1, ValueError),
+                                            (2.5, TypeError)])
+def test_evaluate_refuses_a_non_positive_seq_len(seq_len, error):
+    with pytest.raises(error, match="seq_len"):
+        evaluate(model_of(), "abcd" * 5, streams=2, seq_len=seq_len)
+
+
+def test_evaluate_a_very_bad_model_gives_inf_perplexity_and_nan_stays_nan():
+    model = model_of()
+    with torch.no_grad():
+        model.head.weight.mul_(1e6)  # confidently wrong: a loss far beyond exp's range
+    result = evaluate(model, TEXT, streams=2)
+    assert result["loss"] > 1000 and result["perplexity"] == math.inf
+    with torch.no_grad():
+        model.head.weight.fill_(math.nan)
+    result = evaluate(model, TEXT, streams=2)
+    assert math.isnan(result["loss"]) and math.isnan(result["perplexity"])
+
+
+def test_sample_refuses_a_model_whose_scores_are_not_finite():
+    model = model_of()
+    with torch.no_grad():
+        model.head.bias.fill_(math.inf)
+    with pytest.raises(ValueError, match="model gives no finite distribution.*NaN or inf"):
+        sample(model, "ab", length=5)
+
+
+def test_sample_top_k_fits_a_small_vocabulary_and_a_larger_one_is_refused():
+    torch.manual_seed(0)
+    tiny = CharLM(list("ab"), "gru", 4, 2).eval()
+    assert sample(tiny, "a", length=3).top_probs.shape == (3, 2)  # default: min(5, V)
+    with pytest.raises(ValueError, match=r"top_k must be an int in \[1, 2\], got 3"):
+        sample(tiny, "a", length=3, top_k=3)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: evaluate(torch.nn.LSTM(2, 2), TEXT),
+    lambda: sample(torch.nn.LSTM(2, 2)),
+    lambda: make_loss_fn(torch.nn.LSTM(2, 2), TEXT),
+])
+def test_functions_name_a_model_that_is_not_a_charlm(call):
+    with pytest.raises(TypeError, match="model must be a CharLM"):
+        call()

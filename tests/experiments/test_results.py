@@ -11,7 +11,7 @@ from rnnviz.experiments.results import (
     save_results,
     sweep_table,
 )
-from rnnviz.models.sequence_models import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
 
 COMMITTED = sorted(RESULTS_PATH.parent.glob("long_range_memory*.json"))
 
@@ -76,3 +76,15 @@ def test_save_then_load_round_trips(tmp_path):
     save_results(results, path)
     assert load_results(path) == results
     assert not path.with_suffix(".tmp").exists()
+
+
+def test_a_diverged_run_is_saved_as_strict_json_with_null_gaps(tmp_path):
+    results = load_results()
+    run = results["runs"][0]
+    run["final_mse"] = float("nan")
+    run["curve"]["mse"][0] = float("inf")
+    path = tmp_path / "r.json"
+    save_results(results, path)
+    json.loads(path.read_text(), parse_constant=pytest.fail)  # no NaN/Infinity tokens
+    back = load_results(path)["runs"][0]
+    assert back["final_mse"] is None and back["curve"]["mse"][0] is None

@@ -14,11 +14,11 @@ def rel_error(a, b):
     return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))
 
 
-def small_case(model, seed=0, N=2, T=7, D=3, H=5):
+def small_case(cell, seed=0, N=2, T=7, D=3, H=5):
     x = np.random.default_rng(seed).standard_normal((N, T, D))
-    if model == "rnn":
+    if cell == "rnn":
         return x, rnn_params(D, H, 1.3, "gaussian", seed)
-    if model == "lstm":
+    if cell == "lstm":
         return x, lstm_params(D, H, forget_bias=1.0, seed=seed)
     return x, gru_params(D, H, seed)
 
@@ -37,21 +37,17 @@ def test_rnn_flow_equals_per_step_autograd(loss, nonlinearity):
 
 
 @pytest.mark.parametrize("loss", ["last", "all"])
-def test_lstm_flow_equals_per_step_autograd(loss):
-    x, params = small_case("lstm")
-    flow = lstm_flow(x, params, loss)
-    dh, dc = autograd_flow("lstm", x, params, loss=loss, per_step=True)
+@pytest.mark.parametrize("cell, flow_of", [("lstm", lstm_flow), ("gru", gru_flow)])
+def test_gated_flows_equal_per_step_autograd(cell, flow_of, loss):
+    x, params = small_case(cell)
+    flow = flow_of(x, params, loss)
+    dh, dc = autograd_flow(cell, x, params, loss=loss, per_step=True)
     assert rel_error(flow.dh, dh) < 1e-10
-    assert rel_error(flow.dc, dc) < 1e-10
-    np.testing.assert_allclose(flow.grad_c, np.linalg.norm(dc, axis=2), rtol=1e-12)
-
-
-@pytest.mark.parametrize("loss", ["last", "all"])
-def test_gru_flow_equals_per_step_autograd(loss):
-    x, params = small_case("gru")
-    flow = gru_flow(x, params, loss)
-    dh, _ = autograd_flow("gru", x, params, loss=loss, per_step=True)
-    assert rel_error(flow.dh, dh) < 1e-10
+    if cell == "lstm":  # the cell state's gradient too
+        assert rel_error(flow.dc, dc) < 1e-10
+        np.testing.assert_allclose(flow.grad_c, np.linalg.norm(dc, axis=2), rtol=1e-12)
+    else:
+        assert dc is None and flow.dc is None
 
 
 def test_autograd_all_at_once_equals_per_step():
@@ -165,17 +161,26 @@ def test_lstm_at_default_init_vanishes_but_forget_bias_three_keeps_it():
 
 
 # --- precision, overflow, honesty ----------------------------------------------------------
+def flushing_subnormals() -> bool:
+    """Whether this thread flushes subnormals to zero (torch can set it, not report it):
+    1e-39 is a float32 subnormal, so it survives a multiplication only when they are kept."""
+    return float(np.float32(1e-39) * np.float32(1.0)) == 0.0
+
+
 @pytest.mark.parametrize("flush_denormal, seq_len", [(True, 100), (False, 150)])
 def test_float32_underflows_to_exact_zero_where_float64_does_not(flush_denormal, seq_len):
     # Labs flush subnormals to zero (setup_lab), so there float32 hits 0 below 1.2e-38;
     # without flushing it goes on through the subnormals to 1.4e-45 first.
     kw = dict(seq_len=seq_len, hidden_size=32, spectral_radius=0.5, seed=0)
+    was_flushing = flushing_subnormals()
     torch.set_flush_denormal(flush_denormal)
     try:
+        assert flushing_subnormals() == flush_denormal
         f32 = gradient_flow("rnn", dtype="float32", **kw)
         f64 = gradient_flow("rnn", dtype="float64", **kw)
     finally:
-        torch.set_flush_denormal(False)
+        torch.set_flush_denormal(was_flushing)  # later tests run as they were set up
+    assert flushing_subnormals() == was_flushing
     assert f32.grad_h.dtype == np.float32 and f64.grad_h.dtype == np.float64
     assert f32.grad_h[0, 0] == 0.0
     assert 0.0 < f64.grad_h[0, 0] < 1e-38
@@ -227,7 +232,7 @@ def test_bad_inputs_name_the_argument():
         (lambda: rnn_flow(x, params, readout=np.ones(3)), ValueError, "readout"),
         (lambda: lstm_flow(x, params), ValueError, "Wh"),
         (lambda: gru_flow(x, {**params, "Wh": np.ones((5, 15))}), ValueError, "params"),
-        (lambda: gradient_flow("transformer"), ValueError, "model"),
+        (lambda: gradient_flow("transformer"), ValueError, "cell"),
         (lambda: gradient_flow(seq_len=0), ValueError, "seq_len"),
         (lambda: gradient_flow(hidden_size=2.5), TypeError, "hidden_size"),
         (lambda: gradient_flow(batch_size=-1), ValueError, "batch_size"),

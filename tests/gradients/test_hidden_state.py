@@ -1,4 +1,4 @@
-"""rnnviz.gradients.hidden_state and the HiddenStateExplorer widget drawn from it."""
+"""rnnviz.gradients.hidden_state: a tanh RNN's states step by step, and what one edit changes."""
 
 import numpy as np
 import pytest
@@ -6,20 +6,12 @@ import pytest
 from rnnviz.gradients.hidden_state import edit_input, hidden_state_view, run_sequence
 from rnnviz.models.weight_init import rnn_params
 from rnnviz.reference import rnn_step_forward
-from rnnviz.widgets.hidden_state_explorer import HiddenStateExplorer
 
-T, D, H = 10, 2, 6
-
-
-@pytest.fixture
-def rnn():
-    params = rnn_params(D, H, spectral_radius=0.9, seed=0)
-    x = np.random.default_rng(0).standard_normal((T, D))
-    return x, params["Wx"], params["Wh"], params["b"]
+T, D, H = 10, 2, 6  # the sizes of the tanh_rnn fixture (tests/conftest.py)
 
 
-def test_run_sequence_is_the_step_loop(rnn):
-    x, Wx, Wh, b = rnn
+def test_run_sequence_is_the_step_loop(tanh_rnn):
+    x, Wx, Wh, b = tanh_rnn
     h0 = np.linspace(-0.5, 0.5, H)
     h = run_sequence(x, Wx, Wh, b, h0)
     prev_h = h0[None]
@@ -28,8 +20,8 @@ def test_run_sequence_is_the_step_loop(rnn):
         np.testing.assert_array_equal(h[t], prev_h[0])
 
 
-def test_edit_input_changes_exactly_one_entry_and_copies(rnn):
-    x = rnn[0]
+def test_edit_input_changes_exactly_one_entry_and_copies(tanh_rnn):
+    x = tanh_rnn[0]
     x_before = x.copy()
     x_edited = edit_input(x, edit_step=4, value=9.0, feature=1)
     np.testing.assert_array_equal(x, x_before)
@@ -38,8 +30,8 @@ def test_edit_input_changes_exactly_one_entry_and_copies(rnn):
 
 
 @pytest.mark.parametrize("edit_step", [1, 4, T])
-def test_an_edit_changes_nothing_before_its_step_and_something_from_it_on(rnn, edit_step):
-    x, Wx, Wh, b = rnn
+def test_an_edit_changes_nothing_before_its_step_and_something_from_it_on(tanh_rnn, edit_step):
+    x, Wx, Wh, b = tanh_rnn
     view = hidden_state_view(x, Wx, Wh, b, edit_step=edit_step, value=x[edit_step - 1, 0] + 1,
                              step=1)
     assert np.all(view.dh[: edit_step - 1] == 0.0)  # exactly: causality
@@ -47,17 +39,17 @@ def test_an_edit_changes_nothing_before_its_step_and_something_from_it_on(rnn, e
     np.testing.assert_array_equal(view.dh, view.h_edited - view.h)
 
 
-def test_the_view_looks_at_the_chosen_step(rnn):
-    x, Wx, Wh, b = rnn
+def test_the_view_looks_at_the_chosen_step(tanh_rnn):
+    x, Wx, Wh, b = tanh_rnn
     view = hidden_state_view(x, Wx, Wh, b, edit_step=2, value=1.0, step=7)
     np.testing.assert_array_equal(view.h_step, view.h[6])
     np.testing.assert_array_equal(view.dh_step, view.dh[6])
     assert view.max_change.shape == (T,)
 
 
-def test_a_contracting_rnn_forgets_an_edit_and_an_expanding_one_amplifies_it(rnn):
+def test_a_contracting_rnn_forgets_an_edit_and_an_expanding_one_amplifies_it(tanh_rnn):
     # Lab 01's last exercise: the effect of x_1 on h_T shrinks at radius 0.9, grows at 1.5.
-    x = rnn[0]
+    x = tanh_rnn[0]
     ratios = {}
     for radius in (0.9, 1.5):
         p = rnn_params(D, H, spectral_radius=radius, seed=0)
@@ -77,8 +69,8 @@ def test_a_contracting_rnn_forgets_an_edit_and_an_expanding_one_amplifies_it(rnn
     (dict(value="1"), TypeError, "value must be a real number"),
     (dict(feature=D), ValueError, rf"feature must be in 0..{D - 1}"),
 ])
-def test_hidden_state_view_rejects_bad_arguments(rnn, kwargs, error, match):
-    x, Wx, Wh, b = rnn
+def test_hidden_state_view_rejects_bad_arguments(tanh_rnn, kwargs, error, match):
+    x, Wx, Wh, b = tanh_rnn
     args = dict(edit_step=1, value=0.0, step=1) | kwargs
     with pytest.raises(error, match=match):
         hidden_state_view(x, Wx, Wh, b, **args)
@@ -91,63 +83,9 @@ def test_hidden_state_view_rejects_bad_arguments(rnn, kwargs, error, match):
     (lambda a: a.update(Wx=np.full_like(a["Wx"], np.nan)), ValueError, "Wx contains NaN"),
     (lambda a: a.update(h0=np.zeros(H + 1)), ValueError, rf"h0 must have shape \({H}\)"),
 ])
-def test_run_sequence_rejects_bad_arrays(rnn, change, error, match):
-    x, Wx, Wh, b = rnn
+def test_run_sequence_rejects_bad_arrays(tanh_rnn, change, error, match):
+    x, Wx, Wh, b = tanh_rnn
     args = dict(x=x, Wx=Wx, Wh=Wh, b=b, h0=None)
     change(args)
     with pytest.raises(error, match=match):
         run_sequence(**args)
-
-
-# --- the widget -----------------------------------------------------------------------
-
-def test_explorer_draws_the_views_data(rnn):
-    x, Wx, Wh, b = rnn
-    explorer = HiddenStateExplorer(x, Wx, Wh, b, step=3, edit_step=5, value=2.0)
-    traces = explorer.figure.data
-    expected = hidden_state_view(x, Wx, Wh, b, edit_step=5, value=2.0, step=3)
-    np.testing.assert_array_equal(traces[0].x, expected.h_step)
-    np.testing.assert_array_equal(np.asarray(traces[2].z), expected.h.T)
-    np.testing.assert_array_equal(np.asarray(traces[3].z), expected.dh.T)
-    assert list(traces[5].x) == [5] and traces[5].y[0] == 2.0
-    assert list(traces[9].x) == [5, 5]
-    assert explorer.figure.layout.annotations[2].text == "h_t at t=3"
-    assert repr(explorer._repr_mimebundle_()["text/plain"]) == "'<HiddenStateExplorer widget>'"
-
-
-def test_explorer_sliders_update_the_figure_in_place(rnn):
-    x, Wx, Wh, b = rnn
-    explorer = HiddenStateExplorer(x, Wx, Wh, b)
-    figure, traces = explorer.figure, explorer.figure.data
-    n_traces = len(traces)
-    explorer.step.value = 4
-    np.testing.assert_array_equal(traces[0].x, explorer.data.h[3])
-    assert list(traces[6].x) == [4, 4]
-    explorer.edit_step.value = 6
-    explorer.value.value = -1.5
-    assert np.all(np.asarray(traces[3].z)[:, :5] == 0) and np.any(np.asarray(traces[3].z)[:, 5])
-    assert explorer.figure is figure and len(figure.data) == n_traces
-
-
-def test_explorer_starts_with_no_edit_when_no_value_is_given(rnn):
-    x, Wx, Wh, b = rnn
-    explorer = HiddenStateExplorer(x, Wx, Wh, b, edit_step=2)
-    assert explorer.value.value == pytest.approx(x[1, 0])
-    assert np.all(explorer.data.dh == 0)
-
-
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(step=T + 1), ValueError, "step must be in"),
-    (dict(edit_step=0), ValueError, "edit_step must be an int >= 1"),
-    (dict(value=5.0), ValueError, r"value must be in \[-3.0, 3.0\]"),
-])
-def test_explorer_rejects_bad_arguments(rnn, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        HiddenStateExplorer(*rnn, **kwargs)
-
-
-def test_explorer_names_a_bad_edit_step_without_a_value(rnn):
-    with pytest.raises(TypeError, match="edit_step must be an int"):
-        HiddenStateExplorer(*rnn, edit_step="2")
-    with pytest.raises(ValueError, match=rf"edit_step must be in 1..{T}"):
-        HiddenStateExplorer(*rnn, edit_step=T + 1)

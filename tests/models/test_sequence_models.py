@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from rnnviz.models.sequence_models import CELLS, SequenceModel, make_model
+from rnnviz.models.cell_kinds import CELLS
+from rnnviz.models.sequence_models import SequenceModel, make_model
 
 # One torch thread: on a shared 2-core machine, more threads only spin (see the rules).
 torch.set_num_threads(1)

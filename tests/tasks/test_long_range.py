@@ -11,7 +11,6 @@ from rnnviz.tasks.long_range import (
     ADDING_BASELINE_MSE,
     BLANK,
     adding_problem,
-    batch_seed,
     copy_baseline_logits,
     copy_baseline_loss,
     copy_task,
@@ -60,11 +59,6 @@ def test_predicting_one_gives_the_baseline_mse():
     assert mse == pytest.approx(0.1667, abs=0.002)
     # ... and 1.0 is the best constant: the target's mean.
     assert float(y.mean()) == pytest.approx(1.0, abs=0.005)
-
-
-def test_batch_seed_gives_distinct_batches():
-    seeds = {batch_seed(s, step) for s in range(4) for step in range(5000)}
-    assert len(seeds) == 4 * 5000
 
 
 # --- the copy task -----------------------------------------------------------------------
@@ -133,7 +127,7 @@ def test_pixel_digits_are_raster_sequences():
     (lambda: copy_task(4, 5, n_symbols=1), ValueError, "n_symbols"),
     (lambda: copy_task(4, 5, copy_len=0), ValueError, "copy_len"),
     (lambda: copy_baseline_loss(0), ValueError, "delay"),
-    (lambda: batch_seed(0, -1), ValueError, "step"),
+    (lambda: adding_problem(4, 10, seed=2**32), ValueError, "seed"),
     (lambda: pixel_digits(seed=-2), ValueError, "seed"),
 ])
 def test_bad_arguments_are_named(call, err, name):

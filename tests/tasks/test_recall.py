@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from rnnviz.seeding import MAX_SEED, STEPS_PER_SEED, batch_seed
 from rnnviz.tasks.recall import (
     RecallModel,
     evaluation_batch,
@@ -53,16 +54,16 @@ def test_recall_batch_rejects_bad_sizes():
     with pytest.raises(ValueError, match="seed"):
         recall_batch(4, 3, seed=2**32)  # would alias seed 0 in torch's 32-bit generator
     with pytest.raises(ValueError, match="steps"):
-        train_recall(steps=10**6)
+        train_recall(steps=2 * 10**6)
     with pytest.raises(ValueError, match="seed"):
         train_recall(seed=10**6)
 
 
 def test_recall_model_shapes_and_arguments():
-    for kind in ("lstm", "gru", "rnn"):
-        model = RecallModel(kind, hidden_size=3)
+    for cell in ("lstm", "gru", "rnn"):
+        model = RecallModel(cell, hidden_size=3)
         assert model(recall_batch(2, 5).x).shape == (2, 5)
-    with pytest.raises(ValueError, match="kind"):
+    with pytest.raises(ValueError, match="cell"):
         RecallModel("transformer")
     with pytest.raises(ValueError, match="forget_bias"):
         RecallModel("gru", forget_bias=1.0)
@@ -92,6 +93,9 @@ def test_gate_means_and_memory_unit_on_known_values():
 def test_evaluation_batch_is_never_a_training_batch():
     ev = evaluation_batch(seq_len=10, seed=0, batch_size=4)
     assert not any(torch.equal(ev.x, recall_batch(4, 10, seed=s).x) for s in range(50))
+    # Evaluation seeds count down from 2**32 - 1; the largest training batch seed is below.
+    largest_eval_seed_gap = (2**32 - 1 - MAX_SEED) - batch_seed(MAX_SEED, STEPS_PER_SEED - 1)
+    assert largest_eval_seed_gap > 0
 
 
 @pytest.mark.slow

@@ -85,3 +85,29 @@ def test_bad_arguments(viewer):
         AttentionViewer(attention, baseline, data.images)
     with pytest.raises(ValueError, match="scene"):
         AttentionViewer(attention, baseline, data, scene=6)
+
+
+def test_one_scene_with_one_object_and_out_of_range_controls():
+    torch.manual_seed(0)
+    data = scenes.make_scenes(1, seed=3, max_objects=1)
+    viewer = AttentionViewer(make_captioner("attention"), None, data)
+    assert len(data.objects[0]) == 1 and len(viewer.data["mass"]) == 2
+    assert viewer.scene_slider.max == 0
+    with pytest.raises(ValueError, match=r"scene must be an int in \[0, 0\], got 1"):
+        viewer.scene_slider.value = 1
+    with pytest.raises(ValueError, match=r"word must be an int in \[0, "):
+        viewer.word_slider.value = viewer.word_slider.max + 1
+
+
+def test_nan_attention_is_drawn_as_gaps(assert_json_safe):
+    torch.manual_seed(0)
+    data = scenes.make_scenes(2, seed=3)
+    model = make_captioner("attention")
+    viewer = AttentionViewer(model, None, data)
+    viewer.alphas = np.full_like(viewer.alphas, np.nan)
+    viewer.refresh()
+    heat, bars = viewer.figure.data[1], viewer.figure.data[3]
+    assert all(v is None for row in heat.z for v in row)
+    assert heat.zmax == pytest.approx(1 / 36)
+    assert list(bars.y)[:-1] == [None] * (len(bars.y) - 1)  # each object's share
+    assert_json_safe(viewer.figure)

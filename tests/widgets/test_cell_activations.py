@@ -52,3 +52,32 @@ def test_gates_are_offered_and_drawn(acts):
 def test_rejects_what_is_not_activations():
     with pytest.raises(TypeError, match="Activations"):
         CellActivations({"c": np.zeros((3, 2))})
+
+
+def test_nan_activations_are_gaps_and_grey_text(acts, assert_json_safe):
+    acts.signals["h"][5:9, 1] = np.nan
+    acts.signals["h"][10, 1] = np.inf
+    widget = CellActivations(acts, signal="h", cell=1, shown_chars=40)
+    y = list(widget.figure.data[0].y)
+    assert y[5:9] == [None] * 4 and y[10] is None and y[4] is not None
+    assert "rgba(127,127,127,0.6)" in widget.output.value
+    assert "r = +nan" in widget.figure.layout.title.text
+    assert_json_safe(widget.figure)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(cell=12), ValueError, r"cell must be an int in \[0, 11\], got 12"),
+    (dict(cell=-1), ValueError, r"cell must be an int in \[0, 11\]"),
+    (dict(signal="x"), ValueError, "signal must be one of"),
+    (dict(feature="colour"), ValueError, "feature must be one of"),
+    (dict(shown_chars=0), ValueError, "shown_chars must be an int >= 1"),
+])
+def test_bad_arguments_are_named(acts, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        CellActivations(acts, **kwargs)
+
+
+def test_a_cell_set_out_of_range_from_python_is_refused(acts):
+    widget = CellActivations(acts)
+    with pytest.raises(ValueError, match=r"cell must be an int in \[0, 11\], got 40"):
+        widget.cell.value = 40

@@ -1,19 +1,13 @@
-"""GateExplorer's logic without a browser: the frames it sends are what gradients.gates and
-models.cells compute, along every slider's range, so the browser only picks one."""
+"""GateExplorer's logic without a browser: the frames it sends are what gradients.gate_unit,
+gradients.highway and models.cells compute, along every slider's range, so the browser only
+picks one."""
 
 import numpy as np
 import pytest
 import torch
 
-from rnnviz.gradients.gates import (
-    BEHAVIOURS,
-    NEUTRAL,
-    PRESETS,
-    forget_highway,
-    gru_unit_step,
-    lstm_unit_step,
-    sequence_gates,
-)
+from rnnviz.gradients.gate_unit import BEHAVIOURS, NEUTRAL, PRESETS, gru_unit_step, lstm_unit_step
+from rnnviz.gradients.highway import forget_highway, sequence_gates
 from rnnviz.models.cells import GRU, LSTM, RNN
 from rnnviz.tasks.recall import recall_batch
 from rnnviz.widgets.gate_explorer import GateCellExplorer, GateExplorer, GateSequenceExplorer

@@ -1,37 +1,30 @@
-"""The arithmetic of LSTM and GRU gates, for one hand-set unit and for a whole sequence.
+"""One hand-set LSTM or GRU unit, one step: every gate, the cell state, and dc_t/dc_{t-1}.
 
 One unit (CS231n lecture 10, "LSTM"): with a = w_x x_t + w_h h_{t-1} + b for each gate,
 i, f, o = sigmoid(a_i, a_f, a_o), g = tanh(a_g), c_t = f c_{t-1} + i g, h_t = o tanh(c_t).
 Back through the cell state the gradient meets only dc_t/dc_{t-1} = f (an element-wise
 product), where a vanilla RNN's meets dh_t/dh_{t-1} = W_hh diag(1 - h_t^2) (a full matrix).
 The GRU (PyTorch's formulation, gates r, z, n) has the same kind of path: h_t = (1 - z) n +
-z h_{t-1}, so its direct local derivative is z.
+z h_{t-1}, so its direct local derivative is z. The four behaviours a student sets up by
+hand (forget, remember, write, hide) are checked here too.
 
-Everything here is plain numpy on floats (sequence_gates runs an rnnviz.models.cells model once and
-returns numpy); the widgets in rnnviz.widgets.gate_cell and rnnviz.widgets.gate_sequence
-only draw what these functions return.
+Plain floats throughout; rnnviz.widgets.gate_cell only draws what these functions return.
+The same arithmetic over whole sequences, and the gradient paths it opens, is in
+rnnviz.gradients.highway.
 """
 
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-import torch
-
 from rnnviz import checks
-from rnnviz.models.cells import GRU, LSTM, RNN
+from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
+from rnnviz.reference.activations import stable_sigmoid
 
-LSTM_GATES = ("i", "f", "o", "g")
-GRU_GATES = ("r", "z", "n")
 BEHAVIOURS = ("forget everything", "remember forever", "write a new value", "hide the memory")
 
 
 def _sigmoid(a: float) -> float:
-    # Two branches keep exp() from overflowing for large |a|.
-    if a >= 0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
+    return float(stable_sigmoid(a))
 
 
 @dataclass(frozen=True)
@@ -64,7 +57,7 @@ class UnitSetting:
                 checks.real_number(f"weights[{gate!r}].{part}", value)
 
     @property
-    def kind(self) -> str:
+    def cell(self) -> str:
         """"lstm" or "gru", from the gates in `weights`."""
         return "lstm" if set(self.weights) == set(LSTM_GATES) else "gru"
 
@@ -141,7 +134,7 @@ def lstm_unit_step(setting: UnitSetting) -> LSTMUnitStep:
     Inputs: setting: a UnitSetting with LSTM gates i, f, o, g.
     Returns: LSTMUnitStep (all floats).
     """
-    if not isinstance(setting, UnitSetting) or setting.kind != "lstm":
+    if not isinstance(setting, UnitSetting) or setting.cell != "lstm":
         raise TypeError("setting must be a UnitSetting with LSTM gates i, f, o, g")
     x, h_prev, c_prev = setting.x, setting.h_prev, setting.c_prev
     pre = {gate: w_x * x + w_h * h_prev + b for gate, (w_x, w_h, b) in
@@ -166,7 +159,7 @@ def gru_unit_step(setting: UnitSetting) -> GRUUnitStep:
     Inputs: setting: a UnitSetting with GRU gates r, z, n (c_prev is ignored).
     Returns: GRUUnitStep (all floats).
     """
-    if not isinstance(setting, UnitSetting) or setting.kind != "gru":
+    if not isinstance(setting, UnitSetting) or setting.cell != "gru":
         raise TypeError("setting must be a UnitSetting with GRU gates r, z, n")
     x, h_prev = setting.x, setting.h_prev
     (wx_r, wh_r, b_r), (wx_z, wh_z, b_z), (wx_n, wh_n, b_n) = (
@@ -192,7 +185,7 @@ def unit_step(setting: UnitSetting):
     """lstm_unit_step or gru_unit_step, whichever fits the setting's gates."""
     if not isinstance(setting, UnitSetting):
         raise TypeError(f"setting must be a UnitSetting, got {type(setting).__name__}")
-    return lstm_unit_step(setting) if setting.kind == "lstm" else gru_unit_step(setting)
+    return lstm_unit_step(setting) if setting.cell == "lstm" else gru_unit_step(setting)
 
 
 # --- the four behaviours a student sets up by hand ---------------------------------------
@@ -287,131 +280,3 @@ def check_behaviour(behaviour: str, step: LSTMUnitStep, tolerance: float = 0.05)
         conditions = (big("c_t", c), low("o", o),
                       (f"|h_t| = {abs(h):.4f} <= {tol:g}", abs(h) <= tol))
     return BehaviourCheck(behaviour=behaviour, conditions=conditions)
-
-
-# --- the gradient highway over a sequence ------------------------------------------------
-
-def log10_running_product(factors: np.ndarray) -> np.ndarray:
-    """log10 of the running product of positive factors along the time axis.
-
-    Logs keep long products readable (no underflow to 0); a factor of exactly 0 gives -inf.
-    Inputs: factors: (N, T) or (N, T, H) non-negative values
-    Returns: same shape, out[:, t] = log10(prod_{s <= t} factors[:, s])
-    """
-    factors = np.asarray(factors, dtype=np.float64)
-    if factors.ndim not in (2, 3):
-        raise ValueError(f"factors must have shape (N, T) or (N, T, H), got {factors.shape}")
-    if np.any(np.isnan(factors)) or np.any(factors < 0):
-        raise ValueError("factors must be non-negative and not NaN")
-    with np.errstate(divide="ignore"):
-        return np.cumsum(np.log10(factors), axis=1)
-
-
-def forget_highway(f: np.ndarray) -> np.ndarray:
-    """log10 ||dc_t/dc_0|| along the cell state: the norm of diag(f_t) ... diag(f_1).
-
-    Holding h fixed, dc_s/dc_{s-1} = diag(f_s); the product of diagonal matrices is
-    diag(prod_s f_s), whose spectral norm is its largest entry: the unit whose forget gates
-    stayed most open. Works the same for the GRU's direct path diag(z_s).
-    Inputs: f: (N, T, H) forget (or update) gate values in [0, 1]
-    Returns: (N, T) out[:, t] = log10 max_j prod_{s <= t} f_{s,j} (-inf if every unit hit 0)
-    """
-    f = np.asarray(f, dtype=np.float64)
-    if f.ndim != 3:
-        raise ValueError(f"f must have shape (N, T, H), got {f.shape}")
-    return log10_running_product(np.abs(f)).max(axis=2)
-
-
-def rnn_jacobians(h: np.ndarray, w_hh: np.ndarray, nonlinearity: str = "tanh") -> np.ndarray:
-    """A vanilla RNN's step Jacobians dh_t/dh_{t-1} = diag(phi'(a_t)) W_hh.
-
-    W_hh is torch's (H, H) recurrent weight (h_t = phi(W_hh h_{t-1} + ...)); in CS231n's
-    row-vector convention this is the lecture's W_hh diag(1 - h_t^2), transposed.
-    Inputs:
-    - h: (N, T, H) the RNN's hidden states
-    - w_hh: (H, H) recurrent weight in torch's layout
-    - nonlinearity: "tanh" (phi' = 1 - h^2) or "relu" (phi' = [h > 0])
-    Returns: (N, T, H, H)
-    """
-    checks.choice("nonlinearity", nonlinearity, {"tanh", "relu"})
-    h = checks.array("h", np.asarray(h, dtype=np.float64), ndim=3)
-    w_hh = checks.array("w_hh", np.asarray(w_hh, dtype=np.float64),
-                        shape=(h.shape[2], h.shape[2]))
-    slope = 1.0 - h * h if nonlinearity == "tanh" else (h > 0).astype(np.float64)  # (N, T, H)
-    return slope[..., :, None] * w_hh  # (N, T, H, H), row j scaled by phi'_j
-
-
-def rnn_jacobian_norms(h: np.ndarray, w_hh: np.ndarray, nonlinearity: str = "tanh") -> np.ndarray:
-    """Spectral norms ||dh_t/dh_{t-1}||_2 of a vanilla RNN's step Jacobians.
-
-    Their running product bounds the gradient's norm from above (Pascanu et al. 2013).
-    Inputs: as rnn_jacobians. Returns: (N, T)
-    """
-    return np.linalg.norm(rnn_jacobians(h, w_hh, nonlinearity), ord=2, axis=(-2, -1))
-
-
-def log10_product_norm(jacobians: np.ndarray) -> np.ndarray:
-    """log10 ||J_t J_{t-1} ... J_1||_2 for every t: how much of a gradient survives t steps.
-
-    The product is renormalised at every step so it never underflows; an exactly zero
-    product gives -inf.
-    Inputs: jacobians: (N, T, H, H) step Jacobians J_t = dh_t/dh_{t-1}
-    Returns: (N, T)
-    """
-    jacobians = checks.array("jacobians", np.asarray(jacobians, dtype=np.float64), ndim=4)
-    n, T, H, _ = jacobians.shape
-    product = np.broadcast_to(np.eye(H), (n, H, H))  # (N, H, H), scaled to norm 1
-    log_scale = np.zeros(n)
-    out = np.empty((n, T))
-    for t in range(T):
-        product = jacobians[:, t] @ product  # (N, H, H)
-        norm = np.linalg.norm(product, ord=2, axis=(-2, -1))  # (N,)
-        with np.errstate(divide="ignore"):
-            out[:, t] = log_scale + np.log10(norm)
-        safe = np.where(norm > 0, norm, 1.0)
-        product = product / safe[:, None, None]
-        log_scale = log_scale + np.log10(safe)
-    return out
-
-
-def sequence_gates(model, x: torch.Tensor, rnn=None) -> dict:
-    """Run `model` (and a vanilla RNN) over x once; return every panel's numbers as numpy.
-
-    Inputs:
-    - model: an rnnviz.models.cells.LSTM or GRU
-    - x: (N, T, D) inputs
-    - rnn: an rnnviz.models.cells.RNN with the same input and hidden sizes, or None for a fresh
-      one (torch's default initialisation, seed 0)
-    Returns: dict with
-    - "panels": name -> (N, T, H) for i, f, o, g, c, h (LSTM) or r, z, n, h (GRU)
-    - "highway": (N, T) forget_highway of f (GRU: z), log10 ||dc_t/dc_0|| along c
-    - "rnn_highway": (N, T) log10 ||dh_t/dh_0|| of the RNN (the norm of the product)
-    - "rnn_bound": (N, T) log10 prod_{s<=t} ||dh_s/dh_{s-1}||, the product of the norms
-    """
-    if not isinstance(model, (LSTM, GRU)):
-        raise TypeError(f"model must be an rnnviz LSTM or GRU, got {type(model).__name__}")
-    checks.tensor("x", x, ndim=3)
-    if rnn is None:
-        with torch.random.fork_rng():
-            torch.manual_seed(0)
-            rnn = RNN(model.input_size, model.hidden_size, dtype=model.dtype)
-    if not isinstance(rnn, RNN):
-        raise TypeError(f"rnn must be an rnnviz.models.cells.RNN or None, got {type(rnn).__name__}")
-    if (rnn.input_size, rnn.hidden_size) != (model.input_size, model.hidden_size):
-        raise ValueError(f"rnn must have input_size {model.input_size} and hidden_size "
-                         f"{model.hidden_size} like model, got {rnn.input_size}, "
-                         f"{rnn.hidden_size}")
-    with torch.no_grad():
-        trace = model(x)
-        panels = {name: value.numpy().astype(np.float64) for name, value in trace.gates.items()}
-        if isinstance(model, LSTM):
-            panels["c"] = trace.c.numpy().astype(np.float64)
-        panels["h"] = trace.unrolled_h.numpy().astype(np.float64)
-        rnn_h = rnn(x.to(rnn.dtype)).h.numpy()
-        w_hh = rnn.core.weight_hh_l0.numpy()
-    keep = panels["f"] if isinstance(model, LSTM) else panels["z"]
-    jacobians = rnn_jacobians(rnn_h, w_hh, rnn.nonlinearity)  # (N, T, H, H)
-    return {"panels": panels, "highway": forget_highway(keep),
-            "rnn_highway": log10_product_norm(jacobians),
-            "rnn_bound": log10_running_product(
-                np.linalg.norm(jacobians, ord=2, axis=(-2, -1)))}
