@@ -105,8 +105,11 @@ def time_presses(page, handle, watch: tuple, presses: int = 30, warmup: int = 3,
     dom, frame, first, changed = [], [], [], 0
     turn = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight",
             "ArrowDown": "ArrowUp", "ArrowUp": "ArrowDown"}
-    done = 0
+    done, attempts = 0, 0
     while done < warmup + presses:
+        attempts += 1
+        if attempts > 3 * (warmup + presses):
+            raise AssertionError(f"the control stopped moving after {done} presses")
         before = _value(handle)
         shown = picture() if picture else None
         handle.press(key)
@@ -132,8 +135,11 @@ def time_presses(page, handle, watch: tuple, presses: int = 30, warmup: int = 3,
 
 
 def _value(handle):
-    """A slider's or a dropdown's current value, as the page shows it."""
-    return handle.get_attribute("aria-valuenow") or handle.input_value()
+    """A slider's position or a dropdown's value, as the page shows it. (A slider's
+    aria-valuenow is rounded for display: two steps can read the same.)"""
+    return handle.evaluate(
+        "e => e.tagName === 'SELECT' ? e.value"
+        " : (e.parentElement.getAttribute('style') || '') + e.getAttribute('aria-valuenow')")
 
 
 def hold_key(page, handle, chart: int, control: str, keys: int = 40, hz: float = 30.0) -> dict:
