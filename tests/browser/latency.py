@@ -245,3 +245,29 @@ def charts_settled(page) -> bool:
     return page.evaluate(
         "() => [...document.querySelectorAll('.rnnviz-busy')]"
         ".every(b => b.style.display === 'none')")
+
+
+def within_two_frames(measure, p90_ms: float = 33.0, max_ms: float = 50.0) -> dict:
+    """The latency goal, measured: p90 <= 33 ms and max <= 50 ms key to painted frame.
+
+    `measure()` returns time_presses(...)'s result. On a shared machine another job can
+    stall the browser for a moment, so a run that misses the goal is measured once more and
+    the second run decides; both are in the assertion message.
+    Returns: the deciding run's summary of frame times.
+    """
+    runs = []
+    for _ in range(2):
+        times = measure()
+        frame = summary(times["frame_ms"])
+        runs.append((frame, times["changed"], times["presses"]))
+        if times["changed"] == times["presses"] and frame["p90"] <= p90_ms \
+                and frame["max"] <= max_ms:
+            return frame
+    raise AssertionError(f"slower than two frames (p90 <= {p90_ms} ms, max <= {max_ms} ms), "
+                         f"or a press did not change the picture: {runs}")
+
+
+def interrupt_kernels(lab) -> None:
+    """Interrupt every kernel of the lab's server (ends a busy cell), through its REST API."""
+    for kernel in lab.server.api("GET", "/api/kernels"):
+        lab.server.api("POST", f"/api/kernels/{kernel['id']}/interrupt")

@@ -435,6 +435,7 @@ async function render({ model, el }) {
   busy.style.cssText = "position:absolute;top:2px;right:6px;font:12px sans-serif;color:#b00;display:none";
   const play = document.createElement("button");
   play.className = "rnnviz-play jupyter-button";
+  play.style.display = "none";  // until a spec asks for Play
   const keys = document.createElement("div");
   root.append(canvas, tip, busy, play, keys);
   el.append(root);

@@ -2,7 +2,6 @@
 Python packing (widgets.renderer.frames), formats and ticks are what the axes need."""
 
 import base64
-import os
 
 import numpy as np
 import pytest
@@ -10,27 +9,20 @@ import pytest
 from rnnviz.widgets.renderer import STATIC
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="module")
-def js():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture
+def js(browser):
+    """Call one of chart.js's exported functions in a blank page: js("nearest", grid, v)."""
     source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox"])
-        page = browser.new_page()
-        page.evaluate(f"async () => {{ window.chart = await import("
-                      f"'data:text/javascript;base64,{source}'); }}")
+    page = browser.new_page()
+    page.evaluate(f"async () => {{ window.chart = await import("
+                  f"'data:text/javascript;base64,{source}'); }}")
 
-        def call(name, *args):
-            return page.evaluate(f"args => window.chart.{name}(...args)", list(args))
-        yield call
-        browser.close()
+    def call(name, *args):
+        return page.evaluate(f"args => window.chart.{name}(...args)", list(args))
+    yield call
+    page.close()
 
 
 def test_product_frames_follow_the_python_packing(js):
