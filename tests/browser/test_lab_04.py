@@ -1,5 +1,6 @@
-"""Lab 04 in JupyterLab: GradientFlow answers its hot sliders in the browser (the two-frame goal is `make bench`'s),
-even while the kernel is busy; its cold controls recompute; Play animates; underflow is marked."""
+"""Lab 04 in JupyterLab: GradientFlow answers its hot sliders in the browser, even while the
+kernel is busy (the two-frame goal is `make bench`'s); its cold controls recompute; Play
+animates; underflow is marked."""
 
 import math
 
