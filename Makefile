@@ -30,7 +30,7 @@ LABS := $(sort $(wildcard labs/*.ipynb))
 LAB_CPU ?= default
 LAB_ENV := $(if $(LAB_CPU),ATEN_CPU_CAPABILITY=$(LAB_CPU),)
 
-.PHONY: install lab test test-unit test-labs test-browser test-load labs execute claims benchmarks experiments checkpoints lint chromium clean
+.PHONY: install lab test test-unit test-labs test-browser test-load labs execute claims bench benchmarks experiments checkpoints lint chromium clean
 
 install: $(STAMP)
 
@@ -90,8 +90,12 @@ SEEDS ?= 0 1 2
 claims: install
 	$(PY) scripts/claims_table.py $(LABS) --seeds $(SEEDS)
 
-benchmarks: install
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+# Every benchmark: prints its tables and writes benchmarks/results.json (about 15 minutes).
+# ARGS narrows it, e.g. make bench ARGS="--only latency,widgets --out /tmp/bench.json"
+bench: install chromium
+	$(PY) benchmarks/bench.py $(ARGS)
+
+benchmarks: bench
 
 # make experiments ARGS=--fast for a smoke run; see python -m rnnviz.experiments --help
 experiments: install

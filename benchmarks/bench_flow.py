@@ -4,8 +4,6 @@
    against torch autograd.grad over all T states in one call.
 2. At T=100: one numpy BPTT pass against the naive method, one autograd backward pass per
    step t (target: >= 15x faster).
-3. Kernel-side work of one GradientFlow slider event at T=100 (target <= 10 ms), and of one
-   animation frame (restyle only).
 
 Every figure is a median over repeats, as thread CPU time (what this process computed,
 whatever else the machine runs) and as wall time. Conditions are the labs': one thread,
@@ -24,7 +22,6 @@ import torch  # noqa: E402
 
 from rnnviz.gradients.flow import autograd_flow, rnn_flow  # noqa: E402
 from rnnviz.models.weight_init import rnn_params  # noqa: E402
-from rnnviz.widgets.gradient_flow import GradientFlow  # noqa: E402
 
 
 def measure(fn, repeats, warmup=2):
@@ -74,28 +71,12 @@ def main():
     check = np.abs(rnn_flow(x100, params).dh - autograd_flow("rnn", x100, params)[0]).max()
     print(f"  same numbers: max |numpy - autograd| = {check:.1e}")
 
-    print("\n3. GradientFlow widget, T=100, H=32 (kernel side, no browser attached)")
-    widget = GradientFlow(seq_len=100, hidden_size=32)
-    radii = [0.5 + 0.05 * k for k in range(20)]
-    row("slider event: RNN spectral radius (recompute + draw)",
-        measure(lambda i: setattr(widget.spectral_radius, "value", radii[i % 20]), 40),
-        "target <= 10 ms")
-    row("slider event: LSTM forget bias",
-        measure(lambda i: setattr(widget.forget_bias, "value", -3 + 0.5 * (i % 16)), 40),
-        "target <= 10 ms")
-    row("slider event: T (every model recomputed)",
-        measure(lambda i: setattr(widget.seq_len, "value", 100 + i % 2), 40),
-        "target <= 10 ms")
-    widget.seq_len.value = 100
-    row("animation frame: move the backward pulse (restyle only)",
-        measure(lambda i: setattr(widget.step, "value", 100 - i % 99), 60))
-    widget.show_gru.value = True
-    row("slider event with the GRU on: T",
-        measure(lambda i: setattr(widget.seq_len, "value", 100 + i % 2), 30))
-    widget.show_gru.value = False
-    widget.jacobians.value = True
-    row("slider event with ||dh_T/dh_t|| on: RNN radius",
-        measure(lambda i: setattr(widget.spectral_radius, "value", radii[i % 20]), 30))
+    return {"T1000_H64": {"numpy_ms": numpy_1000, "autograd_all_ms": all_at_once,
+                          "speedup_cpu": all_at_once[0] / numpy_1000[0], "target_ms": 25},
+            "T100_H64": {"numpy_ms": numpy_100, "naive_per_t_ms": naive_100,
+                         "speedup_cpu": naive_100[0] / numpy_100[0], "target_speedup": 15,
+                         "max_abs_difference": float(check)},
+            "units": "[cpu ms, wall ms], medians"}
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""What every rnnviz widget shares: controls, one FigureWidget, in-place updates.
+"""What the plotly widgets share: controls, one FigureWidget, in-place updates.
+
+Widgets with a slider the student drags are drawn by rnnviz.widgets.renderer instead (the
+browser answers the slider); this base stays for the plotly views not yet moved there, and
+`batch_update` for LossPlot.
 
 A widget computes nothing itself: `compute()` calls a plain function of the package
 and returns its data (a trace); `draw(data)` writes that data into the existing figure's
@@ -51,8 +55,6 @@ class LabWidget:
         draw(data) -> None       update `self.figure` in place (no new figure, no new traces)
     """
 
-    title = "widget"
-
     def __init__(self):
         self.controls: list[widgets.Widget] = []
         self.figure: go.FigureWidget | None = None
@@ -99,10 +101,18 @@ class LabWidget:
         # what copies the figure's current state into its widget model; without it the
         # browser can draw the figure as it was before the first refresh.
         self.figure._repr_mimebundle_()
-        bundle = self.box._repr_mimebundle_(**kwargs)
-        # The default text repr holds random trace uids; a fixed one keeps nbval stable.
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle)
-        bundle["text/plain"] = f"<{type(self).__name__} widget>"
-        return bundle
+        return fixed_text_bundle(self, **kwargs)
+
+
+def fixed_text_bundle(widget, **kwargs) -> dict:
+    """`widget.box`'s display bundle with a fixed text repr, `<Name widget>`.
+
+    The default text repr holds random trace uids and model ids; a fixed one keeps nbval's
+    comparison of stored outputs stable.
+    """
+    bundle = widget.box._repr_mimebundle_(**kwargs)
+    if isinstance(bundle, tuple):
+        bundle = bundle[0]
+    bundle = dict(bundle)
+    bundle["text/plain"] = f"<{type(widget).__name__} widget>"
+    return bundle

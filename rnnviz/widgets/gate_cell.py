@@ -5,11 +5,16 @@ pre-activations, the gates on their ranges (sigmoid 0..1, tanh -1..1), the cell 
 c_t = f c_{t-1} + i g as the sum of its two parts, h_t = o tanh(c_t), and the local
 derivative dc_t/dc_{t-1} = f next to a vanilla RNN's dh_t/dh_{t-1} = w_hh (1 - h_t^2).
 All arithmetic is in rnnviz.gradients.gate_unit; this module only draws it.
+
+Every slider is answered in the browser: the kernel computes the unit along each slider's
+whole range with the others where they are (the renderer's star frames), and recomputes the
+other sliders' frames once the student lets go of one.
 """
 
+from dataclasses import replace
+
 import ipywidgets as widgets
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+import numpy as np
 
 from rnnviz import checks
 from rnnviz.gradients.gate_unit import (
@@ -22,34 +27,44 @@ from rnnviz.gradients.gate_unit import (
     unit_step,
 )
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
-from rnnviz.style import FIGURE_TEMPLATE, GATE_COLORS, MODEL_COLORS
-from rnnviz.widgets.base import LabWidget
+from rnnviz.style import GATE_COLORS, MODEL_COLORS
+from rnnviz.widgets.controls import float_slider
+from rnnviz.widgets.renderer import ChartWidget, bars_panel, frames, grid_boxes, span
 
 TRACK_COLOR = "rgba(0, 0, 0, 0.08)"
 INPUT_COLOR = "#7f7f7f"
 # Slider ranges: inputs like a tanh unit's, weights wide enough to saturate any gate.
 INPUT_RANGE, CELL_RANGE, WEIGHT_RANGE = (-1.0, 1.0, 0.05), (-3.0, 3.0, 0.1), (-6.0, 6.0, 0.1)
+WIDTH, HEIGHT = 900, 540
+SETTLE_MS = 150  # quiet time after which the other sliders' frames are recomputed
 
 
-def _slider(description, value, bounds):
+def _slider(argument, description, value, bounds):
+    """A slider that refuses a value outside its range, naming the setting's field."""
     low, high, step = bounds
-    return widgets.FloatSlider(
-        value=value, min=low, max=high, step=step, description=description,
+    return float_slider(
+        argument, value, low, high, step=step, description=description,
         readout_format=".2f", continuous_update=True,
         style={"description_width": "70px"}, layout=widgets.Layout(width="32%"),
     )
 
 
-class GateCellExplorer(LabWidget):
+def _grid(slider):
+    """Every position of a FloatSlider, rounded as the slider rounds them."""
+    n = int(round((slider.max - slider.min) / slider.step))
+    return np.round(slider.min + slider.step * np.arange(n + 1), 10)
+
+
+class GateCellExplorer(ChartWidget):
     """Sliders for one LSTM or GRU unit; bars for its gates, its update and its derivative.
 
     Inputs:
     - kind: "lstm" (gates i, f, o, g) or "gru" (r, z, n)
     - setting: a UnitSetting to start from (default: every gate half open)
-    Attributes: `data` is the current rnnviz.gradients.gate_unit LSTMUnitStep / GRUUnitStep.
+    Attributes: `data` is the rnnviz.gradients.gate_unit LSTMUnitStep / GRUUnitStep of the
+    sliders' current values; `inputs` and `weights` hold the sliders.
+    Raises: ValueError for another kind, TypeError for a setting of the wrong kind.
     """
-
-    title = "one gated unit"
 
     def __init__(self, kind: str = "lstm", setting: UnitSetting | None = None):
         super().__init__()
@@ -61,75 +76,121 @@ class GateCellExplorer(LabWidget):
             raise TypeError(f"setting must be a UnitSetting with the {kind.upper()}'s gates "
                             f"{self.gates}")
         self._holding = False
-        self.inputs = {"x": _slider("x_t", setting.x, INPUT_RANGE),
-                       "h_prev": _slider("h_{t-1}", setting.h_prev, INPUT_RANGE)}
+        self.inputs = {"x": _slider("setting.x", "x_t", setting.x, INPUT_RANGE),
+                       "h_prev": _slider("setting.h_prev", "h_{t-1}", setting.h_prev,
+                                         INPUT_RANGE)}
         if kind == "lstm":
-            self.inputs["c_prev"] = _slider("c_{t-1}", setting.c_prev, CELL_RANGE)
+            self.inputs["c_prev"] = _slider("setting.c_prev", "c_{t-1}", setting.c_prev,
+                                            CELL_RANGE)
         self.weights = {
-            gate: [_slider(f"{gate}: {part}", value, WEIGHT_RANGE)
+            gate: [_slider(f"setting.weights[{gate!r}].{part}", f"{gate}: {part}", value,
+                           WEIGHT_RANGE)
                    for part, value in zip(("w_x", "w_h", "b"), setting.weights[gate])]
             for gate in self.gates
         }
         # Three sliders a row: the inputs, then one row per gate.
         self.controls = [*self.inputs.values(),
                          *(s for gate in self.gates for s in self.weights[gate])]
-        # Draw the first state into a plain Figure, then wrap it: the FigureWidget starts
-        # complete and its first refresh finds nothing to send. Update messages that reach
-        # the page before the widget's JavaScript has loaded were seen to be misapplied.
-        self.figure = self._build_figure()
-        self.draw(self.compute())
-        self.figure = go.FigureWidget(self.figure)
+        self._named = {**self.inputs, **{f"{gate}_{part}": slider for gate in self.gates
+                                         for part, slider in zip(("wx", "wh", "b"),
+                                                                 self.weights[gate])}}
+        for slider in self._named.values():
+            slider.observe(self._on_change, names="value")
+        self.chart.on_settle(self.refresh)
+        self.refresh()
         self._finish()
 
-    # --- figure ------------------------------------------------------------------------
-    def _build_figure(self):
+    # --- the picture ------------------------------------------------------------------
+    def _panels(self):
         lstm = self.kind == "lstm"
-        titles = ("pre-activations a = w_x·x + w_h·h + b",
-                  "gates (grey: their range)",
-                  "local derivative, one step back",
-                  "c_t = f·c_{t-1} + i·g" if lstm else "h_t = z·h_{t-1} + (1-z)·n",
-                  "h_t = o·tanh(c_t)" if lstm else "the reset gate scales h_{t-1} inside n")
-        fig = make_subplots(rows=2, cols=3, subplot_titles=titles, vertical_spacing=0.18,
-                            specs=[[{}, {}, {}], [{"colspan": 2}, None, {}]])
-        colors = [GATE_COLORS[g] for g in self.gates]
         names = list(self.gates)
-        fig.add_bar(x=[f"a_{g}" for g in names], y=[0.0] * len(names), marker_color=colors,
-                    name="pre-activation", row=1, col=1)
-        # A faint track shows each gate's range: sigmoid 0..1, tanh -1..1.
+        colors = [GATE_COLORS[g] for g in names]
         tanh_gate = "g" if lstm else "n"
-        fig.add_bar(x=names, y=[2.0 if g == tanh_gate else 1.0 for g in names],
-                    base=[-1.0 if g == tanh_gate else 0.0 for g in names],
-                    marker_color=TRACK_COLOR, hoverinfo="skip", name="range", row=1, col=2)
-        fig.add_bar(x=names, y=[0.0] * len(names), marker_color=colors, name="gate value",
-                    text=[""] * len(names), textposition="outside", row=1, col=2)
         if lstm:
-            labels = ["LSTM: f", "RNN: w_hh(1-h²)"]
-            deriv_colors = [MODEL_COLORS["lstm"], MODEL_COLORS["rnn"]]
-            parts = ["c_{t-1}", "f·c_{t-1}", "+ i·g", "= c_t"]
-            part_colors = [INPUT_COLOR, GATE_COLORS["f"], GATE_COLORS["i"], MODEL_COLORS["lstm"]]
-            out = ["o", "tanh(c_t)", "h_t"]
-            out_colors = [GATE_COLORS["o"], MODEL_COLORS["lstm"], MODEL_COLORS["lstm"]]
+            deriv = (["LSTM: f", "RNN: w_hh(1-h\u00b2)"],
+                     [MODEL_COLORS["lstm"], MODEL_COLORS["rnn"]])
+            parts = (["c_{t-1}", "f\u00b7c_{t-1}", "+ i\u00b7g", "= c_t"],
+                     [INPUT_COLOR, GATE_COLORS["f"], GATE_COLORS["i"], MODEL_COLORS["lstm"]])
+            out = (["o", "tanh(c_t)", "h_t"],
+                   [GATE_COLORS["o"], MODEL_COLORS["lstm"], MODEL_COLORS["lstm"]])
         else:
-            labels = ["GRU: z", "GRU: full", "RNN: w_hh(1-h²)"]
-            deriv_colors = [GATE_COLORS["z"], MODEL_COLORS["gru"], MODEL_COLORS["rnn"]]
-            parts = ["h_{t-1}", "z·h_{t-1}", "+ (1-z)·n", "= h_t"]
-            part_colors = [INPUT_COLOR, GATE_COLORS["z"], GATE_COLORS["n"], MODEL_COLORS["gru"]]
-            out = ["w_h·h_{t-1}", "r·w_h·h_{t-1}", "n"]
-            out_colors = [INPUT_COLOR, GATE_COLORS["r"], GATE_COLORS["n"]]
-        fig.add_bar(x=labels, y=[0.0] * len(labels), marker_color=deriv_colors,
-                    text=[""] * len(labels), textposition="outside", name="local derivative",
-                    row=1, col=3)
-        fig.add_bar(x=parts, y=[0.0] * 4, base=[0.0] * 4, marker_color=part_colors,
-                    text=[""] * 4, textposition="outside", name="update", row=2, col=1)
-        fig.add_bar(x=out, y=[0.0] * 3, marker_color=out_colors, text=[""] * 3,
-                    textposition="outside", name="output", row=2, col=3)
-        fig.update_yaxes(range=[-1.15, 1.3], row=1, col=2)
-        fig.update_yaxes(range=[-4.2, 4.2] if lstm else [-1.5, 1.5], row=2, col=1)
-        fig.update_yaxes(range=[-1.3, 1.3], row=2, col=3)
-        fig.update_layout(barmode="overlay", showlegend=False, height=560, width=900,
-                          title=dict(text="", font=dict(size=14)), template=FIGURE_TEMPLATE,
-                          margin=dict(l=50, r=20, t=80, b=40))
-        return fig
+            deriv = (["GRU: z", "GRU: full", "RNN: w_hh(1-h\u00b2)"],
+                     [GATE_COLORS["z"], MODEL_COLORS["gru"], MODEL_COLORS["rnn"]])
+            parts = (["h_{t-1}", "z\u00b7h_{t-1}", "+ (1-z)\u00b7n", "= h_t"],
+                     [INPUT_COLOR, GATE_COLORS["z"], GATE_COLORS["n"], MODEL_COLORS["gru"]])
+            out = (["w_h\u00b7h_{t-1}", "r\u00b7w_h\u00b7h_{t-1}", "n"],
+                   [INPUT_COLOR, GATE_COLORS["r"], GATE_COLORS["n"]])
+        box = grid_boxes(WIDTH, HEIGHT, rows=2, cols=3, margin=(50, 20, 80, 30), hspace=45,
+                         vspace=75)
+        text = dict(text=".3f")
+        return [
+            bars_panel(box[0][0], [f"a_{g}" for g in names], [
+                dict(name="pre-activation", data="pre", color=colors)],
+                title="pre-activations a = w_x\u00b7x + w_h\u00b7h + b"),
+            bars_panel(box[0][1], names, [
+                # A faint track shows each gate's range: sigmoid 0..1, tanh -1..1.
+                dict(name="range", values=[2.0 if g == tanh_gate else 1.0 for g in names],
+                     bases=[-1.0 if g == tanh_gate else 0.0 for g in names], color=TRACK_COLOR),
+                dict(name="gate value", data="gates", color=colors, **text)],
+                y_range=[-1.15, 1.3], title="gates (grey: their range)"),
+            bars_panel(box[0][2], deriv[0], [dict(name="local derivative", data="deriv",
+                                                  color=deriv[1], **text)],
+                       title="local derivative, one step back"),
+            bars_panel(span(box[1][0], box[1][1]), parts[0], [
+                dict(name="update", data="parts", base="part_bases", color=parts[1], **text)],
+                y_range=[-4.2, 4.2] if lstm else [-1.5, 1.5],
+                title="c_t = f\u00b7c_{t-1} + i\u00b7g" if lstm
+                else "h_t = z\u00b7h_{t-1} + (1-z)\u00b7n"),
+            bars_panel(box[1][2], out[0], [dict(name="output", data="out", color=out[1], **text)],
+                       y_range=[-1.3, 1.3],
+                       title="h_t = o\u00b7tanh(c_t)" if lstm
+                       else "the reset gate scales h_{t-1} inside n"),
+        ]
+
+    def _values(self, step):
+        """One frame: every number the picture shows, from one unit step."""
+        s = step.setting
+        gates = [step.gates[g] for g in self.gates]
+        if self.kind == "lstm":
+            deriv = [step.local_derivative, step.rnn.local_derivative]
+            parts = [s.c_prev, step.kept, step.written, step.c]
+            out = [step.gates["o"], step.tanh_c, step.h]
+        else:
+            w_h_n = s.weights["n"][1]
+            deriv = [step.local_derivative, step.full_derivative, step.rnn.local_derivative]
+            parts = [s.h_prev, step.kept, step.written, step.h]
+            out = [w_h_n * s.h_prev, step.gates["r"] * w_h_n * s.h_prev, step.gates["n"]]
+        return {"pre": [step.pre[g] for g in self.gates], "gates": gates, "deriv": deriv,
+                "parts": parts, "part_bases": [0.0, 0.0, step.kept, 0.0], "out": out}
+
+    def _setting_with(self, setting, name, value):
+        """`setting` with one slider (by its chart name) moved to `value`."""
+        if name in self.inputs:
+            return replace(setting, **{name: float(value)})
+        gate, part = name.split("_", 1)
+        triple = list(setting.weights[gate])
+        triple[("wx", "wh", "b").index(part)] = float(value)
+        return replace(setting, weights={**setting.weights, gate: tuple(triple)})
+
+    def refresh(self) -> None:
+        """Compute the unit along every slider's range around the current values; show them."""
+        grids = {name: _grid(slider) for name, slider in self._named.items()}
+        setting = self.setting
+        rows = [self._values(unit_step(self._setting_with(setting, name, v)))
+                for name, grid in grids.items() for v in grid]
+        axes = list(grids)
+        data = {key: frames([r[key] for r in rows], axes, star=True) for key in rows[0]}
+        if self.kind == "lstm":
+            title = ("c_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + {gates[0]:.3f}\u00b7"
+                     "{gates[3]:.3f} = {parts[3]:.3f},   h_t = {out[2]:.3f}")
+        else:
+            title = ("h_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + (1 - {gates[1]:.3f})"
+                     "\u00b7{gates[2]:.3f} = {parts[3]:.3f}")
+        spec = {"width": WIDTH, "height": HEIGHT, "title": title, "panels": self._panels(),
+                "controls": {name: {"grid": grid.tolist()} for name, grid in grids.items()},
+                "base": {name: slider.value for name, slider in self._named.items()},
+                "settle_ms": SETTLE_MS}
+        self.chart.show(spec, data, controls=self._named)
 
     # --- state -------------------------------------------------------------------------
     @property
@@ -175,40 +236,14 @@ class GateCellExplorer(LabWidget):
             raise ValueError("the four behaviours are the LSTM's; this explorer has kind='gru'")
 
     def _on_change(self, change) -> None:
-        if not self._holding:
-            super()._on_change(change)
+        # The browser answers a slider the student moves from its frames, and the kernel
+        # recomputes the other sliders' frames when the front end says the student let go
+        # (on_settle). A change made from Python has no front end to say so: recompute now.
+        # ipywidgets holds `_property_lock` while it applies a value the page sent.
+        if not self._holding and not change["owner"]._property_lock:
+            self.refresh()
 
-    # --- LabWidget -----------------------------------------------------------------------
-    def compute(self):
+    @property
+    def data(self):
+        """The unit step of the sliders' current values (rnnviz.gradients.gate_unit)."""
         return unit_step(self.setting)
-
-    def draw(self, step) -> None:
-        pre, gate, deriv, update, out = self.figure.data[0], *self.figure.data[2:]
-        values = [step.gates[g] for g in self.gates]
-        pre.y = [step.pre[g] for g in self.gates]
-        gate.y = values
-        gate.text = [f"{v:.3f}" for v in values]
-        s = step.setting
-        # Values are computed here, never read back from a trace: inside batch_update a
-        # trace still returns its old values.
-        if self.kind == "lstm":
-            derivs = [step.local_derivative, step.rnn.local_derivative]
-            parts = [s.c_prev, step.kept, step.written, step.c]
-            out_values = [step.gates["o"], step.tanh_c, step.h]
-            title = (f"c_t = {step.gates['f']:.3f}·{s.c_prev:.2f} + {step.gates['i']:.3f}·"
-                     f"{step.gates['g']:.3f} = {step.c:.3f},   h_t = {step.h:.3f}")
-        else:
-            derivs = [step.local_derivative, step.full_derivative, step.rnn.local_derivative]
-            parts = [s.h_prev, step.kept, step.written, step.h]
-            w_h_n = s.weights["n"][1]
-            out_values = [w_h_n * s.h_prev, step.gates["r"] * w_h_n * s.h_prev, step.gates["n"]]
-            title = (f"h_t = {step.gates['z']:.3f}·{s.h_prev:.2f} + (1 - {step.gates['z']:.3f})"
-                     f"·{step.gates['n']:.3f} = {step.h:.3f}")
-        update.y = parts
-        update.base = [0.0, 0.0, step.kept, 0.0]  # the written part starts where kept ends
-        update.text = [f"{v:.3f}" for v in parts]
-        deriv.y = derivs
-        deriv.text = [f"{v:.3f}" for v in derivs]
-        out.y = out_values
-        out.text = [f"{v:.3f}" for v in out_values]
-        self.figure.layout.title.text = title

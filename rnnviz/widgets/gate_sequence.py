@@ -6,37 +6,33 @@ of the norm of the product of step Jacobians back to step 0, along the cell stat
 (diag(f_t) ... diag(f_1), the running product of forget gates; GRU: update gates) and for a
 vanilla RNN on the same input (W_hh diag(1 - h_t^2) ...), with the RNN's product of
 Jacobian norms as its upper bound.
-The model runs once when the widget is made; sliders only pick what to show.
+The model runs once when the widget is made (rnnviz.gradients.highway.sequence_gates) and every
+number goes to the browser then: the sliders only pick what to show, in the browser.
 """
 
 import ipywidgets as widgets
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rnnviz import checks
 from rnnviz.gradients.highway import sequence_gates
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.models.cells import LSTM
-from rnnviz.style import (
-    FIGURE_TEMPLATE,
-    GATE_COLORS,
-    MODEL_COLORS,
-    SIGNED_SCALE,
-    UNDERFLOW_COLOR,
+from rnnviz.style import GATE_COLORS, MODEL_COLORS, SIGNED_SCALE
+from rnnviz.widgets.renderer import (
+    ChartWidget,
+    bars_panel,
+    frames,
+    grid_boxes,
+    heatmap_panel,
+    lines_panel,
+    span,
 )
-from rnnviz.widgets.base import LabWidget
+
+WIDTH, HEIGHT = 940, 760
+SIGNED = ("g", "n", "c", "h")  # panels whose values have a sign: a diverging scale
 
 
-def _floor_underflow(values: np.ndarray):
-    """Replace -inf (an exact 0 in the product) by a visible floor; return values, mask."""
-    finite = values[np.isfinite(values)]
-    floor = (finite.min() if finite.size else 0.0) - 1.0
-    under = ~np.isfinite(values)
-    return np.where(under, floor, values), under
-
-
-class GateSequenceExplorer(LabWidget):
+class GateSequenceExplorer(ChartWidget):
     """Gates over time for one sequence of a batch, with a time slider and the highway plot.
 
     Inputs:
@@ -45,11 +41,10 @@ class GateSequenceExplorer(LabWidget):
     - rnn: an rnnviz.models.cells.RNN to compare with, or None for a fresh one (seed 0)
     - rnn_label: its name in the legend
     - marked: optional (N, T) bool, steps to flag on the highway plot (e.g. markers)
-    Attributes: `sequence` holds rnnviz.gradients.highway.sequence_gates(...)'s arrays; `data` is
-    (sample, t).
+    Attributes: `sequence` holds rnnviz.gradients.highway.sequence_gates(...)'s arrays; `data`
+    is (sample, t), the sliders' values; `time` and `sample` are the sliders.
+    Raises: TypeError/ValueError from sequence_gates, or naming `marked` if its shape is wrong.
     """
-
-    title = "gates over a sequence"
 
     def __init__(self, model, x, rnn=None, rnn_label="vanilla RNN", marked=None):
         super().__init__()
@@ -68,99 +63,85 @@ class GateSequenceExplorer(LabWidget):
                                         continuous_update=True,
                                         layout=widgets.Layout(width="35%"))
         self.controls = [self.time] + ([self.sample] if n > 1 else [])
-        # Draw the first state into a plain Figure, then wrap it: the FigureWidget starts
-        # complete and its first refresh finds nothing to send. Update messages that reach
-        # the page before the widget's JavaScript has loaded were seen to be misapplied.
-        self.figure = self._build_figure(T, H, rnn_label)
-        self._drawn_sample = None
-        self._plotted = {}  # what the highway lines show, kept here: traces lag in a batch
-        self.draw(self.compute())
-        self.figure = go.FigureWidget(self.figure)
+        self._show(n, T, H, rnn_label)
         self._finish()
 
-    def _build_figure(self, T, H, rnn_label):
-        names = self.panel_names
-        kind = self.kind.upper()
-        highway_name = "f" if self.kind == "lstm" else "z"
-        titles = [f"{n} (units x steps)" for n in names]
-        titles += [""] * (6 - len(names))
-        titles += ["gate values at step t",
-                   f"log10 ||dstate_t/dstate_0||: {kind} along diag({highway_name}) vs RNN"]
-        fig = make_subplots(rows=3, cols=3, subplot_titles=titles, vertical_spacing=0.1,
-                            horizontal_spacing=0.06,
-                            specs=[[{}, {}, {}], [{}, {}, {}], [{}, {"colspan": 2}, None]])
-        steps = np.arange(T)
-        for k, name in enumerate(names):
-            row, col = 1 + k // 3, 1 + k % 3
-            signed = name in ("g", "n", "c", "h")
-            scale = SIGNED_SCALE if signed else [[0, "white"], [1, GATE_COLORS[name]]]
-            zrange = dict(zmid=0) if name in ("c",) else dict(zmin=-1 if signed else 0, zmax=1)
-            fig.add_heatmap(z=np.zeros((H, T)), x=steps, y=np.arange(H), colorscale=scale,
-                            showscale=False, name=name, row=row, col=col, **zrange,
-                            hovertemplate=f"{name}: %{{z:.3f}}<br>unit %{{y}}, step %{{x}}"
-                            "<extra></extra>")
-            fig.add_scatter(x=[0, 0], y=[-0.5, H - 0.5], mode="lines", showlegend=False,
-                            line=dict(color="black", width=2), hoverinfo="skip",
-                            row=row, col=col)
-        units = [f"unit {j}" for j in range(H)]
-        for gate in self.gates:
-            fig.add_bar(x=units, y=[0.0] * H, name=gate, marker_color=GATE_COLORS[gate],
-                        row=3, col=1)
-        fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers",
-                        name=f"{kind}: prod of {highway_name} (best unit)",
-                        line=dict(color=MODEL_COLORS[self.kind]), row=3, col=2)
-        fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers", name=rnn_label,
-                        line=dict(color=MODEL_COLORS["rnn"]), row=3, col=2)
-        fig.add_scatter(x=steps, y=np.zeros(T), mode="lines+markers",
-                        name=f"{rnn_label}: product of step norms (upper bound)",
-                        line=dict(color=MODEL_COLORS["rnn"], dash="dot"), row=3, col=2)
-        fig.add_scatter(x=[0, 0], y=[0.0, 0.0], mode="markers", name="step t",
-                        marker=dict(color="black", size=10, symbol="circle-open"),
-                        row=3, col=2)
-        fig.add_scatter(x=[], y=[], mode="markers", name="marked steps",
-                        marker=dict(color="black", symbol="triangle-down", size=9),
-                        row=3, col=2)
-        fig.update_yaxes(range=[-0.05, 1.05], row=3, col=1)
-        fig.update_yaxes(title_text="log10", row=3, col=2)
-        fig.update_xaxes(title_text="step t", row=3, col=2)
-        fig.update_layout(barmode="group", height=800, width=940, template=FIGURE_TEMPLATE,
-                          margin=dict(l=50, r=20, t=60, b=40),
-                          legend=dict(orientation="h", y=-0.08))
-        return fig
-
-    # --- LabWidget -----------------------------------------------------------------------
-    def compute(self):
+    @property
+    def data(self):
+        """(sample, t): the sequence and the step the sliders show."""
         return self.sample.value, self.time.value
 
-    def draw(self, data) -> None:
-        sample, t = data
-        traces = self.figure.data
-        n_panels = len(self.panel_names)
-        bars = traces[2 * n_panels: 2 * n_panels + len(self.gates)]
-        highway, rnn_line, rnn_bound, here, flags = traces[2 * n_panels + len(self.gates):]
-        if sample != self._drawn_sample:
-            self._draw_sample(sample, traces, (highway, rnn_line, rnn_bound), flags)
-        for k in range(n_panels):
-            traces[2 * k + 1].x = [t, t]
-        for bar, gate in zip(bars, self.gates):
-            bar.y = self.sequence["panels"][gate][sample, t]
-        here.x = [t, t]
-        here.y = [self._plotted["highway"][t], self._plotted["rnn_highway"][t]]
-
-    def _draw_sample(self, sample, traces, lines, flags):
-        for k, name in enumerate(self.panel_names):
-            traces[2 * k].z = self.sequence["panels"][name][sample].T  # (H, T)
-        colors = (MODEL_COLORS[self.kind], MODEL_COLORS["rnn"], MODEL_COLORS["rnn"])
-        for line, key, color in zip(lines, ("highway", "rnn_highway", "rnn_bound"), colors):
-            values, under = _floor_underflow(self.sequence[key][sample])
-            self._plotted[key] = values
-            line.y = values
-            # Grey markers where the product hit exactly 0, so it never shows as a gap.
-            colors = tuple(np.where(under, UNDERFLOW_COLOR, color)) if under.any() else color
-            if colors != line.marker.color:
-                line.marker.color = colors
+    def _show(self, n, T, H, rnn_label):
+        panels = self.sequence["panels"]
+        data = {}
+        for name, values in panels.items():  # (N, T, H): a heatmap per sample, bars per step
+            data[name] = frames(values, ["sample"])
+            data[f"{name}_at_t"] = frames(values, ["sample", "time"])
+        for key in ("highway", "rnn_highway", "rnn_bound"):
+            data[key] = frames(self.sequence[key], ["sample"])
         if self.marked is not None:
-            steps = np.flatnonzero(self.marked[sample])
-            flags.x = steps
-            flags.y = np.full(steps.size, 0.3)
-        self._drawn_sample = sample
+            data["marked"] = frames(self.marked, ["sample"])
+        spec = {"width": WIDTH, "height": HEIGHT,
+                "panels": self._panels(T, H, rnn_label),
+                "controls": {"time": {"grid": list(range(T))},
+                             "sample": {"grid": list(range(n))}},
+                "legend": self._legend(rnn_label)}
+        self.chart.show(spec, data, controls={"time": self.time, "sample": self.sample})
+
+    def _panels(self, T, H, rnn_label):
+        box = grid_boxes(WIDTH, HEIGHT, rows=3, cols=3, margin=(60, 20, 40, 45), hspace=50,
+                         vspace=60)
+        kind = self.kind.upper()
+        highway_name = "f" if self.kind == "lstm" else "z"
+        units = [f"unit {j}" for j in range(H)]
+        panels = []
+        for k, name in enumerate(self.panel_names):
+            values = self.sequence["panels"][name]
+            if name == "c":  # centred on 0, as wide as the largest |c| anywhere in the batch
+                reach = float(np.abs(values).max()) or 1.0
+                crange = [-reach, reach]
+            else:
+                crange = [-1.0, 1.0] if name in SIGNED else [0.0, 1.0]
+            scale = SIGNED_SCALE if name in SIGNED else [[0, "#ffffff"], [1, GATE_COLORS[name]]]
+            panels.append(heatmap_panel(
+                box[k // 3][k % 3], [dict(data=name, ny=H, x0=0, dx=1, y0=0, rows=units)],
+                scale, crange=crange, title=f"{name} (units x steps)", x_label="step",
+                y_range=[-0.5, H - 0.5], value_label=f"{name} = ", hover=".3f",
+                cursor=dict(control="time", line=True)))
+        panels.append(bars_panel(
+            box[2][0], units, [dict(name=g, data=f"{g}_at_t", color=GATE_COLORS[g])
+                               for g in self.gates],
+            y_range=[-1.05, 1.05], mode="group", title="gate values at step t"))
+        lines = [
+            dict(name=f"{kind}: prod of {highway_name} (best unit)", data="highway",
+                 color=MODEL_COLORS[self.kind], markers=True, size=5, edges=True, x0=0, dx=1),
+            dict(name=rnn_label, data="rnn_highway", color=MODEL_COLORS["rnn"], markers=True,
+                 size=5, edges=True, x0=0, dx=1),
+            dict(name=f"{rnn_label}: product of step norms (upper bound)", data="rnn_bound",
+                 color=MODEL_COLORS["rnn"], dash=[2, 3], markers=True, size=5, edges=True,
+                 x0=0, dx=1)]
+        if self.marked is not None:
+            lines.append(dict(name="marked steps", data="marked", mode="flags", color="black",
+                              autorange=False, x0=0, dx=1))
+        panels.append(lines_panel(
+            span(box[2][1], box[2][2]), lines, share="highway", x_title="step t",
+            x_label="step", y_title="log10",
+            title=f"log10 ||dstate_t/dstate_0||: {kind} along diag({highway_name}) vs RNN",
+            cursor=dict(control="time", x0=0, markers=[
+                dict(data="highway", color="black", open=True),
+                dict(data="rnn_highway", color="black", open=True)])))
+        return panels
+
+    def _legend(self, rnn_label):
+        kind = self.kind.upper()
+        highway_name = "f" if self.kind == "lstm" else "z"
+        items = [dict(name=g, color=GATE_COLORS[g], symbol="\u25a0") for g in self.gates]
+        items += [dict(name=f"{kind}: prod of {highway_name} (best unit)",
+                       color=MODEL_COLORS[self.kind]),
+                  dict(name=rnn_label, color=MODEL_COLORS["rnn"]),
+                  dict(name=f"{rnn_label}: product of step norms (upper bound)",
+                       color=MODEL_COLORS["rnn"], dash=True),
+                  dict(name="step t", color="black", symbol="\u25cb")]
+        if self.marked is not None:
+            items.append(dict(name="marked steps", color="black", symbol="\u25bc"))
+        return items

@@ -1,4 +1,5 @@
-"""widgets.gradient_flow: draws rnnviz.gradients.flow's numbers, in place, and animates cheaply."""
+"""widgets.gradient_flow: the frames it sends are rnnviz.gradients.flow's numbers, at every
+position of the hot sliders, so the browser only picks one."""
 
 import numpy as np
 import pytest
@@ -6,7 +7,7 @@ import torch
 
 import rnnviz.widgets.gradient_flow as module
 from rnnviz.gradients.flow import gradient_flow
-from rnnviz.widgets.gradient_flow import GradientFlow
+from rnnviz.widgets.gradient_flow import FORGET_BIASES, RADII, GradientFlow, pulse_fade
 
 torch.set_num_threads(1)
 
@@ -16,110 +17,102 @@ def widget():
     return GradientFlow(seq_len=60, hidden_size=16)
 
 
-def y(widget, key):
-    return np.asarray(widget.figure.data[widget.trace[key]].y, dtype=float)
-
-
-def test_draws_the_flow_it_computed(widget):
-    expected = gradient_flow("rnn", seq_len=60, hidden_size=16, spectral_radius=0.9)
-    np.testing.assert_allclose(y(widget, ("rnn", "h")), expected.grad_h[0])
-    np.testing.assert_allclose(y(widget, "bound"), expected.bound[0])
-    lstm = gradient_flow("lstm", seq_len=60, hidden_size=16, forget_bias=0.0)
-    np.testing.assert_allclose(y(widget, ("lstm", "c")), lstm.grad_c[0])
-    assert widget.figure.data[0] is widget.figure.data[widget.trace[("rnn", "h")]]
-    for key, row in ((("chain", "rnn", "h"), 3), (("chain", "lstm", "c"), 1)):
-        chain = widget.figure.data[widget.trace[key]]  # one square a state, on its row
-        np.testing.assert_array_equal(chain.y, np.full(60, row))
-        assert len(chain.marker.color) == 60 and chain.x0 == 1 and chain.dx == 1
-    np.testing.assert_allclose(
-        widget.figure.data[widget.trace[("chain", "rnn", "h")]].marker.color,
-        np.log10(expected.grad_h[0]))
+def test_frames_are_the_flow_at_every_slider_position(widget, shown):
+    for radius in (0.1, 0.9, 1.5):
+        widget.spectral_radius.value = radius
+        expected = gradient_flow("rnn", seq_len=60, hidden_size=16, spectral_radius=radius)
+        np.testing.assert_allclose(shown(widget.chart, "rnn_h"), np.log10(expected.grad_h[0]),
+                                   rtol=1e-6)
+        np.testing.assert_allclose(shown(widget.chart, "rnn_bound"),
+                                   np.log10(expected.bound[0]), rtol=1e-6)
+        np.testing.assert_allclose(shown(widget.chart, "rnn_stats"),
+                                   [expected.top_singular_value, expected.ratio("h")[0]],
+                                   rtol=1e-6)
+    for bias in (-3.0, 0.0, 3.0):
+        widget.forget_bias.value = bias
+        lstm = gradient_flow("lstm", seq_len=60, hidden_size=16, forget_bias=bias)
+        np.testing.assert_allclose(shown(widget.chart, "lstm_c"), np.log10(lstm.grad_c[0]),
+                                   rtol=1e-6)
+    assert widget.chart.data["rnn_h"]["shape"] == [len(RADII), 60]
+    assert widget.chart.data["lstm_c"]["shape"] == [len(FORGET_BIASES), 60]
+    # The grids are the sliders' own positions, so every position has its frame.
+    slider = widget.spectral_radius
+    assert np.allclose(RADII, np.arange(slider.min, slider.max + 1e-9, slider.step))
+    slider = widget.forget_bias
+    assert np.allclose(FORGET_BIASES, np.arange(slider.min, slider.max + 1e-9, slider.step))
     assert widget._repr_mimebundle_()["text/plain"] == "<GradientFlow widget>"
-    # Displaying it hands the browser the current figure, not the empty one it was built as.
-    np.testing.assert_allclose(widget.figure._widget_data[0]["y"], expected.grad_h[0])
 
 
-def test_slider_updates_in_place_and_only_the_model_it_touches(widget):
-    figure, traces = widget.figure, len(widget.figure.data)
-    rnn_before, lstm_before = y(widget, ("rnn", "h")), y(widget, ("lstm", "c"))
-    widget.spectral_radius.value = 1.5
-    assert widget.figure is figure and len(figure.data) == traces
-    assert not np.allclose(y(widget, ("rnn", "h")), rnn_before)
-    np.testing.assert_array_equal(y(widget, ("lstm", "c")), lstm_before)
-    widget.forget_bias.value = 3.0
-    assert y(widget, ("lstm", "c"))[0] > 1e3 * lstm_before[0]
-    widget.seq_len.value = 80
-    assert len(y(widget, ("rnn", "h"))) == 80 and widget.step.max == 80
+def test_the_kernel_reads_the_sliders(widget):
+    widget.spectral_radius.value = 1.2
+    expected = gradient_flow("rnn", seq_len=60, hidden_size=16, spectral_radius=1.2)
+    np.testing.assert_array_equal(widget.data["rnn"].grad_h, expected.grad_h)
 
 
-def test_animation_restyles_without_recomputing(widget, monkeypatch):
+def test_hot_sliders_recompute_nothing(widget, monkeypatch):
     calls = []
+    monkeypatch.setattr(module, "gradient_flow", lambda *a, **k: calls.append(a))
+    spec = widget.chart.spec
+    for radius in (0.3, 1.7):
+        widget.spectral_radius.value = radius
+    widget.forget_bias.value = 2.0
+    widget.step.value = 30
+    assert calls == [] and widget.chart.spec is spec
 
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return gradient_flow(*args, **kwargs)
 
-    monkeypatch.setattr(module, "gradient_flow", counted)
-    pulse = widget.figure.data[widget.trace[("pulse", "rnn")]]
-    chain = widget.figure.data[widget.trace[("chain", "rnn", "h")]]
-    for count in (1, 30, 60):  # Play counts up; the pulse runs from T back to 1
-        widget.play.value = count
-        assert widget.step.value == 61 - count
-        assert list(pulse.x) == [61 - count]
-        opacity = np.asarray(chain.marker.opacity)
-        assert np.all(opacity[60 - count:] == 1) and np.all(opacity[: 60 - count] < 1)
-    assert calls == []  # frames only restyle
-    # The RNN's pulse fades as its gradient vanishes; the LSTM's (forget bias 3) does not.
+def test_cold_controls_recompute_every_frame(widget, shown):
+    widget.seq_len.value = 80
+    assert widget.chart.data["rnn_h"]["shape"] == [len(RADII), 80] and not widget.chart.busy
+    assert widget.step.max == 80 and widget.chart.spec["controls"]["step"]["grid"][-1] == 80
+    widget.loss.value = "all"
+    expected = gradient_flow("rnn", seq_len=80, hidden_size=16, spectral_radius=0.9, loss="all")
+    np.testing.assert_allclose(shown(widget.chart, "rnn_h"), np.log10(expected.grad_h[0]),
+                               rtol=1e-6)
+
+
+def test_the_pulse_fades_as_the_gradient_vanishes(widget, shown):
+    fade = shown(widget.chart, "rnn_fade")
+    assert fade[-1] == 1 and fade[0] < 0.2  # radius 0.9: many decades lost by t = 1
     widget.forget_bias.value = 3.0
-    widget.step.value = 1
-    assert widget.figure.data[widget.trace[("pulse", "rnn")]].marker.opacity < 0.2
-    assert widget.figure.data[widget.trace[("pulse", "lstm")]].marker.opacity > 0.9
+    assert shown(widget.chart, "lstm_fade")[0] > 0.9  # the cell state keeps it
+    logs = np.array([[-1.0, -np.inf, -13.0, 0.0]])
+    np.testing.assert_allclose(pulse_fade(logs), [[11 / 12, 0.08, 0.08, 1.0]])
 
 
-def test_underflow_and_overflow_are_marked_not_gaps(widget):
+def test_underflow_and_overflow_reach_the_browser_as_infinities(widget, shown):
     widget.dtype.value = "float32"
     widget.spectral_radius.value = 0.5
     widget.seq_len.value = 200
-    zeros = np.flatnonzero(gradient_flow("rnn", seq_len=200, hidden_size=16, spectral_radius=0.5,
-                                         dtype="float32").grad_h[0] == 0) + 1
-    assert len(zeros) > 0
-    under = widget.figure.data[widget.trace[("under", "rnn")]]
-    np.testing.assert_array_equal(under.x, zeros)
-    lo, hi = widget.figure.layout.yaxis.range
-    assert np.allclose(np.log10(under.y), lo + 0.02 * (hi - lo))  # pinned at the bottom edge
-    assert under.text[0] == "0"
-    assert np.all(np.isnan(y(widget, ("rnn", "h"))[zeros - 1]))
+    grad = gradient_flow("rnn", seq_len=200, hidden_size=16, spectral_radius=0.5,
+                         dtype="float32").grad_h[0]
+    assert (grad == 0).any()
+    rnn = shown(widget.chart, "rnn_h")
+    np.testing.assert_array_equal(rnn == -np.inf, grad == 0)  # drawn as underflow markers
 
-    # relu, W = 2 I: float32 overflows after ~128 steps (inf, then NaN).
+    # relu, W = 2 I: float32 overflows after ~128 steps (inf, then NaN): +inf, the top edge.
     widget.nonlinearity.value = "relu"
     widget.init.value = "identity"
     widget.spectral_radius.value = 2.0
-    over = widget.figure.data[widget.trace[("over", "rnn")]]
-    assert len(over.x) > 0 and over.text[0] == "inf/NaN"
-    assert np.allclose(np.log10(over.y), hi_edge(widget))
+    rnn = shown(widget.chart, "rnn_h")
+    assert (rnn == np.inf).any() and not np.isnan(rnn).any()
 
 
-def hi_edge(widget):
-    lo, hi = widget.figure.layout.yaxis.range
-    return hi - 0.02 * (hi - lo)
-
-
-def test_gru_switch_moves_the_panels(widget):
-    assert widget.figure.data[widget.trace[("gru", "h")]].visible is False
-    assert widget.figure.layout.xaxis3.visible is False
+def test_gru_switch_adds_a_panel(widget, shown):
+    assert len(widget.chart.spec["panels"]) == 3 and "gru_h" not in widget.chart.data
     widget.show_gru.value = True
     gru = gradient_flow("gru", seq_len=60, hidden_size=16)
-    np.testing.assert_allclose(y(widget, ("gru", "h")), gru.grad_h[0])
-    assert widget.figure.data[widget.trace[("gru", "h")]].visible is True
-    assert widget.figure.layout.xaxis3.visible is True
-    assert widget.figure.layout.xaxis2.domain[1] < 0.7
+    np.testing.assert_allclose(shown(widget.chart, "gru_h"), np.log10(gru.grad_h[0]), rtol=1e-6)
+    panels = widget.chart.spec["panels"]
+    assert len(panels) == 4 and panels[2]["title"].startswith("GRU")
+    assert panels[1]["box"][0] + panels[1]["box"][2] < panels[2]["box"][0]  # side by side
 
 
-def test_jacobians_switch(widget):
-    assert len(widget.figure.data[widget.trace["jacobian"]].y) == 0
+def test_jacobians_switch(widget, shown):
+    assert "rnn_jacobian" not in widget.chart.data
     widget.jacobians.value = True
     flow = gradient_flow("rnn", seq_len=60, hidden_size=16, jacobians=True)
-    np.testing.assert_allclose(y(widget, "jacobian"), flow.jacobian[0])
+    np.testing.assert_allclose(shown(widget.chart, "rnn_jacobian"), np.log10(flow.jacobian[0]),
+                               rtol=1e-5)
 
 
 @pytest.mark.parametrize(

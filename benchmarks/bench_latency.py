@@ -1,0 +1,308 @@
+"""Browser latency: key press on a slider to the changed DOM and to the painted frame.
+
+JupyterLab and headless Chromium, as in the browser tests (tests/browser/conftest.py), on one
+notebook holding the two baselines (a slider whose kernel callback changes only a Label; two
+jslinked sliders, the pure-browser floor) and the renderer's widgets: GradientFlow (lab 04),
+the one-cell gate explorer and the sequence gate explorer (lab 05). Method: RECIPES.md
+(Latency), in tests/browser/latency.py. Each row: median, p90, max over 30 presses after 3
+warm-ups, each press settled (0.4 s), and how many changed the picture (a canvas pixel hash
+for the renderer's charts). Runs: kernel idle; kernel busy (a cell sleeping); a held key at
+30 Hz; the cold controls (recomputed in the kernel: first new picture and settled page).
+Then the renderer comparison: the GradientFlow picture redrawn from its frames by plotly.js
+(Plotly.react) and by the renderer's canvas, in the same page.
+
+Targets (the hot sliders): p90 <= 33 ms and max <= 50 ms key to frame, idle and busy; a held
+key draws >= 95% of the states and ends <= 50 ms after the last press; cold controls reach the
+frame at p90 <= 150 ms.
+"""
+
+import base64
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import nbformat  # noqa: E402
+
+from rnnviz.widgets.renderer import STATIC  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab  # noqa: E402
+from tests.browser.latency import (  # noqa: E402
+    canvas_hash,
+    chart_output,
+    hold_key,
+    start_busy_cell,
+    summary,
+    time_presses,
+)
+
+PRESSES = int(os.environ.get("BENCH_PRESSES", 30))  # fewer for a quick look
+CELLS = [
+    "from rnnviz import setup_lab; setup_lab(seed=0)",
+    # Baseline 1: the floor through the kernel (a callback that changes only a Label).
+    "import ipywidgets as w\n"
+    "through_kernel, label = w.IntSlider(50, 0, 100), w.Label('50')\n"
+    "through_kernel.observe(lambda c: setattr(label, 'value', str(c['new'])), 'value')\n"
+    "w.VBox([through_kernel, label])",
+    # Baseline 2: the pure-browser floor (two jslinked sliders).
+    "a, b = w.IntSlider(50, 0, 100), w.IntSlider(50, 0, 100)\n"
+    "w.jslink((a, 'value'), (b, 'value'))\n"
+    "w.VBox([a, b])",
+    "from rnnviz.widgets.gradient_flow import GradientFlow\n"
+    "flow = GradientFlow(seq_len=100, hidden_size=32, spectral_radius=0.9)\nflow",
+    "from rnnviz.widgets.gate_explorer import GateExplorer\ncell = GateExplorer.cell()\ncell",
+    "from rnnviz.tasks.recall import evaluation_batch, train_recall\n"
+    "lstm, _ = train_recall('lstm', steps=50, progress=False)\n"
+    "batch = evaluation_batch()\n"
+    "sequences = GateExplorer.sequence(lstm.rnn, batch.x[:16], marked=batch.marked[:16])\n"
+    "sequences",
+]
+# Sliders in document order: the label baseline 0, the jslinked pair 1-2, GradientFlow 3-7
+# (T, H, radius, forget bias, pulse), the LSTM cell 8-22 (x, h, c, then w_x, w_h, b of
+# i, f, o, g), the sequence explorer 23-24 (step t, sequence).
+SLIDERS = {"label": 0, "jslink": 1, "T": 3, "H": 4, "radius": 5, "forget_bias": 6, "pulse": 7,
+           "f_b": 8 + 3 + 3 + 2, "x_t": 8, "step_t": 23}
+CHARTS = {"gradient_flow": 0, "gate_cell": 1, "gate_sequence": 2}
+HOT = [("GradientFlow (04)", "RNN radius", "radius", "gradient_flow"),
+       ("GradientFlow (04)", "LSTM forget bias", "forget_bias", "gradient_flow"),
+       ("GradientFlow (04)", "pulse at t", "pulse", "gradient_flow"),
+       ("GateExplorer, one cell (05)", "f: b", "f_b", "gate_cell"),
+       ("GateExplorer, one cell (05)", "x_t", "x_t", "gate_cell"),
+       ("GateExplorer, sequence (05)", "step t", "step_t", "gate_sequence")]
+
+
+def _rows(lab, run, settle=0.4):
+    """Time the baselines and every hot slider; return the table's rows."""
+    page, rows = lab.page, []
+    handles = page.locator(".widget-slider .noUi-handle")
+    label_output = page.evaluate(
+        "() => [...document.querySelectorAll('.jp-OutputArea-output')]"
+        ".findIndex(o => o.querySelector('.widget-label'))")
+    jslink_output = label_output + 1
+    for widget, slider, key, watch in (
+            ("baseline: kernel round trip changing a Label", "", "label",
+             (".jp-OutputArea-output", label_output)),
+            ("baseline: two jslinked sliders (browser only)", "", "jslink",
+             (".jp-OutputArea-output", jslink_output))):
+        times = time_presses(page, handles.nth(SLIDERS[key]), watch, presses=PRESSES,
+                             settle=settle)
+        rows.append(_row(run, widget, slider, times))
+    for widget, slider, key, chart in HOT:
+        index = CHARTS[chart]
+        times = time_presses(page, handles.nth(SLIDERS[key]), chart_output(page, index),
+                             presses=PRESSES, settle=settle,
+                             picture=lambda index=index: canvas_hash(page, index))
+        rows.append(_row(run, widget, slider, times))
+        _wait_settled(page)
+    return rows
+
+
+def _row(run, widget, slider, times):
+    row = {"run": run, "widget": widget, "slider": slider,
+           "dom_ms": summary(times["dom_ms"]), "frame_ms": summary(times["frame_ms"]),
+           "changed": times["changed"], "presses": times["presses"]}
+    if times.get("first_frame_ms"):
+        row["first_frame_ms"] = summary(times["first_frame_ms"])
+    print(f"  measured: {run}, {widget}, {slider}: frame {_fmt(row['frame_ms'])}", flush=True)
+    return row
+
+
+def _wait_settled(page, timeout=30):
+    """Until no chart says "recomputing" (the kernel has answered the last release)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if page.evaluate("() => [...document.querySelectorAll('.rnnviz-busy')]"
+                         ".every(b => b.style.display === 'none')"):
+            return
+        time.sleep(0.2)
+
+
+def _cold_rows(lab):
+    """Sliders the kernel recomputes for: T and H (the first picture is the current frame)."""
+    page, rows = lab.page, []
+    handles = page.locator(".widget-slider .noUi-handle")
+    for slider, key in (("T (recomputes)", "T"), ("H (recomputes)", "H")):
+        times = time_presses(page, handles.nth(SLIDERS[key]),
+                             chart_output(page, CHARTS["gradient_flow"]), presses=10, warmup=1,
+                             settle=2.5, picture=lambda: canvas_hash(page, 0))
+        rows.append(_row("cold", "GradientFlow (04)", slider, times))
+    return rows
+
+
+def _held_rows(lab):
+    page, rows = lab.page, []
+    handles = page.locator(".widget-slider .noUi-handle")
+    for widget, slider, key, chart, control in (
+            ("GradientFlow (04)", "RNN radius", "radius", "gradient_flow", "spectral_radius"),
+            ("GradientFlow (04)", "LSTM forget bias", "forget_bias", "gradient_flow",
+             "forget_bias"),
+            ("GateExplorer, one cell (05)", "f: b", "f_b", "gate_cell", "f_b"),
+            ("GateExplorer, sequence (05)", "step t", "step_t", "gate_sequence", "time")):
+        _wait_settled(page)
+        held = hold_key(page, handles.nth(SLIDERS[key]), CHARTS[chart], control, keys=40)
+        rows.append({"run": "held key, 30 Hz", "widget": widget, "slider": slider, **held})
+    return rows
+
+
+COMPARE_JS = """
+async ([frames, T, plotlySource]) => {
+  // The GradientFlow picture (two log-scale line panels, a 3-row chain heatmap) redrawn for
+  // each radius frame: by plotly.js (Plotly.react on precomputed data) and by the renderer.
+  const chart = await import('data:text/javascript;base64,' + window.__chartSource);
+  const twoFrames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const t = Array.from({length: T}, (_, k) => k + 1);
+  const pow = v => Array.from(v, u => Number.isFinite(u) ? Math.pow(10, u) : null);
+  const n = frames.rnn_h.length;
+  // plotly.js
+  const div = document.createElement('div'); document.body.append(div);
+  const figure = (k) => ({
+    data: [
+      {x: t, y: pow(frames.rnn_h[k]), xaxis: 'x', yaxis: 'y', line: {color: '#d62728'}},
+      {x: t, y: pow(frames.rnn_bound[k]), xaxis: 'x', yaxis: 'y', line: {dash: 'dash'}},
+      {x: t, y: pow(frames.lstm_h), xaxis: 'x2', yaxis: 'y2'},
+      {x: t, y: pow(frames.lstm_c), xaxis: 'x2', yaxis: 'y2', line: {dash: 'dash'}},
+      {type: 'heatmap', x: t, z: [frames.lstm_c, frames.lstm_h, frames.rnn_h[k]],
+       xaxis: 'x3', yaxis: 'y3', colorscale: 'Viridis'}],
+    layout: {width: 980, height: 600, showlegend: false,
+      xaxis: {domain: [0, 0.45], anchor: 'y'},
+      yaxis: {type: 'log', domain: [0.4, 1], anchor: 'x'},
+      xaxis2: {domain: [0.55, 1], anchor: 'y2'},
+      yaxis2: {type: 'log', domain: [0.4, 1], anchor: 'x2'},
+      xaxis3: {domain: [0, 1], anchor: 'y3'}, yaxis3: {domain: [0, 0.3], anchor: 'x3'}}});
+  await Plotly.newPlot(div, figure(0));
+  const plotly = [];
+  for (let k = 0; k < 2 * n; k++) {
+    const f = figure((k * 7) % n), start = performance.now();
+    await Plotly.react(div, f);
+    await twoFrames();
+    plotly.push(performance.now() - start);
+  }
+  div.remove();
+  // the renderer
+  const canvas = document.createElement('canvas'); document.body.append(canvas);
+  canvas.width = window.__spec.width; canvas.height = window.__spec.height;
+  let k = 0;
+  const read = (name) => name === 'rnn_h' || name === 'rnn_bound' || name === 'rnn_fade'
+    ? Float32Array.from(frames[name][k]) : frames[name] ? Float32Array.from(frames[name]) : null;
+  const renderer = [];
+  for (let j = 0; j < 2 * n; j++) {
+    k = (j * 7) % n;
+    const start = performance.now();
+    chart.draw(canvas, window.__spec, read, {step: 1});
+    await twoFrames();
+    renderer.push(performance.now() - start);
+  }
+  return {plotly, renderer};
+}
+"""
+
+
+def _compare(browser):
+    """The renderer comparison: the same picture and frames, drawn by each candidate."""
+    import numpy as np
+
+    from rnnviz.widgets.gradient_flow import GradientFlow
+
+    flow = GradientFlow(seq_len=100, hidden_size=32)
+    data = flow.chart.data
+
+    def frames_of(name):
+        entry = data[name]
+        return np.frombuffer(entry["values"], np.float32).reshape(entry["shape"])
+
+    bias = int(np.argmin(np.abs(np.asarray(flow.chart.spec["controls"]["forget_bias"]["grid"]))))
+    finite = {"nan": 0.0, "posinf": 308.0, "neginf": -320.0}
+    frames = {name: np.nan_to_num(frames_of(name), **finite).tolist()
+              for name in ("rnn_h", "rnn_bound", "rnn_fade")}
+    frames.update({name: frames_of(name)[bias].tolist() for name in ("lstm_h", "lstm_c",
+                                                                      "lstm_fade")})
+    frames["rnn_stats"] = [0.0, 0.0]
+    frames["lstm_stats"] = [0.0]
+    spec = dict(flow.chart.spec)
+    spec["panels"] = [dict(p, cursor=None) if p["kind"] == "lines" else p
+                      for p in spec["panels"]]
+    import plotly
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.add_script_tag(path=str(plotly_js))
+    page.evaluate("([s, spec]) => { window.__chartSource = s; window.__spec = spec; }",
+                  [base64.b64encode((STATIC / "chart.js").read_bytes()).decode(), spec])
+    out = page.evaluate(COMPARE_JS, [frames, 100, None])
+    page.close()
+    return [{"renderer": "plotly.js 3 (Plotly.react on precomputed frames)",
+             "redraw_to_frame_ms": summary(out["plotly"])},
+            {"renderer": "rnnviz canvas front end (static/chart.js)",
+             "redraw_to_frame_ms": summary(out["renderer"])},
+            {"renderer": "Vega-Lite via Altair JupyterChart",
+             "redraw_to_frame_ms": None,
+             "note": "not measured: altair is not installed in this environment"}]
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+
+    results = {"load_before": os.getloadavg()}
+    root = Path(tempfile.mkdtemp(prefix="rnnviz-bench-"))
+    (root / "labs").mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    nbformat.write(notebook, root / "labs" / "latency.ipynb")
+    server = JupyterServer(root)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            lab = Lab(context.new_page(), server)
+            lab.run("latency.ipynb", min_plots=0, min_sliders=25)
+            lab.page.wait_for_function(
+                "() => document.querySelectorAll('.rnnviz-chart canvas').length === 3")
+            rows = _rows(lab, "kernel idle")
+            rows += _cold_rows(lab)
+            rows += _held_rows(lab)
+            start_busy_cell(lab.page, seconds=600)
+            rows += _rows(lab, "kernel busy (a cell sleeping)")
+            context.close()
+            results["renderers"] = _compare(browser)
+            browser.close()
+    finally:
+        server.shutdown_kernels()
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    results["rows"] = rows
+    results["load_after"] = os.getloadavg()
+    _print(results)
+    return results
+
+
+def _fmt(s):
+    if not s or s.get("median") is None:
+        return "      -"
+    return f"{s['median']:6.1f} / {s['p90']:6.1f} / {s['max']:6.1f}"
+
+
+def _print(results):
+    print(f"load average before {results['load_before']}, after {results['load_after']}")
+    print(f"  {'run':<30} {'widget':<46} {'slider':<22} {'key->DOM med/p90/max ms':>25} "
+          f"{'key->frame med/p90/max ms':>27}  changed")
+    for r in results["rows"]:
+        if "frame_ms" in r:
+            print(f"  {r['run']:<30} {r['widget']:<46} {r['slider']:<22} {_fmt(r['dom_ms']):>25}"
+                  f" {_fmt(r['frame_ms']):>27}  {r['changed']}/{r['presses']}")
+            if "first_frame_ms" in r and r["run"] == "cold":
+                print(f"  {'':<30} {'':<46} {'  first new picture':<22} {'':>25} "
+                      f"{_fmt(r['first_frame_ms']):>27}")
+        else:
+            lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']:.1f} ms"
+            print(f"  {r['run']:<30} {r['widget']:<46} {r['slider']:<22} "
+                  f"states {r['states']}, drawn {r['drawn']}, last frame {lag} after last key")
+    print("  renderer comparison, the GradientFlow picture redrawn per frame (med/p90/max ms):")
+    for r in results["renderers"]:
+        print(f"    {r['renderer']:<52} {_fmt(r['redraw_to_frame_ms'])} {r.get('note', '')}")
+
+
+if __name__ == "__main__":
+    main()

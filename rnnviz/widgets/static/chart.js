@@ -1,0 +1,568 @@
+// rnnviz's one front end (rnnviz/widgets/renderer.py): draws panels from frames the kernel
+// precomputed, so a slider the student drags is answered here, at display rate.
+//
+// It only indexes, scales and draws: every number it shows was computed in Python. A series
+// names a data entry: a float32 buffer holding one frame per position of its controls'
+// grids. Moving a control picks another frame; nothing is recomputed.
+//   product entry: shape (len(grid_a), len(grid_b), ...frame), one frame per combination
+//   star entry:    shape (sum of len(grid_a), ...frame): control a's frames with every other
+//                  control at its base value (many sliders, one dragged at a time)
+// Log axes receive log10 values: -inf is an underflow to 0, +inf or NaN an overflow; both
+// are drawn as markers on the panel's edge, never as a silent gap.
+
+const FONT = "12px 'Open Sans', verdana, arial, sans-serif";
+const GRID_COLOR = "#ebebeb";
+const AXIS_COLOR = "#444";
+const SUPERSCRIPT = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3",
+  4: "\u2074", 5: "\u2075", 6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
+
+// --- numbers and colours ------------------------------------------------------------------
+export function format(value, spec) {
+  // A Python-style format spec: ".3f", ".1e", ".2g"; "pow" prints a log10 value as 10^x.
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "inf" : "0";
+  if (spec === "pow") return `10${String(Math.round(value)).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+  const m = /^\.(\d+)([efg])$/.exec(spec || ".3g");
+  const digits = Number(m[1]);
+  if (m[2] === "f") return value.toFixed(digits);
+  if (m[2] === "e") return value.toExponential(digits).replace(/e([+-])(\d)$/, (_, sign, d) => `e${sign}0${d}`);
+  return String(Number(value.toPrecision(Math.max(1, digits))));
+}
+
+function parseColor(color) {
+  // "#rrggbb" or "rgb(r, g, b)", the two forms plotly's colour scales use.
+  if (color.startsWith("#")) {
+    const n = parseInt(color.slice(1), 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+  return color.match(/[\d.]+/g).slice(0, 3).map(Number);
+}
+
+export function scaleColor(scale, u) {
+  // scale: [[position 0..1, colour], ...]; u outside 0..1 is clamped to the ends.
+  const t = Math.min(1, Math.max(0, u));
+  for (let k = 1; k < scale.length; k++) {
+    if (t <= scale[k][0] || k === scale.length - 1) {
+      const [p0, c0] = scale[k - 1], [p1, c1] = scale[k];
+      const w = p1 > p0 ? (t - p0) / (p1 - p0) : 0;
+      const a = parseColor(c0), b = parseColor(c1);
+      return `rgb(${a.map((v, i) => Math.round(v + w * (b[i] - v))).join(",")})`;
+    }
+  }
+  return scale[0][1];
+}
+
+export function niceTicks(lo, hi, log, count = 6) {
+  // Tick positions for a linear axis (steps of 1, 2 or 5 times a power of ten), or whole
+  // decades for a log10 axis.
+  if (!(hi > lo)) return [];
+  const raw = (hi - lo) / count, power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = log ? Math.max(1, Math.ceil(raw)) : [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw);
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+export function logRange(values) {
+  // A log10 range around the finite values, padded, at least 3 decades (the kernel's rule).
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (lo > hi) return [-1.5, 1.5];
+  const pad = Math.max(0.5, 0.06 * (hi - lo));
+  lo -= pad; hi += pad;
+  if (hi - lo < 3) { const mid = (lo + hi) / 2; lo = mid - 1.5; hi = mid + 1.5; }
+  return [Math.max(lo, -320), Math.min(hi, 308)];
+}
+
+// --- frames -------------------------------------------------------------------------------
+export function nearest(grid, value) {
+  let best = 0;
+  for (let k = 1; k < grid.length; k++) {
+    if (Math.abs(grid[k] - value) < Math.abs(grid[best] - value)) best = k;
+  }
+  return best;
+}
+
+export function frameOf(entry, state, spec) {
+  // The frame of `entry` for the controls' current values, or null when the kernel has not
+  // sent it yet (a star entry with two controls away from their base values).
+  const at = (name) => nearest(spec.controls[name].grid, state[name]);
+  if (entry.star) {
+    const moved = entry.axes.filter((a) => at(a) !== nearest(spec.controls[a].grid, spec.base[a]));
+    if (moved.length > 1) return null;
+    let offset = 0;
+    const axis = moved[0] ?? entry.axes[0];
+    for (const a of entry.axes) { if (a === axis) break; offset += spec.controls[a].grid.length; }
+    return offset + at(axis);
+  }
+  return entry.axes.reduce((f, a) => f * spec.controls[a].grid.length + at(a), 0);
+}
+
+function frameValues(entry, state, spec) {
+  const f = frameOf(entry, state, spec);
+  if (f === null) return null;
+  const leading = entry.star ? 1 : entry.axes.length;  // a star entry's frames share one axis
+  const size = entry.shape.slice(leading).reduce((a, b) => a * b, 1);
+  return entry.values.subarray(f * size, (f + 1) * size);
+}
+
+function fillTemplate(text, read) {
+  // "s = {rnn_stats[0]:.2f}" -> the current frame's value, formatted.
+  return (text || "").replace(/\{(\w+)\[(\d+)\](?::([^}]+))?\}/g, (_, name, i, fmt) => {
+    const v = read(name);
+    return v ? format(v[Number(i)], fmt) : "?";
+  });
+}
+
+// --- drawing primitives ---------------------------------------------------------------
+function marker(ctx, symbol, x, y, size, color, filled = true) {
+  ctx.beginPath();
+  const r = size / 2;
+  if (symbol === "triangle-down") { ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y - r); ctx.lineTo(x, y + r); }
+  else if (symbol === "triangle-up") { ctx.moveTo(x - r, y + r); ctx.lineTo(x + r, y + r); ctx.lineTo(x, y - r); }
+  else if (symbol === "x") { ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); filled = false; }
+  else if (symbol === "square") ctx.rect(x - r, y - r, size, size);
+  else ctx.arc(x, y, r, 0, 2 * Math.PI);
+  ctx.closePath();
+  if (filled) { ctx.fillStyle = color; ctx.fill(); } else { ctx.strokeStyle = color; ctx.stroke(); }
+}
+
+function text(ctx, words, x, y, { align = "center", base = "middle", color = AXIS_COLOR, font = FONT, angle = 0 } = {}) {
+  ctx.save();
+  ctx.font = font; ctx.fillStyle = color; ctx.textAlign = align; ctx.textBaseline = base;
+  ctx.translate(x, y); ctx.rotate(angle); ctx.fillText(words, 0, 0);
+  ctx.restore();
+}
+
+class Frame {
+  // One panel's data-to-pixel mapping: box [left, top, width, height], ranges [lo, hi].
+  constructor(box, xr, yr) { Object.assign(this, { box, xr, yr }); }
+  px(x) { const [l, , w] = this.box; return l + ((x - this.xr[0]) / (this.xr[1] - this.xr[0])) * w; }
+  py(y) { const [, t, , h] = this.box; return t + h - ((y - this.yr[0]) / (this.yr[1] - this.yr[0])) * h; }
+}
+
+function drawAxes(ctx, panel, fr) {
+  const [l, t, w, h] = fr.box;
+  const yLog = panel.y && panel.y.log;
+  ctx.lineWidth = 1;
+  for (const [axis, range, along] of [["x", fr.xr, 0], ["y", fr.yr, 1]]) {
+    const opts = panel[axis] || {};
+    if (opts.hidden) continue;
+    const ticks = opts.tickvals || niceTicks(range[0], range[1], axis === "y" && yLog);
+    ticks.forEach((v, k) => {
+      const label = opts.ticktext ? opts.ticktext[k] : format(v, axis === "y" && yLog ? "pow" : ".4g");
+      if (along === 0) {
+        const x = fr.px(v);
+        if (x < l - 0.5 || x > l + w + 0.5) return;
+        if (!opts.nogrid) { ctx.strokeStyle = GRID_COLOR; ctx.beginPath(); ctx.moveTo(x, t); ctx.lineTo(x, t + h); ctx.stroke(); }
+        text(ctx, label, x, t + h + 12);
+      } else {
+        const y = fr.py(v);
+        if (y < t - 0.5 || y > t + h + 0.5) return;
+        if (!opts.nogrid) { ctx.strokeStyle = GRID_COLOR; ctx.beginPath(); ctx.moveTo(l, y); ctx.lineTo(l + w, y); ctx.stroke(); }
+        text(ctx, label, l - 4, y, { align: "right" });
+      }
+    });
+    if (opts.title && along === 0) text(ctx, opts.title, l + w / 2, t + h + 30);
+    if (opts.title && along === 1) text(ctx, opts.title, l - 45, t + h / 2, { angle: -Math.PI / 2 });
+  }
+}
+
+// --- panels -------------------------------------------------------------------------------
+function drawLines(ctx, panel, fr, read, state) {
+  const [l, t, w, h] = fr.box;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(l, t, w, h); ctx.clip();
+  for (const s of panel.series) {
+    const v = read(s.data);
+    if (!v || s.visible === false) continue;
+    const xs = s.x ? read(s.x) : null;
+    const x = (k) => (xs ? xs[k] : s.x0 + k * s.dx);
+    ctx.globalAlpha = s.opacity ?? 1;
+    ctx.strokeStyle = s.color; ctx.lineWidth = s.width ?? 2;
+    ctx.setLineDash(s.dash || []);
+    if (s.mode === "flags") {  // a mark at the top edge where the value is non-zero
+      for (let k = 0; k < v.length; k++) if (v[k]) marker(ctx, "triangle-down", fr.px(x(k)), t + 6, s.size || 9, s.color);
+      ctx.globalAlpha = 1;
+      continue;
+    }
+    if (s.mode !== "markers") {
+      ctx.beginPath();
+      let open = false;
+      for (let k = 0; k < v.length; k++) {
+        if (!Number.isFinite(v[k])) { open = false; continue; }
+        const X = fr.px(x(k)), Y = fr.py(v[k]);
+        if (open) ctx.lineTo(X, Y); else ctx.moveTo(X, Y);
+        open = true;
+      }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    if (s.mode === "markers" || s.markers) {
+      for (let k = 0; k < v.length; k++) {
+        if (Number.isFinite(v[k])) marker(ctx, s.symbol || "circle", fr.px(x(k)), fr.py(v[k]), s.size || 6, s.color);
+      }
+    }
+    ctx.globalAlpha = 1;
+  }
+  ctx.restore();
+  // Values that left float's range sit on the edge they went through, labelled once.
+  for (const s of panel.series) {
+    const v = read(s.data);
+    if (!v || !s.edges || s.visible === false) continue;
+    const edges = [[(u) => u === -Infinity, "under", t + 6, "triangle-down", "0", t + 6 - 10],
+                   [(u) => u === Infinity || Number.isNaN(u), "over", t + h - 6, "triangle-up", "inf/NaN", t + h - 6 + 12]];
+    for (const [is, kind, y, symbol, label, labelY] of edges) {
+      const color = panel.edge_colors[kind];
+      let first = true;
+      for (let k = 0; k < v.length; k++) {
+        if (!is(v[k])) continue;
+        const X = fr.px(s.x0 + k * s.dx);
+        marker(ctx, symbol, X, kind === "under" ? t + h - 6 : t + 6, 9, color);
+        if (first) text(ctx, label, X, kind === "under" ? t + h - 18 : t + 18, { color });
+        first = false;
+      }
+    }
+  }
+  if (panel.cursor) drawLineCursor(ctx, panel, fr, read, state);
+}
+
+function drawLineCursor(ctx, panel, fr, read, state) {
+  // A marker on each listed series at x = the cursor control's value; `fade` (a series of
+  // opacities from the kernel) dims it as the travelling gradient shrinks.
+  const c = panel.cursor, k = Math.round(state[c.control]) - c.x0;
+  const [, t, , h] = fr.box;
+  for (const m of c.markers) {
+    const v = read(m.data);
+    if (!v || k < 0 || k >= v.length || m.visible === false) continue;
+    const fade = m.fade ? read(m.fade)[k] : 1;
+    const y = v[k];
+    const Y = Number.isFinite(y) ? fr.py(y) : y === -Infinity ? t + h - 6 : t + 6;
+    ctx.globalAlpha = fade;
+    ctx.lineWidth = 2;
+    marker(ctx, "circle", fr.px(c.x0 + k), Y, m.fade ? 8 + 10 * fade : 11, m.color, !m.open);
+    ctx.globalAlpha = 1;
+  }
+}
+
+function drawHeatmap(ctx, panel, fr, read, state, crange) {
+  // Rows of cells: each group is a data entry whose frame is (nx, ny) values, x-major.
+  const [lo, hi] = crange;
+  const cursor = panel.cursor ? Math.round(state[panel.cursor.control]) : null;
+  for (const g of panel.groups) {
+    const v = read(g.data);
+    if (!v || g.visible === false) continue;
+    const ny = g.ny || 1, nx = v.length / ny;
+    const cw = Math.abs(fr.px(g.x0 + g.dx) - fr.px(g.x0)), ch = Math.abs(fr.py(1) - fr.py(0));
+    for (let i = 0; i < nx; i++) {
+      const xv = g.x0 + i * g.dx;
+      const dim = panel.cursor && panel.cursor.dim_before !== undefined && xv < cursor;
+      for (let j = 0; j < ny; j++) {
+        const u = v[i * ny + j], X = fr.px(xv), Y = fr.py(g.y0 + j);
+        ctx.globalAlpha = dim ? panel.cursor.dim_before : 1;
+        if (Number.isFinite(u)) {
+          ctx.fillStyle = scaleColor(panel.colorscale, (u - lo) / (hi - lo));
+          const size = g.cell ? Math.min(g.cell, cw) : cw;
+          ctx.fillRect(X - size / 2, Y - (g.cell ? size : ch) / 2, size + (g.cell ? 0 : 0.5), (g.cell ? size : ch) + 0.5);
+        } else {
+          const kind = u === -Infinity ? "under" : "over";
+          ctx.lineWidth = 1.5;
+          marker(ctx, "x", X, Y, Math.min(7, cw + 2), panel.edge_colors[kind], false);
+        }
+      }
+    }
+    ctx.globalAlpha = 1;
+    if (panel.cursor && panel.cursor.ring && g.ring !== false && cursor !== null) {
+      ctx.lineWidth = 2;
+      marker(ctx, "circle", fr.px(cursor), fr.py(g.y0), 14, "black", false);
+    }
+  }
+  if (panel.cursor && panel.cursor.line) {
+    ctx.strokeStyle = "black"; ctx.lineWidth = 2;
+    ctx.beginPath(); ctx.moveTo(fr.px(cursor), fr.box[1]); ctx.lineTo(fr.px(cursor), fr.box[1] + fr.box[3]); ctx.stroke();
+  }
+  if (panel.colorbar) drawColorbar(ctx, panel, fr, crange);
+}
+
+function drawColorbar(ctx, panel, fr, [lo, hi]) {
+  const [l, t, w, h] = fr.box, x = l + w + 14, steps = 40;
+  for (let k = 0; k < steps; k++) {
+    ctx.fillStyle = scaleColor(panel.colorscale, (k + 0.5) / steps);
+    ctx.fillRect(x, t + h - ((k + 1) * h) / steps, 10, h / steps + 0.5);
+  }
+  text(ctx, format(hi, ".0f"), x + 14, t, { align: "left" });
+  text(ctx, format(lo, ".0f"), x + 14, t + h, { align: "left" });
+  text(ctx, panel.colorbar, x + 38, t + h / 2, { angle: -Math.PI / 2 });
+}
+
+function drawBars(ctx, panel, fr, read) {
+  // Bars over categories; series side by side ("group") or on top of each other ("overlay").
+  ctx.strokeStyle = AXIS_COLOR; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(fr.box[0], fr.py(0)); ctx.lineTo(fr.box[0] + fr.box[2], fr.py(0)); ctx.stroke();
+  const n = panel.categories.length, shown = panel.series.filter((s) => s.visible !== false);
+  const slot = fr.box[2] / n, groups = panel.mode === "group" ? shown.length : 1;
+  shown.forEach((s, k) => {
+    const v = s.data ? read(s.data) : s.values, base = s.base ? read(s.base) : null;
+    if (!v) return;
+    const width = (slot * 0.8) / groups;
+    for (let i = 0; i < n; i++) {
+      const left = fr.box[0] + i * slot + slot * 0.1 + (panel.mode === "group" ? k * width : 0);
+      const b = base ? base[i] : s.bases ? s.bases[i] : 0;
+      const y0 = fr.py(b), y1 = fr.py(b + v[i]);
+      ctx.fillStyle = Array.isArray(s.color) ? s.color[i] : s.color;
+      ctx.fillRect(left, Math.min(y0, y1), width, Math.abs(y1 - y0));
+      if (s.text) text(ctx, format(v[i], s.text), left + width / 2, Math.min(y0, y1) - 8, { color: AXIS_COLOR });
+    }
+  });
+  panel.categories.forEach((c, i) => text(ctx, c, fr.box[0] + (i + 0.5) * slot, fr.box[1] + fr.box[3] + 12));
+}
+
+// --- the widget ---------------------------------------------------------------------------
+function sharedRanges(spec, read) {
+  // Each "share" group's log range over every visible series of its panels.
+  const values = {};
+  for (const p of spec.panels) {
+    const group = p.y && p.y.share;
+    if (!group) continue;
+    for (const s of p.series) {
+      const v = s.visible !== false && s.autorange !== false ? read(s.data) : null;
+      if (v) (values[group] = values[group] || []).push(...v);
+    }
+  }
+  return Object.fromEntries(Object.entries(values).map(([g, v]) => [g, logRange(v)]));
+}
+
+function xRange(panel, read) {
+  if (panel.x && panel.x.range) return panel.x.range;
+  const s = (panel.series || panel.groups).find((q) => q.data && read(q.data));
+  if (!s || panel.kind === "bars") return [0, 1];  // bars place themselves by category
+  const n = read(s.data).length / (s.ny || 1);
+  return [s.x0 - 0.5 * s.dx, s.x0 + (n - 0.5) * s.dx];
+}
+
+function barRange(panel, read) {
+  // Bars without a fixed range: from 0 to the furthest bar end, padded for the text above.
+  let lo = 0, hi = 0;
+  for (const s of panel.series) {
+    const v = s.data ? read(s.data) : s.values, base = s.base ? read(s.base) : null;
+    if (!v || s.visible === false) continue;
+    v.forEach((u, i) => { const end = u + (base ? base[i] : 0); lo = Math.min(lo, end); hi = Math.max(hi, end); });
+  }
+  const pad = 0.15 * (hi - lo || 1);
+  return [lo < 0 ? lo - pad : lo, hi > 0 ? hi + pad : hi];
+}
+
+export function draw(canvas, spec, read, state) {
+  const ratio = window.devicePixelRatio || 1;
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, spec.width, spec.height);
+  ctx.fillStyle = "white"; ctx.fillRect(0, 0, spec.width, spec.height);
+  const shared = sharedRanges(spec, read), frames = [];
+  if (spec.title) text(ctx, fillTemplate(spec.title, read), spec.width / 2, 16, { font: "14px 'Open Sans', verdana, arial, sans-serif" });
+  for (const panel of spec.panels) {
+    if (panel.visible === false) { frames.push(null); continue; }
+    const yr = panel.kind === "lines" && panel.y.share ? shared[panel.y.share]
+      : panel.y.range || barRange(panel, read);
+    const fr = new Frame(panel.box, xRange(panel, read), yr);
+    frames.push(fr);
+    drawAxes(ctx, panel, fr);
+    if (panel.title) text(ctx, fillTemplate(panel.title, read), fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, { font: "13px 'Open Sans', verdana, arial, sans-serif" });
+    if (panel.kind === "lines") drawLines(ctx, panel, fr, read, state);
+    else if (panel.kind === "bars") drawBars(ctx, panel, fr, read);
+    else if (panel.kind === "heatmap") {
+      const c = panel.crange;
+      const range = typeof c === "string" ? shared[c] : c || logRange(panel.groups.flatMap((g) => Array.from(read(g.data) || [])));
+      drawHeatmap(ctx, panel, fr, read, state, range);
+    }
+  }
+  return frames;
+}
+
+function hoverText(panel, fr, read, x, y, state) {
+  // What the pointer is over, in the panel's own words: values as the kernel computed them.
+  const fmt = (v) => format(v, panel.hover || ".3g");
+  const val = (v) => (panel.kind === "lines" && panel.y.log && Number.isFinite(v) ? format(Math.pow(10, v), ".3e") : fmt(v));
+  if (panel.kind === "lines") {
+    const lines = [];
+    for (const s of panel.series) {
+      const v = read(s.data);
+      if (!v || s.visible === false || s.x) continue;
+      const k = Math.round((fr.xr[0] + ((x - fr.box[0]) / fr.box[2]) * (fr.xr[1] - fr.xr[0]) - s.x0) / s.dx);
+      if (k >= 0 && k < v.length) lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
+    }
+    return lines.join("\n");
+  }
+  if (panel.kind === "bars") {
+    const i = Math.floor(((x - fr.box[0]) / fr.box[2]) * panel.categories.length);
+    return panel.series.filter((s) => s.visible !== false && (s.data || s.values))
+      .map((s) => `${panel.categories[i]} ${s.name}: ${fmt((s.data ? read(s.data) : s.values)[i])}`).join("\n");
+  }
+  const xv = fr.xr[0] + ((x - fr.box[0]) / fr.box[2]) * (fr.xr[1] - fr.xr[0]);
+  const yv = fr.yr[0] + (1 - (y - fr.box[1]) / fr.box[3]) * (fr.yr[1] - fr.yr[0]);
+  for (const g of panel.groups) {
+    const v = read(g.data), ny = g.ny || 1, j = Math.round(yv - g.y0), i = Math.round((xv - g.x0) / g.dx);
+    if (v && j >= 0 && j < ny && i >= 0 && i < v.length / ny) {
+      const row = g.rows ? g.rows[j] : `${panel.y.label || "row"} ${j}`;
+      return `${row}, ${panel.x.label || "x"} ${g.x0 + i * g.dx}: ${panel.value_label || ""}${fmt(v[i * ny + j])}`;
+    }
+  }
+  return "";
+}
+
+function legend(el, items) {
+  el.replaceChildren(...items.map((item) => {
+    const span = document.createElement("span");
+    span.style.cssText = "margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444";
+    const swatch = document.createElement("span");
+    const line = item.symbol ? `color:${item.color};` : `border-top:2px ${item.dash ? "dashed" : "solid"} ${item.color};`;
+    swatch.style.cssText = `display:inline-block;width:22px;margin-right:4px;vertical-align:middle;${line}`;
+    swatch.textContent = item.symbol || "";
+    span.append(swatch, item.name);
+    return span;
+  }));
+}
+
+async function render({ model, el }) {
+  const root = document.createElement("div");
+  root.className = "rnnviz-chart";
+  root.style.cssText = "position:relative;display:inline-block";
+  const canvas = document.createElement("canvas");
+  const tip = document.createElement("div");
+  tip.style.cssText = "position:absolute;display:none;pointer-events:none;background:rgba(255,255,255,.95);border:1px solid #999;padding:3px 6px;font:12px sans-serif;white-space:pre;z-index:5";
+  const busy = document.createElement("div");
+  busy.className = "rnnviz-busy";
+  busy.textContent = "recomputing\u2026";
+  busy.style.cssText = "position:absolute;top:2px;right:6px;font:12px sans-serif;color:#b00;display:none";
+  const play = document.createElement("button");
+  play.className = "rnnviz-play jupyter-button";
+  play.style.display = "none";  // until a spec asks for Play
+  const keys = document.createElement("div");
+  root.append(canvas, tip, busy, play, keys);
+  el.append(root);
+
+  let spec, entries, frames = [], drawn = 0, drawMs = null, legendItems = null, pending = false, animation = null;
+  const state = {}, controlModels = {};
+  const read = (name) => {
+    const e = entries[name];
+    return e ? frameValues(e, state, spec) : null;
+  };
+  function load() {
+    spec = model.get("spec");
+    entries = {};
+    for (const [name, e] of Object.entries(model.get("data"))) {
+      const dv = e.values;  // a DataView on the message's binary buffer
+      const Type = e.dtype === "float64" ? Float64Array : Float32Array;
+      entries[name] = { ...e, values: new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)) };
+    }
+    // The page changes only where the picture does: new frames for the same picture (the
+    // kernel recomputing around a settled slider) must not look like a change.
+    const ratio = window.devicePixelRatio || 1;
+    if (canvas.width !== spec.width * ratio || canvas.height !== spec.height * ratio) {
+      canvas.width = spec.width * ratio; canvas.height = spec.height * ratio;
+      canvas.style.width = `${spec.width}px`; canvas.style.height = `${spec.height}px`;
+    }
+    const items = JSON.stringify(spec.legend || []);
+    if (items !== legendItems) { legendItems = items; legend(keys, spec.legend || []); }
+    const label = spec.play ? spec.play.label : "";
+    if (play.textContent !== label) {
+      play.textContent = label;
+      play.style.cssText = `position:absolute;left:4px;top:2px;${spec.play ? "" : "display:none"}`;
+    }
+  }
+  function pixels() {
+    // A hash of the canvas's pixels (every 7th byte), to tell a new picture from the same one.
+    const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    return h >>> 0;
+  }
+  function redraw(fromKernel = false) {
+    pending = false;
+    if (!spec) return;
+    const before = fromKernel ? pixels() : null;
+    const start = performance.now();
+    frames = draw(canvas, spec, read, state);
+    drawMs = performance.now() - start;
+    const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
+    const show = model.get("busy") || stale ? "" : "none";
+    if (busy.style.display !== show) busy.style.display = show;
+    if (fromKernel && pixels() === before) return;
+    drawn += 1;
+    root.dataset.drawn = String(drawn);  // a DOM change per new picture, for the latency bench
+  }
+  // New data draws in the next animation frame (several changes in one task make one
+  // picture); a slider's change draws at once, inside the key press's own task, so that the
+  // next frame the browser paints already shows it.
+  const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(() => redraw(true)); } };
+
+  // Widgets whose frames hold one control's axis at a time (star entries) recompute the
+  // others once the student lets go: "settle" tells the kernel, after spec.settle_ms quiet,
+  // with the values it settled on.
+  let settleTimer = null, settles = 0;
+  const settleLater = () => {
+    if (!spec.settle_ms) return;
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => { settles += 1; model.send({ event: "settle", state: { ...state } }); }, spec.settle_ms);
+  };
+
+  async function bindControls() {
+    const names = model.get("spec").control_names || [];
+    const refs = model.get("controls");
+    for (let k = 0; k < refs.length; k++) {
+      const control = await model.widget_manager.get_model(refs[k].replace("IPY_MODEL_", ""));
+      const name = names[k];
+      if (controlModels[name] === control) continue;
+      controlModels[name] = control;
+      state[name] = control.get("value");
+      control.on("change:value", () => {
+        state[name] = control.get("value");
+        settleLater();
+        if (!animation) redraw();
+      });
+    }
+  }
+
+  play.addEventListener("click", () => {
+    // The pulse travels from the cursor's last position back to its first at display rate;
+    // the control gets the final value once, so the kernel sees one message, not one a step.
+    const p = spec.play, grid = spec.controls[p.control].grid, start = performance.now();
+    if (animation) cancelAnimationFrame(animation);
+    const step = (now) => {
+      const u = Math.min(1, (now - start) / (p.seconds * 1000));
+      state[p.control] = grid[Math.round((1 - u) * (grid.length - 1))];
+      redraw();
+      if (u < 1) animation = requestAnimationFrame(step);
+      else {
+        animation = null;
+        controlModels[p.control].set("value", grid[0]);
+        controlModels[p.control].save_changes();
+      }
+    };
+    animation = requestAnimationFrame(step);
+  });
+
+  canvas.addEventListener("mousemove", (event) => {
+    const box = canvas.getBoundingClientRect(), x = event.clientX - box.left, y = event.clientY - box.top;
+    const k = frames.findIndex((fr) => fr && x >= fr.box[0] && x <= fr.box[0] + fr.box[2] && y >= fr.box[1] && y <= fr.box[1] + fr.box[3]);
+    const words = k < 0 ? "" : hoverText(spec.panels[k], frames[k], read, x, y, state);
+    tip.style.display = words ? "" : "none";
+    tip.textContent = words;
+    tip.style.left = `${Math.min(x + 12, spec.width - 260)}px`; tip.style.top = `${y + 12}px`;
+  });
+  canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; });
+
+  // Tests and the latency bench read what is drawn from here.
+  root.chart = { state, read: (name) => { const v = read(name); return v && Array.from(v); }, drawn: () => drawn, drawMs: () => drawMs, settles: () => settles, spec: () => spec };
+
+  load();
+  await bindControls();
+  redraw();
+  const reload = async () => { load(); await bindControls(); schedule(); };
+  model.on("change:spec", reload);
+  model.on("change:data", reload);
+  model.on("change:controls", reload);
+  model.on("change:busy", schedule);
+  return () => { if (animation) cancelAnimationFrame(animation); };
+}
+
+export default { render };

@@ -1,0 +1,282 @@
+"""Reading the renderer's charts and timing slider presses in the page (see RECIPES: Latency).
+
+The method: a capture-phase keydown stamps the press; a MutationObserver on the widget's
+output area stamps the last change the press caused ("DOM"); a double requestAnimationFrame
+after that change stamps the painted frame ("frame"). The renderer draws on a canvas and
+marks each drawn picture on its root element (`data-drawn`), which is the DOM change; each
+press is also checked against a hash of the canvas's pixels, so a press that did not change
+the picture is counted as such. Used by the lab 04/05 browser tests and benchmarks/bench_latency.py.
+"""
+
+import statistics
+import time
+
+# Installed once per page: stamps for the press in flight, and a pixel hash per canvas.
+INSTALL_JS = """
+() => {
+  if (window.__latency) return;
+  const L = window.__latency = { key: null, dom: null, frame: null, changes: 0,
+                                 firstDom: null, firstFrame: null };
+  window.addEventListener('keydown', () => {
+    L.key = performance.now(); L.dom = null; L.frame = null; L.changes = 0;
+    L.firstDom = null; L.firstFrame = null;
+  }, true);
+  L.observer = new MutationObserver((records) => {
+    if (L.key === null) return;
+    const now = performance.now();
+    L.dom = now; L.changes += 1;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (L.dom === now) L.frame = performance.now();
+    }));
+    // The first new picture a renderer chart drew (a cold control shows "recomputing" and
+    // may draw again when every frame has arrived).
+    if (L.firstFrame === null && L.firstDom === null
+        && records.some((r) => r.attributeName === 'data-drawn')) {
+      L.firstDom = now;
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        L.firstFrame = performance.now();
+      }));
+    }
+  });
+  L.watch = (el) => {
+    L.observer.disconnect();
+    L.observer.observe(el, { attributes: true, childList: true, subtree: true,
+                             characterData: true });
+  };
+  L.pixels = (canvas) => {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    return h >>> 0;
+  };
+}
+"""
+
+CHART_JS = "document.querySelectorAll('.rnnviz-chart')[{chart}].chart"
+
+
+def install(page) -> None:
+    page.evaluate(INSTALL_JS)
+
+
+def chart_read(page, chart: int, name: str):
+    """The current frame of data entry `name` in chart number `chart` (document order)."""
+    return page.evaluate(f"n => {CHART_JS.format(chart=chart)}.read(n)", name)
+
+
+def chart_drawn(page, chart: int) -> int:
+    """How many pictures chart number `chart` has drawn."""
+    return page.evaluate(f"() => {CHART_JS.format(chart=chart)}.drawn()")
+
+
+def chart_state(page, chart: int) -> dict:
+    """The control values chart number `chart` draws (name -> value)."""
+    return page.evaluate(f"() => ({{...{CHART_JS.format(chart=chart)}.state}})")
+
+
+def canvas_hash(page, chart: int) -> int:
+    return page.evaluate(
+        "i => window.__latency.pixels(document.querySelectorAll('.rnnviz-chart canvas')[i])",
+        chart)
+
+
+def _watch(page, output_selector: str, index: int) -> None:
+    page.evaluate("([s, i]) => window.__latency.watch(document.querySelectorAll(s)[i])",
+                  [output_selector, index])
+
+
+def time_presses(page, handle, watch: tuple, presses: int = 30, warmup: int = 3,
+                 settle: float = 0.4, picture=None, key: str = "ArrowRight") -> dict:
+    """Press a slider's arrow keys and time each press to its DOM change and painted frame.
+
+    Inputs: handle: the slider's `.noUi-handle` locator; watch: (selector, index) of the
+    element whose mutations show the answer; picture: a function returning something that
+    changes with the picture (a canvas hash), or None. The direction turns at the slider's
+    ends; a press that did not change the value is not counted.
+    `key` is the first direction; `settle` the wait after each press (s).
+    Returns: {"dom_ms", "frame_ms" (to the last change a press caused), "first_frame_ms" (to
+    the frame after a chart's first new picture): lists; "changed": presses that changed the
+    picture, "presses"}.
+    """
+    install(page)
+    _watch(page, *watch)
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    dom, frame, first, changed = [], [], [], 0
+    turn = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight",
+            "ArrowDown": "ArrowUp", "ArrowUp": "ArrowDown"}
+    done, attempts = 0, 0
+    while done < warmup + presses:
+        attempts += 1
+        if attempts > 3 * (warmup + presses):
+            raise AssertionError(f"the control stopped moving after {done} presses")
+        before = _value(handle)
+        shown = picture() if picture else None
+        handle.press(key)
+        time.sleep(settle)
+        stamps = page.evaluate("() => [window.__latency.key, window.__latency.dom, "
+                               "window.__latency.frame, window.__latency.firstFrame]")
+        if _value(handle) == before:  # at an end: turn round, and press again
+            key = turn[key]
+            continue
+        done += 1
+        if done <= warmup:
+            continue
+        t_key, t_dom, t_frame, t_first = stamps
+        if t_dom is not None and t_frame is not None:
+            dom.append(t_dom - t_key)
+            frame.append(t_frame - t_key)
+        if t_first is not None:
+            first.append(t_first - t_key)
+        if picture is None or picture() != shown:
+            changed += 1 if t_dom is not None else 0
+    return {"dom_ms": dom, "frame_ms": frame, "first_frame_ms": first, "changed": changed,
+            "presses": presses}
+
+
+def _value(handle):
+    """A slider's position or a dropdown's value, as the page shows it. (A slider's
+    aria-valuenow is rounded for display: two steps can read the same.)"""
+    return handle.evaluate(
+        "e => e.tagName === 'SELECT' ? e.value"
+        " : (e.parentElement.getAttribute('style') || '') + e.getAttribute('aria-valuenow')")
+
+
+def hold_key(page, handle, chart: int, control: str, keys: int = 40, hz: float = 30.0) -> dict:
+    """Home, then `keys` ArrowRight keydowns at `hz` (a held key): count the pictures drawn.
+
+    `control` is the chart's name for the slider: its value is read after each keydown, in the
+    page. The chart's canvas is hashed at every animation frame (the pictures seen), and each
+    drawn picture is stamped by a MutationObserver on the chart (the lag).
+    Returns: {"keys", "states" (value changes the keys made), "drawn" (distinct pictures seen
+    after Home), "lag_ms" (the frame painting the last picture, after the last keydown that changed
+    the value)}.
+    """
+    install(page)
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    handle.press("Home")
+    time.sleep(1.0)
+    page.evaluate(
+        """([i, control]) => {
+          const L = window.__latency, root = document.querySelectorAll('.rnnviz-chart')[i];
+          const canvas = root.querySelector('canvas');
+          let value = root.chart.state[control], last = L.pixels(canvas);
+          L.moves = []; L.seen = new Set([last]); L.sampling = true;
+          L.lastDraw = null; L.lastFrame = null;
+          // Bubble phase on window: after the slider's own keydown handler moved it.
+          L.onKey = () => {
+            const now = root.chart.state[control];
+            if (now !== value) { value = now; L.moves.push(L.key); }
+          };
+          window.addEventListener('keydown', L.onKey);
+          L.draws = new MutationObserver(() => {
+            const t = L.lastDraw = performance.now();
+            requestAnimationFrame(() => requestAnimationFrame(() => {
+              if (L.lastDraw === t) L.lastFrame = performance.now();
+            }));
+          });
+          L.draws.observe(root, { attributes: true, attributeFilter: ['data-drawn'] });
+          const tick = () => {
+            const h = L.pixels(canvas);
+            if (h !== last) { L.seen.add(h); last = h; }
+            if (L.sampling) requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+        }""", [chart, control])
+    for _ in range(keys):
+        start = time.perf_counter()
+        page.keyboard.down("ArrowRight")
+        time.sleep(max(0.0, 1 / hz - (time.perf_counter() - start)))
+    page.keyboard.up("ArrowRight")
+    time.sleep(1.5)
+    moves, seen, last_draw = page.evaluate(
+        "() => { const L = window.__latency; L.sampling = false; L.draws.disconnect();"
+        " window.removeEventListener('keydown', L.onKey);"
+        " return [L.moves, L.seen.size - 1, L.lastFrame]; }")
+    lag = None if last_draw is None or not moves else last_draw - moves[-1]
+    return {"keys": keys, "states": len(moves), "drawn": seen, "lag_ms": lag}
+
+
+def summary(times: list) -> dict:
+    """Median, p90 and max of a list of milliseconds."""
+    if not times:
+        return {"median": None, "p90": None, "max": None, "n": 0}
+    ordered = sorted(times)
+    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    return {"median": statistics.median(ordered), "p90": p90, "max": ordered[-1],
+            "n": len(ordered)}
+
+
+def start_busy_cell(page, seconds: int = 60) -> None:
+    """Add a cell at the end of the notebook that keeps the kernel busy, and run it."""
+    page.locator(".jp-Notebook .jp-Cell").last.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")  # edit the new cell
+    page.keyboard.type(f"import time; time.sleep({seconds})")
+    page.keyboard.press("Shift+Enter")
+    page.locator(".jp-CodeCell .jp-InputArea-prompt", has_text="[*]").first.wait_for(
+        timeout=30_000)
+
+
+def widget_screenshot(page, chart: int, path) -> None:
+    """A screenshot of the widget (controls and picture) around chart number `chart`."""
+    box = page.locator(".rnnviz-chart").nth(chart).locator(
+        "xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+    box.scroll_into_view_if_needed()
+    box.screenshot(path=str(path))
+
+
+OUTPUT = ".jp-OutputArea-output"
+
+
+def chart_output(page, chart: int) -> tuple:
+    """(selector, index) of the output area that holds chart number `chart`, to watch."""
+    index = page.evaluate(
+        """([sel, c]) => { const all = [...document.querySelectorAll(sel)];
+             return all.indexOf(all.filter(o => o.querySelector('.rnnviz-chart'))[c]); }""",
+        [OUTPUT, chart])
+    return OUTPUT, index
+
+
+def charts_settled(page) -> bool:
+    """No chart says "recomputing": every frame the controls need has arrived."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.rnnviz-busy')]"
+        ".every(b => b.style.display === 'none')")
+
+
+# The goal is two frames: p90 <= 33 ms and max <= 50 ms from key press to painted frame;
+# `make bench` measures it. A test asserts a looser bound that a shared or slow machine still
+# meets but a slider answered through the kernel (hundreds of ms before the renderer) does not,
+# so `make test` cannot flake on a busy CI box while a regression to the kernel path fails.
+TEST_P90_MS = 66.0
+TEST_MAX_MS = 150.0
+
+
+def answered_in_browser_time(measure, p90_ms: float = TEST_P90_MS,
+                             max_ms: float = TEST_MAX_MS) -> dict:
+    """Every press repaints within the test's bound (see TEST_P90_MS), key to painted frame.
+
+    `measure()` returns time_presses(...)'s result. On a shared machine another job can
+    stall the browser for a moment, so a run that misses is measured once more and the second
+    run decides; both are in the assertion message.
+    Returns: the deciding run's summary of frame times.
+    """
+    runs = []
+    for _ in range(2):
+        times = measure()
+        frame = summary(times["frame_ms"])
+        runs.append((frame, times["changed"], times["presses"]))
+        if times["changed"] == times["presses"] and frame["p90"] <= p90_ms \
+                and frame["max"] <= max_ms:
+            return frame
+    raise AssertionError(f"slower than p90 <= {p90_ms} ms, max <= {max_ms} ms, "
+                         f"or a press did not change the picture: {runs}")
+
+
+def interrupt_kernels(lab) -> None:
+    """Interrupt every kernel of the lab's server (ends a busy cell), through its REST API."""
+    for kernel in lab.server.api("GET", "/api/kernels"):
+        lab.server.api("POST", f"/api/kernels/{kernel['id']}/interrupt")

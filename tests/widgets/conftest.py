@@ -1,0 +1,38 @@
+"""Reading a renderer chart from Python, as the browser would draw it."""
+
+import numpy as np
+import pytest
+
+
+def shown_frame(chart, name):
+    """The frame of data entry `name` for the chart's controls' current values.
+
+    Mirrors static/chart.js's frameOf (which tests/widgets/test_renderer_js.py checks in a
+    browser): the nearest grid position of each control; a star entry takes the one control
+    away from its base value. Returns: an array of the frame's shape, or None.
+    """
+    entry = chart.data[name]
+    spec = chart.spec
+    values = np.frombuffer(entry["values"], dtype=entry["dtype"]).reshape(entry["shape"])
+    current = dict(zip(spec["control_names"], (c.value for c in chart.controls)))
+
+    def at(axis):
+        return int(np.argmin(np.abs(np.asarray(spec["controls"][axis]["grid"]) - current[axis])))
+
+    if entry["star"]:
+        base = {a: int(np.argmin(np.abs(np.asarray(spec["controls"][a]["grid"])
+                                        - spec["base"][a]))) for a in entry["axes"]}
+        moved = [a for a in entry["axes"] if at(a) != base[a]]
+        if len(moved) > 1:
+            return None
+        axis = moved[0] if moved else entry["axes"][0]
+        before = entry["axes"][:entry["axes"].index(axis)]
+        offset = sum(len(spec["controls"][a]["grid"]) for a in before)
+        return values[offset + at(axis)]
+    index = tuple(at(a) for a in entry["axes"])
+    return values[index] if index else values[0]
+
+
+@pytest.fixture
+def shown():
+    return shown_frame
