@@ -59,27 +59,27 @@ class GateCellExplorer(ChartWidget):
     """Sliders for one LSTM or GRU unit; bars for its gates, its update and its derivative.
 
     Inputs:
-    - kind: "lstm" (gates i, f, o, g) or "gru" (r, z, n)
+    - cell: "lstm" (gates i, f, o, g) or "gru" (r, z, n)
     - setting: a UnitSetting to start from (default: every gate half open)
     Attributes: `data` is the rnnviz.gradients.gate_unit LSTMUnitStep / GRUUnitStep of the
     sliders' current values; `inputs` and `weights` hold the sliders.
-    Raises: ValueError for another kind, TypeError for a setting of the wrong kind.
+    Raises: ValueError for another cell kind, TypeError for a setting of another cell's gates.
     """
 
-    def __init__(self, kind: str = "lstm", setting: UnitSetting | None = None):
+    def __init__(self, cell: str = "lstm", setting: UnitSetting | None = None):
         super().__init__()
-        self.kind = checks.choice("kind", kind, {"lstm", "gru"})
-        self.gates = LSTM_GATES if kind == "lstm" else GRU_GATES
+        self.cell = checks.choice("cell", cell, {"lstm", "gru"})
+        self.gates = LSTM_GATES if cell == "lstm" else GRU_GATES
         if setting is None:
-            setting = NEUTRAL if kind == "lstm" else GRU_NEUTRAL
-        if not isinstance(setting, UnitSetting) or setting.cell != kind:
-            raise TypeError(f"setting must be a UnitSetting with the {kind.upper()}'s gates "
+            setting = NEUTRAL if cell == "lstm" else GRU_NEUTRAL
+        if not isinstance(setting, UnitSetting) or setting.cell != cell:
+            raise TypeError(f"setting must be a UnitSetting with the {cell.upper()}'s gates "
                             f"{self.gates}")
         self._holding = False
         self.inputs = {"x": _slider("setting.x", "x_t", setting.x, INPUT_RANGE),
                        "h_prev": _slider("setting.h_prev", "h_{t-1}", setting.h_prev,
                                          INPUT_RANGE)}
-        if kind == "lstm":
+        if cell == "lstm":
             self.inputs["c_prev"] = _slider("setting.c_prev", "c_{t-1}", setting.c_prev,
                                             CELL_RANGE)
         self.weights = {
@@ -102,7 +102,7 @@ class GateCellExplorer(ChartWidget):
 
     # --- the picture ------------------------------------------------------------------
     def _panels(self):
-        lstm = self.kind == "lstm"
+        lstm = self.cell == "lstm"
         names = list(self.gates)
         colors = [GATE_COLORS[g] for g in names]
         tanh_gate = "g" if lstm else "n"
@@ -151,7 +151,7 @@ class GateCellExplorer(ChartWidget):
         """One frame: every number the picture shows, from one unit step."""
         s = step.setting
         gates = [step.gates[g] for g in self.gates]
-        if self.kind == "lstm":
+        if self.cell == "lstm":
             deriv = [step.local_derivative, step.rnn.local_derivative]
             parts = [s.c_prev, step.kept, step.written, step.c]
             out = [step.gates["o"], step.tanh_c, step.h]
@@ -180,7 +180,7 @@ class GateCellExplorer(ChartWidget):
                 for name, grid in grids.items() for v in grid]
         axes = list(grids)
         data = {key: frames([r[key] for r in rows], axes, star=True) for key in rows[0]}
-        if self.kind == "lstm":
+        if self.cell == "lstm":
             title = ("c_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + {gates[0]:.3f}\u00b7"
                      "{gates[3]:.3f} = {parts[3]:.3f},   h_t = {out[2]:.3f}")
         else:
@@ -207,8 +207,8 @@ class GateCellExplorer(ChartWidget):
         One call per cell: several quick calls in a row race with the page's echo of the
         slider values (seen in JupyterLab: an earlier value came back and won).
         """
-        if not isinstance(setting, UnitSetting) or setting.cell != self.kind:
-            raise TypeError(f"setting must be a UnitSetting with the {self.kind.upper()}'s "
+        if not isinstance(setting, UnitSetting) or setting.cell != self.cell:
+            raise TypeError(f"setting must be a UnitSetting with the {self.cell.upper()}'s "
                             f"gates {self.gates}")
         self._holding = True
         try:
@@ -232,8 +232,8 @@ class GateCellExplorer(ChartWidget):
         return check_behaviour(behaviour, self.data)
 
     def _require_lstm(self):
-        if self.kind != "lstm":
-            raise ValueError("the four behaviours are the LSTM's; this explorer has kind='gru'")
+        if self.cell != "lstm":
+            raise ValueError("the four behaviours are the LSTM's; this explorer has cell='gru'")
 
     def _on_change(self, change) -> None:
         # The browser answers a slider the student moves from its frames, and the kernel

@@ -1,6 +1,6 @@
 """GateExplorer: LSTM and GRU gates you can touch, in two modes.
 
-- `GateExplorer.cell(kind="lstm")`: one unit by hand, every weight on a slider
+- `GateExplorer.cell(cell="lstm")`: one unit by hand, every weight on a slider
   (rnnviz.widgets.gate_cell.GateCellExplorer).
 - `GateExplorer.sequence(model, x)`: a real sequence through a multi-unit rnnviz.models.cells
   LSTM or GRU, gates over time and the forget-gate highway against a vanilla RNN
@@ -15,9 +15,9 @@ class GateExplorer:
     """The two modes' constructors under one name (see the module docstring)."""
 
     @staticmethod
-    def cell(kind: str = "lstm", setting=None) -> GateCellExplorer:
+    def cell(cell: str = "lstm", setting=None) -> GateCellExplorer:
         """One LSTM ("lstm") or GRU ("gru") unit by hand; `setting` a gates.UnitSetting."""
-        return GateCellExplorer(kind=kind, setting=setting)
+        return GateCellExplorer(cell=cell, setting=setting)
 
     @staticmethod
     def sequence(model, x, rnn=None, rnn_label="vanilla RNN", marked=None) -> GateSequenceExplorer:

@@ -49,8 +49,8 @@ class GateSequenceExplorer(ChartWidget):
     def __init__(self, model, x, rnn=None, rnn_label="vanilla RNN", marked=None):
         super().__init__()
         self.sequence = sequence_gates(model, x, rnn)
-        self.kind = "lstm" if isinstance(model, LSTM) else "gru"
-        self.gates = LSTM_GATES if self.kind == "lstm" else GRU_GATES
+        self.cell = "lstm" if isinstance(model, LSTM) else "gru"
+        self.gates = LSTM_GATES if self.cell == "lstm" else GRU_GATES
         n, T, H = x.shape[0], x.shape[1], model.hidden_size
         self.marked = None
         if marked is not None:
@@ -91,8 +91,8 @@ class GateSequenceExplorer(ChartWidget):
     def _panels(self, T, H, rnn_label):
         box = grid_boxes(WIDTH, HEIGHT, rows=3, cols=3, margin=(60, 20, 40, 45), hspace=50,
                          vspace=60)
-        kind = self.kind.upper()
-        highway_name = "f" if self.kind == "lstm" else "z"
+        cell = self.cell.upper()
+        highway_name = "f" if self.cell == "lstm" else "z"
         units = [f"unit {j}" for j in range(H)]
         panels = []
         for k, name in enumerate(self.panel_names):
@@ -113,8 +113,8 @@ class GateSequenceExplorer(ChartWidget):
                                for g in self.gates],
             y_range=[-1.05, 1.05], mode="group", title="gate values at step t"))
         lines = [
-            dict(name=f"{kind}: prod of {highway_name} (best unit)", data="highway",
-                 color=MODEL_COLORS[self.kind], markers=True, size=5, edges=True, x0=0, dx=1),
+            dict(name=f"{cell}: prod of {highway_name} (best unit)", data="highway",
+                 color=MODEL_COLORS[self.cell], markers=True, size=5, edges=True, x0=0, dx=1),
             dict(name=rnn_label, data="rnn_highway", color=MODEL_COLORS["rnn"], markers=True,
                  size=5, edges=True, x0=0, dx=1),
             dict(name=f"{rnn_label}: product of step norms (upper bound)", data="rnn_bound",
@@ -126,18 +126,18 @@ class GateSequenceExplorer(ChartWidget):
         panels.append(lines_panel(
             span(box[2][1], box[2][2]), lines, share="highway", x_title="step t",
             x_label="step", y_title="log10",
-            title=f"log10 ||dstate_t/dstate_0||: {kind} along diag({highway_name}) vs RNN",
+            title=f"log10 ||dstate_t/dstate_0||: {cell} along diag({highway_name}) vs RNN",
             cursor=dict(control="time", x0=0, markers=[
                 dict(data="highway", color="black", open=True),
                 dict(data="rnn_highway", color="black", open=True)])))
         return panels
 
     def _legend(self, rnn_label):
-        kind = self.kind.upper()
-        highway_name = "f" if self.kind == "lstm" else "z"
+        cell = self.cell.upper()
+        highway_name = "f" if self.cell == "lstm" else "z"
         items = [dict(name=g, color=GATE_COLORS[g], symbol="\u25a0") for g in self.gates]
-        items += [dict(name=f"{kind}: prod of {highway_name} (best unit)",
-                       color=MODEL_COLORS[self.kind]),
+        items += [dict(name=f"{cell}: prod of {highway_name} (best unit)",
+                       color=MODEL_COLORS[self.cell]),
                   dict(name=rnn_label, color=MODEL_COLORS["rnn"]),
                   dict(name=f"{rnn_label}: product of step norms (upper bound)",
                        color=MODEL_COLORS["rnn"], dash=True),

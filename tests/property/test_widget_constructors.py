@@ -88,7 +88,7 @@ CASES = {
                      dict(seq_len="int", hidden_size="size", spectral_radius="number",
                           init="word", nonlinearity="word", forget_bias="number",
                           loss="word", dtype="word", seed="int")),
-    "GateCellExplorer": (GateCellExplorer, dict, dict(kind="word")),
+    "GateCellExplorer": (GateCellExplorer, dict, dict(cell="word")),
     "GateCellExplorer(setting)": (
         lambda x=0.5, h_prev=0.0, c_prev=0.0: GateCellExplorer(
             "lstm", UnitSetting(x, h_prev, c_prev, dict(NEUTRAL.weights))),

@@ -99,7 +99,7 @@ def test_gru_cell_mode(shown):
 
 
 def test_cell_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="kind"):
+    with pytest.raises(ValueError, match="cell"):
         GateExplorer.cell("rnn")
     with pytest.raises(TypeError, match="setting"):
         GateExplorer.cell("gru", setting=NEUTRAL)
