@@ -32,7 +32,7 @@ from torch import nn
 
 from rnnviz import checks
 from rnnviz.captioning import scenes
-from rnnviz.checkpoint import load_checkpoint, save_checkpoint
+from rnnviz.checkpoint import build_module, load_checkpoint, save_checkpoint
 
 KINDS = ("attention", "baseline")
 GRID_SIZE = scenes.IMAGE_SIZE // 8  # the encoder halves the image three times: 48 -> 6
@@ -277,11 +277,9 @@ def load_captioner(path):
     if meta["kind"] not in KINDS or not isinstance(meta["sizes"], dict):
         raise ValueError(f"{path}: kind must be one of {KINDS} with a dict of sizes, "
                          f"got {meta['kind']!r}, {meta['sizes']!r}")
-    try:
-        model = make_captioner(meta["kind"], **meta["sizes"])
-        model.load_state_dict(tensors)
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise ValueError(f"{path}: weights do not fit a {meta['kind']} captioner: {err}") from err
+    # Shapes are checked on the meta device first: metadata claiming huge sizes allocates
+    # nothing, and a file made for another architecture is refused by name.
+    model = build_module(path, tensors, lambda: make_captioner(meta["kind"], **meta["sizes"]))
     for name, value in model.state_dict().items():
         if value.is_floating_point() and not bool(torch.isfinite(value).all()):
             raise ValueError(f"{path}: weight {name} contains NaN or inf")
