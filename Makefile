@@ -52,6 +52,7 @@ lab: install
 # All of them run offline: conftest.py refuses outbound connections (tests/network_guard.py).
 test: install chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest tests -m "not load" -p no:cacheprovider
 	$(LAB_ENV) $(PY) -m pytest $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
 
@@ -107,6 +108,7 @@ checkpoints: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf $(VENV) $(JUPYTER_STATE) screenshots

@@ -29,6 +29,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if type(item).__name__ == "IPyNbCell":
             if not hasattr(item, "output_timeout"):
-                raise pytest.UsageError("nbval's IPyNbCell no longer has output_timeout: "
-                                        "revisit conftest.py")
+                raise pytest.UsageError(
+                    "nbval's IPyNbCell no longer has output_timeout: revisit conftest.py"
+                )
             item.output_timeout = OUTPUT_TIMEOUT

@@ -32,29 +32,44 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(HERE / "results.json"))
     parser.add_argument("--only", default=",".join(PARTS))
-    parser.add_argument("--table", action="store_true",
-                        help="print the README's markdown tables from --out's JSON; run nothing")
+    parser.add_argument(
+        "--table",
+        action="store_true",
+        help="print the README's markdown tables from --out's JSON; run nothing",
+    )
     args = parser.parse_args()
     if args.table:
         print(markdown(json.loads(Path(args.out).read_text())))
         return
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "platform": platform.platform()},
-               "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    results = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
     for name in args.only.split(","):
         load_before = os.getloadavg()
         print(f"\n== bench_{name}.py  (load average {load_before})", flush=True)
         start = time.perf_counter()
         figures = load(name).main()
-        results[name] = {"load_before": load_before, "load_after": os.getloadavg(),
-                         "seconds": time.perf_counter() - start, **(figures or {})}
+        results[name] = {
+            "load_before": load_before,
+            "load_after": os.getloadavg(),
+            "seconds": time.perf_counter() - start,
+            **(figures or {}),
+        }
     Path(args.out).write_text(json.dumps(results, indent=1, default=float) + "\n")
     print(f"\nwrote {args.out}")
 
 
 def _ms(s):
-    return "-" if not s or s.get("median") is None else (
-        f"{s['median']:.0f} / {s['p90']:.0f} / {s['max']:.0f}")
+    return (
+        "-"
+        if not s or s.get("median") is None
+        else (f"{s['median']:.0f} / {s['p90']:.0f} / {s['max']:.0f}")
+    )
 
 
 def markdown(results) -> str:
@@ -62,56 +77,82 @@ def markdown(results) -> str:
     lines = []
     lat = results.get("latency")
     if lat:
-        lines += [f"Browser latency (load average {lat['load_before'][0]:.1f} before, "
-                  f"{lat['load_after'][0]:.1f} after, on 2 cores), ms, median / p90 / max:", "",
-                  "| run | widget | slider | key -> DOM | key -> painted frame | changed |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            f"Browser latency (load average {lat['load_before'][0]:.1f} before, "
+            f"{lat['load_after'][0]:.1f} after, on 2 cores), ms, median / p90 / max:",
+            "",
+            "| run | widget | slider | key -> DOM | key -> painted frame | changed |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for r in lat["rows"]:
             if "frame_ms" in r:
                 frame = _ms(r["frame_ms"])
                 if r["run"] == "cold" and r.get("first_frame_ms"):
                     frame = f"{frame} (first picture {_ms(r['first_frame_ms'])})"
-                lines.append(f"| {r['run']} | {r['widget']} | {r['slider']} | "
-                             f"{_ms(r['dom_ms'])} | {frame} | {r['changed']}/{r['presses']} |")
-        lines += ["", "| held key, 30 Hz | slider | states | pictures drawn | last frame after "
-                      "last key |", "| --- | --- | --- | --- | --- |"]
+                lines.append(
+                    f"| {r['run']} | {r['widget']} | {r['slider']} | "
+                    f"{_ms(r['dom_ms'])} | {frame} | {r['changed']}/{r['presses']} |"
+                )
+        lines += [
+            "",
+            "| held key, 30 Hz | slider | states | pictures drawn | last frame after last key |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for r in lat["rows"]:
             if "states" in r:
                 lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']:.0f} ms"
-                lines.append(f"| {r['widget']} | {r['slider']} | {r['states']} | {r['drawn']} "
-                             f"| {lag} |")
-        lines += ["", "| renderer (the GradientFlow picture, one frame) | redraw to painted frame,"
-                      " ms |", "| --- | --- |"]
+                lines.append(
+                    f"| {r['widget']} | {r['slider']} | {r['states']} | {r['drawn']} | {lag} |"
+                )
+        lines += [
+            "",
+            "| renderer (the GradientFlow picture, one frame) | redraw to painted frame, ms |",
+            "| --- | --- |",
+        ]
         for r in lat["renderers"]:
-            lines.append(f"| {r['renderer']} | {_ms(r['redraw_to_frame_ms'])} "
-                         f"{r.get('note', '')} |")
+            lines.append(
+                f"| {r['renderer']} | {_ms(r['redraw_to_frame_ms'])} {r.get('note', '')} |"
+            )
     widgets = results.get("widgets")
     if widgets:
-        lines += ["", "| kernel: precompute and cold controls | cpu ms | wall ms |",
-                  "| --- | --- | --- |"]
+        lines += [
+            "",
+            "| kernel: precompute and cold controls | cpu ms | wall ms |",
+            "| --- | --- | --- |",
+        ]
         for name, value in widgets.items():
             if isinstance(value, (list, tuple)) and len(value) == 2:
                 lines.append(f"| {name} | {value[0]:.1f} | {value[1]:.1f} |")
     flow = results.get("flow")
     if flow:
         a, b = flow["T1000_H64"], flow["T100_H64"]
-        lines += ["", "| gradient flow | figure | target |", "| --- | --- | --- |",
-                  f"| T=1000, H=64: numpy BPTT | {a['numpy_ms'][0]:.1f} ms cpu | <= 25 ms |",
-                  f"| T=1000: vs torch autograd.grad (all states) | {a['speedup_cpu']:.1f}x "
-                  "faster | |",
-                  f"| T=100: vs the naive per-t method | {b['speedup_cpu']:.0f}x faster | >= 15x |"]
+        lines += [
+            "",
+            "| gradient flow | figure | target |",
+            "| --- | --- | --- |",
+            f"| T=1000, H=64: numpy BPTT | {a['numpy_ms'][0]:.1f} ms cpu | <= 25 ms |",
+            f"| T=1000: vs torch autograd.grad (all states) | {a['speedup_cpu']:.1f}x faster | |",
+            f"| T=100: vs the naive per-t method | {b['speedup_cpu']:.0f}x faster | >= 15x |",
+        ]
     cells = results.get("cells")
     if cells:
-        lines += [f"| training throughput, rnnviz.models.cells.LSTM / torch.nn.LSTM | "
-                  f"{cells['throughput_ratio']:.2f}x | >= 0.80x |"]
+        lines += [
+            f"| training throughput, rnnviz.models.cells.LSTM / torch.nn.LSTM | "
+            f"{cells['throughput_ratio']:.2f}x | >= 0.80x |"
+        ]
     labs = results.get("labs")
     if labs:
-        lines += ["", "| lab (one core) | wall s | cpu s | peak MB | within 60 s, 1 GB |",
-                  "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "| lab (one core) | wall s | cpu s | peak MB | within 60 s, 1 GB |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for r in labs["labs"]:
             ok = r["ok"] and r["wall_s"] <= 60 and r["peak_rss_mb"] <= 1024
-            lines.append(f"| {r['lab']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
-                         f"{r['peak_rss_mb']:.0f} | {'yes' if ok else 'no'} |")
+            lines.append(
+                f"| {r['lab']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
+                f"{r['peak_rss_mb']:.0f} | {'yes' if ok else 'no'} |"
+            )
     return "\n".join(lines)
 
 

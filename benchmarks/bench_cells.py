@@ -50,8 +50,10 @@ def main(repeats: int = 15) -> dict:
         times["rnnviz.models.cells.LSTM"].append(seconds(ours))
         times["torch.nn.LSTM"].append(seconds(baseline))
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"LSTM training step, B={B} T={T} D={D} H={H}, torch threads "
-          f"{torch.get_num_threads()}, median of {repeats} (interleaved):")
+    print(
+        f"LSTM training step, B={B} T={T} D={D} H={H}, torch threads "
+        f"{torch.get_num_threads()}, median of {repeats} (interleaved):"
+    )
     for name, m in med.items():
         print(f"  {name:20s} {1000 * m:8.1f} ms/step  {B / m:8.0f} sequences/s")
     ratio = med["torch.nn.LSTM"] / med["rnnviz.models.cells.LSTM"]
@@ -62,12 +64,19 @@ def main(repeats: int = 15) -> dict:
     with torch.no_grad():
         fused = statistics.median(seconds(lambda: model(x).h) for _ in range(5))
         traced = statistics.median(seconds(lambda: model(x).gates) for _ in range(5))
-    print(f"  forward only: fused {1000 * fused:.1f} ms; with every gate traced "
-          f"{1000 * traced:.1f} ms ({traced / fused:.1f}x, paid only when the trace is read)")
-    return {"shape": {"B": B, "T": T, "D": D, "H": H}, "threads": torch.get_num_threads(),
-            "step_ms": {k: 1000 * v for k, v in med.items()},
-            "throughput_ratio": ratio, "target_ratio": 0.8,
-            "forward_fused_ms": 1000 * fused, "forward_traced_ms": 1000 * traced}
+    print(
+        f"  forward only: fused {1000 * fused:.1f} ms; with every gate traced "
+        f"{1000 * traced:.1f} ms ({traced / fused:.1f}x, paid only when the trace is read)"
+    )
+    return {
+        "shape": {"B": B, "T": T, "D": D, "H": H},
+        "threads": torch.get_num_threads(),
+        "step_ms": {k: 1000 * v for k, v in med.items()},
+        "throughput_ratio": ratio,
+        "target_ratio": 0.8,
+        "forward_fused_ms": 1000 * fused,
+        "forward_traced_ms": 1000 * traced,
+    }
 
 
 if __name__ == "__main__":

@@ -53,12 +53,16 @@ def main():
     params = rnn_params(64, 64, spectral_radius=0.9, init="gaussian", seed=0)
     numpy_1000 = measure(lambda i: rnn_flow(x, params), repeats=40)
     row("rnnviz.gradients.flow.rnn_flow (numpy BPTT, float64)", numpy_1000, "target <= 25 ms")
-    row("rnnviz.gradients.flow.rnn_flow, float32",
-        measure(lambda i: rnn_flow(x, params, dtype="float32"), repeats=40))
+    row(
+        "rnnviz.gradients.flow.rnn_flow, float32",
+        measure(lambda i: rnn_flow(x, params, dtype="float32"), repeats=40),
+    )
     all_at_once = measure(lambda i: autograd_flow("rnn", x, params, per_step=False), repeats=8)
     row("torch autograd.grad over all states (one call)", all_at_once)
-    print(f"  numpy / autograd-all-at-once speed-up: {all_at_once[0] / numpy_1000[0]:.1f}x cpu,"
-          f" {all_at_once[1] / numpy_1000[1]:.1f}x wall")
+    print(
+        f"  numpy / autograd-all-at-once speed-up: {all_at_once[0] / numpy_1000[0]:.1f}x cpu,"
+        f" {all_at_once[1] / numpy_1000[1]:.1f}x wall"
+    )
 
     print("\n2. T=100, H=64: one BPTT pass against one autograd backward pass per step")
     x100 = x[:, :100]
@@ -66,17 +70,29 @@ def main():
     naive_100 = measure(lambda i: autograd_flow("rnn", x100, params, per_step=True), repeats=6)
     row("rnnviz.gradients.flow.rnn_flow", numpy_100)
     row("naive: autograd.grad(L, h_t) for t = 1..T", naive_100)
-    print(f"  speed-up: {naive_100[0] / numpy_100[0]:.0f}x cpu, "
-          f"{naive_100[1] / numpy_100[1]:.0f}x wall   target >= 15x")
+    print(
+        f"  speed-up: {naive_100[0] / numpy_100[0]:.0f}x cpu, "
+        f"{naive_100[1] / numpy_100[1]:.0f}x wall   target >= 15x"
+    )
     check = np.abs(rnn_flow(x100, params).dh - autograd_flow("rnn", x100, params)[0]).max()
     print(f"  same numbers: max |numpy - autograd| = {check:.1e}")
 
-    return {"T1000_H64": {"numpy_ms": numpy_1000, "autograd_all_ms": all_at_once,
-                          "speedup_cpu": all_at_once[0] / numpy_1000[0], "target_ms": 25},
-            "T100_H64": {"numpy_ms": numpy_100, "naive_per_t_ms": naive_100,
-                         "speedup_cpu": naive_100[0] / numpy_100[0], "target_speedup": 15,
-                         "max_abs_difference": float(check)},
-            "units": "[cpu ms, wall ms], medians"}
+    return {
+        "T1000_H64": {
+            "numpy_ms": numpy_1000,
+            "autograd_all_ms": all_at_once,
+            "speedup_cpu": all_at_once[0] / numpy_1000[0],
+            "target_ms": 25,
+        },
+        "T100_H64": {
+            "numpy_ms": numpy_100,
+            "naive_per_t_ms": naive_100,
+            "speedup_cpu": naive_100[0] / numpy_100[0],
+            "target_speedup": 15,
+            "max_abs_difference": float(check),
+        },
+        "units": "[cpu ms, wall ms], medians",
+    }
 
 
 if __name__ == "__main__":

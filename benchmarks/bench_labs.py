@@ -24,13 +24,26 @@ def run_lab(lab: Path, folder: Path) -> dict:
     """Execute one lab in `folder` (a copy of labs/ and results/); return its figures."""
     jupyter = Path(sys.executable).parent / "jupyter"
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    command = [*pin, str(jupyter), "nbconvert", "--to", "notebook", "--execute",
-               "--ExecutePreprocessor.timeout=900",
-               "--ExecutePreprocessor.store_widget_state=False",
-               "--output", str(folder / "out.ipynb"), str(folder / "labs" / lab.name)]
+    command = [
+        *pin,
+        str(jupyter),
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--ExecutePreprocessor.timeout=900",
+        "--ExecutePreprocessor.store_widget_state=False",
+        "--output",
+        str(folder / "out.ipynb"),
+        str(folder / "labs" / lab.name),
+    ]
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             env=dict(os.environ, OMP_NUM_THREADS="1"))
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, OMP_NUM_THREADS="1"),
+    )
     peaks = {}  # pid -> its peak resident memory (VmHWM), read while it runs
     while child.poll() is None:
         for pid in _tree(child.pid):
@@ -40,9 +53,15 @@ def run_lab(lab: Path, folder: Path) -> dict:
     _, stderr = child.communicate()
     error = stderr.decode()[-2000:] if child.returncode else ""
     cpu = _children_cpu()
-    return {"lab": lab.name, "wall_s": wall, "cpu_s": cpu - run_lab.cpu_before,
-            "peak_rss_mb": max(peaks.values(), default=0) / 1024, "ok": child.returncode == 0,
-            "error": error, "pinned_to_one_core": bool(pin)}
+    return {
+        "lab": lab.name,
+        "wall_s": wall,
+        "cpu_s": cpu - run_lab.cpu_before,
+        "peak_rss_mb": max(peaks.values(), default=0) / 1024,
+        "ok": child.returncode == 0,
+        "error": error,
+        "pinned_to_one_core": bool(pin),
+    }
 
 
 def _children_cpu() -> float:
@@ -83,8 +102,12 @@ def _peak_kb(pid: int) -> int:
 
 def main(labs=None) -> dict:
     labs = [Path(p) for p in labs] if labs else sorted((REPO / "labs").glob("*.ipynb"))
-    results = {"target_s": TARGET_S, "target_mb": TARGET_MB, "load_before": os.getloadavg(),
-               "labs": []}
+    results = {
+        "target_s": TARGET_S,
+        "target_mb": TARGET_MB,
+        "load_before": os.getloadavg(),
+        "labs": [],
+    }
     with tempfile.TemporaryDirectory(prefix="rnnviz-labs-") as tmp:
         folder = Path(tmp)
         for sub in ("labs", "results"):
@@ -98,11 +121,19 @@ def main(labs=None) -> dict:
             r = run_lab(lab, folder)
             results["labs"].append(r)
             flag = "" if r["ok"] else "  FAILED"
-            over = [name for name, v, t in (("time", r["wall_s"], TARGET_S),
-                                            ("memory", r["peak_rss_mb"], TARGET_MB)) if v > t]
+            over = [
+                name
+                for name, v, t in (
+                    ("time", r["wall_s"], TARGET_S),
+                    ("memory", r["peak_rss_mb"], TARGET_MB),
+                )
+                if v > t
+            ]
             over = f"  over target: {', '.join(over)}" if over else ""
-            print(f"  {r['lab']:<36} {r['wall_s']:8.1f} {r['cpu_s']:8.1f} "
-                  f"{r['peak_rss_mb']:8.0f}{flag}{over}")
+            print(
+                f"  {r['lab']:<36} {r['wall_s']:8.1f} {r['cpu_s']:8.1f} "
+                f"{r['peak_rss_mb']:8.0f}{flag}{over}"
+            )
     results["load_after"] = os.getloadavg()
     return results
 

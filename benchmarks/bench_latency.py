@@ -64,15 +64,27 @@ CELLS = [
 # Sliders in document order: the label baseline 0, the jslinked pair 1-2, GradientFlow 3-7
 # (T, H, radius, forget bias, pulse), the LSTM cell 8-22 (x, h, c, then w_x, w_h, b of
 # i, f, o, g), the sequence explorer 23-24 (step t, sequence).
-SLIDERS = {"label": 0, "jslink": 1, "T": 3, "H": 4, "radius": 5, "forget_bias": 6, "pulse": 7,
-           "f_b": 8 + 3 + 3 + 2, "x_t": 8, "step_t": 23}
+SLIDERS = {
+    "label": 0,
+    "jslink": 1,
+    "T": 3,
+    "H": 4,
+    "radius": 5,
+    "forget_bias": 6,
+    "pulse": 7,
+    "f_b": 8 + 3 + 3 + 2,
+    "x_t": 8,
+    "step_t": 23,
+}
 CHARTS = {"gradient_flow": 0, "gate_cell": 1, "gate_sequence": 2}
-HOT = [("GradientFlow (04)", "RNN radius", "radius", "gradient_flow"),
-       ("GradientFlow (04)", "LSTM forget bias", "forget_bias", "gradient_flow"),
-       ("GradientFlow (04)", "pulse at t", "pulse", "gradient_flow"),
-       ("GateExplorer, one cell (05)", "f: b", "f_b", "gate_cell"),
-       ("GateExplorer, one cell (05)", "x_t", "x_t", "gate_cell"),
-       ("GateExplorer, sequence (05)", "step t", "step_t", "gate_sequence")]
+HOT = [
+    ("GradientFlow (04)", "RNN radius", "radius", "gradient_flow"),
+    ("GradientFlow (04)", "LSTM forget bias", "forget_bias", "gradient_flow"),
+    ("GradientFlow (04)", "pulse at t", "pulse", "gradient_flow"),
+    ("GateExplorer, one cell (05)", "f: b", "f_b", "gate_cell"),
+    ("GateExplorer, one cell (05)", "x_t", "x_t", "gate_cell"),
+    ("GateExplorer, sequence (05)", "step t", "step_t", "gate_sequence"),
+]
 
 
 def _rows(lab, run, settle=0.4):
@@ -81,30 +93,50 @@ def _rows(lab, run, settle=0.4):
     handles = page.locator(".widget-slider .noUi-handle")
     label_output = page.evaluate(
         "() => [...document.querySelectorAll('.jp-OutputArea-output')]"
-        ".findIndex(o => o.querySelector('.widget-label'))")
+        ".findIndex(o => o.querySelector('.widget-label'))"
+    )
     jslink_output = label_output + 1
     for widget, slider, key, watch in (
-            ("baseline: kernel round trip changing a Label", "", "label",
-             (".jp-OutputArea-output", label_output)),
-            ("baseline: two jslinked sliders (browser only)", "", "jslink",
-             (".jp-OutputArea-output", jslink_output))):
-        times = time_presses(page, handles.nth(SLIDERS[key]), watch, presses=PRESSES,
-                             settle=settle)
+        (
+            "baseline: kernel round trip changing a Label",
+            "",
+            "label",
+            (".jp-OutputArea-output", label_output),
+        ),
+        (
+            "baseline: two jslinked sliders (browser only)",
+            "",
+            "jslink",
+            (".jp-OutputArea-output", jslink_output),
+        ),
+    ):
+        times = time_presses(page, handles.nth(SLIDERS[key]), watch, presses=PRESSES, settle=settle)
         rows.append(_row(run, widget, slider, times))
     for widget, slider, key, chart in HOT:
         index = CHARTS[chart]
-        times = time_presses(page, handles.nth(SLIDERS[key]), chart_output(page, index),
-                             presses=PRESSES, settle=settle,
-                             picture=lambda index=index: canvas_hash(page, index))
+        times = time_presses(
+            page,
+            handles.nth(SLIDERS[key]),
+            chart_output(page, index),
+            presses=PRESSES,
+            settle=settle,
+            picture=lambda index=index: canvas_hash(page, index),
+        )
         rows.append(_row(run, widget, slider, times))
         _wait_settled(page)
     return rows
 
 
 def _row(run, widget, slider, times):
-    row = {"run": run, "widget": widget, "slider": slider,
-           "dom_ms": summary(times["dom_ms"]), "frame_ms": summary(times["frame_ms"]),
-           "changed": times["changed"], "presses": times["presses"]}
+    row = {
+        "run": run,
+        "widget": widget,
+        "slider": slider,
+        "dom_ms": summary(times["dom_ms"]),
+        "frame_ms": summary(times["frame_ms"]),
+        "changed": times["changed"],
+        "presses": times["presses"],
+    }
     if times.get("first_frame_ms"):
         row["first_frame_ms"] = summary(times["first_frame_ms"])
     print(f"  measured: {run}, {widget}, {slider}: frame {_fmt(row['frame_ms'])}", flush=True)
@@ -115,8 +147,10 @@ def _wait_settled(page, timeout=30):
     """Until no chart says "recomputing" (the kernel has answered the last release)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if page.evaluate("() => [...document.querySelectorAll('.rnnviz-busy')]"
-                         ".every(b => b.style.display === 'none')"):
+        if page.evaluate(
+            "() => [...document.querySelectorAll('.rnnviz-busy')]"
+            ".every(b => b.style.display === 'none')"
+        ):
             return
         time.sleep(0.2)
 
@@ -126,9 +160,15 @@ def _cold_rows(lab):
     page, rows = lab.page, []
     handles = page.locator(".widget-slider .noUi-handle")
     for slider, key in (("T (recomputes)", "T"), ("H (recomputes)", "H")):
-        times = time_presses(page, handles.nth(SLIDERS[key]),
-                             chart_output(page, CHARTS["gradient_flow"]), presses=10, warmup=1,
-                             settle=2.5, picture=lambda: canvas_hash(page, 0))
+        times = time_presses(
+            page,
+            handles.nth(SLIDERS[key]),
+            chart_output(page, CHARTS["gradient_flow"]),
+            presses=10,
+            warmup=1,
+            settle=2.5,
+            picture=lambda: canvas_hash(page, 0),
+        )
         rows.append(_row("cold", "GradientFlow (04)", slider, times))
     return rows
 
@@ -137,11 +177,11 @@ def _held_rows(lab):
     page, rows = lab.page, []
     handles = page.locator(".widget-slider .noUi-handle")
     for widget, slider, key, chart, control in (
-            ("GradientFlow (04)", "RNN radius", "radius", "gradient_flow", "spectral_radius"),
-            ("GradientFlow (04)", "LSTM forget bias", "forget_bias", "gradient_flow",
-             "forget_bias"),
-            ("GateExplorer, one cell (05)", "f: b", "f_b", "gate_cell", "f_b"),
-            ("GateExplorer, sequence (05)", "step t", "step_t", "gate_sequence", "time")):
+        ("GradientFlow (04)", "RNN radius", "radius", "gradient_flow", "spectral_radius"),
+        ("GradientFlow (04)", "LSTM forget bias", "forget_bias", "gradient_flow", "forget_bias"),
+        ("GateExplorer, one cell (05)", "f: b", "f_b", "gate_cell", "f_b"),
+        ("GateExplorer, sequence (05)", "step t", "step_t", "gate_sequence", "time"),
+    ):
         _wait_settled(page)
         held = hold_key(page, handles.nth(SLIDERS[key]), CHARTS[chart], control, keys=40)
         rows.append({"run": "held key, 30 Hz", "widget": widget, "slider": slider, **held})
@@ -216,31 +256,43 @@ def _compare(browser):
 
     bias = int(np.argmin(np.abs(np.asarray(flow.chart.spec["controls"]["forget_bias"]["grid"]))))
     finite = {"nan": 0.0, "posinf": 308.0, "neginf": -320.0}
-    frames = {name: np.nan_to_num(frames_of(name), **finite).tolist()
-              for name in ("rnn_h", "rnn_bound", "rnn_fade")}
-    frames.update({name: frames_of(name)[bias].tolist() for name in ("lstm_h", "lstm_c",
-                                                                      "lstm_fade")})
+    frames = {
+        name: np.nan_to_num(frames_of(name), **finite).tolist()
+        for name in ("rnn_h", "rnn_bound", "rnn_fade")
+    }
+    frames.update(
+        {name: frames_of(name)[bias].tolist() for name in ("lstm_h", "lstm_c", "lstm_fade")}
+    )
     frames["rnn_stats"] = [0.0, 0.0]
     frames["lstm_stats"] = [0.0]
     spec = dict(flow.chart.spec)
-    spec["panels"] = [dict(p, cursor=None) if p["kind"] == "lines" else p
-                      for p in spec["panels"]]
+    spec["panels"] = [dict(p, cursor=None) if p["kind"] == "lines" else p for p in spec["panels"]]
     import plotly
 
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.add_script_tag(path=str(plotly_js))
-    page.evaluate("([s, spec]) => { window.__chartSource = s; window.__spec = spec; }",
-                  [base64.b64encode((STATIC / "chart.js").read_bytes()).decode(), spec])
+    page.evaluate(
+        "([s, spec]) => { window.__chartSource = s; window.__spec = spec; }",
+        [base64.b64encode((STATIC / "chart.js").read_bytes()).decode(), spec],
+    )
     out = page.evaluate(COMPARE_JS, [frames, 100, None])
     page.close()
-    return [{"renderer": "plotly.js 3 (Plotly.react on precomputed frames)",
-             "redraw_to_frame_ms": summary(out["plotly"])},
-            {"renderer": "rnnviz canvas front end (static/chart.js)",
-             "redraw_to_frame_ms": summary(out["renderer"])},
-            {"renderer": "Vega-Lite via Altair JupyterChart",
-             "redraw_to_frame_ms": None,
-             "note": "not measured: altair is not installed in this environment"}]
+    return [
+        {
+            "renderer": "plotly.js 3 (Plotly.react on precomputed frames)",
+            "redraw_to_frame_ms": summary(out["plotly"]),
+        },
+        {
+            "renderer": "rnnviz canvas front end (static/chart.js)",
+            "redraw_to_frame_ms": summary(out["renderer"]),
+        },
+        {
+            "renderer": "Vega-Lite via Altair JupyterChart",
+            "redraw_to_frame_ms": None,
+            "note": "not measured: altair is not installed in this environment",
+        },
+    ]
 
 
 def main():
@@ -259,7 +311,8 @@ def main():
             lab = Lab(context.new_page(), server)
             lab.run("latency.ipynb", min_plots=0, min_sliders=25)
             lab.page.wait_for_function(
-                "() => document.querySelectorAll('.rnnviz-chart canvas').length === 3")
+                "() => document.querySelectorAll('.rnnviz-chart canvas').length === 3"
+            )
             rows = _rows(lab, "kernel idle")
             rows += _cold_rows(lab)
             rows += _held_rows(lab)
@@ -286,19 +339,27 @@ def _fmt(s):
 
 def _print(results):
     print(f"load average before {results['load_before']}, after {results['load_after']}")
-    print(f"  {'run':<30} {'widget':<46} {'slider':<22} {'key->DOM med/p90/max ms':>25} "
-          f"{'key->frame med/p90/max ms':>27}  changed")
+    print(
+        f"  {'run':<30} {'widget':<46} {'slider':<22} {'key->DOM med/p90/max ms':>25} "
+        f"{'key->frame med/p90/max ms':>27}  changed"
+    )
     for r in results["rows"]:
         if "frame_ms" in r:
-            print(f"  {r['run']:<30} {r['widget']:<46} {r['slider']:<22} {_fmt(r['dom_ms']):>25}"
-                  f" {_fmt(r['frame_ms']):>27}  {r['changed']}/{r['presses']}")
+            print(
+                f"  {r['run']:<30} {r['widget']:<46} {r['slider']:<22} {_fmt(r['dom_ms']):>25}"
+                f" {_fmt(r['frame_ms']):>27}  {r['changed']}/{r['presses']}"
+            )
             if "first_frame_ms" in r and r["run"] == "cold":
-                print(f"  {'':<30} {'':<46} {'  first new picture':<22} {'':>25} "
-                      f"{_fmt(r['first_frame_ms']):>27}")
+                print(
+                    f"  {'':<30} {'':<46} {'  first new picture':<22} {'':>25} "
+                    f"{_fmt(r['first_frame_ms']):>27}"
+                )
         else:
             lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']:.1f} ms"
-            print(f"  {r['run']:<30} {r['widget']:<46} {r['slider']:<22} "
-                  f"states {r['states']}, drawn {r['drawn']}, last frame {lag} after last key")
+            print(
+                f"  {r['run']:<30} {r['widget']:<46} {r['slider']:<22} "
+                f"states {r['states']}, drawn {r['drawn']}, last frame {lag} after last key"
+            )
     print("  renderer comparison, the GradientFlow picture redrawn per frame (med/p90/max ms):")
     for r in results["renderers"]:
         print(f"    {r['renderer']:<52} {_fmt(r['redraw_to_frame_ms'])} {r.get('note', '')}")

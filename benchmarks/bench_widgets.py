@@ -40,33 +40,42 @@ def main():
     for T in (100, 1000):
         out[f"gradient_flow_T{T}_build"] = row(
             f"T={T}, H=32: build (every radius and forget-bias frame)",
-            measure(lambda i, T=T: GradientFlow(seq_len=T, hidden_size=32, seed=i), 3))
+            measure(lambda i, T=T: GradientFlow(seq_len=T, hidden_size=32, seed=i), 3),
+        )
         widget = GradientFlow(seq_len=T, hidden_size=32)
         out[f"gradient_flow_T{T}_cold_first_picture"] = row(
             f"T={T}: a cold control's first picture (the current frame)",
-            measure(lambda i, w=widget: first_picture(w), 5))
+            measure(lambda i, w=widget: first_picture(w), 5),
+        )
         out[f"gradient_flow_T{T}_cold_all_frames"] = row(
             f"T={T}: a cold control, every frame (precision switched)",
-            measure(lambda i, w=widget: setattr(w.dtype, "value", ("float32", "float64")[i % 2]),
-                    3))
+            measure(
+                lambda i, w=widget: setattr(w.dtype, "value", ("float32", "float64")[i % 2]), 3
+            ),
+        )
         out[f"gradient_flow_T{T}_hot_event"] = row(
             f"T={T}: a hot slider event in the kernel (radius)",
-            measure(lambda i, w=widget: setattr(w.spectral_radius, "value", 0.5 + 0.05 * (i % 20)),
-                    20))
+            measure(
+                lambda i, w=widget: setattr(w.spectral_radius, "value", 0.5 + 0.05 * (i % 20)), 20
+            ),
+        )
     print("GateExplorer, one cell (lab 05): frames along every slider around the current state")
     for kind in ("lstm", "gru"):
         cell = GateExplorer.cell(kind)
         frames = len(cell.chart.data["gates"]["values"]) // 4 // len(cell.gates)
         out[f"gate_cell_{kind}_recompute"] = row(
             f"{kind.upper()}: {frames} frames, recomputed when a slider is let go",
-            measure(lambda i, c=cell: c.refresh(), 5))
+            measure(lambda i, c=cell: c.refresh(), 5),
+        )
     print("GateExplorer, sequence (lab 05): one run, every frame")
     lstm, _ = train_recall("lstm", steps=20, progress=False)
     batch = evaluation_batch()
     out["gate_sequence_build"] = row(
-        "16 sequences: build", measure(
-            lambda i: GateExplorer.sequence(lstm.rnn, batch.x[:16], marked=batch.marked[:16]),
-            3))
+        "16 sequences: build",
+        measure(
+            lambda i: GateExplorer.sequence(lstm.rnn, batch.x[:16], marked=batch.marked[:16]), 3
+        ),
+    )
     return out
 
 

@@ -52,8 +52,9 @@ def save_checkpoint(path, tensors: dict, meta: dict) -> Path:
         "tensors": {k: v.detach().cpu().contiguous() for k, v in tensors.items()},
         "meta": meta,
     }
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial",
-                                         dir=path.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+    )
     try:
         with os.fdopen(handle, "wb") as file:
             torch.save(payload, file)
@@ -133,13 +134,19 @@ def build_module(path, tensors: dict, make):
     found = {k: tuple(v.shape) for k, v in tensors.items()}
     if expected != found:
         wrong = sorted(k for k in expected.keys() & found.keys() if expected[k] != found[k])
-        problems = [f"{kind}: {', '.join(names[:5])}" for kind, names in (
-            ("missing", sorted(expected.keys() - found.keys())),
-            ("unexpected", sorted(found.keys() - expected.keys())),
-            ("other shapes", [f"{k} {found[k]} (expected {expected[k]})" for k in wrong]),
-        ) if names]
-        raise ValueError(f"checkpoint {path} does not fit the {type(skeleton).__name__} its "
-                         f"metadata describes; " + "; ".join(problems))
+        problems = [
+            f"{kind}: {', '.join(names[:5])}"
+            for kind, names in (
+                ("missing", sorted(expected.keys() - found.keys())),
+                ("unexpected", sorted(found.keys() - expected.keys())),
+                ("other shapes", [f"{k} {found[k]} (expected {expected[k]})" for k in wrong]),
+            )
+            if names
+        ]
+        raise ValueError(
+            f"checkpoint {path} does not fit the {type(skeleton).__name__} its "
+            f"metadata describes; " + "; ".join(problems)
+        )
     module = make()
     module.load_state_dict(tensors, strict=True)
     return module

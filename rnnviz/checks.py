@@ -71,8 +71,9 @@ def float_array(name: str, value, *, ndim=None, shape=None, finite: bool = True)
     try:
         converted = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError, RuntimeError):
-        raise TypeError(f"{name} must be an array of real numbers, got "
-                        f"{type(value).__name__}") from None
+        raise TypeError(
+            f"{name} must be an array of real numbers, got {type(value).__name__}"
+        ) from None
     return array(name, converted, ndim=ndim, shape=shape, finite=finite)
 
 
@@ -107,6 +108,7 @@ def sentences(name: str, texts, vocabulary) -> list:
         unknown = [w for w in text.split() if w not in vocabulary]
         if unknown:
             raise ValueError(
-                f"{name}: unknown words {unknown}; known words are {sorted(vocabulary)}")
+                f"{name}: unknown words {unknown}; known words are {sorted(vocabulary)}"
+            )
         words.append(text.split())
     return words

@@ -67,20 +67,30 @@ def claim(name: str, value, *, at_least=None, at_most=None, fmt: str = ".4f") ->
     value = float(value)
     bounds = {"at_least": at_least, "at_most": at_most}
     for key, bound in bounds.items():
-        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, numbers.Real)
-                                  or not math.isfinite(bound)):
+        if bound is not None and (
+            isinstance(bound, bool)
+            or not isinstance(bound, numbers.Real)
+            or not math.isfinite(bound)
+        ):
             raise TypeError(f"{key} must be a finite real number or None, got {bound!r}")
     if at_least is None and at_most is None:
         raise ValueError("a claim needs at_least, at_most or both")
     if at_least is not None and at_most is not None and at_least > at_most:
         raise ValueError(f"at_least ({at_least}) must not exceed at_most ({at_most})")
     check = _describe(at_least, at_most)
-    holds = math.isfinite(value) and (at_least is None or value >= at_least) and (
-        at_most is None or value <= at_most)
+    holds = (
+        math.isfinite(value)
+        and (at_least is None or value >= at_least)
+        and (at_most is None or value <= at_most)
+    )
     log = os.environ.get(CLAIMS_LOG_ENV)
     if log:
-        record = {"claim": name, "value": value if math.isfinite(value) else str(value),
-                  "check": check, "holds": holds}
+        record = {
+            "claim": name,
+            "value": value if math.isfinite(value) else str(value),
+            "check": check,
+            "holds": holds,
+        }
         with open(log, "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
     if not holds and not log:

@@ -76,8 +76,16 @@ def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -
     return [torch.randint(num_examples, (batch_size,), generator=order) for _ in range(steps)]
 
 
-def train_minibatches(model: torch.nn.Module, num_examples: int, batch_loss, *, steps: int,
-                      batch_size: int, seed: int, **train_kwargs) -> TrainResult:
+def train_minibatches(
+    model: torch.nn.Module,
+    num_examples: int,
+    batch_loss,
+    *,
+    steps: int,
+    batch_size: int,
+    seed: int,
+    **train_kwargs,
+) -> TrainResult:
     """`train` on a fixed training set: step k's loss is batch_loss(rows of minibatch k).
 
     The rows come from `minibatch_order(num_examples, batch_size, steps, seed)`, so the
@@ -89,8 +97,9 @@ def train_minibatches(model: torch.nn.Module, num_examples: int, batch_loss, *, 
     Returns: a TrainResult
     """
     batches = minibatch_order(num_examples, batch_size, steps, seed)
-    return train(model, lambda step: batch_loss(batches[step]), steps=steps, seed=seed,
-                 **train_kwargs)
+    return train(
+        model, lambda step: batch_loss(batches[step]), steps=steps, seed=seed, **train_kwargs
+    )
 
 
 def train(
@@ -131,13 +140,19 @@ def train(
     - a TrainResult. A NaN or inf loss or gradient stops the run before that step is applied
       (result.diverged, result.diverged_at), so the weights stay finite.
     """
-    params = _check_train_arguments(model, loss_fn, steps, lr, clip, eval_every, solve_loss,
-                                    seconds, eval_fn, callback)
+    params = _check_train_arguments(
+        model, loss_fn, steps, lr, clip, eval_every, solve_loss, seconds, eval_fn, callback
+    )
     seed_everything(seed)
     optimizer = torch.optim.Adam(params, lr=lr)
     result = TrainResult(label=label)
-    bar = tqdm(total=steps, desc=label, disable=not progress, leave=True,
-               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}")
+    bar = tqdm(
+        total=steps,
+        desc=label,
+        disable=not progress,
+        leave=True,
+        bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}",
+    )
     start = time.perf_counter()
     for step in range(1, steps + 1):
         if not _step(model, loss_fn, params, optimizer, clip, step, result):
@@ -153,8 +168,9 @@ def train(
     return result
 
 
-def _check_train_arguments(model, loss_fn, steps, lr, clip, eval_every, solve_loss, seconds,
-                           eval_fn, callback) -> list:
+def _check_train_arguments(
+    model, loss_fn, steps, lr, clip, eval_every, solve_loss, seconds, eval_fn, callback
+) -> list:
     """Refuse bad arguments to `train` by name; return the trainable parameters."""
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -179,8 +195,9 @@ def _check_train_arguments(model, loss_fn, steps, lr, clip, eval_every, solve_lo
     if eval_fn is not None and not callable(eval_fn):
         raise TypeError(f"eval_fn must be callable or None, got {type(eval_fn).__name__}")
     if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable as callback(result) or None, "
-                        f"got {type(callback).__name__}")
+        raise TypeError(
+            f"callback must be callable as callback(result) or None, got {type(callback).__name__}"
+        )
     return params
 
 
@@ -195,8 +212,11 @@ def _step(model, loss_fn, params, optimizer, clip, step, result) -> bool:
     result.losses.append(value)
     if math.isfinite(value):
         loss.backward()
-        norm = float(torch.nn.utils.clip_grad_norm_(
-            params, max_norm=clip if clip is not None else math.inf, error_if_nonfinite=False))
+        norm = float(
+            torch.nn.utils.clip_grad_norm_(
+                params, max_norm=clip if clip is not None else math.inf, error_if_nonfinite=False
+            )
+        )
         result.grad_norms.append(norm)
         if math.isfinite(norm):
             optimizer.step()
@@ -213,8 +233,11 @@ def _record_eval(model, eval_fn, eval_every, solve_loss, step, elapsed, result) 
     metrics = _evaluate(model, eval_fn)
     if metrics is not None:
         result.evals.append((step, metrics))
-    watched = metrics["loss"] if metrics and "loss" in metrics else float(
-        np.mean(result.losses[-eval_every:]))
+    watched = (
+        metrics["loss"]
+        if metrics and "loss" in metrics
+        else float(np.mean(result.losses[-eval_every:]))
+    )
     if solve_loss is not None and result.steps_to_solve is None and watched < solve_loss:
         result.steps_to_solve, result.seconds_to_solve = step, elapsed
 

@@ -28,8 +28,13 @@ def run_lab(lab: Path, seed: int, workdir: Path) -> dict:
     """Execute a copy of `lab` under `seed`; return its claims, error (if any) and wall time."""
     log = workdir / f"{lab.stem}-seed{seed}.jsonl"
     nb = nbformat.read(workdir / "labs" / lab.name, as_version=4)
-    client = NotebookClient(nb, timeout=1800, kernel_name="python3", store_widget_state=False,
-                            resources={"metadata": {"path": str(workdir / "labs")}})
+    client = NotebookClient(
+        nb,
+        timeout=1800,
+        kernel_name="python3",
+        store_widget_state=False,
+        resources={"metadata": {"path": str(workdir / "labs")}},
+    )
     saved = {key: os.environ.get(key) for key in ("RNNVIZ_SEED", "RNNVIZ_CLAIMS_LOG")}
     os.environ.update(RNNVIZ_SEED=str(seed), RNNVIZ_CLAIMS_LOG=str(log))
     start, error = time.perf_counter(), None
@@ -44,8 +49,13 @@ def run_lab(lab: Path, seed: int, workdir: Path) -> dict:
             else:
                 os.environ[key] = value
     claims = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-    return {"lab": lab.name, "seed": seed, "seconds": time.perf_counter() - start,
-            "error": error, "claims": claims}
+    return {
+        "lab": lab.name,
+        "seed": seed,
+        "seconds": time.perf_counter() - start,
+        "error": error,
+        "claims": claims,
+    }
 
 
 def format_value(value) -> str:
@@ -89,15 +99,19 @@ def table(runs: list, seeds: list) -> str:
                     holds = False
                     cells.append("not reached")
             label = name if occurrence == 0 else f"{name} ({occurrence + 1})"
-            lines.append(f"| {label} | {check} | " + " | ".join(cells)
-                         + f" | {'yes' if holds else '**no**'} |")
+            lines.append(
+                f"| {label} | {check} | "
+                + " | ".join(cells)
+                + f" | {'yes' if holds else '**no**'} |"
+            )
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("labs", nargs="*", type=Path,
-                        help="labs to run (default: every labs/*.ipynb)")
+    parser.add_argument(
+        "labs", nargs="*", type=Path, help="labs to run (default: every labs/*.ipynb)"
+    )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "claims.md")
     args = parser.parse_args(argv)
@@ -111,21 +125,32 @@ def main(argv=None) -> int:
             for seed in args.seeds:
                 run = run_lab(lab, seed, workdir)
                 failed = sum(not c["holds"] for c in run["claims"])
-                print(f"{lab.name} seed {seed}: {len(run['claims'])} claims, {failed} failed, "
-                      f"{run['seconds']:.0f} s" + (f", raised {run['error']}" if run["error"]
-                                                   else ""), flush=True)
+                print(
+                    f"{lab.name} seed {seed}: {len(run['claims'])} claims, {failed} failed, "
+                    f"{run['seconds']:.0f} s"
+                    + (f", raised {run['error']}" if run["error"] else ""),
+                    flush=True,
+                )
                 runs.append(run)
     failed = sum(not c["holds"] for run in runs for c in run["claims"])
     raised = sum(run["error"] is not None for run in runs)
-    command = " ".join(["python scripts/claims_table.py"] + [lab.name for lab in labs]
-                       + ["--seeds"] + [str(seed) for seed in args.seeds])
-    header = [f"# The labs' claims under seeds {', '.join(map(str, args.seeds))}", "",
-              f"Made by `{command}` (`make claims`) on {time.strftime('%Y-%m-%d')}: every",
-              "`rnnviz.claims.claim` the labs make, each lab run once per seed (RNNVIZ_SEED",
-              "replaces the seed `setup_lab` returns: model weights, minibatches and sampled",
-              "batches change; the data sets stay). Values at 4 significant digits.", "",
-              f"**{sum(len(r['claims']) for r in runs)} claims checked, {failed} failed; "
-              f"{raised} lab runs raised.**"]
+    command = " ".join(
+        ["python scripts/claims_table.py"]
+        + [lab.name for lab in labs]
+        + ["--seeds"]
+        + [str(seed) for seed in args.seeds]
+    )
+    header = [
+        f"# The labs' claims under seeds {', '.join(map(str, args.seeds))}",
+        "",
+        f"Made by `{command}` (`make claims`) on {time.strftime('%Y-%m-%d')}: every",
+        "`rnnviz.claims.claim` the labs make, each lab run once per seed (RNNVIZ_SEED",
+        "replaces the seed `setup_lab` returns: model weights, minibatches and sampled",
+        "batches change; the data sets stay). Values at 4 significant digits.",
+        "",
+        f"**{sum(len(r['claims']) for r in runs)} claims checked, {failed} failed; "
+        f"{raised} lab runs raised.**",
+    ]
     text = "\n".join(header) + "\n" + table(runs, args.seeds) + "\n"
     print(text)
     if args.out:

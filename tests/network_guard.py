@@ -19,8 +19,7 @@ def _install_network_guard():
     class OutboundConnectionRefused(ConnectionRefusedError):
         """A connection to another machine, attempted while the tests run offline."""
 
-    own_names = {"", "localhost", "localhost.localdomain", socket.gethostname(),
-                 socket.getfqdn()}
+    own_names = {"", "localhost", "localhost.localdomain", socket.gethostname(), socket.getfqdn()}
 
     def is_local(host) -> bool:
         if isinstance(host, bytes):
@@ -36,14 +35,18 @@ def _install_network_guard():
 
     def refuse(what, target):
         raise OutboundConnectionRefused(
-            f"{what} {target!r} refused: the test suite runs offline (tests/network_guard.py)")
+            f"{what} {target!r} refused: the test suite runs offline (tests/network_guard.py)"
+        )
 
     def check(sock, address):
         if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_local(address[0]):
             refuse("outbound connection to", address)
 
-    connect, connect_ex, sendto = (socket.socket.connect, socket.socket.connect_ex,
-                                   socket.socket.sendto)
+    connect, connect_ex, sendto = (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.socket.sendto,
+    )
     getaddrinfo = socket.getaddrinfo
 
     def guarded_connect(self, address):

@@ -41,8 +41,15 @@ def test_hostile_pickle_is_refused_without_running(tmp_path, capsys):
         ({"format": "rnnviz-checkpoint", "version": 99, "tensors": {}, "meta": {}}, "version"),
         ({"format": "rnnviz-checkpoint", "version": 1, "tensors": [1], "meta": {}}, "tensors"),
         ({"format": "rnnviz-checkpoint", "version": 1, "tensors": {}, "meta": 3}, "meta"),
-        ({"format": "rnnviz-checkpoint", "version": 1,
-          "tensors": {"w": torch.tensor([float("nan")])}, "meta": {}}, "NaN"),
+        (
+            {
+                "format": "rnnviz-checkpoint",
+                "version": 1,
+                "tensors": {"w": torch.tensor([float("nan")])},
+                "meta": {},
+            },
+            "NaN",
+        ),
     ],
 )
 def test_malformed_structure_is_refused(tmp_path, payload, match):
@@ -103,9 +110,12 @@ checkpoint.save_checkpoint(sys.argv[1], {"w": torch.full((256, 256), 2.0)}, {"ru
 
 def test_a_save_killed_half_way_leaves_the_previous_checkpoint(tmp_path):
     path = save_checkpoint(tmp_path / "m.pt", {"w": torch.ones(256, 256)}, {"run": "old"})
-    process = subprocess.Popen([sys.executable, "-c", SAVE_AND_HANG, str(path)],
-                               stdout=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    process = subprocess.Popen(
+        [sys.executable, "-c", SAVE_AND_HANG, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     try:
         assert process.stdout.readline().strip() == "half written"
         partial = [p for p in tmp_path.iterdir() if p.name != "m.pt"]
@@ -156,8 +166,9 @@ def test_metadata_claiming_a_huge_model_is_refused_before_allocating(tmp_path):
         build_module(path, tensors, lambda: torch.nn.Linear(10**6, 10**6))
     with pytest.raises(ValueError, match="m.pt: its metadata does not build a model"):
         build_module(path, tensors, lambda: torch.nn.Linear(-1, 2))
-    assert torch.equal(build_module(path, tensors, lambda: torch.nn.Linear(3, 2)).weight,
-                       model.weight)
+    assert torch.equal(
+        build_module(path, tensors, lambda: torch.nn.Linear(3, 2)).weight, model.weight
+    )
 
 
 def test_a_character_model_file_given_to_the_captioner_is_refused_by_name(tmp_path):
@@ -184,12 +195,22 @@ def test_a_pickled_code_payload_is_refused_by_name_and_never_runs(tmp_path, load
     from rnnviz.captioning.model import load_captioner
     from rnnviz.charlm.model import load_charlm
 
-    load = {"load_checkpoint": load_checkpoint, "load_charlm": load_charlm,
-            "load_captioner": load_captioner}[loader]
+    load = {
+        "load_checkpoint": load_checkpoint,
+        "load_charlm": load_charlm,
+        "load_captioner": load_captioner,
+    }[loader]
     marker = tmp_path / "payload-ran"
     path = tmp_path / "payload.pt"
-    torch.save({"format": "rnnviz-checkpoint", "version": 1,
-                "tensors": {"w": torch.zeros(1)}, "meta": {"x": TouchOnLoad(marker)}}, path)
+    torch.save(
+        {
+            "format": "rnnviz-checkpoint",
+            "version": 1,
+            "tensors": {"w": torch.zeros(1)},
+            "meta": {"x": TouchOnLoad(marker)},
+        },
+        path,
+    )
     with pytest.raises(ValueError, match="payload.pt"):
         load(path)
     assert not marker.exists()

@@ -22,7 +22,8 @@ def test_a_claim_that_holds_prints_the_value_and_its_bound():
     assert claim("accuracy", 0.81294, at_least=0.7) == "~0.8129 (claim: >= 0.7)"
     assert claim("loss", 0.0013, at_most=0.01, fmt=".2e") == "~1.30e-03 (claim: <= 0.01)"
     assert claim("share", 0.81, at_least=0.7, at_most=0.9, fmt=".2f") == (
-        "~0.81 (claim: in [0.7, 0.9])")
+        "~0.81 (claim: in [0.7, 0.9])"
+    )
 
 
 def test_bounds_are_inclusive():
@@ -30,14 +31,17 @@ def test_bounds_are_inclusive():
     assert claim("x", 0.9, at_most=0.9).endswith("(claim: <= 0.9)")
 
 
-@pytest.mark.parametrize("value, bounds", [
-    (0.69, {"at_least": 0.7}),
-    (0.91, {"at_most": 0.9}),
-    (0.5, {"at_least": 0.7, "at_most": 0.9}),
-    (math.nan, {"at_least": 0.0}),
-    (math.inf, {"at_least": 0.0}),
-    (-math.inf, {"at_most": 0.0}),
-])
+@pytest.mark.parametrize(
+    "value, bounds",
+    [
+        (0.69, {"at_least": 0.7}),
+        (0.91, {"at_most": 0.9}),
+        (0.5, {"at_least": 0.7, "at_most": 0.9}),
+        (math.nan, {"at_least": 0.0}),
+        (math.inf, {"at_least": 0.0}),
+        (-math.inf, {"at_most": 0.0}),
+    ],
+)
 def test_a_broken_claim_raises_an_assertion_naming_it(value, bounds):
     with pytest.raises(ClaimFailed, match="claim failed: LSTM accuracy"):
         claim("LSTM accuracy", value, **bounds)
@@ -84,8 +88,11 @@ def test_the_lab_sanitizer_masks_measured_digits_and_keeps_the_claim():
     other_cpu = f"LSTM accuracy {claim('a', 0.8619, at_least=0.7)}, RNN {measured(0.7461)}"
     stored = f"LSTM accuracy {claim('a', 0.8129, at_least=0.7)}, RNN {measured(0.7394)}"
     assert other_cpu != stored
-    assert sanitize(other_cpu) == sanitize(stored) == (
-        "LSTM accuracy ~NUMBER (claim: >= 0.7), RNN ~NUMBER")
+    assert (
+        sanitize(other_cpu)
+        == sanitize(stored)
+        == ("LSTM accuracy ~NUMBER (claim: >= 0.7), RNN ~NUMBER")
+    )
     for value, fmt in [(-1.5e-20, ".3e"), (math.inf, ".2f"), (math.nan, ".2f"), (1234.5, ".1f")]:
         assert sanitize(measured(value, fmt)) == "~NUMBER"
 

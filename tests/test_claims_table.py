@@ -10,15 +10,23 @@ spec.loader.exec_module(claims_table)
 
 
 def run(seed, claims, error=None):
-    return {"lab": "06_long_range_memory.ipynb", "seed": seed, "seconds": 60.0, "error": error,
-            "claims": [{"claim": name, "value": value, "check": ">= 0.7", "holds": holds}
-                       for name, value, holds in claims]}
+    return {
+        "lab": "06_long_range_memory.ipynb",
+        "seed": seed,
+        "seconds": 60.0,
+        "error": error,
+        "claims": [
+            {"claim": name, "value": value, "check": ">= 0.7", "holds": holds}
+            for name, value, holds in claims
+        ],
+    }
 
 
 def test_the_table_has_a_row_per_claim_and_a_column_per_seed():
-    runs = [run(0, [("LSTM accuracy", 0.81, True), ("marker f", 0.9, True),
-                    ("marker f", 0.95, True)]),
-            run(1, [("LSTM accuracy", 0.65, False), ("marker f", 0.92, True)])]
+    runs = [
+        run(0, [("LSTM accuracy", 0.81, True), ("marker f", 0.9, True), ("marker f", 0.95, True)]),
+        run(1, [("LSTM accuracy", 0.65, False), ("marker f", 0.92, True)]),
+    ]
     rows = [line for line in claims_table.table(runs, [0, 1]).splitlines() if line.startswith("|")]
     assert rows[0] == "| claim | check | seed 0 | seed 1 | holds |"
     assert rows[2] == "| LSTM accuracy | >= 0.7 | 0.81 | 0.65 **FAILS** | **no** |"

@@ -58,8 +58,11 @@ def test_the_formula_reader_tells_the_two_conventions_apart():
 
 def test_labs_that_teach_the_gru_write_its_update():
     teaching = {path.name for path in LABS if gru_formulas(path)}
-    assert {"04_vanishing_gradients.ipynb", "05_lstm_gates.ipynb",
-            "06_long_range_memory.ipynb"} <= teaching
+    assert {
+        "04_vanishing_gradients.ipynb",
+        "05_lstm_gates.ipynb",
+        "06_long_range_memory.ipynb",
+    } <= teaching
 
 
 @pytest.mark.parametrize("path", LABS, ids=lambda p: p.stem)
@@ -67,4 +70,5 @@ def test_each_gru_formula_in_a_lab_is_the_packages(path):
     gates, next_h = reference_step()
     for latex in gru_formulas(path):
         assert np.allclose(eval(as_python(latex), {}, gates), next_h), (
-            f"{path.name} writes h_t = {latex}, which is not rnnviz.reference.gru's update")
+            f"{path.name} writes h_t = {latex}, which is not rnnviz.reference.gru's update"
+        )

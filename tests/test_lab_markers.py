@@ -26,4 +26,5 @@ def test_every_nbval_marker_is_recognised_and_explained(path):
             if re.match(r"#\s*NBVAL_", line):
                 assert line.lstrip("#").strip() in MARKERS, f"{path.name}: {line!r} is no marker"
                 assert k + 1 < len(lines) and lines[k + 1].startswith("#"), (
-                    f"{path.name}: say why in a comment under {line!r}")
+                    f"{path.name}: say why in a comment under {line!r}"
+                )

@@ -54,8 +54,8 @@ def test_a_kernel_started_by_the_tests_refuses_outbound_connections():
     lines = []
     try:
         client.execute_interactive(
-            PROBE, timeout=60,
-            output_hook=lambda m: lines.append(m["content"].get("text", "")))
+            PROBE, timeout=60, output_hook=lambda m: lines.append(m["content"].get("text", ""))
+        )
     finally:
         client.stop_channels()
         kernel.shutdown_kernel(now=True)

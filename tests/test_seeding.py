@@ -53,17 +53,20 @@ def test_a_batch_seed_gives_the_same_stream_twice():
     assert torch.equal(a, b) and not torch.equal(a, c)
 
 
-@pytest.mark.parametrize("call, error, name", [
-    (lambda: batch_seed(MAX_SEED + 1, 0), ValueError, "seed"),
-    (lambda: batch_seed(10_000, 0), ValueError, "seed"),
-    (lambda: batch_seed(-1, 0), ValueError, "seed"),
-    (lambda: batch_seed(0, -1), ValueError, "step"),
-    (lambda: batch_seed(0, STEPS_PER_SEED), ValueError, "step"),
-    (lambda: batch_seed(0.5, 0), TypeError, "seed"),
-    (lambda: generator(-1), ValueError, "seed"),
-    (lambda: seed_everything(2**32), ValueError, "seed"),
-    (lambda: seed_everything("0"), TypeError, "seed"),
-])
+@pytest.mark.parametrize(
+    "call, error, name",
+    [
+        (lambda: batch_seed(MAX_SEED + 1, 0), ValueError, "seed"),
+        (lambda: batch_seed(10_000, 0), ValueError, "seed"),
+        (lambda: batch_seed(-1, 0), ValueError, "seed"),
+        (lambda: batch_seed(0, -1), ValueError, "step"),
+        (lambda: batch_seed(0, STEPS_PER_SEED), ValueError, "step"),
+        (lambda: batch_seed(0.5, 0), TypeError, "seed"),
+        (lambda: generator(-1), ValueError, "seed"),
+        (lambda: seed_everything(2**32), ValueError, "seed"),
+        (lambda: seed_everything("0"), TypeError, "seed"),
+    ],
+)
 def test_out_of_range_seeds_are_refused_by_name(call, error, name):
     with pytest.raises(error, match=name):
         call()

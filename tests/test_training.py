@@ -19,8 +19,9 @@ def regression_problem(seed=0, scale=1.0):
 
 def test_learns_and_records_when_it_solved():
     model, loss_fn = regression_problem()
-    result = train(model, loss_fn, steps=300, lr=0.05, eval_every=10, solve_loss=1e-3,
-                   progress=False)
+    result = train(
+        model, loss_fn, steps=300, lr=0.05, eval_every=10, solve_loss=1e-3, progress=False
+    )
     assert result.losses[-1] < 1e-3 < result.losses[0]
     assert result.solved and 10 <= result.steps_to_solve <= 300
     assert result.steps_to_solve % 10 == 0  # checked at eval points only
@@ -29,8 +30,16 @@ def test_learns_and_records_when_it_solved():
 
 def test_stop_when_solved_ends_the_run_early():
     model, loss_fn = regression_problem()
-    result = train(model, loss_fn, steps=2000, lr=0.05, eval_every=10, solve_loss=1e-2,
-                   stop_when_solved=True, progress=False)
+    result = train(
+        model,
+        loss_fn,
+        steps=2000,
+        lr=0.05,
+        eval_every=10,
+        solve_loss=1e-2,
+        stop_when_solved=True,
+        progress=False,
+    )
     assert result.solved and result.steps == result.steps_to_solve < 2000
 
 
@@ -66,8 +75,12 @@ def test_no_clipping_leaves_the_gradient_alone():
 
 def test_a_nan_loss_stops_training_and_is_reported():
     model, loss_fn = regression_problem()
-    result = train(model, lambda step: loss_fn(step) * (float("nan") if step == 4 else 1.0),
-                   steps=50, progress=False)
+    result = train(
+        model,
+        lambda step: loss_fn(step) * (float("nan") if step == 4 else 1.0),
+        steps=50,
+        progress=False,
+    )
     assert result.diverged and result.steps == 4 and math.isnan(result.losses[-1])
 
 
@@ -79,8 +92,16 @@ def test_eval_metrics_are_recorded_and_drive_solving():
         calls.append(torch.is_grad_enabled())
         return {"loss": float(loss_fn(0)), "accuracy": 1.0}
 
-    result = train(model, loss_fn, steps=100, lr=0.05, eval_fn=eval_fn, eval_every=25,
-                   solve_loss=0.5, progress=False)
+    result = train(
+        model,
+        loss_fn,
+        steps=100,
+        lr=0.05,
+        eval_fn=eval_fn,
+        eval_every=25,
+        solve_loss=0.5,
+        progress=False,
+    )
     assert [s for s, _ in result.evals] == [25, 50, 75, 100]
     assert not any(calls)  # evaluated without gradients
     assert result.final["accuracy"] == 1.0 and result.final["train_loss"] == result.losses[-1]
@@ -90,8 +111,13 @@ def test_eval_metrics_are_recorded_and_drive_solving():
 def test_callback_sees_every_step_then_the_finished_run():
     model, loss_fn = regression_problem()
     seen = []
-    result = train(model, loss_fn, steps=5, progress=False,
-                   callback=lambda r: seen.append((len(r.losses), r.finished)))
+    result = train(
+        model,
+        loss_fn,
+        steps=5,
+        progress=False,
+        callback=lambda r: seen.append((len(r.losses), r.finished)),
+    )
     assert seen == [(1, False), (2, False), (3, False), (4, False), (5, False), (5, True)]
     assert result.finished
 
@@ -102,8 +128,9 @@ def test_a_nan_gradient_with_a_finite_loss_stops_before_the_step():
     torch.nn.init.zeros_(model.weight)
     torch.nn.init.zeros_(model.bias)
     x = torch.ones(4, 2)
-    result = train(model, lambda step: torch.sqrt((model(x) ** 2).mean()), steps=1, clip=1.0,
-                   progress=False)
+    result = train(
+        model, lambda step: torch.sqrt((model(x) ** 2).mean()), steps=1, clip=1.0, progress=False
+    )
     assert result.losses == [0.0] and math.isnan(result.grad_norms[0])
     assert result.diverged and result.diverged_at == 1 and result.steps == 0
     assert all(torch.isfinite(p).all() for p in model.parameters())
@@ -111,8 +138,12 @@ def test_a_nan_gradient_with_a_finite_loss_stops_before_the_step():
 
 def test_a_nan_loss_stops_at_its_step():
     model, loss_fn = regression_problem()
-    result = train(model, lambda step: loss_fn(step) * (math.nan if step == 2 else 1.0),
-                   steps=10, progress=False)
+    result = train(
+        model,
+        lambda step: loss_fn(step) * (math.nan if step == 2 else 1.0),
+        steps=10,
+        progress=False,
+    )
     assert result.diverged and result.diverged_at == 3 and result.steps == 2
     assert len(result.losses) == 3 and math.isnan(result.losses[-1])
     assert all(torch.isfinite(p).all() for p in model.parameters())
@@ -174,8 +205,15 @@ def test_the_notebook_progress_bar_closes_full_and_green(monkeypatch, stop_when_
 
     monkeypatch.setattr("rnnviz.training.tqdm", notebook_bar)
     model, loss_fn = regression_problem()
-    result = train(model, loss_fn, steps=2000, lr=0.05, eval_every=10, solve_loss=1e-2,
-                   stop_when_solved=stop_when_solved)
+    result = train(
+        model,
+        loss_fn,
+        steps=2000,
+        lr=0.05,
+        eval_every=10,
+        solve_loss=1e-2,
+        stop_when_solved=stop_when_solved,
+    )
     widget = bars[0].container.children[1]  # [description, progress bar, counts]
     assert result.steps == (result.steps_to_solve if stop_when_solved else 2000)
     assert widget.value == widget.max == result.steps

@@ -71,8 +71,11 @@ def word_targets(words, objects) -> list:
         if word == "a":
             targets += _resolve(pending, phrase, objects)
             phrase, pending = {}, []
-        for attr, values in (("size", scenes.SIZES), ("color", scenes.COLORS),
-                             ("shape", scenes.SHAPES)):
+        for attr, values in (
+            ("size", scenes.SIZES),
+            ("color", scenes.COLORS),
+            ("shape", scenes.SHAPES),
+        ):
             if word in values:
                 phrase[attr] = word
                 if attr != "size":
@@ -81,8 +84,11 @@ def word_targets(words, objects) -> list:
 
 
 def _resolve(pending, phrase, objects):
-    whole = [k for k, o in enumerate(objects)
-             if all(getattr(o, attr) == value for attr, value in phrase.items())]
+    whole = [
+        k
+        for k, o in enumerate(objects)
+        if all(getattr(o, attr) == value for attr, value in phrase.items())
+    ]
     out = []
     for t, word, attr in pending:
         named = whole or [k for k, o in enumerate(objects) if getattr(o, attr) == word]
@@ -124,8 +130,9 @@ def attention_localisation(words: np.ndarray, alphas: np.ndarray, data) -> dict:
          would get on the same words, "words": how many words were scored}
     """
     if alphas.shape[:2] != words.shape or alphas.shape[2:] != (GRID_SIZE, GRID_SIZE):
-        raise ValueError(f"alphas must have shape {(*words.shape, GRID_SIZE, GRID_SIZE)}, "
-                         f"got {alphas.shape}")
+        raise ValueError(
+            f"alphas must have shape {(*words.shape, GRID_SIZE, GRID_SIZE)}, got {alphas.shape}"
+        )
     hits, chance, count = 0, 0.0, 0
     for n, objects in enumerate(data.objects):
         cells = object_cells(data.masks[n, : len(objects)])  # (K, 6, 6)
@@ -149,8 +156,7 @@ def evaluate(model, data) -> dict:
     words, alphas = caption_images(model, data.images)
     metrics = caption_accuracy(words, data.captions)
     busiest = np.array([len(objects) == scenes.MAX_OBJECTS for objects in data.objects])
-    metrics["exact_3_objects"] = caption_accuracy(words[busiest],
-                                                  data.captions[busiest])["exact"]
+    metrics["exact_3_objects"] = caption_accuracy(words[busiest], data.captions[busiest])["exact"]
     if alphas is not None:
         metrics.update(attention_localisation(words, alphas, data))
     return metrics

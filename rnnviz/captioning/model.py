@@ -54,9 +54,14 @@ class Encoder(nn.Module):
         super().__init__()
         c = channels
         self.net = nn.Sequential(
-            nn.Conv2d(5, c // 2, 3, stride=2, padding=1), nn.ReLU(),  # 48 -> 24
-            nn.Conv2d(c // 2, c, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 24 -> 12
-            nn.Conv2d(c, feature_size, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 12 -> 6
+            nn.Conv2d(5, c // 2, 3, stride=2, padding=1),
+            nn.ReLU(),  # 48 -> 24
+            nn.Conv2d(c // 2, c, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 24 -> 12
+            nn.Conv2d(c, feature_size, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 12 -> 6
             nn.Conv2d(feature_size, feature_size, 1),
         )
         size = scenes.IMAGE_SIZE
@@ -76,12 +81,22 @@ class AttentionCaptioner(nn.Module):
 
     kind = "attention"
 
-    def __init__(self, vocab_size: int = len(scenes.idx_to_word), feature_size: int = 64,
-                 hidden_size: int = 128, embedding_size: int = 64, attention_size: int = 64):
+    def __init__(
+        self,
+        vocab_size: int = len(scenes.idx_to_word),
+        feature_size: int = 64,
+        hidden_size: int = 128,
+        embedding_size: int = 64,
+        attention_size: int = 64,
+    ):
         super().__init__()
-        self.sizes = dict(vocab_size=vocab_size, feature_size=feature_size,
-                          hidden_size=hidden_size, embedding_size=embedding_size,
-                          attention_size=attention_size)
+        self.sizes = dict(
+            vocab_size=vocab_size,
+            feature_size=feature_size,
+            hidden_size=hidden_size,
+            embedding_size=embedding_size,
+            attention_size=attention_size,
+        )
         self.encoder = Encoder(feature_size)
         self.embed = nn.Embedding(vocab_size, embedding_size)
         self.att_features = nn.Linear(feature_size, attention_size)  # W_a
@@ -93,8 +108,13 @@ class AttentionCaptioner(nn.Module):
         self.out_context = nn.Linear(feature_size, embedding_size, bias=False)  # L_z
         self.out_words = nn.Linear(embedding_size, vocab_size)  # L_o
         centres = torch.linspace(-1.0, 1.0, GRID_SIZE)
-        locations = torch.stack([centres[None, :].expand(GRID_SIZE, GRID_SIZE),
-                                 centres[:, None].expand(GRID_SIZE, GRID_SIZE)], dim=2)
+        locations = torch.stack(
+            [
+                centres[None, :].expand(GRID_SIZE, GRID_SIZE),
+                centres[:, None].expand(GRID_SIZE, GRID_SIZE),
+            ],
+            dim=2,
+        )
         self.register_buffer("locations", locations.reshape(-1, 2), persistent=False)  # (L, 2)
 
     def attend(self, keys, features, h, e):
@@ -174,11 +194,20 @@ class BaselineCaptioner(nn.Module):
 
     kind = "baseline"
 
-    def __init__(self, vocab_size: int = len(scenes.idx_to_word), feature_size: int = 64,
-                 hidden_size: int = 128, embedding_size: int = 64):
+    def __init__(
+        self,
+        vocab_size: int = len(scenes.idx_to_word),
+        feature_size: int = 64,
+        hidden_size: int = 128,
+        embedding_size: int = 64,
+    ):
         super().__init__()
-        self.sizes = dict(vocab_size=vocab_size, feature_size=feature_size,
-                          hidden_size=hidden_size, embedding_size=embedding_size)
+        self.sizes = dict(
+            vocab_size=vocab_size,
+            feature_size=feature_size,
+            hidden_size=hidden_size,
+            embedding_size=embedding_size,
+        )
         self.encoder = Encoder(feature_size)
         self.standardise = nn.BatchNorm1d(feature_size)
         self.project = nn.Linear(feature_size, hidden_size)
@@ -272,11 +301,15 @@ def load_captioner(path):
     """
     tensors, meta = load_checkpoint(path, required_meta=("kind", "sizes", "vocab"))
     if meta["vocab"] != list(scenes.idx_to_word):
-        raise ValueError(f"{path}: its vocabulary {meta['vocab']!r} does not match "
-                         f"rnnviz.captioning.scenes' {scenes.idx_to_word!r}; retrain it")
+        raise ValueError(
+            f"{path}: its vocabulary {meta['vocab']!r} does not match "
+            f"rnnviz.captioning.scenes' {scenes.idx_to_word!r}; retrain it"
+        )
     if meta["kind"] not in KINDS or not isinstance(meta["sizes"], dict):
-        raise ValueError(f"{path}: kind must be one of {KINDS} with a dict of sizes, "
-                         f"got {meta['kind']!r}, {meta['sizes']!r}")
+        raise ValueError(
+            f"{path}: kind must be one of {KINDS} with a dict of sizes, "
+            f"got {meta['kind']!r}, {meta['sizes']!r}"
+        )
     # Shapes are checked on the meta device first: metadata claiming huge sizes allocates
     # nothing, and a file made for another architecture is refused by name.
     model = build_module(path, tensors, lambda: make_captioner(meta["kind"], **meta["sizes"]))

@@ -245,16 +245,20 @@ def decode_captions(captions, idx_to_word=idx_to_word):
     """
     captions = np.asarray(captions)
     if captions.ndim not in (1, 2) or not np.issubdtype(captions.dtype, np.integer):
-        raise ValueError(f"captions must be a (N, T) or (T,) int array, got {captions.dtype} "
-                         f"of shape {captions.shape}")
+        raise ValueError(
+            f"captions must be a (N, T) or (T,) int array, got {captions.dtype} "
+            f"of shape {captions.shape}"
+        )
     rows = captions[None] if captions.ndim == 1 else captions
     out = []
     for row in rows:
         words = []
         for idx in row:
             if not 0 <= idx < len(idx_to_word):
-                raise ValueError(f"captions holds word id {idx}, outside the vocabulary "
-                                 f"of {len(idx_to_word)} words")
+                raise ValueError(
+                    f"captions holds word id {idx}, outside the vocabulary "
+                    f"of {len(idx_to_word)} words"
+                )
             word = idx_to_word[idx]
             if word == "<END>":
                 break

@@ -51,11 +51,20 @@ def held_out_scenes() -> scenes.Scenes:
     return scenes.make_scenes(NUM_TEST, seed=TEST_SEED)
 
 
-def train_captioner(kind: str, steps: int, train_scenes=None, eval_scenes=None, seed: int = 0,
-                    batch_size: int = BATCH_SIZE, lr: float = LEARNING_RATE,
-                    attention_penalty: float = ATTENTION_PENALTY, clip: float = CLIP,
-                    eval_every: int = 250,
-                    progress: bool = True, callback=None):
+def train_captioner(
+    kind: str,
+    steps: int,
+    train_scenes=None,
+    eval_scenes=None,
+    seed: int = 0,
+    batch_size: int = BATCH_SIZE,
+    lr: float = LEARNING_RATE,
+    attention_penalty: float = ATTENTION_PENALTY,
+    clip: float = CLIP,
+    eval_every: int = 250,
+    progress: bool = True,
+    callback=None,
+):
     """Train a captioner with teacher forcing through rnnviz.training.train.
 
     Inputs:
@@ -86,12 +95,24 @@ def train_captioner(kind: str, steps: int, train_scenes=None, eval_scenes=None, 
 
     eval_fn = None
     if eval_scenes is not None:
+
         def eval_fn():
             metrics = evaluate(model, eval_scenes)
             return {k: v for k, v in metrics.items() if k != "words"}
 
-    result = train(model, loss_fn, steps=steps, lr=lr, clip=clip, seed=seed, eval_fn=eval_fn,
-                   eval_every=eval_every, progress=progress, callback=callback, label=kind)
+    result = train(
+        model,
+        loss_fn,
+        steps=steps,
+        lr=lr,
+        clip=clip,
+        seed=seed,
+        eval_fn=eval_fn,
+        eval_every=eval_every,
+        progress=progress,
+        callback=callback,
+        label=kind,
+    )
     return model.eval(), result
 
 
@@ -99,33 +120,55 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
-    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS),
-                        help="which captioners to train (both by default)")
+    parser.add_argument(
+        "--kinds",
+        nargs="+",
+        choices=KINDS,
+        default=list(KINDS),
+        help="which captioners to train (both by default)",
+    )
     parser.add_argument("--steps", type=int, default=STEPS)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
     command = "python -m rnnviz.captioning.train " + " ".join(
-        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
+    )
     train_scenes = scenes.make_scenes(NUM_TRAIN, seed=TRAIN_SEED)
     test = held_out_scenes()
     for kind in args.kinds:
         for seed in args.seeds:
-            model, result = train_captioner(kind, args.steps, train_scenes, eval_scenes=test,
-                                            seed=seed, eval_every=EVAL_EVERY, progress=True)
+            model, result = train_captioner(
+                kind,
+                args.steps,
+                train_scenes,
+                eval_scenes=test,
+                seed=seed,
+                eval_every=EVAL_EVERY,
+                progress=True,
+            )
             metrics = evaluate(model, test)
-            meta = dict(command=command.strip(), seed=seed, steps=args.steps,
-                        batch_size=BATCH_SIZE, lr=LEARNING_RATE, clip=CLIP,
-                        attention_penalty=ATTENTION_PENALTY, train_seed=TRAIN_SEED,
-                        num_train=NUM_TRAIN, test_seed=TEST_SEED, num_test=NUM_TEST,
-                        final_loss=float(result.losses[-1]),
-                        seconds=round(float(result.seconds), 1), metrics=metrics,
-                        curve=[dict(step=step, **m) for step, m in result.evals])
+            meta = dict(
+                command=command.strip(),
+                seed=seed,
+                steps=args.steps,
+                batch_size=BATCH_SIZE,
+                lr=LEARNING_RATE,
+                clip=CLIP,
+                attention_penalty=ATTENTION_PENALTY,
+                train_seed=TRAIN_SEED,
+                num_train=NUM_TRAIN,
+                test_seed=TEST_SEED,
+                num_test=NUM_TEST,
+                final_loss=float(result.losses[-1]),
+                seconds=round(float(result.seconds), 1),
+                metrics=metrics,
+                curve=[dict(step=step, **m) for step, m in result.evals],
+            )
             path = args.out_dir / checkpoint_path(kind, seed).name
             save_captioner(model, path, meta)
             shown = ", ".join(f"{k} {v:.4f}" for k, v in metrics.items() if k != "words")
-            print(f"{kind} seed {seed}: {args.steps} steps, held-out {shown} -> {path}",
-                  flush=True)
+            print(f"{kind} seed {seed}: {args.steps} steps, held-out {shown} -> {path}", flush=True)
 
 
 if __name__ == "__main__":

@@ -70,8 +70,9 @@ def stdlib_files(root=None) -> list[Path]:
     return found
 
 
-def stdlib_corpus(train_chars: int = 1_500_000, val_chars: int = 150_000, seed: int = 0,
-                  root=None) -> Corpus:
+def stdlib_corpus(
+    train_chars: int = 1_500_000, val_chars: int = 150_000, seed: int = 0, root=None
+) -> Corpus:
     """A seeded sample of stdlib source: whole files, shuffled, split by file.
 
     Inputs:
@@ -105,8 +106,7 @@ def stdlib_corpus(train_chars: int = 1_500_000, val_chars: int = 150_000, seed: 
                 f"the stdlib at {root} holds too little usable text for "
                 f"{split}_chars={budget[split]} (got {size} characters)"
             )
-    return Corpus("".join(splits["train"]), "".join(splits["val"]),
-                  sorted(STDLIB_ALPHABET), names)
+    return Corpus("".join(splits["train"]), "".join(splits["val"]), sorted(STDLIB_ALPHABET), names)
 
 
 def text_corpus(text, val_fraction: float = 0.1, seq_len: int = 64) -> Corpus:

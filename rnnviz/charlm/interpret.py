@@ -117,12 +117,14 @@ def activations(model: CharLM, text: str, streams: int = 1, signals=None) -> Act
     ids = encode(text, model.vocab)
     length = len(ids) // streams
     if length < 1:
-        raise ValueError(f"text must hold at least streams={streams} characters, "
-                         f"got {len(ids)}")
+        raise ValueError(f"text must hold at least streams={streams} characters, got {len(ids)}")
     ids = ids[: streams * length].reshape(streams, length)  # (S, L)
     recurrence = cells.TRACED_CELLS[model.cell].from_torch(model.rnn)
     available = ("h", "c")[: 1 + recurrence.has_cell_state] + {
-        "rnn": (), "lstm": tuple("ifog"), "gru": tuple("rzn")}[model.cell]
+        "rnn": (),
+        "lstm": tuple("ifog"),
+        "gru": tuple("rzn"),
+    }[model.cell]
     if signals is not None:
         for name in signals:
             checks.choice("signals", name, available)
@@ -133,16 +135,18 @@ def activations(model: CharLM, text: str, streams: int = 1, signals=None) -> Act
     c = torch.zeros(streams, H, dtype=x.dtype) if recurrence.has_cell_state else None
     # Each step is written straight into preallocated arrays: stacking the per-step tensors
     # (as a trace does) holds every signal twice, which took lab 07 past 1 GB.
-    recorded = {name: np.empty((streams, length, H), dtype=np.float32)
-                for name in available if name in keep}  # (S, L, H) each
+    recorded = {
+        name: np.empty((streams, length, H), dtype=np.float32) for name in available if name in keep
+    }  # (S, L, H) each
     for t in range(length):
         h, c, gates = recurrence.step(x[:, t], h, c)  # (S, H) each
         for name, value in {"h": h, "c": c, **gates}.items():
             if name in recorded:
                 recorded[name][:, t] = value.numpy()
     # (S, L, H) -> (S * L, H): stream s holds characters s * L .. (s + 1) * L - 1, text order.
-    return Activations(text[: streams * length],
-                       {name: value.reshape(-1, H) for name, value in recorded.items()})
+    return Activations(
+        text[: streams * length], {name: value.reshape(-1, H) for name, value in recorded.items()}
+    )
 
 
 def correlations(signal: np.ndarray, features: dict) -> dict:
@@ -155,8 +159,9 @@ def correlations(signal: np.ndarray, features: dict) -> dict:
     if signal.shape[0] < 1:
         raise ValueError(f"signal must hold at least one step, got shape {signal.shape}")
     if not isinstance(features, dict):
-        raise TypeError(f"features must be a dict {{name: (T,) array}}, got "
-                        f"{type(features).__name__}")
+        raise TypeError(
+            f"features must be a dict {{name: (T,) array}}, got {type(features).__name__}"
+        )
     result = {}
     centred = signal - signal.mean(axis=0)  # (T, H)
     cell_norm = np.sqrt((centred.astype(np.float64) ** 2).sum(axis=0))  # (H,)
@@ -193,8 +198,9 @@ def saturation(gates: dict, low: float = 0.1, high: float = 0.9) -> dict:
     was left-saturated (< low, nearly shut) and right-saturated (> high, nearly open).
     """
     if not isinstance(gates, dict):
-        raise TypeError(f"gates must be a dict {{gate name: (T, H) array}}, got "
-                        f"{type(gates).__name__}")
+        raise TypeError(
+            f"gates must be a dict {{gate name: (T, H) array}}, got {type(gates).__name__}"
+        )
     low = checks.real_number("low", low, low=0.0, high=1.0)
     high = checks.real_number("high", high, low=0.0, high=1.0)
     if low >= high:
@@ -203,7 +209,8 @@ def saturation(gates: dict, low: float = 0.1, high: float = 0.9) -> dict:
     for name, values in gates.items():
         checks.array(f"gates[{name!r}]", values, ndim=2)
         if values.shape[0] < 1:
-            raise ValueError(f"gates[{name!r}] must hold at least one step, got shape "
-                             f"{values.shape}")
+            raise ValueError(
+                f"gates[{name!r}] must hold at least one step, got shape {values.shape}"
+            )
         result[name] = ((values < low).mean(axis=0), (values > high).mean(axis=0))
     return result

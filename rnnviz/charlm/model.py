@@ -65,14 +65,15 @@ class CharLM(nn.Module):
     Returns: logits (N, T, V) and the final state.
     """
 
-    def __init__(self, vocab, cell: str = "lstm", hidden_size: int = 128,
-                 embedding_size: int = 32):
+    def __init__(self, vocab, cell: str = "lstm", hidden_size: int = 128, embedding_size: int = 32):
         super().__init__()
         if not isinstance(vocab, (list, tuple, str)):
             raise TypeError(f"vocab must be a list of characters, got {type(vocab).__name__}")
         vocab = list(vocab)
-        if len(vocab) < 2 or len(set(vocab)) != len(vocab) or any(
-            not isinstance(ch, str) or len(ch) != 1 for ch in vocab
+        if (
+            len(vocab) < 2
+            or len(set(vocab)) != len(vocab)
+            or any(not isinstance(ch, str) or len(ch) != 1 for ch in vocab)
         ):
             raise ValueError("vocab must be at least 2 distinct single characters")
         self.vocab = vocab
@@ -90,8 +91,12 @@ class CharLM(nn.Module):
 
     def config(self) -> dict:
         """The plain metadata that rebuilds this model (vocabulary and sizes)."""
-        return {"vocab": "".join(self.vocab), "cell": self.cell,
-                "hidden_size": self.hidden_size, "embedding_size": self.embedding_size}
+        return {
+            "vocab": "".join(self.vocab),
+            "cell": self.cell,
+            "hidden_size": self.hidden_size,
+            "embedding_size": self.embedding_size,
+        }
 
 
 def random_windows(ids: torch.Tensor, batch_size: int, seq_len: int, generator):
@@ -106,8 +111,7 @@ def random_windows(ids: torch.Tensor, batch_size: int, seq_len: int, generator):
     return window[:, :-1], window[:, 1:]
 
 
-def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 64,
-                 seed: int = 0):
+def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 64, seed: int = 0):
     """The `loss_fn(step)` for rnnviz.training.train: mean nats/char on a random batch.
 
     Batch `step` is drawn with rnnviz.seeding.batch_seed(seed, step), so it depends only on
@@ -159,16 +163,20 @@ def evaluate(model: CharLM, text: str, streams: int = 16, seq_len: int = 256) ->
         raise ValueError(
             f"streams={streams} needs a text of at least {2 * streams} characters (2 a "
             f"stream: one input, one target), got {len(text)}; use streams <= "
-            f"{max(len(text) // 2, 1)}" + ("" if len(text) >= 2 else " and a longer text"))
+            f"{max(len(text) // 2, 1)}" + ("" if len(text) >= 2 else " and a longer text")
+        )
     ids = stream_batches(encode(text, model.vocab), streams)  # (S, L)
     total, count, state = 0.0, 0, None
     for start in range(0, ids.shape[1] - 1, seq_len):
-        x = ids[:, start: start + seq_len]
-        y = ids[:, start + 1: start + seq_len + 1]
+        x = ids[:, start : start + seq_len]
+        y = ids[:, start + 1 : start + seq_len + 1]
         x = x[:, : y.shape[1]]
         logits, state = model(x, state)
-        total += float(nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"))
+        total += float(
+            nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"
+            )
+        )
         count += y.numel()
     loss = total / count
     return {"loss": loss, "perplexity": perplexity(loss), "chars": count}
@@ -199,8 +207,14 @@ class Sample:
 
 
 @torch.no_grad()
-def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: float = 1.0,
-           seed: int = 0, top_k: int | None = None) -> Sample:
+def sample(
+    model: CharLM,
+    prime: str = "def ",
+    length: int = 200,
+    temperature: float = 1.0,
+    seed: int = 0,
+    top_k: int | None = None,
+) -> Sample:
     """Generate `length` characters after `prime`, one at a time, at a temperature.
 
     Each next character is drawn from softmax(logits / temperature): low temperatures
@@ -229,9 +243,12 @@ def sample(model: CharLM, prime: str = "def ", length: int = 200, temperature: f
         if not bool(torch.isfinite(probs).all()):
             raise ValueError(
                 f"model gives no finite distribution at generated character {position}: "
-                + ("its scores (logits) are NaN or inf; are its weights finite?"
-                   if not bool(torch.isfinite(logits).all()) else
-                   f"its scores overflow at temperature={temperature}"))
+                + (
+                    "its scores (logits) are NaN or inf; are its weights finite?"
+                    if not bool(torch.isfinite(logits).all())
+                    else f"its scores overflow at temperature={temperature}"
+                )
+            )
         best = torch.topk(probs, top_k)
         top_chars.append([model.vocab[int(i)] for i in best.indices])
         top_probs.append(best.values.numpy())
@@ -255,7 +272,8 @@ def load_charlm(path, vocab=None):
     ids from one vocabulary fed to a model trained on another are silently wrong.
     """
     tensors, meta = load_checkpoint(
-        path, required_meta=("vocab", "cell", "hidden_size", "embedding_size"))
+        path, required_meta=("vocab", "cell", "hidden_size", "embedding_size")
+    )
     if vocab is not None and "".join(vocab) != meta["vocab"]:
         ours, theirs = set(vocab), set(meta["vocab"])
         raise ValueError(
@@ -264,6 +282,9 @@ def load_charlm(path, vocab=None):
             f"only expected: {sorted(ours - theirs)[:10]!r}"
             + ("; same characters, different order" if ours == theirs else "")
         )
-    model = build_module(path, tensors, lambda: CharLM(
-        meta["vocab"], meta["cell"], meta["hidden_size"], meta["embedding_size"]))
+    model = build_module(
+        path,
+        tensors,
+        lambda: CharLM(meta["vocab"], meta["cell"], meta["hidden_size"], meta["embedding_size"]),
+    )
     return model.eval(), meta

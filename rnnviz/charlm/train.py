@@ -41,10 +41,16 @@ def main(argv=None) -> None:
     parser.add_argument("--embedding-size", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seq-len", type=int, default=128)
-    parser.add_argument("--steps", type=int, nargs=2, default=list(STEPS),
-                        help="steps at learning rates %s" % (LEARNING_RATES,))
-    parser.add_argument("--data-dir", default=str(DATA_DIR),
-                        help="where the frozen text splits are written")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        nargs=2,
+        default=list(STEPS),
+        help="steps at learning rates %s" % (LEARNING_RATES,),
+    )
+    parser.add_argument(
+        "--data-dir", default=str(DATA_DIR), help="where the frozen text splits are written"
+    )
     parser.add_argument("--out", default=str(DATA_DIR / "charlm_lstm.pt"))
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
@@ -54,32 +60,51 @@ def main(argv=None) -> None:
     data_dir = Path(args.data_dir)
     freeze_text(data_dir / SHIPPED_SPLITS["val"], corpus.val)
     freeze_text(data_dir / SHIPPED_SPLITS["train"], corpus.train[:TRAIN_SAMPLE_CHARS])
-    print(f"corpus: {len(corpus.train)} train / {len(corpus.val)} validation characters "
-          f"from {len(corpus.files['train'])} + {len(corpus.files['val'])} stdlib files "
-          f"of Python {platform.python_version()}")
+    print(
+        f"corpus: {len(corpus.train)} train / {len(corpus.val)} validation characters "
+        f"from {len(corpus.files['train'])} + {len(corpus.files['val'])} stdlib files "
+        f"of Python {platform.python_version()}"
+    )
 
     torch.manual_seed(args.seed)
     model = CharLM(corpus.vocab, "lstm", args.hidden_size, args.embedding_size)
     quick_val = corpus.val[:20_000]
     for phase, (steps, lr) in enumerate(phases):
-        loss_fn = make_loss_fn(model, corpus.train, args.batch_size, args.seq_len,
-                               seed=args.seed * len(phases) + phase)
-        result = train(model, loss_fn, steps=steps, lr=lr, clip=1.0, seed=args.seed + phase,
-                       eval_fn=lambda: evaluate(model, quick_val), eval_every=500,
-                       label=f"LSTM-{args.hidden_size} phase {phase + 1}")
-        print(f"phase {phase + 1}: train loss {result.losses[-1]:.4f}, quick validation "
-              f"{result.final['loss']:.4f} nats/char after {result.steps} steps "
-              f"({result.seconds:.0f} s)")
+        loss_fn = make_loss_fn(
+            model, corpus.train, args.batch_size, args.seq_len, seed=args.seed * len(phases) + phase
+        )
+        result = train(
+            model,
+            loss_fn,
+            steps=steps,
+            lr=lr,
+            clip=1.0,
+            seed=args.seed + phase,
+            eval_fn=lambda: evaluate(model, quick_val),
+            eval_every=500,
+            label=f"LSTM-{args.hidden_size} phase {phase + 1}",
+        )
+        print(
+            f"phase {phase + 1}: train loss {result.losses[-1]:.4f}, quick validation "
+            f"{result.final['loss']:.4f} nats/char after {result.steps} steps "
+            f"({result.seconds:.0f} s)"
+        )
 
     scores = evaluate(model, corpus.val)
     print(f"validation: {scores['loss']:.4f} nats/char, perplexity {scores['perplexity']:.3f}")
     save_charlm(
-        args.out, model,
-        command=" ".join(["python -m rnnviz.charlm.train",
-                          *(sys.argv[1:] if argv is None else argv)]),
-        seed=args.seed, batch_size=args.batch_size, seq_len=args.seq_len,
-        phases=[list(phase) for phase in phases], val_loss=scores["loss"],
-        val_perplexity=scores["perplexity"], val_chars=scores["chars"],
+        args.out,
+        model,
+        command=" ".join(
+            ["python -m rnnviz.charlm.train", *(sys.argv[1:] if argv is None else argv)]
+        ),
+        seed=args.seed,
+        batch_size=args.batch_size,
+        seq_len=args.seq_len,
+        phases=[list(phase) for phase in phases],
+        val_loss=scores["loss"],
+        val_perplexity=scores["perplexity"],
+        val_chars=scores["chars"],
         corpus=f"stdlib of Python {platform.python_version()}, seed {args.seed}",
         torch_version=torch.__version__,
     )

@@ -39,9 +39,18 @@ EVAL_EVERY = 50
 LEARNING_RATES = {"rnn": 3e-3, "irnn": 1e-3, "lstm": 1e-2, "gru": 1e-2}
 
 
-def adding_run(cell: str, seq_len: int, *, steps: int, seed: int = 0, lr: float | None = None,
-               seconds: float | None = None, stop_when_solved: bool = True,
-               progress: bool = True, callback=None):
+def adding_run(
+    cell: str,
+    seq_len: int,
+    *,
+    steps: int,
+    seed: int = 0,
+    lr: float | None = None,
+    seconds: float | None = None,
+    stop_when_solved: bool = True,
+    progress: bool = True,
+    callback=None,
+):
     """Train one model on the adding problem until MSE < SOLVE_MSE or the budget runs out.
 
     Each step draws a fresh batch (seeded by `batch_seed(seed, step)`), so the training loss
@@ -65,15 +74,33 @@ def adding_run(cell: str, seq_len: int, *, steps: int, seed: int = 0, lr: float 
         x, y = adding_problem(BATCH_SIZE, seq_len, batch_seed(seed, step))  # (N, T, 2), (N,)
         return F.mse_loss(model(x).squeeze(-1), y)
 
-    result = train(model, loss_fn, steps=steps, lr=lr, clip=CLIP, seed=seed,
-                   eval_every=EVAL_EVERY, solve_loss=SOLVE_MSE,
-                   stop_when_solved=stop_when_solved, seconds=seconds, progress=progress,
-                   callback=callback, label=f"{CELL_NAMES[cell]} T={seq_len}")
+    result = train(
+        model,
+        loss_fn,
+        steps=steps,
+        lr=lr,
+        clip=CLIP,
+        seed=seed,
+        eval_every=EVAL_EVERY,
+        solve_loss=SOLVE_MSE,
+        stop_when_solved=stop_when_solved,
+        seconds=seconds,
+        progress=progress,
+        callback=callback,
+        label=f"{CELL_NAMES[cell]} T={seq_len}",
+    )
     return result
 
 
-def digits_run(cell: str, *, steps: int, seed: int = 0, lr: float | None = None,
-               progress: bool = True, callback=None):
+def digits_run(
+    cell: str,
+    *,
+    steps: int,
+    seed: int = 0,
+    lr: float | None = None,
+    progress: bool = True,
+    callback=None,
+):
     """Classify 8x8 digits read one pixel a step (T=64, Le et al. 2015's task, in small).
 
     Inputs: cell, steps, seed, lr, progress, callback as in `adding_run`.
@@ -94,12 +121,24 @@ def digits_run(cell: str, *, steps: int, seed: int = 0, lr: float | None = None,
 
     def eval_fn():
         logits = model(data.x_test)  # (N_test, 10)
-        return {"loss": F.cross_entropy(logits, data.y_test).item(),
-                "accuracy": accuracy(model, data.x_test, data.y_test)}
+        return {
+            "loss": F.cross_entropy(logits, data.y_test).item(),
+            "accuracy": accuracy(model, data.x_test, data.y_test),
+        }
 
-    result = train(model, loss_fn, steps=steps, lr=lr, clip=CLIP, seed=seed, eval_fn=eval_fn,
-                   eval_every=max(1, steps // 10), progress=progress, callback=callback,
-                   label=f"{CELL_NAMES[cell]} digits T=64")
+    result = train(
+        model,
+        loss_fn,
+        steps=steps,
+        lr=lr,
+        clip=CLIP,
+        seed=seed,
+        eval_fn=eval_fn,
+        eval_every=max(1, steps // 10),
+        progress=progress,
+        callback=callback,
+        label=f"{CELL_NAMES[cell]} digits T=64",
+    )
     return model, result
 
 
@@ -118,7 +157,7 @@ def accuracy(model, x, y) -> float:
 def window_means(losses, window: int = EVAL_EVERY) -> list:
     """Mean loss over each full block of `window` steps (the quantity `train` compares)."""
     n = len(losses) // window
-    return [float(np.mean(losses[i * window:(i + 1) * window])) for i in range(n)]
+    return [float(np.mean(losses[i * window : (i + 1) * window])) for i in range(n)]
 
 
 def steps_table(results) -> str:
@@ -150,6 +189,7 @@ def steps_table(results) -> str:
 
 # --- the full sweep ----------------------------------------------------------------------
 
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -165,8 +205,13 @@ def _git_commit() -> str | None:
     import subprocess
 
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parent, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -182,20 +227,35 @@ def _record(cell, seq_len, seed, result, steps, cpu_seconds) -> dict:
     else:
         stopped_by = "time"
     # A diverged run's last loss is the NaN that stopped it, not a completed step.
-    means = window_means(result.losses[:result.steps])
+    means = window_means(result.losses[: result.steps])
     return {
-        "model": cell, "seq_len": seq_len, "seed": seed,
-        "solved": result.solved, "steps_to_solve": result.steps_to_solve,
-        "seconds_to_solve": result.seconds_to_solve, "steps_run": result.steps,
-        "seconds": result.seconds, "cpu_seconds": cpu_seconds, "stopped_by": stopped_by,
+        "model": cell,
+        "seq_len": seq_len,
+        "seed": seed,
+        "solved": result.solved,
+        "steps_to_solve": result.steps_to_solve,
+        "seconds_to_solve": result.seconds_to_solve,
+        "steps_run": result.steps,
+        "seconds": result.seconds,
+        "cpu_seconds": cpu_seconds,
+        "stopped_by": stopped_by,
         "diverged": result.diverged,
         "final_mse": means[-1] if means else None,  # the last full window's mean
         "curve": {"step": [EVAL_EVERY * (i + 1) for i in range(len(means))], "mse": means},
     }
 
 
-def run_sweep(*, seq_lens, seeds, cells, steps: int, total_seconds: float | None,
-              command: str, load_note: str, out: Path | None = None) -> dict:
+def run_sweep(
+    *,
+    seq_lens,
+    seeds,
+    cells,
+    steps: int,
+    total_seconds: float | None,
+    command: str,
+    load_note: str,
+    out: Path | None = None,
+) -> dict:
     """Train every (model, T, seed) on the adding problem; return (and save) the results.
 
     Runs go from short to long sequences, so the cheap, telling comparisons finish first.
@@ -209,21 +269,37 @@ def run_sweep(*, seq_lens, seeds, cells, steps: int, total_seconds: float | None
 
     plan = [(c, t, s) for t in sorted(seq_lens) for s in seeds for c in cells]
     results = {
-        "task": "adding", "command": command, "git_commit": _git_commit(),
+        "task": "adding",
+        "command": command,
+        "git_commit": _git_commit(),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "cpu_model": _cpu_model(),
-                    "torch": torch.__version__, "python": platform.python_version(),
-                    "torch_threads": torch.get_num_threads(), "nice": os.nice(0),
-                    "load_average_at_start": list(os.getloadavg())},
+        "machine": {
+            "cores": os.cpu_count(),
+            "cpu_model": _cpu_model(),
+            "torch": torch.__version__,
+            "python": platform.python_version(),
+            "torch_threads": torch.get_num_threads(),
+            "nice": os.nice(0),
+            "load_average_at_start": list(os.getloadavg()),
+        },
         "load": load_note,
-        "settings": {"batch_size": BATCH_SIZE, "hidden_size": HIDDEN_SIZE, "clip": CLIP,
-                     "solve_mse": SOLVE_MSE, "eval_every": EVAL_EVERY,
-                     "baseline_mse": ADDING_BASELINE_MSE, "steps": steps,
-                     "total_seconds": total_seconds,
-                     "time_share": "each run may use (time left) / (runs left)",
-                     "learning_rates": {c: LEARNING_RATES[c] for c in cells},
-                     "seq_lens": list(seq_lens), "seeds": list(seeds), "models": list(cells)},
-        "complete": False, "runs": [],
+        "settings": {
+            "batch_size": BATCH_SIZE,
+            "hidden_size": HIDDEN_SIZE,
+            "clip": CLIP,
+            "solve_mse": SOLVE_MSE,
+            "eval_every": EVAL_EVERY,
+            "baseline_mse": ADDING_BASELINE_MSE,
+            "steps": steps,
+            "total_seconds": total_seconds,
+            "time_share": "each run may use (time left) / (runs left)",
+            "learning_rates": {c: LEARNING_RATES[c] for c in cells},
+            "seq_lens": list(seq_lens),
+            "seeds": list(seeds),
+            "models": list(cells),
+        },
+        "complete": False,
+        "runs": [],
     }
     start = time.perf_counter()
     bar = tqdm(plan, desc="sweep", unit="run")
@@ -261,20 +337,31 @@ def _int_list(text: str) -> list:
 def main(argv=None) -> dict:
     """The command line: `python -m rnnviz.experiments [--fast] [--steps N] ...`."""
     parser = argparse.ArgumentParser(prog="python -m rnnviz.experiments", description=__doc__)
-    parser.add_argument("--seq-lens", type=_int_list, default=None,
-                        help="default 20,50,100,200")
+    parser.add_argument("--seq-lens", type=_int_list, default=None, help="default 20,50,100,200")
     parser.add_argument("--seeds", type=_int_list, default=None, help="default 0,1,2")
-    parser.add_argument("--models", default=",".join(CELLS),
-                        help="comma-separated, from " + ",".join(CELLS))
-    parser.add_argument("--steps", type=int, default=None,
-                        help="step budget of each run (default 5000)")
-    parser.add_argument("--total-seconds", type=float, default=None,
-                        help="wall-clock budget of the whole sweep, shared out between runs")
+    parser.add_argument(
+        "--models", default=",".join(CELLS), help="comma-separated, from " + ",".join(CELLS)
+    )
+    parser.add_argument(
+        "--steps", type=int, default=None, help="step budget of each run (default 5000)"
+    )
+    parser.add_argument(
+        "--total-seconds",
+        type=float,
+        default=None,
+        help="wall-clock budget of the whole sweep, shared out between runs",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS_PATH)
-    parser.add_argument("--load-note", default="not recorded",
-                        help="how loaded the machine was (recorded in the JSON)")
-    parser.add_argument("--fast", action="store_true",
-                        help="a small smoke run: defaults T=10,20, one seed, 200 steps")
+    parser.add_argument(
+        "--load-note",
+        default="not recorded",
+        help="how loaded the machine was (recorded in the JSON)",
+    )
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="a small smoke run: defaults T=10,20, one seed, 200 steps",
+    )
     args = parser.parse_args(argv)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     for m in models:
@@ -288,11 +375,17 @@ def main(argv=None) -> dict:
         parser.error(f"--steps must be >= {EVAL_EVERY}")
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
-    command = "python -m rnnviz.experiments " + shlex.join(
-        sys.argv[1:] if argv is None else argv)
-    results = run_sweep(seq_lens=args.seq_lens, seeds=args.seeds, cells=models,
-                        steps=args.steps, total_seconds=args.total_seconds,
-                        command=command.strip(), load_note=args.load_note, out=args.out)
+    command = "python -m rnnviz.experiments " + shlex.join(sys.argv[1:] if argv is None else argv)
+    results = run_sweep(
+        seq_lens=args.seq_lens,
+        seeds=args.seeds,
+        cells=models,
+        steps=args.steps,
+        total_seconds=args.total_seconds,
+        command=command.strip(),
+        load_note=args.load_note,
+        out=args.out,
+    )
     print(sweep_table(results))
     print(f"wrote {args.out}; lab 06 draws it (rnnviz.widgets.sweep_plot.SweepPlot)")
     return results

@@ -45,8 +45,19 @@ def _finite_or_null(value):
     return value
 
 
-_RUN_KEYS = ("model", "seq_len", "seed", "solved", "steps_to_solve", "steps_run", "stopped_by",
-             "final_mse", "curve", "cpu_seconds", "seconds")
+_RUN_KEYS = (
+    "model",
+    "seq_len",
+    "seed",
+    "solved",
+    "steps_to_solve",
+    "steps_run",
+    "stopped_by",
+    "final_mse",
+    "curve",
+    "cpu_seconds",
+    "seconds",
+)
 
 
 def load_results(path=RESULTS_PATH) -> dict:
@@ -121,6 +132,8 @@ def runs_summary(results) -> str:
             lines.append(head + f"solved in {run['steps_to_solve']} steps")
         else:
             mse = "" if run["final_mse"] is None else f", MSE {run['final_mse']:.3f}"
-            lines.append(head + f"not solved in {run['steps_run']} steps (stopped by "
-                         f"{run['stopped_by']}){mse}")
+            lines.append(
+                head + f"not solved in {run['steps_run']} steps (stopped by "
+                f"{run['stopped_by']}){mse}"
+            )
     return "\n".join(lines)

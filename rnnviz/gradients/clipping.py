@@ -73,9 +73,21 @@ def irnn_adding_model(spectral_radius=1.05, hidden_size=32, nonlinearity="relu",
     return model
 
 
-def clipping_run(clip, *, spectral_radius=1.05, nonlinearity="relu", seq_len=50,
-                 hidden_size=32, batch_size=32, steps=300, lr=1e-2, seed=0, callback=None,
-                 progress=True, label=None):
+def clipping_run(
+    clip,
+    *,
+    spectral_radius=1.05,
+    nonlinearity="relu",
+    seq_len=50,
+    hidden_size=32,
+    batch_size=32,
+    steps=300,
+    lr=1e-2,
+    seed=0,
+    callback=None,
+    progress=True,
+    label=None,
+):
     """Train the IRNN on the adding problem, with norm clipping at `clip` or without (None).
 
     The same seed gives the same initial weights and the same batches, so two runs that
@@ -101,5 +113,14 @@ def clipping_run(clip, *, spectral_radius=1.05, nonlinearity="relu", seq_len=50,
     if label is None:
         name = "ReLU RNN" if nonlinearity == "relu" else "tanh RNN"
         label = f"{name}, no clipping" if clip is None else f"{name}, clipped at {clip:g}"
-    return train(model, loss_fn, steps=steps, lr=lr, clip=clip, seed=seed, callback=callback,
-                 progress=progress, label=label)
+    return train(
+        model,
+        loss_fn,
+        steps=steps,
+        lr=lr,
+        clip=clip,
+        seed=seed,
+        callback=callback,
+        progress=progress,
+        label=label,
+    )

@@ -117,8 +117,9 @@ def _finish(cell, loss, h, dh, **extra):
 
 
 # --- vanilla RNN ---------------------------------------------------------------------------
-def rnn_flow(x, params, nonlinearity="tanh", loss="last", dtype="float64", readout=None,
-             jacobians=False):
+def rnn_flow(
+    x, params, nonlinearity="tanh", loss="last", dtype="float64", readout=None, jacobians=False
+):
     """||dL/dh_t|| for every t of a vanilla RNN, and Pascanu's bound, from one BPTT pass.
 
     h_t = phi(x_t Wx + h_{t-1} Wh + b), h_0 = 0. Backward, with e_t = w on loss steps:
@@ -168,8 +169,7 @@ def rnn_flow(x, params, nonlinearity="tanh", loss="last", dtype="float64", reado
     s = float(np.linalg.norm(params["Wh"], 2))
     jacobian_bound = _powers(s, T)
     bound = _pascanu_bound(s, float(np.linalg.norm(w.astype(np.float64))), T, loss)
-    extra = dict(bound=np.tile(bound, (N, 1)), jacobian_bound=jacobian_bound,
-                 top_singular_value=s)
+    extra = dict(bound=np.tile(bound, (N, 1)), jacobian_bound=jacobian_bound, top_singular_value=s)
     if jacobians:
         extra["jacobian"] = _jacobian_norms(dphi, WhT)
     return _finish("rnn", loss, h, dh, **extra)
@@ -217,8 +217,7 @@ def _jacobian_norms(dphi, WhT):
             finite = np.isfinite(flat).all(axis=(1, 2))
             out = np.full(n * N, np.inf)
             if finite.any():
-                out[finite] = np.linalg.svd(flat[finite].astype(np.float64),
-                                            compute_uv=False)[:, 0]
+                out[finite] = np.linalg.svd(flat[finite].astype(np.float64), compute_uv=False)[:, 0]
             norms[start:end] = out.reshape(n, N)[::-1]
             if start > 0:
                 Q[0] = Q[n - 1] @ (dphi[start][:, :, None] * WhT)
@@ -301,7 +300,8 @@ def _lstm_local_derivatives(gates, c):
     tc = np.tanh(c)
     c_before = np.concatenate((np.zeros_like(c[:1]), c[:-1]))
     K = np.concatenate(
-        (g * i * (1 - i), c_before * f * (1 - f), tc * o * (1 - o), i * (1 - g * g)), axis=2)
+        (g * i * (1 - i), c_before * f * (1 - f), tc * o * (1 - o), i * (1 - g * g)), axis=2
+    )
     return o * (1 - tc * tc), K
 
 
@@ -357,9 +357,22 @@ def gru_flow(x, params, loss="last", dtype="float64", readout=None):
 
 
 # --- one call from the knobs ---------------------------------------------------------------
-def gradient_flow(cell="rnn", *, seq_len=100, hidden_size=32, input_size=None, batch_size=1,
-                  spectral_radius=0.9, init="gaussian", nonlinearity="tanh",
-                  forget_bias=None, loss="last", dtype="float64", seed=0, jacobians=False):
+def gradient_flow(
+    cell="rnn",
+    *,
+    seq_len=100,
+    hidden_size=32,
+    input_size=None,
+    batch_size=1,
+    spectral_radius=0.9,
+    init="gaussian",
+    nonlinearity="tanh",
+    forget_bias=None,
+    loss="last",
+    dtype="float64",
+    seed=0,
+    jacobians=False,
+):
     """Build a model and an input sequence from the knobs, and run one backward pass.
 
     Every cell sees the same inputs x ~ N(0, 1) for a given seed, so the RNN, LSTM and GRU
@@ -394,8 +407,7 @@ def gradient_flow(cell="rnn", *, seq_len=100, hidden_size=32, input_size=None, b
 
 
 # --- the slow way, for checking: torch autograd ---------------------------------------------
-def autograd_flow(cell, x, params, nonlinearity="tanh", loss="last", per_step=True,
-                  readout=None):
+def autograd_flow(cell, x, params, nonlinearity="tanh", loss="last", per_step=True, readout=None):
     """dL/dh_t (and dL/dc_t) by torch autograd through torch.nn's cells, in float64.
 
     The independent check on the numpy kernels, and the naive baseline of
@@ -413,8 +425,11 @@ def autograd_flow(cell, x, params, nonlinearity="tanh", loss="last", per_step=Tr
     checks.choice("loss", loss, LOSSES)
     module = _torch_cell(cell, params, x.shape[2], nonlinearity)
     H = module.hidden_size
-    w = torch.full((H,), H**-0.5, dtype=torch.float64) if readout is None else (
-        torch.as_tensor(readout, dtype=torch.float64))
+    w = (
+        torch.full((H,), H**-0.5, dtype=torch.float64)
+        if readout is None
+        else (torch.as_tensor(readout, dtype=torch.float64))
+    )
     xt = torch.as_tensor(x, dtype=torch.float64)
     N, T, _ = x.shape
     h = torch.zeros(N, H, dtype=torch.float64, requires_grad=True)
@@ -448,13 +463,16 @@ def _torch_cell(cell, params, input_size, nonlinearity):
     p = {k: torch.as_tensor(v, dtype=torch.float64) for k, v in params.items()}
     H, zeros = p["Wh"].shape[0], torch.zeros(p["Wh"].shape[1], dtype=torch.float64)
     if cell == "rnn":
-        module = torch.nn.RNNCell(input_size, H, nonlinearity=nonlinearity,
-                                  dtype=torch.float64)
+        module = torch.nn.RNNCell(input_size, H, nonlinearity=nonlinearity, dtype=torch.float64)
         weights = (p["Wx"].T, p["Wh"].T, p["b"], zeros)
     elif cell == "lstm":
         module = torch.nn.LSTMCell(input_size, H, dtype=torch.float64)
-        weights = (lecture_to_torch_gates(p["Wx"].T), lecture_to_torch_gates(p["Wh"].T),
-                   lecture_to_torch_gates(p["b"]), zeros)
+        weights = (
+            lecture_to_torch_gates(p["Wx"].T),
+            lecture_to_torch_gates(p["Wh"].T),
+            lecture_to_torch_gates(p["b"]),
+            zeros,
+        )
     else:
         module = torch.nn.GRUCell(input_size, H, dtype=torch.float64)
         weights = (p["Wx"].T, p["Wh"].T, p["bx"], p["bh"])

@@ -44,21 +44,25 @@ class UnitSetting:
         for name in ("x", "h_prev", "c_prev"):
             checks.real_number(name, getattr(self, name))
         if not isinstance(self.weights, dict):
-            raise TypeError(f"weights must be a dict gate -> (w_x, w_h, b), got "
-                            f"{type(self.weights).__name__}")
+            raise TypeError(
+                f"weights must be a dict gate -> (w_x, w_h, b), got {type(self.weights).__name__}"
+            )
         if set(self.weights) not in (set(LSTM_GATES), set(GRU_GATES)):
-            raise ValueError(f"weights must have the gates {LSTM_GATES} or {GRU_GATES}, "
-                             f"got {tuple(self.weights)}")
+            raise ValueError(
+                f"weights must have the gates {LSTM_GATES} or {GRU_GATES}, "
+                f"got {tuple(self.weights)}"
+            )
         for gate, triple in self.weights.items():
             if not isinstance(triple, (tuple, list)) or len(triple) != 3:
-                raise ValueError(f"weights[{gate!r}] must be a triple (w_x, w_h, b), got "
-                                 f"{triple!r}")
+                raise ValueError(
+                    f"weights[{gate!r}] must be a triple (w_x, w_h, b), got {triple!r}"
+                )
             for part, value in zip(("w_x", "w_h", "b"), triple):
                 checks.real_number(f"weights[{gate!r}].{part}", value)
 
     @property
     def cell(self) -> str:
-        """"lstm" or "gru", from the gates in `weights`."""
+        """ "lstm" or "gru", from the gates in `weights`."""
         return "lstm" if set(self.weights) == set(LSTM_GATES) else "gru"
 
 
@@ -121,8 +125,10 @@ def rnn_unit_step(x: float, h_prev: float, w_x: float, w_h: float, b: float) -> 
     Returns: RNNUnitStep(h, local_derivative = w_h (1 - h^2)); the lecture's W_hh diag(1 - h^2)
     for one unit.
     """
-    values = [checks.real_number(n, v) for n, v in
-              (("x", x), ("h_prev", h_prev), ("w_x", w_x), ("w_h", w_h), ("b", b))]
+    values = [
+        checks.real_number(n, v)
+        for n, v in (("x", x), ("h_prev", h_prev), ("w_x", w_x), ("w_h", w_h), ("b", b))
+    ]
     x, h_prev, w_x, w_h, b = values
     h = math.tanh(w_x * x + w_h * h_prev + b)
     return RNNUnitStep(h=h, local_derivative=w_h * (1.0 - h * h))
@@ -137,8 +143,10 @@ def lstm_unit_step(setting: UnitSetting) -> LSTMUnitStep:
     if not isinstance(setting, UnitSetting) or setting.cell != "lstm":
         raise TypeError("setting must be a UnitSetting with LSTM gates i, f, o, g")
     x, h_prev, c_prev = setting.x, setting.h_prev, setting.c_prev
-    pre = {gate: w_x * x + w_h * h_prev + b for gate, (w_x, w_h, b) in
-           ((gate, setting.weights[gate]) for gate in LSTM_GATES)}
+    pre = {
+        gate: w_x * x + w_h * h_prev + b
+        for gate, (w_x, w_h, b) in ((gate, setting.weights[gate]) for gate in LSTM_GATES)
+    }
     gates = {gate: _sigmoid(pre[gate]) for gate in ("i", "f", "o")}
     gates["g"] = math.tanh(pre["g"])
     kept = gates["f"] * c_prev
@@ -146,8 +154,15 @@ def lstm_unit_step(setting: UnitSetting) -> LSTMUnitStep:
     c = kept + written
     tanh_c = math.tanh(c)
     return LSTMUnitStep(
-        setting=setting, pre=pre, gates=gates, kept=kept, written=written, c=c,
-        tanh_c=tanh_c, h=gates["o"] * tanh_c, local_derivative=gates["f"],
+        setting=setting,
+        pre=pre,
+        gates=gates,
+        kept=kept,
+        written=written,
+        c=c,
+        tanh_c=tanh_c,
+        h=gates["o"] * tanh_c,
+        local_derivative=gates["f"],
         rnn=rnn_unit_step(x, h_prev, *setting.weights["g"]),
     )
 
@@ -163,20 +178,29 @@ def gru_unit_step(setting: UnitSetting) -> GRUUnitStep:
         raise TypeError("setting must be a UnitSetting with GRU gates r, z, n")
     x, h_prev = setting.x, setting.h_prev
     (wx_r, wh_r, b_r), (wx_z, wh_z, b_z), (wx_n, wh_n, b_n) = (
-        setting.weights[gate] for gate in GRU_GATES)
+        setting.weights[gate] for gate in GRU_GATES
+    )
     r = _sigmoid(wx_r * x + wh_r * h_prev + b_r)
     z = _sigmoid(wx_z * x + wh_z * h_prev + b_z)
-    pre = {"r": wx_r * x + wh_r * h_prev + b_r, "z": wx_z * x + wh_z * h_prev + b_z,
-           "n": wx_n * x + b_n + r * wh_n * h_prev}
+    pre = {
+        "r": wx_r * x + wh_r * h_prev + b_r,
+        "z": wx_z * x + wh_z * h_prev + b_z,
+        "n": wx_n * x + b_n + r * wh_n * h_prev,
+    }
     n = math.tanh(pre["n"])
     # Chain rule through every gate: h depends on h_prev directly (z h_prev) and via r, z, n.
     dr = r * (1 - r) * wh_r
     dz = z * (1 - z) * wh_z
     dn = (1 - n * n) * (dr * wh_n * h_prev + r * wh_n)
     return GRUUnitStep(
-        setting=setting, pre=pre, gates={"r": r, "z": z, "n": n},
-        kept=z * h_prev, written=(1 - z) * n, h=(1 - z) * n + z * h_prev,
-        local_derivative=z, full_derivative=z + (1 - z) * dn + dz * (h_prev - n),
+        setting=setting,
+        pre=pre,
+        gates={"r": r, "z": z, "n": n},
+        kept=z * h_prev,
+        written=(1 - z) * n,
+        h=(1 - z) * n + z * h_prev,
+        local_derivative=z,
+        full_derivative=z + (1 - z) * dn + dz * (h_prev - n),
         rnn=rnn_unit_step(x, h_prev, wx_n, wh_n, b_n),
     )
 
@@ -190,6 +214,7 @@ def unit_step(setting: UnitSetting):
 
 # --- the four behaviours a student sets up by hand ---------------------------------------
 
+
 def _lstm(x, h_prev, c_prev, i, f, o, g) -> UnitSetting:
     return UnitSetting(x=x, h_prev=h_prev, c_prev=c_prev, weights={"i": i, "f": f, "o": o, "g": g})
 
@@ -197,22 +222,30 @@ def _lstm(x, h_prev, c_prev, i, f, o, g) -> UnitSetting:
 # Each preset drives its gates with a bias of +-4 (sigmoid(4) = 0.982) and small weights,
 # so the behaviour holds for any x_t, h_{t-1} in [-1, 1].
 PRESETS = {
-    "forget everything": _lstm(1.0, 0.5, 2.0, i=(0.5, 0.0, 0.0), f=(0.0, 0.0, -4.0),
-                               o=(0.0, 0.0, 2.0), g=(1.0, 0.5, 0.0)),
-    "remember forever": _lstm(1.0, 0.5, 2.0, i=(0.0, 0.0, -4.0), f=(0.0, 0.0, 4.0),
-                              o=(0.0, 0.0, 2.0), g=(1.0, 0.5, 0.0)),
-    "write a new value": _lstm(1.0, 0.5, 2.0, i=(0.0, 0.0, 4.0), f=(0.0, 0.0, -4.0),
-                               o=(0.0, 0.0, 2.0), g=(2.0, 0.0, -3.0)),
-    "hide the memory": _lstm(1.0, 0.5, 2.0, i=(0.0, 0.0, -4.0), f=(0.0, 0.0, 4.0),
-                             o=(0.0, 0.0, -4.0), g=(1.0, 0.5, 0.0)),
+    "forget everything": _lstm(
+        1.0, 0.5, 2.0, i=(0.5, 0.0, 0.0), f=(0.0, 0.0, -4.0), o=(0.0, 0.0, 2.0), g=(1.0, 0.5, 0.0)
+    ),
+    "remember forever": _lstm(
+        1.0, 0.5, 2.0, i=(0.0, 0.0, -4.0), f=(0.0, 0.0, 4.0), o=(0.0, 0.0, 2.0), g=(1.0, 0.5, 0.0)
+    ),
+    "write a new value": _lstm(
+        1.0, 0.5, 2.0, i=(0.0, 0.0, 4.0), f=(0.0, 0.0, -4.0), o=(0.0, 0.0, 2.0), g=(2.0, 0.0, -3.0)
+    ),
+    "hide the memory": _lstm(
+        1.0, 0.5, 2.0, i=(0.0, 0.0, -4.0), f=(0.0, 0.0, 4.0), o=(0.0, 0.0, -4.0), g=(1.0, 0.5, 0.0)
+    ),
 }
 
 # A starting point that shows none of the four behaviours: every gate half open.
-NEUTRAL = _lstm(1.0, 0.5, 1.0, i=(1.0, 0.0, 0.0), f=(1.0, 0.0, 0.0), o=(1.0, 0.0, 0.0),
-                g=(1.0, 0.0, 0.0))
-GRU_NEUTRAL = UnitSetting(x=1.0, h_prev=0.5, c_prev=0.0,
-                          weights={"r": (1.0, 0.0, 0.0), "z": (1.0, 0.0, 0.0),
-                                   "n": (1.0, 1.0, 0.0)})
+NEUTRAL = _lstm(
+    1.0, 0.5, 1.0, i=(1.0, 0.0, 0.0), f=(1.0, 0.0, 0.0), o=(1.0, 0.0, 0.0), g=(1.0, 0.0, 0.0)
+)
+GRU_NEUTRAL = UnitSetting(
+    x=1.0,
+    h_prev=0.5,
+    c_prev=0.0,
+    weights={"r": (1.0, 0.0, 0.0), "z": (1.0, 0.0, 0.0), "n": (1.0, 1.0, 0.0)},
+)
 
 
 @dataclass(frozen=True)
@@ -264,19 +297,39 @@ def check_behaviour(behaviour: str, step: LSTMUnitStep, tolerance: float = 0.05)
         return (f"|{name}| = {abs(value):.4f} >= 0.5", abs(value) >= 0.5)
 
     if behaviour == "forget everything":
-        conditions = (big("c_{t-1}", c_prev), low("f", f),
-                      (f"|f*c_{{t-1}}| = {abs(step.kept):.4f} <= {tol * abs(c_prev):.4f} "
-                       f"(c_t keeps <= {tol:g} of c_{{t-1}})", abs(step.kept) <= tol * abs(c_prev)))
+        conditions = (
+            big("c_{t-1}", c_prev),
+            low("f", f),
+            (
+                f"|f*c_{{t-1}}| = {abs(step.kept):.4f} <= {tol * abs(c_prev):.4f} "
+                f"(c_t keeps <= {tol:g} of c_{{t-1}})",
+                abs(step.kept) <= tol * abs(c_prev),
+            ),
+        )
     elif behaviour == "remember forever":
-        conditions = (big("c_{t-1}", c_prev), high("f", f), low("i", i),
-                      (f"|c_t - c_{{t-1}}| = {abs(c - c_prev):.4f} <= "
-                       f"{tol * abs(c_prev) + tol:.4f}",
-                       abs(c - c_prev) <= tol * abs(c_prev) + tol))
+        conditions = (
+            big("c_{t-1}", c_prev),
+            high("f", f),
+            low("i", i),
+            (
+                f"|c_t - c_{{t-1}}| = {abs(c - c_prev):.4f} <= {tol * abs(c_prev) + tol:.4f}",
+                abs(c - c_prev) <= tol * abs(c_prev) + tol,
+            ),
+        )
     elif behaviour == "write a new value":
-        conditions = (big("g", g), high("i", i), low("f", f),
-                      (f"|c_t - g| = {abs(c - g):.4f} <= {tol * (abs(g) + abs(c_prev)):.4f}",
-                       abs(c - g) <= tol * (abs(g) + abs(c_prev))))
+        conditions = (
+            big("g", g),
+            high("i", i),
+            low("f", f),
+            (
+                f"|c_t - g| = {abs(c - g):.4f} <= {tol * (abs(g) + abs(c_prev)):.4f}",
+                abs(c - g) <= tol * (abs(g) + abs(c_prev)),
+            ),
+        )
     else:  # hide the memory
-        conditions = (big("c_t", c), low("o", o),
-                      (f"|h_t| = {abs(h):.4f} <= {tol:g}", abs(h) <= tol))
+        conditions = (
+            big("c_t", c),
+            low("o", o),
+            (f"|h_t| = {abs(h):.4f} <= {tol:g}", abs(h) <= tol),
+        )
     return BehaviourCheck(behaviour=behaviour, conditions=conditions)

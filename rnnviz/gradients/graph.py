@@ -26,8 +26,14 @@ PARAMETER_FAMILIES = ("W_xh", "W_hh", "W_hy")
 NODE_KINDS = ("input", "hidden", "output", "step_loss", "loss", "parameter")
 
 # Row (y coordinate) of each kind of node.
-_ROW = {"parameter": -1.0, "input": 0.0, "hidden": 1.0, "output": 2.0, "step_loss": 3.0,
-        "loss": 4.0}
+_ROW = {
+    "parameter": -1.0,
+    "input": 0.0,
+    "hidden": 1.0,
+    "output": 2.0,
+    "step_loss": 3.0,
+    "loss": 4.0,
+}
 
 
 @dataclass(frozen=True)
@@ -130,8 +136,14 @@ def build_graph(shape: str, seq_len: int) -> UnrolledGraph:
         builder.chain(steps, inputs=set(steps), outputs=set(), part="encoder")
         # The decoder's first state is computed from the encoder's last one: the one
         # vector that summarises the whole input sequence.
-        builder.chain(steps, inputs=set(steps), outputs=set(steps), part="decoder",
-                      start=f"h_{seq_len}", column0=seq_len)
+        builder.chain(
+            steps,
+            inputs=set(steps),
+            outputs=set(steps),
+            part="decoder",
+            start=f"h_{seq_len}",
+            column0=seq_len,
+        )
     builder.total_loss()
     return UnrolledGraph(shape, seq_len, tuple(builder.nodes), tuple(builder.edges))
 
@@ -146,8 +158,7 @@ class _Builder:
     def add(self, name, kind, step, part, x):
         self.nodes.append(Node(name, kind, step, part, float(x), _ROW[kind]))
 
-    def chain(self, steps, *, inputs, outputs, recurrent=True, part="", start=None,
-              column0=0):
+    def chain(self, steps, *, inputs, outputs, recurrent=True, part="", start=None, column0=0):
         """Add one RNN's steps; `start` is the node its first step reads as h_{t-1}."""
         prime = "'" if part == "decoder" else ""
         w_xh, w_hh, w_hy = (f"W{prime}_xh", f"W{prime}_hh", f"W{prime}_hy")
@@ -240,8 +251,9 @@ def autograd_graph(output, parameters: dict) -> AutogradGraph:
             columns.setdefault(depth[k], []).append(k)
     y = {k: i - (len(col) - 1) / 2 for col in columns.values() for i, k in enumerate(col)}
     bottom = min(y.values()) - 1.0
-    nodes = tuple((labels[k], kinds[k], float(-depth[k]), float(y.get(k, bottom)))
-                  for k in range(len(order)))
+    nodes = tuple(
+        (labels[k], kinds[k], float(-depth[k]), float(y.get(k, bottom))) for k in range(len(order))
+    )
     uses = {}
     for source, _ in edges:
         if kinds[source] == "parameter":

@@ -56,12 +56,14 @@ class GraphRun:
     def uses(self, parameter: str) -> list[tuple[int, np.ndarray]]:
         """[(step, term)] for every use of `parameter`, in time order."""
         checks.choice("parameter", parameter, self.graph.parameters)
-        return [(e.step, self.edge_gradients[(e.source, e.target)])
-                for e in self.graph.uses(parameter)]
+        return [
+            (e.step, self.edge_gradients[(e.source, e.target)]) for e in self.graph.uses(parameter)
+        ]
 
 
-def tiny_weights(graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=2,
-                 seed=0) -> dict:
+def tiny_weights(
+    graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=2, seed=0
+) -> dict:
     """Random weights for every parameter of `graph`, scaled by 1/sqrt(fan-in).
 
     Returns:
@@ -69,14 +71,20 @@ def tiny_weights(graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_si
     """
     sizes = _sizes(input_size, hidden_size, output_size)
     rng = np.random.default_rng(checks.positive_int("seed", seed, minimum=0))
-    shapes = {"W_xh": (sizes[0], sizes[1]), "W_hh": (sizes[1], sizes[1]),
-              "W_hy": (sizes[1], sizes[2])}
-    return {name: rng.standard_normal(shapes[family(name)]) / np.sqrt(shapes[family(name)][0])
-            for name in graph.parameters}
+    shapes = {
+        "W_xh": (sizes[0], sizes[1]),
+        "W_hh": (sizes[1], sizes[1]),
+        "W_hy": (sizes[1], sizes[2]),
+    }
+    return {
+        name: rng.standard_normal(shapes[family(name)]) / np.sqrt(shapes[family(name)][0])
+        for name in graph.parameters
+    }
 
 
-def run_graph(graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=2, seed=0,
-              weights=None) -> GraphRun:
+def run_graph(
+    graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=2, seed=0, weights=None
+) -> GraphRun:
     """Run a tiny vanilla RNN forward and backward through every node and edge of `graph`.
 
     h_t = tanh(x_t W_xh + h_{t-1} W_hh) with h_0 = 0, y_t = h_t W_hy, L_t = softmax
@@ -102,8 +110,7 @@ def run_graph(graph: UnrolledGraph, *, input_size=2, hidden_size=3, output_size=
     rng = np.random.default_rng(seed + 1)
     values = {n.name: rng.standard_normal(D) for n in graph.nodes_of_kind("input")}
     targets = {n.name: int(rng.integers(V)) for n in graph.nodes_of_kind("output")}
-    values.update({n.name: np.zeros(H) for n in graph.nodes_of_kind("hidden")
-                   if n.step == 0})
+    values.update({n.name: np.zeros(H) for n in graph.nodes_of_kind("hidden") if n.step == 0})
     values.update(weights)
     grads = {name: np.zeros_like(value) for name, value in values.items()}
     edge_gradients, caches = {}, {}
@@ -125,8 +132,7 @@ def _forward(graph, weights, values, caches, D, H) -> None:
             prev_h = values[h_edge.source] if h_edge else np.zeros(H)
             W_hh = weights[h_edge.parameter] if h_edge else np.zeros((H, H))
             W_xh = weights[x_edge.parameter] if x_edge else np.zeros((D, H))
-            next_h, caches[h] = rnn_step_forward(x[None], prev_h[None], W_xh, W_hh,
-                                                 np.zeros(H))
+            next_h, caches[h] = rnn_step_forward(x[None], prev_h[None], W_xh, W_hh, np.zeros(H))
             values[h] = next_h[0]  # (H,)
 
 
@@ -138,7 +144,8 @@ def _losses(graph, weights, targets, values, grads, edge_gradients, V) -> float:
         h = values[e.source][None, None]  # (1, 1, H)
         scores, affine_cache = temporal_affine_forward(h, weights[e.parameter], np.zeros(V))
         step_loss, dscores = temporal_softmax_loss(
-            scores, np.array([[targets[e.target]]]), np.ones((1, 1), dtype=bool))
+            scores, np.array([[targets[e.target]]]), np.ones((1, 1), dtype=bool)
+        )
         dh, dW, _ = temporal_affine_backward(dscores, affine_cache)
         values[e.target], grads[e.target] = scores[0, 0], dscores[0, 0]  # (V,)
         loss_node = _loss_of(graph, e.target)
@@ -199,8 +206,7 @@ def sequence_gradients(run: GraphRun) -> tuple[float, dict]:
             mask = np.array([[s[3] is not None for s in steps]])  # (1, T)
             y = np.array([[run.targets[s[3].target] if s[3] else 0 for s in steps]])
             V = values[y_edge.parameter].shape[1]
-            scores, affine_cache = temporal_affine_forward(h, values[y_edge.parameter],
-                                                           np.zeros(V))
+            scores, affine_cache = temporal_affine_forward(h, values[y_edge.parameter], np.zeros(V))
             chain_loss, dscores = temporal_softmax_loss(scores, y, mask)
             dh, grads[y_edge.parameter], _ = temporal_affine_backward(dscores, affine_cache)
             loss += chain_loss
@@ -216,15 +222,19 @@ def sequence_gradients(run: GraphRun) -> tuple[float, dict]:
 
 
 def _sizes(input_size, hidden_size, output_size):
-    return (checks.positive_int("input_size", input_size),
-            checks.positive_int("hidden_size", hidden_size),
-            checks.positive_int("output_size", output_size))
+    return (
+        checks.positive_int("input_size", input_size),
+        checks.positive_int("hidden_size", hidden_size),
+        checks.positive_int("output_size", output_size),
+    )
 
 
 def _check_weights(graph, weights, D, H, V):
     if not isinstance(weights, dict) or set(weights) != set(graph.parameters):
-        raise ValueError(f"weights must be a dict with keys {graph.parameters}, got "
-                         f"{sorted(weights) if isinstance(weights, dict) else weights!r}")
+        raise ValueError(
+            f"weights must be a dict with keys {graph.parameters}, got "
+            f"{sorted(weights) if isinstance(weights, dict) else weights!r}"
+        )
     shapes = {"W_xh": (D, H), "W_hh": (H, H), "W_hy": (H, V)}
     for name, w in weights.items():
         checks.array(f"weights[{name!r}]", w, shape=shapes[family(name)])
@@ -243,9 +253,11 @@ def _chains(graph):
     out_of = {e.source: e for e in graph.edges if e.parameter and family(e.parameter) == "W_hy"}
     chains = []
     for part in ("", "encoder", "decoder"):
-        steps = [(n.name, into.get((n.name, "W_xh")), into.get((n.name, "W_hh")),
-                  out_of.get(n.name))
-                 for n in graph.nodes_of_kind("hidden") if n.part == part and n.step > 0]
+        steps = [
+            (n.name, into.get((n.name, "W_xh")), into.get((n.name, "W_hh")), out_of.get(n.name))
+            for n in graph.nodes_of_kind("hidden")
+            if n.part == part and n.step > 0
+        ]
         if steps:
             chains.append(steps)
     return chains
@@ -267,10 +279,10 @@ def torch_replay(run: GraphRun):
 
     if not isinstance(run, GraphRun):
         raise TypeError(f"run must be a GraphRun, got {type(run).__name__}")
-    params = {name: torch.tensor(run.values[name], requires_grad=True)
-              for name in run.graph.parameters}
-    values = {name: torch.tensor(v) for name, v in run.values.items()
-              if name not in params}
+    params = {
+        name: torch.tensor(run.values[name], requires_grad=True) for name in run.graph.parameters
+    }
+    values = {name: torch.tensor(v) for name, v in run.values.items() if name not in params}
     loss = torch.zeros((), dtype=torch.float64)
     for steps in _chains(run.graph):
         for h, x_edge, h_edge, y_edge in steps:

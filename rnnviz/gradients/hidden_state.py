@@ -116,5 +116,6 @@ def hidden_state_view(x, Wx, Wh, b=None, h0=None, *, edit_step, value, step, fea
         raise ValueError(f"step must be in 1..{x.shape[0]} (the sequence length), got {t}")
     h = run_sequence(x, Wx, Wh, b, h0)
     h_edited = run_sequence(x_edited, Wx, Wh, b, h0)
-    return HiddenStateView(x=x, x_edited=x_edited, h=h, h_edited=h_edited,
-                           dh=h_edited - h, edit_step=edit_step, step=t)
+    return HiddenStateView(
+        x=x, x_edited=x_edited, h=h, h_edited=h_edited, dh=h_edited - h, edit_step=edit_step, step=t
+    )

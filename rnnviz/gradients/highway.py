@@ -124,9 +124,11 @@ def sequence_gates(model, x: torch.Tensor, rnn=None) -> dict:
     if not isinstance(rnn, RNN):
         raise TypeError(f"rnn must be an rnnviz.models.cells.RNN or None, got {type(rnn).__name__}")
     if (rnn.input_size, rnn.hidden_size) != (model.input_size, model.hidden_size):
-        raise ValueError(f"rnn must have input_size {model.input_size} and hidden_size "
-                         f"{model.hidden_size} like model, got {rnn.input_size}, "
-                         f"{rnn.hidden_size}")
+        raise ValueError(
+            f"rnn must have input_size {model.input_size} and hidden_size "
+            f"{model.hidden_size} like model, got {rnn.input_size}, "
+            f"{rnn.hidden_size}"
+        )
     with torch.no_grad():
         trace = model(x)
         panels = {name: value.numpy().astype(np.float64) for name, value in trace.gates.items()}
@@ -137,7 +139,9 @@ def sequence_gates(model, x: torch.Tensor, rnn=None) -> dict:
         w_hh = rnn.core.weight_hh_l0.numpy()
     keep = panels["f"] if isinstance(model, LSTM) else panels["z"]
     jacobians = rnn_jacobians(rnn_h, w_hh, rnn.nonlinearity)  # (N, T, H, H)
-    return {"panels": panels, "highway": forget_highway(keep),
-            "rnn_highway": log10_product_norm(jacobians),
-            "rnn_bound": log10_running_product(
-                np.linalg.norm(jacobians, ord=2, axis=(-2, -1)))}
+    return {
+        "panels": panels,
+        "highway": forget_highway(keep),
+        "rnn_highway": log10_product_norm(jacobians),
+        "rnn_bound": log10_running_product(np.linalg.norm(jacobians, ord=2, axis=(-2, -1))),
+    }

@@ -267,10 +267,14 @@ class LSTM(_TracedRecurrence):
     def reference_params(self) -> dict:
         """Weights for rnnviz.reference.lstm_forward: Wx (D, 4H), Wh (H, 4H), b (4H,),
         gate blocks i, f, o, g, float64."""
-        w_ih, w_hh, b_ih, b_hh = (torch_to_lecture_gates(p.detach().double()) for p in
-                                  self._weights())
-        return {"Wx": w_ih.T.numpy().copy(), "Wh": w_hh.T.numpy().copy(),
-                "b": (b_ih + b_hh).numpy()}
+        w_ih, w_hh, b_ih, b_hh = (
+            torch_to_lecture_gates(p.detach().double()) for p in self._weights()
+        )
+        return {
+            "Wx": w_ih.T.numpy().copy(),
+            "Wh": w_hh.T.numpy().copy(),
+            "b": (b_ih + b_hh).numpy(),
+        }
 
 
 class GRU(_TracedRecurrence):

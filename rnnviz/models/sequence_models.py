@@ -36,8 +36,16 @@ class SequenceModel(nn.Module):
     forward(x): x (N, T, D) -> (N, output_size), or (N, T, output_size) if many_to_many.
     """
 
-    def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int, *,
-                 many_to_many: bool = False, forget_bias: float | None = None):
+    def __init__(
+        self,
+        cell: str,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        *,
+        many_to_many: bool = False,
+        forget_bias: float | None = None,
+    ):
         super().__init__()
         self.cell = check_cell(cell)
         self.input_size = checks.positive_int("input_size", input_size)
@@ -73,8 +81,9 @@ class TokenRNN(nn.Module):
     output_size scores, and a subclass's forward decides which states it reads.
     """
 
-    def __init__(self, vocab_size: int, output_size: int, embedding_size: int = 16,
-                 hidden_size: int = 32):
+    def __init__(
+        self, vocab_size: int, output_size: int, embedding_size: int = 16, hidden_size: int = 32
+    ):
         super().__init__()
         checks.positive_int("embedding_size", embedding_size)
         checks.positive_int("hidden_size", hidden_size)
@@ -86,9 +95,16 @@ class TokenRNN(nn.Module):
         return self.rnn(self.embed(tokens)).h  # (N, T, H)
 
 
-def make_model(cell: str, input_size: int, output_size: int, *, hidden_size: int = 64,
-               many_to_many: bool = False, forget_bias: float | None = None,
-               seed: int = 0) -> SequenceModel:
+def make_model(
+    cell: str,
+    input_size: int,
+    output_size: int,
+    *,
+    hidden_size: int = 64,
+    many_to_many: bool = False,
+    forget_bias: float | None = None,
+    seed: int = 0,
+) -> SequenceModel:
     """Build a `SequenceModel` with weights drawn from `seed` (same seed, same weights).
 
     Inputs: as `SequenceModel`; seed: int in [0, 2**32).
@@ -96,5 +112,11 @@ def make_model(cell: str, input_size: int, output_size: int, *, hidden_size: int
     Returns: the model (float32).
     """
     with torch_seed(seed):
-        return SequenceModel(cell, input_size, hidden_size, output_size,
-                             many_to_many=many_to_many, forget_bias=forget_bias)
+        return SequenceModel(
+            cell,
+            input_size,
+            hidden_size,
+            output_size,
+            many_to_many=many_to_many,
+            forget_bias=forget_bias,
+        )

@@ -32,8 +32,7 @@ def integers(name, value, *, ndim, high):
         raise ValueError(f"{name} must have no empty dimension, got shape {value.shape}")
     if value.min() < 0 or value.max() >= high:
         raise ValueError(
-            f"{name} must hold indices in [0, {high}), got values in "
-            f"[{value.min()}, {value.max()}]"
+            f"{name} must hold indices in [0, {high}), got values in [{value.min()}, {value.max()}]"
         )
     return value
 
@@ -47,8 +46,7 @@ def step_cache(value, *, length, layer):
     """Check that `value` is the tuple a `layer` step forward returned; return it."""
     if not isinstance(value, tuple) or len(value) != length:
         raise TypeError(
-            f"cache must be the tuple returned by {layer}_step_forward, "
-            f"got {type(value).__name__}"
+            f"cache must be the tuple returned by {layer}_step_forward, got {type(value).__name__}"
         )
     return value
 

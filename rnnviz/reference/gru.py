@@ -146,9 +146,7 @@ def gru_backward(dh, cache):
     dbx, dbh = np.zeros(3 * H, dtype=Wh.dtype), np.zeros(3 * H, dtype=Wh.dtype)
     dprev_h = np.zeros((N, H), dtype=dh.dtype)
     for t in reversed(range(T)):
-        dx[:, t], dprev_h, dWx_t, dWh_t, dbx_t, dbh_t = _step_backward(
-            dh[:, t] + dprev_h, cache[t]
-        )
+        dx[:, t], dprev_h, dWx_t, dWh_t, dbx_t, dbh_t = _step_backward(dh[:, t] + dprev_h, cache[t])
         dWx += dWx_t
         dWh += dWh_t
         dbx += dbx_t

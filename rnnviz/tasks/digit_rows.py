@@ -31,8 +31,10 @@ class RowClassifier(nn.Module):
 
     def __init__(self, hidden_size: int = 64, row_size: int = 8):
         super().__init__()
-        self.rnn = RNN(checks.positive_int("row_size", row_size),
-                       checks.positive_int("hidden_size", hidden_size))
+        self.rnn = RNN(
+            checks.positive_int("row_size", row_size),
+            checks.positive_int("hidden_size", hidden_size),
+        )
         self.head = nn.Linear(hidden_size, N_CLASSES)
 
     def per_row(self, x):
@@ -43,9 +45,17 @@ class RowClassifier(nn.Module):
         return self.head(self.rnn(x).h_last)  # (N, 10)
 
 
-def train_row_classifier(model: RowClassifier, data: DigitSequences, *, steps: int = 300,
-                         batch_size: int = 64, lr: float = 1e-2, seed: int = 0,
-                         label: str = "RNN", callback=None):
+def train_row_classifier(
+    model: RowClassifier,
+    data: DigitSequences,
+    *,
+    steps: int = 300,
+    batch_size: int = 64,
+    lr: float = 1e-2,
+    seed: int = 0,
+    label: str = "RNN",
+    callback=None,
+):
     """Train on the digits' training split with cross-entropy on random minibatches.
 
     Inputs:
@@ -58,9 +68,17 @@ def train_row_classifier(model: RowClassifier, data: DigitSequences, *, steps: i
     def batch_loss(rows):
         return F.cross_entropy(model(data.x_train[rows]), data.y_train[rows])
 
-    return train_minibatches(model, len(data.x_train), batch_loss, steps=steps,
-                             batch_size=batch_size, lr=lr, seed=seed, label=label,
-                             callback=callback)
+    return train_minibatches(
+        model,
+        len(data.x_train),
+        batch_loss,
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        label=label,
+        callback=callback,
+    )
 
 
 @torch.no_grad()
@@ -98,14 +116,20 @@ def read_digit(model: RowClassifier, data: DigitSequences, index: int) -> DigitR
     if index >= len(data.x_test):
         raise ValueError(f"index must be < {len(data.x_test)} (test digits), got {index}")
     model.eval()
-    h, logits = model.per_row(data.x_test[index: index + 1])  # (1, T, H), (1, T, 10)
-    return DigitReading(data.images_test[index], int(data.y_test[index]), h[0].numpy(),
-                        torch.softmax(logits[0], dim=1).numpy())
+    h, logits = model.per_row(data.x_test[index : index + 1])  # (1, T, H), (1, T, 10)
+    return DigitReading(
+        data.images_test[index],
+        int(data.y_test[index]),
+        h[0].numpy(),
+        torch.softmax(logits[0], dim=1).numpy(),
+    )
 
 
 def _check(model, data):
     if not isinstance(model, RowClassifier):
         raise TypeError(f"model must be a RowClassifier, got {type(model).__name__}")
     if not isinstance(data, DigitSequences) or data.order != "rows":
-        raise TypeError("data must be DigitSequences read by rows "
-                        "(rnnviz.tasks.digits.load_digit_sequences('rows'))")
+        raise TypeError(
+            "data must be DigitSequences read by rows "
+            "(rnnviz.tasks.digits.load_digit_sequences('rows'))"
+        )

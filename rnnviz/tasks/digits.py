@@ -30,8 +30,9 @@ class DigitSequences:
     order: str
 
 
-def load_digit_sequences(order: str = "rows", test_fraction: float = 0.25,
-                         seed: int = 0) -> DigitSequences:
+def load_digit_sequences(
+    order: str = "rows", test_fraction: float = 0.25, seed: int = 0
+) -> DigitSequences:
     """Load the digits and turn each image into a sequence.
 
     Inputs:
@@ -55,5 +56,6 @@ def load_digit_sequences(order: str = "rows", test_fraction: float = 0.25,
     shape = (-1, 8, 8) if order == "rows" else (-1, 64, 1)
     as_seq = lambda idx: torch.from_numpy(images[idx].reshape(shape).copy())  # noqa: E731
     as_lab = lambda idx: torch.from_numpy(digits.target[idx].astype(np.int64))  # noqa: E731
-    return DigitSequences(as_seq(train), as_lab(train), as_seq(test), as_lab(test),
-                          images[test], order)
+    return DigitSequences(
+        as_seq(train), as_lab(train), as_seq(test), as_lab(test), images[test], order
+    )

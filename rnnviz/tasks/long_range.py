@@ -54,8 +54,9 @@ def adding_problem(batch_size: int, seq_len: int, seed: int = 0):
     return x, y
 
 
-def copy_task(batch_size: int, delay: int, seed: int = 0, *, n_symbols: int = 8,
-              copy_len: int = 10):
+def copy_task(
+    batch_size: int, delay: int, seed: int = 0, *, n_symbols: int = 8, copy_len: int = 10
+):
     """A batch of the copy task (Arjovsky et al. 2016, after Hochreiter & Schmidhuber 1997).
 
     The input is `copy_len` symbols drawn from 1..n_symbols, then `delay - 1` blanks, the
@@ -107,8 +108,9 @@ def copy_baseline_loss(delay: int, *, n_symbols: int = 8, copy_len: int = 10) ->
     return copy_len * math.log(n_symbols) / (delay + 2 * copy_len)
 
 
-def copy_baseline_logits(delay: int, *, n_symbols: int = 8, copy_len: int = 10,
-                         confidence: float = 30.0) -> torch.Tensor:
+def copy_baseline_logits(
+    delay: int, *, n_symbols: int = 8, copy_len: int = 10, confidence: float = 30.0
+) -> torch.Tensor:
     """The logits of the memoryless copy predictor (for checking the baseline by measuring).
 
     Inputs: as `copy_task`; confidence is the blank's logit margin where a blank is certain.
@@ -122,7 +124,7 @@ def copy_baseline_logits(delay: int, *, n_symbols: int = 8, copy_len: int = 10,
     length = delay + 2 * copy_len
     logits = torch.full((length, n_symbols + 2), -confidence)
     logits[: delay + copy_len, BLANK] = 0.0
-    logits[delay + copy_len:, 1: n_symbols + 1] = 0.0  # uniform over the symbols
+    logits[delay + copy_len :, 1 : n_symbols + 1] = 0.0  # uniform over the symbols
     return logits
 
 

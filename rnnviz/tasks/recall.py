@@ -74,8 +74,7 @@ def recall_batch(batch_size: int, seq_len: int, n_marks: int = 2, seed: int = 0)
     steps = torch.arange(T).expand(n, T)
     last_mark = torch.cummax(torch.where(marks > 0, steps, -1), dim=1).values  # (N, T)
     target = torch.where(last_mark >= 0, values.gather(1, last_mark.clamp(min=0)), 0.0)
-    return RecallBatch(x=torch.stack([values, marks], dim=-1), target=target,
-                       last_mark=last_mark)
+    return RecallBatch(x=torch.stack([values, marks], dim=-1), target=target, last_mark=last_mark)
 
 
 class RecallModel(nn.Module):
@@ -101,9 +100,19 @@ class RecallModel(nn.Module):
         return self.readout(self.rnn(x).h)[..., 0]  # (N, T)
 
 
-def train_recall(cell: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_marks: int = 2,
-                 batch_size: int = 32, steps: int = 800, lr: float = 1e-2,
-                 forget_bias=2.0, seed: int = 0, progress: bool = True, callback=None):
+def train_recall(
+    cell: str = "lstm",
+    hidden_size: int = 4,
+    seq_len: int = 40,
+    n_marks: int = 2,
+    batch_size: int = 32,
+    steps: int = 800,
+    lr: float = 1e-2,
+    forget_bias=2.0,
+    seed: int = 0,
+    progress: bool = True,
+    callback=None,
+):
     """Train a small model on the recall task for a fixed number of steps (deterministic).
 
     forget_bias (LSTM only) starts f at sigmoid(forget_bias): 2.0 gives 0.88, so early
@@ -119,10 +128,9 @@ def train_recall(cell: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_
     checks.positive_int("batch_size", batch_size)
     _check_run(steps, seed)
     with torch_seed(seed):
-        model = RecallModel(cell, hidden_size, forget_bias=forget_bias if cell == "lstm"
-                            else None)
+        model = RecallModel(cell, hidden_size, forget_bias=forget_bias if cell == "lstm" else None)
     evaluation = evaluation_batch(seq_len, n_marks, seed)
-    baseline = float((evaluation.target ** 2).mean())
+    baseline = float((evaluation.target**2).mean())
 
     def loss_fn(step):
         batch = recall_batch(batch_size, seq_len, n_marks, seed=batch_seed(seed, step))
@@ -132,14 +140,24 @@ def train_recall(cell: str = "lstm", hidden_size: int = 4, seq_len: int = 40, n_
         loss = ((model(evaluation.x) - evaluation.target) ** 2).mean()
         return {"loss": float(loss), "baseline": baseline}
 
-    result = train(model, loss_fn, steps=steps, lr=lr, seed=seed, eval_fn=eval_fn,
-                   eval_every=max(1, steps // 8), progress=progress, callback=callback,
-                   label=cell.upper())
+    result = train(
+        model,
+        loss_fn,
+        steps=steps,
+        lr=lr,
+        seed=seed,
+        eval_fn=eval_fn,
+        eval_every=max(1, steps // 8),
+        progress=progress,
+        callback=callback,
+        label=cell.upper(),
+    )
     return model, result
 
 
-def evaluation_batch(seq_len: int = 40, n_marks: int = 2, seed: int = 0,
-                     batch_size: int = 256) -> RecallBatch:
+def evaluation_batch(
+    seq_len: int = 40, n_marks: int = 2, seed: int = 0, batch_size: int = 256
+) -> RecallBatch:
     """The held-out batch train_recall evaluates on (never used for training)."""
     _check_run(1, seed)
     return recall_batch(batch_size, seq_len, n_marks, seed=_EVAL_SEED - seed)
@@ -161,8 +179,7 @@ def memory_unit(state, batch: RecallBatch) -> int:
     if state.ndim != 3 or state.shape[:2] != holding.shape:
         raise ValueError(f"state must have shape {holding.shape + ('H',)}, got {state.shape}")
     target = batch.target.numpy()[holding]
-    corr = [abs(np.corrcoef(state[..., u][holding], target)[0, 1]) for u in
-            range(state.shape[2])]
+    corr = [abs(np.corrcoef(state[..., u][holding], target)[0, 1]) for u in range(state.shape[2])]
     return int(np.nanargmax(corr))
 
 
@@ -177,17 +194,18 @@ def gate_means(gate, batch: RecallBatch, unit=None) -> dict:
     """
     gate = checks.float_array("gate", gate, finite=False)
     if gate.ndim != 3 or gate.shape[:2] != batch.holding.shape:
-        raise ValueError(f"gate must have shape {batch.holding.shape + ('H',)}, "
-                         f"got {gate.shape}")
+        raise ValueError(f"gate must have shape {batch.holding.shape + ('H',)}, got {gate.shape}")
     if unit is not None:
         unit = checks.positive_int("unit", unit, minimum=0)
         if unit >= gate.shape[2]:
             raise ValueError(f"unit must be < {gate.shape[2]} (hidden units), got {unit}")
-        gate = gate[..., unit:unit + 1]
+        gate = gate[..., unit : unit + 1]
     before = batch.last_mark.numpy() < 0
-    return {"holding": float(gate[batch.holding].mean()),
-            "at markers": float(gate[batch.marked].mean()),
-            "before first marker": float(gate[before].mean()) if before.any() else float("nan")}
+    return {
+        "holding": float(gate[batch.holding].mean()),
+        "at markers": float(gate[batch.marked].mean()),
+        "before first marker": float(gate[before].mean()) if before.any() else float("nan"),
+    }
 
 
 @dataclass(frozen=True)
@@ -206,11 +224,15 @@ class HoldSummary:
     def report(self) -> str:
         """A small table; the gate means come from training, so they print `~`-marked
         (rnnviz.claims.measured: the lab tests mask their digits and check claims instead)."""
-        lines = [f"memory unit: {self.unit} (its c tracks the held value best)",
-                 f"{'':>20}  {'f (unit)':>9}  {'i (unit)':>9}  {'f (all units)':>13}"]
+        lines = [
+            f"memory unit: {self.unit} (its c tracks the held value best)",
+            f"{'':>20}  {'f (unit)':>9}  {'i (unit)':>9}  {'f (all units)':>13}",
+        ]
         for where in self.f:
-            lines.append(f"{where:>20}  {measured(self.f[where]):>9}  "
-                         f"{measured(self.i[where]):>9}  {measured(self.f_all_units[where]):>13}")
+            lines.append(
+                f"{where:>20}  {measured(self.f[where]):>9}  "
+                f"{measured(self.i[where]):>9}  {measured(self.f_all_units[where]):>13}"
+            )
         return "\n".join(lines)
 
 
@@ -229,8 +251,12 @@ def hold_summary(model: RecallModel, batch: RecallBatch) -> HoldSummary:
         trace = model.rnn(batch.x)
         f, i, c = (trace.gates["f"].numpy(), trace.gates["i"].numpy(), trace.c.numpy())
     unit = memory_unit(c, batch)
-    return HoldSummary(unit=unit, f=gate_means(f, batch, unit), i=gate_means(i, batch, unit),
-                       f_all_units=gate_means(f, batch))
+    return HoldSummary(
+        unit=unit,
+        f=gate_means(f, batch, unit),
+        i=gate_means(i, batch, unit),
+        f_all_units=gate_means(f, batch),
+    )
 
 
 def final_hold_paths(lstm: RecallModel, rnn: RecallModel, batch: RecallBatch) -> dict:
@@ -259,8 +285,8 @@ def final_hold_paths(lstm: RecallModel, rnn: RecallModel, batch: RecallBatch) ->
     for n in np.flatnonzero(last < f.shape[1] - 1):
         hold = slice(last[n] + 1, None)
         rows["hold steps"].append(f.shape[1] - 1 - last[n])
-        rows["lstm"].append(forget_highway(f[n:n + 1, hold])[0, -1])
-        rows["rnn"].append(log10_product_norm(jacobians[n:n + 1, hold])[0, -1])
+        rows["lstm"].append(forget_highway(f[n : n + 1, hold])[0, -1])
+        rows["rnn"].append(log10_product_norm(jacobians[n : n + 1, hold])[0, -1])
         step_norms = np.linalg.norm(jacobians[n, hold], ord=2, axis=(-2, -1))
         rows["rnn bound"].append(np.log10(step_norms).sum())
     if not rows["lstm"]:

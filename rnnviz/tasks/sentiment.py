@@ -25,8 +25,17 @@ INTENSIFIERS = ("very", "really", "quite")
 POSITIVE = ("good", "great", "fun", "brilliant", "lovely")
 NEGATIVE = ("bad", "awful", "boring", "dull", "terrible")
 PAD = "<pad>"
-VOCAB = (PAD, *sorted({w for group in (SUBJECTS, VERBS, NEGATORS, INTENSIFIERS, POSITIVE,
-                                       NEGATIVE) for phrase in group for w in phrase.split()}))
+VOCAB = (
+    PAD,
+    *sorted(
+        {
+            w
+            for group in (SUBJECTS, VERBS, NEGATORS, INTENSIFIERS, POSITIVE, NEGATIVE)
+            for phrase in group
+            for w in phrase.split()
+        }
+    ),
+)
 WORD_INDEX = {w: i for i, w in enumerate(VOCAB)}
 LABELS = ("negative", "positive")
 
@@ -53,12 +62,16 @@ class Sentences:
     def subset(self, index) -> "Sentences":
         """The sentences at `index` (a LongTensor or slice)."""
         rows = range(len(self))[index] if isinstance(index, slice) else index.tolist()
-        return Sentences(self.tokens[index], self.lengths[index], self.labels[index],
-                         self.negated[index], [self.text[i] for i in rows])
+        return Sentences(
+            self.tokens[index],
+            self.lengths[index],
+            self.labels[index],
+            self.negated[index],
+            [self.text[i] for i in rows],
+        )
 
 
-def make_sentences(n_sentences: int, *, negated_fraction: float = 0.3, seed: int = 0
-                   ) -> Sentences:
+def make_sentences(n_sentences: int, *, negated_fraction: float = 0.3, seed: int = 0) -> Sentences:
     """Generate reviews "SUBJECT VERB [not|never] [very] ADJECTIVE" with their sentiment.
 
     The label is the adjective's polarity, flipped when the sentence is negated.
@@ -107,8 +120,9 @@ def _encode(texts, labels, negated) -> Sentences:
     tokens = torch.zeros(len(texts), max(lengths), dtype=torch.int64)  # PAD is 0
     for i, text in enumerate(texts):
         tokens[i, : lengths[i]] = torch.tensor([WORD_INDEX[w] for w in text.split()])
-    return Sentences(tokens, torch.tensor(lengths), torch.tensor(labels),
-                     torch.tensor(negated), texts)
+    return Sentences(
+        tokens, torch.tensor(lengths), torch.tensor(labels), torch.tensor(negated), texts
+    )
 
 
 class BagOfWords(nn.Module):
@@ -146,9 +160,17 @@ class SentimentRNN(TokenRNN):
         return self.head(last)  # (N, 2)
 
 
-def train_sentiment(model: nn.Module, sentences: Sentences, *, steps: int = 300,
-                    batch_size: int = 64, lr: float = 1e-2, seed: int = 0,
-                    label: str = "model", callback=None):
+def train_sentiment(
+    model: nn.Module,
+    sentences: Sentences,
+    *,
+    steps: int = 300,
+    batch_size: int = 64,
+    lr: float = 1e-2,
+    seed: int = 0,
+    label: str = "model",
+    callback=None,
+):
     """Train a BagOfWords or SentimentRNN with cross-entropy on random minibatches.
 
     Inputs:
@@ -163,9 +185,17 @@ def train_sentiment(model: nn.Module, sentences: Sentences, *, steps: int = 300,
         b = sentences.subset(rows)
         return F.cross_entropy(model(b.tokens, b.lengths), b.labels)
 
-    return train_minibatches(model, len(sentences), batch_loss, steps=steps,
-                             batch_size=batch_size, lr=lr, seed=seed, label=label,
-                             callback=callback)
+    return train_minibatches(
+        model,
+        len(sentences),
+        batch_loss,
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        label=label,
+        callback=callback,
+    )
 
 
 @torch.no_grad()
@@ -198,5 +228,6 @@ def _check_model(model):
 
 def _check_sentences(sentences):
     if not isinstance(sentences, Sentences):
-        raise TypeError(f"sentences must be Sentences (from make_sentences), got "
-                        f"{type(sentences).__name__}")
+        raise TypeError(
+            f"sentences must be Sentences (from make_sentences), got {type(sentences).__name__}"
+        )

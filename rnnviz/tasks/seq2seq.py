@@ -41,8 +41,9 @@ class DigitPairs:
         return len(self.source)
 
 
-def make_digit_pairs(n_pairs: int, *, length: int = 5, task: str = "reverse",
-                     seed: int = 0) -> DigitPairs:
+def make_digit_pairs(
+    n_pairs: int, *, length: int = 5, task: str = "reverse", seed: int = 0
+) -> DigitPairs:
     """Random digit strings and their reversal (or sorted order).
 
     Inputs:
@@ -119,9 +120,17 @@ class Seq2Seq(nn.Module):
         return torch.stack(out, dim=1)  # (N, length)
 
 
-def train_seq2seq(model: Seq2Seq, pairs: DigitPairs, *, steps: int = 400,
-                  batch_size: int = 64, lr: float = 1e-2, seed: int = 0, label: str = "seq2seq",
-                  callback=None):
+def train_seq2seq(
+    model: Seq2Seq,
+    pairs: DigitPairs,
+    *,
+    steps: int = 400,
+    batch_size: int = 64,
+    lr: float = 1e-2,
+    seed: int = 0,
+    label: str = "seq2seq",
+    callback=None,
+):
     """Train with teacher forcing: cross-entropy of every target digit given the true prefix.
 
     Inputs:
@@ -137,8 +146,17 @@ def train_seq2seq(model: Seq2Seq, pairs: DigitPairs, *, steps: int = 400,
         logits = model(source, teacher_inputs(target))  # (B, T, 10)
         return F.cross_entropy(logits.flatten(0, 1), target.flatten())
 
-    return train_minibatches(model, len(pairs), batch_loss, steps=steps, batch_size=batch_size,
-                             lr=lr, seed=seed, label=label, callback=callback)
+    return train_minibatches(
+        model,
+        len(pairs),
+        batch_loss,
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        label=label,
+        callback=callback,
+    )
 
 
 def seq2seq_accuracy(model: Seq2Seq, pairs: DigitPairs) -> dict:
@@ -151,9 +169,11 @@ def seq2seq_accuracy(model: Seq2Seq, pairs: DigitPairs) -> dict:
     with torch.no_grad():
         forced = model(pairs.source, teacher_inputs(pairs.target)).argmax(dim=2)
     right = guess == pairs.target
-    return {"digits": float(right.float().mean()),
-            "strings": float(right.all(dim=1).float().mean()),
-            "teacher_forced_digits": float((forced == pairs.target).float().mean())}
+    return {
+        "digits": float(right.float().mean()),
+        "strings": float(right.all(dim=1).float().mean()),
+        "teacher_forced_digits": float((forced == pairs.target).float().mean()),
+    }
 
 
 def show_outputs(model: Seq2Seq, pairs: DigitPairs, rows=range(5)) -> str:
@@ -168,7 +188,9 @@ def show_outputs(model: Seq2Seq, pairs: DigitPairs, rows=range(5)) -> str:
 
     return "\n".join(
         f"{digits(pairs.source[i])} -> {digits(g)}   target {digits(pairs.target[i])} "
-        f"{'ok' if torch.equal(g, pairs.target[i]) else 'WRONG'}" for i, g in zip(rows, guess))
+        f"{'ok' if torch.equal(g, pairs.target[i]) else 'WRONG'}"
+        for i, g in zip(rows, guess)
+    )
 
 
 def _check_model(model):
@@ -178,5 +200,6 @@ def _check_model(model):
 
 def _check_pairs(pairs):
     if not isinstance(pairs, DigitPairs):
-        raise TypeError(f"pairs must be DigitPairs (from make_digit_pairs), got "
-                        f"{type(pairs).__name__}")
+        raise TypeError(
+            f"pairs must be DigitPairs (from make_digit_pairs), got {type(pairs).__name__}"
+        )

@@ -65,8 +65,11 @@ def make_tagged_sentences(n_sentences: int, *, seed: int = 0) -> TaggedSentences
             words = [(str(rng.choice(PRONOUNS)), "PRON")]
         else:
             words = [(str(rng.choice(DETERMINERS)), "DET"), (str(rng.choice(NOUNS)), "NOUN")]
-        words += [(str(rng.choice(VERBS)), "VERB"), (str(rng.choice(DETERMINERS)), "DET"),
-                  (str(rng.choice(NOUNS)), "NOUN")]
+        words += [
+            (str(rng.choice(VERBS)), "VERB"),
+            (str(rng.choice(DETERMINERS)), "DET"),
+            (str(rng.choice(NOUNS)), "NOUN"),
+        ]
         sentences.append(words)
     length = max(len(s) for s in sentences)
     tokens = torch.zeros(n, length, dtype=torch.int64)
@@ -75,8 +78,9 @@ def make_tagged_sentences(n_sentences: int, *, seed: int = 0) -> TaggedSentences
         tokens[i, : len(words)] = torch.tensor([WORD_INDEX[w] for w, _ in words])
         tags[i, : len(words)] = torch.tensor([TAGS.index(t) for _, t in words])
     ambiguous = torch.isin(tokens, torch.tensor([WORD_INDEX[w] for w in AMBIGUOUS]))
-    return TaggedSentences(tokens, tags, ambiguous,
-                           [" ".join(w for w, _ in words) for words in sentences])
+    return TaggedSentences(
+        tokens, tags, ambiguous, [" ".join(w for w, _ in words) for words in sentences]
+    )
 
 
 def encode(texts) -> TaggedSentences:
@@ -103,8 +107,11 @@ class MostFrequentTag:
         _check_sentences(sentences)
         counts = torch.zeros(len(VOCAB), len(TAGS))
         real = sentences.tags != IGNORE
-        counts.index_put_((sentences.tokens[real], sentences.tags[real]),
-                          torch.ones(int(real.sum())), accumulate=True)
+        counts.index_put_(
+            (sentences.tokens[real], sentences.tags[real]),
+            torch.ones(int(real.sum())),
+            accumulate=True,
+        )
         self.tag_of_word = counts.argmax(dim=1)  # (V,)
 
     def predict(self, sentences: TaggedSentences) -> torch.Tensor:
@@ -133,9 +140,17 @@ class TaggerRNN(TokenRNN):
         return self(sentences.tokens).argmax(dim=2)
 
 
-def train_tagger(model: TaggerRNN, sentences: TaggedSentences, *, steps: int = 200,
-                 batch_size: int = 64, lr: float = 1e-2, seed: int = 0, label: str = "RNN",
-                 callback=None):
+def train_tagger(
+    model: TaggerRNN,
+    sentences: TaggedSentences,
+    *,
+    steps: int = 200,
+    batch_size: int = 64,
+    lr: float = 1e-2,
+    seed: int = 0,
+    label: str = "RNN",
+    callback=None,
+):
     """Train a TaggerRNN with cross-entropy summed over every real (non-pad) word.
 
     Inputs:
@@ -149,12 +164,21 @@ def train_tagger(model: TaggerRNN, sentences: TaggedSentences, *, steps: int = 2
 
     def batch_loss(rows):
         logits = model(sentences.tokens[rows])  # (B, T, tags)
-        return F.cross_entropy(logits.flatten(0, 1), sentences.tags[rows].flatten(),
-                               ignore_index=IGNORE)
+        return F.cross_entropy(
+            logits.flatten(0, 1), sentences.tags[rows].flatten(), ignore_index=IGNORE
+        )
 
-    return train_minibatches(model, len(sentences), batch_loss, steps=steps,
-                             batch_size=batch_size, lr=lr, seed=seed, label=label,
-                             callback=callback)
+    return train_minibatches(
+        model,
+        len(sentences),
+        batch_loss,
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        label=label,
+        callback=callback,
+    )
 
 
 def tag_accuracy(predicted: torch.Tensor, sentences: TaggedSentences) -> dict:
@@ -168,8 +192,10 @@ def tag_accuracy(predicted: torch.Tensor, sentences: TaggedSentences) -> dict:
     checks.tensor("predicted", predicted, shape=tuple(sentences.tags.shape))
     real = sentences.tags != IGNORE
     correct = predicted == sentences.tags
-    return {"all": float(correct[real].float().mean()),
-            "ambiguous": float(correct[real & sentences.ambiguous].float().mean())}
+    return {
+        "all": float(correct[real].float().mean()),
+        "ambiguous": float(correct[real & sentences.ambiguous].float().mean()),
+    }
 
 
 def show_tags(predicted: torch.Tensor, sentences: TaggedSentences, rows=range(4)) -> str:
@@ -184,5 +210,7 @@ def show_tags(predicted: torch.Tensor, sentences: TaggedSentences, rows=range(4)
 
 def _check_sentences(sentences):
     if not isinstance(sentences, TaggedSentences):
-        raise TypeError(f"sentences must be TaggedSentences (from make_tagged_sentences), got "
-                        f"{type(sentences).__name__}")
+        raise TypeError(
+            f"sentences must be TaggedSentences (from make_tagged_sentences), got "
+            f"{type(sentences).__name__}"
+        )

@@ -65,8 +65,9 @@ class AttentionViewer(LabWidget):
             raise TypeError("baseline must be a BaselineCaptioner or None")
         if not isinstance(data, scenes.Scenes):
             raise TypeError(f"data must be captioning.scenes.Scenes, got {type(data).__name__}")
-        self.scene_slider = int_slider("scene", scene, 0, len(data) - 1, description="scene",
-                                       continuous_update=False)
+        self.scene_slider = int_slider(
+            "scene", scene, 0, len(data) - 1, description="scene", continuous_update=False
+        )
         self.scenes = data
         self.words, self.alphas = caption_images(model, data.images)
         self.baseline_words = None if baseline is None else caption_images(baseline, data.images)[0]
@@ -76,31 +77,71 @@ class AttentionViewer(LabWidget):
         self.controls = [self.word_slider, self.scene_slider]
         self._syncing = False
 
-        fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.2,
-                            subplot_titles=("where it looked", "attention on each object"))
-        fig.add_trace(go.Image(z=np.zeros((scenes.IMAGE_SIZE, scenes.IMAGE_SIZE, 3)),
-                               hoverinfo="skip"), 1, 1)
+        fig = make_subplots(
+            rows=1,
+            cols=2,
+            column_widths=[0.55, 0.45],
+            horizontal_spacing=0.2,
+            subplot_titles=("where it looked", "attention on each object"),
+        )
+        fig.add_trace(
+            go.Image(z=np.zeros((scenes.IMAGE_SIZE, scenes.IMAGE_SIZE, 3)), hoverinfo="skip"), 1, 1
+        )
         # Transparent where the step paid no attention, a bright glow where it looked most.
-        glow = [[0.0, "rgba(255,255,255,0)"], [0.6, "rgba(255,220,60,0.3)"],
-                [1.0, "rgba(255,255,255,0.85)"]]
-        fig.add_trace(go.Heatmap(x=CENTRES, y=CENTRES, z=np.zeros((GRID_SIZE, GRID_SIZE)),
-                                 zmin=0, zmax=1, colorscale=glow,
-                                 colorbar=dict(title="attention", x=0.5, xanchor="left",
-                                               thickness=12, len=0.8),
-                                 hovertemplate="attention %{z:.3f}<extra></extra>"), 1, 1)
-        fig.add_trace(go.Scatter(x=[], y=[], mode="lines", showlegend=False,
-                                 line=dict(color="cyan", width=2), hoverinfo="skip",
-                                 name="peak"), 1, 1)
-        fig.add_trace(go.Bar(x=[], y=[], showlegend=False,
-                             hovertemplate="%{x}: %{y:.3f}<extra></extra>"), 1, 2)
+        glow = [
+            [0.0, "rgba(255,255,255,0)"],
+            [0.6, "rgba(255,220,60,0.3)"],
+            [1.0, "rgba(255,255,255,0.85)"],
+        ]
+        fig.add_trace(
+            go.Heatmap(
+                x=CENTRES,
+                y=CENTRES,
+                z=np.zeros((GRID_SIZE, GRID_SIZE)),
+                zmin=0,
+                zmax=1,
+                colorscale=glow,
+                colorbar=dict(title="attention", x=0.5, xanchor="left", thickness=12, len=0.8),
+                hovertemplate="attention %{z:.3f}<extra></extra>",
+            ),
+            1,
+            1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[],
+                y=[],
+                mode="lines",
+                showlegend=False,
+                line=dict(color="cyan", width=2),
+                hoverinfo="skip",
+                name="peak",
+            ),
+            1,
+            1,
+        )
+        fig.add_trace(
+            go.Bar(x=[], y=[], showlegend=False, hovertemplate="%{x}: %{y:.3f}<extra></extra>"),
+            1,
+            2,
+        )
         fig.update_xaxes(showticklabels=False, range=[-0.5, scenes.IMAGE_SIZE - 0.5], row=1, col=1)
-        fig.update_yaxes(showticklabels=False, range=[scenes.IMAGE_SIZE - 0.5, -0.5],
-                         scaleanchor="x", row=1, col=1)
+        fig.update_yaxes(
+            showticklabels=False,
+            range=[scenes.IMAGE_SIZE - 0.5, -0.5],
+            scaleanchor="x",
+            row=1,
+            col=1,
+        )
         fig.update_yaxes(range=[0, 1], title_text="share of attention", row=1, col=2)
         self.figure = go.FigureWidget(fig)
-        self.figure.update_layout(template="plotly_white", height=430, width=820,
-                                  margin=dict(l=30, r=20, t=120, b=60),
-                                  title=dict(font=dict(size=13), x=0.02, y=0.97))
+        self.figure.update_layout(
+            template="plotly_white",
+            height=430,
+            width=820,
+            margin=dict(l=30, r=20, t=120, b=60),
+            title=dict(font=dict(size=13), x=0.02, y=0.97),
+        )
         self._finish()
 
     def _last_step(self, scene: int) -> int:
@@ -121,12 +162,14 @@ class AttentionViewer(LabWidget):
     def compute(self) -> dict:
         n, step = self.scene_slider.value, self.word_slider.value
         d = self.scenes
-        view = attention_view(d.images[n], self.words[n], self.alphas[n], d.objects[n],
-                              d.masks[n], step)
+        view = attention_view(
+            d.images[n], self.words[n], self.alphas[n], d.objects[n], d.masks[n], step
+        )
         view["step"] = step
         view["true"] = self.texts[n]
-        view["baseline"] = (None if self.baseline_words is None
-                            else scenes.decode_captions(self.baseline_words[n]))
+        view["baseline"] = (
+            None if self.baseline_words is None else scenes.decode_captions(self.baseline_words[n])
+        )
         return view
 
     def draw(self, data) -> None:
@@ -142,17 +185,22 @@ class AttentionViewer(LabWidget):
         peak.y = [y0, y0, y0 + PATCH, y0 + PATCH, y0]
         bars.x = data["names"]
         bars.y = gaps(data["mass"])
-        bars.marker.color = [f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})"
-                             for r, g, b in data["colors"]]
+        bars.marker.color = [
+            f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})" for r, g, b in data["colors"]
+        ]
         words = [w for w in data["caption"] if w != "<END>"]
         shown = [f"<b>[{w}]</b>" if t == data["step"] else w for t, w in enumerate(words)]
         if data["word"] == "<END>":
             shown.append("<b>[&lt;END&gt;]</b>")
-        lines = [f"attention model: {' '.join(shown)} {_mark(words, data['true'])}",
-                 f"true caption: {data['true']}"]
+        lines = [
+            f"attention model: {' '.join(shown)} {_mark(words, data['true'])}",
+            f"true caption: {data['true']}",
+        ]
         if data["baseline"] is not None:
-            lines.append(f"no-attention model: {data['baseline']} "
-                         f"{_mark(data['baseline'].split(), data['true'])}")
+            lines.append(
+                f"no-attention model: {data['baseline']} "
+                f"{_mark(data['baseline'].split(), data['true'])}"
+            )
         self.figure.layout.title.text = "<br>".join(lines)
 
 

@@ -74,8 +74,11 @@ class LabWidget:
         for control in self.controls:
             control.observe(self._on_change, names="value")
         self.box = widgets.VBox(
-            [widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap")),
-             *extra, self.figure]
+            [
+                widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap")),
+                *extra,
+                self.figure,
+            ]
         )
         self.refresh()
 

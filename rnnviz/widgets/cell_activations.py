@@ -44,8 +44,9 @@ def coloured_text_html(text: str, values: np.ndarray, scale: float) -> str:
     """
     values = np.asarray(values, dtype=float)
     finite = np.isfinite(values)
-    levels = np.clip(np.rint(np.where(finite, values, 0.0) / scale * _LEVELS),
-                     -_LEVELS, _LEVELS).astype(int)
+    levels = np.clip(
+        np.rint(np.where(finite, values, 0.0) / scale * _LEVELS), -_LEVELS, _LEVELS
+    ).astype(int)
     levels[~finite] = _LEVELS + 1
     parts, start = [], 0
     for t in range(1, len(text) + 1):
@@ -53,8 +54,10 @@ def coloured_text_html(text: str, values: np.ndarray, scale: float) -> str:
             chunk = html.escape(text[start:t])
             parts.append(f"<span style='background:{_colour(levels[start])}'>{chunk}</span>")
             start = t
-    return ("<pre style='font-size:12px;line-height:1.35;white-space:pre-wrap;"
-            "max-height:360px;overflow-y:auto'>" + "".join(parts) + "</pre>")
+    return (
+        "<pre style='font-size:12px;line-height:1.35;white-space:pre-wrap;"
+        "max-height:360px;overflow-y:auto'>" + "".join(parts) + "</pre>"
+    )
 
 
 class CellActivations(LabWidget):
@@ -68,12 +71,19 @@ class CellActivations(LabWidget):
     NaN/inf activations are drawn as gaps in the line and grey in the text.
     """
 
-    def __init__(self, acts: Activations, signal: str = "c", cell: int = 0,
-                 feature: str = "in_string", shown_chars: int = 1500):
+    def __init__(
+        self,
+        acts: Activations,
+        signal: str = "c",
+        cell: int = 0,
+        feature: str = "in_string",
+        shown_chars: int = 1500,
+    ):
         super().__init__()
         if not isinstance(acts, Activations):
-            raise TypeError(f"acts must be rnnviz.charlm.interpret.Activations, got "
-                            f"{type(acts).__name__}")
+            raise TypeError(
+                f"acts must be rnnviz.charlm.interpret.Activations, got {type(acts).__name__}"
+            )
         shown_chars = checks.positive_int("shown_chars", shown_chars)
         if not acts.text or not acts.signals:
             raise ValueError("acts must hold a non-empty text and at least one signal")
@@ -82,28 +92,51 @@ class CellActivations(LabWidget):
         for name, values in acts.signals.items():
             checks.array(f"acts.signals[{name!r}]", values, ndim=2, finite=False)
             if values.shape[0] < len(self.text) or values.shape[1] < 1:
-                raise ValueError(f"acts.signals[{name!r}] must have shape (T >= "
-                                 f"{len(self.text)}, H >= 1), got {values.shape}")
+                raise ValueError(
+                    f"acts.signals[{name!r}] must have shape (T >= "
+                    f"{len(self.text)}, H >= 1), got {values.shape}"
+                )
             self.signals[name] = values[: len(self.text)]
         self.features = text_features(self.text)
         hidden = next(iter(self.signals.values())).shape[1]
-        self.signal = dropdown("signal", signal,
-                               [(SIGNAL_NAMES.get(n, n), n) for n in self.signals],
-                               description="signal")
-        self.cell = int_slider("cell", cell, 0, hidden - 1, description="cell",
-                               continuous_update=False)
-        self.feature = dropdown("feature", feature, [(v, k) for k, v in FEATURES.items()],
-                                description="feature")
+        self.signal = dropdown(
+            "signal",
+            signal,
+            [(SIGNAL_NAMES.get(n, n), n) for n in self.signals],
+            description="signal",
+        )
+        self.cell = int_slider(
+            "cell", cell, 0, hidden - 1, description="cell", continuous_update=False
+        )
+        self.feature = dropdown(
+            "feature", feature, [(v, k) for k, v in FEATURES.items()], description="feature"
+        )
         self.controls = [self.signal, self.cell, self.feature]
         self.output = widgets.HTML()
         fig = make_subplots(specs=[[{"secondary_y": True}]])
-        fig.add_scatter(x=[], y=[], mode="lines", name="cell", secondary_y=False,
-                        line=dict(color=MODEL_COLORS["lstm"], width=1.2))
-        fig.add_scatter(x=[], y=[], mode="lines", name="feature", secondary_y=True,
-                        line=dict(color="#7f7f7f", width=1, dash="dot"))
-        fig.update_layout(template=FIGURE_TEMPLATE, height=280,
-                          margin=dict(l=60, r=60, t=50, b=40),
-                          xaxis_title="character", legend=dict(orientation="h", y=-0.25))
+        fig.add_scatter(
+            x=[],
+            y=[],
+            mode="lines",
+            name="cell",
+            secondary_y=False,
+            line=dict(color=MODEL_COLORS["lstm"], width=1.2),
+        )
+        fig.add_scatter(
+            x=[],
+            y=[],
+            mode="lines",
+            name="feature",
+            secondary_y=True,
+            line=dict(color="#7f7f7f", width=1, dash="dot"),
+        )
+        fig.update_layout(
+            template=FIGURE_TEMPLATE,
+            height=280,
+            margin=dict(l=60, r=60, t=50, b=40),
+            xaxis_title="character",
+            legend=dict(orientation="h", y=-0.25),
+        )
         self.figure = go.FigureWidget(fig)
         self._finish(extra=[self.output])
 
@@ -112,8 +145,9 @@ class CellActivations(LabWidget):
         values = self.signals[self.signal.value][:, self.cell.value]  # (T,)
         feature = self.features[self.feature.value]  # (T,)
         finite = np.isfinite(values)
-        r = (correlations(values[:, None], {"f": feature})["f"][0] if finite.all()
-             else np.nan)  # no correlation with a NaN/inf in the series
+        r = (
+            correlations(values[:, None], {"f": feature})["f"][0] if finite.all() else np.nan
+        )  # no correlation with a NaN/inf in the series
         return {"values": values, "feature": feature, "r": float(r)}
 
     def draw(self, data) -> None:
@@ -129,6 +163,8 @@ class CellActivations(LabWidget):
         self.figure.data[0].name = f"{signal} cell {self.cell.value}"
         self.figure.data[1].x, self.figure.data[1].y = steps, data["feature"]
         self.figure.data[1].name = FEATURES[self.feature.value]
-        self.figure.layout.title = (f"{SIGNAL_NAMES.get(signal, signal)}, cell "
-                                    f"{self.cell.value}: r = {data['r']:+.3f} with "
-                                    f"{FEATURES[self.feature.value]} (on this text)")
+        self.figure.layout.title = (
+            f"{SIGNAL_NAMES.get(signal, signal)}, cell "
+            f"{self.cell.value}: r = {data['r']:+.3f} with "
+            f"{FEATURES[self.feature.value]} (on this text)"
+        )

@@ -43,9 +43,16 @@ def _slider(argument, description, value, bounds):
     """A slider that refuses a value outside its range, naming the setting's field."""
     low, high, step = bounds
     return float_slider(
-        argument, value, low, high, step=step, description=description,
-        readout_format=".2f", continuous_update=True,
-        style={"description_width": "70px"}, layout=widgets.Layout(width="32%"),
+        argument,
+        value,
+        low,
+        high,
+        step=step,
+        description=description,
+        readout_format=".2f",
+        continuous_update=True,
+        style={"description_width": "70px"},
+        layout=widgets.Layout(width="32%"),
     )
 
 
@@ -73,27 +80,36 @@ class GateCellExplorer(ChartWidget):
         if setting is None:
             setting = NEUTRAL if cell == "lstm" else GRU_NEUTRAL
         if not isinstance(setting, UnitSetting) or setting.cell != cell:
-            raise TypeError(f"setting must be a UnitSetting with the {cell.upper()}'s gates "
-                            f"{self.gates}")
+            raise TypeError(
+                f"setting must be a UnitSetting with the {cell.upper()}'s gates {self.gates}"
+            )
         self._holding = False
-        self.inputs = {"x": _slider("setting.x", "x_t", setting.x, INPUT_RANGE),
-                       "h_prev": _slider("setting.h_prev", "h_{t-1}", setting.h_prev,
-                                         INPUT_RANGE)}
+        self.inputs = {
+            "x": _slider("setting.x", "x_t", setting.x, INPUT_RANGE),
+            "h_prev": _slider("setting.h_prev", "h_{t-1}", setting.h_prev, INPUT_RANGE),
+        }
         if cell == "lstm":
-            self.inputs["c_prev"] = _slider("setting.c_prev", "c_{t-1}", setting.c_prev,
-                                            CELL_RANGE)
+            self.inputs["c_prev"] = _slider("setting.c_prev", "c_{t-1}", setting.c_prev, CELL_RANGE)
         self.weights = {
-            gate: [_slider(f"setting.weights[{gate!r}].{part}", f"{gate}: {part}", value,
-                           WEIGHT_RANGE)
-                   for part, value in zip(("w_x", "w_h", "b"), setting.weights[gate])]
+            gate: [
+                _slider(f"setting.weights[{gate!r}].{part}", f"{gate}: {part}", value, WEIGHT_RANGE)
+                for part, value in zip(("w_x", "w_h", "b"), setting.weights[gate])
+            ]
             for gate in self.gates
         }
         # Three sliders a row: the inputs, then one row per gate.
-        self.controls = [*self.inputs.values(),
-                         *(s for gate in self.gates for s in self.weights[gate])]
-        self._named = {**self.inputs, **{f"{gate}_{part}": slider for gate in self.gates
-                                         for part, slider in zip(("wx", "wh", "b"),
-                                                                 self.weights[gate])}}
+        self.controls = [
+            *self.inputs.values(),
+            *(s for gate in self.gates for s in self.weights[gate]),
+        ]
+        self._named = {
+            **self.inputs,
+            **{
+                f"{gate}_{part}": slider
+                for gate in self.gates
+                for part, slider in zip(("wx", "wh", "b"), self.weights[gate])
+            },
+        }
         for slider in self._named.values():
             slider.observe(self._on_change, names="value")
         self.chart.on_settle(self.refresh)
@@ -107,44 +123,82 @@ class GateCellExplorer(ChartWidget):
         colors = [GATE_COLORS[g] for g in names]
         tanh_gate = "g" if lstm else "n"
         if lstm:
-            deriv = (["LSTM: f", "RNN: w_hh(1-h\u00b2)"],
-                     [MODEL_COLORS["lstm"], MODEL_COLORS["rnn"]])
-            parts = (["c_{t-1}", "f\u00b7c_{t-1}", "+ i\u00b7g", "= c_t"],
-                     [INPUT_COLOR, GATE_COLORS["f"], GATE_COLORS["i"], MODEL_COLORS["lstm"]])
-            out = (["o", "tanh(c_t)", "h_t"],
-                   [GATE_COLORS["o"], MODEL_COLORS["lstm"], MODEL_COLORS["lstm"]])
+            deriv = (
+                ["LSTM: f", "RNN: w_hh(1-h\u00b2)"],
+                [MODEL_COLORS["lstm"], MODEL_COLORS["rnn"]],
+            )
+            parts = (
+                ["c_{t-1}", "f\u00b7c_{t-1}", "+ i\u00b7g", "= c_t"],
+                [INPUT_COLOR, GATE_COLORS["f"], GATE_COLORS["i"], MODEL_COLORS["lstm"]],
+            )
+            out = (
+                ["o", "tanh(c_t)", "h_t"],
+                [GATE_COLORS["o"], MODEL_COLORS["lstm"], MODEL_COLORS["lstm"]],
+            )
         else:
-            deriv = (["GRU: z", "GRU: full", "RNN: w_hh(1-h\u00b2)"],
-                     [GATE_COLORS["z"], MODEL_COLORS["gru"], MODEL_COLORS["rnn"]])
-            parts = (["h_{t-1}", "z\u00b7h_{t-1}", "+ (1-z)\u00b7n", "= h_t"],
-                     [INPUT_COLOR, GATE_COLORS["z"], GATE_COLORS["n"], MODEL_COLORS["gru"]])
-            out = (["w_h\u00b7h_{t-1}", "r\u00b7w_h\u00b7h_{t-1}", "n"],
-                   [INPUT_COLOR, GATE_COLORS["r"], GATE_COLORS["n"]])
-        box = grid_boxes(WIDTH, HEIGHT, rows=2, cols=3, margin=(50, 20, 80, 30), hspace=45,
-                         vspace=75)
+            deriv = (
+                ["GRU: z", "GRU: full", "RNN: w_hh(1-h\u00b2)"],
+                [GATE_COLORS["z"], MODEL_COLORS["gru"], MODEL_COLORS["rnn"]],
+            )
+            parts = (
+                ["h_{t-1}", "z\u00b7h_{t-1}", "+ (1-z)\u00b7n", "= h_t"],
+                [INPUT_COLOR, GATE_COLORS["z"], GATE_COLORS["n"], MODEL_COLORS["gru"]],
+            )
+            out = (
+                ["w_h\u00b7h_{t-1}", "r\u00b7w_h\u00b7h_{t-1}", "n"],
+                [INPUT_COLOR, GATE_COLORS["r"], GATE_COLORS["n"]],
+            )
+        box = grid_boxes(
+            WIDTH, HEIGHT, rows=2, cols=3, margin=(50, 20, 80, 30), hspace=45, vspace=75
+        )
         text = dict(text=".3f")
         return [
-            bars_panel(box[0][0], [f"a_{g}" for g in names], [
-                dict(name="pre-activation", data="pre", color=colors)],
-                title="pre-activations a = w_x\u00b7x + w_h\u00b7h + b"),
-            bars_panel(box[0][1], names, [
-                # A faint track shows each gate's range: sigmoid 0..1, tanh -1..1.
-                dict(name="range", values=[2.0 if g == tanh_gate else 1.0 for g in names],
-                     bases=[-1.0 if g == tanh_gate else 0.0 for g in names], color=TRACK_COLOR),
-                dict(name="gate value", data="gates", color=colors, **text)],
-                y_range=[-1.15, 1.3], title="gates (grey: their range)"),
-            bars_panel(box[0][2], deriv[0], [dict(name="local derivative", data="deriv",
-                                                  color=deriv[1], **text)],
-                       title="local derivative, one step back"),
-            bars_panel(span(box[1][0], box[1][1]), parts[0], [
-                dict(name="update", data="parts", base="part_bases", color=parts[1], **text)],
+            bars_panel(
+                box[0][0],
+                [f"a_{g}" for g in names],
+                [dict(name="pre-activation", data="pre", color=colors)],
+                title="pre-activations a = w_x\u00b7x + w_h\u00b7h + b",
+            ),
+            bars_panel(
+                box[0][1],
+                names,
+                [
+                    # A faint track shows each gate's range: sigmoid 0..1, tanh -1..1.
+                    dict(
+                        name="range",
+                        values=[2.0 if g == tanh_gate else 1.0 for g in names],
+                        bases=[-1.0 if g == tanh_gate else 0.0 for g in names],
+                        color=TRACK_COLOR,
+                    ),
+                    dict(name="gate value", data="gates", color=colors, **text),
+                ],
+                y_range=[-1.15, 1.3],
+                title="gates (grey: their range)",
+            ),
+            bars_panel(
+                box[0][2],
+                deriv[0],
+                [dict(name="local derivative", data="deriv", color=deriv[1], **text)],
+                title="local derivative, one step back",
+            ),
+            bars_panel(
+                span(box[1][0], box[1][1]),
+                parts[0],
+                [dict(name="update", data="parts", base="part_bases", color=parts[1], **text)],
                 y_range=[-4.2, 4.2] if lstm else [-1.5, 1.5],
-                title="c_t = f\u00b7c_{t-1} + i\u00b7g" if lstm
-                else "h_t = z\u00b7h_{t-1} + (1-z)\u00b7n"),
-            bars_panel(box[1][2], out[0], [dict(name="output", data="out", color=out[1], **text)],
-                       y_range=[-1.3, 1.3],
-                       title="h_t = o\u00b7tanh(c_t)" if lstm
-                       else "the reset gate scales h_{t-1} inside n"),
+                title="c_t = f\u00b7c_{t-1} + i\u00b7g"
+                if lstm
+                else "h_t = z\u00b7h_{t-1} + (1-z)\u00b7n",
+            ),
+            bars_panel(
+                box[1][2],
+                out[0],
+                [dict(name="output", data="out", color=out[1], **text)],
+                y_range=[-1.3, 1.3],
+                title="h_t = o\u00b7tanh(c_t)"
+                if lstm
+                else "the reset gate scales h_{t-1} inside n",
+            ),
         ]
 
     def _values(self, step):
@@ -160,8 +214,14 @@ class GateCellExplorer(ChartWidget):
             deriv = [step.local_derivative, step.full_derivative, step.rnn.local_derivative]
             parts = [s.h_prev, step.kept, step.written, step.h]
             out = [w_h_n * s.h_prev, step.gates["r"] * w_h_n * s.h_prev, step.gates["n"]]
-        return {"pre": [step.pre[g] for g in self.gates], "gates": gates, "deriv": deriv,
-                "parts": parts, "part_bases": [0.0, 0.0, step.kept, 0.0], "out": out}
+        return {
+            "pre": [step.pre[g] for g in self.gates],
+            "gates": gates,
+            "deriv": deriv,
+            "parts": parts,
+            "part_bases": [0.0, 0.0, step.kept, 0.0],
+            "out": out,
+        }
 
     def _setting_with(self, setting, name, value):
         """`setting` with one slider (by its chart name) moved to `value`."""
@@ -176,20 +236,32 @@ class GateCellExplorer(ChartWidget):
         """Compute the unit along every slider's range around the current values; show them."""
         grids = {name: _grid(slider) for name, slider in self._named.items()}
         setting = self.setting
-        rows = [self._values(unit_step(self._setting_with(setting, name, v)))
-                for name, grid in grids.items() for v in grid]
+        rows = [
+            self._values(unit_step(self._setting_with(setting, name, v)))
+            for name, grid in grids.items()
+            for v in grid
+        ]
         axes = list(grids)
         data = {key: frames([r[key] for r in rows], axes, star=True) for key in rows[0]}
         if self.cell == "lstm":
-            title = ("c_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + {gates[0]:.3f}\u00b7"
-                     "{gates[3]:.3f} = {parts[3]:.3f},   h_t = {out[2]:.3f}")
+            title = (
+                "c_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + {gates[0]:.3f}\u00b7"
+                "{gates[3]:.3f} = {parts[3]:.3f},   h_t = {out[2]:.3f}"
+            )
         else:
-            title = ("h_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + (1 - {gates[1]:.3f})"
-                     "\u00b7{gates[2]:.3f} = {parts[3]:.3f}")
-        spec = {"width": WIDTH, "height": HEIGHT, "title": title, "panels": self._panels(),
-                "controls": {name: {"grid": grid.tolist()} for name, grid in grids.items()},
-                "base": {name: slider.value for name, slider in self._named.items()},
-                "settle_ms": SETTLE_MS}
+            title = (
+                "h_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + (1 - {gates[1]:.3f})"
+                "\u00b7{gates[2]:.3f} = {parts[3]:.3f}"
+            )
+        spec = {
+            "width": WIDTH,
+            "height": HEIGHT,
+            "title": title,
+            "panels": self._panels(),
+            "controls": {name: {"grid": grid.tolist()} for name, grid in grids.items()},
+            "base": {name: slider.value for name, slider in self._named.items()},
+            "settle_ms": SETTLE_MS,
+        }
         self.chart.show(spec, data, controls=self._named)
 
     # --- state -------------------------------------------------------------------------
@@ -208,8 +280,9 @@ class GateCellExplorer(ChartWidget):
         slider values (seen in JupyterLab: an earlier value came back and won).
         """
         if not isinstance(setting, UnitSetting) or setting.cell != self.cell:
-            raise TypeError(f"setting must be a UnitSetting with the {self.cell.upper()}'s "
-                            f"gates {self.gates}")
+            raise TypeError(
+                f"setting must be a UnitSetting with the {self.cell.upper()}'s gates {self.gates}"
+            )
         self._holding = True
         try:
             for name, slider in self.inputs.items():

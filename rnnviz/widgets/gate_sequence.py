@@ -56,12 +56,22 @@ class GateSequenceExplorer(ChartWidget):
         if marked is not None:
             self.marked = checks.array("marked", np.asarray(marked), shape=(n, T)).astype(bool)
         self.panel_names = list(self.sequence["panels"])
-        self.time = widgets.IntSlider(value=0, min=0, max=T - 1, description="step t",
-                                      continuous_update=True,
-                                      layout=widgets.Layout(width="60%"))
-        self.sample = widgets.IntSlider(value=0, min=0, max=n - 1, description="sequence",
-                                        continuous_update=True,
-                                        layout=widgets.Layout(width="35%"))
+        self.time = widgets.IntSlider(
+            value=0,
+            min=0,
+            max=T - 1,
+            description="step t",
+            continuous_update=True,
+            layout=widgets.Layout(width="60%"),
+        )
+        self.sample = widgets.IntSlider(
+            value=0,
+            min=0,
+            max=n - 1,
+            description="sequence",
+            continuous_update=True,
+            layout=widgets.Layout(width="35%"),
+        )
         self.controls = [self.time] + ([self.sample] if n > 1 else [])
         self._show(n, T, H, rnn_label)
         self._finish()
@@ -81,16 +91,19 @@ class GateSequenceExplorer(ChartWidget):
             data[key] = frames(self.sequence[key], ["sample"])
         if self.marked is not None:
             data["marked"] = frames(self.marked, ["sample"])
-        spec = {"width": WIDTH, "height": HEIGHT,
-                "panels": self._panels(T, H, rnn_label),
-                "controls": {"time": {"grid": list(range(T))},
-                             "sample": {"grid": list(range(n))}},
-                "legend": self._legend(rnn_label)}
+        spec = {
+            "width": WIDTH,
+            "height": HEIGHT,
+            "panels": self._panels(T, H, rnn_label),
+            "controls": {"time": {"grid": list(range(T))}, "sample": {"grid": list(range(n))}},
+            "legend": self._legend(rnn_label),
+        }
         self.chart.show(spec, data, controls={"time": self.time, "sample": self.sample})
 
     def _panels(self, T, H, rnn_label):
-        box = grid_boxes(WIDTH, HEIGHT, rows=3, cols=3, margin=(60, 20, 40, 45), hspace=50,
-                         vspace=60)
+        box = grid_boxes(
+            WIDTH, HEIGHT, rows=3, cols=3, margin=(60, 20, 40, 45), hspace=50, vspace=60
+        )
         cell = self.cell.upper()
         highway_name = "f" if self.cell == "lstm" else "z"
         units = [f"unit {j}" for j in range(H)]
@@ -103,45 +116,110 @@ class GateSequenceExplorer(ChartWidget):
             else:
                 crange = [-1.0, 1.0] if name in SIGNED else [0.0, 1.0]
             scale = SIGNED_SCALE if name in SIGNED else [[0, "#ffffff"], [1, GATE_COLORS[name]]]
-            panels.append(heatmap_panel(
-                box[k // 3][k % 3], [dict(data=name, ny=H, x0=0, dx=1, y0=0, rows=units)],
-                scale, crange=crange, title=f"{name} (units x steps)", x_label="step",
-                y_range=[-0.5, H - 0.5], value_label=f"{name} = ", hover=".3f",
-                cursor=dict(control="time", line=True)))
-        panels.append(bars_panel(
-            box[2][0], units, [dict(name=g, data=f"{g}_at_t", color=GATE_COLORS[g])
-                               for g in self.gates],
-            y_range=[-1.05, 1.05], mode="group", title="gate values at step t"))
+            panels.append(
+                heatmap_panel(
+                    box[k // 3][k % 3],
+                    [dict(data=name, ny=H, x0=0, dx=1, y0=0, rows=units)],
+                    scale,
+                    crange=crange,
+                    title=f"{name} (units x steps)",
+                    x_label="step",
+                    y_range=[-0.5, H - 0.5],
+                    value_label=f"{name} = ",
+                    hover=".3f",
+                    cursor=dict(control="time", line=True),
+                )
+            )
+        panels.append(
+            bars_panel(
+                box[2][0],
+                units,
+                [dict(name=g, data=f"{g}_at_t", color=GATE_COLORS[g]) for g in self.gates],
+                y_range=[-1.05, 1.05],
+                mode="group",
+                title="gate values at step t",
+            )
+        )
         lines = [
-            dict(name=f"{cell}: prod of {highway_name} (best unit)", data="highway",
-                 color=MODEL_COLORS[self.cell], markers=True, size=5, edges=True, x0=0, dx=1),
-            dict(name=rnn_label, data="rnn_highway", color=MODEL_COLORS["rnn"], markers=True,
-                 size=5, edges=True, x0=0, dx=1),
-            dict(name=f"{rnn_label}: product of step norms (upper bound)", data="rnn_bound",
-                 color=MODEL_COLORS["rnn"], dash=[2, 3], markers=True, size=5, edges=True,
-                 x0=0, dx=1)]
+            dict(
+                name=f"{cell}: prod of {highway_name} (best unit)",
+                data="highway",
+                color=MODEL_COLORS[self.cell],
+                markers=True,
+                size=5,
+                edges=True,
+                x0=0,
+                dx=1,
+            ),
+            dict(
+                name=rnn_label,
+                data="rnn_highway",
+                color=MODEL_COLORS["rnn"],
+                markers=True,
+                size=5,
+                edges=True,
+                x0=0,
+                dx=1,
+            ),
+            dict(
+                name=f"{rnn_label}: product of step norms (upper bound)",
+                data="rnn_bound",
+                color=MODEL_COLORS["rnn"],
+                dash=[2, 3],
+                markers=True,
+                size=5,
+                edges=True,
+                x0=0,
+                dx=1,
+            ),
+        ]
         if self.marked is not None:
-            lines.append(dict(name="marked steps", data="marked", mode="flags", color="black",
-                              autorange=False, x0=0, dx=1))
-        panels.append(lines_panel(
-            span(box[2][1], box[2][2]), lines, share="highway", x_title="step t",
-            x_label="step", y_title="log10",
-            title=f"log10 ||dstate_t/dstate_0||: {cell} along diag({highway_name}) vs RNN",
-            cursor=dict(control="time", x0=0, markers=[
-                dict(data="highway", color="black", open=True),
-                dict(data="rnn_highway", color="black", open=True)])))
+            lines.append(
+                dict(
+                    name="marked steps",
+                    data="marked",
+                    mode="flags",
+                    color="black",
+                    autorange=False,
+                    x0=0,
+                    dx=1,
+                )
+            )
+        panels.append(
+            lines_panel(
+                span(box[2][1], box[2][2]),
+                lines,
+                share="highway",
+                x_title="step t",
+                x_label="step",
+                y_title="log10",
+                title=f"log10 ||dstate_t/dstate_0||: {cell} along diag({highway_name}) vs RNN",
+                cursor=dict(
+                    control="time",
+                    x0=0,
+                    markers=[
+                        dict(data="highway", color="black", open=True),
+                        dict(data="rnn_highway", color="black", open=True),
+                    ],
+                ),
+            )
+        )
         return panels
 
     def _legend(self, rnn_label):
         cell = self.cell.upper()
         highway_name = "f" if self.cell == "lstm" else "z"
         items = [dict(name=g, color=GATE_COLORS[g], symbol="\u25a0") for g in self.gates]
-        items += [dict(name=f"{cell}: prod of {highway_name} (best unit)",
-                       color=MODEL_COLORS[self.cell]),
-                  dict(name=rnn_label, color=MODEL_COLORS["rnn"]),
-                  dict(name=f"{rnn_label}: product of step norms (upper bound)",
-                       color=MODEL_COLORS["rnn"], dash=True),
-                  dict(name="step t", color="black", symbol="\u25cb")]
+        items += [
+            dict(name=f"{cell}: prod of {highway_name} (best unit)", color=MODEL_COLORS[self.cell]),
+            dict(name=rnn_label, color=MODEL_COLORS["rnn"]),
+            dict(
+                name=f"{rnn_label}: product of step norms (upper bound)",
+                color=MODEL_COLORS["rnn"],
+                dash=True,
+            ),
+            dict(name="step t", color="black", symbol="\u25cb"),
+        ]
         if self.marked is not None:
             items.append(dict(name="marked steps", color="black", symbol="\u25bc"))
         return items

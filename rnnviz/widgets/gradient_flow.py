@@ -68,9 +68,20 @@ class GradientFlow(ChartWidget):
     Raises: TypeError/ValueError naming the argument when a starting value is out of range.
     """
 
-    def __init__(self, seq_len=100, hidden_size=32, spectral_radius=0.9, init="gaussian",
-                 nonlinearity="tanh", forget_bias=0.0, loss="last", dtype="float64",
-                 show_gru=False, jacobians=False, seed=0):
+    def __init__(
+        self,
+        seq_len=100,
+        hidden_size=32,
+        spectral_radius=0.9,
+        init="gaussian",
+        nonlinearity="tanh",
+        forget_bias=0.0,
+        loss="last",
+        dtype="float64",
+        show_gru=False,
+        jacobians=False,
+        seed=0,
+    ):
         super().__init__()
         checks.positive_int("seq_len", seq_len, minimum=2, maximum=1000)
         checks.positive_int("hidden_size", hidden_size, minimum=2, maximum=128)
@@ -86,39 +97,98 @@ class GradientFlow(ChartWidget):
         wide = dict(style={"description_width": "initial"}, layout=widgets.Layout(width="250px"))
         # Sliders refuse a value outside their range (rnnviz.widgets.controls), from the
         # constructor or set later from Python, naming the argument.
-        self.seq_len = int_slider("seq_len", seq_len, 2, 1000, description="steps T",
-                                  continuous_update=False, **wide)
-        self.hidden_size = int_slider("hidden_size", hidden_size, 2, 128,
-                                      description="hidden H", continuous_update=False, **wide)
+        self.seq_len = int_slider(
+            "seq_len", seq_len, 2, 1000, description="steps T", continuous_update=False, **wide
+        )
+        self.hidden_size = int_slider(
+            "hidden_size",
+            hidden_size,
+            2,
+            128,
+            description="hidden H",
+            continuous_update=False,
+            **wide,
+        )
         self.spectral_radius = float_slider(
-            "spectral_radius", spectral_radius, 0.1, 2.0, step=0.05,
-            description="RNN radius rho", continuous_update=True, **wide)
-        self.init = widgets.Dropdown(options=list(INITS), value=init, description="RNN init",
-                                     **wide)
-        self.nonlinearity = widgets.Dropdown(options=["tanh", "relu"], value=nonlinearity,
-                                             description="RNN phi", **wide)
+            "spectral_radius",
+            spectral_radius,
+            0.1,
+            2.0,
+            step=0.05,
+            description="RNN radius rho",
+            continuous_update=True,
+            **wide,
+        )
+        self.init = widgets.Dropdown(
+            options=list(INITS), value=init, description="RNN init", **wide
+        )
+        self.nonlinearity = widgets.Dropdown(
+            options=["tanh", "relu"], value=nonlinearity, description="RNN phi", **wide
+        )
         self.forget_bias = float_slider(
-            "forget_bias", forget_bias, -3.0, 5.0, step=0.5, description="LSTM forget bias",
-            continuous_update=True, **wide)
-        self.loss = widgets.Dropdown(options=[("last step", "last"), ("every step", "all")],
-                                     value=loss, description="loss on", **wide)
-        self.dtype = widgets.Dropdown(options=list(DTYPES), value=dtype, description="precision",
-                                      **wide)
-        self.show_gru = widgets.Checkbox(show_gru, description="show the GRU", indent=False,
-                                         layout=widgets.Layout(width="150px"))
-        self.jacobians = widgets.Checkbox(jacobians, description="RNN ||dh_T/dh_t||",
-                                          indent=False, layout=widgets.Layout(width="170px"))
-        self.controls = [self.seq_len, self.hidden_size, self.spectral_radius, self.init,
-                         self.nonlinearity, self.forget_bias, self.loss, self.dtype,
-                         self.show_gru, self.jacobians]
+            "forget_bias",
+            forget_bias,
+            -3.0,
+            5.0,
+            step=0.5,
+            description="LSTM forget bias",
+            continuous_update=True,
+            **wide,
+        )
+        self.loss = widgets.Dropdown(
+            options=[("last step", "last"), ("every step", "all")],
+            value=loss,
+            description="loss on",
+            **wide,
+        )
+        self.dtype = widgets.Dropdown(
+            options=list(DTYPES), value=dtype, description="precision", **wide
+        )
+        self.show_gru = widgets.Checkbox(
+            show_gru, description="show the GRU", indent=False, layout=widgets.Layout(width="150px")
+        )
+        self.jacobians = widgets.Checkbox(
+            jacobians,
+            description="RNN ||dh_T/dh_t||",
+            indent=False,
+            layout=widgets.Layout(width="170px"),
+        )
+        self.controls = [
+            self.seq_len,
+            self.hidden_size,
+            self.spectral_radius,
+            self.init,
+            self.nonlinearity,
+            self.forget_bias,
+            self.loss,
+            self.dtype,
+            self.show_gru,
+            self.jacobians,
+        ]
         self.step = widgets.IntSlider(1, min=1, max=seq_len, description="pulse at t", **wide)
-        cold = [self.seq_len, self.hidden_size, self.init, self.nonlinearity, self.loss,
-                self.dtype, self.show_gru, self.jacobians]
+        cold = [
+            self.seq_len,
+            self.hidden_size,
+            self.init,
+            self.nonlinearity,
+            self.loss,
+            self.dtype,
+            self.show_gru,
+            self.jacobians,
+        ]
         for control in cold:
             control.observe(self._on_cold_change, names="value")
         self._show(full=True)
-        self._finish(extra=[widgets.HBox([self.step, widgets.Label(
-            "Play (top left) sends the gradient from step T back to 1")])])
+        self._finish(
+            extra=[
+                widgets.HBox(
+                    [
+                        self.step,
+                        widgets.Label("Play (top left) sends the gradient from step T back to 1"),
+                    ]
+                )
+            ]
+        )
 
     # --- compute: plain rnnviz.gradients.flow calls, cached ---------------------------------
     def _flow(self, model, **knobs):
@@ -128,22 +198,33 @@ class GradientFlow(ChartWidget):
         return self._cache[key]
 
     def _common(self):
-        return dict(seq_len=self.seq_len.value, hidden_size=self.hidden_size.value,
-                    loss=self.loss.value, dtype=self.dtype.value)
+        return dict(
+            seq_len=self.seq_len.value,
+            hidden_size=self.hidden_size.value,
+            loss=self.loss.value,
+            dtype=self.dtype.value,
+        )
 
     def _rnn(self, radius):
-        return self._flow("rnn", spectral_radius=float(radius), init=self.init.value,
-                          nonlinearity=self.nonlinearity.value, jacobians=self.jacobians.value,
-                          **self._common())
+        return self._flow(
+            "rnn",
+            spectral_radius=float(radius),
+            init=self.init.value,
+            nonlinearity=self.nonlinearity.value,
+            jacobians=self.jacobians.value,
+            **self._common(),
+        )
 
     def _lstm(self, forget_bias):
         return self._flow("lstm", forget_bias=float(forget_bias), **self._common())
 
     def compute(self):
         """The three models' flows for the controls' values. Returns dict model -> Flow."""
-        return {"rnn": self._rnn(self.spectral_radius.value),
-                "lstm": self._lstm(self.forget_bias.value),
-                "gru": self._flow("gru", **self._common()) if self.show_gru.value else None}
+        return {
+            "rnn": self._rnn(self.spectral_radius.value),
+            "lstm": self._lstm(self.forget_bias.value),
+            "gru": self._flow("gru", **self._common()) if self.show_gru.value else None,
+        }
 
     @property
     def data(self):
@@ -168,96 +249,202 @@ class GradientFlow(ChartWidget):
         lstm = [self._lstm(b) for b in biases]
         gru = self._flow("gru", **self._common()) if self.show_gru.value else None
         T = self.seq_len.value
-        logs = {"rnn_h": np.stack([log10_or_edge(f.grad_h[0]) for f in rnn]),
-                "rnn_bound": np.stack([log10_or_edge(f.bound[0]) for f in rnn]),
-                "lstm_h": np.stack([log10_or_edge(f.grad_h[0]) for f in lstm]),
-                "lstm_c": np.stack([log10_or_edge(f.grad_c[0]) for f in lstm])}
+        logs = {
+            "rnn_h": np.stack([log10_or_edge(f.grad_h[0]) for f in rnn]),
+            "rnn_bound": np.stack([log10_or_edge(f.bound[0]) for f in rnn]),
+            "lstm_h": np.stack([log10_or_edge(f.grad_h[0]) for f in lstm]),
+            "lstm_c": np.stack([log10_or_edge(f.grad_c[0]) for f in lstm]),
+        }
         axes = {"rnn": ["spectral_radius"], "lstm": ["forget_bias"], "gru": []}
-        data = {name: frames(v, axes[name[:name.index("_")]]) for name, v in logs.items()}
+        data = {name: frames(v, axes[name[: name.index("_")]]) for name, v in logs.items()}
         data["rnn_fade"] = frames(pulse_fade(logs["rnn_h"]), axes["rnn"])
         data["lstm_fade"] = frames(pulse_fade(logs["lstm_c"]), axes["lstm"])
-        data["rnn_stats"] = frames([[f.top_singular_value, f.ratio("h")[0]] for f in rnn],
-                                   axes["rnn"], dtype="float64")
-        data["lstm_stats"] = frames([[f.ratio("c")[0]] for f in lstm], axes["lstm"],
-                                    dtype="float64")
+        data["rnn_stats"] = frames(
+            [[f.top_singular_value, f.ratio("h")[0]] for f in rnn], axes["rnn"], dtype="float64"
+        )
+        data["lstm_stats"] = frames(
+            [[f.ratio("c")[0]] for f in lstm], axes["lstm"], dtype="float64"
+        )
         if self.jacobians.value:
-            data["rnn_jacobian"] = frames(np.stack([log10_or_edge(f.jacobian[0]) for f in rnn]),
-                                          axes["rnn"])
+            data["rnn_jacobian"] = frames(
+                np.stack([log10_or_edge(f.jacobian[0]) for f in rnn]), axes["rnn"]
+            )
         if gru is not None:
             gru_h = log10_or_edge(gru.grad_h[0])
             data["gru_h"] = frames(gru_h, [])
             data["gru_fade"] = frames(pulse_fade(gru_h), [])
             data["gru_stats"] = frames([gru.ratio("h")[0]], [], dtype="float64")
-        grids = {"spectral_radius": radii, "forget_bias": biases,
-                 "step": np.arange(1, T + 1)}
-        spec = {"width": WIDTH, "height": HEIGHT, "panels": self._panels(T, gru is not None),
-                "controls": {name: {"grid": [float(v) for v in g]} for name, g in grids.items()},
-                "legend": self._legend(),
-                "play": {"control": "step", "label": "\u25b6 Play", "seconds": PLAY_SECONDS}}
-        self.chart.show(spec, data, controls={"spectral_radius": self.spectral_radius,
-                                              "forget_bias": self.forget_bias,
-                                              "step": self.step}, busy=not full)
+        grids = {"spectral_radius": radii, "forget_bias": biases, "step": np.arange(1, T + 1)}
+        spec = {
+            "width": WIDTH,
+            "height": HEIGHT,
+            "panels": self._panels(T, gru is not None),
+            "controls": {name: {"grid": [float(v) for v in g]} for name, g in grids.items()},
+            "legend": self._legend(),
+            "play": {"control": "step", "label": "\u25b6 Play", "seconds": PLAY_SECONDS},
+        }
+        self.chart.show(
+            spec,
+            data,
+            controls={
+                "spectral_radius": self.spectral_radius,
+                "forget_bias": self.forget_bias,
+                "step": self.step,
+            },
+            busy=not full,
+        )
 
     def _panels(self, T, with_gru):
         n = 3 if with_gru else 2
-        top = grid_boxes(WIDTH, HEIGHT, rows=2, cols=n, margin=(105, 80, 50, 45), hspace=55,
-                         vspace=75, row_heights=[0.68, 0.32])
+        top = grid_boxes(
+            WIDTH,
+            HEIGHT,
+            rows=2,
+            cols=n,
+            margin=(105, 80, 50, 45),
+            hspace=55,
+            vspace=75,
+            row_heights=[0.68, 0.32],
+        )
         t = dict(x0=1, dx=1)
         rnn_color, lstm_color = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
         common = dict(log=True, share="top", x_title="step t", x_label="t")
         rnn_series = [
-            dict(name="vanilla RNN ||dL/dh_t||", data="rnn_h", color=rnn_color, width=2.5,
-                 edges=True, **t),
-            dict(name="Pascanu bound", data="rnn_bound", color=rnn_color, dash=[6, 4],
-                 opacity=0.6, autorange=False, **t)]
+            dict(
+                name="vanilla RNN ||dL/dh_t||",
+                data="rnn_h",
+                color=rnn_color,
+                width=2.5,
+                edges=True,
+                **t,
+            ),
+            dict(
+                name="Pascanu bound",
+                data="rnn_bound",
+                color=rnn_color,
+                dash=[6, 4],
+                opacity=0.6,
+                autorange=False,
+                **t,
+            ),
+        ]
         if self.jacobians.value:
-            rnn_series.append(dict(name="||dh_T/dh_t||_2", data="rnn_jacobian",
-                                   color=rnn_color, dash=[2, 3], **t))
+            rnn_series.append(
+                dict(name="||dh_T/dh_t||_2", data="rnn_jacobian", color=rnn_color, dash=[2, 3], **t)
+            )
         panels = [
-            lines_panel(top[0][0], rnn_series, y_title="||dL/dh_t||",
-                        title="vanilla RNN: s = {rnn_stats[0]:.2f}, "
-                              "h_1/h_T = {rnn_stats[1]:.1e}",
-                        cursor=dict(control="step", x0=1, markers=[
-                            dict(data="rnn_h", fade="rnn_fade", color=rnn_color)]), **common),
-            lines_panel(top[0][1], [
-                dict(name="LSTM ||dL/dh_t||", data="lstm_h", color=lstm_color, width=2.5,
-                     edges=True, **t),
-                dict(name="LSTM ||dL/dc_t||", data="lstm_c", color=lstm_color, dash=[6, 4],
-                     edges=True, **t)],
+            lines_panel(
+                top[0][0],
+                rnn_series,
+                y_title="||dL/dh_t||",
+                title="vanilla RNN: s = {rnn_stats[0]:.2f}, h_1/h_T = {rnn_stats[1]:.1e}",
+                cursor=dict(
+                    control="step",
+                    x0=1,
+                    markers=[dict(data="rnn_h", fade="rnn_fade", color=rnn_color)],
+                ),
+                **common,
+            ),
+            lines_panel(
+                top[0][1],
+                [
+                    dict(
+                        name="LSTM ||dL/dh_t||",
+                        data="lstm_h",
+                        color=lstm_color,
+                        width=2.5,
+                        edges=True,
+                        **t,
+                    ),
+                    dict(
+                        name="LSTM ||dL/dc_t||",
+                        data="lstm_c",
+                        color=lstm_color,
+                        dash=[6, 4],
+                        edges=True,
+                        **t,
+                    ),
+                ],
                 title="LSTM: c_1/c_T = {lstm_stats[0]:.1e}",
-                cursor=dict(control="step", x0=1, markers=[
-                    dict(data="lstm_c", fade="lstm_fade", color=lstm_color)]), **common)]
+                cursor=dict(
+                    control="step",
+                    x0=1,
+                    markers=[dict(data="lstm_c", fade="lstm_fade", color=lstm_color)],
+                ),
+                **common,
+            ),
+        ]
         if with_gru:
             gru_color = MODEL_COLORS["gru"]
-            panels.append(lines_panel(
-                top[0][2], [dict(name="GRU ||dL/dh_t||", data="gru_h", color=gru_color,
-                                 width=2.5, edges=True, **t)],
-                title="GRU: h_1/h_T = {gru_stats[0]:.1e}",
-                cursor=dict(control="step", x0=1, markers=[
-                    dict(data="gru_h", fade="gru_fade", color=gru_color)]), **common))
+            panels.append(
+                lines_panel(
+                    top[0][2],
+                    [
+                        dict(
+                            name="GRU ||dL/dh_t||",
+                            data="gru_h",
+                            color=gru_color,
+                            width=2.5,
+                            edges=True,
+                            **t,
+                        )
+                    ],
+                    title="GRU: h_1/h_T = {gru_stats[0]:.1e}",
+                    cursor=dict(
+                        control="step",
+                        x0=1,
+                        markers=[dict(data="gru_h", fade="gru_fade", color=gru_color)],
+                    ),
+                    **common,
+                )
+            )
         rows = [r for r in CHAIN_ROWS if with_gru or r[0] != "gru"]
         cell = float(np.clip(700 / T, 2.5, 12))
-        groups = [dict(data=f"{m}_{s}", x0=1, dx=1, y0=y, cell=cell, ring=(m, s) != ("lstm", "h"),
-                       rows=[f"{NAMES[m]} {s}_t"]) for m, s, y in rows]
-        panels.append(heatmap_panel(
-            span(top[1][0], top[1][n - 1]), groups, MAGNITUDE_SCALE, crange="top",
-            title="unrolled chain: colour = log10 of the gradient's norm at each state",
-            x_title="step t  (the loss is at T; the gradient flows right to left)", x_label="t",
-            y_range=[-0.5 if with_gru else 0.5, 3.5], tickvals=[y for *_, y in rows],
-            ticktext=[f"{NAMES[m]} {s}" for m, s, _ in rows], colorbar="log10 ||grad||",
-            value_label="log10 ||grad|| = ", hover=".1f",
-            cursor=dict(control="step", dim_before=UNSEEN_OPACITY, ring=True)))
+        groups = [
+            dict(
+                data=f"{m}_{s}",
+                x0=1,
+                dx=1,
+                y0=y,
+                cell=cell,
+                ring=(m, s) != ("lstm", "h"),
+                rows=[f"{NAMES[m]} {s}_t"],
+            )
+            for m, s, y in rows
+        ]
+        panels.append(
+            heatmap_panel(
+                span(top[1][0], top[1][n - 1]),
+                groups,
+                MAGNITUDE_SCALE,
+                crange="top",
+                title="unrolled chain: colour = log10 of the gradient's norm at each state",
+                x_title="step t  (the loss is at T; the gradient flows right to left)",
+                x_label="t",
+                y_range=[-0.5 if with_gru else 0.5, 3.5],
+                tickvals=[y for *_, y in rows],
+                ticktext=[f"{NAMES[m]} {s}" for m, s, _ in rows],
+                colorbar="log10 ||grad||",
+                value_label="log10 ||grad|| = ",
+                hover=".1f",
+                cursor=dict(control="step", dim_before=UNSEEN_OPACITY, ring=True),
+            )
+        )
         return panels
 
     def _legend(self):
         rnn, lstm = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
-        items = [dict(name="vanilla RNN ||dL/dh_t||", color=rnn),
-                 dict(name="Pascanu bound", color=rnn, dash=True),
-                 dict(name="LSTM ||dL/dh_t||", color=lstm),
-                 dict(name="LSTM ||dL/dc_t||", color=lstm, dash=True)]
+        items = [
+            dict(name="vanilla RNN ||dL/dh_t||", color=rnn),
+            dict(name="Pascanu bound", color=rnn, dash=True),
+            dict(name="LSTM ||dL/dh_t||", color=lstm),
+            dict(name="LSTM ||dL/dc_t||", color=lstm, dash=True),
+        ]
         if self.jacobians.value:
             items.append(dict(name="||dh_T/dh_t||_2", color=rnn, dash=True))
         if self.show_gru.value:
             items.append(dict(name="GRU ||dL/dh_t||", color=MODEL_COLORS["gru"]))
-        return items + [dict(name="0: underflow", color=UNDERFLOW_COLOR, symbol="\u25bc"),
-                        dict(name="inf/NaN: overflow", color=OVERFLOW_COLOR, symbol="\u25b2")]
+        return items + [
+            dict(name="0: underflow", color=UNDERFLOW_COLOR, symbol="\u25bc"),
+            dict(name="inf/NaN: overflow", color=OVERFLOW_COLOR, symbol="\u25b2"),
+        ]

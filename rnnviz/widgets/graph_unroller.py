@@ -21,8 +21,13 @@ from rnnviz.widgets.traces import update_traces
 # W_hh is the recurrent weight, so it wears the vanilla RNN's red.
 PARAMETER_COLORS = {"W_xh": "#e6a700", "W_hh": MODEL_COLORS["rnn"], "W_hy": "#6a3d9a"}
 PLAIN_EDGE_COLOR = "#9a9a9a"
-NODE_FILL = {"input": "#ffe9b3", "hidden": "#f7c6c6", "output": "#dcd0ee",
-             "step_loss": "#e4e4e4", "loss": "#c8c8c8"}
+NODE_FILL = {
+    "input": "#ffe9b3",
+    "hidden": "#f7c6c6",
+    "output": "#dcd0ee",
+    "step_loss": "#e4e4e4",
+    "loss": "#c8c8c8",
+}
 MAX_SEQ_LEN = 12
 
 # Trace names, in drawing order: plain edges, one trace per parameter family, the dotted
@@ -48,44 +53,86 @@ class GraphUnroller(LabWidget):
     - seed: draws the tiny RNN's weights, inputs and targets
     """
 
-    def __init__(self, shape="many-to-one", seq_len=4, highlight="W_hh", backward=True,
-                 hidden_size=3, seed=0):
+    def __init__(
+        self, shape="many-to-one", seq_len=4, highlight="W_hh", backward=True, hidden_size=3, seed=0
+    ):
         super().__init__()
         if not isinstance(backward, bool):
             raise TypeError(f"backward must be a bool, got {type(backward).__name__}")
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.seed = checks.positive_int("seed", seed, minimum=0)
         self.shape = dropdown("shape", shape, SHAPES, description="shape")
-        self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T",
-                                  continuous_update=False)
-        self.highlight = dropdown("highlight", highlight, ("none", *PARAMETER_FAMILIES),
-                                  buttons=True, description="highlight",
-                                  style={"button_width": "60px"})
+        self.seq_len = int_slider(
+            "seq_len", seq_len, 1, MAX_SEQ_LEN, description="T", continuous_update=False
+        )
+        self.highlight = dropdown(
+            "highlight",
+            highlight,
+            ("none", *PARAMETER_FAMILIES),
+            buttons=True,
+            description="highlight",
+            style={"button_width": "60px"},
+        )
         self.backward = widgets.Checkbox(value=backward, description="backward: dL/dW per use")
         self.controls = [self.shape, self.seq_len, self.highlight, self.backward]
 
         self.figure = self.new_figure(
-            height=460, showlegend=True, hovermode="closest",
+            height=460,
+            showlegend=True,
+            hovermode="closest",
             legend=dict(orientation="h", y=-0.02, x=0),
-            xaxis=dict(visible=False), yaxis=dict(visible=False, range=[-1.6, 4.6]),
-            margin=dict(l=10, r=10, t=60, b=10))
-        self.figure.add_scatter(x=[], y=[], mode="lines", name=PLAIN,
-                                line=dict(color=PLAIN_EDGE_COLOR, width=1.5), hoverinfo="skip")
+            xaxis=dict(visible=False),
+            yaxis=dict(visible=False, range=[-1.6, 4.6]),
+            margin=dict(l=10, r=10, t=60, b=10),
+        )
+        self.figure.add_scatter(
+            x=[],
+            y=[],
+            mode="lines",
+            name=PLAIN,
+            line=dict(color=PLAIN_EDGE_COLOR, width=1.5),
+            hoverinfo="skip",
+        )
         for name in PARAMETER_FAMILIES:
             self.figure.add_scatter(
-                x=[], y=[], mode="lines+markers", name=family_trace(name), hoverinfo="skip",
+                x=[],
+                y=[],
+                mode="lines+markers",
+                name=family_trace(name),
+                hoverinfo="skip",
                 line=dict(color=PARAMETER_COLORS[name], width=2),
-                marker=dict(symbol="arrow", angleref="previous", size=[],
-                            color=PARAMETER_COLORS[name]))
-        self.figure.add_scatter(x=[], y=[], mode="lines", name=USES, showlegend=False,
-                                line=dict(color="#555555", width=1, dash="dot"),
-                                hoverinfo="skip")
+                marker=dict(
+                    symbol="arrow", angleref="previous", size=[], color=PARAMETER_COLORS[name]
+                ),
+            )
         self.figure.add_scatter(
-            x=[], y=[], mode="markers+text", name=NODES, showlegend=False,
+            x=[],
+            y=[],
+            mode="lines",
+            name=USES,
+            showlegend=False,
+            line=dict(color="#555555", width=1, dash="dot"),
+            hoverinfo="skip",
+        )
+        self.figure.add_scatter(
+            x=[],
+            y=[],
+            mode="markers+text",
+            name=NODES,
+            showlegend=False,
             marker=dict(size=30, line=dict(color="#444444", width=1)),
-            textfont=dict(size=13), hovertemplate="%{hovertext}<extra></extra>")
-        self.figure.add_scatter(x=[], y=[], mode="text", name=LABELS,
-                                showlegend=False, textfont=dict(size=11), hoverinfo="skip")
+            textfont=dict(size=13),
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+        self.figure.add_scatter(
+            x=[],
+            y=[],
+            mode="text",
+            name=LABELS,
+            showlegend=False,
+            textfont=dict(size=11),
+            hoverinfo="skip",
+        )
         self.shape.observe(self._on_shape, names="value")
         self._finish()
 
@@ -103,8 +150,9 @@ class GraphUnroller(LabWidget):
         graph, lit = run.graph, self.highlight.value
         pos = {n.name: (n.x, n.y) for n in graph.nodes}
         specs = {}
-        plain_x, plain_y = _segments([pos[e.source] + pos[e.target]
-                                      for e in graph.edges if e.parameter is None])
+        plain_x, plain_y = _segments(
+            [pos[e.source] + pos[e.target] for e in graph.edges if e.parameter is None]
+        )
         specs[PLAIN] = dict(x=plain_x, y=plain_y, line=dict(color=PLAIN_EDGE_COLOR, width=1.5))
         for name in PARAMETER_FAMILIES:
             xs, ys, sizes = [], [], []
@@ -115,9 +163,12 @@ class GraphUnroller(LabWidget):
                 sizes += [0, 14, 0, 0]
             color = PARAMETER_COLORS[name]
             specs[family_trace(name)] = dict(
-                x=xs, y=ys, line=dict(color=color, width=4 if lit == name else 2),
+                x=xs,
+                y=ys,
+                line=dict(color=color, width=4 if lit == name else 2),
                 marker=dict(symbol="arrow", angleref="previous", size=sizes, color=color),
-                opacity=1.0 if lit in ("none", name) else 0.35)
+                opacity=1.0 if lit in ("none", name) else 0.35,
+            )
 
         uses = graph.uses_family(lit) if lit != "none" else []
         mids = [_midpoint(pos[e.source], pos[e.target]) for e in uses]
@@ -125,26 +176,41 @@ class GraphUnroller(LabWidget):
         specs[USES] = dict(x=fan_x, y=fan_y, line=dict(color="#555555", width=1, dash="dot"))
 
         specs[NODES] = dict(
-            x=[n.x for n in graph.nodes], y=[n.y for n in graph.nodes],
+            x=[n.x for n in graph.nodes],
+            y=[n.y for n in graph.nodes],
             text=[_label(n.name) for n in graph.nodes],
             hovertext=[_hover(run, n.name) for n in graph.nodes],
-            marker=dict(size=30, line=dict(color="#444444", width=[
-                3 if n.kind == "parameter" and family(n.name) == lit else 1
-                for n in graph.nodes]),
-                color=[PARAMETER_COLORS[family(n.name)] if n.kind == "parameter"
-                       else NODE_FILL[n.kind] for n in graph.nodes]),
-            textfont=dict(size=13, color=["white" if n.kind == "parameter" else "black"
-                                          for n in graph.nodes]))
+            marker=dict(
+                size=30,
+                line=dict(
+                    color="#444444",
+                    width=[
+                        3 if n.kind == "parameter" and family(n.name) == lit else 1
+                        for n in graph.nodes
+                    ],
+                ),
+                color=[
+                    PARAMETER_COLORS[family(n.name)] if n.kind == "parameter" else NODE_FILL[n.kind]
+                    for n in graph.nodes
+                ],
+            ),
+            textfont=dict(
+                size=13, color=["white" if n.kind == "parameter" else "black" for n in graph.nodes]
+            ),
+        )
 
         show = self.backward.value and bool(uses)
         shown = uses if show else []
         specs[LABELS] = dict(
-            x=[m[0] for m in mids] if show else [], y=[m[1] for m in mids] if show else [],
-            text=[f"{np.linalg.norm(run.edge_gradients[(e.source, e.target)]):.3f}"
-                  for e in shown],
-            textposition=["top center" if pos[e.source][1] == pos[e.target][1]
-                          else "middle right" for e in shown],
-            textfont=dict(size=11, color=PARAMETER_COLORS.get(lit, "black")))
+            x=[m[0] for m in mids] if show else [],
+            y=[m[1] for m in mids] if show else [],
+            text=[f"{np.linalg.norm(run.edge_gradients[(e.source, e.target)]):.3f}" for e in shown],
+            textposition=[
+                "top center" if pos[e.source][1] == pos[e.target][1] else "middle right"
+                for e in shown
+            ],
+            textfont=dict(size=11, color=PARAMETER_COLORS.get(lit, "black")),
+        )
         update_traces(self.figure, specs)
         self.figure.layout.title.text = _title(run, lit, self.backward.value)
 
@@ -190,17 +256,21 @@ def _hover(run, name: str) -> str:
 
 def _title(run, lit: str, backward: bool) -> str:
     graph = run.graph
-    head = (f"{graph.shape}, T = {graph.seq_len}: {len(graph.nodes)} nodes, "
-            f"{len(graph.edges)} edges, L = {run.loss:.4f}")
+    head = (
+        f"{graph.shape}, T = {graph.seq_len}: {len(graph.nodes)} nodes, "
+        f"{len(graph.edges)} edges, L = {run.loss:.4f}"
+    )
     if lit == "none":
         return head
     parts = []
     for name in (p for p in graph.parameters if family(p) == lit):
         terms = [term for _, term in run.uses(name)]
         if backward:
-            parts.append(f"dL/d{name} = sum of {len(terms)} term{'s' * (len(terms) > 1)}, "
-                         f"||sum||_F = {np.linalg.norm(run.gradient(name)):.3f} "
-                         f"(sum of norms {sum(np.linalg.norm(t) for t in terms):.3f})")
+            parts.append(
+                f"dL/d{name} = sum of {len(terms)} term{'s' * (len(terms) > 1)}, "
+                f"||sum||_F = {np.linalg.norm(run.gradient(name)):.3f} "
+                f"(sum of norms {sum(np.linalg.norm(t) for t in terms):.3f})"
+            )
         else:
             parts.append(f"{name} used {len(terms)} times")
     return head + "<br>" + ("<br>".join(parts) if parts else f"no {lit} in this shape")
@@ -220,18 +290,35 @@ class AutogradView(LabWidget):
     def __init__(self, shape="many-to-one", seq_len=3):
         super().__init__()
         self.shape = dropdown("shape", shape, SHAPES, description="shape")
-        self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T",
-                                  continuous_update=False)
+        self.seq_len = int_slider(
+            "seq_len", seq_len, 1, MAX_SEQ_LEN, description="T", continuous_update=False
+        )
         self.controls = [self.shape, self.seq_len]
-        self.figure = self.new_figure(height=360, showlegend=False, hovermode="closest",
-                                      xaxis=dict(visible=False), yaxis=dict(visible=False),
-                                      margin=dict(l=10, r=10, t=60, b=10))
-        self.figure.add_scatter(x=[], y=[], mode="lines", name=EDGES, hoverinfo="skip",
-                                line=dict(color=PLAIN_EDGE_COLOR, width=1))
-        self.figure.add_scatter(x=[], y=[], mode="markers+text", name=NODES,
-                                textposition="bottom center",
-                                marker=dict(size=9, line=dict(color="#444444", width=1)),
-                                hovertemplate="%{hovertext}<extra></extra>")
+        self.figure = self.new_figure(
+            height=360,
+            showlegend=False,
+            hovermode="closest",
+            xaxis=dict(visible=False),
+            yaxis=dict(visible=False),
+            margin=dict(l=10, r=10, t=60, b=10),
+        )
+        self.figure.add_scatter(
+            x=[],
+            y=[],
+            mode="lines",
+            name=EDGES,
+            hoverinfo="skip",
+            line=dict(color=PLAIN_EDGE_COLOR, width=1),
+        )
+        self.figure.add_scatter(
+            x=[],
+            y=[],
+            mode="markers+text",
+            name=NODES,
+            textposition="bottom center",
+            marker=dict(size=9, line=dict(color="#444444", width=1)),
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
         self._finish()
 
     def compute(self):
@@ -249,18 +336,29 @@ class AutogradView(LabWidget):
         graph, torch_graph = data
         nodes = torch_graph.nodes
         edges_x, edges_y = _segments([nodes[s][2:] + nodes[t][2:] for s, t in torch_graph.edges])
-        update_traces(self.figure, {
-            EDGES: dict(x=edges_x, y=edges_y, line=dict(color=PLAIN_EDGE_COLOR, width=1)),
-            NODES: dict(x=[n[2] for n in nodes], y=[n[3] for n in nodes],
-                        text=[n[0] if n[1] == "parameter" else "" for n in nodes],
-                        hovertext=[n[0] for n in nodes],
-                        marker=dict(size=[14 if n[1] == "parameter" else 8 for n in nodes],
-                                    color=[PARAMETER_COLORS[family(n[0])]
-                                           if n[1] == "parameter" else "#dddddd"
-                                           for n in nodes],
-                                    line=dict(color="#444444", width=1)))})
+        update_traces(
+            self.figure,
+            {
+                EDGES: dict(x=edges_x, y=edges_y, line=dict(color=PLAIN_EDGE_COLOR, width=1)),
+                NODES: dict(
+                    x=[n[2] for n in nodes],
+                    y=[n[3] for n in nodes],
+                    text=[n[0] if n[1] == "parameter" else "" for n in nodes],
+                    hovertext=[n[0] for n in nodes],
+                    marker=dict(
+                        size=[14 if n[1] == "parameter" else 8 for n in nodes],
+                        color=[
+                            PARAMETER_COLORS[family(n[0])] if n[1] == "parameter" else "#dddddd"
+                            for n in nodes
+                        ],
+                        line=dict(color="#444444", width=1),
+                    ),
+                ),
+            },
+        )
         uses = ", ".join(f"{name} read {k}x" for name, k in torch_graph.uses.items())
         self.figure.layout.title.text = (
             f"torch autograd, {graph.shape} T = {graph.seq_len}: {len(nodes)} nodes, "
             f"{len(torch_graph.edges)} edges (readable graph: {len(graph.nodes)} nodes)"
-            f"<br>{uses}")
+            f"<br>{uses}"
+        )

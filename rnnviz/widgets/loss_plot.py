@@ -47,8 +47,13 @@ class LossPlot:
         the house colour of the model the label names; dash: plotly's line dash (e.g. "dot").
         Returns: the new trace.
         """
-        self.figure.add_scatter(x=[], y=[], mode="lines", name=label,
-                                line=dict(color=color or model_color(label), width=1.5, dash=dash))
+        self.figure.add_scatter(
+            x=[],
+            y=[],
+            mode="lines",
+            name=label,
+            line=dict(color=color or model_color(label), width=1.5, dash=dash),
+        )
         trace = self.figure.data[-1]
         self._set(trace, values)
         return trace
@@ -66,8 +71,7 @@ class LossPlot:
         def callback(result) -> None:
             now = time.perf_counter()
             grown = len(result.losses) >= (1 + MIN_GROWTH) * state["length"]
-            if not result.finished and (now - state["sent"] < 1 / UPDATES_PER_SECOND
-                                        or not grown):
+            if not result.finished and (now - state["sent"] < 1 / UPDATES_PER_SECOND or not grown):
                 return
             if state["trace"] is None:
                 state["trace"] = self.add_curve(result.label, result.losses, color, dash)

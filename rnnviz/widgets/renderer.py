@@ -50,7 +50,8 @@ class Chart(anywidget.AnyWidget):
     spec = traitlets.Dict().tag(sync=True)
     data = traitlets.Dict().tag(sync=True)
     controls = traitlets.List(traitlets.Instance(widgets.Widget)).tag(
-        sync=True, **widgets.widget_serialization)
+        sync=True, **widgets.widget_serialization
+    )
     busy = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, **kwargs):
@@ -76,8 +77,10 @@ class Chart(anywidget.AnyWidget):
         if self._settle_state is None:
             return
         now = dict(zip(self.spec["control_names"], (c.value for c in self.controls)))
-        if any(name in now and not np.isclose(now[name], value)
-               for name, value in self._settle_state.items()):
+        if any(
+            name in now and not np.isclose(now[name], value)
+            for name, value in self._settle_state.items()
+        ):
             return
         self._settle_state = None
         for callback in self._on_settle:
@@ -122,8 +125,13 @@ def frames(values, axes, star=False, dtype="float32") -> dict:
     v = np.ascontiguousarray(values, dtype=np.dtype(dtype))
     if not axes:
         v = v[None]
-    return {"axes": list(axes), "shape": list(v.shape), "star": bool(star), "dtype": dtype,
-            "values": v.tobytes()}
+    return {
+        "axes": list(axes),
+        "shape": list(v.shape),
+        "star": bool(star),
+        "dtype": dtype,
+        "values": v.tobytes(),
+    }
 
 
 def log10_or_edge(values):
@@ -143,8 +151,9 @@ def colorscale(name: str) -> list:
     return [[float(p), c] for p, c in plotly.colors.get_colorscale(name)]
 
 
-def grid_boxes(width, height, rows, cols, margin=(60, 20, 60, 50), hspace=50, vspace=80,
-               row_heights=None):
+def grid_boxes(
+    width, height, rows, cols, margin=(60, 20, 60, 50), hspace=50, vspace=80, row_heights=None
+):
     """Panel boxes [left, top, width, height] in pixels on a rows x cols grid.
 
     Inputs: the canvas's width and height (px); margin (left, right, top, bottom);
@@ -168,8 +177,20 @@ def span(first, last):
     return [first[0], first[1], last[0] + last[2] - first[0], first[3]]
 
 
-def lines_panel(box, series, title="", x_title="", y_title="", log=False, share=None,
-                y_range=None, x_range=None, x_label="x", cursor=None, **extra) -> dict:
+def lines_panel(
+    box,
+    series,
+    title="",
+    x_title="",
+    y_title="",
+    log=False,
+    share=None,
+    y_range=None,
+    x_range=None,
+    x_label="x",
+    cursor=None,
+    **extra,
+) -> dict:
     """A panel of lines (or markers) over x.
 
     Inputs: box [left, top, width, height] px; series: dicts {"name", "data" (a data entry
@@ -181,10 +202,16 @@ def lines_panel(box, series, title="", x_title="", y_title="", log=False, share=
     that has it; cursor: {"control", "x0", "markers": [{"data", "color", "fade" (an entry of
     opacities), "open"}]}: a marker on each listed series at x = the control's value.
     """
-    panel = {"kind": "lines", "box": box, "series": series, "title": title,
-             "x": {"title": x_title, "label": x_label},
-             "y": {"title": y_title, "log": log, "share": share},
-             "edge_colors": EDGE_COLORS, **extra}
+    panel = {
+        "kind": "lines",
+        "box": box,
+        "series": series,
+        "title": title,
+        "x": {"title": x_title, "label": x_label},
+        "y": {"title": y_title, "log": log, "share": share},
+        "edge_colors": EDGE_COLORS,
+        **extra,
+    }
     if y_range is not None:
         panel["y"]["range"] = list(y_range)
     if x_range is not None:
@@ -194,9 +221,23 @@ def lines_panel(box, series, title="", x_title="", y_title="", log=False, share=
     return panel
 
 
-def heatmap_panel(box, groups, scale, crange=None, title="", x_title="", x_label="x",
-                  y_label="row", y_range=None, tickvals=None, ticktext=None, cursor=None,
-                  colorbar=None, value_label="", **extra) -> dict:
+def heatmap_panel(
+    box,
+    groups,
+    scale,
+    crange=None,
+    title="",
+    x_title="",
+    x_label="x",
+    y_label="row",
+    y_range=None,
+    tickvals=None,
+    ticktext=None,
+    cursor=None,
+    colorbar=None,
+    value_label="",
+    **extra,
+) -> dict:
     """A panel of coloured cells.
 
     Inputs: groups: dicts {"data" (frame (nx, ny) x-major, or (nx,) for one row), "ny",
@@ -207,21 +248,34 @@ def heatmap_panel(box, groups, scale, crange=None, title="", x_title="", x_label
     group; cursor: {"control", "dim_before" (opacity of cells left of it), "ring", "line"};
     colorbar: its title, or None.
     """
-    panel = {"kind": "heatmap", "box": box, "groups": groups, "title": title,
-             "colorscale": colorscale(scale) if isinstance(scale, str) else scale,
-             "crange": crange,
-             "x": {"title": x_title, "label": x_label, "nogrid": True},
-             "y": {"label": y_label, "range": y_range, "tickvals": tickvals,
-                   "ticktext": ticktext, "nogrid": True},
-             "edge_colors": EDGE_COLORS, "colorbar": colorbar, "value_label": value_label,
-             **extra}
+    panel = {
+        "kind": "heatmap",
+        "box": box,
+        "groups": groups,
+        "title": title,
+        "colorscale": colorscale(scale) if isinstance(scale, str) else scale,
+        "crange": crange,
+        "x": {"title": x_title, "label": x_label, "nogrid": True},
+        "y": {
+            "label": y_label,
+            "range": y_range,
+            "tickvals": tickvals,
+            "ticktext": ticktext,
+            "nogrid": True,
+        },
+        "edge_colors": EDGE_COLORS,
+        "colorbar": colorbar,
+        "value_label": value_label,
+        **extra,
+    }
     if cursor is not None:
         panel["cursor"] = cursor
     return panel
 
 
-def bars_panel(box, categories, series, y_range=None, title="", mode="overlay", hover=".3f",
-               **extra) -> dict:
+def bars_panel(
+    box, categories, series, y_range=None, title="", mode="overlay", hover=".3f", **extra
+) -> dict:
     """A panel of bars over named categories.
 
     Inputs: series: dicts {"name", "data" (frame (len(categories),)) or "values" (fixed),
@@ -229,9 +283,18 @@ def bars_panel(box, categories, series, y_range=None, title="", mode="overlay", 
     category), "text" (a format for the value above each bar, e.g. ".3f")}; mode: "overlay"
     or "group" (side by side); y_range: [lo, hi], or None to fit the bars.
     """
-    return {"kind": "bars", "box": box, "categories": list(categories), "series": series,
-            "title": title, "mode": mode, "hover": hover, "x": {"hidden": True},
-            "y": {"range": None if y_range is None else list(y_range)}, **extra}
+    return {
+        "kind": "bars",
+        "box": box,
+        "categories": list(categories),
+        "series": series,
+        "title": title,
+        "mode": mode,
+        "hover": hover,
+        "x": {"hidden": True},
+        "y": {"range": None if y_range is None else list(y_range)},
+        **extra,
+    }
 
 
 def _check_spec(spec, data, controls):
@@ -248,8 +311,7 @@ def _check_spec(spec, data, controls):
             for key in ("data", "base", "x"):
                 ref = item.get(key)
                 if isinstance(ref, str) and ref not in data:
-                    raise ValueError(f"panel {panel.get('title')!r} refers to missing data "
-                                     f"{ref!r}")
+                    raise ValueError(f"panel {panel.get('title')!r} refers to missing data {ref!r}")
 
 
 class ChartWidget:
@@ -267,8 +329,12 @@ class ChartWidget:
 
     def _finish(self, extra=()) -> None:
         self.box = widgets.VBox(
-            [widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap")),
-             *extra, self.chart])
+            [
+                widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap")),
+                *extra,
+                self.chart,
+            ]
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         return fixed_text_bundle(self, **kwargs)

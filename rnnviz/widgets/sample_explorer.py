@@ -36,8 +36,14 @@ class SampleExplorer(LabWidget):
     same text. A value outside its range raises ValueError, from here or set on the control.
     """
 
-    def __init__(self, model: CharLM, prime: str = "def ", length: int = 60,
-                 temperature: float = 1.0, seed: int = 0):
+    def __init__(
+        self,
+        model: CharLM,
+        prime: str = "def ",
+        length: int = 60,
+        temperature: float = 1.0,
+        seed: int = 0,
+    ):
         super().__init__()
         if not isinstance(model, CharLM):
             raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
@@ -47,30 +53,49 @@ class SampleExplorer(LabWidget):
         self.top_k = min(TOP_K, len(model.vocab))  # a vocabulary may hold fewer than 5
         self.seed = checks.positive_int("seed", seed, minimum=0)
         self.temperature = float_slider(
-            "temperature", temperature, *TEMPERATURE_RANGE, step=0.1,
-            description="temperature", continuous_update=False, readout_format=".1f")
+            "temperature",
+            temperature,
+            *TEMPERATURE_RANGE,
+            step=0.1,
+            description="temperature",
+            continuous_update=False,
+            readout_format=".1f",
+        )
         self.prime = widgets.Text(value=prime, description="prime", continuous_update=False)
-        self.length = int_slider("length", length, *LENGTH_RANGE, step=10,
-                                 description="length", continuous_update=False)
+        self.length = int_slider(
+            "length", length, *LENGTH_RANGE, step=10, description="length", continuous_update=False
+        )
         self.controls = [self.temperature, self.prime, self.length]
         self.output = widgets.HTML()
         self.figure = self.new_figure(
-            title="top-5 next characters at each generated position", height=300,
+            title="top-5 next characters at each generated position",
+            height=300,
             xaxis=dict(title="generated character", tickangle=0),
-            yaxis=dict(title="rank", autorange="reversed",
-                       tickvals=list(range(1, self.top_k + 1))),
+            yaxis=dict(title="rank", autorange="reversed", tickvals=list(range(1, self.top_k + 1))),
         )
-        self.figure.add_heatmap(z=[[0.0]], text=[[""]], texttemplate="%{text}",
-                                colorscale="Blues", zmin=0.0, zmax=1.0,
-                                colorbar=dict(title="p"),
-                                hovertemplate="rank %{y}: %{text} p=%{z:.3f}<extra></extra>")
+        self.figure.add_heatmap(
+            z=[[0.0]],
+            text=[[""]],
+            texttemplate="%{text}",
+            colorscale="Blues",
+            zmin=0.0,
+            zmax=1.0,
+            colorbar=dict(title="p"),
+            hovertemplate="rank %{y}: %{text} p=%{z:.3f}<extra></extra>",
+        )
         self._finish(extra=[self.output])
 
     def compute(self):
         """The seeded sample for the current controls, or the error message for a bad prime."""
         try:
-            return sample(self.model, self.prime.value, self.length.value,
-                          self.temperature.value, seed=self.seed, top_k=self.top_k)
+            return sample(
+                self.model,
+                self.prime.value,
+                self.length.value,
+                self.temperature.value,
+                seed=self.seed,
+                top_k=self.top_k,
+            )
         except ValueError as err:
             return str(err)
 

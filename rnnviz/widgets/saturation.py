@@ -33,27 +33,48 @@ class Saturation(LabWidget):
         saturation(gates)  # fails early, naming the gate, on a malformed or empty array
         self.gates = gates
         self.threshold = float_slider(
-            "threshold", threshold, *THRESHOLD_RANGE, step=0.02, description="threshold",
-            continuous_update=False, readout_format=".2f")
+            "threshold",
+            threshold,
+            *THRESHOLD_RANGE,
+            step=0.02,
+            description="threshold",
+            continuous_update=False,
+            readout_format=".2f",
+        )
         self.controls = [self.threshold]
         names = list(gates)
-        fig = make_subplots(rows=1, cols=len(names),
-                            subplot_titles=[GATE_NAMES.get(n, n) for n in names])
+        fig = make_subplots(
+            rows=1, cols=len(names), subplot_titles=[GATE_NAMES.get(n, n) for n in names]
+        )
         for k, name in enumerate(names):
-            fig.add_scatter(x=[0, 1], y=[1, 0], mode="lines", name=f"{name} limit",
-                            showlegend=False,
-                            line=dict(color="#bbbbbb", dash="dot"), hoverinfo="skip",
-                            row=1, col=k + 1)
-            fig.add_scatter(x=[], y=[], mode="markers", name=name, showlegend=False,
-                            marker=dict(color=GATE_COLORS.get(name), size=6, opacity=0.6),
-                            hovertemplate="unit %{text}: left %{x:.2f}, right %{y:.2f}"
-                                          "<extra></extra>", row=1, col=k + 1)
-            fig.update_xaxes(title_text="fraction left-saturated", range=[-0.02, 1.02],
-                             row=1, col=k + 1)
+            fig.add_scatter(
+                x=[0, 1],
+                y=[1, 0],
+                mode="lines",
+                name=f"{name} limit",
+                showlegend=False,
+                line=dict(color="#bbbbbb", dash="dot"),
+                hoverinfo="skip",
+                row=1,
+                col=k + 1,
+            )
+            fig.add_scatter(
+                x=[],
+                y=[],
+                mode="markers",
+                name=name,
+                showlegend=False,
+                marker=dict(color=GATE_COLORS.get(name), size=6, opacity=0.6),
+                hovertemplate="unit %{text}: left %{x:.2f}, right %{y:.2f}<extra></extra>",
+                row=1,
+                col=k + 1,
+            )
+            fig.update_xaxes(
+                title_text="fraction left-saturated", range=[-0.02, 1.02], row=1, col=k + 1
+            )
             fig.update_yaxes(range=[-0.02, 1.02], row=1, col=k + 1)
         fig.update_yaxes(title_text="fraction right-saturated", row=1, col=1)
-        fig.update_layout(template=FIGURE_TEMPLATE, height=340,
-                          margin=dict(l=60, r=20, t=60, b=50))
+        fig.update_layout(template=FIGURE_TEMPLATE, height=340, margin=dict(l=60, r=20, t=60, b=50))
         self.figure = go.FigureWidget(fig)
         self._finish()
 

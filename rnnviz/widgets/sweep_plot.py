@@ -19,9 +19,14 @@ def sweep_figure(results, *, widget: bool = True):
     """
     groups = runs_by_config(results)
     settings = results["settings"]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(
-        "steps to reach MSE < %g (hollow: not solved)" % settings["solve_mse"],
-        "final MSE (dashed: predict 1.0)"))
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(
+            "steps to reach MSE < %g (hollow: not solved)" % settings["solve_mse"],
+            "final MSE (dashed: predict 1.0)",
+        ),
+    )
     lens = sorted({t for _, t in groups})
     for cell in [c for c in CELLS if any(k[0] == c for k in groups)]:
         color = MODEL_COLORS[cell]
@@ -29,28 +34,67 @@ def sweep_figure(results, *, widget: bool = True):
         fig.add_scatter(
             x=[r["seq_len"] for r in runs],
             y=[r["steps_to_solve"] if r["solved"] else r["steps_run"] for r in runs],
-            mode="markers", name=CELL_NAMES[cell], legendgroup=cell,
-            marker=dict(color=color, size=8,
-                        symbol=["circle" if r["solved"] else "circle-open" for r in runs]),
-            row=1, col=1)
-        fig.add_scatter(x=lens, y=[float(np.median([
-            r["steps_to_solve"] if r["solved"] else r["steps_run"]
-            for r in groups.get((cell, t), [])])) for t in lens],
-            mode="lines", line=dict(color=color), legendgroup=cell, showlegend=False,
-            row=1, col=1)
+            mode="markers",
+            name=CELL_NAMES[cell],
+            legendgroup=cell,
+            marker=dict(
+                color=color,
+                size=8,
+                symbol=["circle" if r["solved"] else "circle-open" for r in runs],
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_scatter(
+            x=lens,
+            y=[
+                float(
+                    np.median(
+                        [
+                            r["steps_to_solve"] if r["solved"] else r["steps_run"]
+                            for r in groups.get((cell, t), [])
+                        ]
+                    )
+                )
+                for t in lens
+            ],
+            mode="lines",
+            line=dict(color=color),
+            legendgroup=cell,
+            showlegend=False,
+            row=1,
+            col=1,
+        )
         # A diverged run has no final MSE (null in the file; NaN in an older one).
         ended = [r for r in runs if r["final_mse"] is not None and np.isfinite(r["final_mse"])]
-        fig.add_scatter(x=[r["seq_len"] for r in ended], y=[r["final_mse"] for r in ended],
-                        mode="markers", marker=dict(color=color, size=8), legendgroup=cell,
-                        showlegend=False, row=1, col=2)
-    fig.add_scatter(x=[min(lens), max(lens)], y=[settings["baseline_mse"]] * 2, mode="lines",
-                    line=dict(color="black", dash="dash"), name="predict 1.0", row=1, col=2)
+        fig.add_scatter(
+            x=[r["seq_len"] for r in ended],
+            y=[r["final_mse"] for r in ended],
+            mode="markers",
+            marker=dict(color=color, size=8),
+            legendgroup=cell,
+            showlegend=False,
+            row=1,
+            col=2,
+        )
+    fig.add_scatter(
+        x=[min(lens), max(lens)],
+        y=[settings["baseline_mse"]] * 2,
+        mode="lines",
+        line=dict(color="black", dash="dash"),
+        name="predict 1.0",
+        row=1,
+        col=2,
+    )
     fig.update_xaxes(title_text="sequence length T", type="log", tickvals=lens)
     fig.update_yaxes(title_text="steps", type="log", row=1, col=1)
     fig.update_yaxes(title_text="MSE", type="log", row=1, col=2)
-    fig.update_layout(template=FIGURE_TEMPLATE, height=380,
-                      title="Adding problem, full sweep (%s)" % results["date"][:10],
-                      margin=dict(l=60, r=20, t=70, b=40))
+    fig.update_layout(
+        template=FIGURE_TEMPLATE,
+        height=380,
+        title="Adding problem, full sweep (%s)" % results["date"][:10],
+        margin=dict(l=60, r=20, t=70, b=40),
+    )
     return go.FigureWidget(fig) if widget else fig
 
 

@@ -12,8 +12,7 @@ def traces_by_name(figure: go.FigureWidget) -> dict:
     named = {}
     for trace in figure.data:
         if not trace.name or trace.name in named:
-            raise ValueError(f"every trace needs its own name, got {trace.name!r} twice or "
-                             f"empty")
+            raise ValueError(f"every trace needs its own name, got {trace.name!r} twice or empty")
         named[trace.name] = trace
     return named
 

@@ -34,8 +34,14 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 BROKEN_WIDGET = re.compile(r"Loading widget|Error displaying widget")
 # Turns plotly's typed arrays (and arrays of them, for heatmaps) into plain JSON lists.
@@ -59,26 +65,44 @@ class JupyterServer:
         self.url = f"http://127.0.0.1:{self.port}"
         state = root / "jupyter-state"
         env = dict(os.environ)
-        for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
-                         ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-                         ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
+        for var, sub in [
+            ("JUPYTER_CONFIG_DIR", "config"),
+            ("JUPYTER_DATA_DIR", "data"),
+            ("JUPYTER_RUNTIME_DIR", "runtime"),
+            ("IPYTHONDIR", "ipython"),
+            ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+            ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+        ]:
             env[var] = str(state / sub)
         settings = state / "settings" / "@jupyterlab"
-        self._write(settings / "apputils-extension" / "notification.jupyterlab-settings",
-                    {"fetchNews": "false", "checkForUpdates": False})
+        self._write(
+            settings / "apputils-extension" / "notification.jupyterlab-settings",
+            {"fetchNews": "false", "checkForUpdates": False},
+        )
         # Render every cell, so plots below the fold are drawn and can be checked.
-        self._write(settings / "notebook-extension" / "tracker.jupyterlab-settings",
-                    {"windowingMode": "none"})
-        self._write(settings / "docmanager-extension" / "plugin.jupyterlab-settings",
-                    {"autosave": False})
+        self._write(
+            settings / "notebook-extension" / "tracker.jupyterlab-settings",
+            {"windowingMode": "none"},
+        )
+        self._write(
+            settings / "docmanager-extension" / "plugin.jupyterlab-settings", {"autosave": False}
+        )
         self.log = open(root / "jupyter.log", "w")
         jupyter = Path(sys.executable).parent / "jupyter"
         self.process = subprocess.Popen(
-            [str(jupyter), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-             f"--port={self.port}", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={root / 'labs'}"],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                str(jupyter),
+                "lab",
+                "--no-browser",
+                "--allow-root",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={root / 'labs'}",
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 120
         while True:
@@ -130,9 +154,13 @@ class CpuBurner:
 
     def start(self) -> "CpuBurner":
         for _ in range(self.count):
-            self.processes.append(subprocess.Popen(
-                [sys.executable, "-c", "while True: pass"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", "while True: pass"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         # Started is not burning: wait until every loop has used CPU time.
         deadline = time.time() + 60
         while not all(self._cpu_seconds(p.pid) > 0.2 for p in self.processes):
@@ -205,12 +233,15 @@ class Lab:
         self.page_errors: list[str] = []
         self.console_errors: list[str] = []
         # Kernel messages the page's widget manager exchanges (see _wait_until_widgets_restored).
-        self.widget_restore = {"request_states": 0, "update_states": 0,
-                               "comm_info_request": 0, "comm_info_reply": 0}
+        self.widget_restore = {
+            "request_states": 0,
+            "update_states": 0,
+            "comm_info_request": 0,
+            "comm_info_reply": 0,
+        }
         page.on("websocket", self._watch_kernel_socket)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        page.on("console", lambda msg: msg.type == "error"
-                and self.console_errors.append(msg.text))
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
 
     # --- waiting -----------------------------------------------------------------------
     def wait_until(self, read, want=bool, timeout: float = WAIT, message: str = ""):
@@ -228,7 +259,8 @@ class Lab:
             if time.time() > deadline:
                 raise AssertionError(
                     f"{message or 'condition not met'} within {timeout} s; last value "
-                    f"{value!r}" + (f" (read failed: {error})" if error else ""))
+                    f"{value!r}" + (f" (read failed: {error})" if error else "")
+                )
             time.sleep(POLL)
 
     def _watch_kernel_socket(self, socket) -> None:
@@ -245,8 +277,9 @@ class Lab:
         socket.on("framereceived", lambda p: count(("update_states", "comm_info_reply"), p))
 
     # --- running -----------------------------------------------------------------------
-    def run(self, notebook: str, min_plots: int = 1, min_sliders: int = 0,
-            timeout: float = 300) -> None:
+    def run(
+        self, notebook: str, min_plots: int = 1, min_sliders: int = 0, timeout: float = 300
+    ) -> None:
         """Open `notebook` in a fresh kernel, run all cells, wait, check everything rendered.
         min_plots and min_sliders: the lab's numbers of plots and sliders (give them all:
         a widget that has not rendered yet is not in the page to be waited for)."""
@@ -293,12 +326,18 @@ class Lab:
                 continue
             page_kernel = self.page.evaluate(PAGE_KERNEL_JS)
             server = self._session_state()
-            if (server == "idle" and page_kernel["status"] == "idle"
-                    and page_kernel["name"] and "No Kernel" not in page_kernel["name"]):
+            if (
+                server == "idle"
+                and page_kernel["status"] == "idle"
+                and page_kernel["name"]
+                and "No Kernel" not in page_kernel["name"]
+            ):
                 return
             if time.time() > deadline:
-                raise AssertionError(f"no idle kernel for {self.notebook} within {timeout} s: "
-                                     f"server says {server!r}, page says {page_kernel}")
+                raise AssertionError(
+                    f"no idle kernel for {self.notebook} within {timeout} s: "
+                    f"server says {server!r}, page says {page_kernel}"
+                )
             time.sleep(POLL)
 
     def _wait_until_widgets_restored(self) -> None:
@@ -311,20 +350,27 @@ class Lab:
         opens a second comm and model for it, and that plot stays empty ("Click to enter
         Plot title", no traces): seen under load for a lab's first plot. Answered before any
         cell ran, the answer lists no widget and is harmless."""
+
         def answered(counts):
             control = counts["request_states"] >= 1 and (
-                counts["update_states"] >= counts["request_states"])
+                counts["update_states"] >= counts["request_states"]
+            )
             fallback = counts["comm_info_request"] >= 1
-            return ((control or fallback)
-                    and counts["comm_info_reply"] >= counts["comm_info_request"])
+            return (control or fallback) and counts["comm_info_reply"] >= counts[
+                "comm_info_request"
+            ]
 
         def read():
             self.page.evaluate("() => 0")  # lets Playwright deliver the socket events
             return dict(self.widget_restore)
 
-        self.wait_until(read, answered, timeout=WAIT,
-                        message="the widget manager's request for the kernel's widgets to be "
-                                "answered (request_states -> update_states, or comm_info)")
+        self.wait_until(
+            read,
+            answered,
+            timeout=WAIT,
+            message="the widget manager's request for the kernel's widgets to be "
+            "answered (request_states -> update_states, or comm_info)",
+        )
 
     def _answer_dialog(self, dialog: dict) -> None:
         if dialog["kernel_select"] and dialog["accept"]:
@@ -337,8 +383,9 @@ class Lab:
             return
         # Anything else: wait for its title to render, so the failure says what it was.
         try:
-            dialog = self.wait_until(lambda: self.page.evaluate(DIALOG_JS),
-                                     lambda d: d["header"], timeout=30)
+            dialog = self.wait_until(
+                lambda: self.page.evaluate(DIALOG_JS), lambda d: d["header"], timeout=30
+            )
         except AssertionError:
             pass
         raise AssertionError(f"unexpected dialog: {dialog['header']!r}: {dialog['body'][:500]}")
@@ -363,6 +410,7 @@ class Lab:
     def _clear_all_outputs(self, attempts: int = 3) -> None:
         """Edit > Clear Outputs of All Cells: a lab is stored executed, and its stored
         execution counts would otherwise look like a finished run."""
+
         def cleared(cells):
             return all(p in ("[ ]:", "") and outputs == 0 for p, _, outputs in cells)
 
@@ -373,11 +421,13 @@ class Lab:
                     return
                 except AssertionError:
                     pass
-        raise AssertionError(f"clearing the stored outputs did not reset the cells: "
-                             f"{self._cells()}")
+        raise AssertionError(
+            f"clearing the stored outputs did not reset the cells: {self._cells()}"
+        )
 
     def _run_all_cells(self, attempts: int = 3) -> None:
         """Run > Run All Cells, retried if no cell starts (a busy page can swallow a click)."""
+
         def started(cells):
             return any(p == "[*]:" or re.fullmatch(r"\[\d+\]:", p) for p, _, _ in cells)
 
@@ -388,14 +438,19 @@ class Lab:
                     return
                 except AssertionError:
                     pass
-        raise AssertionError(f"Run All Cells did not start any cell in {attempts} attempts: "
-                             f"{self._cells()}")
+        raise AssertionError(
+            f"Run All Cells did not start any cell in {attempts} attempts: {self._cells()}"
+        )
 
     def _tracebacks(self) -> list[str]:
         # JupyterLab shows an error output as stderr text headed by the traceback.
-        return [t for t in self.page.locator(
-            "[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
-            if "Traceback" in t or re.search(r"^\w*(Error|Exception)\b", t, re.M)]
+        return [
+            t
+            for t in self.page.locator(
+                "[data-mime-type='application/vnd.jupyter.stderr']"
+            ).all_inner_texts()
+            if "Traceback" in t or re.search(r"^\w*(Error|Exception)\b", t, re.M)
+        ]
 
     def _wait_until_executed(self, timeout: float) -> None:
         """Every code cell shows an execution count (an empty cell never gets one), or a
@@ -410,8 +465,10 @@ class Lab:
                 return
             tracebacks = self._tracebacks()
             if tracebacks:
-                raise AssertionError(f"a cell failed; run stopped at {prompts}:\n"
-                                     + "\n".join(t[-3000:] for t in tracebacks))
+                raise AssertionError(
+                    f"a cell failed; run stopped at {prompts}:\n"
+                    + "\n".join(t[-3000:] for t in tracebacks)
+                )
             stopped = "[*]:" not in prompts and self._session_state() == "idle"
             stopped_since = (stopped_since or time.time()) if stopped else None
             if stopped_since and time.time() - stopped_since > 15:
@@ -425,25 +482,35 @@ class Lab:
         every widget message the cells sent has reached the page too. (A cell's prompt shows
         its count on the execute reply, which can overtake the cell's last widget
         messages.)"""
-        self.wait_until(lambda: (self._session_state(), self.page.evaluate(PAGE_KERNEL_JS)),
-                        lambda s: s[0] == "idle" and s[1]["status"] == "idle",
-                        message="the kernel did not become idle after the run")
+        self.wait_until(
+            lambda: (self._session_state(), self.page.evaluate(PAGE_KERNEL_JS)),
+            lambda s: s[0] == "idle" and s[1]["status"] == "idle",
+            message="the kernel did not become idle after the run",
+        )
 
     def _render_state(self) -> dict:
-        return {"plots": self.page.evaluate(PLOTS_JS), "sliders": self.slider_count(),
-                "handles": self.page.locator(".widget-slider .noUi-handle").count(),
-                "broken": self._broken_widget_text()}
+        return {
+            "plots": self.page.evaluate(PLOTS_JS),
+            "sliders": self.slider_count(),
+            "handles": self.page.locator(".widget-slider .noUi-handle").count(),
+            "broken": self._broken_widget_text(),
+        }
 
     def _wait_until_rendered(self, min_plots: int, min_sliders: int, timeout=180) -> None:
         """Every plot drawn with its traces, at least min_plots of them, every slider with
         its handle, at least min_sliders of them, and no widget left loading or broken.
         Polled on the page's real state; never 'nothing changed for a while', which a
         starved browser satisfies mid-render."""
+
         def ready(state):
             plots = state["plots"]
-            return (len(plots) >= min_plots and all(p["svg"] and p["traces"] for p in plots)
-                    and state["sliders"] >= min_sliders
-                    and state["handles"] >= state["sliders"] and not state["broken"])
+            return (
+                len(plots) >= min_plots
+                and all(p["svg"] and p["traces"] for p in plots)
+                and state["sliders"] >= min_sliders
+                and state["handles"] >= state["sliders"]
+                and not state["broken"]
+            )
 
         try:
             self.wait_until(self._render_state, ready, timeout=timeout)
@@ -451,7 +518,8 @@ class Lab:
             raise AssertionError(
                 f"widgets did not render: wanted >= {min_plots} plots, all drawn with traces, "
                 f">= {min_sliders} sliders with handles, nothing broken; {error}; the page's "
-                f"widget-restore messages so far: {self.widget_restore}") from None
+                f"widget-restore messages so far: {self.widget_restore}"
+            ) from None
 
     def _broken_widget_text(self) -> list[str]:
         text = self.page.locator(".jp-OutputArea").all_inner_texts()
@@ -466,9 +534,11 @@ class Lab:
         assert not widget_failures, f"widget errors in the console: {widget_failures[:5]}"
         plots = self.page.evaluate(PLOTS_JS)
         undrawn = [(i, p) for i, p in enumerate(plots) if not (p["svg"] and p["traces"])]
-        assert not undrawn, (f"{len(undrawn)} plot(s) are not drawn or have no traces "
-                             f"(index, state): {undrawn}; widget-restore messages: "
-                             f"{self.widget_restore}")
+        assert not undrawn, (
+            f"{len(undrawn)} plot(s) are not drawn or have no traces "
+            f"(index, state): {undrawn}; widget-restore messages: "
+            f"{self.widget_restore}"
+        )
         handles = self.page.locator(".widget-slider .noUi-handle").count()
         assert handles >= self.slider_count(), "a slider has no handle"
 
@@ -490,29 +560,39 @@ class Lab:
 
     def plot_title(self, plot: int = 0) -> str:
         return self.page.evaluate(
-            "p => document.querySelectorAll('.js-plotly-plot')[p]._fullLayout.title.text", plot)
+            "p => document.querySelectorAll('.js-plotly-plot')[p]._fullLayout.title.text", plot
+        )
 
     def html_text(self, selector: str, index: int = 0) -> str:
         return self.page.locator(selector).nth(index).inner_text()
 
     def wait_for_plot(self, plot: int, trace: int, field: str, want, timeout: float = WAIT):
         """Poll one trace's field until want(value) holds; return the value."""
-        return self.wait_until(lambda: self.plot_data(plot, trace, field), want, timeout,
-                               message=f"plot {plot} trace {trace} field {field!r}")
+        return self.wait_until(
+            lambda: self.plot_data(plot, trace, field),
+            want,
+            timeout,
+            message=f"plot {plot} trace {trace} field {field!r}",
+        )
 
     def wait_for_title(self, plot: int, want, timeout: float = WAIT) -> str:
         """Poll a plot's title until want(title) holds; return it."""
-        return self.wait_until(lambda: self.plot_title(plot), want, timeout,
-                               message=f"plot {plot}'s title")
+        return self.wait_until(
+            lambda: self.plot_title(plot), want, timeout, message=f"plot {plot}'s title"
+        )
 
-    def wait_for_plot_change(self, plot: int = 0, trace: int = 0, field: str = "y",
-                             before=None, timeout: float = WAIT):
+    def wait_for_plot_change(
+        self, plot: int = 0, trace: int = 0, field: str = "y", before=None, timeout: float = WAIT
+    ):
         """Poll until the plotted data differs from `before`; return the new data. With
         several key presses in flight this is the first change, not the last: wait for
         the final state itself (wait_for_plot) when it matters."""
-        return self.wait_until(lambda: self.plot_data(plot, trace, field),
-                               lambda now: now != before, timeout,
-                               message=f"plot {plot} trace {trace} field {field!r} to change")
+        return self.wait_until(
+            lambda: self.plot_data(plot, trace, field),
+            lambda now: now != before,
+            timeout,
+            message=f"plot {plot} trace {trace} field {field!r} to change",
+        )
 
     # --- acting ------------------------------------------------------------------------
     def press_slider(self, slider: int = 0, key: str = "ArrowRight", times: int = 1) -> None:
@@ -550,8 +630,9 @@ def jupyter_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-labs")
     for folder in ("labs", "results"):
         if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+            shutil.copytree(
+                REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+            )
     server = JupyterServer(root)
     yield server
     server.stop()

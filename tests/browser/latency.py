@@ -76,17 +76,27 @@ def chart_state(page, chart: int) -> dict:
 
 def canvas_hash(page, chart: int) -> int:
     return page.evaluate(
-        "i => window.__latency.pixels(document.querySelectorAll('.rnnviz-chart canvas')[i])",
-        chart)
+        "i => window.__latency.pixels(document.querySelectorAll('.rnnviz-chart canvas')[i])", chart
+    )
 
 
 def _watch(page, output_selector: str, index: int) -> None:
-    page.evaluate("([s, i]) => window.__latency.watch(document.querySelectorAll(s)[i])",
-                  [output_selector, index])
+    page.evaluate(
+        "([s, i]) => window.__latency.watch(document.querySelectorAll(s)[i])",
+        [output_selector, index],
+    )
 
 
-def time_presses(page, handle, watch: tuple, presses: int = 30, warmup: int = 3,
-                 settle: float = 0.4, picture=None, key: str = "ArrowRight") -> dict:
+def time_presses(
+    page,
+    handle,
+    watch: tuple,
+    presses: int = 30,
+    warmup: int = 3,
+    settle: float = 0.4,
+    picture=None,
+    key: str = "ArrowRight",
+) -> dict:
     """Press a slider's arrow keys and time each press to its DOM change and painted frame.
 
     Inputs: handle: the slider's `.noUi-handle` locator; watch: (selector, index) of the
@@ -103,8 +113,12 @@ def time_presses(page, handle, watch: tuple, presses: int = 30, warmup: int = 3,
     handle.scroll_into_view_if_needed()
     handle.focus()
     dom, frame, first, changed = [], [], [], 0
-    turn = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight",
-            "ArrowDown": "ArrowUp", "ArrowUp": "ArrowDown"}
+    turn = {
+        "ArrowRight": "ArrowLeft",
+        "ArrowLeft": "ArrowRight",
+        "ArrowDown": "ArrowUp",
+        "ArrowUp": "ArrowDown",
+    }
     done, attempts = 0, 0
     while done < warmup + presses:
         attempts += 1
@@ -114,8 +128,10 @@ def time_presses(page, handle, watch: tuple, presses: int = 30, warmup: int = 3,
         shown = picture() if picture else None
         handle.press(key)
         time.sleep(settle)
-        stamps = page.evaluate("() => [window.__latency.key, window.__latency.dom, "
-                               "window.__latency.frame, window.__latency.firstFrame]")
+        stamps = page.evaluate(
+            "() => [window.__latency.key, window.__latency.dom, "
+            "window.__latency.frame, window.__latency.firstFrame]"
+        )
         if _value(handle) == before:  # at an end: turn round, and press again
             key = turn[key]
             continue
@@ -130,8 +146,13 @@ def time_presses(page, handle, watch: tuple, presses: int = 30, warmup: int = 3,
             first.append(t_first - t_key)
         if picture is None or picture() != shown:
             changed += 1 if t_dom is not None else 0
-    return {"dom_ms": dom, "frame_ms": frame, "first_frame_ms": first, "changed": changed,
-            "presses": presses}
+    return {
+        "dom_ms": dom,
+        "frame_ms": frame,
+        "first_frame_ms": first,
+        "changed": changed,
+        "presses": presses,
+    }
 
 
 def _value(handle):
@@ -139,7 +160,8 @@ def _value(handle):
     aria-valuenow is rounded for display: two steps can read the same.)"""
     return handle.evaluate(
         "e => e.tagName === 'SELECT' ? e.value"
-        " : (e.parentElement.getAttribute('style') || '') + e.getAttribute('aria-valuenow')")
+        " : (e.parentElement.getAttribute('style') || '') + e.getAttribute('aria-valuenow')"
+    )
 
 
 def hold_key(page, handle, chart: int, control: str, keys: int = 40, hz: float = 30.0) -> dict:
@@ -183,7 +205,9 @@ def hold_key(page, handle, chart: int, control: str, keys: int = 40, hz: float =
             if (L.sampling) requestAnimationFrame(tick);
           };
           requestAnimationFrame(tick);
-        }""", [chart, control])
+        }""",
+        [chart, control],
+    )
     for _ in range(keys):
         start = time.perf_counter()
         page.keyboard.down("ArrowRight")
@@ -193,7 +217,8 @@ def hold_key(page, handle, chart: int, control: str, keys: int = 40, hz: float =
     moves, seen, last_draw = page.evaluate(
         "() => { const L = window.__latency; L.sampling = false; L.draws.disconnect();"
         " window.removeEventListener('keydown', L.onKey);"
-        " return [L.moves, L.seen.size - 1, L.lastFrame]; }")
+        " return [L.moves, L.seen.size - 1, L.lastFrame]; }"
+    )
     lag = None if last_draw is None or not moves else last_draw - moves[-1]
     return {"keys": keys, "states": len(moves), "drawn": seen, "lag_ms": lag}
 
@@ -204,8 +229,7 @@ def summary(times: list) -> dict:
         return {"median": None, "p90": None, "max": None, "n": 0}
     ordered = sorted(times)
     p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
-    return {"median": statistics.median(ordered), "p90": p90, "max": ordered[-1],
-            "n": len(ordered)}
+    return {"median": statistics.median(ordered), "p90": p90, "max": ordered[-1], "n": len(ordered)}
 
 
 def start_busy_cell(page, seconds: int = 60) -> None:
@@ -216,14 +240,16 @@ def start_busy_cell(page, seconds: int = 60) -> None:
     page.keyboard.press("Enter")  # edit the new cell
     page.keyboard.type(f"import time; time.sleep({seconds})")
     page.keyboard.press("Shift+Enter")
-    page.locator(".jp-CodeCell .jp-InputArea-prompt", has_text="[*]").first.wait_for(
-        timeout=30_000)
+    page.locator(".jp-CodeCell .jp-InputArea-prompt", has_text="[*]").first.wait_for(timeout=30_000)
 
 
 def widget_screenshot(page, chart: int, path) -> None:
     """A screenshot of the widget (controls and picture) around chart number `chart`."""
-    box = page.locator(".rnnviz-chart").nth(chart).locator(
-        "xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+    box = (
+        page.locator(".rnnviz-chart")
+        .nth(chart)
+        .locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+    )
     box.scroll_into_view_if_needed()
     box.screenshot(path=str(path))
 
@@ -236,7 +262,8 @@ def chart_output(page, chart: int) -> tuple:
     index = page.evaluate(
         """([sel, c]) => { const all = [...document.querySelectorAll(sel)];
              return all.indexOf(all.filter(o => o.querySelector('.rnnviz-chart'))[c]); }""",
-        [OUTPUT, chart])
+        [OUTPUT, chart],
+    )
     return OUTPUT, index
 
 
@@ -244,7 +271,8 @@ def charts_settled(page) -> bool:
     """No chart says "recomputing": every frame the controls need has arrived."""
     return page.evaluate(
         "() => [...document.querySelectorAll('.rnnviz-busy')]"
-        ".every(b => b.style.display === 'none')")
+        ".every(b => b.style.display === 'none')"
+    )
 
 
 # The goal is two frames: p90 <= 33 ms and max <= 50 ms from key press to painted frame;
@@ -255,8 +283,9 @@ TEST_P90_MS = 66.0
 TEST_MAX_MS = 150.0
 
 
-def answered_in_browser_time(measure, p90_ms: float = TEST_P90_MS,
-                             max_ms: float = TEST_MAX_MS) -> dict:
+def answered_in_browser_time(
+    measure, p90_ms: float = TEST_P90_MS, max_ms: float = TEST_MAX_MS
+) -> dict:
     """Every press repaints within the test's bound (see TEST_P90_MS), key to painted frame.
 
     `measure()` returns time_presses(...)'s result. On a shared machine another job can
@@ -269,11 +298,16 @@ def answered_in_browser_time(measure, p90_ms: float = TEST_P90_MS,
         times = measure()
         frame = summary(times["frame_ms"])
         runs.append((frame, times["changed"], times["presses"]))
-        if times["changed"] == times["presses"] and frame["p90"] <= p90_ms \
-                and frame["max"] <= max_ms:
+        if (
+            times["changed"] == times["presses"]
+            and frame["p90"] <= p90_ms
+            and frame["max"] <= max_ms
+        ):
             return frame
-    raise AssertionError(f"slower than p90 <= {p90_ms} ms, max <= {max_ms} ms, "
-                         f"or a press did not change the picture: {runs}")
+    raise AssertionError(
+        f"slower than p90 <= {p90_ms} ms, max <= {max_ms} ms, "
+        f"or a press did not change the picture: {runs}"
+    )
 
 
 def interrupt_kernels(lab) -> None:

@@ -16,11 +16,13 @@ def js(browser):
     """Call one of chart.js's exported functions in a blank page: js("nearest", grid, v)."""
     source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
     page = browser.new_page()
-    page.evaluate(f"async () => {{ window.chart = await import("
-                  f"'data:text/javascript;base64,{source}'); }}")
+    page.evaluate(
+        f"async () => {{ window.chart = await import('data:text/javascript;base64,{source}'); }}"
+    )
 
     def call(name, *args):
         return page.evaluate(f"args => window.chart.{name}(...args)", list(args))
+
     yield call
     page.close()
 
@@ -35,8 +37,7 @@ def test_product_frames_follow_the_python_packing(js):
 
 
 def test_star_frames_answer_one_moved_control(js):
-    spec = {"controls": {"a": {"grid": [0, 1, 2]}, "b": {"grid": [0, 1]}},
-            "base": {"a": 1, "b": 0}}
+    spec = {"controls": {"a": {"grid": [0, 1, 2]}, "b": {"grid": [0, 1]}}, "base": {"a": 1, "b": 0}}
     entry = {"axes": ["a", "b"], "star": True}
     assert js("frameOf", entry, {"a": 1, "b": 0}, spec) == 1  # at base: a's frame 1
     assert js("frameOf", entry, {"a": 2, "b": 0}, spec) == 2

@@ -31,12 +31,19 @@ def test_a_slider_press_reaches_the_kernel_and_redraws_the_plot(lab, jupyter_ser
     assert before == [0, 1, 2]
     lab.press_slider(slider=0, key="ArrowRight", times=2)
     assert lab.wait_for_plot_change(plot=0, trace=0, field="y", before=before) in (
-        [0, 2, 4], [0, 3, 6])
+        [0, 2, 4],
+        [0, 3, 6],
+    )
 
 
 def test_a_failing_cell_fails_the_run(lab, jupyter_server):
-    name = write_notebook(jupyter_server, "harness_error.ipynb",
-                          "x = 1", "raise ValueError('seq_len must be >= 1')", "y = 2")
+    name = write_notebook(
+        jupyter_server,
+        "harness_error.ipynb",
+        "x = 1",
+        "raise ValueError('seq_len must be >= 1')",
+        "y = 2",
+    )
     with pytest.raises(AssertionError, match="seq_len must be >= 1"):
         lab.run(name, min_plots=0)
 
@@ -75,7 +82,8 @@ TwoTraces()"""
 
 
 def test_a_batch_that_sets_different_properties_on_different_traces_arrives_whole(
-        lab, jupyter_server):
+    lab, jupyter_server
+):
     # plotly 7's FigureWidget loses such batches in the browser; LabWidget.refresh must not.
     name = write_notebook(jupyter_server, "harness_batch.ipynb", BATCH_CELL)
     lab.run(name, min_plots=1, min_sliders=1)

@@ -1,6 +1,5 @@
 """Lab 02 in JupyterLab: GraphUnroller redraws the graph for a new shape and T, in place."""
 
-
 import pytest
 
 from rnnviz.gradients.graph import build_graph
@@ -15,7 +14,6 @@ UNROLLER, AUTOGRAD = 0, 1  # plots (and sliders, dropdowns) in document order
 
 def node_count(shape, seq_len):
     return len(build_graph(shape, seq_len).nodes)
-
 
 
 def test_lab_02(lab):
@@ -42,11 +40,17 @@ def test_lab_02(lab):
     lab.wait_for_title(UNROLLER, lambda title: "dL/dW'_hh = sum of 6 terms" in title)
 
     lab.click_button("W_xh")
-    lab.wait_until(lambda: lab.plot_data(plot=UNROLLER, trace=W_XH, field="line")["width"],
-               lambda width: width == 4)
+    lab.wait_until(
+        lambda: lab.plot_data(plot=UNROLLER, trace=W_XH, field="line")["width"],
+        lambda width: width == 4,
+    )
     lab.wait_for_title(UNROLLER, lambda title: "dL/dW_xh" in title)
-    lab.wait_for_plot(UNROLLER, W_XH, "marker",
-                      lambda arrows: arrows["symbol"] == "arrow" and arrows["color"] == "#e6a700")
+    lab.wait_for_plot(
+        UNROLLER,
+        W_XH,
+        "marker",
+        lambda arrows: arrows["symbol"] == "arrow" and arrows["color"] == "#e6a700",
+    )
     assert lab.plot_data(plot=UNROLLER, trace=NODES, field="marker")["size"] == 30
 
     def torch_nodes():

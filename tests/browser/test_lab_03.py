@@ -1,6 +1,5 @@
 """Lab 03 in JupyterLab: every training curve is drawn, and RowReading answers its sliders."""
 
-
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -11,15 +10,18 @@ IMAGE, HIDDEN, BARS = 0, 1, 2  # RowReading's traces
 DIGIT_SLIDER, ROWS_SLIDER = 0, 1
 
 
-
 def test_lab_03(lab):
     lab.run("03_sequence_tasks.ipynb", min_plots=5, min_sliders=2)
 
     # Each run's whole loss curve reached the browser: one point a training step.
-    for plot, trace, steps in [(SENTIMENT, 0, 150),  # bag of words
-                               (SENTIMENT, 1, 200),  # RNN
-                               (TAGGER, 0, 200), (SEQ2SEQ, 0, 500), (SEQ2SEQ, 1, 500),
-                               (DIGITS, 0, 300)]:
+    for plot, trace, steps in [
+        (SENTIMENT, 0, 150),  # bag of words
+        (SENTIMENT, 1, 200),  # RNN
+        (TAGGER, 0, 200),
+        (SEQ2SEQ, 0, 500),
+        (SEQ2SEQ, 1, 500),
+        (DIGITS, 0, 300),
+    ]:
         lab.wait_for_plot(plot, trace, "y", lambda y, steps=steps: len(y) == steps)
 
     def image():

@@ -54,9 +54,15 @@ def test_lab_04(lab):
     start_busy_cell(page, seconds=120)
     where = chart_output(page, CHART)
     for slider in (RADIUS, FORGET_BIAS, PULSE):
-        answered_in_browser_time(lambda slider=slider: time_presses(
-            page, handle(lab, slider), where, presses=20,
-            picture=lambda: canvas_hash(page, CHART)))
+        answered_in_browser_time(
+            lambda slider=slider: time_presses(
+                page,
+                handle(lab, slider),
+                where,
+                presses=20,
+                picture=lambda: canvas_hash(page, CHART),
+            )
+        )
     interrupt_kernels(lab)
 
     # T: a cold control; the kernel recomputes, and every line gets one more step.
@@ -75,8 +81,9 @@ def test_lab_04(lab):
     # not flush subnormals, and float32 subnormals reach down to 1.4e-45.)
     lab.press_slider(slider=RADIUS, key="Home")
     lab.select(dropdown=PRECISION, label="float32")
-    under = lab.wait_until(lambda: chart_read(page, CHART, "rnn_h"),
-                           lambda v: v[0] is not None and v[0] == -math.inf)
+    under = lab.wait_until(
+        lambda: chart_read(page, CHART, "rnn_h"), lambda v: v[0] is not None and v[0] == -math.inf
+    )
     assert under[-1] > -math.inf
     lab.screenshot("04_vanishing_gradients_float32")
     lab.assert_healthy()

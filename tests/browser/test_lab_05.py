@@ -41,16 +41,20 @@ def test_lab_05(lab):
 
     # Run All leaves the cell at its neutral start (the solution cell does not touch it).
     neutral = 1 / (1 + math.exp(-1))
-    gates_before = lab.wait_until(lambda: chart_read(page, LSTM_CELL, "gates"),
-                                  lambda g: g[:3] == pytest.approx([neutral] * 3, abs=1e-6))
+    gates_before = lab.wait_until(
+        lambda: chart_read(page, LSTM_CELL, "gates"),
+        lambda g: g[:3] == pytest.approx([neutral] * 3, abs=1e-6),
+    )
     parts_before = chart_read(page, LSTM_CELL, "parts")
-    widget_screenshot(page, LSTM_CELL, lab.screenshot("05_lstm_gates").parent
-                      / "05_lstm_cell_before_press.png")
+    widget_screenshot(
+        page, LSTM_CELL, lab.screenshot("05_lstm_gates").parent / "05_lstm_cell_before_press.png"
+    )
 
     # Lower f's bias: the browser answers from its frames.
     lab.press_slider(slider=F_BIAS, key="ArrowLeft", times=5)
-    gates = lab.wait_until(lambda: chart_read(page, LSTM_CELL, "gates"),
-                           lambda g: g[1] < gates_before[1])
+    gates = lab.wait_until(
+        lambda: chart_read(page, LSTM_CELL, "gates"), lambda g: g[1] < gates_before[1]
+    )
     pre, parts = chart_read(page, LSTM_CELL, "pre"), chart_read(page, LSTM_CELL, "parts")
     i, f, o, g = gates
     assert chart_state(page, LSTM_CELL)["f_b"] == pytest.approx(4.0 - 0.5)
@@ -67,8 +71,7 @@ def test_lab_05(lab):
     # the picture keeps f's new value (the frames are the new state's, not the old one's).
     lab.wait_until(lambda: charts_settled(page))
     lab.press_slider(slider=C_PREV, key="ArrowRight", times=1)
-    moved = lab.wait_until(lambda: chart_read(page, LSTM_CELL, "parts"),
-                           lambda p: p[0] != parts[0])
+    moved = lab.wait_until(lambda: chart_read(page, LSTM_CELL, "parts"), lambda p: p[0] != parts[0])
     assert moved[1] == pytest.approx(f * moved[0], abs=1e-6)  # kept = (the new f) c_{t-1}
 
     # The sequence explorer: the step marker and the bars follow the time slider.
@@ -83,14 +86,25 @@ def test_lab_05(lab):
     # then says "recomputing" until the kernel is free.)
     lab.wait_until(lambda: charts_settled(page))
     start_busy_cell(page, seconds=120)
-    for chart, slider in ((LSTM_CELL, F_BIAS), (GRU_CELL, 15 + 2 + 3 + 2), (SEQUENCE,
-                                                                           SEQUENCE_TIME)):
-        answered_in_browser_time(lambda chart=chart, slider=slider: time_presses(
-            page, handle(lab, slider), chart_output(page, chart), presses=20,
-            picture=lambda: canvas_hash(page, chart)))
+    for chart, slider in (
+        (LSTM_CELL, F_BIAS),
+        (GRU_CELL, 15 + 2 + 3 + 2),
+        (SEQUENCE, SEQUENCE_TIME),
+    ):
+        answered_in_browser_time(
+            lambda chart=chart, slider=slider: time_presses(
+                page,
+                handle(lab, slider),
+                chart_output(page, chart),
+                presses=20,
+                picture=lambda: canvas_hash(page, chart),
+            )
+        )
     interrupt_kernels(lab)
     lab.assert_healthy()
-    widget_screenshot(page, LSTM_CELL, lab.screenshot("05_lstm_gates_after").parent
-                      / "05_lstm_cell_after.png")
-    widget_screenshot(page, SEQUENCE, lab.screenshot("05_lstm_gates_after").parent
-                      / "05_sequence_after.png")
+    widget_screenshot(
+        page, LSTM_CELL, lab.screenshot("05_lstm_gates_after").parent / "05_lstm_cell_after.png"
+    )
+    widget_screenshot(
+        page, SEQUENCE, lab.screenshot("05_lstm_gates_after").parent / "05_sequence_after.png"
+    )

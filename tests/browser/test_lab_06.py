@@ -16,7 +16,9 @@ def _traces(lab, plot):
     """[(name, number of points, line dash, visible)] of every trace of one plot."""
     return lab.page.evaluate(
         "p => document.querySelectorAll('.js-plotly-plot')[p]._fullData.map(t => "
-        "[t.name, t.x ? t.x.length : 0, t.line ? t.line.dash : null, t.visible])", plot)
+        "[t.name, t.x ? t.x.length : 0, t.line ? t.line.dash : null, t.visible])",
+        plot,
+    )
 
 
 def test_lab_06(lab):
@@ -27,9 +29,12 @@ def test_lab_06(lab):
     names = sorted(f"{m} T={t}" for m in MODELS for t in (10, 50))
     traces = lab.wait_until(
         lambda: _traces(lab, ADDING),
-        lambda traces: sorted(name for name, *_ in traces) == names
-        and all(points >= 50 for _, points, _, _ in traces),
-        message="the adding-problem figure to hold all eight runs")
+        lambda traces: (
+            sorted(name for name, *_ in traces) == names
+            and all(points >= 50 for _, points, _, _ in traces)
+        ),
+        message="the adding-problem figure to hold all eight runs",
+    )
     assert {dash for name, _, dash, _ in traces if name.endswith("T=10")} == {"dot"}
     assert {dash for name, _, dash, _ in traces if name.endswith("T=50")} == {"solid"}
 
@@ -38,13 +43,17 @@ def test_lab_06(lab):
     left_markers = lab.page.evaluate(
         "p => document.querySelectorAll('.js-plotly-plot')[p]._fullData"
         ".filter(t => t.xaxis === 'x' && t.mode === 'markers')"
-        ".reduce((n, t) => n + t.x.length, 0)", SWEEP)
+        ".reduce((n, t) => n + t.x.length, 0)",
+        SWEEP,
+    )
     assert left_markers == len(runs)
 
     # The digits figure: RNN and LSTM curves.
-    lab.wait_until(lambda: [name for name, *_ in _traces(lab, DIGITS)],
-                   lambda names: names == ["RNN (tanh) digits T=64", "LSTM digits T=64"],
-                   message="the digits figure's two curves")
+    lab.wait_until(
+        lambda: [name for name, *_ in _traces(lab, DIGITS)],
+        lambda names: names == ["RNN (tanh) digits T=64", "LSTM digits T=64"],
+        message="the digits figure's two curves",
+    )
 
     # The printed tables are there.
     text = "\n".join(lab.page.locator(".jp-OutputArea-output").all_inner_texts())

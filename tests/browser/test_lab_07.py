@@ -12,7 +12,6 @@ LOSS, SAMPLES, CELLS, SATURATION = 0, 1, 2, 3
 TEMPERATURE, CELL, THRESHOLD = 0, 2, 3
 
 
-
 def test_lab_07(lab):
     lab.run("07_char_language_model.ipynb", min_plots=4, min_sliders=4, timeout=600)
     generated = lab.page.locator(".widget-html pre").nth(0)

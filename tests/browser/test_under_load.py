@@ -36,8 +36,8 @@ def test_lab_07_with_every_core_busy(cpu_load, lab):
     assert all(p.poll() is None for p in cpu_load.processes), "a CPU burner stopped early"
 
 
-def test_the_kernel_dialog_and_a_mixed_batch_with_every_core_busy(cpu_load, lab,
-                                                                  jupyter_server):
+def test_the_kernel_dialog_and_a_mixed_batch_with_every_core_busy(cpu_load, lab, jupyter_server):
     test_harness.test_a_batch_that_sets_different_properties_on_different_traces_arrives_whole(
-        lab, jupyter_server)
+        lab, jupyter_server
+    )
     assert all(p.poll() is None for p in cpu_load.processes), "a CPU burner stopped early"

@@ -53,9 +53,17 @@ def test_attention_is_the_papers_softmax_and_weighted_sum(models):
         We = model.att_word.weight
         # e_ti = w . tanh(W_a a_i + W_h h_{t-1} + W_e E y_{t-1}), written out by hand (Xu et
         # al. 2015, eq. 4-6, with the word just written added to the query)
-        e = torch.stack([torch.stack([w @ torch.tanh(Wa @ features[n, i] + ba + Wh @ h[n]
-                                                     + We @ word[n])
-                                      for i in range(36)]) for n in range(2)])
+        e = torch.stack(
+            [
+                torch.stack(
+                    [
+                        w @ torch.tanh(Wa @ features[n, i] + ba + Wh @ h[n] + We @ word[n])
+                        for i in range(36)
+                    ]
+                )
+                for n in range(2)
+            ]
+        )
         want = torch.exp(e) / torch.exp(e).sum(1, keepdim=True)
         torch.testing.assert_close(alpha, want, rtol=1e-12, atol=1e-12)
         torch.testing.assert_close(alpha.sum(1), torch.ones(2, dtype=torch.float64))
@@ -74,8 +82,13 @@ def test_teacher_forcing_replays_greedy_decoding(kind, models, data):
     inputs = torch.cat([torch.full((len(images), 1), scenes.START), words[:, :-1]], 1)
     with torch.no_grad():
         logits, forced_alphas = model(images, inputs)
-    live = torch.cat([torch.ones(len(images), 1, dtype=torch.bool),
-                      (words[:, :-1] != scenes.END) & (words[:, :-1] != scenes.NULL)], 1)
+    live = torch.cat(
+        [
+            torch.ones(len(images), 1, dtype=torch.bool),
+            (words[:, :-1] != scenes.END) & (words[:, :-1] != scenes.NULL),
+        ],
+        1,
+    )
     live = live.cumprod(1).bool()
     assert torch.equal(logits.argmax(2)[live], words[live])
     assert torch.equal(words[~live], torch.zeros_like(words[~live]))  # <NULL> after <END>
@@ -145,8 +158,9 @@ def test_loss_is_masked_cross_entropy_plus_the_coverage_penalty(models, data):
             count += length
             coverage = alphas[n, :length].sum(0)  # (L,)
             penalty += float(((length / 36 - coverage) ** 2).sum()) / 5
-        assert float(caption_loss(model, images, captions)) == pytest.approx(total / count,
-                                                                             rel=1e-5)
+        assert float(caption_loss(model, images, captions)) == pytest.approx(
+            total / count, rel=1e-5
+        )
         got = float(caption_loss(model, images, captions, attention_penalty=0.5))
         assert got == pytest.approx(total / count + 0.5 * penalty, rel=1e-5)
 
@@ -231,8 +245,9 @@ def test_checkpoint_round_trip_and_refusals(tmp_path, models, data):
     save_captioner(model, path, {"seed": 0})
     loaded, meta = load_captioner(path)
     assert isinstance(loaded, AttentionCaptioner) and meta["seed"] == 0
-    np.testing.assert_array_equal(caption_images(loaded, data.images)[0],
-                                  caption_images(model, data.images)[0])
+    np.testing.assert_array_equal(
+        caption_images(loaded, data.images)[0], caption_images(model, data.images)[0]
+    )
 
     from rnnviz.checkpoint import load_checkpoint, save_checkpoint
 

@@ -73,7 +73,7 @@ def test_activations_match_the_models_own_forward_pass(cell):
     assert set(acts.signals) == names[cell]
     assert all(v.shape == (2 * half, 12) for v in acts.signals.values())
     with torch.no_grad():
-        h, _ = model.rnn(model.embed(encode(text[half: 2 * half], VOCAB)[None]))
+        h, _ = model.rnn(model.embed(encode(text[half : 2 * half], VOCAB)[None]))
     # The second stream, read from a zero state, is rows half .. 2 * half of the record.
     np.testing.assert_allclose(acts.signals["h"][half:], h[0].numpy(), atol=1e-5)
     if cell == "lstm":

@@ -50,12 +50,15 @@ def test_forward_shapes_and_initial_loss_near_uniform(cell):
     assert abs(loss - math.log(len(VOCAB))) < 0.3
 
 
-@pytest.mark.parametrize("kwargs, error, name", [
-    (dict(cell="transformer"), ValueError, "cell"),
-    (dict(hidden_size=0), ValueError, "hidden_size"),
-    (dict(hidden_size=8.0), TypeError, "hidden_size"),
-    (dict(embedding_size=-1), ValueError, "embedding_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, name",
+    [
+        (dict(cell="transformer"), ValueError, "cell"),
+        (dict(hidden_size=0), ValueError, "hidden_size"),
+        (dict(hidden_size=8.0), TypeError, "hidden_size"),
+        (dict(embedding_size=-1), ValueError, "embedding_size"),
+    ],
+)
 def test_model_rejects_bad_sizes(kwargs, error, name):
     with pytest.raises(error, match=name):
         CharLM(VOCAB, **kwargs)
@@ -98,8 +101,9 @@ def test_evaluate_carries_state_across_windows(cell):
     rows = ids[: 3 * length].reshape(3, length)
     with torch.no_grad():
         logits, _ = model(rows[:, :-1])
-        nll = torch.nn.functional.cross_entropy(logits.reshape(-1, len(VOCAB)),
-                                                rows[:, 1:].reshape(-1))
+        nll = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, len(VOCAB)), rows[:, 1:].reshape(-1)
+        )
     assert windows["chars"] == 3 * (length - 1)
     assert windows["loss"] == pytest.approx(float(nll), rel=1e-5)
     assert windows["perplexity"] == pytest.approx(math.exp(windows["loss"]))
@@ -134,13 +138,16 @@ def test_high_temperature_flattens_the_distribution():
     assert hot.top_probs[0, 0] < cold.top_probs[0, 0]
 
 
-@pytest.mark.parametrize("kwargs, error, name", [
-    (dict(prime=""), ValueError, "prime"),
-    (dict(prime="xyz"), ValueError, "vocabulary"),
-    (dict(temperature=0.0), ValueError, "temperature"),
-    (dict(temperature=float("nan")), ValueError, "temperature"),
-    (dict(length=0), ValueError, "length"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, name",
+    [
+        (dict(prime=""), ValueError, "prime"),
+        (dict(prime="xyz"), ValueError, "vocabulary"),
+        (dict(temperature=0.0), ValueError, "temperature"),
+        (dict(temperature=float("nan")), ValueError, "temperature"),
+        (dict(length=0), ValueError, "length"),
+    ],
+)
 def test_sample_rejects_bad_arguments(kwargs, error, name):
     with pytest.raises(error, match=name):
         sample(model_of(), **kwargs)
@@ -181,11 +188,15 @@ def test_malformed_hostile_and_inconsistent_checkpoints_are_refused(tmp_path):
     # The metadata says 32 hidden units but the tensors hold 16.
     tensors, meta = load_checkpoint(tmp_path / "wrong.pt")
     save_checkpoint(tmp_path / "wrong.pt", tensors, {**meta, "hidden_size": 32})
-    with pytest.raises(ValueError, match=r"wrong.pt does not fit the CharLM.*"
-                       r"rnn.weight_hh_l0 \(64, 16\) \(expected \(128, 32\)\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"wrong.pt does not fit the CharLM.*"
+        r"rnn.weight_hh_l0 \(64, 16\) \(expected \(128, 32\)\)",
+    ):
         load_charlm(tmp_path / "wrong.pt")
-    save_checkpoint(tmp_path / "nan.pt", {**tensors, "head.bias": tensors["head.bias"] * np.nan},
-                    meta)
+    save_checkpoint(
+        tmp_path / "nan.pt", {**tensors, "head.bias": tensors["head.bias"] * np.nan}, meta
+    )
     with pytest.raises(ValueError, match="NaN"):
         load_charlm(tmp_path / "nan.pt")
 
@@ -196,8 +207,13 @@ def test_training_learns_a_repetitive_text(cell):
     torch.manual_seed(0)
     model = CharLM(VOCAB, cell, hidden_size=32, embedding_size=8)
     before = evaluate(model, TEXT)["loss"]
-    train(model, make_loss_fn(model, TEXT, batch_size=16, seq_len=32), steps=150, lr=1e-2,
-          progress=False)
+    train(
+        model,
+        make_loss_fn(model, TEXT, batch_size=16, seq_len=32),
+        steps=150,
+        lr=1e-2,
+        progress=False,
+    )
     after = evaluate(model, TEXT)["loss"]
     assert before > 2.0 and after < 0.5
 
@@ -207,8 +223,19 @@ def test_charlm_train_records_command_seed_and_a_reproducible_validation_loss(tm
     from rnnviz.charlm.corpus import SHIPPED_SPLITS, read_text_file
     from rnnviz.charlm.train import main
 
-    args = ["--steps", "3", "2", "--hidden-size", "8", "--embedding-size", "4",
-            "--data-dir", str(tmp_path), "--out", str(tmp_path / "m.pt")]
+    args = [
+        "--steps",
+        "3",
+        "2",
+        "--hidden-size",
+        "8",
+        "--embedding-size",
+        "4",
+        "--data-dir",
+        str(tmp_path),
+        "--out",
+        str(tmp_path / "m.pt"),
+    ]
     main(args)
     model, meta = load_charlm(tmp_path / "m.pt")
     assert meta["command"] == "python -m rnnviz.charlm.train " + " ".join(args)
@@ -226,8 +253,7 @@ def test_evaluate_refuses_a_text_too_short_for_its_streams():
     assert short["chars"] == 10 and math.isfinite(short["loss"])
 
 
-@pytest.mark.parametrize("seq_len, error", [(0, ValueError), (-1, ValueError),
-                                            (2.5, TypeError)])
+@pytest.mark.parametrize("seq_len, error", [(0, ValueError), (-1, ValueError), (2.5, TypeError)])
 def test_evaluate_refuses_a_non_positive_seq_len(seq_len, error):
     with pytest.raises(error, match="seq_len"):
         evaluate(model_of(), "abcd" * 5, streams=2, seq_len=seq_len)
@@ -261,11 +287,14 @@ def test_sample_top_k_fits_a_small_vocabulary_and_a_larger_one_is_refused():
         sample(tiny, "a", length=3, top_k=3)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: evaluate(torch.nn.LSTM(2, 2), TEXT),
-    lambda: sample(torch.nn.LSTM(2, 2)),
-    lambda: make_loss_fn(torch.nn.LSTM(2, 2), TEXT),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: evaluate(torch.nn.LSTM(2, 2), TEXT),
+        lambda: sample(torch.nn.LSTM(2, 2)),
+        lambda: make_loss_fn(torch.nn.LSTM(2, 2), TEXT),
+    ],
+)
 def test_functions_name_a_model_that_is_not_a_charlm(call):
     with pytest.raises(TypeError, match="model must be a CharLM"):
         call()

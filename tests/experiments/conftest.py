@@ -22,8 +22,12 @@ def check_consistent(results):
     assert settings["baseline_mse"] == pytest.approx(1 / 6)
 
     keys = [(r["model"], r["seq_len"], r["seed"]) for r in results["runs"]]
-    expected = {(m, t, s) for m in settings["models"] for t in settings["seq_lens"]
-                for s in settings["seeds"]}
+    expected = {
+        (m, t, s)
+        for m in settings["models"]
+        for t in settings["seq_lens"]
+        for s in settings["seeds"]
+    }
     assert len(keys) == len(set(keys)), "a (model, T, seed) appears twice"
     assert set(keys) == expected, f"missing runs: {sorted(expected - set(keys))}"
 

@@ -36,8 +36,22 @@ def test_gated_model_solves_short_adding_problem_where_tanh_rnn_has_not():
 @pytest.mark.slow
 def test_a_small_sweep_writes_consistent_results(tmp_path, assert_consistent):
     out = tmp_path / "sweep.json"
-    results = experiments.main(["--seq-lens", "4,6", "--seeds", "0,1", "--models", "gru,rnn",
-                                "--steps", "100", "--total-seconds", "600", "--out", str(out)])
+    results = experiments.main(
+        [
+            "--seq-lens",
+            "4,6",
+            "--seeds",
+            "0,1",
+            "--models",
+            "gru,rnn",
+            "--steps",
+            "100",
+            "--total-seconds",
+            "600",
+            "--out",
+            str(out),
+        ]
+    )
     assert_consistent(load_results(out))
     assert load_results(out)["runs"] == results["runs"]
 

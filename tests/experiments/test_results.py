@@ -38,12 +38,15 @@ def test_sweep_table_shows_every_model():
         assert CELL_NAMES[cell] in table
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "could not be read"),
-    ("not json {", "could not be read"),
-    ("[1, 2]", "JSON object"),
-    (json.dumps({"command": "x"}), "lacks the key 'date'"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "could not be read"),
+        ("not json {", "could not be read"),
+        ("[1, 2]", "JSON object"),
+        (json.dumps({"command": "x"}), "lacks the key 'date'"),
+    ],
+)
 def test_malformed_results_files_are_rejected(tmp_path, content, message):
     path = tmp_path / "results.json"
     if content is not None:

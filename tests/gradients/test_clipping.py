@@ -74,8 +74,9 @@ def test_bad_arguments_name_themselves(call, error, word):
 def test_model_starts_at_rho_times_identity_with_zero_biases(nonlinearity):
     model = irnn_adding_model(1.05, hidden_size=6, nonlinearity=nonlinearity)
     assert model.core.nonlinearity == nonlinearity
-    np.testing.assert_allclose(model.core.weight_hh_l0.detach().numpy(), 1.05 * np.eye(6),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        model.core.weight_hh_l0.detach().numpy(), 1.05 * np.eye(6), rtol=1e-6
+    )
     assert not model.core.bias_ih_l0.any() and not model.core.bias_hh_l0.any()
 
 

@@ -87,8 +87,9 @@ def test_jacobian_norms_equal_torch_jacobians():
     for t in range(1, 7):
         h_t = torch.tensor(flow.h[:, t - 1])
         J = torch.autograd.functional.jacobian(lambda h, t=t: h_T_from(h, t), h_t)[:, 0]
-        assert flow.jacobian[0, t - 1] == pytest.approx(torch.linalg.matrix_norm(J, 2).item(),
-                                                        rel=1e-10)
+        assert flow.jacobian[0, t - 1] == pytest.approx(
+            torch.linalg.matrix_norm(J, 2).item(), rel=1e-10
+        )
 
 
 def test_jacobian_norms_across_blocks_equal_direct_products():
@@ -121,8 +122,15 @@ def test_pascanu_bound_holds_at_every_step_for_random_W(seed, init):
 
 
 def test_gradient_decays_geometrically_when_s_below_one():
-    flow = gradient_flow("rnn", seq_len=200, hidden_size=16, spectral_radius=0.8,
-                         init="orthogonal", batch_size=4, seed=2)
+    flow = gradient_flow(
+        "rnn",
+        seq_len=200,
+        hidden_size=16,
+        spectral_radius=0.8,
+        init="orthogonal",
+        batch_size=4,
+        seed=2,
+    )
     s = flow.top_singular_value
     assert s == pytest.approx(0.8)
     # Every step back multiplies the norm by at most s: ||dL/dh_t|| <= s ||dL/dh_{t+1}||.
@@ -145,8 +153,17 @@ def test_gaussian_init_vanishes_below_radius_one_although_s_exceeds_one():
 # --- the LSTM story ------------------------------------------------------------------------
 def test_lstm_cell_gradient_ratio_rises_with_forget_bias():
     ratios = [
-        np.median(gradient_flow("lstm", seq_len=100, hidden_size=32, input_size=8,
-                                batch_size=8, forget_bias=b, seed=0).ratio("c"))
+        np.median(
+            gradient_flow(
+                "lstm",
+                seq_len=100,
+                hidden_size=32,
+                input_size=8,
+                batch_size=8,
+                forget_bias=b,
+                seed=0,
+            ).ratio("c")
+        )
         for b in (-3, -1, 0, 1, 3, 5)
     ]
     assert np.all(np.diff(np.log(ratios)) > 0), ratios
@@ -188,8 +205,15 @@ def test_float32_underflows_to_exact_zero_where_float64_does_not(flush_denormal,
 
 def test_exploding_gradients_are_carried_as_inf_and_nan():
     # relu IRNN at radius 2: the gradient doubles every step and leaves float64's range...
-    big = gradient_flow("rnn", seq_len=1000, hidden_size=8, spectral_radius=2.0,
-                        init="identity", nonlinearity="relu", seed=0)
+    big = gradient_flow(
+        "rnn",
+        seq_len=1000,
+        hidden_size=8,
+        spectral_radius=2.0,
+        init="identity",
+        nonlinearity="relu",
+        seed=0,
+    )
     assert np.all(np.isfinite(big.grad_h)) and big.grad_h[0, 0] > 1e290  # no overflow in ||.||
     # A tanh RNN's states stay bounded while its gradient grows; with a large read-out,
     # float32's 3.4e38 overflows to inf (then NaN, where an inf meets a tanh' of exactly 0).
@@ -200,8 +224,15 @@ def test_exploding_gradients_are_carried_as_inf_and_nan():
     assert np.isinf(f32.grad_h[0]).any() and np.isnan(f32.grad_h[0, 0])
     assert np.all(np.isfinite(f32.grad_h[0, -500:]))
     # ... and past it, the forward pass overflows to NaN, which BPTT hands back as NaN.
-    nan = gradient_flow("rnn", seq_len=1100, hidden_size=8, spectral_radius=2.0,
-                        init="identity", nonlinearity="relu", seed=0)
+    nan = gradient_flow(
+        "rnn",
+        seq_len=1100,
+        hidden_size=8,
+        spectral_radius=2.0,
+        init="identity",
+        nonlinearity="relu",
+        seed=0,
+    )
     assert np.isnan(nan.grad_h[0, 0])
 
 

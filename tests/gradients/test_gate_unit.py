@@ -29,13 +29,13 @@ def random_setting(cell="lstm", rng=RNG):
     gates = LSTM_GATES if cell == "lstm" else GRU_GATES
     x, h_prev, c_prev = rng.uniform(-1, 1, 3)
     weights = {g: tuple(float(v) for v in rng.uniform(-2, 2, 3)) for g in gates}
-    return UnitSetting(x=float(x), h_prev=float(h_prev), c_prev=float(c_prev) * 2,
-                       weights=weights)
+    return UnitSetting(x=float(x), h_prev=float(h_prev), c_prev=float(c_prev) * 2, weights=weights)
 
 
 def with_(setting, **changes):
-    values = dict(x=setting.x, h_prev=setting.h_prev, c_prev=setting.c_prev,
-                  weights=setting.weights)
+    values = dict(
+        x=setting.x, h_prev=setting.h_prev, c_prev=setting.c_prev, weights=setting.weights
+    )
     values.update(changes)
     return UnitSetting(**values)
 
@@ -53,10 +53,13 @@ def torch_lstm_step(s, c_prev=None):
         cell.weight_hh[:, 0] = lecture_to_torch_gates(column(s, 1, LSTM_GATES))
         cell.bias_ih[:] = lecture_to_torch_gates(column(s, 2, LSTM_GATES))
         cell.bias_hh.zero_()
-        h, c = cell(torch.tensor([[s.x]], dtype=torch.float64),
-                    (torch.tensor([[s.h_prev]], dtype=torch.float64),
-                     torch.tensor([[s.c_prev if c_prev is None else c_prev]],
-                                  dtype=torch.float64)))
+        h, c = cell(
+            torch.tensor([[s.x]], dtype=torch.float64),
+            (
+                torch.tensor([[s.h_prev]], dtype=torch.float64),
+                torch.tensor([[s.c_prev if c_prev is None else c_prev]], dtype=torch.float64),
+            ),
+        )
     return h.item(), c.item()
 
 
@@ -68,8 +71,10 @@ def torch_gru_step(s):
         cell.weight_hh[:, 0] = column(s, 1, GRU_GATES)
         cell.bias_ih[:] = column(s, 2, GRU_GATES)
         cell.bias_hh.zero_()
-        h = cell(torch.tensor([[s.x]], dtype=torch.float64),
-                 torch.tensor([[s.h_prev]], dtype=torch.float64))
+        h = cell(
+            torch.tensor([[s.x]], dtype=torch.float64),
+            torch.tensor([[s.h_prev]], dtype=torch.float64),
+        )
     return h.item()
 
 
@@ -138,7 +143,7 @@ def test_rnn_and_gru_local_derivatives_match_finite_differences(seed):
     assert step.rnn == rnn
     numeric = central_difference(lambda h: rnn_unit_step(s.x, h, wx, wh, b).h, s.h_prev)
     assert rel_error(numeric, rnn.local_derivative) < 1e-8
-    assert rnn.local_derivative == pytest.approx(wh * (1 - rnn.h ** 2))
+    assert rnn.local_derivative == pytest.approx(wh * (1 - rnn.h**2))
 
 
 def test_lstm_compares_with_the_rnn_of_its_g_gate():
@@ -179,9 +184,16 @@ def test_neutral_setting_shows_no_behaviour(name):
     assert result.report().startswith(f"{name}: not yet")
 
 
-@pytest.mark.parametrize("name, gate", [("forget everything", "f"), ("remember forever", "f"),
-                                        ("remember forever", "i"), ("write a new value", "i"),
-                                        ("hide the memory", "o")])
+@pytest.mark.parametrize(
+    "name, gate",
+    [
+        ("forget everything", "f"),
+        ("remember forever", "f"),
+        ("remember forever", "i"),
+        ("write a new value", "i"),
+        ("hide the memory", "o"),
+    ],
+)
 def test_opening_the_wrong_gate_halfway_breaks_the_behaviour(name, gate):
     preset = PRESETS[name]
     weights = dict(preset.weights)
@@ -192,8 +204,9 @@ def test_opening_the_wrong_gate_halfway_breaks_the_behaviour(name, gate):
 def test_behaviour_needs_something_to_act_on():
     empty = with_(PRESETS["forget everything"], c_prev=0.0)
     assert not check_behaviour("forget everything", lstm_unit_step(empty)).met
-    assert not check_behaviour("remember forever",
-                               lstm_unit_step(with_(PRESETS["remember forever"], c_prev=0.1))).met
+    assert not check_behaviour(
+        "remember forever", lstm_unit_step(with_(PRESETS["remember forever"], c_prev=0.1))
+    ).met
 
 
 def test_check_behaviour_rejects_bad_arguments():

@@ -22,20 +22,33 @@ def test_many_to_one_has_one_output_and_T_uses_of_W_hh(seq_len):
     assert len(g.uses("W_hh")) == seq_len
     assert len(g.uses("W_xh")) == seq_len
     assert len(g.uses("W_hy")) == 1
-    assert kinds(g) == {"input": seq_len, "hidden": seq_len + 1, "output": 1,
-                        "step_loss": 1, "loss": 1, "parameter": 3}
+    assert kinds(g) == {
+        "input": seq_len,
+        "hidden": seq_len + 1,
+        "output": 1,
+        "step_loss": 1,
+        "loss": 1,
+        "parameter": 3,
+    }
 
 
 @pytest.mark.parametrize("seq_len", [1, 4, 12])
 def test_many_to_many_has_a_label_at_every_step(seq_len):
     g = build_graph("many-to-many", seq_len)
-    assert kinds(g) == {"input": seq_len, "hidden": seq_len + 1, "output": seq_len,
-                        "step_loss": seq_len, "loss": 1, "parameter": 3}
+    assert kinds(g) == {
+        "input": seq_len,
+        "hidden": seq_len + 1,
+        "output": seq_len,
+        "step_loss": seq_len,
+        "loss": 1,
+        "parameter": 3,
+    }
     for name in ("W_xh", "W_hh", "W_hy"):
         assert [e.step for e in g.uses(name)] == list(range(1, seq_len + 1))
     # The total loss sums every step's loss.
     assert sorted(e.source for e in g.edges if e.target == "L") == sorted(
-        f"L_{t}" for t in range(1, seq_len + 1))
+        f"L_{t}" for t in range(1, seq_len + 1)
+    )
 
 
 def test_one_to_many_reads_one_input_and_emits_at_every_step():
@@ -66,8 +79,11 @@ def test_seq2seq_is_an_encoder_then_a_decoder_with_its_own_weights(seq_len):
     assert all(n.part == "decoder" for n in g.nodes_of_kind("output"))
     assert len(g.nodes_of_kind("output")) == seq_len
     # The encoder's last state is the decoder's only link to the input sentence.
-    bridge = [e for e in g.edges if g.node(e.source).part == "encoder"
-              and g.node(e.target).part == "decoder"]
+    bridge = [
+        e
+        for e in g.edges
+        if g.node(e.source).part == "encoder" and g.node(e.target).part == "decoder"
+    ]
     assert bridge == [g.uses("W'_hh")[0]]
     assert bridge[0].source == f"h_{seq_len}" and bridge[0].target == "h'_1"
 
@@ -120,8 +136,10 @@ def test_bad_arguments_name_what_was_expected():
         build_graph("many-to-one", 2).node("h_9")
 
 
-@pytest.mark.parametrize(("shape", "seq_len"), [("many-to-one", 1), ("many-to-one", 4),
-                                                ("many-to-many", 6), ("seq2seq", 3)])
+@pytest.mark.parametrize(
+    ("shape", "seq_len"),
+    [("many-to-one", 1), ("many-to-one", 4), ("many-to-many", 6), ("seq2seq", 3)],
+)
 def test_torchs_autograd_graph_reads_each_parameter_once_per_use(shape, seq_len):
     graph = build_graph(shape, seq_len)
     loss, params = torch_replay(run_graph(graph))
@@ -138,8 +156,10 @@ def test_torchs_autograd_graph_reads_each_parameter_once_per_use(shape, seq_len)
 
 
 def test_autograd_graph_grows_with_T_and_needs_a_grad_fn():
-    sizes = [len(autograd_graph(*torch_replay(run_graph(build_graph("many-to-one", T))))
-                 .nodes) for T in (2, 4, 8)]
+    sizes = [
+        len(autograd_graph(*torch_replay(run_graph(build_graph("many-to-one", T)))).nodes)
+        for T in (2, 4, 8)
+    ]
     assert sizes[0] < sizes[1] < sizes[2]
     with pytest.raises(ValueError, match="output must have a grad_fn"):
         autograd_graph(torch.zeros(()), {})

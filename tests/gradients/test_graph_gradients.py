@@ -12,8 +12,9 @@ from rnnviz.gradients.graph_gradients import (
 )
 from rnnviz.reference.gradcheck import eval_numerical_gradient, rel_error
 
-GRAPHS = [(shape, 1 if shape == "one-to-one" else seq_len)
-          for shape in SHAPES for seq_len in (1, 5)]
+GRAPHS = [
+    (shape, 1 if shape == "one-to-one" else seq_len) for shape in SHAPES for seq_len in (1, 5)
+]
 
 
 @pytest.mark.parametrize(("shape", "seq_len"), GRAPHS)
@@ -39,8 +40,10 @@ def test_summed_gradient_matches_the_numerical_gradient(shape):
     run = run_graph(graph, seed=1)
     weights = tiny_weights(graph, seed=1)
     for name in graph.parameters:
+
         def loss(w, name=name):
             return run_graph(graph, seed=1, weights={**weights, name: w}).loss
+
         numeric = eval_numerical_gradient(loss, weights[name].copy(), verbose=False)
         assert rel_error(numeric, run.gradient(name)) < 5e-7, name
 

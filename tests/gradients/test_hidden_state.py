@@ -32,8 +32,9 @@ def test_edit_input_changes_exactly_one_entry_and_copies(tanh_rnn):
 @pytest.mark.parametrize("edit_step", [1, 4, T])
 def test_an_edit_changes_nothing_before_its_step_and_something_from_it_on(tanh_rnn, edit_step):
     x, Wx, Wh, b = tanh_rnn
-    view = hidden_state_view(x, Wx, Wh, b, edit_step=edit_step, value=x[edit_step - 1, 0] + 1,
-                             step=1)
+    view = hidden_state_view(
+        x, Wx, Wh, b, edit_step=edit_step, value=x[edit_step - 1, 0] + 1, step=1
+    )
     assert np.all(view.dh[: edit_step - 1] == 0.0)  # exactly: causality
     assert np.all(view.max_change[edit_step - 1 :] > 0)
     np.testing.assert_array_equal(view.dh, view.h_edited - view.h)
@@ -53,22 +54,26 @@ def test_a_contracting_rnn_forgets_an_edit_and_an_expanding_one_amplifies_it(tan
     ratios = {}
     for radius in (0.9, 1.5):
         p = rnn_params(D, H, spectral_radius=radius, seed=0)
-        view = hidden_state_view(x, p["Wx"], p["Wh"], p["b"], edit_step=1,
-                                 value=x[0, 0] + 0.01, step=1)
+        view = hidden_state_view(
+            x, p["Wx"], p["Wh"], p["b"], edit_step=1, value=x[0, 0] + 0.01, step=1
+        )
         ratios[radius] = view.max_change[-1] / view.max_change[0]
     assert ratios[0.9] < 1 < ratios[1.5]
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(edit_step=0), ValueError, "edit_step must be an int >= 1"),
-    (dict(edit_step=T + 1), ValueError, rf"edit_step must be in 1..{T}"),
-    (dict(edit_step=2.0), TypeError, "edit_step must be an int"),
-    (dict(step=T + 1), ValueError, rf"step must be in 1..{T}"),
-    (dict(step=0), ValueError, "step must be an int >= 1"),
-    (dict(value=np.nan), ValueError, "value must be finite"),
-    (dict(value="1"), TypeError, "value must be a real number"),
-    (dict(feature=D), ValueError, rf"feature must be in 0..{D - 1}"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(edit_step=0), ValueError, "edit_step must be an int >= 1"),
+        (dict(edit_step=T + 1), ValueError, rf"edit_step must be in 1..{T}"),
+        (dict(edit_step=2.0), TypeError, "edit_step must be an int"),
+        (dict(step=T + 1), ValueError, rf"step must be in 1..{T}"),
+        (dict(step=0), ValueError, "step must be an int >= 1"),
+        (dict(value=np.nan), ValueError, "value must be finite"),
+        (dict(value="1"), TypeError, "value must be a real number"),
+        (dict(feature=D), ValueError, rf"feature must be in 0..{D - 1}"),
+    ],
+)
 def test_hidden_state_view_rejects_bad_arguments(tanh_rnn, kwargs, error, match):
     x, Wx, Wh, b = tanh_rnn
     args = dict(edit_step=1, value=0.0, step=1) | kwargs
@@ -76,13 +81,16 @@ def test_hidden_state_view_rejects_bad_arguments(tanh_rnn, kwargs, error, match)
         hidden_state_view(x, Wx, Wh, b, **args)
 
 
-@pytest.mark.parametrize("change, error, match", [
-    (lambda a: a.update(x=a["x"][0]), ValueError, "x must have 2 dimensions"),
-    (lambda a: a.update(x=a["x"].tolist()), TypeError, "x must be a numpy array"),
-    (lambda a: a.update(Wh=a["Wh"][:, :3]), ValueError, "Wh must have shape"),
-    (lambda a: a.update(Wx=np.full_like(a["Wx"], np.nan)), ValueError, "Wx contains NaN"),
-    (lambda a: a.update(h0=np.zeros(H + 1)), ValueError, rf"h0 must have shape \({H}\)"),
-])
+@pytest.mark.parametrize(
+    "change, error, match",
+    [
+        (lambda a: a.update(x=a["x"][0]), ValueError, "x must have 2 dimensions"),
+        (lambda a: a.update(x=a["x"].tolist()), TypeError, "x must be a numpy array"),
+        (lambda a: a.update(Wh=a["Wh"][:, :3]), ValueError, "Wh must have shape"),
+        (lambda a: a.update(Wx=np.full_like(a["Wx"], np.nan)), ValueError, "Wx contains NaN"),
+        (lambda a: a.update(h0=np.zeros(H + 1)), ValueError, rf"h0 must have shape \({H}\)"),
+    ],
+)
 def test_run_sequence_rejects_bad_arrays(tanh_rnn, change, error, match):
     x, Wx, Wh, b = tanh_rnn
     args = dict(x=x, Wx=Wx, Wh=Wh, b=b, h0=None)

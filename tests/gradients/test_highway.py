@@ -25,7 +25,8 @@ def test_log10_running_product():
     assert out[0, 3] == -np.inf  # an exact zero is shown as such, not hidden
     # 0.5 ** 2000 underflows float64; its log does not.
     assert log10_running_product(np.full((1, 2000), 0.5))[0, -1] == pytest.approx(
-        2000 * math.log10(0.5))
+        2000 * math.log10(0.5)
+    )
     with pytest.raises(ValueError, match="factors"):
         log10_running_product(np.array([0.5, 0.5]))
     with pytest.raises(ValueError, match="factors"):
@@ -36,9 +37,15 @@ def test_log10_running_product():
 
 def test_forget_highway_is_the_norm_of_the_product_of_diag_f():
     f = RNG.uniform(0, 1, (2, 6, 3))
-    expected = [[np.linalg.norm(np.linalg.multi_dot([np.diag(f[n, s]) for s in range(t + 1)]
-                                                    + [np.eye(3)]), 2)
-                 for t in range(6)] for n in range(2)]
+    expected = [
+        [
+            np.linalg.norm(
+                np.linalg.multi_dot([np.diag(f[n, s]) for s in range(t + 1)] + [np.eye(3)]), 2
+            )
+            for t in range(6)
+        ]
+        for n in range(2)
+    ]
     np.testing.assert_allclose(forget_highway(f), np.log10(expected), rtol=1e-12)
     assert np.all(forget_highway(np.ones((1, 50, 4))) == 0.0)  # f = 1: nothing vanishes
     # One unit that stays open keeps the whole path open, however shut the others are.
@@ -56,7 +63,8 @@ def test_log10_product_norm_matches_the_explicit_product():
         for t in range(7):
             product = jac[n, t] @ product
             assert log10_product_norm(jac)[n, t] == pytest.approx(
-                np.log10(np.linalg.norm(product, 2)), rel=1e-10)
+                np.log10(np.linalg.norm(product, 2)), rel=1e-10
+            )
     # 200 steps of 0.1 * I underflow float64's product; the renormalised log does not.
     tiny = np.broadcast_to(0.1 * np.eye(2), (1, 400, 2, 2))
     assert log10_product_norm(tiny)[0, -1] == pytest.approx(-400.0)
@@ -71,16 +79,21 @@ def test_rnn_jacobian_norms_match_autograd(nonlinearity):
     rnn = torch.nn.RNN(2, 4, batch_first=True, nonlinearity=nonlinearity, dtype=torch.float64)
     x = torch.randn(1, 5, 2, dtype=torch.float64)
     h, _ = rnn(x)
-    norms = rnn_jacobian_norms(h.detach().numpy(), rnn.weight_hh_l0.detach().numpy(),
-                               nonlinearity)
+    norms = rnn_jacobian_norms(h.detach().numpy(), rnn.weight_hh_l0.detach().numpy(), nonlinearity)
     act = torch.tanh if nonlinearity == "tanh" else torch.relu
     cell = torch.nn.RNNCell(2, 4, nonlinearity=nonlinearity, dtype=torch.float64)
     cell.load_state_dict({k.replace("_l0", ""): v for k, v in rnn.state_dict().items()})
     h_prev = torch.zeros(4, dtype=torch.float64)
     for t in range(5):
+
         def step(hp, t=t):
-            return act(x[0, t] @ rnn.weight_ih_l0.T + rnn.bias_ih_l0 + hp @ rnn.weight_hh_l0.T
-                       + rnn.bias_hh_l0)
+            return act(
+                x[0, t] @ rnn.weight_ih_l0.T
+                + rnn.bias_ih_l0
+                + hp @ rnn.weight_hh_l0.T
+                + rnn.bias_hh_l0
+            )
+
         jac = torch.autograd.functional.jacobian(step, h_prev)
         assert norms[0, t] == pytest.approx(torch.linalg.matrix_norm(jac, 2).item(), rel=1e-10)
         h_prev = h[0, t].detach()

@@ -9,10 +9,8 @@ from rnnviz.gradients.norms import overflow_safe_norm
 def test_matches_numpy_where_numpy_does_not_overflow():
     v = np.random.default_rng(0).standard_normal((3, 4, 5))
     assert overflow_safe_norm(v) == pytest.approx(np.linalg.norm(v), rel=1e-14)
-    np.testing.assert_allclose(overflow_safe_norm(v, axis=2), np.linalg.norm(v, axis=2),
-                               rtol=1e-14)
-    np.testing.assert_allclose(overflow_safe_norm(v, axis=0), np.linalg.norm(v, axis=0),
-                               rtol=1e-14)
+    np.testing.assert_allclose(overflow_safe_norm(v, axis=2), np.linalg.norm(v, axis=2), rtol=1e-14)
+    np.testing.assert_allclose(overflow_safe_norm(v, axis=0), np.linalg.norm(v, axis=0), rtol=1e-14)
 
 
 def test_huge_and_tiny_gradients_keep_their_true_norm():

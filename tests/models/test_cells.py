@@ -88,8 +88,8 @@ def test_gate_conversion_drives_the_numpy_reference_equations():
     sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
     for t in range(T):
         a = x_np[:, t] @ p["Wx"] + h @ p["Wh"] + p["b"]  # (N, 4H)
-        i, f, o = sig(a[:, :H]), sig(a[:, H:2 * H]), sig(a[:, 2 * H:3 * H])
-        g = np.tanh(a[:, 3 * H:])
+        i, f, o = sig(a[:, :H]), sig(a[:, H : 2 * H]), sig(a[:, 2 * H : 3 * H])
+        g = np.tanh(a[:, 3 * H :])
         c = f * c + i * g
         h = o * np.tanh(c)
     assert np.allclose(h, model(x).h_last.detach().numpy(), atol=1e-12)
@@ -120,7 +120,7 @@ def test_from_torch_rejects_unsupported_modules():
 def test_forget_bias_sets_the_total_forget_bias():
     model = LSTM(D, H, forget_bias=3.0)
     b = model.reference_params()["b"]
-    assert np.allclose(b[H:2 * H], 3.0)
+    assert np.allclose(b[H : 2 * H], 3.0)
     # With h0 = 0 and x = 0 the first step's forget gate is sigmoid(forget_bias).
     first_f = model(torch.zeros(1, 2, D)).gates["f"][:, 0].detach()
     assert torch.allclose(first_f, torch.full_like(first_f, 1 / (1 + np.exp(-3.0))), atol=1e-6)

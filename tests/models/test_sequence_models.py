@@ -46,8 +46,9 @@ def test_tanh_rnn_matches_an_explicit_loop():
     x = torch.randn(3, 5, 2)
     h = torch.zeros(3, 4)
     for t in range(5):
-        h = torch.tanh(x[:, t] @ c.weight_ih_l0.T + c.bias_ih_l0 + h @ c.weight_hh_l0.T
-                       + c.bias_hh_l0)  # (N, H)
+        h = torch.tanh(
+            x[:, t] @ c.weight_ih_l0.T + c.bias_ih_l0 + h @ c.weight_hh_l0.T + c.bias_hh_l0
+        )  # (N, H)
     torch.testing.assert_close(c(x)[0][:, -1], h)
 
 
@@ -85,21 +86,27 @@ def test_make_model_is_seeded_and_leaves_the_global_stream_alone():
     assert not torch.equal(a.core.weight_hh_l0, c.core.weight_hh_l0)
 
 
-@pytest.mark.parametrize("call, err, name", [
-    (lambda: SequenceModel("transformer", 2, 4, 1), ValueError, "cell"),
-    (lambda: SequenceModel("rnn", 0, 4, 1), ValueError, "input_size"),
-    (lambda: SequenceModel("rnn", 2, 0, 1), ValueError, "hidden_size"),
-    (lambda: SequenceModel("rnn", 2, 4.0, 1), TypeError, "hidden_size"),
-    (lambda: SequenceModel("rnn", 2, 4, -1), ValueError, "output_size"),
-    (lambda: SequenceModel("rnn", 2, 4, 1, many_to_many=1), TypeError, "many_to_many"),
-    (lambda: SequenceModel("gru", 2, 4, 1, forget_bias=1.0), ValueError, "forget_bias"),
-    (lambda: SequenceModel("lstm", 2, 4, 1, forget_bias=float("nan")), ValueError,
-     "forget_bias"),
-    (lambda: make_model("rnn", 2, 1, seed=-1), ValueError, "seed"),
-    (lambda: make_model("rnn", 2, 1)(torch.randn(3, 5, 4)), ValueError, "x"),
-    (lambda: make_model("rnn", 2, 1)(torch.randn(3, 2)), ValueError, "x"),
-    (lambda: make_model("rnn", 2, 1)([[1.0, 2.0]]), TypeError, "x"),
-])
+@pytest.mark.parametrize(
+    "call, err, name",
+    [
+        (lambda: SequenceModel("transformer", 2, 4, 1), ValueError, "cell"),
+        (lambda: SequenceModel("rnn", 0, 4, 1), ValueError, "input_size"),
+        (lambda: SequenceModel("rnn", 2, 0, 1), ValueError, "hidden_size"),
+        (lambda: SequenceModel("rnn", 2, 4.0, 1), TypeError, "hidden_size"),
+        (lambda: SequenceModel("rnn", 2, 4, -1), ValueError, "output_size"),
+        (lambda: SequenceModel("rnn", 2, 4, 1, many_to_many=1), TypeError, "many_to_many"),
+        (lambda: SequenceModel("gru", 2, 4, 1, forget_bias=1.0), ValueError, "forget_bias"),
+        (
+            lambda: SequenceModel("lstm", 2, 4, 1, forget_bias=float("nan")),
+            ValueError,
+            "forget_bias",
+        ),
+        (lambda: make_model("rnn", 2, 1, seed=-1), ValueError, "seed"),
+        (lambda: make_model("rnn", 2, 1)(torch.randn(3, 5, 4)), ValueError, "x"),
+        (lambda: make_model("rnn", 2, 1)(torch.randn(3, 2)), ValueError, "x"),
+        (lambda: make_model("rnn", 2, 1)([[1.0, 2.0]]), TypeError, "x"),
+    ],
+)
 def test_bad_arguments_are_named(call, err, name):
     with pytest.raises(err, match=name):
         call()

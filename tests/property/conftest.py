@@ -25,9 +25,17 @@ from hypothesis.extra import numpy as hnp
 EXAMPLES = 12
 DEADLINE_MS = 5000
 settings.register_profile(
-    "rnnviz", max_examples=EXAMPLES, deadline=DEADLINE_MS, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.function_scoped_fixture])
+    "rnnviz",
+    max_examples=EXAMPLES,
+    deadline=DEADLINE_MS,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 settings.load_profile("rnnviz")
 
 COUNTS = {"calls": 0, "results": 0, "refusals": 0}
@@ -50,11 +58,14 @@ def call(fn, *args, _names=(), **kwargs):
     except (ValueError, TypeError) as error:
         names = [*parameter_names(fn), *_names]
         message = str(error)
-        if not any(re.search(rf"(?<![A-Za-z_]){re.escape(n)}(?![A-Za-z_])", message,
-                             re.IGNORECASE) for n in names):
+        if not any(
+            re.search(rf"(?<![A-Za-z_]){re.escape(n)}(?![A-Za-z_])", message, re.IGNORECASE)
+            for n in names
+        ):
             raise AssertionError(
                 f"{getattr(fn, '__qualname__', fn)} raised {type(error).__name__}: {message!r}, "
-                f"which names none of its arguments {names}") from error
+                f"which names none of its arguments {names}"
+            ) from error
         COUNTS["refusals"] += 1
         raise Refused(message) from None
     COUNTS["results"] += 1
@@ -87,12 +98,23 @@ def fixed_arrays(good):
         good = np.zeros(3)
     good_np = good.numpy() if isinstance(good, torch.Tensor) else np.asarray(good)
     bad = [
-        _with_nan(good_np), _with_inf(good_np), _empty(good_np),
-        np.asarray(good_np, dtype=float) * 1e300, np.asarray(good_np, dtype=float) * -1e300,
-        good_np[..., None], good_np.reshape(-1), np.zeros((0,)),
-        good_np.astype(np.int64), good_np.astype(np.float32), good_np.astype(complex),
-        good_np.astype(bool), good_np.astype(object), good_np.tolist(),
-        None, "array", 3.0,
+        _with_nan(good_np),
+        _with_inf(good_np),
+        _empty(good_np),
+        np.asarray(good_np, dtype=float) * 1e300,
+        np.asarray(good_np, dtype=float) * -1e300,
+        good_np[..., None],
+        good_np.reshape(-1),
+        np.zeros((0,)),
+        good_np.astype(np.int64),
+        good_np.astype(np.float32),
+        good_np.astype(complex),
+        good_np.astype(bool),
+        good_np.astype(object),
+        good_np.tolist(),
+        None,
+        "array",
+        3.0,
     ]
     if isinstance(good, torch.Tensor):
         bad = [_as_tensor(v) for v in bad]
@@ -107,10 +129,11 @@ def _as_tensor(value):
 
 def hostile_array(good):
     """Bad float arrays: the fixed ones, and random shapes holding NaN, inf and huge values."""
-    random = hnp.arrays(st.sampled_from([np.float64, np.float32]),
-                        hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
-                        elements=st.floats(allow_nan=True, allow_infinity=True, width=32,
-                                           allow_subnormal=False))
+    random = hnp.arrays(
+        st.sampled_from([np.float64, np.float32]),
+        hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
+        elements=st.floats(allow_nan=True, allow_infinity=True, width=32, allow_subnormal=False),
+    )
     if isinstance(good, torch.Tensor):
         random = random.map(_as_tensor)
     return st.one_of(st.sampled_from(fixed_arrays(good)), random)
@@ -118,8 +141,22 @@ def hostile_array(good):
 
 FIXED = {
     "size": [0, -1, 1, 2.0, 2.5, True, None, "3", np.int64(3), float("nan")],
-    "number": [0.0, -1.0, 1.0, 0.5, 1e300, -1e300, 1e-300, True, None, "1", np.float32(0.5),
-               float("nan"), float("inf"), -float("inf")],
+    "number": [
+        0.0,
+        -1.0,
+        1.0,
+        0.5,
+        1e300,
+        -1e300,
+        1e-300,
+        True,
+        None,
+        "1",
+        np.float32(0.5),
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+    ],
     "word": ["", "lstm ", "RNN", None, 3, "x"],
     "text": ["", "a", None, 5, ["a", "b"], "\x00", "z" * 40],
     "bool": [None, 0, 1, "yes", 2.0],
@@ -130,7 +167,7 @@ RANDOM = {
     "int": st.integers(-3, 40),
     "number": st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=False),
     "word": st.text(max_size=6),
-    "text": st.text(alphabet="abc( )\n\"#:=xyz\t", max_size=40),
+    "text": st.text(alphabet='abc( )\n"#:=xyz\t', max_size=40),
     "bool": st.booleans(),
 }
 
@@ -150,8 +187,10 @@ def hostile(kind, good=None):
 def draw(data, good: dict, kinds: dict) -> dict:
     """Good arguments with one or two of them replaced by hostile values of their kind."""
     kwargs = dict(good)
-    for name in data.draw(st.lists(st.sampled_from(sorted(kinds)), min_size=1, max_size=2,
-                                   unique=True), label="arguments"):
+    for name in data.draw(
+        st.lists(st.sampled_from(sorted(kinds)), min_size=1, max_size=2, unique=True),
+        label="arguments",
+    ):
         kwargs[name] = data.draw(hostile(kinds[name], kwargs.get(name)), label=name)
     return kwargs
 
@@ -185,4 +224,5 @@ def pytest_terminal_summary(terminalreporter):
     if COUNTS["calls"]:
         terminalreporter.write_line(
             f"property suite: {COUNTS['calls']} calls: {COUNTS['results']} results, "
-            f"{COUNTS['refusals']} clean refusals naming an argument")
+            f"{COUNTS['refusals']} clean refusals naming an argument"
+        )

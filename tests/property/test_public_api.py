@@ -61,18 +61,18 @@ def lstm_args():
 
 
 def gru_args():
-    return dict(x=a(N, T, D), h0=a(N, H), Wx=a(D, 3 * H), Wh=a(H, 3 * H), bx=a(3 * H),
-                bh=a(3 * H))
+    return dict(x=a(N, T, D), h0=a(N, H), Wx=a(D, 3 * H), Wh=a(H, 3 * H), bx=a(3 * H), bh=a(3 * H))
 
 
 def backward_args(forward, make):
     def args():
         _, cache = forward(**make())
         return dict(dh=a(N, T, H), cache=cache)
+
     return args
 
 
-CHAR_VOCAB = list("abc( )\n\"#:=")
+CHAR_VOCAB = list('abc( )\n"#:=')
 CHAR_TEXT = 'a = (b)\n# c\n"ab"\n' * 6
 
 
@@ -85,154 +85,302 @@ def tiny_linear_training():
     torch.manual_seed(0)
     model = torch.nn.Linear(2, 1)
     x = torch.randn(8, 2)
-    return dict(model=model, loss_fn=lambda step: (model(x) ** 2).mean(), steps=5,
-                progress=False)
+    return dict(model=model, loss_fn=lambda step: (model(x) ** 2).mean(), steps=5, progress=False)
 
 
 ARRAY = "array"
 CASES = {
     # reference layers
-    "rnn_step_forward": (rnn_step_forward, lambda: dict(
-        x=a(N, D), prev_h=a(N, H), Wx=a(D, H), Wh=a(H, H), b=a(H)),
-        dict(x=ARRAY, prev_h=ARRAY, Wx=ARRAY, Wh=ARRAY, b=ARRAY, nonlinearity="word")),
-    "rnn_forward": (rnn_forward, rnn_args,
-                    dict(x=ARRAY, h0=ARRAY, Wx=ARRAY, Wh=ARRAY, b=ARRAY)),
+    "rnn_step_forward": (
+        rnn_step_forward,
+        lambda: dict(x=a(N, D), prev_h=a(N, H), Wx=a(D, H), Wh=a(H, H), b=a(H)),
+        dict(x=ARRAY, prev_h=ARRAY, Wx=ARRAY, Wh=ARRAY, b=ARRAY, nonlinearity="word"),
+    ),
+    "rnn_forward": (rnn_forward, rnn_args, dict(x=ARRAY, h0=ARRAY, Wx=ARRAY, Wh=ARRAY, b=ARRAY)),
     "rnn_backward": (rnn_backward, backward_args(rnn_forward, rnn_args), dict(dh=ARRAY)),
-    "lstm_step_forward": (lstm_step_forward, lambda: dict(
-        x=a(N, D), prev_h=a(N, H), prev_c=a(N, H), Wx=a(D, 4 * H), Wh=a(H, 4 * H),
-        b=a(4 * H)), dict(x=ARRAY, prev_h=ARRAY, prev_c=ARRAY, Wx=ARRAY, b=ARRAY)),
+    "lstm_step_forward": (
+        lstm_step_forward,
+        lambda: dict(
+            x=a(N, D), prev_h=a(N, H), prev_c=a(N, H), Wx=a(D, 4 * H), Wh=a(H, 4 * H), b=a(4 * H)
+        ),
+        dict(x=ARRAY, prev_h=ARRAY, prev_c=ARRAY, Wx=ARRAY, b=ARRAY),
+    ),
     "lstm_forward": (lstm_forward, lstm_args, dict(x=ARRAY, h0=ARRAY, Wx=ARRAY, Wh=ARRAY)),
     "lstm_backward": (lstm_backward, backward_args(lstm_forward, lstm_args), dict(dh=ARRAY)),
-    "gru_step_forward": (gru_step_forward, lambda: dict(
-        x=a(N, D), prev_h=a(N, H), Wx=a(D, 3 * H), Wh=a(H, 3 * H), bx=a(3 * H),
-        bh=a(3 * H)), dict(x=ARRAY, prev_h=ARRAY, Wh=ARRAY, bh=ARRAY)),
+    "gru_step_forward": (
+        gru_step_forward,
+        lambda: dict(
+            x=a(N, D), prev_h=a(N, H), Wx=a(D, 3 * H), Wh=a(H, 3 * H), bx=a(3 * H), bh=a(3 * H)
+        ),
+        dict(x=ARRAY, prev_h=ARRAY, Wh=ARRAY, bh=ARRAY),
+    ),
     "gru_forward": (gru_forward, gru_args, dict(x=ARRAY, h0=ARRAY, Wx=ARRAY, bx=ARRAY)),
     "gru_backward": (gru_backward, backward_args(gru_forward, gru_args), dict(dh=ARRAY)),
-    "word_embedding_forward": (word_embedding_forward, lambda: dict(
-        x=RNG.integers(0, V, (N, T)), W=a(V, D)), dict(x=ARRAY, W=ARRAY)),
-    "temporal_affine_forward": (temporal_affine_forward, lambda: dict(
-        x=a(N, T, D), w=a(D, V), b=a(V)), dict(x=ARRAY, w=ARRAY, b=ARRAY)),
-    "temporal_softmax_loss": (temporal_softmax_loss, lambda: dict(
-        x=a(N, T, V), y=RNG.integers(0, V, (N, T)), mask=np.ones((N, T), bool)),
-        dict(x=ARRAY, y=ARRAY, mask=ARRAY)),
+    "word_embedding_forward": (
+        word_embedding_forward,
+        lambda: dict(x=RNG.integers(0, V, (N, T)), W=a(V, D)),
+        dict(x=ARRAY, W=ARRAY),
+    ),
+    "temporal_affine_forward": (
+        temporal_affine_forward,
+        lambda: dict(x=a(N, T, D), w=a(D, V), b=a(V)),
+        dict(x=ARRAY, w=ARRAY, b=ARRAY),
+    ),
+    "temporal_softmax_loss": (
+        temporal_softmax_loss,
+        lambda: dict(x=a(N, T, V), y=RNG.integers(0, V, (N, T)), mask=np.ones((N, T), bool)),
+        dict(x=ARRAY, y=ARRAY, mask=ARRAY),
+    ),
     "sigmoid": (sigmoid, lambda: dict(x=a(N, H)), dict(x=ARRAY)),
     "rel_error": (rel_error, lambda: dict(x=a(3), y=a(3)), dict(x=ARRAY, y=ARRAY)),
     # torch cells and models
-    "cells.RNN": (cells.RNN, lambda: dict(input_size=D, hidden_size=H),
-                  dict(input_size="size", hidden_size="size", nonlinearity="word")),
-    "cells.LSTM": (cells.LSTM, lambda: dict(input_size=D, hidden_size=H),
-                   dict(input_size="size", hidden_size="size", forget_bias="number")),
-    "cells.GRU": (cells.GRU, lambda: dict(input_size=D, hidden_size=H),
-                  dict(input_size="size", hidden_size="size")),
-    "cells.LSTM()": (lambda x, h0=None: cells.LSTM(D, H)(x, h0), lambda: dict(
-        x=torch.randn(N, T, D), h0=torch.randn(N, H)), dict(x=ARRAY, h0=ARRAY)),
-    "make_model": (sequence_models.make_model, lambda: dict(
-        cell="lstm", input_size=D, output_size=2, hidden_size=H),
-        dict(cell="word", input_size="size", output_size="size", hidden_size="size",
-             forget_bias="number", seed="int")),
-    "recurrent_matrix": (weight_init.recurrent_matrix, lambda: dict(hidden_size=H),
-                         dict(hidden_size="size", spectral_radius="number", init="word",
-                              seed="int")),
-    "lstm_params": (weight_init.lstm_params, lambda: dict(input_size=D, hidden_size=H),
-                    dict(input_size="size", hidden_size="size", forget_bias="number",
-                         seed="int")),
+    "cells.RNN": (
+        cells.RNN,
+        lambda: dict(input_size=D, hidden_size=H),
+        dict(input_size="size", hidden_size="size", nonlinearity="word"),
+    ),
+    "cells.LSTM": (
+        cells.LSTM,
+        lambda: dict(input_size=D, hidden_size=H),
+        dict(input_size="size", hidden_size="size", forget_bias="number"),
+    ),
+    "cells.GRU": (
+        cells.GRU,
+        lambda: dict(input_size=D, hidden_size=H),
+        dict(input_size="size", hidden_size="size"),
+    ),
+    "cells.LSTM()": (
+        lambda x, h0=None: cells.LSTM(D, H)(x, h0),
+        lambda: dict(x=torch.randn(N, T, D), h0=torch.randn(N, H)),
+        dict(x=ARRAY, h0=ARRAY),
+    ),
+    "make_model": (
+        sequence_models.make_model,
+        lambda: dict(cell="lstm", input_size=D, output_size=2, hidden_size=H),
+        dict(
+            cell="word",
+            input_size="size",
+            output_size="size",
+            hidden_size="size",
+            forget_bias="number",
+            seed="int",
+        ),
+    ),
+    "recurrent_matrix": (
+        weight_init.recurrent_matrix,
+        lambda: dict(hidden_size=H),
+        dict(hidden_size="size", spectral_radius="number", init="word", seed="int"),
+    ),
+    "lstm_params": (
+        weight_init.lstm_params,
+        lambda: dict(input_size=D, hidden_size=H),
+        dict(input_size="size", hidden_size="size", forget_bias="number", seed="int"),
+    ),
     # gradients through time
-    "rnn_flow": (flow.rnn_flow, lambda: dict(x=a(N, T, D), params=weight_init.rnn_params(D, H)),
-                 dict(x=ARRAY, nonlinearity="word", loss="word", dtype="word")),
-    "lstm_flow": (flow.lstm_flow, lambda: dict(x=a(N, T, D),
-                                               params=weight_init.lstm_params(D, H)),
-                  dict(x=ARRAY, loss="word", dtype="word")),
-    "gru_flow": (flow.gru_flow, lambda: dict(x=a(N, T, D), params=weight_init.gru_params(D, H)),
-                 dict(x=ARRAY, loss="word")),
-    "gradient_flow": (flow.gradient_flow, lambda: dict(seq_len=T, hidden_size=H),
-                      dict(model="word", seq_len="size", hidden_size="size",
-                           input_size="size", batch_size="size", spectral_radius="number",
-                           init="word", nonlinearity="word", forget_bias="number",
-                           loss="word", dtype="word", seed="int")),
-    "build_graph": (graph.build_graph, lambda: dict(shape="many-to-one", seq_len=T),
-                    dict(shape="word", seq_len="size")),
-    "run_graph": (graph_gradients.run_graph, lambda: dict(
-        graph=graph.build_graph("many-to-many", T)),
-        dict(input_size="size", hidden_size="size", output_size="size", seed="int")),
-    "hidden_state_view": (hidden_state.hidden_state_view, lambda: dict(
-        x=a(T, D), Wx=a(D, H), Wh=a(H, H), edit_step=1, value=0.5, step=2),
-        dict(x=ARRAY, Wx=ARRAY, Wh=ARRAY, b=ARRAY, h0=ARRAY, edit_step="int",
-             value="number", step="int", feature="int")),
-    "clip_by_norm": (clipping.clip_by_norm, lambda: dict(grads=[a(3, 3), a(3)], max_norm=1.0),
-                     dict(max_norm="number")),
-    "rnn_unit_step": (gate_unit.rnn_unit_step, lambda: dict(x=0.5, h_prev=0.1, w_x=1.0, w_h=0.5,
-                                                        b=0.0),
-                      dict(x="number", h_prev="number", w_x="number", w_h="number",
-                           b="number")),
-    "unit_step": (lambda x=0.5, h_prev=0.1, c_prev=0.2: gate_unit.unit_step(gate_unit.UnitSetting(
-        x, h_prev, c_prev, dict(gate_unit.NEUTRAL.weights))), dict,
-        dict(x="number", h_prev="number", c_prev="number")),
-    "log10_running_product": (highway.log10_running_product, lambda: dict(factors=a(T) ** 2),
-                              dict(factors=ARRAY)),
-    "forget_highway": (highway.forget_highway, lambda: dict(f=RNG.uniform(0, 1, (T, H))),
-                       dict(f=ARRAY)),
-    "rnn_jacobians": (highway.rnn_jacobians, lambda: dict(h=np.tanh(a(T, H)), w_hh=a(H, H)),
-                      dict(h=ARRAY, w_hh=ARRAY, nonlinearity="word")),
-    "log10_product_norm": (highway.log10_product_norm, lambda: dict(jacobians=a(T, H, H)),
-                           dict(jacobians=ARRAY)),
+    "rnn_flow": (
+        flow.rnn_flow,
+        lambda: dict(x=a(N, T, D), params=weight_init.rnn_params(D, H)),
+        dict(x=ARRAY, nonlinearity="word", loss="word", dtype="word"),
+    ),
+    "lstm_flow": (
+        flow.lstm_flow,
+        lambda: dict(x=a(N, T, D), params=weight_init.lstm_params(D, H)),
+        dict(x=ARRAY, loss="word", dtype="word"),
+    ),
+    "gru_flow": (
+        flow.gru_flow,
+        lambda: dict(x=a(N, T, D), params=weight_init.gru_params(D, H)),
+        dict(x=ARRAY, loss="word"),
+    ),
+    "gradient_flow": (
+        flow.gradient_flow,
+        lambda: dict(seq_len=T, hidden_size=H),
+        dict(
+            model="word",
+            seq_len="size",
+            hidden_size="size",
+            input_size="size",
+            batch_size="size",
+            spectral_radius="number",
+            init="word",
+            nonlinearity="word",
+            forget_bias="number",
+            loss="word",
+            dtype="word",
+            seed="int",
+        ),
+    ),
+    "build_graph": (
+        graph.build_graph,
+        lambda: dict(shape="many-to-one", seq_len=T),
+        dict(shape="word", seq_len="size"),
+    ),
+    "run_graph": (
+        graph_gradients.run_graph,
+        lambda: dict(graph=graph.build_graph("many-to-many", T)),
+        dict(input_size="size", hidden_size="size", output_size="size", seed="int"),
+    ),
+    "hidden_state_view": (
+        hidden_state.hidden_state_view,
+        lambda: dict(x=a(T, D), Wx=a(D, H), Wh=a(H, H), edit_step=1, value=0.5, step=2),
+        dict(
+            x=ARRAY,
+            Wx=ARRAY,
+            Wh=ARRAY,
+            b=ARRAY,
+            h0=ARRAY,
+            edit_step="int",
+            value="number",
+            step="int",
+            feature="int",
+        ),
+    ),
+    "clip_by_norm": (
+        clipping.clip_by_norm,
+        lambda: dict(grads=[a(3, 3), a(3)], max_norm=1.0),
+        dict(max_norm="number"),
+    ),
+    "rnn_unit_step": (
+        gate_unit.rnn_unit_step,
+        lambda: dict(x=0.5, h_prev=0.1, w_x=1.0, w_h=0.5, b=0.0),
+        dict(x="number", h_prev="number", w_x="number", w_h="number", b="number"),
+    ),
+    "unit_step": (
+        lambda x=0.5, h_prev=0.1, c_prev=0.2: gate_unit.unit_step(
+            gate_unit.UnitSetting(x, h_prev, c_prev, dict(gate_unit.NEUTRAL.weights))
+        ),
+        dict,
+        dict(x="number", h_prev="number", c_prev="number"),
+    ),
+    "log10_running_product": (
+        highway.log10_running_product,
+        lambda: dict(factors=a(T) ** 2),
+        dict(factors=ARRAY),
+    ),
+    "forget_highway": (
+        highway.forget_highway,
+        lambda: dict(f=RNG.uniform(0, 1, (T, H))),
+        dict(f=ARRAY),
+    ),
+    "rnn_jacobians": (
+        highway.rnn_jacobians,
+        lambda: dict(h=np.tanh(a(T, H)), w_hh=a(H, H)),
+        dict(h=ARRAY, w_hh=ARRAY, nonlinearity="word"),
+    ),
+    "log10_product_norm": (
+        highway.log10_product_norm,
+        lambda: dict(jacobians=a(T, H, H)),
+        dict(jacobians=ARRAY),
+    ),
     # tasks
-    "adding_problem": (long_range.adding_problem, lambda: dict(batch_size=N, seq_len=T + 2),
-                       dict(batch_size="size", seq_len="size", seed="int")),
-    "copy_task": (long_range.copy_task, lambda: dict(batch_size=N, delay=T),
-                  dict(batch_size="size", delay="size", seed="int", n_symbols="size",
-                       copy_len="size")),
-    "copy_baseline_loss": (long_range.copy_baseline_loss, lambda: dict(delay=T),
-                           dict(delay="size", n_symbols="size", copy_len="size")),
-    "recall_batch": (recall.recall_batch, lambda: dict(batch_size=N, seq_len=10),
-                     dict(batch_size="size", seq_len="size", n_marks="size", seed="int")),
-    "make_sentences": (sentiment.make_sentences, lambda: dict(n_sentences=4),
-                       dict(n_sentences="size", negated_fraction="number", seed="int")),
-    "sentiment.encode": (sentiment.encode, lambda: dict(texts=["not good"]),
-                         dict(texts="text")),
-    "make_tagged_sentences": (tagging.make_tagged_sentences, lambda: dict(n_sentences=4),
-                              dict(n_sentences="size", seed="int")),
-    "make_digit_pairs": (seq2seq.make_digit_pairs, lambda: dict(n_pairs=4),
-                         dict(n_pairs="size", length="size", task="word", seed="int")),
-    "load_digit_sequences": (digits.load_digit_sequences, lambda: dict(),
-                             dict(order="word", test_fraction="number", seed="int")),
-    "minibatch_order": (training.minibatch_order, lambda: dict(
-        num_examples=10, batch_size=3, steps=4, seed=0),
-        dict(num_examples="size", batch_size="size", steps="size", seed="int")),
-    "train": (training.train, tiny_linear_training,
-              dict(steps="size", lr="number", clip="number", seed="int",
-                   eval_every="size")),
+    "adding_problem": (
+        long_range.adding_problem,
+        lambda: dict(batch_size=N, seq_len=T + 2),
+        dict(batch_size="size", seq_len="size", seed="int"),
+    ),
+    "copy_task": (
+        long_range.copy_task,
+        lambda: dict(batch_size=N, delay=T),
+        dict(batch_size="size", delay="size", seed="int", n_symbols="size", copy_len="size"),
+    ),
+    "copy_baseline_loss": (
+        long_range.copy_baseline_loss,
+        lambda: dict(delay=T),
+        dict(delay="size", n_symbols="size", copy_len="size"),
+    ),
+    "recall_batch": (
+        recall.recall_batch,
+        lambda: dict(batch_size=N, seq_len=10),
+        dict(batch_size="size", seq_len="size", n_marks="size", seed="int"),
+    ),
+    "make_sentences": (
+        sentiment.make_sentences,
+        lambda: dict(n_sentences=4),
+        dict(n_sentences="size", negated_fraction="number", seed="int"),
+    ),
+    "sentiment.encode": (sentiment.encode, lambda: dict(texts=["not good"]), dict(texts="text")),
+    "make_tagged_sentences": (
+        tagging.make_tagged_sentences,
+        lambda: dict(n_sentences=4),
+        dict(n_sentences="size", seed="int"),
+    ),
+    "make_digit_pairs": (
+        seq2seq.make_digit_pairs,
+        lambda: dict(n_pairs=4),
+        dict(n_pairs="size", length="size", task="word", seed="int"),
+    ),
+    "load_digit_sequences": (
+        digits.load_digit_sequences,
+        lambda: dict(),
+        dict(order="word", test_fraction="number", seed="int"),
+    ),
+    "minibatch_order": (
+        training.minibatch_order,
+        lambda: dict(num_examples=10, batch_size=3, steps=4, seed=0),
+        dict(num_examples="size", batch_size="size", steps="size", seed="int"),
+    ),
+    "train": (
+        training.train,
+        tiny_linear_training,
+        dict(steps="size", lr="number", clip="number", seed="int", eval_every="size"),
+    ),
     "setup_lab": (lambda seed=0: lab.setup_lab(seed), lambda: dict(seed=0), dict(seed="int")),
     # the character model and its analyses
     "encode": (charlm.encode, lambda: dict(text="ab", vocab=CHAR_VOCAB), dict(text="text")),
-    "CharLM": (charlm.CharLM, lambda: dict(vocab=CHAR_VOCAB),
-               dict(vocab="text", cell="word", hidden_size="size", embedding_size="size")),
-    "evaluate": (charlm.evaluate, lambda: dict(model=charlm_model(), text=CHAR_TEXT, streams=2),
-                 dict(text="text", streams="size", seq_len="size")),
-    "sample": (charlm.sample, lambda: dict(model=charlm_model(), prime="a", length=5),
-               dict(prime="text", length="size", temperature="number", seed="int",
-                    top_k="size")),
-    "make_loss_fn": (lambda **kw: charlm.make_loss_fn(**kw)(0), lambda: dict(
-        model=charlm_model(), text=CHAR_TEXT, batch_size=2, seq_len=5),
-        dict(text="text", batch_size="size", seq_len="size", seed="int")),
+    "CharLM": (
+        charlm.CharLM,
+        lambda: dict(vocab=CHAR_VOCAB),
+        dict(vocab="text", cell="word", hidden_size="size", embedding_size="size"),
+    ),
+    "evaluate": (
+        charlm.evaluate,
+        lambda: dict(model=charlm_model(), text=CHAR_TEXT, streams=2),
+        dict(text="text", streams="size", seq_len="size"),
+    ),
+    "sample": (
+        charlm.sample,
+        lambda: dict(model=charlm_model(), prime="a", length=5),
+        dict(prime="text", length="size", temperature="number", seed="int", top_k="size"),
+    ),
+    "make_loss_fn": (
+        lambda **kw: charlm.make_loss_fn(**kw)(0),
+        lambda: dict(model=charlm_model(), text=CHAR_TEXT, batch_size=2, seq_len=5),
+        dict(text="text", batch_size="size", seq_len="size", seed="int"),
+    ),
     "perplexity": (charlm.perplexity, lambda: dict(loss=1.0), dict(loss="number")),
-    "text_features": (interpret.text_features, lambda: dict(text=CHAR_TEXT),
-                      dict(text="text")),
-    "activations": (interpret.activations, lambda: dict(model=charlm_model(), text=CHAR_TEXT),
-                    dict(text="text", streams="size")),
-    "correlations": (interpret.correlations, lambda: dict(
-        signal=a(T, H), features={"f": a(T)}), dict(signal=ARRAY)),
-    "best_cells": (interpret.best_cells, lambda: dict(signal=a(T, H), features={"f": a(T)}),
-                   dict(signal=ARRAY)),
-    "saturation": (lambda f, low=0.1, high=0.9: interpret.saturation({"f": f}, low, high),
-                   lambda: dict(f=RNG.uniform(0, 1, (T, H))),
-                   dict(f=ARRAY, low="number", high="number")),
+    "text_features": (interpret.text_features, lambda: dict(text=CHAR_TEXT), dict(text="text")),
+    "activations": (
+        interpret.activations,
+        lambda: dict(model=charlm_model(), text=CHAR_TEXT),
+        dict(text="text", streams="size"),
+    ),
+    "correlations": (
+        interpret.correlations,
+        lambda: dict(signal=a(T, H), features={"f": a(T)}),
+        dict(signal=ARRAY),
+    ),
+    "best_cells": (
+        interpret.best_cells,
+        lambda: dict(signal=a(T, H), features={"f": a(T)}),
+        dict(signal=ARRAY),
+    ),
+    "saturation": (
+        lambda f, low=0.1, high=0.9: interpret.saturation({"f": f}, low, high),
+        lambda: dict(f=RNG.uniform(0, 1, (T, H))),
+        dict(f=ARRAY, low="number", high="number"),
+    ),
     # captioning scenes
-    "make_scenes": (scenes.make_scenes, lambda: dict(num_scenes=2),
-                    dict(num_scenes="size", seed="int", max_objects="size")),
-    "encode_caption": (scenes.encode_caption, lambda: dict(text="a red circle"),
-                       dict(text="text")),
-    "decode_captions": (scenes.decode_captions, lambda: dict(captions=np.array([[1, 3, 2]])),
-                        dict(captions=ARRAY)),
+    "make_scenes": (
+        scenes.make_scenes,
+        lambda: dict(num_scenes=2),
+        dict(num_scenes="size", seed="int", max_objects="size"),
+    ),
+    "encode_caption": (scenes.encode_caption, lambda: dict(text="a red circle"), dict(text="text")),
+    "decode_captions": (
+        scenes.decode_captions,
+        lambda: dict(captions=np.array([[1, 3, 2]])),
+        dict(captions=ARRAY),
+    ),
 }
 
 # Names the error may use for an argument of a wrapper above (the wrapped function's own).
@@ -247,8 +395,7 @@ def test_hostile_arguments_give_a_result_or_a_named_error(fuzz, case, data):
 
 
 @given(data=st.binary(max_size=2000))
-def test_any_bytes_as_a_checkpoint_load_or_are_refused_by_file_name(fuzz, tmp_path_factory,
-                                                                     data):
+def test_any_bytes_as_a_checkpoint_load_or_are_refused_by_file_name(fuzz, tmp_path_factory, data):
     path = tmp_path_factory.mktemp("bytes") / "random.pt"
     path.write_bytes(data)
     with pytest.raises(ValueError, match="random.pt"):

@@ -38,11 +38,13 @@ def test_reference_layers_at_any_small_size_and_dtype(N, T, D, H, dtype, seed):
 
     x, h0 = a(N, T, D), a(N, H)
     for forward, backward, blocks, biases in (
-        (rnn_forward, rnn_backward, 1, 1), (lstm_forward, lstm_backward, 4, 1),
+        (rnn_forward, rnn_backward, 1, 1),
+        (lstm_forward, lstm_backward, 4, 1),
         (gru_forward, gru_backward, 3, 2),
     ):
-        h, cache = forward(x, h0, a(D, blocks * H), a(H, blocks * H),
-                           *[a(blocks * H) for _ in range(biases)])
+        h, cache = forward(
+            x, h0, a(D, blocks * H), a(H, blocks * H), *[a(blocks * H) for _ in range(biases)]
+        )
         assert h.shape == (N, T, H) and np.isfinite(h).all()
         grads = backward(a(N, T, H), cache)
         assert grads[0].shape == (N, T, D) and grads[1].shape == (N, H)
@@ -51,14 +53,19 @@ def test_reference_layers_at_any_small_size_and_dtype(N, T, D, H, dtype, seed):
     scores, cache = temporal_affine_forward(x, a(D, 3), a(3))
     assert scores.shape == (N, T, 3)
     assert temporal_affine_backward(a(N, T, 3), cache)[0].shape == (N, T, D)
-    loss, dscores = temporal_softmax_loss(scores, rng.integers(0, 3, (N, T)),
-                                          np.ones((N, T), bool))
+    loss, dscores = temporal_softmax_loss(scores, rng.integers(0, 3, (N, T)), np.ones((N, T), bool))
     assert np.isfinite(loss) and dscores.shape == (N, T, 3)
 
 
 @CHEAP
-@given(N=SIZE, T=SIZE, D=SIZE, H=SIZE, cell=st.sampled_from(sorted(cells.TRACED_CELLS)),
-       dtype=st.sampled_from([torch.float32, torch.float64]))
+@given(
+    N=SIZE,
+    T=SIZE,
+    D=SIZE,
+    H=SIZE,
+    cell=st.sampled_from(sorted(cells.TRACED_CELLS)),
+    dtype=st.sampled_from([torch.float32, torch.float64]),
+)
 def test_traced_cells_at_any_small_size_and_dtype(N, T, D, H, cell, dtype):
     torch.manual_seed(0)
     model = cells.TRACED_CELLS[cell](D, H, dtype=dtype)
@@ -69,8 +76,13 @@ def test_traced_cells_at_any_small_size_and_dtype(N, T, D, H, cell, dtype):
         assert gate.shape == (N, T, H)
 
 
-@given(cell=st.sampled_from(CELLS), T=SIZE, H=SIZE, N=SIZE,
-       dtype=st.sampled_from(["float32", "float64"]))
+@given(
+    cell=st.sampled_from(CELLS),
+    T=SIZE,
+    H=SIZE,
+    N=SIZE,
+    dtype=st.sampled_from(["float32", "float64"]),
+)
 def test_gradient_flow_at_any_small_size(cell, T, H, N, dtype):
     flow = gradient_flow(cell, seq_len=T, hidden_size=H, batch_size=N, dtype=dtype)
     assert flow.grad_h.shape == (N, T) and np.isfinite(flow.grad_h).all()
@@ -82,10 +94,14 @@ def test_unrolled_graphs_from_one_step(shape, T, H):
     assert np.isfinite(run.loss)
 
 
-@given(vocab_size=st.integers(2, 7), H=SIZE, streams=st.integers(1, 3),
-       seq_len=st.integers(1, 5), extra=st.integers(0, 5))
-def test_character_model_on_tiny_vocabularies_and_texts(vocab_size, H, streams, seq_len,
-                                                        extra):
+@given(
+    vocab_size=st.integers(2, 7),
+    H=SIZE,
+    streams=st.integers(1, 3),
+    seq_len=st.integers(1, 5),
+    extra=st.integers(0, 5),
+)
+def test_character_model_on_tiny_vocabularies_and_texts(vocab_size, H, streams, seq_len, extra):
     vocab = list("abcdefg"[:vocab_size])
     text = "".join(vocab[i % vocab_size] for i in range(2 * streams + extra))
     torch.manual_seed(0)

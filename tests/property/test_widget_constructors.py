@@ -61,42 +61,93 @@ def lstm_sequence():
 
 
 CASES = {
-    "GraphUnroller": (GraphUnroller, dict,
-                      dict(shape="word", seq_len="int", highlight="word", backward="bool",
-                           hidden_size="size", seed="int")),
+    "GraphUnroller": (
+        GraphUnroller,
+        dict,
+        dict(
+            shape="word",
+            seq_len="int",
+            highlight="word",
+            backward="bool",
+            hidden_size="size",
+            seed="int",
+        ),
+    ),
     "AutogradView": (AutogradView, dict, dict(shape="word", seq_len="int")),
-    "HiddenStateExplorer": (HiddenStateExplorer, lambda: dict(
-        x=RNG.standard_normal((5, 2)), Wx=RNG.standard_normal((2, 3)),
-        Wh=RNG.standard_normal((3, 3)) * 0.5),
-        dict(x="array", Wx="array", Wh="array", b="array", h0="array", step="int",
-             edit_step="int", value="number")),
-    "SampleExplorer": (SampleExplorer, lambda: dict(model=char_model(), prime="de", length=10),
-                       dict(prime="text", length="int", temperature="number", seed="int")),
-    "Saturation": (lambda f, threshold=0.1: Saturation({"f": f}, threshold),
-                   lambda: dict(f=RNG.uniform(0, 1, (20, 4))),
-                   dict(f="array", threshold="number")),
-    "CellActivations": (CellActivations, lambda: dict(acts=activations(char_model(), TEXT)),
-                        dict(signal="word", cell="int", feature="word", shown_chars="int")),
-    "RowReading": (RowReading, lambda: dict(model=RowClassifier(hidden_size=3),
-                                            data=digit_data(), n_digits=5),
-                   dict(index="int", rows_read="int", n_digits="int")),
-    "AttentionViewer": (lambda scene=0: AttentionViewer(caption_data()[0], None,
-                                                        caption_data()[1], scene),
-                        dict, dict(scene="int")),
+    "HiddenStateExplorer": (
+        HiddenStateExplorer,
+        lambda: dict(
+            x=RNG.standard_normal((5, 2)),
+            Wx=RNG.standard_normal((2, 3)),
+            Wh=RNG.standard_normal((3, 3)) * 0.5,
+        ),
+        dict(
+            x="array",
+            Wx="array",
+            Wh="array",
+            b="array",
+            h0="array",
+            step="int",
+            edit_step="int",
+            value="number",
+        ),
+    ),
+    "SampleExplorer": (
+        SampleExplorer,
+        lambda: dict(model=char_model(), prime="de", length=10),
+        dict(prime="text", length="int", temperature="number", seed="int"),
+    ),
+    "Saturation": (
+        lambda f, threshold=0.1: Saturation({"f": f}, threshold),
+        lambda: dict(f=RNG.uniform(0, 1, (20, 4))),
+        dict(f="array", threshold="number"),
+    ),
+    "CellActivations": (
+        CellActivations,
+        lambda: dict(acts=activations(char_model(), TEXT)),
+        dict(signal="word", cell="int", feature="word", shown_chars="int"),
+    ),
+    "RowReading": (
+        RowReading,
+        lambda: dict(model=RowClassifier(hidden_size=3), data=digit_data(), n_digits=5),
+        dict(index="int", rows_read="int", n_digits="int"),
+    ),
+    "AttentionViewer": (
+        lambda scene=0: AttentionViewer(caption_data()[0], None, caption_data()[1], scene),
+        dict,
+        dict(scene="int"),
+    ),
     "LossPlot": (LossPlot, dict, dict(title="word", yaxis_title="word", log_y="bool")),
-    "GradientFlow": (GradientFlow, lambda: dict(seq_len=8, hidden_size=4),
-                     dict(seq_len="int", hidden_size="size", spectral_radius="number",
-                          init="word", nonlinearity="word", forget_bias="number",
-                          loss="word", dtype="word", seed="int")),
+    "GradientFlow": (
+        GradientFlow,
+        lambda: dict(seq_len=8, hidden_size=4),
+        dict(
+            seq_len="int",
+            hidden_size="size",
+            spectral_radius="number",
+            init="word",
+            nonlinearity="word",
+            forget_bias="number",
+            loss="word",
+            dtype="word",
+            seed="int",
+        ),
+    ),
     "GateCellExplorer": (GateCellExplorer, dict, dict(cell="word")),
     "GateCellExplorer(setting)": (
         lambda x=0.5, h_prev=0.0, c_prev=0.0: GateCellExplorer(
-            "lstm", UnitSetting(x, h_prev, c_prev, dict(NEUTRAL.weights))),
-        dict, dict(x="number", h_prev="number", c_prev="number")),
+            "lstm", UnitSetting(x, h_prev, c_prev, dict(NEUTRAL.weights))
+        ),
+        dict,
+        dict(x="number", h_prev="number", c_prev="number"),
+    ),
     "GateSequenceExplorer": (GateSequenceExplorer, lstm_sequence, dict(x="array")),
 }
-ALIASES = {"Saturation": ("gates",), "AttentionViewer": ("scene",),
-           "GateCellExplorer(setting)": ("x", "h_prev", "c_prev", "setting")}
+ALIASES = {
+    "Saturation": ("gates",),
+    "AttentionViewer": ("scene",),
+    "GateCellExplorer(setting)": ("x", "h_prev", "c_prev", "setting"),
+}
 
 
 def assert_sent_json_safe(assert_json_safe, widget):
@@ -112,8 +163,9 @@ def assert_sent_json_safe(assert_json_safe, widget):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @given(data=st.data())
-def test_hostile_arguments_give_a_json_safe_widget_or_a_named_error(fuzz, assert_json_safe,
-                                                                     case, data):
+def test_hostile_arguments_give_a_json_safe_widget_or_a_named_error(
+    fuzz, assert_json_safe, case, data
+):
     make, good, kinds = CASES[case]
     kwargs = fuzz.draw(data, good(), kinds)
     widget = fuzz.attempt(make, kwargs, ALIASES.get(case, ()))

@@ -47,8 +47,10 @@ def test_eval_numerical_gradient_array_is_the_vector_jacobian_product():
 def test_gradient_check_passes_a_correct_backward_and_catches_a_wrong_one():
     rng = np.random.default_rng(2)
     inputs = {
-        "x": rng.standard_normal((3, 4)), "h": rng.standard_normal((3, 5)),
-        "Wx": rng.standard_normal((4, 5)) / 2, "Wh": rng.standard_normal((5, 5)) / 2,
+        "x": rng.standard_normal((3, 4)),
+        "h": rng.standard_normal((3, 5)),
+        "Wx": rng.standard_normal((4, 5)) / 2,
+        "Wh": rng.standard_normal((5, 5)) / 2,
         "b": rng.standard_normal(5) / 2,
     }
     dnext_h = rng.standard_normal((3, 5))
@@ -63,21 +65,36 @@ def test_gradient_check_passes_a_correct_backward_and_catches_a_wrong_one():
     assert min(bad.values()) > 1e-3
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: eval_numerical_gradient("f", np.ones(2)), TypeError, "f must be callable"),
-    (lambda: eval_numerical_gradient(np.sum, [1.0, 2.0]), TypeError, "x must be a numpy array"),
-    (lambda: eval_numerical_gradient(np.sum, np.ones(2, int)), TypeError,
-     "x must be a floating-point array"),
-    (lambda: eval_numerical_gradient(np.sum, np.ones(2), h=0.0), ValueError, "h must be in"),
-    (lambda: eval_numerical_gradient_array(np.sin, np.ones(2), np.ones(3)), ValueError,
-     r"df must have f\(x\)'s shape"),
-    (lambda: eval_numerical_gradient_array(np.sin, np.ones(2), [1.0, 1.0]), TypeError,
-     "df must be a numpy array"),
-    (lambda: rel_error(np.ones(2), np.ones(3)), ValueError, "x and y must have the same shape"),
-    (lambda: gradient_check(np.sin, np.cos, [], ()), TypeError, "inputs must be a non-empty"),
-    (lambda: gradient_check(np.sin, np.cos, {"x": np.ones(2)}, (), wrt=["y"]), ValueError,
-     "wrt must be one of"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: eval_numerical_gradient("f", np.ones(2)), TypeError, "f must be callable"),
+        (lambda: eval_numerical_gradient(np.sum, [1.0, 2.0]), TypeError, "x must be a numpy array"),
+        (
+            lambda: eval_numerical_gradient(np.sum, np.ones(2, int)),
+            TypeError,
+            "x must be a floating-point array",
+        ),
+        (lambda: eval_numerical_gradient(np.sum, np.ones(2), h=0.0), ValueError, "h must be in"),
+        (
+            lambda: eval_numerical_gradient_array(np.sin, np.ones(2), np.ones(3)),
+            ValueError,
+            r"df must have f\(x\)'s shape",
+        ),
+        (
+            lambda: eval_numerical_gradient_array(np.sin, np.ones(2), [1.0, 1.0]),
+            TypeError,
+            "df must be a numpy array",
+        ),
+        (lambda: rel_error(np.ones(2), np.ones(3)), ValueError, "x and y must have the same shape"),
+        (lambda: gradient_check(np.sin, np.cos, [], ()), TypeError, "inputs must be a non-empty"),
+        (
+            lambda: gradient_check(np.sin, np.cos, {"x": np.ones(2)}, (), wrt=["y"]),
+            ValueError,
+            "wrt must be one of",
+        ),
+    ],
+)
 def test_gradcheck_rejects_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()

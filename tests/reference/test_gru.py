@@ -52,8 +52,10 @@ def test_gru_matches_torch_gru_and_autograd(T):
     torch.manual_seed(T)
     gru = torch.nn.GRU(D, H, batch_first=True, dtype=torch.float64)
     # torch stores weight_ih_l0 as (3H, D) in the order r, z, n: the transpose is Wx.
-    params = [p.detach().numpy() for p in
-              (gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0)]
+    params = [
+        p.detach().numpy()
+        for p in (gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0)
+    ]
     Wx, Wh, bx, bh = params[0].T, params[1].T, params[2], params[3]
     rng = np.random.default_rng(T)
     x_np, h0_np = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
@@ -80,8 +82,11 @@ def test_gru_step_matches_torch_gru_cell():
     cell = torch.nn.GRUCell(D, H, dtype=torch.float64)
     inputs = well_conditioned(0, N=N, D=D, H=H)
     next_h, _ = gru_step_forward(
-        inputs["x"], inputs["h"], cell.weight_ih.detach().numpy().T,
-        cell.weight_hh.detach().numpy().T, cell.bias_ih.detach().numpy(),
+        inputs["x"],
+        inputs["h"],
+        cell.weight_ih.detach().numpy().T,
+        cell.weight_hh.detach().numpy().T,
+        cell.bias_ih.detach().numpy(),
         cell.bias_hh.detach().numpy(),
     )
     expected = cell(torch.from_numpy(inputs["x"]), torch.from_numpy(inputs["h"]))
@@ -97,8 +102,13 @@ def test_the_update_gate_interpolates_between_old_state_and_candidate():
 
 
 @settings(max_examples=25, deadline=None)
-@given(N=st.integers(1, 4), T=st.integers(1, 4), D=st.integers(1, 4), H=st.integers(1, 4),
-       seed=st.integers(0, 2**16))
+@given(
+    N=st.integers(1, 4),
+    T=st.integers(1, 4),
+    D=st.integers(1, 4),
+    H=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
 def test_gru_forward_is_the_step_repeated(N, T, D, H, seed):
     x, h0, Wx, Wh, bx, bh = well_conditioned(seed, N=N, D=D, H=H, T=T).values()
     h, _ = gru_forward(x, h0, Wx, Wh, bx, bh)
@@ -109,8 +119,11 @@ def test_gru_forward_is_the_step_repeated(N, T, D, H, seed):
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**16), alpha=st.floats(-3, 3, allow_subnormal=False),
-       beta=st.floats(-3, 3, allow_subnormal=False))
+@given(
+    seed=st.integers(0, 2**16),
+    alpha=st.floats(-3, 3, allow_subnormal=False),
+    beta=st.floats(-3, 3, allow_subnormal=False),
+)
 def test_gru_backward_is_linear_in_dh(seed, alpha, beta):
     _, cache = gru_forward(*well_conditioned(seed, N=2, D=3, H=4, T=5).values())
     rng = np.random.default_rng(seed)
@@ -121,6 +134,7 @@ def test_gru_backward_is_linear_in_dh(seed, alpha, beta):
 
 
 # --- bad input ------------------------------------------------------------------------
+
 
 def _nan(a):
     a = a.copy()

@@ -53,16 +53,20 @@ def test_lstm_step_forward_matches_the_assignment():
     Wh = np.linspace(-0.7, 2.2, num=4 * H * H).reshape(H, 4 * H)
     b = np.linspace(0.3, 0.7, num=4 * H)
     next_h, next_c, _ = lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
-    expected_next_h = np.asarray([
-        [0.24635157, 0.28610883, 0.32240467, 0.35525807, 0.38474904],
-        [0.49223563, 0.55611431, 0.61507696, 0.66844003, 0.7159181],
-        [0.56735664, 0.66310127, 0.74419266, 0.80889665, 0.858299],
-    ])
-    expected_next_c = np.asarray([
-        [0.32986176, 0.39145139, 0.451556, 0.51014116, 0.56717407],
-        [0.66382255, 0.76674007, 0.87195994, 0.97902709, 1.08751345],
-        [0.74192008, 0.90592151, 1.07717006, 1.25120233, 1.42395676],
-    ])
+    expected_next_h = np.asarray(
+        [
+            [0.24635157, 0.28610883, 0.32240467, 0.35525807, 0.38474904],
+            [0.49223563, 0.55611431, 0.61507696, 0.66844003, 0.7159181],
+            [0.56735664, 0.66310127, 0.74419266, 0.80889665, 0.858299],
+        ]
+    )
+    expected_next_c = np.asarray(
+        [
+            [0.32986176, 0.39145139, 0.451556, 0.51014116, 0.56717407],
+            [0.66382255, 0.76674007, 0.87195994, 0.97902709, 1.08751345],
+            [0.74192008, 0.90592151, 1.07717006, 1.25120233, 1.42395676],
+        ]
+    )
     assert rel_error(expected_next_h, next_h) < 1e-8
     assert rel_error(expected_next_c, next_c) < 1e-8
 
@@ -75,14 +79,20 @@ def test_lstm_forward_matches_the_assignment():
     Wh = np.linspace(-0.3, 0.6, num=4 * H * H).reshape(H, 4 * H)
     b = np.linspace(0.2, 0.7, num=4 * H)
     h, _ = lstm_forward(x, h0, Wx, Wh, b)
-    expected_h = np.asarray([
-        [[0.01764008, 0.01823233, 0.01882671, 0.0194232],
-         [0.11287491, 0.12146228, 0.13018446, 0.13902939],
-         [0.31358768, 0.33338627, 0.35304453, 0.37250975]],
-        [[0.45767879, 0.4761092, 0.4936887, 0.51041945],
-         [0.6704845, 0.69350089, 0.71486014, 0.7346449],
-         [0.81733511, 0.83677871, 0.85403753, 0.86935314]],
-    ])
+    expected_h = np.asarray(
+        [
+            [
+                [0.01764008, 0.01823233, 0.01882671, 0.0194232],
+                [0.11287491, 0.12146228, 0.13018446, 0.13902939],
+                [0.31358768, 0.33338627, 0.35304453, 0.37250975],
+            ],
+            [
+                [0.45767879, 0.4761092, 0.4936887, 0.51041945],
+                [0.6704845, 0.69350089, 0.71486014, 0.7346449],
+                [0.81733511, 0.83677871, 0.85403753, 0.86935314],
+            ],
+        ]
+    )
     assert rel_error(expected_h, h) < 1e-7
 
 
@@ -157,8 +167,13 @@ def test_sigmoid_is_stable_and_exact():
 
 
 @settings(max_examples=25, deadline=None)
-@given(N=st.integers(1, 4), T=st.integers(1, 4), D=st.integers(1, 4), H=st.integers(1, 4),
-       seed=st.integers(0, 2**16))
+@given(
+    N=st.integers(1, 4),
+    T=st.integers(1, 4),
+    D=st.integers(1, 4),
+    H=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
 def test_lstm_forward_is_the_step_repeated_from_a_zero_cell(N, T, D, H, seed):
     x, h0, Wx, Wh, b = well_conditioned(seed, N=N, D=D, H=H, T=T).values()
     h, _ = lstm_forward(x, h0, Wx, Wh, b)
@@ -169,8 +184,11 @@ def test_lstm_forward_is_the_step_repeated_from_a_zero_cell(N, T, D, H, seed):
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**16), alpha=st.floats(-3, 3, allow_subnormal=False),
-       beta=st.floats(-3, 3, allow_subnormal=False))
+@given(
+    seed=st.integers(0, 2**16),
+    alpha=st.floats(-3, 3, allow_subnormal=False),
+    beta=st.floats(-3, 3, allow_subnormal=False),
+)
 def test_lstm_backward_is_linear_in_dh(seed, alpha, beta):
     _, cache = lstm_forward(*well_conditioned(seed, N=2, D=3, H=4, T=5).values())
     rng = np.random.default_rng(seed)
@@ -181,6 +199,7 @@ def test_lstm_backward_is_linear_in_dh(seed, alpha, beta):
 
 
 # --- bad input ------------------------------------------------------------------------
+
 
 def _nan(a):
     a = a.copy()
@@ -201,10 +220,14 @@ BAD_ARGS = [
 ]
 
 
-@pytest.mark.parametrize("name, corrupt, error, match", BAD_ARGS + [
-    ("c", lambda a: a["c"][:, :2], ValueError, r"prev_c must have shape \(2, 4\)"),
-    ("c", lambda a: _nan(a["c"]), ValueError, "prev_c contains NaN"),
-])
+@pytest.mark.parametrize(
+    "name, corrupt, error, match",
+    BAD_ARGS
+    + [
+        ("c", lambda a: a["c"][:, :2], ValueError, r"prev_c must have shape \(2, 4\)"),
+        ("c", lambda a: _nan(a["c"]), ValueError, "prev_c contains NaN"),
+    ],
+)
 def test_lstm_step_forward_rejects_bad_input(name, corrupt, error, match):
     args = well_conditioned(0, N=2, D=3, H=4, with_c=True)
     args[name] = corrupt(args)
@@ -220,22 +243,28 @@ def test_lstm_forward_rejects_bad_input(name, corrupt, error, match):
         lstm_forward(*args.values())
 
 
-@pytest.mark.parametrize("dnext_h, dnext_c, match", [
-    (np.ones((2, 3)), np.ones((2, 4)), r"dnext_h must have shape \(2, 4\)"),
-    (np.ones((2, 4)), np.ones((1, 4)), r"dnext_c must have shape \(2, 4\)"),
-    (np.ones((2, 4)), np.full((2, 4), np.nan), "dnext_c contains NaN"),
-])
+@pytest.mark.parametrize(
+    "dnext_h, dnext_c, match",
+    [
+        (np.ones((2, 3)), np.ones((2, 4)), r"dnext_h must have shape \(2, 4\)"),
+        (np.ones((2, 4)), np.ones((1, 4)), r"dnext_c must have shape \(2, 4\)"),
+        (np.ones((2, 4)), np.full((2, 4), np.nan), "dnext_c contains NaN"),
+    ],
+)
 def test_lstm_step_backward_rejects_bad_gradients(dnext_h, dnext_c, match):
     _, _, cache = lstm_step_forward(*well_conditioned(0, N=2, D=3, H=4, with_c=True).values())
     with pytest.raises(ValueError, match=match):
         lstm_step_backward(dnext_h, dnext_c, cache)
 
 
-@pytest.mark.parametrize("dh, match", [
-    (np.ones((2, 5, 3)), r"dh must have shape \(2, 5, 4\)"),
-    (np.ones((2, 6, 4)), "cache holds 5 time steps but dh has 6"),
-    (np.full((2, 5, 4), np.nan), "dh contains NaN"),
-])
+@pytest.mark.parametrize(
+    "dh, match",
+    [
+        (np.ones((2, 5, 3)), r"dh must have shape \(2, 5, 4\)"),
+        (np.ones((2, 6, 4)), "cache holds 5 time steps but dh has 6"),
+        (np.full((2, 5, 4), np.nan), "dh contains NaN"),
+    ],
+)
 def test_lstm_backward_rejects_bad_gradients(dh, match):
     _, cache = lstm_forward(*well_conditioned(0, N=2, D=3, H=4, T=5).values())
     with pytest.raises(ValueError, match=match):
@@ -249,11 +278,14 @@ def test_lstm_backward_rejects_a_cache_from_another_layer():
         lstm_backward(np.ones((2, 1, 4)), {"h": 1})
 
 
-@pytest.mark.parametrize("x, error, match", [
-    ([0.0, 1.0], TypeError, "x must be a numpy array"),
-    (np.array([1, 2]), TypeError, "x must be a floating-point array"),
-    (np.array([0.0, np.nan]), ValueError, "x contains NaN"),
-])
+@pytest.mark.parametrize(
+    "x, error, match",
+    [
+        ([0.0, 1.0], TypeError, "x must be a numpy array"),
+        (np.array([1, 2]), TypeError, "x must be a floating-point array"),
+        (np.array([0.0, np.nan]), ValueError, "x contains NaN"),
+    ],
+)
 def test_sigmoid_rejects_bad_input(x, error, match):
     with pytest.raises(error, match=match):
         sigmoid(x)

@@ -38,11 +38,13 @@ def test_rnn_step_forward_matches_the_assignment():
     Wh = np.linspace(-0.3, 0.7, num=H * H).reshape(H, H)
     b = np.linspace(-0.2, 0.4, num=H)
     next_h, _ = rnn_step_forward(x, prev_h, Wx, Wh, b)
-    expected_next_h = np.asarray([
-        [-0.58172089, -0.50182032, -0.41232771, -0.31410098],
-        [0.66854692, 0.79562378, 0.87755553, 0.92795967],
-        [0.97934501, 0.99144213, 0.99646691, 0.99854353],
-    ])
+    expected_next_h = np.asarray(
+        [
+            [-0.58172089, -0.50182032, -0.41232771, -0.31410098],
+            [0.66854692, 0.79562378, 0.87755553, 0.92795967],
+            [0.97934501, 0.99144213, 0.99646691, 0.99854353],
+        ]
+    )
     assert rel_error(expected_next_h, next_h) < 1e-8
 
 
@@ -54,18 +56,20 @@ def test_rnn_forward_matches_the_assignment():
     Wh = np.linspace(-0.4, 0.1, num=H * H).reshape(H, H)
     b = np.linspace(-0.7, 0.1, num=H)
     h, _ = rnn_forward(x, h0, Wx, Wh, b)
-    expected_h = np.asarray([
+    expected_h = np.asarray(
         [
-            [-0.42070749, -0.27279261, -0.11074945, 0.05740409, 0.22236251],
-            [-0.39525808, -0.22554661, -0.0409454, 0.14649412, 0.32397316],
-            [-0.42305111, -0.24223728, -0.04287027, 0.15997045, 0.35014525],
-        ],
-        [
-            [-0.55857474, -0.39065825, -0.19198182, 0.02378408, 0.23735671],
-            [-0.27150199, -0.07088804, 0.13562939, 0.33099728, 0.50158768],
-            [-0.51014825, -0.30524429, -0.06755202, 0.17806392, 0.40333043],
-        ],
-    ])
+            [
+                [-0.42070749, -0.27279261, -0.11074945, 0.05740409, 0.22236251],
+                [-0.39525808, -0.22554661, -0.0409454, 0.14649412, 0.32397316],
+                [-0.42305111, -0.24223728, -0.04287027, 0.15997045, 0.35014525],
+            ],
+            [
+                [-0.55857474, -0.39065825, -0.19198182, 0.02378408, 0.23735671],
+                [-0.27150199, -0.07088804, 0.13562939, 0.33099728, 0.50158768],
+                [-0.51014825, -0.30524429, -0.06755202, 0.17806392, 0.40333043],
+            ],
+        ]
+    )
     assert rel_error(expected_h, h) < 1e-7
 
 
@@ -75,8 +79,10 @@ def test_rnn_step_backward_matches_numerical_gradients(seed, nonlinearity):
     inputs = well_conditioned(seed, N=4, D=5, H=6)
     dnext_h = np.random.default_rng(100 + seed).standard_normal((4, 6))
     errors = gradient_check(
-        lambda *a: rnn_step_forward(*a, nonlinearity=nonlinearity), rnn_step_backward,
-        inputs, (dnext_h,),
+        lambda *a: rnn_step_forward(*a, nonlinearity=nonlinearity),
+        rnn_step_backward,
+        inputs,
+        (dnext_h,),
     )
     assert max(errors.values()) <= STEP_BAR, errors
 
@@ -122,8 +128,14 @@ sizes = st.integers(min_value=1, max_value=4)
 
 
 @settings(max_examples=25, deadline=None)
-@given(N=sizes, T=sizes, D=sizes, H=sizes, seed=st.integers(0, 2**16),
-       nonlinearity=st.sampled_from(["tanh", "relu"]))
+@given(
+    N=sizes,
+    T=sizes,
+    D=sizes,
+    H=sizes,
+    seed=st.integers(0, 2**16),
+    nonlinearity=st.sampled_from(["tanh", "relu"]),
+)
 def test_rnn_forward_is_the_step_repeated_with_the_same_weights(N, T, D, H, seed, nonlinearity):
     inputs = well_conditioned(seed, N=N, D=D, H=H, T=T)
     x, h0, Wx, Wh, b = inputs.values()
@@ -135,8 +147,11 @@ def test_rnn_forward_is_the_step_repeated_with_the_same_weights(N, T, D, H, seed
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**16), alpha=st.floats(-3, 3, allow_subnormal=False),
-       beta=st.floats(-3, 3, allow_subnormal=False))
+@given(
+    seed=st.integers(0, 2**16),
+    alpha=st.floats(-3, 3, allow_subnormal=False),
+    beta=st.floats(-3, 3, allow_subnormal=False),
+)
 def test_rnn_backward_is_linear_in_dh(seed, alpha, beta):
     inputs = well_conditioned(seed, N=2, D=3, H=4, T=5)
     _, cache = rnn_forward(*inputs.values())
@@ -161,6 +176,7 @@ def test_the_weight_gradient_is_the_sum_over_steps():
 
 
 # --- bad input ------------------------------------------------------------------------
+
 
 def _step_args():
     return dict(well_conditioned(0, N=2, D=3, H=4))
@@ -191,9 +207,9 @@ BAD_FORWARD_ARGS = [
 ]
 
 
-@pytest.mark.parametrize("forward, make_args", [
-    (rnn_step_forward, _step_args), (rnn_forward, _sequence_args)
-])
+@pytest.mark.parametrize(
+    "forward, make_args", [(rnn_step_forward, _step_args), (rnn_forward, _sequence_args)]
+)
 @pytest.mark.parametrize("name, corrupt, error, match", BAD_FORWARD_ARGS)
 def test_rnn_forward_rejects_bad_input(forward, make_args, name, corrupt, error, match):
     args = make_args()
@@ -202,9 +218,9 @@ def test_rnn_forward_rejects_bad_input(forward, make_args, name, corrupt, error,
         forward(*args.values())
 
 
-@pytest.mark.parametrize("forward, make_args", [
-    (rnn_step_forward, _step_args), (rnn_forward, _sequence_args)
-])
+@pytest.mark.parametrize(
+    "forward, make_args", [(rnn_step_forward, _step_args), (rnn_forward, _sequence_args)]
+)
 def test_rnn_forward_rejects_an_unknown_nonlinearity(forward, make_args):
     with pytest.raises(ValueError, match="nonlinearity must be one of"):
         forward(*make_args().values(), nonlinearity="sigmoid")
@@ -217,24 +233,30 @@ def test_rnn_forward_rejects_an_empty_sequence():
         rnn_forward(*args.values())
 
 
-@pytest.mark.parametrize("dnext_h, error, match", [
-    (np.ones((2, 5)), ValueError, r"dnext_h must have shape \(2, 4\)"),
-    (np.full((2, 4), np.nan), ValueError, "dnext_h contains NaN"),
-    ([[0.0] * 4] * 2, TypeError, "dnext_h must be a numpy array"),
-])
+@pytest.mark.parametrize(
+    "dnext_h, error, match",
+    [
+        (np.ones((2, 5)), ValueError, r"dnext_h must have shape \(2, 4\)"),
+        (np.full((2, 4), np.nan), ValueError, "dnext_h contains NaN"),
+        ([[0.0] * 4] * 2, TypeError, "dnext_h must be a numpy array"),
+    ],
+)
 def test_rnn_step_backward_rejects_bad_gradients(dnext_h, error, match):
     _, cache = rnn_step_forward(*_step_args().values())
     with pytest.raises(error, match=match):
         rnn_step_backward(dnext_h, cache)
 
 
-@pytest.mark.parametrize("dh, error, match", [
-    (np.ones((2, 5, 5)), ValueError, r"dh must have shape \(2, 5, 4\)"),
-    (np.ones((2, 4, 4)), ValueError, "cache holds 5 time steps but dh has 4"),
-    (np.ones((3, 5, 4)), ValueError, r"dh must have shape \(2, 5, 4\)"),
-    (np.ones((2, 5)), ValueError, "dh must have 3 dimensions"),
-    (np.full((2, 5, 4), np.inf), ValueError, "dh contains NaN"),
-])
+@pytest.mark.parametrize(
+    "dh, error, match",
+    [
+        (np.ones((2, 5, 5)), ValueError, r"dh must have shape \(2, 5, 4\)"),
+        (np.ones((2, 4, 4)), ValueError, "cache holds 5 time steps but dh has 4"),
+        (np.ones((3, 5, 4)), ValueError, r"dh must have shape \(2, 5, 4\)"),
+        (np.ones((2, 5)), ValueError, "dh must have 3 dimensions"),
+        (np.full((2, 5, 4), np.inf), ValueError, "dh contains NaN"),
+    ],
+)
 def test_rnn_backward_rejects_bad_gradients(dh, error, match):
     _, cache = rnn_forward(*_sequence_args().values())
     with pytest.raises(error, match=match):

@@ -26,16 +26,22 @@ def test_word_embedding_forward_matches_the_assignment():
     x = np.asarray([[0, 3, 1, 2], [2, 1, 0, 3]])
     W = np.linspace(0, 1, num=V * D).reshape(V, D)
     out, _ = word_embedding_forward(x, W)
-    expected_out = np.asarray([
-        [[0.0, 0.07142857, 0.14285714],
-         [0.64285714, 0.71428571, 0.78571429],
-         [0.21428571, 0.28571429, 0.35714286],
-         [0.42857143, 0.5, 0.57142857]],
-        [[0.42857143, 0.5, 0.57142857],
-         [0.21428571, 0.28571429, 0.35714286],
-         [0.0, 0.07142857, 0.14285714],
-         [0.64285714, 0.71428571, 0.78571429]],
-    ])
+    expected_out = np.asarray(
+        [
+            [
+                [0.0, 0.07142857, 0.14285714],
+                [0.64285714, 0.71428571, 0.78571429],
+                [0.21428571, 0.28571429, 0.35714286],
+                [0.42857143, 0.5, 0.57142857],
+            ],
+            [
+                [0.42857143, 0.5, 0.57142857],
+                [0.21428571, 0.28571429, 0.35714286],
+                [0.0, 0.07142857, 0.14285714],
+                [0.64285714, 0.71428571, 0.78571429],
+            ],
+        ]
+    )
     assert out.shape == (N, T, D)
     assert rel_error(expected_out, out) < 1e-7
 
@@ -127,15 +133,19 @@ def test_temporal_softmax_loss_verbose_prints_the_flat_shape(capsys):
 
 # --- bad input ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("x, W, error, match", [
-    (np.array([[0, 5]]), np.ones((5, 2)), ValueError, r"x must hold indices in \[0, 5\)"),
-    (np.array([[-1, 0]]), np.ones((5, 2)), ValueError, r"x must hold indices in \[0, 5\)"),
-    (np.array([[0.0, 1.0]]), np.ones((5, 2)), TypeError, "x must be an integer array"),
-    (np.array([0, 1]), np.ones((5, 2)), ValueError, "x must have 2 dimensions"),
-    (np.array([[0, 1]]), np.ones(5), ValueError, "W must have 2 dimensions"),
-    (np.array([[0, 1]]), np.full((5, 2), np.nan), ValueError, "W contains NaN"),
-    ([[0, 1]], np.ones((5, 2)), TypeError, "x must be a numpy array"),
-])
+
+@pytest.mark.parametrize(
+    "x, W, error, match",
+    [
+        (np.array([[0, 5]]), np.ones((5, 2)), ValueError, r"x must hold indices in \[0, 5\)"),
+        (np.array([[-1, 0]]), np.ones((5, 2)), ValueError, r"x must hold indices in \[0, 5\)"),
+        (np.array([[0.0, 1.0]]), np.ones((5, 2)), TypeError, "x must be an integer array"),
+        (np.array([0, 1]), np.ones((5, 2)), ValueError, "x must have 2 dimensions"),
+        (np.array([[0, 1]]), np.ones(5), ValueError, "W must have 2 dimensions"),
+        (np.array([[0, 1]]), np.full((5, 2), np.nan), ValueError, "W contains NaN"),
+        ([[0, 1]], np.ones((5, 2)), TypeError, "x must be a numpy array"),
+    ],
+)
 def test_word_embedding_forward_rejects_bad_input(x, W, error, match):
     with pytest.raises(error, match=match):
         word_embedding_forward(x, W)
@@ -149,12 +159,15 @@ def test_word_embedding_backward_rejects_bad_input():
         word_embedding_backward(np.ones((1, 2, 2)), None)
 
 
-@pytest.mark.parametrize("x, w, b, match", [
-    (np.ones((2, 3)), np.ones((3, 4)), np.ones(4), "x must have 3 dimensions"),
-    (np.ones((2, 3, 5)), np.ones((3, 4)), np.ones(4), r"w must have shape \(5, \*\)"),
-    (np.ones((2, 3, 3)), np.ones((3, 4)), np.ones(5), r"b must have shape \(4\)"),
-    (np.ones((2, 3, 3)), np.full((3, 4), np.inf), np.ones(4), "w contains NaN"),
-])
+@pytest.mark.parametrize(
+    "x, w, b, match",
+    [
+        (np.ones((2, 3)), np.ones((3, 4)), np.ones(4), "x must have 3 dimensions"),
+        (np.ones((2, 3, 5)), np.ones((3, 4)), np.ones(4), r"w must have shape \(5, \*\)"),
+        (np.ones((2, 3, 3)), np.ones((3, 4)), np.ones(5), r"b must have shape \(4\)"),
+        (np.ones((2, 3, 3)), np.full((3, 4), np.inf), np.ones(4), "w contains NaN"),
+    ],
+)
 def test_temporal_affine_forward_rejects_bad_input(x, w, b, match):
     with pytest.raises(ValueError, match=match):
         temporal_affine_forward(x, w, b)
@@ -168,24 +181,67 @@ def test_temporal_affine_backward_rejects_bad_input():
         temporal_affine_backward(np.ones((2, 3, 4)), cache[:2])
 
 
-@pytest.mark.parametrize("x, y, mask, error, match", [
-    (np.zeros((2, 3)), np.zeros((2, 3), int), np.ones((2, 3), bool), ValueError,
-     "x must have 3 dimensions"),
-    (np.zeros((2, 3, 4)), np.zeros((2, 3)), np.ones((2, 3), bool), TypeError,
-     "y must be an integer array"),
-    (np.zeros((2, 3, 4)), np.full((2, 3), 4), np.ones((2, 3), bool), ValueError,
-     r"y must hold indices in \[0, 4\)"),
-    (np.zeros((2, 3, 4)), np.zeros((2, 2), int), np.ones((2, 3), bool), ValueError,
-     r"y must have shape \(2, 3\)"),
-    (np.zeros((2, 3, 4)), np.zeros((2, 3), int), np.ones((3, 2), bool), ValueError,
-     r"mask must have shape \(2, 3\)"),
-    (np.zeros((2, 3, 4)), np.zeros((2, 3), int), np.full((2, 3), 0.5), ValueError,
-     "mask must hold booleans or 0/1 values"),
-    (np.zeros((2, 3, 4)), np.zeros((2, 3), int), [[1, 1, 1]] * 2, TypeError,
-     "mask must be a numpy array"),
-    (np.full((2, 3, 4), np.nan), np.zeros((2, 3), int), np.ones((2, 3), bool), ValueError,
-     "x contains NaN"),
-])
+@pytest.mark.parametrize(
+    "x, y, mask, error, match",
+    [
+        (
+            np.zeros((2, 3)),
+            np.zeros((2, 3), int),
+            np.ones((2, 3), bool),
+            ValueError,
+            "x must have 3 dimensions",
+        ),
+        (
+            np.zeros((2, 3, 4)),
+            np.zeros((2, 3)),
+            np.ones((2, 3), bool),
+            TypeError,
+            "y must be an integer array",
+        ),
+        (
+            np.zeros((2, 3, 4)),
+            np.full((2, 3), 4),
+            np.ones((2, 3), bool),
+            ValueError,
+            r"y must hold indices in \[0, 4\)",
+        ),
+        (
+            np.zeros((2, 3, 4)),
+            np.zeros((2, 2), int),
+            np.ones((2, 3), bool),
+            ValueError,
+            r"y must have shape \(2, 3\)",
+        ),
+        (
+            np.zeros((2, 3, 4)),
+            np.zeros((2, 3), int),
+            np.ones((3, 2), bool),
+            ValueError,
+            r"mask must have shape \(2, 3\)",
+        ),
+        (
+            np.zeros((2, 3, 4)),
+            np.zeros((2, 3), int),
+            np.full((2, 3), 0.5),
+            ValueError,
+            "mask must hold booleans or 0/1 values",
+        ),
+        (
+            np.zeros((2, 3, 4)),
+            np.zeros((2, 3), int),
+            [[1, 1, 1]] * 2,
+            TypeError,
+            "mask must be a numpy array",
+        ),
+        (
+            np.full((2, 3, 4), np.nan),
+            np.zeros((2, 3), int),
+            np.ones((2, 3), bool),
+            ValueError,
+            "x contains NaN",
+        ),
+    ],
+)
 def test_temporal_softmax_loss_rejects_bad_input(x, y, mask, error, match):
     with pytest.raises(error, match=match):
         temporal_softmax_loss(x, y, mask)

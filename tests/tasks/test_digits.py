@@ -31,8 +31,13 @@ def test_split_is_seeded():
 
 
 @pytest.mark.parametrize(
-    "kwargs, error", [(dict(order="cols"), ValueError), (dict(test_fraction=1.5), ValueError),
-                      (dict(seed=-1), ValueError), (dict(seed="a"), TypeError)]
+    "kwargs, error",
+    [
+        (dict(order="cols"), ValueError),
+        (dict(test_fraction=1.5), ValueError),
+        (dict(seed=-1), ValueError),
+        (dict(seed="a"), TypeError),
+    ],
 )
 def test_bad_arguments(kwargs, error):
     with pytest.raises(error, match=next(iter(kwargs))):

@@ -19,6 +19,7 @@ from rnnviz.tasks.long_range import (
 
 # --- the adding problem ------------------------------------------------------------------
 
+
 def test_adding_shapes_markers_and_target():
     x, y = adding_problem(500, 21, seed=3)
     assert x.shape == (500, 21, 2) and y.shape == (500,)
@@ -31,6 +32,7 @@ def test_adding_shapes_markers_and_target():
     assert torch.all(marker[:, :half].sum(dim=1) == 1)  # one mark in each half
     assert torch.all(marker[:, half:].sum(dim=1) == 1)
     torch.testing.assert_close(y, (values * marker).sum(dim=1))
+
 
 # One torch thread: on a shared 2-core machine, more threads only spin (see the rules).
 torch.set_num_threads(1)
@@ -63,6 +65,7 @@ def test_predicting_one_gives_the_baseline_mse():
 
 # --- the copy task -----------------------------------------------------------------------
 
+
 def test_copy_layout():
     delay, k, n = 15, 10, 8
     x, y = copy_task(32, delay, seed=1, n_symbols=n, copy_len=k)
@@ -72,11 +75,11 @@ def test_copy_layout():
     tokens = x.argmax(-1)  # (N, L)
     symbols = tokens[:, :k]
     assert torch.all((symbols >= 1) & (symbols <= n))
-    assert torch.all(tokens[:, k: delay + k - 1] == BLANK)
+    assert torch.all(tokens[:, k : delay + k - 1] == BLANK)
     assert torch.all(tokens[:, delay + k - 1] == n + 1)  # the delimiter
-    assert torch.all(tokens[:, delay + k:] == BLANK)
+    assert torch.all(tokens[:, delay + k :] == BLANK)
     assert torch.all(y[:, : delay + k] == BLANK)
-    assert torch.equal(y[:, delay + k:], symbols)  # repeat what was seen first
+    assert torch.equal(y[:, delay + k :], symbols)  # repeat what was seen first
 
 
 def test_copy_is_seeded():
@@ -101,6 +104,7 @@ def test_copy_baseline_beats_guessing_blanks_badly():
 
 # --- pixel-by-pixel digits ---------------------------------------------------------------
 
+
 def test_pixel_digits_are_raster_sequences():
     data = pixel_digits(seed=0)
     assert data.x_train.shape[1:] == (64, 1) and data.x_test.shape[1:] == (64, 1)
@@ -109,27 +113,30 @@ def test_pixel_digits_are_raster_sequences():
     assert float(data.x_train.min()) >= 0.0 and float(data.x_train.max()) <= 1.0
     assert set(data.y_train.unique().tolist()) == set(range(10))
     # Step t reads pixel (t // 8, t % 8): row by row, left to right.
-    np.testing.assert_array_equal(data.x_test[5, :, 0].reshape(8, 8).numpy(),
-                                  data.images_test[5])
+    np.testing.assert_array_equal(data.x_test[5, :, 0].reshape(8, 8).numpy(), data.images_test[5])
 
 
 # --- bad input ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call, err, name", [
-    (lambda: adding_problem(0, 10), ValueError, "batch_size"),
-    (lambda: adding_problem(2.5, 10), TypeError, "batch_size"),
-    (lambda: adding_problem("4", 10), TypeError, "batch_size"),
-    (lambda: adding_problem(4, 1), ValueError, "seq_len"),
-    (lambda: adding_problem(4, -3), ValueError, "seq_len"),
-    (lambda: adding_problem(4, 10, seed=-1), ValueError, "seed"),
-    (lambda: adding_problem(4, 10, seed=1.5), TypeError, "seed"),
-    (lambda: copy_task(4, 0), ValueError, "delay"),
-    (lambda: copy_task(4, 5, n_symbols=1), ValueError, "n_symbols"),
-    (lambda: copy_task(4, 5, copy_len=0), ValueError, "copy_len"),
-    (lambda: copy_baseline_loss(0), ValueError, "delay"),
-    (lambda: adding_problem(4, 10, seed=2**32), ValueError, "seed"),
-    (lambda: pixel_digits(seed=-2), ValueError, "seed"),
-])
+
+@pytest.mark.parametrize(
+    "call, err, name",
+    [
+        (lambda: adding_problem(0, 10), ValueError, "batch_size"),
+        (lambda: adding_problem(2.5, 10), TypeError, "batch_size"),
+        (lambda: adding_problem("4", 10), TypeError, "batch_size"),
+        (lambda: adding_problem(4, 1), ValueError, "seq_len"),
+        (lambda: adding_problem(4, -3), ValueError, "seq_len"),
+        (lambda: adding_problem(4, 10, seed=-1), ValueError, "seed"),
+        (lambda: adding_problem(4, 10, seed=1.5), TypeError, "seed"),
+        (lambda: copy_task(4, 0), ValueError, "delay"),
+        (lambda: copy_task(4, 5, n_symbols=1), ValueError, "n_symbols"),
+        (lambda: copy_task(4, 5, copy_len=0), ValueError, "copy_len"),
+        (lambda: copy_baseline_loss(0), ValueError, "delay"),
+        (lambda: adding_problem(4, 10, seed=2**32), ValueError, "seed"),
+        (lambda: pixel_digits(seed=-2), ValueError, "seed"),
+    ],
+)
 def test_bad_arguments_are_named(call, err, name):
     with pytest.raises(err, match=name):
         call()

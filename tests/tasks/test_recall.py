@@ -38,8 +38,9 @@ def test_targets_are_the_most_recently_marked_value():
                 last = values[n, t]
             want = 0.0 if last is None else last
             assert batch.target[n, t].item() == pytest.approx(want)
-            assert batch.last_mark[n, t].item() == (-1 if last is None else
-                                                    max(s for s in range(t + 1) if marks[n, s]))
+            assert batch.last_mark[n, t].item() == (
+                -1 if last is None else max(s for s in range(t + 1) if marks[n, s])
+            )
             assert batch.holding[n, t] == (last is not None and not marks[n, t])
 
 
@@ -108,7 +109,7 @@ def test_trained_lstm_holds_with_f_near_one_and_overwrites_at_markers():
     f, i = summary.f, summary.i
     assert f["holding"] > 0.95 and f["at markers"] < 0.5
     assert i["holding"] < 0.1 and i["at markers"] > 0.5
-    assert measured(f['holding']) in summary.report()
+    assert measured(f["holding"]) in summary.report()
     with pytest.raises(TypeError, match="model"):
         hold_summary(RecallModel("gru"), evaluation_batch())
     # Across the final hold, more gradient gets back along the LSTM's cell state than

@@ -57,7 +57,8 @@ def test_vanilla_rnn_learns_to_reverse():
     assert acc["digits"] > 0.9 and acc["strings"] > 0.7
     assert acc["teacher_forced_digits"] >= acc["digits"] - 0.02
     assert show_outputs(model, test_set, rows=[0]).startswith(
-        "".join(str(int(d)) for d in test_set.source[0]) + " -> ")
+        "".join(str(int(d)) for d in test_set.source[0]) + " -> "
+    )
 
 
 def test_bad_arguments_are_named():

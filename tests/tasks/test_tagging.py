@@ -29,8 +29,9 @@ def test_tags_follow_the_grammar():
         for k, w in enumerate(words):
             if w in AMBIGUOUS:
                 assert tags[k] == ("NOUN" if tags[k - 1] == "DET" else "VERB")
-    assert torch.equal(s.ambiguous, torch.isin(
-        s.tokens, torch.tensor([VOCAB.index(w) for w in AMBIGUOUS])))
+    assert torch.equal(
+        s.ambiguous, torch.isin(s.tokens, torch.tensor([VOCAB.index(w) for w in AMBIGUOUS]))
+    )
 
 
 def test_generator_is_seeded():
@@ -66,7 +67,8 @@ def test_rnn_tags_ambiguous_words_from_their_left_context():
     mine = encode(["they fish the fish", "the duck watch my book"])
     assert show_tags(model.predict(mine), mine, rows=[0, 1]).split("\n") == [
         "they/PRON fish/VERB the/DET fish/NOUN",
-        "the/DET duck/NOUN watch/VERB my/DET book/NOUN"]
+        "the/DET duck/NOUN watch/VERB my/DET book/NOUN",
+    ]
 
 
 def test_bad_arguments_are_named():

@@ -20,13 +20,15 @@ def shown_frame(chart, name):
         return int(np.argmin(np.abs(np.asarray(spec["controls"][axis]["grid"]) - current[axis])))
 
     if entry["star"]:
-        base = {a: int(np.argmin(np.abs(np.asarray(spec["controls"][a]["grid"])
-                                        - spec["base"][a]))) for a in entry["axes"]}
+        base = {
+            a: int(np.argmin(np.abs(np.asarray(spec["controls"][a]["grid"]) - spec["base"][a])))
+            for a in entry["axes"]
+        }
         moved = [a for a in entry["axes"] if at(a) != base[a]]
         if len(moved) > 1:
             return None
         axis = moved[0] if moved else entry["axes"][0]
-        before = entry["axes"][:entry["axes"].index(axis)]
+        before = entry["axes"][: entry["axes"].index(axis)]
         offset = sum(len(spec["controls"][a]["grid"]) for a in before)
         return values[offset + at(axis)]
     index = tuple(at(a) for a in entry["axes"])

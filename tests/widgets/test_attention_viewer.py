@@ -21,11 +21,13 @@ def test_frame_data(viewer):
     d = viewer.scenes
     n = 2
     steps = len(generated_words(viewer.words[n]))
-    assert steps == min(len(scenes.decode_captions(viewer.words[n]).split()) + 1,
-                        viewer.words.shape[1])
+    assert steps == min(
+        len(scenes.decode_captions(viewer.words[n]).split()) + 1, viewer.words.shape[1]
+    )
     for step in range(steps):
-        view = attention_view(d.images[n], viewer.words[n], viewer.alphas[n], d.objects[n],
-                              d.masks[n], step)
+        view = attention_view(
+            d.images[n], viewer.words[n], viewer.alphas[n], d.objects[n], d.masks[n], step
+        )
         np.testing.assert_array_equal(view["alpha"], viewer.alphas[n, step])
         assert view["peak"] == np.unravel_index(np.argmax(view["alpha"]), (6, 6))
         assert len(view["mass"]) == len(d.objects[n]) + 1
@@ -33,8 +35,9 @@ def test_frame_data(viewer):
         assert view["rgb"].shape == (48, 48, 3) and view["rgb"].dtype == np.uint8
     assert view["word"] == generated_words(viewer.words[n])[-1]
     with pytest.raises(ValueError, match="step"):
-        attention_view(d.images[n], viewer.words[n], viewer.alphas[n], d.objects[n],
-                       d.masks[n], step + 1)
+        attention_view(
+            d.images[n], viewer.words[n], viewer.alphas[n], d.objects[n], d.masks[n], step + 1
+        )
 
 
 def test_word_slider_moves_the_heatmap_in_place(viewer):
@@ -48,8 +51,10 @@ def test_word_slider_moves_the_heatmap_in_place(viewer):
     assert not np.allclose(first, traces[1].z)
     row, col = viewer.data["peak"]
     # The outline surrounds the peak patch.
-    assert (min(traces[2].x) + PATCH / 2, min(traces[2].y) + PATCH / 2) == (CENTRES[col],
-                                                                           CENTRES[row])
+    assert (min(traces[2].x) + PATCH / 2, min(traces[2].y) + PATCH / 2) == (
+        CENTRES[col],
+        CENTRES[row],
+    )
     assert traces[1].zmax == pytest.approx(viewer.alphas[0, 2].max())
     assert "<b>[" in figure.layout.title.text
 
@@ -59,8 +64,7 @@ def test_scene_slider_resets_the_word_slider(viewer):
     viewer.scene_slider.value = 3
     assert viewer.word_slider.value == 0
     assert viewer.word_slider.max == len(generated_words(viewer.words[3])) - 1
-    np.testing.assert_array_equal(viewer.figure.data[0].z,
-                                  viewer.data["rgb"])
+    np.testing.assert_array_equal(viewer.figure.data[0].z, viewer.data["rgb"])
     assert viewer.scenes.texts()[3] in viewer.figure.layout.title.text
     assert len(viewer.figure.data[3].x) == len(viewer.scenes.objects[3]) + 1
 

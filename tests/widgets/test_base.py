@@ -36,8 +36,9 @@ def test_a_slider_move_updates_the_same_figure_in_place():
 def test_split_batches_send_each_property_group_once():
     widget = Doubler()
     sent = []
-    widget.figure._send_update_msg = lambda restyle_data, relayout_data, trace_indexes=None, \
-        **kw: sent.append((sorted(restyle_data), trace_indexes))
+    widget.figure._send_update_msg = lambda restyle_data, relayout_data, trace_indexes=None, **kw: (
+        sent.append((sorted(restyle_data), trace_indexes))
+    )
     with batch_update(widget.figure):
         widget.figure.data[0].y = [9.0, 9.0]
         widget.figure.data[1].x = [8.0, 8.0]

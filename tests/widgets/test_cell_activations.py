@@ -25,8 +25,7 @@ def test_coloured_text_keeps_the_text_and_merges_equal_colours():
 
 
 def test_picking_a_cell_updates_text_plot_and_r_in_place(acts):
-    widget = CellActivations(acts, signal="c", cell=2, feature="bracket_depth",
-                             shown_chars=200)
+    widget = CellActivations(acts, signal="c", cell=2, feature="bracket_depth", shown_chars=200)
     figure, line = widget.figure, widget.figure.data[0]
     np.testing.assert_allclose(line.y, acts.signals["c"][:200, 2])
     html_before, y_before = widget.output.value, np.asarray(line.y).copy()
@@ -65,13 +64,16 @@ def test_nan_activations_are_gaps_and_grey_text(acts, assert_json_safe):
     assert_json_safe(widget.figure)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(cell=12), ValueError, r"cell must be an int in \[0, 11\], got 12"),
-    (dict(cell=-1), ValueError, r"cell must be an int in \[0, 11\]"),
-    (dict(signal="x"), ValueError, "signal must be one of"),
-    (dict(feature="colour"), ValueError, "feature must be one of"),
-    (dict(shown_chars=0), ValueError, "shown_chars must be an int >= 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(cell=12), ValueError, r"cell must be an int in \[0, 11\], got 12"),
+        (dict(cell=-1), ValueError, r"cell must be an int in \[0, 11\]"),
+        (dict(signal="x"), ValueError, "signal must be one of"),
+        (dict(feature="colour"), ValueError, "feature must be one of"),
+        (dict(shown_chars=0), ValueError, "shown_chars must be an int >= 1"),
+    ],
+)
 def test_bad_arguments_are_named(acts, kwargs, error, match):
     with pytest.raises(error, match=match):
         CellActivations(acts, **kwargs)

@@ -26,11 +26,12 @@ def test_every_position_of_every_slider_has_its_frame(shown):
     assert w.setting != base
     assert shown(w.chart, "gates") == pytest.approx([step.gates[g] for g in "ifog"], abs=1e-6)
     assert shown(w.chart, "parts") == pytest.approx(
-        [w.setting.c_prev, step.kept, step.written, step.c], abs=1e-6)
+        [w.setting.c_prev, step.kept, step.written, step.c], abs=1e-6
+    )
     assert shown(w.chart, "deriv") == pytest.approx(
-        [step.gates["f"], step.rnn.local_derivative], abs=1e-6)
-    assert shown(w.chart, "out") == pytest.approx(
-        [step.gates["o"], step.tanh_c, step.h], abs=1e-6)
+        [step.gates["f"], step.rnn.local_derivative], abs=1e-6
+    )
+    assert shown(w.chart, "out") == pytest.approx([step.gates["o"], step.tanh_c, step.h], abs=1e-6)
     assert shown(w.chart, "part_bases")[2] == pytest.approx(step.kept, abs=1e-6)
     # Two sliders away from the frames' base: not sent yet, the page says "recomputing".
     with w.inputs["x"]._lock_property(value=0.5):
@@ -73,7 +74,8 @@ def test_presets_through_the_widget(name, shown):
     assert w.setting == PRESETS[name]
     assert w.check(name).met
     assert shown(w.chart, "gates") == pytest.approx(
-        [lstm_unit_step(PRESETS[name]).gates[g] for g in "ifog"], abs=1e-6)
+        [lstm_unit_step(PRESETS[name]).gates[g] for g in "ifog"], abs=1e-6
+    )
 
 
 def test_apply_recomputes_once():
@@ -92,7 +94,8 @@ def test_gru_cell_mode(shown):
     step = gru_unit_step(w.setting)
     assert shown(w.chart, "gates") == pytest.approx([step.gates[g] for g in "rzn"], abs=1e-6)
     assert shown(w.chart, "deriv") == pytest.approx(
-        [step.gates["z"], step.full_derivative, step.rnn.local_derivative], abs=1e-6)
+        [step.gates["z"], step.full_derivative, step.rnn.local_derivative], abs=1e-6
+    )
     assert shown(w.chart, "parts")[3] == pytest.approx(step.h, abs=1e-6)
     with pytest.raises(ValueError, match="LSTM"):
         w.check("remember forever")
@@ -139,8 +142,7 @@ def test_sequence_sliders_pick_frames_of_one_run(lstm_sequence, shown):
     assert w.chart.data is data and w.data == (2, 7)  # nothing recomputed
     np.testing.assert_allclose(shown(w.chart, "c"), c[2], rtol=1e-6)  # (T, H), x-major
     np.testing.assert_allclose(shown(w.chart, "f_at_t"), gates["f"][2, 7], rtol=1e-6)
-    np.testing.assert_allclose(shown(w.chart, "highway"), forget_highway(gates["f"])[2],
-                               rtol=1e-5)
+    np.testing.assert_allclose(shown(w.chart, "highway"), forget_highway(gates["f"])[2], rtol=1e-5)
     np.testing.assert_array_equal(shown(w.chart, "marked"), batch.marked[2])
     assert w._repr_mimebundle_()["text/plain"] == "<GateSequenceExplorer widget>"
 
@@ -158,8 +160,9 @@ def test_sequence_gates_compares_with_the_given_rnn():
     norms = [np.linalg.norm(j, 2) for j in jacobians]
     np.testing.assert_allclose(out["rnn_bound"][0], np.log10(np.cumprod(norms)), rtol=1e-5)
     products = [np.linalg.multi_dot(jacobians[t::-1] + [np.eye(3)]) for t in range(6)]
-    np.testing.assert_allclose(out["rnn_highway"][0],
-                               [np.log10(np.linalg.norm(p, 2)) for p in products], rtol=1e-5)
+    np.testing.assert_allclose(
+        out["rnn_highway"][0], [np.log10(np.linalg.norm(p, 2)) for p in products], rtol=1e-5
+    )
     np.testing.assert_allclose(out["highway"], forget_highway(out["panels"]["z"]))
 
 

@@ -21,18 +21,23 @@ def test_frames_are_the_flow_at_every_slider_position(widget, shown):
     for radius in (0.1, 0.9, 1.5):
         widget.spectral_radius.value = radius
         expected = gradient_flow("rnn", seq_len=60, hidden_size=16, spectral_radius=radius)
-        np.testing.assert_allclose(shown(widget.chart, "rnn_h"), np.log10(expected.grad_h[0]),
-                                   rtol=1e-6)
-        np.testing.assert_allclose(shown(widget.chart, "rnn_bound"),
-                                   np.log10(expected.bound[0]), rtol=1e-6)
-        np.testing.assert_allclose(shown(widget.chart, "rnn_stats"),
-                                   [expected.top_singular_value, expected.ratio("h")[0]],
-                                   rtol=1e-6)
+        np.testing.assert_allclose(
+            shown(widget.chart, "rnn_h"), np.log10(expected.grad_h[0]), rtol=1e-6
+        )
+        np.testing.assert_allclose(
+            shown(widget.chart, "rnn_bound"), np.log10(expected.bound[0]), rtol=1e-6
+        )
+        np.testing.assert_allclose(
+            shown(widget.chart, "rnn_stats"),
+            [expected.top_singular_value, expected.ratio("h")[0]],
+            rtol=1e-6,
+        )
     for bias in (-3.0, 0.0, 3.0):
         widget.forget_bias.value = bias
         lstm = gradient_flow("lstm", seq_len=60, hidden_size=16, forget_bias=bias)
-        np.testing.assert_allclose(shown(widget.chart, "lstm_c"), np.log10(lstm.grad_c[0]),
-                                   rtol=1e-6)
+        np.testing.assert_allclose(
+            shown(widget.chart, "lstm_c"), np.log10(lstm.grad_c[0]), rtol=1e-6
+        )
     assert widget.chart.data["rnn_h"]["shape"] == [len(RADII), 60]
     assert widget.chart.data["lstm_c"]["shape"] == [len(FORGET_BIASES), 60]
     # The grids are the sliders' own positions, so every position has its frame.
@@ -66,8 +71,9 @@ def test_cold_controls_recompute_every_frame(widget, shown):
     assert widget.step.max == 80 and widget.chart.spec["controls"]["step"]["grid"][-1] == 80
     widget.loss.value = "all"
     expected = gradient_flow("rnn", seq_len=80, hidden_size=16, spectral_radius=0.9, loss="all")
-    np.testing.assert_allclose(shown(widget.chart, "rnn_h"), np.log10(expected.grad_h[0]),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        shown(widget.chart, "rnn_h"), np.log10(expected.grad_h[0]), rtol=1e-6
+    )
 
 
 def test_the_pulse_fades_as_the_gradient_vanishes(widget, shown):
@@ -83,8 +89,9 @@ def test_underflow_and_overflow_reach_the_browser_as_infinities(widget, shown):
     widget.dtype.value = "float32"
     widget.spectral_radius.value = 0.5
     widget.seq_len.value = 200
-    grad = gradient_flow("rnn", seq_len=200, hidden_size=16, spectral_radius=0.5,
-                         dtype="float32").grad_h[0]
+    grad = gradient_flow(
+        "rnn", seq_len=200, hidden_size=16, spectral_radius=0.5, dtype="float32"
+    ).grad_h[0]
     assert (grad == 0).any()
     rnn = shown(widget.chart, "rnn_h")
     np.testing.assert_array_equal(rnn == -np.inf, grad == 0)  # drawn as underflow markers
@@ -111,8 +118,9 @@ def test_jacobians_switch(widget, shown):
     assert "rnn_jacobian" not in widget.chart.data
     widget.jacobians.value = True
     flow = gradient_flow("rnn", seq_len=60, hidden_size=16, jacobians=True)
-    np.testing.assert_allclose(shown(widget.chart, "rnn_jacobian"), np.log10(flow.jacobian[0]),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        shown(widget.chart, "rnn_jacobian"), np.log10(flow.jacobian[0]), rtol=1e-5
+    )
 
 
 @pytest.mark.parametrize(

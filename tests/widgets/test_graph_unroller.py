@@ -112,15 +112,22 @@ def test_autograd_view_draws_torchs_graph_and_follows_T():
     w.shape.value = "one-to-one"
     assert w.seq_len.disabled and "W_hh" not in w.figure.layout.title.text
     assert all(a is b for a, b in zip(w.figure.data, traces))
-    assert len(drawn(trace(w, EDGES).x)) == 2 * len(autograd_graph(
-        *torch_replay(run_graph(build_graph("one-to-one", 1)))).edges)
+    assert len(drawn(trace(w, EDGES).x)) == 2 * len(
+        autograd_graph(*torch_replay(run_graph(build_graph("one-to-one", 1)))).edges
+    )
     with pytest.raises(ValueError, match=r"seq_len must be an int in \[1, 12\]"):
         AutogradView(seq_len=20)
 
 
-@pytest.mark.parametrize("moves", [
-    dict(highlight="W_xh", seq_len=7), dict(shape="seq2seq", backward=False),
-    dict(shape="one-to-one", highlight="none"), dict(seq_len=2, highlight="W_hy")])
+@pytest.mark.parametrize(
+    "moves",
+    [
+        dict(highlight="W_xh", seq_len=7),
+        dict(shape="seq2seq", backward=False),
+        dict(shape="one-to-one", highlight="none"),
+        dict(seq_len=2, highlight="W_hy"),
+    ],
+)
 def test_moving_the_controls_draws_what_building_there_draws(moves):
     """Every property a draw sets is set again by the next one, whatever the controls did
     in between: the figure after the moves is the figure built at the end point."""

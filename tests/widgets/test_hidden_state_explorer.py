@@ -61,11 +61,14 @@ def test_explorer_starts_with_no_edit_when_no_value_is_given(tanh_rnn):
     assert np.all(explorer.data.dh == 0)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(step=T + 1), ValueError, "step must be in"),
-    (dict(edit_step=0), ValueError, rf"edit_step must be an int in \[1, {T}\]"),
-    (dict(value=5.0), ValueError, r"value must be in \[-3.0, 3.0\]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(step=T + 1), ValueError, "step must be in"),
+        (dict(edit_step=0), ValueError, rf"edit_step must be an int in \[1, {T}\]"),
+        (dict(value=5.0), ValueError, r"value must be in \[-3.0, 3.0\]"),
+    ],
+)
 def test_explorer_rejects_bad_arguments(tanh_rnn, kwargs, error, match):
     with pytest.raises(error, match=match):
         HiddenStateExplorer(*tanh_rnn, **kwargs)

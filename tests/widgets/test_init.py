@@ -16,14 +16,17 @@ from rnnviz.widgets.renderer import ChartWidget
 
 
 def test_import_rnnviz_loads_no_widget_library_until_a_widget_is_asked_for():
-    code = ("import json, sys\n"
-            "import rnnviz, rnnviz.widgets\n"
-            "before = sorted(m for m in ('plotly', 'ipywidgets', 'torch') if m in sys.modules)\n"
-            "from rnnviz.widgets import GradientFlow, LossPlot\n"
-            "after = sorted(m for m in ('plotly', 'ipywidgets') if m in sys.modules)\n"
-            "print(json.dumps([before, after, GradientFlow.__module__]))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import json, sys\n"
+        "import rnnviz, rnnviz.widgets\n"
+        "before = sorted(m for m in ('plotly', 'ipywidgets', 'torch') if m in sys.modules)\n"
+        "from rnnviz.widgets import GradientFlow, LossPlot\n"
+        "after = sorted(m for m in ('plotly', 'ipywidgets') if m in sys.modules)\n"
+        "print(json.dumps([before, after, GradientFlow.__module__]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     before, after, module = json.loads(out)
     assert before == [] and after == ["ipywidgets", "plotly"]
     assert module == "rnnviz.widgets.gradient_flow"
@@ -44,10 +47,14 @@ def test_every_widget_class_in_the_package_is_listed():
         for name, value in vars(module).items():
             if not inspect.isclass(value) or value.__module__ != module.__name__:
                 continue
-            displayed = (hasattr(value, "_repr_mimebundle_")
-                         and not issubclass(value, ipywidgets.Widget))  # not a control
-            if value not in (LabWidget, ChartWidget) and not name.startswith("_") and (
-                    displayed or name == namesake):
+            displayed = hasattr(value, "_repr_mimebundle_") and not issubclass(
+                value, ipywidgets.Widget
+            )  # not a control
+            if (
+                value not in (LabWidget, ChartWidget)
+                and not name.startswith("_")
+                and (displayed or name == namesake)
+            ):
                 found.add(name)
     assert found == set(rnnviz.widgets.__all__)
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):

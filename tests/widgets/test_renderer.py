@@ -11,8 +11,7 @@ def test_frames_are_float32_bytes_with_their_shape():
     values = np.arange(12.0).reshape(3, 4)
     entry = frames(values, axes=["radius"])
     assert entry["shape"] == [3, 4] and entry["dtype"] == "float32" and not entry["star"]
-    np.testing.assert_array_equal(np.frombuffer(entry["values"], np.float32).reshape(3, 4),
-                                  values)
+    np.testing.assert_array_equal(np.frombuffer(entry["values"], np.float32).reshape(3, 4), values)
     assert frames([1.0, 2.0], axes=[])["shape"] == [1, 2]  # one frame for every value
     assert len(frames([1e-65], axes=[], dtype="float64")["values"]) == 8
 
@@ -25,8 +24,12 @@ def test_log10_or_edge_marks_underflow_and_overflow():
 def test_show_sends_one_picture_and_checks_its_references(shown):
     slider = widgets.FloatSlider(0.5, min=0.0, max=1.0, step=0.5)
     chart = Chart()
-    spec = {"width": 200, "height": 100, "controls": {"a": {"grid": [0.0, 0.5, 1.0]}},
-            "panels": [lines_panel([10, 10, 100, 50], [dict(name="y", data="y", x0=1, dx=1)])]}
+    spec = {
+        "width": 200,
+        "height": 100,
+        "controls": {"a": {"grid": [0.0, 0.5, 1.0]}},
+        "panels": [lines_panel([10, 10, 100, 50], [dict(name="y", data="y", x0=1, dx=1)])],
+    }
     chart.show(spec, {"y": frames(np.eye(3), ["a"])}, controls={"a": slider})
     assert chart.spec["control_names"] == ["a"] and chart.controls == [slider]
     np.testing.assert_array_equal(shown(chart, "y"), [0, 1, 0])

@@ -31,7 +31,8 @@ def test_draws_the_sample_and_its_top5(explorer):
     assert list(explorer.figure.layout.xaxis.ticktext) == [visible(c) for c in explorer.data.text]
     assert explorer.data.text.replace("&", "&amp;").replace("<", "&lt;") in explorer.output.value
     assert repr(explorer) and explorer._repr_mimebundle_()["text/plain"] == (
-        "<SampleExplorer widget>")
+        "<SampleExplorer widget>"
+    )
 
 
 def test_controls_resample_in_place(explorer):
@@ -67,12 +68,15 @@ def test_rejects_a_non_model():
         SampleExplorer(torch.nn.LSTM(3, 3))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(temperature=0.0), r"temperature must be in \[0.1, 2.0\], got 0.0"),
-    (dict(temperature=3.0), r"temperature must be in \[0.1, 2.0\], got 3.0"),
-    (dict(length=500), r"length must be an int in \[10, 200\], got 500"),
-    (dict(length=5), r"length must be an int in \[10, 200\], got 5"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(temperature=0.0), r"temperature must be in \[0.1, 2.0\], got 0.0"),
+        (dict(temperature=3.0), r"temperature must be in \[0.1, 2.0\], got 3.0"),
+        (dict(length=500), r"length must be an int in \[10, 200\], got 500"),
+        (dict(length=5), r"length must be an int in \[10, 200\], got 5"),
+    ],
+)
 def test_out_of_range_arguments_are_refused_not_clamped(kwargs, match):
     model = CharLM(VOCAB, "lstm", 8, 4).eval()
     with pytest.raises(ValueError, match=match):
