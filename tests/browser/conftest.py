@@ -215,11 +215,14 @@ PAGE_KERNEL_JS = """() => ({
         .dataset.status || null,
     name: [...document.querySelectorAll('.jp-Toolbar-kernelName')]
         .map(e => e.innerText.trim()).join(' ')})"""
+# A cell whose source is hidden (lab 05's collapsed solution) shows a placeholder with no
+# execution count; like an empty cell it is not waited for (nbval checks that it runs).
 CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].map(c => {
     const prompt = c.querySelector('.jp-InputArea-prompt');
     const source = c.querySelector('.jp-InputArea-editor .cm-content');
+    const hidden = c.querySelector('.jp-InputPlaceholder') !== null;
     return [prompt ? prompt.innerText.trim() : '',
-            source ? source.textContent.trim() === '' : false,
+            hidden || (source ? source.textContent.trim() === '' : false),
             c.querySelectorAll('.jp-OutputArea-output').length];
 })"""
 

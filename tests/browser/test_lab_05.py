@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from rnnviz.gradients.gate_unit import NEUTRAL
 from tests.browser.latency import (
     answered_in_browser_time,
     canvas_hash,
@@ -57,7 +58,8 @@ def test_lab_05(lab):
     )
     pre, parts = chart_read(page, LSTM_CELL, "pre"), chart_read(page, LSTM_CELL, "parts")
     i, f, o, g = gates
-    assert chart_state(page, LSTM_CELL)["f_b"] == pytest.approx(4.0 - 0.5)
+    # Five presses of 0.1 down from the neutral setting the explorer starts at.
+    assert chart_state(page, LSTM_CELL)["f_b"] == pytest.approx(NEUTRAL.weights["f"][2] - 0.5)
     assert (i, o, g) == pytest.approx([gates_before[k] for k in (0, 2, 3)], abs=1e-7)
     assert parts[3] != parts_before[3], "c_t did not change"
     # What the browser draws is the LSTM's arithmetic (float32 frames): f = sigmoid(a_f),
