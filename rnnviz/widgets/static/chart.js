@@ -316,6 +316,55 @@ function drawBars(ctx, panel, fr, read) {
   panel.categories.forEach((c, i) => text(ctx, c, fr.box[0] + (i + 0.5) * slot, fr.box[1] + fr.box[3] + 12));
 }
 
+// Hover texts: what the pointer is over, in the panel's own words, values as computed.
+function hoverLines(panel, fr, read, x) {
+  const val = (v) => (panel.y.log && Number.isFinite(v) ? format(Math.pow(10, v), ".3e") : format(v, panel.hover || ".3g"));
+  const lines = [];
+  for (const s of panel.series) {
+    const v = read(s.data);
+    if (!v || s.visible === false || s.x) continue;
+    const k = Math.round((fr.xr[0] + ((x - fr.box[0]) / fr.box[2]) * (fr.xr[1] - fr.xr[0]) - s.x0) / s.dx);
+    if (k >= 0 && k < v.length) lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
+  }
+  return lines.join("\n");
+}
+
+function hoverBars(panel, fr, read, x) {
+  const i = Math.floor(((x - fr.box[0]) / fr.box[2]) * panel.categories.length);
+  return panel.series.filter((s) => s.visible !== false && (s.data || s.values))
+    .map((s) => `${panel.categories[i]} ${s.name}: ${format((s.data ? read(s.data) : s.values)[i], panel.hover || ".3g")}`).join("\n");
+}
+
+function hoverHeatmap(panel, fr, read, x, y) {
+  const xv = fr.xr[0] + ((x - fr.box[0]) / fr.box[2]) * (fr.xr[1] - fr.xr[0]);
+  const yv = fr.yr[0] + (1 - (y - fr.box[1]) / fr.box[3]) * (fr.yr[1] - fr.yr[0]);
+  for (const g of panel.groups) {
+    const v = read(g.data), ny = g.ny || 1, j = Math.round(yv - g.y0), i = Math.round((xv - g.x0) / g.dx);
+    if (v && j >= 0 && j < ny && i >= 0 && i < v.length / ny) {
+      const row = g.rows ? g.rows[j] : `${panel.y.label || "row"} ${j}`;
+      return `${row}, ${panel.x.label || "x"} ${g.x0 + i * g.dx}: ${panel.value_label || ""}${format(v[i * ny + j], panel.hover || ".3g")}`;
+    }
+  }
+  return "";
+}
+
+// --- the panel kinds ----------------------------------------------------------------------
+// One entry a kind: draw(ctx, panel, frame, read, state, shared ranges) paints the panel;
+// hover(panel, frame, read, x, y, state) returns the text under the pointer. A new kind is a
+// draw function above and one entry here.
+const heatmapRange = (panel, read, shared) => {
+  const c = panel.crange;
+  return typeof c === "string" ? shared[c] : c || logRange(panel.groups.flatMap((g) => Array.from(read(g.data) || [])));
+};
+export const PANELS = {
+  lines: { draw: drawLines, hover: hoverLines },
+  bars: { draw: (ctx, panel, fr, read) => drawBars(ctx, panel, fr, read), hover: hoverBars },
+  heatmap: {
+    draw: (ctx, panel, fr, read, state, shared) => drawHeatmap(ctx, panel, fr, read, state, heatmapRange(panel, read, shared)),
+    hover: hoverHeatmap,
+  },
+};
+
 // --- the widget ---------------------------------------------------------------------------
 function sharedRanges(spec, read) {
   // Each "share" group's log range over every visible series of its panels.
@@ -367,46 +416,14 @@ export function draw(canvas, spec, read, state) {
     frames.push(fr);
     drawAxes(ctx, panel, fr);
     if (panel.title) text(ctx, fillTemplate(panel.title, read), fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, { font: "13px 'Open Sans', verdana, arial, sans-serif" });
-    if (panel.kind === "lines") drawLines(ctx, panel, fr, read, state);
-    else if (panel.kind === "bars") drawBars(ctx, panel, fr, read);
-    else if (panel.kind === "heatmap") {
-      const c = panel.crange;
-      const range = typeof c === "string" ? shared[c] : c || logRange(panel.groups.flatMap((g) => Array.from(read(g.data) || [])));
-      drawHeatmap(ctx, panel, fr, read, state, range);
-    }
+    PANELS[panel.kind].draw(ctx, panel, fr, read, state, shared);
   }
   return frames;
 }
 
 function hoverText(panel, fr, read, x, y, state) {
   // What the pointer is over, in the panel's own words: values as the kernel computed them.
-  const fmt = (v) => format(v, panel.hover || ".3g");
-  const val = (v) => (panel.kind === "lines" && panel.y.log && Number.isFinite(v) ? format(Math.pow(10, v), ".3e") : fmt(v));
-  if (panel.kind === "lines") {
-    const lines = [];
-    for (const s of panel.series) {
-      const v = read(s.data);
-      if (!v || s.visible === false || s.x) continue;
-      const k = Math.round((fr.xr[0] + ((x - fr.box[0]) / fr.box[2]) * (fr.xr[1] - fr.xr[0]) - s.x0) / s.dx);
-      if (k >= 0 && k < v.length) lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
-    }
-    return lines.join("\n");
-  }
-  if (panel.kind === "bars") {
-    const i = Math.floor(((x - fr.box[0]) / fr.box[2]) * panel.categories.length);
-    return panel.series.filter((s) => s.visible !== false && (s.data || s.values))
-      .map((s) => `${panel.categories[i]} ${s.name}: ${fmt((s.data ? read(s.data) : s.values)[i])}`).join("\n");
-  }
-  const xv = fr.xr[0] + ((x - fr.box[0]) / fr.box[2]) * (fr.xr[1] - fr.xr[0]);
-  const yv = fr.yr[0] + (1 - (y - fr.box[1]) / fr.box[3]) * (fr.yr[1] - fr.yr[0]);
-  for (const g of panel.groups) {
-    const v = read(g.data), ny = g.ny || 1, j = Math.round(yv - g.y0), i = Math.round((xv - g.x0) / g.dx);
-    if (v && j >= 0 && j < ny && i >= 0 && i < v.length / ny) {
-      const row = g.rows ? g.rows[j] : `${panel.y.label || "row"} ${j}`;
-      return `${row}, ${panel.x.label || "x"} ${g.x0 + i * g.dx}: ${panel.value_label || ""}${fmt(v[i * ny + j])}`;
-    }
-  }
-  return "";
+  return PANELS[panel.kind].hover(panel, fr, read, x, y, state);
 }
 
 function legend(el, items) {
