@@ -165,7 +165,8 @@ class GradientFlow(ChartWidget):
             self.show_gru,
             self.jacobians,
         ]
-        self.step = widgets.IntSlider(1, min=1, max=seq_len, description="pulse at t", **wide)
+        self._wide = wide
+        self.step = self._pulse_slider(seq_len)
         cold = [
             self.seq_len,
             self.hidden_size,
@@ -179,16 +180,14 @@ class GradientFlow(ChartWidget):
         for control in cold:
             control.observe(self._on_cold_change, names="value")
         self._show(full=True)
-        self._finish(
-            extra=[
-                widgets.HBox(
-                    [
-                        self.step,
-                        widgets.Label("Play (top left) sends the gradient from step T back to 1"),
-                    ]
-                )
-            ]
+        self._pulse_row = widgets.HBox(
+            [self.step, widgets.Label("Play (top left) sends the gradient from step T back to 1")]
         )
+        self._finish(extra=[self._pulse_row])
+
+    def _pulse_slider(self, T):
+        """The slider of the pulse's step t, 1..T (the Play button animates it)."""
+        return widgets.IntSlider(1, min=1, max=T, description="pulse at t", **self._wide)
 
     # --- compute: plain rnnviz.gradients.flow calls, cached ---------------------------------
     def _flow(self, model, **knobs):
@@ -236,8 +235,14 @@ class GradientFlow(ChartWidget):
         self.chart.busy = True
         self._cache.clear()
         T = self.seq_len.value
-        self.step.max = T  # may move the value: one message now, then the picture
-        self.step.value = 1
+        if T != self.step.max:
+            # A new slider rather than a new max: the browser's slider (noUiSlider in
+            # ipywidgets 8.1) keeps its End key on the range it was built with, so after T
+            # grew, End would stop at the old T.
+            self.step = self._pulse_slider(T)
+            self._pulse_row.children = (self.step, *self._pulse_row.children[1:])
+        else:
+            self.step.value = 1
         # The frame the student is looking at first (a few ms), then every slider position.
         self._show(full=False)
         self._show(full=True)

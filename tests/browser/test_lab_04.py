@@ -68,18 +68,19 @@ def test_lab_04(lab):
     # once it is idle again.
     lab._wait_until_kernel_idle()
 
-    # Play sends the pulse back from T to 1 in the browser, then the slider reads 1.
-    lab.press_slider(slider=PULSE, key="End")
-    lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: s == 100)
-    page.locator(".rnnviz-play").click()
-    lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: 1 < s < 100, timeout=5)
-    lab.wait_until(
-        lambda: handle(lab, PULSE).get_attribute("aria-valuenow"), lambda v: float(v) == 1
-    )
-
     # T: a cold control; the kernel recomputes, and every line gets one more step.
     lab.press_slider(slider=T_SLIDER, key="ArrowRight", times=1)
     lab.wait_until(lambda: chart_read(page, CHART, "rnn_h"), lambda v: len(v) == 101)
+
+    # The pulse's slider reaches the new T; Play sends the pulse back from T to 1 in the
+    # browser, then the slider reads 1.
+    lab.press_slider(slider=PULSE, key="End")
+    lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: s == 101)
+    page.locator(".rnnviz-play").click()
+    lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: 1 < s < 101, timeout=5)
+    lab.wait_until(
+        lambda: handle(lab, PULSE).get_attribute("aria-valuenow"), lambda v: float(v) == 1
+    )
 
     # float32, radius 0.1: the early steps underflow to exactly 0 (-inf in log10), drawn as
     # edge markers. (0.1, not the lab's 0.5: widget events may run in a kernel thread that does

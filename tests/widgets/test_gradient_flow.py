@@ -69,6 +69,9 @@ def test_cold_controls_recompute_every_frame(widget, shown):
     widget.seq_len.value = 80
     assert widget.chart.data["rnn_h"]["shape"] == [len(RADII), 80] and not widget.chart.busy
     assert widget.step.max == 80 and widget.chart.spec["controls"]["step"]["grid"][-1] == 80
+    # The pulse's slider is a new one over 1..T, in the page and driving the chart.
+    assert widget.step.value == 1 and widget.step in widget.chart.controls
+    assert widget.step in widget.box.children[1].children
     widget.loss.value = "all"
     expected = gradient_flow("rnn", seq_len=80, hidden_size=16, spectral_radius=0.9, loss="all")
     np.testing.assert_allclose(
