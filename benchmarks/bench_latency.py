@@ -1,15 +1,15 @@
 """Browser latency: key press on a slider to the changed DOM and to the painted frame.
 
-JupyterLab and headless Chromium, as in the browser tests (tests/browser/conftest.py), on one
-notebook holding the two baselines (a slider whose kernel callback changes only a Label; two
-jslinked sliders, the pure-browser floor) and the renderer's widgets: GradientFlow (lab 04),
-the one-cell gate explorer and the sequence gate explorer (lab 05). Method: RECIPES.md
-(Latency), in tests/browser/latency.py. Each row: median, p90, max over 30 presses after 3
-warm-ups, each press settled (0.4 s), and how many changed the picture (a canvas pixel hash
-for the renderer's charts). Runs: kernel idle; kernel busy (a cell sleeping); a held key at
-30 Hz; the cold controls (recomputed in the kernel: first new picture and settled page).
-Then the renderer comparison: the GradientFlow picture redrawn from its frames by plotly.js
-(Plotly.react) and by the renderer's canvas, in the same page.
+JupyterLab and headless Chromium, as in the browser tests (tests/browser/conftest.py). One
+notebook and kernel a page (PAGES): the two baselines (a slider whose kernel callback changes
+only a Label, the floor through the kernel; two jslinked sliders, the pure-browser floor), then
+each widget drawn by the renderer. Method: RECIPES.md (Latency), in tests/browser/latency.py.
+Each row: median, p90, max over 30 presses after 3 warm-ups, each press settled (0.4 s), and
+how many changed the picture (a canvas pixel hash for the renderer's charts). Runs a page:
+kernel idle; the cold controls (recomputed in the kernel: first new picture and settled page);
+a held key at 30 Hz; kernel busy with a cell sleeping; kernel busy with a cell training an
+LSTM on torch's default threads (every core of this machine). Then the renderer comparison:
+the GradientFlow picture redrawn from its frames by each candidate, in the same page.
 
 Targets (the hot sliders): p90 <= 33 ms and max <= 50 ms key to frame, idle and busy; a held
 key draws >= 95% of the states and ends <= 50 ms after the last press; cold controls reach the
@@ -35,94 +35,137 @@ from tests.browser.latency import (  # noqa: E402
     canvas_hash,
     chart_output,
     hold_key,
+    interrupt_kernels,
     start_busy_cell,
     summary,
     time_presses,
 )
 
 PRESSES = int(os.environ.get("BENCH_PRESSES", 30))  # fewer for a quick look
-CELLS = [
-    "from rnnviz import setup_lab; setup_lab(seed=0)",
-    # Baseline 1: the floor through the kernel (a callback that changes only a Label).
-    "import ipywidgets as w\n"
-    "through_kernel, label = w.IntSlider(50, 0, 100), w.Label('50')\n"
-    "through_kernel.observe(lambda c: setattr(label, 'value', str(c['new'])), 'value')\n"
-    "w.VBox([through_kernel, label])",
-    # Baseline 2: the pure-browser floor (two jslinked sliders).
-    "a, b = w.IntSlider(50, 0, 100), w.IntSlider(50, 0, 100)\n"
-    "w.jslink((a, 'value'), (b, 'value'))\n"
-    "w.VBox([a, b])",
-    "from rnnviz.widgets.gradient_flow import GradientFlow\n"
-    "flow = GradientFlow(seq_len=100, hidden_size=32, spectral_radius=0.9)\nflow",
-    "from rnnviz.widgets.gate_explorer import GateExplorer\ncell = GateExplorer.cell()\ncell",
-    "from rnnviz.tasks.recall import evaluation_batch, train_recall\n"
-    "lstm, _ = train_recall('lstm', steps=50, progress=False)\n"
-    "batch = evaluation_batch()\n"
-    "sequences = GateExplorer.sequence(lstm.rnn, batch.x[:16], marked=batch.marked[:16])\n"
-    "sequences",
-]
-# Sliders in document order: the label baseline 0, the jslinked pair 1-2, GradientFlow 3-7
-# (T, H, radius, forget bias, pulse), the LSTM cell 8-22 (x, h, c, then w_x, w_h, b of
-# i, f, o, g), the sequence explorer 23-24 (step t, sequence).
-SLIDERS = {
-    "label": 0,
-    "jslink": 1,
-    "T": 3,
-    "H": 4,
-    "radius": 5,
-    "forget_bias": 6,
-    "pulse": 7,
-    "f_b": 8 + 3 + 3 + 2,
-    "x_t": 8,
-    "step_t": 23,
-}
-CHARTS = {"gradient_flow": 0, "gate_cell": 1, "gate_sequence": 2}
-HOT = [
-    ("GradientFlow (04)", "RNN radius", "radius", "gradient_flow"),
-    ("GradientFlow (04)", "LSTM forget bias", "forget_bias", "gradient_flow"),
-    ("GradientFlow (04)", "pulse at t", "pulse", "gradient_flow"),
-    ("GateExplorer, one cell (05)", "f: b", "f_b", "gate_cell"),
-    ("GateExplorer, one cell (05)", "x_t", "x_t", "gate_cell"),
-    ("GateExplorer, sequence (05)", "step t", "step_t", "gate_sequence"),
+SETUP = "from rnnviz import setup_lab; setup_lab(seed=0)"
+SLIDER = ".widget-slider .noUi-handle"
+# A cell that keeps the kernel busy the way a student's training cell does: torch training
+# on its default threads (every core here), while the student drags a slider.
+TRAINING = (
+    "import time\n"
+    "from rnnviz.tasks.recall import train_recall\n"
+    "end = time.time() + 900\n"
+    "while time.time() < end: train_recall('lstm', steps=20, progress=False)"
+)
+
+
+def hot(widget, slider, index, chart, control=None, selector=SLIDER):
+    """A hot control: the `index`-th `selector` of its page draws chart number `chart`;
+    `control` (its name in the chart's state) also times a held key."""
+    return {
+        "widget": widget,
+        "slider": slider,
+        "index": index,
+        "chart": chart,
+        "control": control,
+        "selector": selector,
+    }
+
+
+# One notebook (and kernel) a page. Each page: its cells, how many sliders and charts it
+# shows once rendered, its hot controls (timed idle, busy, held), its cold ones (recomputed
+# in the kernel: first new picture and settled page) and its baselines (the kernel floor: a
+# slider whose callback changes only a Label; the browser floor: two jslinked sliders).
+PAGES = [
+    {
+        "name": "baselines",
+        "cells": [
+            SETUP,
+            "import ipywidgets as w\n"
+            "through_kernel, label = w.IntSlider(50, 0, 100), w.Label('50')\n"
+            "through_kernel.observe(lambda c: setattr(label, 'value', str(c['new'])), 'value')\n"
+            "w.VBox([through_kernel, label])",
+            "a, b = w.IntSlider(50, 0, 100), w.IntSlider(50, 0, 100)\n"
+            "w.jslink((a, 'value'), (b, 'value'))\n"
+            "w.VBox([a, b])",
+        ],
+        "sliders": 3,
+        "charts": 0,
+        # (row name, slider index, which output with a slider shows its answer)
+        "baselines": [
+            ("baseline: kernel round trip changing a Label", 0, 0),
+            ("baseline: two jslinked sliders (browser only)", 1, 1),
+        ],
+    },
+    {
+        # GradientFlow's sliders: T 0, H 1, radius 2, forget bias 3, pulse 4.
+        "name": "gradient_flow",
+        "cells": [
+            SETUP,
+            "from rnnviz.widgets.gradient_flow import GradientFlow\n"
+            "flow = GradientFlow(seq_len=100, hidden_size=32, spectral_radius=0.9)\nflow",
+        ],
+        "sliders": 5,
+        "charts": 1,
+        "hot": [
+            hot("GradientFlow (04)", "RNN radius", 2, 0, "spectral_radius"),
+            hot("GradientFlow (04)", "LSTM forget bias", 3, 0, "forget_bias"),
+            hot("GradientFlow (04)", "pulse at t", 4, 0),
+        ],
+        "cold": [
+            ("GradientFlow (04)", "T (recomputes)", 0, 0),
+            ("GradientFlow (04)", "H (recomputes)", 1, 0),
+        ],
+    },
+    {
+        # The LSTM cell's sliders 0-14 (x, h, c, then w_x, w_h, b of i, f, o, g); the
+        # sequence explorer's 15-16 (step t, sequence).
+        "name": "gates",
+        "cells": [
+            SETUP,
+            "from rnnviz.widgets.gate_explorer import GateExplorer\n"
+            "cell = GateExplorer.cell()\ncell",
+            "from rnnviz.tasks.recall import evaluation_batch, train_recall\n"
+            "lstm, _ = train_recall('lstm', steps=50, progress=False)\n"
+            "batch = evaluation_batch()\n"
+            "sequences = GateExplorer.sequence(lstm.rnn, batch.x[:16], marked=batch.marked[:16])\n"
+            "sequences",
+        ],
+        "sliders": 17,
+        "charts": 2,
+        "hot": [
+            hot("GateExplorer, one cell (05)", "f: b", 3 + 3 + 2, 0, "f_b"),
+            hot("GateExplorer, one cell (05)", "x_t", 0, 0),
+            hot("GateExplorer, sequence (05)", "step t", 15, 1, "time"),
+        ],
+    },
 ]
 
 
-def _rows(lab, run, settle=0.4):
-    """Time the baselines and every hot slider; return the table's rows."""
+def _page_rows(lab, page_spec, run, settle=0.4):
+    """Time the page's baselines and hot controls; return the table's rows."""
     page, rows = lab.page, []
-    handles = page.locator(".widget-slider .noUi-handle")
-    label_output = page.evaluate(
-        "() => [...document.querySelectorAll('.jp-OutputArea-output')]"
-        ".findIndex(o => o.querySelector('.widget-label'))"
-    )
-    jslink_output = label_output + 1
-    for widget, slider, key, watch in (
-        (
-            "baseline: kernel round trip changing a Label",
-            "",
-            "label",
-            (".jp-OutputArea-output", label_output),
-        ),
-        (
-            "baseline: two jslinked sliders (browser only)",
-            "",
-            "jslink",
-            (".jp-OutputArea-output", jslink_output),
-        ),
-    ):
-        times = time_presses(page, handles.nth(SLIDERS[key]), watch, presses=PRESSES, settle=settle)
-        rows.append(_row(run, widget, slider, times))
-    for widget, slider, key, chart in HOT:
-        index = CHARTS[chart]
+    for widget, index, ordinal in page_spec.get("baselines", []):
+        if run != "kernel idle" and "kernel" in widget:
+            continue  # a busy kernel answers no callback: the row would time the readout only
+        output = page.evaluate(
+            "i => { const outs = [...document.querySelectorAll('.jp-OutputArea-output')];"
+            " return outs.indexOf(outs.filter(o => o.querySelector('.widget-slider'))[i]); }",
+            ordinal,
+        )
         times = time_presses(
             page,
-            handles.nth(SLIDERS[key]),
-            chart_output(page, index),
+            page.locator(SLIDER).nth(index),
+            (".jp-OutputArea-output", output),
             presses=PRESSES,
             settle=settle,
-            picture=lambda index=index: canvas_hash(page, index),
         )
-        rows.append(_row(run, widget, slider, times))
+        rows.append(_row(run, widget, "", times))
+    for h in page_spec.get("hot", []):
+        times = time_presses(
+            page,
+            page.locator(h["selector"]).nth(h["index"]),
+            chart_output(page, h["chart"]),
+            presses=PRESSES,
+            settle=settle,
+            picture=lambda index=h["chart"]: canvas_hash(page, index),
+        )
+        rows.append(_row(run, h["widget"], h["slider"], times))
         _wait_settled(page)
     return rows
 
@@ -155,36 +198,66 @@ def _wait_settled(page, timeout=30):
         time.sleep(0.2)
 
 
-def _cold_rows(lab):
-    """Sliders the kernel recomputes for: T and H (the first picture is the current frame)."""
+def _cold_rows(lab, page_spec):
+    """Controls the kernel recomputes for (the first picture is the current frame)."""
     page, rows = lab.page, []
-    handles = page.locator(".widget-slider .noUi-handle")
-    for slider, key in (("T (recomputes)", "T"), ("H (recomputes)", "H")):
+    for widget, slider, index, chart in page_spec.get("cold", []):
         times = time_presses(
             page,
-            handles.nth(SLIDERS[key]),
-            chart_output(page, CHARTS["gradient_flow"]),
+            page.locator(SLIDER).nth(index),
+            chart_output(page, chart),
             presses=10,
             warmup=1,
             settle=2.5,
-            picture=lambda: canvas_hash(page, 0),
+            picture=lambda chart=chart: canvas_hash(page, chart),
         )
-        rows.append(_row("cold", "GradientFlow (04)", slider, times))
+        rows.append(_row("cold", widget, slider, times))
     return rows
 
 
-def _held_rows(lab):
+def _held_rows(lab, page_spec):
     page, rows = lab.page, []
-    handles = page.locator(".widget-slider .noUi-handle")
-    for widget, slider, key, chart, control in (
-        ("GradientFlow (04)", "RNN radius", "radius", "gradient_flow", "spectral_radius"),
-        ("GradientFlow (04)", "LSTM forget bias", "forget_bias", "gradient_flow", "forget_bias"),
-        ("GateExplorer, one cell (05)", "f: b", "f_b", "gate_cell", "f_b"),
-        ("GateExplorer, sequence (05)", "step t", "step_t", "gate_sequence", "time"),
-    ):
+    for h in page_spec.get("hot", []):
+        if not h["control"]:
+            continue
         _wait_settled(page)
-        held = hold_key(page, handles.nth(SLIDERS[key]), CHARTS[chart], control, keys=40)
-        rows.append({"run": "held key, 30 Hz", "widget": widget, "slider": slider, **held})
+        handle = page.locator(h["selector"]).nth(h["index"])
+        held = hold_key(page, handle, h["chart"], h["control"], keys=40)
+        rows.append(
+            {"run": "held key, 30 Hz", "widget": h["widget"], "slider": h["slider"], **held}
+        )
+    return rows
+
+
+def _measure_page(browser, server, root, page_spec):
+    """One page in a fresh kernel: idle, cold, held, then busy with a sleeping cell and with
+    a training cell."""
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(c) for c in page_spec["cells"]]
+    )
+    name = f"latency_{page_spec['name']}.ipynb"
+    nbformat.write(notebook, root / "labs" / name)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    lab = Lab(context.new_page(), server)
+    try:
+        lab.run(name, min_plots=0, min_sliders=page_spec["sliders"])
+        lab.page.wait_for_function(
+            "n => document.querySelectorAll('.rnnviz-chart canvas').length === n",
+            arg=page_spec["charts"],
+        )
+        rows = _page_rows(lab, page_spec, "kernel idle")
+        rows += _cold_rows(lab, page_spec)
+        rows += _held_rows(lab, page_spec)
+        start_busy_cell(lab.page, seconds=900)
+        rows += _page_rows(lab, page_spec, "kernel busy (a cell sleeping)")
+        interrupt_kernels(lab)
+        lab._wait_until_kernel_idle()
+        start_busy_cell(lab.page, code=TRAINING)
+        rows += _page_rows(lab, page_spec, "kernel busy (a cell training)")
+        interrupt_kernels(lab)
+    finally:
+        context.close()
+        server.shutdown_kernels()
     return rows
 
 
@@ -301,24 +374,13 @@ def main():
     results = {"load_before": os.getloadavg()}
     root = Path(tempfile.mkdtemp(prefix="rnnviz-bench-"))
     (root / "labs").mkdir()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    nbformat.write(notebook, root / "labs" / "latency.ipynb")
     server = JupyterServer(root)
+    rows = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            lab = Lab(context.new_page(), server)
-            lab.run("latency.ipynb", min_plots=0, min_sliders=25)
-            lab.page.wait_for_function(
-                "() => document.querySelectorAll('.rnnviz-chart canvas').length === 3"
-            )
-            rows = _rows(lab, "kernel idle")
-            rows += _cold_rows(lab)
-            rows += _held_rows(lab)
-            start_busy_cell(lab.page, seconds=600)
-            rows += _rows(lab, "kernel busy (a cell sleeping)")
-            context.close()
+            for page_spec in PAGES:
+                rows += _measure_page(browser, server, root, page_spec)
             results["renderers"] = _compare(browser)
             browser.close()
     finally:

@@ -232,13 +232,17 @@ def summary(times: list) -> dict:
     return {"median": statistics.median(ordered), "p90": p90, "max": ordered[-1], "n": len(ordered)}
 
 
-def start_busy_cell(page, seconds: int = 60) -> None:
-    """Add a cell at the end of the notebook that keeps the kernel busy, and run it."""
-    page.locator(".jp-Notebook .jp-Cell").last.click()
+def start_busy_cell(page, seconds: int = 60, code: str | None = None) -> None:
+    """Add a cell at the end of the notebook that keeps the kernel busy, and run it: it sleeps
+    for `seconds`, or runs `code` (e.g. a training loop)."""
+    # The last cell's prompt: a click there selects the cell and never lands on a widget.
+    page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-InputPrompt").click()
     page.keyboard.press("Escape")
     page.keyboard.press("b")
     page.keyboard.press("Enter")  # edit the new cell
-    page.keyboard.type(f"import time; time.sleep({seconds})")
+    # Typed key by key (the editor's own input path); one-line statements, since the editor
+    # indents after a colon.
+    page.keyboard.type(code or f"import time; time.sleep({seconds})")
     page.keyboard.press("Shift+Enter")
     page.locator(".jp-CodeCell .jp-InputArea-prompt", has_text="[*]").first.wait_for(timeout=30_000)
 
