@@ -196,9 +196,15 @@ class CpuBurner:
 WAIT = 120  # seconds, for anything a key press, a click or a kernel start should cause
 POLL = 0.2
 
-PLOTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => ({
+# Every picture in the page: plotly's (drawn: its SVG, with its traces) and the renderer's
+# charts (drawn: its canvas, painted at least once).
+PLOTS_JS = """() => [
+  ...[...document.querySelectorAll('.js-plotly-plot')].map(p => ({
     svg: !!p.querySelector('.main-svg'),
-    traces: p._fullData ? p._fullData.length : null}))"""
+    traces: p._fullData ? p._fullData.length : null})),
+  ...[...document.querySelectorAll('.rnnviz-chart')].map(c => ({
+    svg: !!c.querySelector('canvas'),
+    traces: Number(c.dataset.drawn || 0)}))]"""
 DIALOG_JS = """() => {
     const d = document.querySelector('.jp-Dialog');
     if (!d) return null;
@@ -284,7 +290,8 @@ class Lab:
         self, notebook: str, min_plots: int = 1, min_sliders: int = 0, timeout: float = 300
     ) -> None:
         """Open `notebook` in a fresh kernel, run all cells, wait, check everything rendered.
-        min_plots and min_sliders: the lab's numbers of plots and sliders (give them all:
+        min_plots and min_sliders: the lab's numbers of pictures (plotly plots and renderer
+        charts) and sliders (give them all:
         a widget that has not rendered yet is not in the page to be waited for)."""
         page, self.notebook = self.page, notebook
         page.goto(f"{self.server.url}/lab/tree/{notebook}?reset&token={self.server.token}")
