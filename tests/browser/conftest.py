@@ -291,8 +291,8 @@ class Lab:
     ) -> None:
         """Open `notebook` in a fresh kernel, run all cells, wait, check everything rendered.
         min_plots and min_sliders: the lab's numbers of pictures (plotly plots and renderer
-        charts) and sliders (give them all:
-        a widget that has not rendered yet is not in the page to be waited for)."""
+        charts) and sliders (give them all: a widget that has not rendered yet is not in the
+        page to be waited for)."""
         page, self.notebook = self.page, notebook
         page.goto(f"{self.server.url}/lab/tree/{notebook}?reset&token={self.server.token}")
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=WAIT * 1000)
