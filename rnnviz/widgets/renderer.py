@@ -308,7 +308,7 @@ def graph_panel(
     edges="edges",
     texts="texts",
     view="view",
-    title="title",
+    lines="title",
     **extra,
 ) -> dict:
     """A node-and-edge diagram: circles with labels, edges with arrowheads, texts, a title.
@@ -322,7 +322,7 @@ def graph_panel(
         arrowhead size px at 60% along (0: none)
       texts (k, 6): x, y, text, colour, font size px, above (0) or right of (1) the point
       view (4,): the data range x0, x1, y0, y1 the box shows
-      title (lines,): one text a line, drawn from `title_at` (px) down
+      lines (n, 1): the title, one text a line, drawn from `title_at` (px) down
     """
     return {
         "kind": "graph",
@@ -336,8 +336,8 @@ def graph_panel(
         "edges": edges,
         "texts": texts,
         "view": view,
-        "title": title,
-        "entries": [nodes, edges, texts, view, title],
+        "title_lines": lines,
+        "entries": [nodes, edges, texts, view, lines],
         "x": {"hidden": True, "range": [0, 1]},  # the frame's own view places the graph
         "y": {"hidden": True, "range": [0, 1]},
         **extra,

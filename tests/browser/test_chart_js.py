@@ -87,7 +87,7 @@ def test_graph_panel_draws_nodes_edges_and_words_from_rows(browser):
           const panel = { kind: 'graph', box: [0, 0, 400, 200], title_at: [5, 10],
             strings: ['h', '1', '0.123', 'h_1\\nvalue: [+0.500]', 'x_2', 'the title'],
             colors: ['#ff0000', '#0000ff', '#000000'], label_size: 13, outline: '#444444',
-            nodes: 'nodes', edges: 'edges', texts: 'texts', view: 'view', title: 'title',
+            nodes: 'nodes', edges: 'edges', texts: 'texts', view: 'view', title_lines: 'title',
             x: { hidden: true, range: [0, 1] }, y: { hidden: true, range: [0, 1] } };
           const spec = { width: 400, height: 200, panels: [panel] };
           window.chart.draw(canvas, spec, read, {});

@@ -629,7 +629,7 @@ export function drawGraph(ctx, panel, _fr, read) {
   const fr = graphFrame(panel, read);
   if (!fr) return;
   const C = panel.colors, S = panel.strings, font = (px) => `${px}px 'Open Sans', verdana, arial, sans-serif`;
-  graphRows(read(panel.title), 1).forEach(([id], k) =>
+  graphRows(read(panel.title_lines), 1).forEach(([id], k) =>
     text(ctx, S[id], panel.title_at[0], panel.title_at[1] + 22 * k, { align: "left", font: font(17), color: "#2a3f5f" }));
   // edges: x0, y0, x1, y1, colour, width px, opacity, dotted, arrowhead size px (0: none)
   for (const [x0, y0, x1, y1, color, width, opacity, dotted, arrow] of graphRows(read(panel.edges), 9)) {
