@@ -76,7 +76,10 @@ class Chart(anywidget.AnyWidget):
         # controls hold the values the page settled on.
         if self._settle_state is None:
             return
-        now = dict(zip(self.spec["control_names"], (c.value for c in self.controls)))
+        now = {
+            name: getattr(c, self.spec["controls"].get(name, {}).get("trait", "value"))
+            for name, c in zip(self.spec["control_names"], self.controls)
+        }
         if any(
             name in now and not np.isclose(now[name], value)
             for name, value in self._settle_state.items()
@@ -90,7 +93,8 @@ class Chart(anywidget.AnyWidget):
         """Replace the picture in one message.
 
         Inputs:
-        - spec: {"width", "height", "panels": [...], "controls": {name: {"grid": [...]}},
+        - spec: {"width", "height", "panels": [...], "controls": {name: {"grid": [...],
+          optional "trait": "index" (a selection widget, picked by its option's index)}},
           optional "base" {name: value} (star entries), "settle_ms" (see on_settle),
           "legend", "title" (a template: "{entry[i]:.3f}"), "play"}
         - data: name -> frames(...) entries the panels' series refer to
