@@ -40,7 +40,7 @@ MAX_SEQ_LEN = 12
 SEQ_LENS = list(range(1, MAX_SEQ_LEN + 1))  # the T slider's positions
 HIGHLIGHTS = ("none", *PARAMETER_FAMILIES)
 WIDTH = 960
-UNROLLER_HEIGHT, AUTOGRAD_HEIGHT = 440, 340
+UNROLLER_HEIGHT, AUTOGRAD_HEIGHT = 440, 320
 Y_RANGE = (-1.6, 4.6)  # the unrolled graph's rows, parameters to total loss
 # One row of each entry (see renderer.graph_panel): node, edge and text fields.
 NODE_FIELDS, EDGE_FIELDS, TEXT_FIELDS = 10, 9, 6

@@ -57,10 +57,10 @@ def button(page, name):
 
 def time_clicks(page, chart, clicks=12, settle=0.4) -> dict:
     """Click the highlight's buttons in turn; time each click to its painted frame (the same
-    stamps as time_presses, started by the mouse press instead of a key)."""
+    stamps as time_presses, started by the click instead of a key)."""
     install(page)
     page.evaluate(
-        """() => window.addEventListener('mousedown', () => {
+        """() => window.addEventListener('click', () => {
              const L = window.__latency;
              L.key = performance.now(); L.dom = null; L.frame = null; L.changes = 0;
              L.firstDom = null; L.firstFrame = null; }, true)"""
