@@ -76,7 +76,10 @@ class Chart(anywidget.AnyWidget):
         # controls hold the values the page settled on.
         if self._settle_state is None:
             return
-        now = dict(zip(self.spec["control_names"], (c.value for c in self.controls)))
+        now = {
+            name: getattr(c, self.spec["controls"].get(name, {}).get("trait", "value"))
+            for name, c in zip(self.spec["control_names"], self.controls)
+        }
         if any(
             name in now and not np.isclose(now[name], value)
             for name, value in self._settle_state.items()
@@ -90,7 +93,8 @@ class Chart(anywidget.AnyWidget):
         """Replace the picture in one message.
 
         Inputs:
-        - spec: {"width", "height", "panels": [...], "controls": {name: {"grid": [...]}},
+        - spec: {"width", "height", "panels": [...], "controls": {name: {"grid": [...],
+          optional "trait": "index" (a selection widget, picked by its option's index)}},
           optional "base" {name: value} (star entries), "settle_ms" (see on_settle),
           "legend", "title" (a template: "{entry[i]:.3f}"), "play"}
         - data: name -> frames(...) entries the panels' series refer to
@@ -297,6 +301,84 @@ def bars_panel(
     }
 
 
+def graph_panel(
+    box,
+    strings,
+    colors,
+    title_at=(35, 22),
+    label_size=13,
+    outline="#444444",
+    nodes="nodes",
+    edges="edges",
+    texts="texts",
+    view="view",
+    lines="title",
+    **extra,
+) -> dict:
+    """A node-and-edge diagram: circles with labels, edges with arrowheads, texts, a title.
+
+    Inputs: strings, colors: the words and colours the frames index (see `Words`); the names
+    of five data entries whose frames are rows of numbers, padded with NaN rows to one shape
+    (`padded_rows`):
+      nodes (n, 10): x, y, diameter px, fill colour, outline width px, label colour, label,
+        subscript (NaN: none), label below the node (1) or inside (0), hover text
+      edges (m, 9): x0, y0, x1, y1, colour, width px, opacity, dotted (1) or solid (0),
+        arrowhead size px at 60% along (0: none)
+      texts (k, 6): x, y, text, colour, font size px, above (0) or right of (1) the point
+      view (4,): the data range x0, x1, y0, y1 the box shows
+      lines (n, 1): the title, one text a line, drawn from `title_at` (px) down
+    """
+    return {
+        "kind": "graph",
+        "box": box,
+        "strings": list(strings),
+        "colors": list(colors),
+        "title_at": list(title_at),
+        "label_size": label_size,
+        "outline": outline,
+        "nodes": nodes,
+        "edges": edges,
+        "texts": texts,
+        "view": view,
+        "title_lines": lines,
+        "entries": [nodes, edges, texts, view, lines],
+        "x": {"hidden": True, "range": [0, 1]},  # the frame's own view places the graph
+        "y": {"hidden": True, "range": [0, 1]},
+        **extra,
+    }
+
+
+class Words:
+    """A table of the words a chart shows: `words[text]` is its index (added the first
+    time), `words.strings` the list for the panel. Frames hold indexes, never text."""
+
+    def __init__(self, *first):
+        self.strings: list[str] = []
+        self._index: dict[str, int] = {}
+        for word in first:
+            self[word]
+
+    def __getitem__(self, text: str) -> int:
+        if text not in self._index:
+            self._index[text] = len(self.strings)
+            self.strings.append(text)
+        return self._index[text]
+
+
+def padded_rows(tables, width: int) -> np.ndarray:
+    """Frames of rows, padded with NaN rows to the longest: (len(tables), longest, width).
+
+    Inputs: tables: one list of rows (each `width` numbers) a frame, in frames()' order
+    (reshape the result to the controls' axes). Returns: float64; a NaN row is absent.
+    """
+    longest = max([1] + [len(rows) for rows in tables])
+    out = np.full((len(tables), longest, width), np.nan)
+    for k, rows in enumerate(tables):
+        if len(rows):
+            out[k, : len(rows)] = rows
+    return out
+
+
 def _check_spec(spec, data, controls):
     names = set(controls)
     for name, entry in data.items():
@@ -307,6 +389,9 @@ def _check_spec(spec, data, controls):
             if axis not in spec.get("controls", {}):
                 raise ValueError(f"control {axis!r} has no grid in spec['controls']")
     for panel in spec["panels"]:
+        for ref in panel.get("entries", []):
+            if ref not in data:
+                raise ValueError(f"panel {panel.get('kind')!r} refers to missing data {ref!r}")
         for item in panel.get("series", []) + panel.get("groups", []):
             for key in ("data", "base", "x"):
                 ref = item.get(key)

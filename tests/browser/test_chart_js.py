@@ -57,3 +57,55 @@ def test_log_range_and_ticks(js):
     assert js("niceTicks", 0, 100, False) == [0, 20, 40, 60, 80, 100]
     assert js("niceTicks", -21.2, 1.2, True) == [-20, -16, -12, -8, -4, 0]
     assert js("scaleColor", [[0, "#000000"], [1, "rgb(255,255,255)"]], 0.5) == "rgb(128,128,128)"
+
+
+def test_graph_panel_draws_nodes_edges_and_words_from_rows(browser):
+    """A "graph" panel: a node is a circle of its fill colour where its row places it, a NaN
+    row draws nothing, an edge is drawn in its colour, hover gives the node's text, and
+    every word comes from the panel's strings."""
+    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    page = browser.new_page()
+    page.evaluate(
+        f"async () => {{ window.chart = await import('data:text/javascript;base64,{source}'); }}"
+    )
+    nan = float("nan")
+    # Two nodes and a NaN row (absent); one edge; one text; view x 0..4, y 0..2.
+    nodes = [
+        [1, 1, 30, 0, 1, 2, 0, 1, 0, 3],  # red circle "h" sub "1", hover strings[3]
+        [3, 1, 30, 1, 3, 2, 0, nan, 0, 4],  # blue circle, thick outline
+        [nan] * 10,
+    ]
+    edges = [[1, 1, 3, 1, 1, 2, 1, 0, 14], [nan] * 9]
+    texts = [[2, 1.5, 2, 0, 11, 0]]
+    result = page.evaluate(
+        """([nodes, edges, texts]) => {
+          const canvas = document.createElement('canvas');
+          canvas.width = 400; canvas.height = 200; document.body.append(canvas);
+          const entries = { nodes: nodes.flat(), edges: edges.flat(), texts: texts.flat(),
+                            view: [0, 4, 0, 2], title: [5] };
+          const read = (name) => Float32Array.from(entries[name].map((v) => v ?? NaN));
+          const panel = { kind: 'graph', box: [0, 0, 400, 200], title_at: [5, 10],
+            strings: ['h', '1', '0.123', 'h_1\\nvalue: [+0.500]', 'x_2', 'the title'],
+            colors: ['#ff0000', '#0000ff', '#000000'], label_size: 13, outline: '#444444',
+            nodes: 'nodes', edges: 'edges', texts: 'texts', view: 'view', title_lines: 'title',
+            x: { hidden: true, range: [0, 1] }, y: { hidden: true, range: [0, 1] } };
+          const spec = { width: 400, height: 200, panels: [panel] };
+          window.chart.draw(canvas, spec, read, {});
+          const ctx = canvas.getContext('2d'), ratio = window.devicePixelRatio || 1;
+          const at = (x, y) =>
+            Array.from(ctx.getImageData(x * ratio, y * ratio, 1, 1).data.slice(0, 3));
+          const hover = window.chart.PANELS.graph.hover;
+          return { left: at(100 - 10, 100 - 8), right: at(300 + 7, 100 + 9),
+                   edge: at(200, 100), empty: at(200, 170),
+                   hoverLeft: hover(panel, null, read, 104, 97),
+                   hoverRight: hover(panel, null, read, 300, 100),
+                   hoverNone: hover(panel, null, read, 200, 170) };
+        }""",
+        [nodes, edges, texts],
+    )
+    page.close()
+    assert result["left"] == [255, 0, 0] and result["right"] == [0, 0, 255]
+    assert result["edge"] == [0, 0, 255]  # the edge, blue, passes between the nodes
+    assert result["empty"] == [255, 255, 255]
+    assert result["hoverLeft"] == "h_1\nvalue: [+0.500]" and result["hoverRight"] == "x_2"
+    assert result["hoverNone"] == ""

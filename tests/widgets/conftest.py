@@ -14,7 +14,11 @@ def shown_frame(chart, name):
     entry = chart.data[name]
     spec = chart.spec
     values = np.frombuffer(entry["values"], dtype=entry["dtype"]).reshape(entry["shape"])
-    current = dict(zip(spec["control_names"], (c.value for c in chart.controls)))
+    # A selection widget (toggle buttons) is picked by its index (spec["controls"][...]["trait"]).
+    current = {
+        name: getattr(c, spec["controls"][name].get("trait", "value"))
+        for name, c in zip(spec["control_names"], chart.controls)
+    }
 
     def at(axis):
         return int(np.argmin(np.abs(np.asarray(spec["controls"][axis]["grid"]) - current[axis])))
