@@ -5,46 +5,52 @@ step marked, and the bars show h_t itself. A second pair of sliders edits one in
 the lower heatmap shows h(edited) - h, which is exactly zero before k and spreads from k on,
 carried forward by the same W_hh at every step. The data comes from
 rnnviz.gradients.hidden_state.hidden_state_view; this class only draws it.
+
+Every slider is answered in the browser (rnnviz.widgets.renderer): t only picks a column of
+h and of the change, which the page already holds; the kernel runs hidden_state_view at every
+(k, new x_k) of the two edit sliders' grids up front. When that product would be too large to
+send (long sequences, many units) it sends each edit slider's frames with the other where it
+is (the renderer's star frames) and recomputes them when the student lets go.
 """
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rnnviz import checks
 from rnnviz.gradients.hidden_state import hidden_state_view
-from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS, SIGNED_SCALE
-from rnnviz.widgets.base import LabWidget
+from rnnviz.style import MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.controls import float_slider, int_slider
-from rnnviz.widgets.traces import traces_by_name
+from rnnviz.widgets.renderer import (
+    ChartWidget,
+    data_range,
+    frames,
+    hbars_panel,
+    heatmap_panel,
+    lines_panel,
+)
 
 EDIT_COLOR = "#ff7f0e"
 MARKER_COLOR = "#222222"
+INPUT_COLOR = "#555555"
 VALUE_RANGE = 3.0  # the edit slider spans [-3, 3], where a standard-normal input lives
-
-# Trace names, in drawing order (the browser test reads the first, the bars of h_t, by its
-# position): the two bar charts, the heatmaps, the input line, the edited input, the step
-# markers on the three rows, and the edit marker.
-H_BARS, DH_BARS, H_MAP, DH_MAP, X_LINE, X_EDIT = (
-    "h_t",
-    "change",
-    "h map",
-    "change map",
-    "x_t",
-    "edited x_k",
-)
-T_MARKS = ("t on x", "t on h", "t on change")
-K_MARK = "k"
-# The two subplot titles that name the step, found by their first text.
-H_TITLE, DH_TITLE = "h_t", "change at t"
+VALUE_STEP = 0.1
+# The slider's own positions: the frames the page can pick for "new x_k".
+VALUES = np.round(np.arange(-VALUE_RANGE, VALUE_RANGE + VALUE_STEP / 2, VALUE_STEP), 10)
+# Above this many float32 numbers (8 MB) the (k, new x_k) frames go as star frames.
+MAX_PRODUCT_FLOATS = 2_000_000
+SETTLE_MS = 150  # quiet time after which star frames are recomputed around the new values
+WIDTH, HEIGHT = 900, 670
+# Panel boxes [left, top, width, height] px: the input row, then the h row and the change
+# row, each a heatmap (with its colour bar right of it) and the bars of its column t.
+LEFT, RIGHT = (60, 500), (660, 190)
+ROWS = {"x": (40, 110), "h": (200, 180), "dh": (440, 180)}
 
 
-def _axes(T, H):
-    """Unit numbers 1..H and step numbers 1..T, as float arrays."""
-    return np.arange(1.0, H + 1.0), np.arange(1.0, T + 1.0)
+def _box(column, row):
+    (left, width), (top, height) = column, ROWS[row]
+    return [left, top, width, height]
 
 
-class HiddenStateExplorer(LabWidget):
+class HiddenStateExplorer(ChartWidget):
     """Hidden states of a tanh RNN over one sequence, with a t slider and an input edit.
 
     Inputs:
@@ -56,6 +62,9 @@ class HiddenStateExplorer(LabWidget):
     - step: the t shown first, 1..T
     - edit_step: the k edited first, 1..T
     - value: the first edited value of x_k, in [-3, 3]; None keeps x_k as it is
+    Attributes: the sliders `step`, `edit_step`, `value` (their `.value` is the truth: the
+    page draws what they hold); `data`, the hidden_state_view of their current values;
+    `chart`, the renderer.
     """
 
     def __init__(self, x, Wx, Wh, b=None, h0=None, step=1, edit_step=1, value=None):
@@ -70,174 +79,195 @@ class HiddenStateExplorer(LabWidget):
         # Fails early, naming the argument, on any bad array or step.
         hidden_state_view(x, Wx, Wh, b, h0, edit_step=edit_step, value=value, step=step)
 
-        self.step = int_slider("step", step, 1, T, description="t")
-        self.edit_step = int_slider("edit_step", edit_step, 1, T, description="edit step k")
+        hot = dict(continuous_update=True)
+        self.step = int_slider("step", step, 1, T, description="t", **hot)
+        self.edit_step = int_slider("edit_step", edit_step, 1, T, description="edit step k", **hot)
         self.value = float_slider(
             "value",
             value,
             -VALUE_RANGE,
             VALUE_RANGE,
-            step=0.1,
+            step=VALUE_STEP,
             description="new x_k",
             readout_format=".1f",
+            **hot,
         )
         self.controls = [self.step, self.edit_step, self.value]
-        self.figure = self._build_figure(T, H)
+        self._named = {"step": self.step, "edit_step": self.edit_step, "value": self.value}
+        # One frame of the edit axes holds the change (T, H), the edited input (T) and the
+        # three ranges (6 numbers).
+        self.star = T * len(VALUES) * (T * H + T + 6) > MAX_PRODUCT_FLOATS
+        self._grid = VALUES
+        if self.star:
+            self.chart.on_settle(self.refresh)
+        for slider in (self.edit_step, self.value):
+            slider.observe(self._on_change, names="value")
+        self.refresh()
         self._finish()
 
-    def _build_figure(self, T, H):
-        grid = make_subplots(
-            rows=3,
-            cols=2,
-            column_widths=[0.78, 0.22],
-            row_heights=[0.22, 0.39, 0.39],
-            specs=[[{}, None], [{}, {}], [{}, {}]],
-            horizontal_spacing=0.06,
-            vertical_spacing=0.11,
-            subplot_titles=(
-                "input x_t (orange: the edited x_k)",
-                "hidden state h_t: units x time",
-                "h_t",
-                "change h(edited) - h: zero before k",
-                "change at t",
-            ),
-        )
-        grid.update_layout(
-            template=FIGURE_TEMPLATE,
-            height=640,
-            showlegend=False,
-            margin=dict(l=50, r=20, t=50, b=40),
-        )
-        figure = grid  # a plain Figure until every trace is in: see the end
-        units, steps = _axes(T, H)
-        red = MODEL_COLORS["rnn"]
-        for annotation in figure.layout.annotations:
-            annotation.name = annotation.text
-        figure.add_bar(
-            x=np.zeros(H), y=units, orientation="h", marker_color=red, name=H_BARS, row=2, col=2
-        )
-        figure.add_bar(
-            x=np.zeros(H),
-            y=units,
-            orientation="h",
-            marker_color=EDIT_COLOR,
-            name=DH_BARS,
-            row=3,
-            col=2,
-        )
-        figure.add_heatmap(
-            z=np.zeros((H, T)),
-            x=steps,
-            y=units,
-            name=H_MAP,
-            colorscale=SIGNED_SCALE,
-            zmin=-1,
-            zmax=1,
-            colorbar=dict(len=0.36, y=0.6, title="h"),
-            hovertemplate="t=%{x} unit %{y}: %{z:.3f}<extra></extra>",
-            row=2,
-            col=1,
-        )
-        figure.add_heatmap(
-            z=np.zeros((H, T)),
-            x=steps,
-            y=units,
-            name=DH_MAP,
-            colorscale=SIGNED_SCALE,
-            zmin=-1,
-            zmax=1,
-            colorbar=dict(len=0.36, y=0.16, title="change"),
-            hovertemplate="t=%{x} unit %{y}: %{z:.2e}<extra></extra>",
-            row=3,
-            col=1,
-        )
-        figure.add_scatter(
-            x=steps,
-            y=np.zeros(T),
-            mode="lines+markers",
-            name=X_LINE,
-            line=dict(color="#555555"),
-            row=1,
-            col=1,
-        )
-        figure.add_scatter(
-            x=[1.0],
-            y=[0.0],
-            mode="markers",
-            name=X_EDIT,
-            marker=dict(color=EDIT_COLOR, size=12, symbol="diamond"),
-            row=1,
-            col=1,
-        )
-        for row, name in zip((1, 2, 3), T_MARKS):
-            figure.add_scatter(
-                x=[1.0, 1.0],
-                y=[0.0, 0.0],
-                mode="lines",
-                name=name,
-                hoverinfo="skip",
-                line=dict(color=MARKER_COLOR, width=2),
-                row=row,
-                col=1,
-            )
-        figure.add_scatter(
-            x=[1.0, 1.0],
-            y=[0.5, H + 0.5],
-            mode="lines",
-            name=K_MARK,
-            hoverinfo="skip",
-            line=dict(color=EDIT_COLOR, width=2, dash="dash"),
-            row=3,
-            col=1,
-        )
-        for row in (1, 2, 3):
-            figure.update_xaxes(range=[0.5, T + 0.5], row=row, col=1)
-        figure.update_xaxes(title_text="time step t", row=3, col=1)
-        figure.update_yaxes(title_text="unit", row=2, col=1)
-        figure.update_yaxes(title_text="unit", row=3, col=1)
-        figure.update_xaxes(range=[-1, 1], row=2, col=2)
-        # Traces added to a FigureWidget after it is made are sent as messages, not kept
-        # in its state, and lost their fixed x/y in JupyterLab; built in, they are kept.
-        return go.FigureWidget(figure)
-
-    def compute(self):
+    # --- compute: plain hidden_state_view calls ------------------------------------------
+    def _view(self, edit_step, value):
         return hidden_state_view(
             self.x,
             self.Wx,
             self.Wh,
             self.b,
             self.h0,
-            edit_step=self.edit_step.value,
-            value=self.value.value,
+            edit_step=int(edit_step),
+            value=float(value),
             step=self.step.value,
         )
 
-    def draw(self, data) -> None:
-        t, k = float(data.step), float(data.edit_step)
-        T, H = data.h.shape
-        units, steps = _axes(T, H)
-        change_range = max(float(np.abs(data.dh).max()), 1e-12)
-        low = float(min(data.x[:, 0].min(), data.x_edited[:, 0].min())) - 0.2
-        high = float(max(data.x[:, 0].max(), data.x_edited[:, 0].max())) + 0.2
-        marker_y = [0.5, H + 0.5]
-        k_index = data.edit_step - 1
-        traces = traces_by_name(self.figure)
-        for name, x, y in [
-            (H_BARS, data.h_step, units),
-            (DH_BARS, data.dh_step, units),
-            (X_LINE, steps, data.x[:, 0]),
-            (X_EDIT, [k], [data.x_edited[k_index, 0]]),
-            (T_MARKS[0], [t, t], [low, high]),
-            (T_MARKS[1], [t, t], marker_y),
-            (T_MARKS[2], [t, t], marker_y),
-            (K_MARK, [k, k], marker_y),
-        ]:
-            traces[name].x, traces[name].y = x, y
-        traces[H_MAP].z = data.h.T
-        traces[DH_MAP].update(z=data.dh.T, zmin=-change_range, zmax=change_range)
-        self.figure.update_yaxes(range=[low, high], row=1, col=1)
-        self.figure.update_xaxes(range=[-1.05 * change_range, 1.05 * change_range], row=3, col=2)
-        self.figure.update_annotations(text=f"h_t at t={data.step}", selector=dict(name=H_TITLE))
-        self.figure.update_annotations(
-            text=f"change at t={data.step}", selector=dict(name=DH_TITLE)
+    def compute(self):
+        """The view of the sliders' current values: rnnviz.gradients.hidden_state's
+        HiddenStateView."""
+        return self._view(self.edit_step.value, self.value.value)
+
+    @property
+    def data(self):
+        """compute(): what the page shows for the sliders' current values."""
+        return self.compute()
+
+    # --- frames for the renderer -----------------------------------------------------------
+    def _value_grid(self):
+        """The edit slider's positions, and its value when Python set it between two."""
+        v = self.value.value
+        if np.min(np.abs(VALUES - v)) < 1e-9:
+            return VALUES
+        return np.sort(np.append(VALUES, v))
+
+    def refresh(self) -> None:
+        """Run hidden_state_view along the edit sliders' grids (every pair, or star frames
+        around the current values) and show the frames."""
+        T, H = self.x.shape[0], self.Wh.shape[0]
+        steps = np.arange(1, T + 1)
+        self._grid = self._value_grid()
+        k0, v0 = self.edit_step.value, self.value.value
+        if self.star:
+            pairs = [(k, v0) for k in steps] + [(k0, v) for v in self._grid]
+        else:
+            pairs = [(k, v) for k in steps for v in self._grid]
+        views = [self._view(k, v) for k, v in pairs]
+        lead = (len(pairs),) if self.star else (T, len(self._grid))
+
+        def entry(rows):
+            rows = np.stack(rows)
+            return frames(rows.reshape(lead + rows.shape[1:]), ["edit_step", "value"], self.star)
+
+        edited = []  # x_edited at step k only: one marker
+        for (k, _), view in zip(pairs, views):
+            only_k = np.full(T, np.nan)
+            only_k[k - 1] = view.x_edited[k - 1, 0]
+            edited.append(only_k)
+        inputs = [np.concatenate([v.x[:, 0], v.x_edited[:, 0]]) for v in views]
+        largest = [max(float(np.abs(v.dh).max()), 1e-12) for v in views]
+        first = views[0]
+        data = {
+            "x": frames(first.x[:, 0], []),
+            "h": frames(first.h, []),  # (T, H): the map, and h_t picked by the t slider
+            "t_now": frames(steps[:, None], ["step"]),
+            "dh": entry([v.dh for v in views]),  # (T, H) each
+            "x_edited": entry(edited),
+            "x_range": entry([[u.min() - 0.2, u.max() + 0.2] for u in inputs]),
+            "dh_crange": entry([[-m, m] for m in largest]),
+            "dh_xrange": entry([[-1.05 * m, 1.05 * m] for m in largest]),
+        }
+        grids = {"step": steps, "edit_step": steps, "value": self._grid}
+        spec = {
+            "width": WIDTH,
+            "height": HEIGHT,
+            "panels": self._panels(T, H),
+            "controls": {name: {"grid": [float(v) for v in g]} for name, g in grids.items()},
+        }
+        if self.star:
+            spec["base"] = {"edit_step": k0, "value": v0}
+            spec["settle_ms"] = SETTLE_MS
+        self.chart.show(spec, data, controls=self._named)
+
+    def _on_change(self, change) -> None:
+        # The page answers an edit slider the student moves from its frames. A value set
+        # from Python has no page to tell us when it settles, and may lie between the grid's
+        # positions: recompute now. ipywidgets holds `_property_lock` while it applies a
+        # value the page sent.
+        if change["owner"]._property_lock:
+            return
+        if self.star or np.min(np.abs(self._grid - self.value.value)) >= 1e-9:
+            self.refresh()
+
+    def _panels(self, T, H):
+        units = [f"unit {j}" for j in range(1, H + 1)]
+        t_mark = dict(control="step", color=MARKER_COLOR, width=2)
+        k_mark = dict(control="edit_step", color=EDIT_COLOR, width=2, dash=[6, 4])
+        at_t = dict(control="step", x0=1)
+        heat = dict(x_label="t", y_label="unit", y_range=[0.5, H + 0.5], colorbar_format=".2g")
+
+        def group(name):
+            return dict(data=name, ny=H, x0=1, dx=1, y0=1, rows=units)
+
+        h_map = heatmap_panel(
+            _box(LEFT, "h"),
+            [group("h")],
+            SIGNED_SCALE,
+            crange=[-1, 1],
+            title="hidden state h_t: units x time",
+            colorbar="h",
+            hover=".3f",
+            marks=[t_mark],
+            **heat,
         )
+        dh_map = heatmap_panel(
+            _box(LEFT, "dh"),
+            [group("dh")],
+            SIGNED_SCALE,
+            crange=data_range("dh_crange"),
+            title="change h(edited) - h: zero before k",
+            x_title="time step t",
+            colorbar="change",
+            hover=".2e",
+            marks=[t_mark, k_mark],
+            **heat,
+        )
+        for panel in (h_map, dh_map):
+            panel["y"]["title"] = "unit"
+        return [
+            lines_panel(
+                _box(LEFT, "x"),
+                [
+                    dict(name="x_t", data="x", x0=1, dx=1, color=INPUT_COLOR, markers=True),
+                    dict(
+                        name="edited x_k",
+                        data="x_edited",
+                        x0=1,
+                        dx=1,
+                        color=EDIT_COLOR,
+                        mode="markers",
+                        symbol="diamond",
+                        size=14,
+                    ),
+                ],
+                title="input x_t (orange: the edited x_k)",
+                x_label="t",
+                x_range=[0.5, T + 0.5],
+                y_range=data_range("x_range"),
+                marks=[t_mark],
+                hover=".3f",
+            ),
+            h_map,
+            hbars_panel(
+                _box(RIGHT, "h"),
+                units,
+                [dict(name="h_t", data="h", at=at_t, color=MODEL_COLORS["rnn"])],
+                x_range=[-1, 1],
+                title="h_t at t={t_now[0]:.0f}",
+                hover=".3f",
+            ),
+            dh_map,
+            hbars_panel(
+                _box(RIGHT, "dh"),
+                units,
+                [dict(name="change", data="dh", at=at_t, color=EDIT_COLOR)],
+                x_range=data_range("dh_xrange"),
+                title="change at t={t_now[0]:.0f}",
+                hover=".2e",
+            ),
+        ]

@@ -201,10 +201,14 @@ def lines_panel(
     whose frame is (n,)), "x0", "dx" (x of value k is x0 + k dx) or "x" (an entry of x values),
     "color", "dash" [on, off] px, "width", "opacity", "mode" ("lines" | "markers" | "flags":
     a mark on the top edge where the value is non-zero),
-    "markers", "symbol", "edges" (mark -inf/+inf on the edges), "visible"}; log: the y values
+    "markers", "symbol" (circle, square, diamond, ...; a "markers" series has no point where
+    its value is NaN), "edges" (mark -inf/+inf on the edges), "visible"}; log: the y values
     are log10 (labelled as powers of ten); share: a name for a y range common to every panel
     that has it; cursor: {"control", "x0", "markers": [{"data", "color", "fade" (an entry of
-    opacities), "open"}]}: a marker on each listed series at x = the control's value.
+    opacities), "open"}]}: a marker on each listed series at x = the control's value;
+    y_range, x_range: [lo, hi] or data_range(name).
+    Any panel may have marks=[{"control", "color", "dash", "width"}]: a vertical line at x =
+    the control's value.
     """
     panel = {
         "kind": "lines",
@@ -217,9 +221,9 @@ def lines_panel(
         **extra,
     }
     if y_range is not None:
-        panel["y"]["range"] = list(y_range)
+        panel["y"]["range"] = _range(y_range)
     if x_range is not None:
-        panel["x"]["range"] = list(x_range)
+        panel["x"]["range"] = _range(x_range)
     if cursor is not None:
         panel["cursor"] = cursor
     return panel
@@ -247,10 +251,10 @@ def heatmap_panel(
     Inputs: groups: dicts {"data" (frame (nx, ny) x-major, or (nx,) for one row), "ny",
     "x0", "dx", "y0" (y of the group's first row), "rows" (hover names), "cell" (px, square
     markers instead of full cells)}; scale: a plotly colour scale's name or
-    [[position, "#rrggbb" or "rgb(r, g, b)"], ...]; crange: [lo, hi], or the name of a lines
-    panel's share
-    group; cursor: {"control", "dim_before" (opacity of cells left of it), "ring", "line"};
-    colorbar: its title, or None.
+    [[position, "#rrggbb" or "rgb(r, g, b)"], ...]; crange: [lo, hi], data_range(name), or
+    the name of a lines panel's share group; cursor: {"control", "dim_before" (opacity of
+    cells left of it), "ring", "line"}; colorbar: its title, or None; colorbar_format (extra):
+    label the bar's ends and middle in this format (".2g"), its title above it.
     """
     panel = {
         "kind": "heatmap",
@@ -348,6 +352,29 @@ def graph_panel(
     }
 
 
+def hbars_panel(
+    box, rows, series, x_range=None, y0=1, title="", x_title="", y_title="", hover=".3f", **extra
+) -> dict:
+    """A panel of horizontal bars, one a row at y = y0, y0 + 1, ... (beside a heatmap's rows).
+
+    Inputs: rows: the rows' names (hover); series: dicts {"name", "data" (frame (len(rows),),
+    or (m, len(rows)) with "at"), "at" {"control", "x0"} (draw row value - x0 of the frame:
+    a slider picks a heatmap's column), "color"}; x_range: [lo, hi] or data_range(name).
+    """
+    return {
+        "kind": "hbars",
+        "box": box,
+        "rows": list(rows),
+        "series": series,
+        "y0": y0,
+        "title": title,
+        "hover": hover,
+        "x": {"title": x_title, "range": x_range},
+        "y": {"title": y_title, "range": [y0 - 0.5, y0 + len(rows) - 0.5], "nogrid": True},
+        **extra,
+    }
+
+
 class Words:
     """A table of the words a chart shows: `words[text]` is its index (added the first
     time), `words.strings` the list for the panel. Frames hold indexes, never text."""
@@ -379,6 +406,20 @@ def padded_rows(tables, width: int) -> np.ndarray:
     return out
 
 
+def _range(r):
+    """[lo, hi] as a list, or a data_range(...) as it is."""
+    return r if isinstance(r, dict) else list(r)
+
+
+def data_range(name: str) -> dict:
+    """A range that follows the controls: data entry `name`'s current frame is [lo, hi].
+
+    Use it for a panel's x_range / y_range or a heatmap's crange, when the kernel computes
+    the range along with the picture (a colour scale symmetric about the largest change).
+    """
+    return {"data": name}
+
+
 def _check_spec(spec, data, controls):
     names = set(controls)
     for name, entry in data.items():
@@ -389,14 +430,23 @@ def _check_spec(spec, data, controls):
             if axis not in spec.get("controls", {}):
                 raise ValueError(f"control {axis!r} has no grid in spec['controls']")
     for panel in spec["panels"]:
-        for ref in panel.get("entries", []):
-            if ref not in data:
-                raise ValueError(f"panel {panel.get('kind')!r} refers to missing data {ref!r}")
-        for item in panel.get("series", []) + panel.get("groups", []):
-            for key in ("data", "base", "x"):
-                ref = item.get(key)
-                if isinstance(ref, str) and ref not in data:
-                    raise ValueError(f"panel {panel.get('title')!r} refers to missing data {ref!r}")
+        refs = list(panel.get("entries", [])) + [
+            item.get(key)
+            for item in panel.get("series", []) + panel.get("groups", [])
+            for key in ("data", "base", "x")
+        ]
+        ranges = [
+            panel.get("crange"),
+            panel.get("x", {}).get("range"),
+            panel.get("y", {}).get("range"),
+        ]
+        refs += [r["data"] for r in ranges if isinstance(r, dict)]
+        for ref in refs:
+            if isinstance(ref, str) and ref not in data:
+                raise ValueError(
+                    f"panel {panel.get('title') or panel.get('kind')!r} refers to missing "
+                    f"data {ref!r}"
+                )
 
 
 class ChartWidget:

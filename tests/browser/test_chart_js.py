@@ -109,3 +109,45 @@ def test_graph_panel_draws_nodes_edges_and_words_from_rows(browser):
     assert result["empty"] == [255, 255, 255]
     assert result["hoverLeft"] == "h_1\nvalue: [+0.500]" and result["hoverRight"] == "x_2"
     assert result["hoverNone"] == ""
+
+
+# --- row bars, ranges from data, marks (HiddenStateExplorer) --------------------------------
+HBARS_JS = """
+([t, points]) => {
+  const c = window.chart, canvas = document.createElement('canvas');
+  canvas.width = 200; canvas.height = 100;
+  const spec = { width: 200, height: 100, panels: [{
+    kind: 'hbars', box: [20, 10, 160, 80], rows: ['a', 'b'], y0: 1, hover: '.3f',
+    series: [{ name: 'v', data: 'm', at: { control: 't', x0: 1 }, color: '#ff0000' }],
+    x: { range: { data: 'r' }, hidden: true }, y: { range: [0.5, 2.5], nogrid: true, hidden: true },
+    marks: [{ control: 'k', color: '#0000ff', width: 2 }] }] };
+  // m: two rows of the (t, unit) frame; r: the x range the kernel computed.
+  const entries = { m: new Float32Array([0.5, -0.5, -1, 1]), r: new Float32Array([-1, 1]) };
+  const read = (name) => entries[name], state = { t, k: 0.5 };
+  const frames = c.draw(canvas, spec, read, state);
+  const ctx = canvas.getContext('2d');
+  const at = (x, y) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+  return { pixels: points.map(([x, y]) => at(x, y)),
+           hover: c.PANELS.hbars.hover(spec.panels[0], frames[0], read, 50, 70, state),
+           range: c.rangeOf({ data: 'r' }, read), fixed: c.rangeOf([2, 3], read) };
+}
+"""
+RED, WHITE, BLUE = [255, 0, 0], [255, 255, 255], [0, 0, 255]
+
+
+def test_row_bars_pick_the_controls_row_and_range_from_data(browser):
+    page = browser.new_page()
+    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    page.evaluate(
+        f"async () => {{ window.chart = await import('data:text/javascript;base64,{source}'); }}"
+    )
+    # t = 2: row 2 of the frame, unit a at -1 (left of 0), unit b at +1 (right of 0).
+    points = [[50, 70], [150, 70], [50, 30], [150, 30], [140, 50]]
+    shown = page.evaluate(HBARS_JS, [2, points])
+    assert shown["pixels"] == [RED, WHITE, WHITE, RED, BLUE]  # the mark at k = 0.5 too
+    assert shown["hover"] == "a v: -1.000"
+    assert shown["range"] == [-1, 1] and shown["fixed"] == [2, 3]
+    # t = 1: row 1, unit a at +0.5, unit b at -0.5: the bars swap sides.
+    shown = page.evaluate(HBARS_JS, [1, [[120, 70], [80, 70], [120, 30], [80, 30]]])
+    assert shown["pixels"] == [RED, WHITE, WHITE, RED]
+    page.close()

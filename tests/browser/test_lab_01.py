@@ -1,32 +1,85 @@
-"""Lab 01 in JupyterLab: the hidden-state explorer renders and answers its sliders."""
+"""Lab 01 in JupyterLab: the hidden-state explorer answers its three sliders (t, the edit step
+k, the new x_k) in the browser, even while the kernel is busy."""
 
 import pytest
 
+from tests.browser.latency import (
+    answered_in_browser_time,
+    canvas_hash,
+    chart_output,
+    chart_read,
+    chart_state,
+    interrupt_kernels,
+    start_busy_cell,
+    time_presses,
+    widget_screenshot,
+)
+
 pytestmark = pytest.mark.browser
 
-# HiddenStateExplorer's traces: 0 the bars of h_t, 3 the heatmap of h(edited) - h,
-# 4 the input line.
-H_BARS, CHANGE_MAP, INPUT_LINE = 0, 3, 4
+# Document order: the explorer's sliders t, edit step k, new x_k. Chart 0 is its picture.
+T_SLIDER, EDIT_STEP, VALUE = 0, 1, 2
+CHART = 0
+T, H = 12, 8  # the lab's sequence length and hidden size
+
+
+def handle(lab, slider):
+    return lab.page.locator(".widget-slider .noUi-handle").nth(slider)
+
+
+def zero_before(change, k):
+    """The change h(edited) - h ((T, H) flattened, t-major) is exactly 0 before step k."""
+    return all(v == 0 for v in change[: (k - 1) * H])
 
 
 def test_lab_01(lab):
-    lab.run("01_rnn_from_scratch.ipynb", min_plots=1, min_sliders=3)
+    lab.run("01_rnn_from_scratch.ipynb", min_plots=0, min_sliders=3)
+    page = lab.page
+    lab.wait_until(lambda: page.locator(".rnnviz-chart canvas").count(), lambda n: n == 1)
+    # (The page's slider may round 2.0 to -3 + 50 * 0.1 = 2.000000000000001.)
+    assert chart_state(page, CHART) == {"step": 1, "edit_step": 5, "value": pytest.approx(2.0)}
+    assert len(chart_read(page, CHART, "x")) == T and len(chart_read(page, CHART, "h")) == T * H
 
-    # Every coordinate reached plotly.js (a mixed batch_update once dropped them).
-    assert lab.plot_data(plot=0, trace=H_BARS, field="y") == list(range(1, 9))
-    assert lab.plot_data(plot=0, trace=INPUT_LINE, field="x") == list(range(1, 13))
+    # t: the titles name step 2 (the bars' rows are picked from h in the page).
+    lab.press_slider(slider=T_SLIDER, key="ArrowRight")
+    lab.wait_until(lambda: chart_read(page, CHART, "t_now"), lambda v: v == [2])
 
-    # The t slider: the bars show h_1, then h_2.
-    before = lab.plot_data(plot=0, trace=H_BARS, field="x")
-    lab.press_slider(slider=0, key="ArrowRight", times=1)
-    after = lab.wait_for_plot_change(plot=0, trace=H_BARS, field="x", before=before)
-    assert len(after) == len(before) == 8
-    assert lab.plot_data(plot=0, trace=H_BARS, field="y") == list(range(1, 9))
+    # The new x_5, from 2.0 to 2.1: the change moves, and stays exactly zero before k = 5.
+    before = chart_read(page, CHART, "dh")
+    assert zero_before(before, 5) and any(before[4 * H : 5 * H])
+    lab.press_slider(slider=VALUE, key="ArrowRight")
+    change = lab.wait_until(lambda: chart_read(page, CHART, "dh"), lambda v: v != before)
+    assert zero_before(change, 5) and any(change[4 * H : 5 * H])
+    assert chart_state(page, CHART)["value"] == pytest.approx(2.1)
+    assert chart_read(page, CHART, "x_edited")[4] == pytest.approx(2.1, abs=1e-6)
 
-    # The edit slider (x_5 from 2.0 to 2.1): the change map moves, and stays zero before k=5.
-    before = lab.plot_data(plot=0, trace=CHANGE_MAP, field="z")
-    lab.press_slider(slider=2, key="ArrowRight", times=1)
-    change = lab.wait_for_plot_change(plot=0, trace=CHANGE_MAP, field="z", before=before)
-    assert all(row[t] == 0 for row in change for t in range(4))
-    assert any(row[4] != 0 for row in change)
+    # The edit step, k = 6: the change now starts one step later.
+    lab.press_slider(slider=EDIT_STEP, key="ArrowRight")
+    change = lab.wait_until(lambda: chart_read(page, CHART, "dh"), lambda v: zero_before(v, 6))
+    assert any(change[5 * H : 6 * H])
+
+    # Hover names the cell and its value as computed: the change map at t = 6, unit 1
+    # (the panel's box is [60, 440, 500, 180] px, steps 0.5..12.5, units 0.5..8.5).
+    canvas = page.locator(".rnnviz-chart canvas").first
+    canvas.scroll_into_view_if_needed()
+    canvas.hover(position={"x": 60 + 5.5 / 12 * 500, "y": 440 + 180 - 0.5 / 8 * 180})
+    tip = page.locator(".rnnviz-chart > div").first
+    assert tip.inner_text() == f"unit 1, t 6: {change[5 * H]:.2e}"
+    widget_screenshot(page, CHART, lab.screenshot("01_rnn_from_scratch").parent / "01_explorer.png")
+
+    # Latency: every hot slider repaints from the browser while a cell keeps the kernel busy.
+    start_busy_cell(page, seconds=120)
+    where = chart_output(page, CHART)
+    for slider in (T_SLIDER, EDIT_STEP, VALUE):
+        answered_in_browser_time(
+            lambda slider=slider: time_presses(
+                page,
+                handle(lab, slider),
+                where,
+                presses=20,
+                picture=lambda: canvas_hash(page, CHART),
+            )
+        )
+    interrupt_kernels(lab)
+    lab._wait_until_kernel_idle()
     lab.assert_healthy()

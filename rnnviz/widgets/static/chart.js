@@ -121,6 +121,7 @@ function marker(ctx, symbol, x, y, size, color, filled = true) {
   else if (symbol === "triangle-up") { ctx.moveTo(x - r, y + r); ctx.lineTo(x + r, y + r); ctx.lineTo(x, y - r); }
   else if (symbol === "x") { ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); filled = false; }
   else if (symbol === "square") ctx.rect(x - r, y - r, size, size);
+  else if (symbol === "diamond") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); }
   else ctx.arc(x, y, r, 0, 2 * Math.PI);
   ctx.closePath();
   if (filled) { ctx.fillStyle = color; ctx.fill(); } else { ctx.strokeStyle = color; ctx.stroke(); }
@@ -289,6 +290,7 @@ function drawColorbar(ctx, panel, fr, [lo, hi]) {
     ctx.fillStyle = scaleColor(panel.colorscale, (k + 0.5) / steps);
     ctx.fillRect(x, t + h - ((k + 1) * h) / steps, 10, h / steps + 0.5);
   }
+  if (panel.colorbar_format) return drawColorbarLabels(ctx, panel, x, t, h, lo, hi);
   text(ctx, format(hi, ".0f"), x + 14, t, { align: "left" });
   text(ctx, format(lo, ".0f"), x + 14, t + h, { align: "left" });
   text(ctx, panel.colorbar, x + 38, t + h / 2, { angle: -Math.PI / 2 });
@@ -324,7 +326,7 @@ function hoverLines(panel, fr, read, x) {
     const v = read(s.data);
     if (!v || s.visible === false || s.x) continue;
     const k = Math.round((fr.xr[0] + ((x - fr.box[0]) / fr.box[2]) * (fr.xr[1] - fr.xr[0]) - s.x0) / s.dx);
-    if (k >= 0 && k < v.length) lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
+    if (k >= 0 && k < v.length && !(s.mode === "markers" && Number.isNaN(v[k]))) lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
   }
   return lines.join("\n");
 }
@@ -348,13 +350,80 @@ function hoverHeatmap(panel, fr, read, x, y) {
   return "";
 }
 
+// --- row bars, ranges from data, marks, colour bar labels ------------------------------------
+// (HiddenStateExplorer.) "hbars": one horizontal bar a row at y = y0, y0 + 1, ..., so a bar
+// chart sits beside a heatmap's rows (h_t's units next to the map of h). A series' frame is
+// (n,), or with `at` {control, x0} a (m, n) frame whose row state[control] - x0 is drawn:
+// the t slider picks h_t out of all of h, already in the page.
+// A range (x.range, y.range, a heatmap's crange) may be {"data": entry}: the entry's current
+// frame is [lo, hi], so a range the kernel computed follows the controls.
+// "marks" [{control, color, dash, width}], on any panel: a vertical line at x = the control.
+export function rangeOf(range, read) {
+  if (!range || Array.isArray(range)) return range || null;
+  const v = read(range.data);
+  return v ? [v[0], v[1]] : null;
+}
+
+export function rowOf(series, read, state, n) {
+  // The n values the series shows: its frame, or the frame's row picked by `at`.
+  const v = read(series.data);
+  if (!v || !series.at) return v;
+  const k = Math.round(state[series.at.control]) - series.at.x0;
+  return k >= 0 && (k + 1) * n <= v.length ? v.subarray(k * n, (k + 1) * n) : null;
+}
+
+function drawHbars(ctx, panel, fr, read, state) {
+  const [l, t, w, h] = fr.box, half = 0.4 * Math.abs(fr.py(1) - fr.py(0)), n = panel.rows.length;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(l, t, w, h); ctx.clip();
+  for (const s of panel.series) {
+    const v = rowOf(s, read, state, n);
+    if (!v || s.visible === false) continue;
+    ctx.fillStyle = s.color;
+    v.forEach((u, j) => {
+      const x0 = fr.px(0), x1 = fr.px(u), y = fr.py(panel.y0 + j);
+      if (Number.isFinite(u)) ctx.fillRect(Math.min(x0, x1), y - half, Math.abs(x1 - x0), 2 * half);
+    });
+  }
+  ctx.strokeStyle = AXIS_COLOR; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(fr.px(0), t); ctx.lineTo(fr.px(0), t + h); ctx.stroke();
+  ctx.restore();
+}
+
+function hoverHbars(panel, fr, read, x, y, state) {
+  const yv = fr.yr[0] + (1 - (y - fr.box[1]) / fr.box[3]) * (fr.yr[1] - fr.yr[0]);
+  const j = Math.round(yv - panel.y0), n = panel.rows.length;
+  if (j < 0 || j >= n) return "";
+  return panel.series.filter((s) => s.visible !== false)
+    .map((s) => { const v = rowOf(s, read, state, n); return v ? `${panel.rows[j]} ${s.name}: ${format(v[j], panel.hover || ".3g")}` : ""; })
+    .filter(Boolean).join("\n");
+}
+
+function drawMarks(ctx, panel, fr, state) {
+  const [l, t, w, h] = fr.box;
+  for (const m of panel.marks) {
+    const X = fr.px(state[m.control]);
+    if (!(X >= l - 0.5 && X <= l + w + 0.5)) continue;
+    ctx.strokeStyle = m.color || "black"; ctx.lineWidth = m.width ?? 2; ctx.setLineDash(m.dash || []);
+    ctx.beginPath(); ctx.moveTo(X, t); ctx.lineTo(X, t + h); ctx.stroke();
+  }
+  ctx.setLineDash([]);
+}
+
+function drawColorbarLabels(ctx, panel, x, t, h, lo, hi) {
+  // `colorbar_format`: the ends and the middle labelled in that format, the title above the
+  // bar (a signed scale's bar reads -m, 0, m).
+  for (const [v, y] of [[hi, t], [(lo + hi) / 2, t + h / 2], [lo, t + h]]) text(ctx, format(v, panel.colorbar_format), x + 14, y, { align: "left" });
+  text(ctx, panel.colorbar, x, t - 12, { align: "left" });
+}
+
 // --- the panel kinds ----------------------------------------------------------------------
 // One entry a kind: draw(ctx, panel, frame, read, state, shared ranges) paints the panel;
 // hover(panel, frame, read, x, y, state) returns the text under the pointer. A new kind is a
 // draw function above and one entry here.
 const heatmapRange = (panel, read, shared) => {
   const c = panel.crange;
-  return typeof c === "string" ? shared[c] : c || logRange(panel.groups.flatMap((g) => Array.from(read(g.data) || [])));
+  return typeof c === "string" ? shared[c] : rangeOf(c, read) || logRange(panel.groups.flatMap((g) => Array.from(read(g.data) || [])));
 };
 export const PANELS = {
   lines: { draw: drawLines, hover: hoverLines },
@@ -363,6 +432,7 @@ export const PANELS = {
     draw: (ctx, panel, fr, read, state, shared) => drawHeatmap(ctx, panel, fr, read, state, heatmapRange(panel, read, shared)),
     hover: hoverHeatmap,
   },
+  hbars: { draw: drawHbars, hover: hoverHbars },
 };
 
 // --- the widget ---------------------------------------------------------------------------
@@ -381,7 +451,8 @@ function sharedRanges(spec, read) {
 }
 
 function xRange(panel, read) {
-  if (panel.x && panel.x.range) return panel.x.range;
+  const fixed = panel.x && rangeOf(panel.x.range, read);
+  if (fixed) return fixed;
   const s = (panel.series || panel.groups).find((q) => q.data && read(q.data));
   if (!s || panel.kind === "bars") return [0, 1];  // bars place themselves by category
   const n = read(s.data).length / (s.ny || 1);
@@ -411,12 +482,13 @@ export function draw(canvas, spec, read, state) {
   for (const panel of spec.panels) {
     if (panel.visible === false) { frames.push(null); continue; }
     const yr = panel.kind === "lines" && panel.y.share ? shared[panel.y.share]
-      : panel.y.range || barRange(panel, read);
+      : rangeOf(panel.y.range, read) || barRange(panel, read);
     const fr = new Frame(panel.box, xRange(panel, read), yr);
     frames.push(fr);
     drawAxes(ctx, panel, fr);
     if (panel.title) text(ctx, fillTemplate(panel.title, read), fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, { font: "13px 'Open Sans', verdana, arial, sans-serif" });
     PANELS[panel.kind].draw(ctx, panel, fr, read, state, shared);
+    if (panel.marks) drawMarks(ctx, panel, fr, state);
   }
   return frames;
 }
