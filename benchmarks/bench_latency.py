@@ -34,10 +34,12 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab  
 from tests.browser.latency import (  # noqa: E402
     canvas_hash,
     chart_output,
+    chart_state,
     hold_key,
     interrupt_kernels,
     start_busy_cell,
     summary,
+    time_clicks,
     time_presses,
 )
 
@@ -90,6 +92,48 @@ PAGES = [
         "baselines": [
             ("baseline: kernel round trip changing a Label", 0, 0),
             ("baseline: two jslinked sliders (browser only)", 1, 1),
+        ],
+    },
+    {
+        # HiddenStateExplorer's sliders: t 0, edit step k 1, new x_k 2.
+        "name": "hidden_state",
+        "cells": [
+            SETUP,
+            "import numpy as np\n"
+            "from rnnviz.models.weight_init import rnn_params\n"
+            "from rnnviz.widgets.hidden_state_explorer import HiddenStateExplorer\n"
+            "p = rnn_params(1, 8, spectral_radius=0.9, seed=0)\n"
+            "x = np.random.default_rng(2).standard_normal((12, 1))\n"
+            "explorer = HiddenStateExplorer(x, p['Wx'], p['Wh'], p['b'], step=1, edit_step=5,"
+            " value=2.0)\nexplorer",
+        ],
+        "sliders": 3,
+        "charts": 1,
+        "hot": [
+            hot("HiddenStateExplorer (01)", "t", 0, 0, "step"),
+            hot("HiddenStateExplorer (01)", "edit step k", 1, 0, "edit_step"),
+            hot("HiddenStateExplorer (01)", "new x_k", 2, 0, "value"),
+        ],
+    },
+    {
+        # GraphUnroller's T slider 0 and highlight buttons; AutogradView's T slider 1.
+        "name": "graphs",
+        "cells": [
+            SETUP,
+            "from rnnviz.widgets.graph_unroller import AutogradView, GraphUnroller\n"
+            "unroller = GraphUnroller(shape='many-to-one', seq_len=4, highlight='W_hh')\n"
+            "autograd = AutogradView(shape='many-to-one', seq_len=3)\n"
+            "display(unroller, autograd)",
+        ],
+        "sliders": 2,
+        "charts": 2,
+        "hot": [
+            hot("GraphUnroller (02)", "T", 0, 0, "seq_len"),
+            hot("AutogradView (02)", "T", 1, 1, "seq_len"),
+        ],
+        # (widget, control, the buttons' names, chart, the control's name in the chart)
+        "clicks": [
+            ("GraphUnroller (02)", "highlight", ("none", "W_xh", "W_hh", "W_hy"), 0, "highlight")
         ],
     },
     {
@@ -156,6 +200,18 @@ def _page_rows(lab, page_spec, run, settle=0.4):
             settle=settle,
         )
         rows.append(_row(run, widget, "", times))
+    for widget, control, names, chart, name in page_spec.get("clicks", []):
+        buttons = [page.get_by_role("button", name=n, exact=True) for n in names]
+        times = time_clicks(
+            page,
+            buttons,
+            chart_output(page, chart),
+            lambda chart=chart: canvas_hash(page, chart),
+            start=chart_state(page, chart)[name],
+            clicks=PRESSES,
+            settle=settle,
+        )
+        rows.append(_row(run, widget, control, {**times, "dom_ms": []}))
     for h in page_spec.get("hot", []):
         times = time_presses(
             page,

@@ -1,8 +1,6 @@
 """Lab 02 in JupyterLab: GraphUnroller and AutogradView answer T and the highlight in the
 browser, even while the kernel is busy; the shape recomputes; hover shows a node's values."""
 
-import time
-
 import pytest
 
 from rnnviz.gradients.graph import build_graph
@@ -12,9 +10,9 @@ from tests.browser.latency import (
     chart_output,
     chart_read,
     chart_state,
-    install,
     interrupt_kernels,
     start_busy_cell,
+    time_clicks,
     time_presses,
 )
 
@@ -53,36 +51,6 @@ def handle(lab, slider):
 
 def button(page, name):
     return page.get_by_role("button", name=name, exact=True)
-
-
-def time_clicks(page, chart, clicks=12, settle=0.4) -> dict:
-    """Click the highlight's buttons in turn; time each click to its painted frame (the same
-    stamps as time_presses, started by the click instead of a key)."""
-    install(page)
-    page.evaluate(
-        """() => window.addEventListener('click', () => {
-             const L = window.__latency;
-             L.key = performance.now(); L.dom = null; L.frame = null; L.changes = 0;
-             L.firstDom = null; L.firstFrame = null; }, true)"""
-    )
-    page.evaluate(
-        "([s, i]) => window.__latency.watch(document.querySelectorAll(s)[i])",
-        list(chart_output(page, chart)),
-    )
-    frame, changed, now = [], 0, chart_state(page, chart)["highlight"]
-    for k in range(clicks):
-        target = (now + 1 + k % 3) % len(HIGHLIGHTS)
-        shown = canvas_hash(page, chart)
-        button(page, HIGHLIGHTS[target]).click()
-        time.sleep(settle)
-        t_key, t_frame = page.evaluate("() => [window.__latency.key, window.__latency.frame]")
-        if t_frame is not None:
-            frame.append(t_frame - t_key)
-        changed += (
-            canvas_hash(page, chart) != shown and chart_state(page, chart)["highlight"] == target
-        )
-        now = target
-    return {"frame_ms": frame, "changed": changed, "presses": clicks}
 
 
 def test_lab_02(lab):
@@ -149,7 +117,16 @@ def test_lab_02(lab):
                 picture=lambda: canvas_hash(page, chart),
             )
         )
-    clicks = answered_in_browser_time(lambda: time_clicks(page, UNROLLER))
+    options = [button(page, name) for name in HIGHLIGHTS]
+    clicks = answered_in_browser_time(
+        lambda: time_clicks(
+            page,
+            options,
+            chart_output(page, UNROLLER),
+            lambda: canvas_hash(page, UNROLLER),
+            start=chart_state(page, UNROLLER)["highlight"],
+        )
+    )
     assert clicks["n"] == 12  # every click painted a new picture
     interrupt_kernels(lab)
     lab._wait_until_kernel_idle()
