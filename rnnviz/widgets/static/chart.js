@@ -413,9 +413,11 @@ function drawImage(ctx, panel, fr, read) {
       for (let c = 0; c < o.size[1]; c++) {
         const u = v[r * o.size[1] + c];
         if (!Number.isFinite(u)) continue;  // no colour: the image shows through
-        const [x, y, cw, ch] = cellBox(fr, o.size, r, c);
+        // Whole-pixel edges shared by neighbours: translucent cells must not overlap.
+        const [x, y] = cellBox(fr, o.size, r, c).map(Math.round);
+        const [x1, y1] = cellBox(fr, o.size, r + 1, c + 1).map(Math.round);
         ctx.fillStyle = scaleRGBA(o.colorscale, (u - lo) / (hi - lo));
-        ctx.fillRect(x, y, cw + 0.5, ch + 0.5);
+        ctx.fillRect(x, y, x1 - x, y1 - y);
       }
     }
     ctx.globalAlpha = 1;
