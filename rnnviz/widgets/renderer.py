@@ -41,7 +41,7 @@ class Chart(anywidget.AnyWidget):
     """The shared front end: panels drawn from frames, answered in the browser.
 
     Traits (synced): spec (panels, control grids, legend, title, play), data (name ->
-    {"axes", "shape", "star", "values": float32 bytes}), controls (the ipywidgets whose
+    {"axes", "shape", "star", "dtype", "values": bytes}), controls (the ipywidgets whose
     values pick frames, in spec["control_names"] order), busy (the kernel is recomputing:
     the front end says so over the picture).
     """
