@@ -3,24 +3,40 @@
 Left, the scene with the attention map of the chosen word's step laid over it (one square
 per location of the 6x6 feature grid, its colour scale running up to that step's peak; the
 outlined square is the peak that the localisation score checks). Right, how much of that
-step's attention fell on each object and on the background. The title holds the generated
-caption (the chosen word in brackets), the true caption and the no-attention baseline's.
+step's attention fell on each object and on the background. Above, the generated caption
+(the chosen word in brackets), the true caption and the no-attention baseline's.
+
+Both sliders are answered in the browser: the kernel captions every scene once
+(rnnviz.captioning.model.caption_images), computes each word's peak and per-object mass
+(rnnviz.captioning.metrics) and sends the whole browse to the renderer
+(rnnviz.widgets.renderer), which picks the scene and the word and draws.
 """
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rnnviz import checks
 from rnnviz.captioning import scenes
 from rnnviz.captioning.metrics import attention_mass, attention_peak, generated_words
 from rnnviz.captioning.model import GRID_SIZE, caption_images
-from rnnviz.widgets.base import LabWidget
 from rnnviz.widgets.controls import int_slider
-from rnnviz.widgets.figure_data import finite_max, gaps
+from rnnviz.widgets.figure_data import finite_max
+from rnnviz.widgets.renderer import (
+    ChartWidget,
+    frames,
+    image_panel,
+    labelled_bars_panel,
+    labels,
+    text_panel,
+)
 
 PATCH = scenes.IMAGE_SIZE // GRID_SIZE  # pixels per attention location
-CENTRES = PATCH * np.arange(GRID_SIZE) + PATCH / 2 - 0.5  # patch centres in image coordinates
+WIDTH, HEIGHT = 860, 430
+# Transparent where the step paid no attention, a bright glow where it looked most.
+GLOW = [
+    [0.0, "rgba(255,255,255,0)"],
+    [0.6, "rgba(255,220,60,0.3)"],
+    [1.0, "rgba(255,255,255,0.85)"],
+]
 
 
 def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
@@ -49,12 +65,24 @@ def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
     }
 
 
-class AttentionViewer(LabWidget):
+def caption_line(caption, step: int, truth: str) -> str:
+    """The generated caption with word `step` bold in brackets (**[red]**), right or wrong."""
+    words = [w for w in caption if w != "<END>"]
+    shown = [f"**[{w}]**" if t == step else w for t, w in enumerate(words)]
+    if caption[step] == "<END>":
+        shown.append("**[<END>]**")
+    return f"attention model: {' '.join(shown)} {_mark(words, truth)}"
+
+
+class AttentionViewer(ChartWidget):
     """Step through a generated caption and see each word's attention on the image.
 
     Inputs:
         model: an AttentionCaptioner; baseline: a BaselineCaptioner (or None)
         data: rnnviz.captioning.scenes.Scenes to browse; scene: the first scene shown
+    Attributes: word_slider, scene_slider (their values pick the picture), words (N, T) and
+    alphas (N, T, 6, 6) the generated captions and attention maps, data (attention_view of
+    the sliders' current values, with "step", "true" and "baseline").
     """
 
     def __init__(self, model, baseline, data, scene: int = 0):
@@ -65,9 +93,7 @@ class AttentionViewer(LabWidget):
             raise TypeError("baseline must be a BaselineCaptioner or None")
         if not isinstance(data, scenes.Scenes):
             raise TypeError(f"data must be captioning.scenes.Scenes, got {type(data).__name__}")
-        self.scene_slider = int_slider(
-            "scene", scene, 0, len(data) - 1, description="scene", continuous_update=False
-        )
+        self.scene_slider = int_slider("scene", scene, 0, len(data) - 1, description="scene")
         self.scenes = data
         self.words, self.alphas = caption_images(model, data.images)
         self.baseline_words = None if baseline is None else caption_images(baseline, data.images)[0]
@@ -75,91 +101,21 @@ class AttentionViewer(LabWidget):
 
         self.word_slider = int_slider("word", 0, 0, self._last_step(scene), description="word")
         self.controls = [self.word_slider, self.scene_slider]
-        self._syncing = False
-
-        fig = make_subplots(
-            rows=1,
-            cols=2,
-            column_widths=[0.55, 0.45],
-            horizontal_spacing=0.2,
-            subplot_titles=("where it looked", "attention on each object"),
-        )
-        fig.add_trace(
-            go.Image(z=np.zeros((scenes.IMAGE_SIZE, scenes.IMAGE_SIZE, 3)), hoverinfo="skip"), 1, 1
-        )
-        # Transparent where the step paid no attention, a bright glow where it looked most.
-        glow = [
-            [0.0, "rgba(255,255,255,0)"],
-            [0.6, "rgba(255,220,60,0.3)"],
-            [1.0, "rgba(255,255,255,0.85)"],
-        ]
-        fig.add_trace(
-            go.Heatmap(
-                x=CENTRES,
-                y=CENTRES,
-                z=np.zeros((GRID_SIZE, GRID_SIZE)),
-                zmin=0,
-                zmax=1,
-                colorscale=glow,
-                colorbar=dict(title="attention", x=0.5, xanchor="left", thickness=12, len=0.8),
-                hovertemplate="attention %{z:.3f}<extra></extra>",
-            ),
-            1,
-            1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[],
-                y=[],
-                mode="lines",
-                showlegend=False,
-                line=dict(color="cyan", width=2),
-                hoverinfo="skip",
-                name="peak",
-            ),
-            1,
-            1,
-        )
-        fig.add_trace(
-            go.Bar(x=[], y=[], showlegend=False, hovertemplate="%{x}: %{y:.3f}<extra></extra>"),
-            1,
-            2,
-        )
-        fig.update_xaxes(showticklabels=False, range=[-0.5, scenes.IMAGE_SIZE - 0.5], row=1, col=1)
-        fig.update_yaxes(
-            showticklabels=False,
-            range=[scenes.IMAGE_SIZE - 0.5, -0.5],
-            scaleanchor="x",
-            row=1,
-            col=1,
-        )
-        fig.update_yaxes(range=[0, 1], title_text="share of attention", row=1, col=2)
-        self.figure = go.FigureWidget(fig)
-        self.figure.update_layout(
-            template="plotly_white",
-            height=430,
-            width=820,
-            margin=dict(l=30, r=20, t=120, b=60),
-            title=dict(font=dict(size=13), x=0.02, y=0.97),
-        )
+        self.scene_slider.observe(self._on_scene, names="value")
+        self.refresh()
         self._finish()
 
     def _last_step(self, scene: int) -> int:
         return len(generated_words(self.words[scene])) - 1
 
-    def _on_change(self, change) -> None:
-        if self._syncing:
-            return
-        if change["owner"] is self.scene_slider:
-            # A new scene has its own caption length: reset the word slider without a
-            # second redraw.
-            self._syncing = True
-            self.word_slider.value = 0
-            self.word_slider.max = self._last_step(self.scene_slider.value)
-            self._syncing = False
-        self.refresh()
+    def _on_scene(self, change) -> None:
+        # A new scene has its own caption length: its first word, and no word past its end.
+        # The browser has drawn the new scene already (at the old word, or its last word).
+        self.word_slider.value = 0
+        self.word_slider.max = self._last_step(change["new"])
 
     def compute(self) -> dict:
+        """attention_view of the sliders' scene and word, with the step and both other captions."""
         n, step = self.scene_slider.value, self.word_slider.value
         d = self.scenes
         view = attention_view(
@@ -172,36 +128,111 @@ class AttentionViewer(LabWidget):
         )
         return view
 
-    def draw(self, data) -> None:
-        image, heat, peak, bars = self.figure.data
-        image.z = data["rgb"]
-        heat.z = gaps(data["alpha"])
+    @property
+    def data(self) -> dict:
+        """compute() for the sliders' current values (what the browser shows)."""
+        return self.compute()
+
+    def views(self):
+        """attention_view of every scene and word the sliders reach: a word past a scene's
+        caption shows its last word (the browser may draw a new scene before the kernel has
+        moved the word slider back). Returns: views[n][t], for t < words.shape[1]."""
+        d, steps = self.scenes, self.words.shape[1]
+        out = []
+        for n in range(len(d)):
+            last = self._last_step(n)
+            args = (d.images[n], self.words[n], self.alphas[n], d.objects[n], d.masks[n])
+            scene = [attention_view(*args, step) for step in range(last + 1)]
+            out.append([scene[min(t, last)] for t in range(steps)])
+        return out
+
+    def refresh(self) -> None:
+        """Send every scene's and word's picture to the browser (after words/alphas changed)."""
+        views = self.views()
+        n_scenes, steps = len(views), self.words.shape[1]
+        rows = 1 + max(len(objects) for objects in self.scenes.objects)  # objects + background
+        mass = np.full((n_scenes, steps, rows), np.nan)
+        for n, scene in enumerate(views):
+            for t, view in enumerate(scene):
+                mass[n, t, : len(view["mass"])] = view["mass"]
+        alpha = np.array([[v["alpha"] for v in scene] for scene in views])  # (N, T, 6, 6)
         # The scale follows the step's peak: attention is often broad, and a fixed 0..1
         # scale would hide where a spread-out step looked most.
-        heat.zmax = max(finite_max(data["alpha"], 0.0), 1.0 / GRID_SIZE**2)
-        row, col = data["peak"]
-        x0, y0 = PATCH * col - 0.5, PATCH * row - 0.5  # the peak patch's outline
-        peak.x = [x0, x0 + PATCH, x0 + PATCH, x0, x0]
-        peak.y = [y0, y0, y0 + PATCH, y0 + PATCH, y0]
-        bars.x = data["names"]
-        bars.y = gaps(data["mass"])
-        bars.marker.color = [
-            f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})" for r, g, b in data["colors"]
+        zmax = [[[max(finite_max(v["alpha"], 0.0), 1.0 / GRID_SIZE**2)] for v in s] for s in views]
+        data = {
+            "image": frames([s[0]["rgb"] for s in views], ["scene"], dtype="uint8"),
+            "alpha": frames(alpha, ["scene", "word"]),
+            "zmax": frames(zmax, ["scene", "word"]),
+            "peak": frames([[v["peak"] for v in s] for s in views], ["scene", "word"]),
+            "mass": frames(mass, ["scene", "word"]),
+        }
+        grids = {"scene": list(range(n_scenes)), "word": list(range(steps))}
+        by_scene = {"scene": grids["scene"]}
+        # Each step's line marks its own word: views[n][t] for t past the caption repeats the
+        # last word, so its step is the last one.
+        captions = [
+            [
+                caption_line(v["caption"], min(t, len(v["caption"]) - 1), self.texts[n])
+                for t, v in enumerate(s)
+            ]
+            for n, s in enumerate(views)
         ]
-        words = [w for w in data["caption"] if w != "<END>"]
-        shown = [f"<b>[{w}]</b>" if t == data["step"] else w for t, w in enumerate(words)]
-        if data["word"] == "<END>":
-            shown.append("<b>[&lt;END&gt;]</b>")
         lines = [
-            f"attention model: {' '.join(shown)} {_mark(words, data['true'])}",
-            f"true caption: {data['true']}",
+            labels(captions, grids),
+            labels([f"true caption: {t}" for t in self.texts], by_scene),
         ]
-        if data["baseline"] is not None:
+        if self.baseline_words is not None:
+            baseline = scenes.decode_captions(self.baseline_words)
             lines.append(
-                f"no-attention model: {data['baseline']} "
-                f"{_mark(data['baseline'].split(), data['true'])}"
+                labels(
+                    [
+                        f"no-attention model: {b} {_mark(b.split(), t)}"
+                        for b, t in zip(baseline, self.texts)
+                    ],
+                    by_scene,
+                )
             )
-        self.figure.layout.title.text = "<br>".join(lines)
+        names = labels([s[0]["names"] for s in views], by_scene)
+        colors = labels(
+            [
+                [f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})" for r, g, b in s[0]["colors"]]
+                for s in views
+            ],
+            by_scene,
+        )
+        spec = {
+            "width": WIDTH,
+            "height": HEIGHT,
+            "controls": {name: {"grid": grid} for name, grid in grids.items()},
+            "panels": [
+                text_panel([20, 4, WIDTH - 40, 60], lines),
+                image_panel(
+                    [40, 110, 270, 270],
+                    "image",
+                    size=[scenes.IMAGE_SIZE, scenes.IMAGE_SIZE],
+                    overlay=dict(
+                        data="alpha",
+                        size=[GRID_SIZE, GRID_SIZE],
+                        colorscale=GLOW,
+                        crange=[0, "zmax"],
+                        colorbar="attention",
+                        value_label="attention ",
+                        hover=".3f",
+                    ),
+                    outline=dict(data="peak", color="cyan", width=2),
+                    title="where it looked",
+                ),
+                labelled_bars_panel(
+                    [480, 110, 360, 270],
+                    names,
+                    [dict(name="attention", data="mass", color=colors)],
+                    y_range=[0, 1],
+                    y_title="share of attention",
+                    title="attention on each object",
+                ),
+            ],
+        }
+        self.chart.show(spec, data, controls={"scene": self.scene_slider, "word": self.word_slider})
 
 
 def _mark(words, truth: str) -> str:

@@ -41,7 +41,7 @@ class Chart(anywidget.AnyWidget):
     """The shared front end: panels drawn from frames, answered in the browser.
 
     Traits (synced): spec (panels, control grids, legend, title, play), data (name ->
-    {"axes", "shape", "star", "values": float32 bytes}), controls (the ipywidgets whose
+    {"axes", "shape", "star", "dtype", "values": bytes}), controls (the ipywidgets whose
     values pick frames, in spec["control_names"] order), busy (the kernel is recomputing:
     the front end says so over the picture).
     """
@@ -123,7 +123,7 @@ def frames(values, axes, star=False, dtype="float32") -> dict:
       star entries (sum of the axes' grid lengths, *frame)
     - axes: the control names its leading axes follow (empty: one frame for every value)
     - dtype: "float32" (pictures), or "float64" for numbers printed in a title that float32
-      would round to 0 or inf (a ratio of 1e-65)
+      would round to 0 or inf (a ratio of 1e-65), or "uint8" (an image's 0..255 pixels)
     Returns: {"axes", "shape", "star", "dtype", "values": bytes} for Chart.show's data.
     """
     v = np.ascontiguousarray(values, dtype=np.dtype(dtype))
@@ -418,6 +418,80 @@ def data_range(name: str) -> dict:
     the range along with the picture (a colour scale symmetric about the largest change).
     """
     return {"data": name}
+
+
+# --- images, texts and bars labelled by the controls (AttentionViewer) ----------------------
+def labels(values, grids: dict) -> dict:
+    """Strings (or lists of them) that follow controls, like a data entry's frames.
+
+    Inputs: values: nested lists, one level a control in `grids` order (values[i][j] for
+    grid_a[i], grid_b[j]); grids: control name -> its grid (spec["controls"][name]["grid"]).
+    Returns: {"axes", "grids", "values" (flat, in frames' packing)} for text_panel and
+    labelled_bars_panel; the browser picks the entry for the controls' current values.
+    """
+    flat = list(values)
+    for _ in range(len(grids) - 1):
+        flat = [v for row in flat for v in row]
+    size = int(np.prod([len(g) for g in grids.values()]))
+    if len(flat) != size:
+        raise ValueError(f"labels: {len(flat)} values for grids of {size} positions")
+    return {"axes": list(grids), "grids": [list(g) for g in grids.values()], "values": flat}
+
+
+def text_panel(box, lines, font_size=13) -> dict:
+    """Lines of text, each a fixed string or labels(...) picked by the controls.
+
+    Inputs: box [left, top, width, height] px; lines: strings or labels entries; text between
+    ** and ** is drawn bold (a marked word).
+    """
+    return {
+        "kind": "text",
+        "box": box,
+        "lines": list(lines),
+        "font_size": font_size,
+        "x": {"hidden": True, "range": [0, 1]},
+        "y": {"hidden": True, "range": [0, 1]},
+    }
+
+
+def image_panel(box, image, size, overlay=None, outline=None, title="") -> dict:
+    """An RGB image, optionally under a coarse grid of coloured cells (a heat map with alpha).
+
+    Inputs: image: a data entry whose frame is (H, W, 3) values 0..255 (frames(...,
+    dtype="uint8")); size: [H, W]; overlay: {"data" (an entry, frame (rows, cols) row-major),
+    "size" [rows, cols], "colorscale" ([[position, "rgba(r,g,b,a)" or "#rrggbb"], ...]),
+    "crange" [lo, hi] (each a number or an entry whose frame's first value it is),
+    "opacity", "colorbar" (its title, or None), "value_label", "hover" (format)};
+    outline: {"data" (an entry, frame (row, col)), "color", "width"}: one overlay cell framed.
+    """
+    panel = {
+        "kind": "image",
+        "box": box,
+        "image": image,
+        "size": list(size),
+        "title": title,
+        "x": {"hidden": True, "range": [0, 1]},
+        "y": {"hidden": True, "range": [0, 1]},
+        "series": [{"data": image}],  # the entries it reads, for Chart.show's check
+    }
+    if overlay is not None:
+        panel["overlay"] = overlay
+        panel["series"].append({"data": overlay["data"]})
+    if outline is not None:
+        panel["outline"] = outline
+        panel["series"].append({"data": outline["data"]})
+    return panel
+
+
+def labelled_bars_panel(box, categories, series, y_range=None, y_title="", **kwargs) -> dict:
+    """bars_panel whose categories (and colours) follow the controls: categories is a
+    labels(...) entry of name lists, a series' "color" may be one of colour lists. Names
+    wrap onto two lines at their last space."""
+    panel = bars_panel(box, [], series, y_range=y_range, **kwargs)
+    panel.update(kind="labelled_bars", categories=categories)
+    panel["x"]["range"] = [0, 1]
+    panel["y"]["title"] = y_title
+    return panel
 
 
 def _check_spec(spec, data, controls):

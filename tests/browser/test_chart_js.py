@@ -151,3 +151,53 @@ def test_row_bars_pick_the_controls_row_and_range_from_data(browser):
     shown = page.evaluate(HBARS_JS, [1, [[120, 70], [80, 70], [120, 30], [80, 30]]])
     assert shown["pixels"] == [RED, WHITE, WHITE, RED]
     page.close()
+
+
+def test_labels_follow_the_frames_packing(js):
+    table = {"axes": ["a", "b"], "grids": [[0, 1, 2], [0.5, 1.5]], "values": list("uvwxyz")}
+    assert js("pickLabel", table, {"a": 2, "b": 0.5}) == "y"
+    assert js("pickLabel", table, {"a": 0.9, "b": 1.4}) == "x"  # the nearest grid positions
+    assert js("pickLabel", "fixed", {}) == "fixed"
+
+
+def test_rgba_scale_interpolates_the_alpha(js):
+    glow = [[0, "rgba(255,255,255,0)"], [0.6, "rgba(255,220,60,0.3)"], [1, "#ffffff"]]
+    assert js("scaleRGBA", glow, 0) == "rgba(255,255,255,0)"
+    assert js("scaleRGBA", glow, 0.3) == "rgba(255,238,158,0.15)"
+    assert js("scaleRGBA", glow, 2) == "rgba(255,255,255,1)"  # clamped; "#rrggbb" is opaque
+
+
+def test_image_panel_draws_the_image_under_its_overlay_and_outline(js, browser):
+    """A 2x2 RGB frame (uint8) scaled to 100x100 px, a 2x2 overlay whose cell (0, 1) is opaque
+    black and the others transparent, and cell (1, 0) outlined: each quarter shows what it
+    should, and hovering reads the overlay's value."""
+    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    page = browser.new_page()
+    pixels = page.evaluate(
+        f"""async () => {{
+          const chart = await import('data:text/javascript;base64,{source}');
+          const canvas = document.createElement('canvas');
+          canvas.width = 200; canvas.height = 200;
+          const spec = {{ width: 200, height: 200, panels: [{{
+            kind: 'image', box: [50, 50, 100, 100], image: 'rgb', size: [2, 2],
+            x: {{ hidden: true, range: [0, 1] }}, y: {{ hidden: true, range: [0, 1] }},
+            overlay: {{ data: 'alpha', size: [2, 2], crange: [0, 'top'], value_label: 'attention ',
+                        hover: '.3f', colorscale: [[0, 'rgba(0,0,0,0)'], [1, 'rgba(0,0,0,1)']] }},
+            outline: {{ data: 'peak', color: 'rgb(0,255,255)', width: 2 }} }}] }};
+          const data = {{ rgb: new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 0]),
+                          alpha: new Float32Array([0, 0.5, 0, 0]), top: [0.5], peak: [1, 0] }};
+          const frames = chart.draw(canvas, spec, (n) => data[n], {{}});
+          const at = (x, y) => Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+          const read = (n) => data[n];
+          const hover = chart.PANELS.image.hover(spec.panels[0], frames[0], read, 125, 75);
+          return {{ red: at(70, 70), covered: at(130, 70), blue: at(70, 130),
+                    yellow: at(130, 130), edge: at(50, 120), hover }};
+        }}"""
+    )
+    page.close()
+    assert pixels["red"] == [255, 0, 0, 255]  # row 0, col 0: transparent overlay
+    assert pixels["covered"] == [0, 0, 0, 255]  # row 0, col 1: the overlay at its top
+    assert pixels["blue"] == [0, 0, 255, 255]
+    assert pixels["yellow"] == [255, 255, 0, 255]
+    assert pixels["edge"] == [0, 255, 255, 255]  # the outline of cell (1, 0)
+    assert pixels["hover"] == "attention 0.500"

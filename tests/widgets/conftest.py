@@ -42,3 +42,20 @@ def shown_frame(chart, name):
 @pytest.fixture
 def shown():
     return shown_frame
+
+
+def picked_label(table, chart):
+    """The string (or list) a renderer.labels entry gives for the chart's controls' current
+    values, as static/chart.js's pickLabel picks it (the nearest grid position of each axis)."""
+    if isinstance(table, str):
+        return table
+    current = dict(zip(chart.spec["control_names"], (c.value for c in chart.controls)))
+    index = 0
+    for axis, grid in zip(table["axes"], table["grids"]):
+        index = index * len(grid) + int(np.argmin(np.abs(np.asarray(grid) - current[axis])))
+    return table["values"][index]
+
+
+@pytest.fixture
+def label():
+    return picked_label

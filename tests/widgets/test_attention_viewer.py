@@ -1,13 +1,16 @@
-"""AttentionViewer: its frames hold the right attention, and sliders update the figure in place."""
+"""AttentionViewer: the frames it sends hold the package's attention, peaks and masses for
+every scene and word, and its sliders pick them."""
+
+import json
 
 import numpy as np
 import pytest
 import torch
 
 from rnnviz.captioning import scenes
-from rnnviz.captioning.metrics import generated_words
+from rnnviz.captioning.metrics import attention_mass, attention_peak, generated_words
 from rnnviz.captioning.model import make_captioner
-from rnnviz.widgets.attention_viewer import CENTRES, PATCH, AttentionViewer, attention_view
+from rnnviz.widgets.attention_viewer import AttentionViewer, attention_view
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +18,16 @@ def viewer():
     torch.manual_seed(0)
     data = scenes.make_scenes(6, seed=8)
     return AttentionViewer(make_captioner("attention"), make_captioner("baseline"), data)
+
+
+def decoded(chart, name):
+    """Every frame of data entry `name`, shaped (scenes, words, ...) or (scenes, ...)."""
+    entry = chart.data[name]
+    return np.frombuffer(entry["values"], dtype=entry["dtype"]).reshape(entry["shape"])
+
+
+def panel(chart, kind):
+    return next(p for p in chart.spec["panels"] if p["kind"] == kind)
 
 
 def test_frame_data(viewer):
@@ -40,33 +53,64 @@ def test_frame_data(viewer):
         )
 
 
-def test_word_slider_moves_the_heatmap_in_place(viewer):
-    figure, traces = viewer.figure, viewer.figure.data
+def test_every_frame_is_what_the_package_computes(viewer):
+    """The browse sent once: each scene's image and, for each word, its attention map, peak,
+    colour-scale top and per-object mass; a word past the caption shows the last word."""
+    d, chart = viewer.scenes, viewer.chart
+    image, alpha, peak = decoded(chart, "image"), decoded(chart, "alpha"), decoded(chart, "peak")
+    mass, zmax = decoded(chart, "mass"), decoded(chart, "zmax")
+    T = viewer.words.shape[1]
+    assert chart.data["image"]["dtype"] == "uint8" and image.shape == (len(d), 48, 48, 3)
+    assert alpha.shape == (len(d), T, 6, 6) and peak.shape == (len(d), T, 2)
+    for n in range(len(d)):
+        np.testing.assert_array_equal(
+            image[n], (255 * d.images[n].transpose(1, 2, 0)).round().astype(np.uint8)
+        )
+        last = len(generated_words(viewer.words[n])) - 1
+        K = len(d.objects[n])
+        for t in range(T):
+            a = viewer.alphas[n, min(t, last)]
+            np.testing.assert_array_equal(alpha[n, t], a)
+            assert tuple(peak[n, t]) == attention_peak(a)
+            np.testing.assert_allclose(
+                mass[n, t, : K + 1], attention_mass(a, d.masks[n, :K]), rtol=1e-6, atol=1e-7
+            )
+            assert np.isnan(mass[n, t, K + 1 :]).all()
+            assert zmax[n, t, 0] == pytest.approx(max(a.max(), 1 / 36))
+
+
+def test_word_slider_picks_the_frame(viewer, shown, label):
+    chart = viewer.chart
     viewer.scene_slider.value = 0
     viewer.word_slider.value = 0
-    first = np.array(traces[1].z)
+    first = shown(chart, "alpha")
     viewer.word_slider.value = 2
-    assert viewer.figure is figure and viewer.figure.data == traces
-    np.testing.assert_allclose(np.array(traces[1].z), viewer.alphas[0, 2])
-    assert not np.allclose(first, traces[1].z)
-    row, col = viewer.data["peak"]
-    # The outline surrounds the peak patch.
-    assert (min(traces[2].x) + PATCH / 2, min(traces[2].y) + PATCH / 2) == (
-        CENTRES[col],
-        CENTRES[row],
+    np.testing.assert_array_equal(shown(chart, "alpha"), viewer.alphas[0, 2])
+    assert not np.array_equal(first, shown(chart, "alpha"))
+    assert tuple(shown(chart, "peak")) == viewer.data["peak"]
+    np.testing.assert_allclose(
+        shown(chart, "mass")[: len(viewer.data["mass"])], viewer.data["mass"], rtol=1e-6
     )
-    assert traces[1].zmax == pytest.approx(viewer.alphas[0, 2].max())
-    assert "<b>[" in figure.layout.title.text
+    caption, truth, baseline = (label(line, chart) for line in panel(chart, "text")["lines"])
+    word = generated_words(viewer.words[0])[2]
+    assert f"**[{word}]**" in caption and caption.count("**[") == 1
+    assert caption.startswith("attention model: ") and caption.endswith(("(right)", "(wrong)"))
+    assert truth == f"true caption: {viewer.scenes.texts()[0]}"
+    assert baseline.startswith("no-attention model: ")
 
 
-def test_scene_slider_resets_the_word_slider(viewer):
+def test_scene_slider_picks_the_scene_and_resets_the_word_slider(viewer, shown, label):
+    chart = viewer.chart
     viewer.word_slider.value = 1
     viewer.scene_slider.value = 3
     assert viewer.word_slider.value == 0
     assert viewer.word_slider.max == len(generated_words(viewer.words[3])) - 1
-    np.testing.assert_array_equal(viewer.figure.data[0].z, viewer.data["rgb"])
-    assert viewer.scenes.texts()[3] in viewer.figure.layout.title.text
-    assert len(viewer.figure.data[3].x) == len(viewer.scenes.objects[3]) + 1
+    np.testing.assert_array_equal(shown(chart, "image"), viewer.data["rgb"])
+    bars = panel(chart, "labelled_bars")
+    assert label(bars["categories"], chart) == viewer.data["names"]
+    colors = label(bars["series"][0]["color"], chart)
+    assert len(colors) == len(viewer.scenes.objects[3]) + 1 and colors[-1] == "rgb(128,128,128)"
+    assert viewer.scenes.texts()[3] in label(panel(chart, "text")["lines"][1], chart)
 
 
 def test_text_repr_is_fixed(viewer):
@@ -86,11 +130,12 @@ def test_bad_arguments(viewer):
         AttentionViewer(attention, baseline, data, scene=6)
 
 
-def test_one_scene_with_one_object_and_out_of_range_controls():
+def test_one_scene_with_one_object_and_out_of_range_controls(label):
     torch.manual_seed(0)
     data = scenes.make_scenes(1, seed=3, max_objects=1)
     viewer = AttentionViewer(make_captioner("attention"), None, data)
     assert len(data.objects[0]) == 1 and len(viewer.data["mass"]) == 2
+    assert len(panel(viewer.chart, "text")["lines"]) == 2  # no baseline line
     assert viewer.scene_slider.max == 0
     with pytest.raises(ValueError, match=r"scene must be an int in \[0, 0\], got 1"):
         viewer.scene_slider.value = 1
@@ -98,15 +143,14 @@ def test_one_scene_with_one_object_and_out_of_range_controls():
         viewer.word_slider.value = viewer.word_slider.max + 1
 
 
-def test_nan_attention_is_drawn_as_gaps(assert_json_safe):
+def test_nan_attention_is_sent_as_binary_gaps(shown):
     torch.manual_seed(0)
     data = scenes.make_scenes(2, seed=3)
-    model = make_captioner("attention")
-    viewer = AttentionViewer(model, None, data)
+    viewer = AttentionViewer(make_captioner("attention"), None, data)
     viewer.alphas = np.full_like(viewer.alphas, np.nan)
     viewer.refresh()
-    heat, bars = viewer.figure.data[1], viewer.figure.data[3]
-    assert all(v is None for row in heat.z for v in row)
-    assert heat.zmax == pytest.approx(1 / 36)
-    assert list(bars.y)[:-1] == [None] * (len(bars.y) - 1)  # each object's share
-    assert_json_safe(viewer.figure)
+    chart = viewer.chart
+    assert np.isnan(shown(chart, "alpha")).all()
+    assert shown(chart, "zmax")[0] == pytest.approx(1 / 36)
+    assert np.isnan(shown(chart, "mass")[: len(data.objects[0])]).all()  # each object's share
+    json.dumps(chart.spec, allow_nan=False)  # the spec is strict JSON; frames are binary

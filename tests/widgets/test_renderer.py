@@ -4,7 +4,14 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from rnnviz.widgets.renderer import Chart, frames, lines_panel, log10_or_edge
+from rnnviz.widgets.renderer import (
+    Chart,
+    frames,
+    image_panel,
+    labels,
+    lines_panel,
+    log10_or_edge,
+)
 
 
 def test_frames_are_float32_bytes_with_their_shape():
@@ -40,3 +47,33 @@ def test_show_sends_one_picture_and_checks_its_references(shown):
         chart.show(bad, {}, controls={"a": slider})
     with pytest.raises(ValueError, match="unknown controls"):
         chart.show(spec, {"y": frames(np.eye(3), ["b"])}, controls={"a": slider})
+
+
+def test_labels_pack_like_frames_and_uint8_frames_carry_images(label):
+    chart = Chart()
+    a, b = widgets.IntSlider(1, max=2), widgets.IntSlider(0, max=1)
+    table = labels(
+        [["a0 b0", "a0 b1"], ["a1 b0", "a1 b1"], ["a2 b0", "a2 b1"]], {"a": [0, 1, 2], "b": [0, 1]}
+    )
+    assert table["values"] == ["a0 b0", "a0 b1", "a1 b0", "a1 b1", "a2 b0", "a2 b1"]
+    with pytest.raises(ValueError, match="labels: 5 values for grids of 6 positions"):
+        labels(["x"] * 5, {"a": [0, 1, 2], "b": [0, 1]})
+    rgb = np.arange(3 * 2 * 2 * 3).reshape(3, 2, 2, 3)
+    spec = {
+        "width": 100,
+        "height": 100,
+        "controls": {"a": {"grid": [0, 1, 2]}, "b": {"grid": [0, 1]}},
+        "panels": [image_panel([0, 0, 50, 50], "rgb", size=[2, 2])],
+    }
+    chart.show(spec, {"rgb": frames(rgb, ["a"], dtype="uint8")}, {"a": a, "b": b})
+    assert chart.data["rgb"]["values"] == rgb.astype(np.uint8).tobytes()
+    b.value = 1
+    assert label(table, chart) == "a1 b1"
+    with pytest.raises(ValueError, match="missing data 'alpha'"):
+        chart.show(
+            dict(
+                spec, panels=[image_panel([0, 0, 9, 9], "rgb", [2, 2], overlay={"data": "alpha"})]
+            ),
+            {"rgb": frames(rgb, ["a"], dtype="uint8")},
+            {"a": a, "b": b},
+        )

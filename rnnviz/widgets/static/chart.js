@@ -435,6 +435,128 @@ export const PANELS = {
   hbars: { draw: drawHbars, hover: hoverHbars },
 };
 
+// --- images, texts and labelled bars (AttentionViewer) ------------------------------------
+// An "image" panel paints an RGB frame (H, W, 3 values 0..255) under an optional overlay: a
+// coarse grid of cells coloured through an rgba scale (a heat map that lets the image show),
+// with one cell outlined. "text" panels and "labelled_bars" take strings from labels
+// entries (renderer.labels): {axes, grids, values} packed like frames, picked by the controls.
+export function pickLabel(table, state) {
+  if (typeof table === "string" || !table || !table.axes) return table;
+  const controls = Object.fromEntries(table.axes.map((a, k) => [a, { grid: table.grids[k] }]));
+  return table.values[frameOf({ axes: table.axes, star: false }, state, { controls })];
+}
+
+export function scaleRGBA(scale, u) {
+  // Like scaleColor, for stops "rgba(r,g,b,a)" too: the alpha is interpolated as well.
+  const rgba = (c) => { const v = c.startsWith("#") ? [...parseColor(c), 1] : c.match(/[\d.]+/g).map(Number); return v.length > 3 ? v : [...v, 1]; };
+  const t = Math.min(1, Math.max(0, u));
+  let k = 1;
+  while (k < scale.length - 1 && t > scale[k][0]) k++;
+  const [p0, c0] = scale[k - 1], [p1, c1] = scale[k], w = p1 > p0 ? (t - p0) / (p1 - p0) : 0;
+  const a = rgba(c0), b = rgba(c1), m = a.map((v, i) => v + w * (b[i] - v));
+  return `rgba(${m.slice(0, 3).map(Math.round).join(",")},${Number(m[3].toFixed(4))})`;
+}
+
+const cellBox = (fr, size, row, col) => {
+  const [l, t, w, h] = fr.box, cw = w / size[1], ch = h / size[0];
+  return [l + col * cw, t + row * ch, cw, ch];
+};
+const bound = (b, read) => (typeof b === "string" ? (read(b) || [NaN])[0] : b);
+
+function drawImage(ctx, panel, fr, read) {
+  const [l, t, w, h] = fr.box, [H, W] = panel.size, px = read(panel.image);
+  if (px) {
+    const off = document.createElement("canvas");
+    off.width = W; off.height = H;
+    const octx = off.getContext("2d"), img = octx.createImageData(W, H);
+    for (let k = 0; k < W * H; k++) {
+      img.data[4 * k] = px[3 * k]; img.data[4 * k + 1] = px[3 * k + 1]; img.data[4 * k + 2] = px[3 * k + 2]; img.data[4 * k + 3] = 255;
+    }
+    octx.putImageData(img, 0, 0);
+    ctx.save(); ctx.imageSmoothingEnabled = false; ctx.drawImage(off, l, t, w, h); ctx.restore();
+  }
+  const o = panel.overlay, v = o && read(o.data);
+  if (v) {
+    const lo = bound(o.crange[0], read), hi = bound(o.crange[1], read);
+    ctx.globalAlpha = o.opacity ?? 1;
+    for (let r = 0; r < o.size[0]; r++) {
+      for (let c = 0; c < o.size[1]; c++) {
+        const u = v[r * o.size[1] + c];
+        if (!Number.isFinite(u)) continue;  // no colour: the image shows through
+        // Whole-pixel edges shared by neighbours: translucent cells must not overlap.
+        const [x, y] = cellBox(fr, o.size, r, c).map(Math.round);
+        const [x1, y1] = cellBox(fr, o.size, r + 1, c + 1).map(Math.round);
+        ctx.fillStyle = scaleRGBA(o.colorscale, (u - lo) / (hi - lo));
+        ctx.fillRect(x, y, x1 - x, y1 - y);
+      }
+    }
+    ctx.globalAlpha = 1;
+    if (o.colorbar) drawRGBAColorbar(ctx, o, fr, lo, hi);
+  }
+  const q = panel.outline, at = q && read(q.data);
+  if (at && o) {
+    const [x, y, cw, ch] = cellBox(fr, o.size, at[0], at[1]);
+    ctx.strokeStyle = q.color; ctx.lineWidth = q.width ?? 2;
+    ctx.strokeRect(x, y, cw, ch);
+  }
+}
+
+function drawRGBAColorbar(ctx, o, fr, lo, hi) {
+  // The scale as it looks over white, with ticks at round values of its (per-frame) range.
+  const [l, t, w, h] = fr.box, x = l + w + 14, steps = 40;
+  for (let k = 0; k < steps; k++) {
+    ctx.fillStyle = scaleRGBA(o.colorscale, (k + 0.5) / steps);
+    ctx.fillRect(x, t + h - ((k + 1) * h) / steps, 12, h / steps + 0.5);
+  }
+  ctx.strokeStyle = "#ccc"; ctx.lineWidth = 1; ctx.strokeRect(x, t, 12, h);
+  if (hi > lo) for (const v of niceTicks(lo, hi, false, 5)) text(ctx, format(v, ".2g"), x + 16, t + h - ((v - lo) / (hi - lo)) * h, { align: "left" });
+  text(ctx, o.colorbar, x + 56, t + h / 2, { angle: -Math.PI / 2 });
+}
+
+function hoverImage(panel, fr, read, x, y) {
+  const o = panel.overlay, v = o && read(o.data);
+  if (!v) return "";
+  const c = Math.floor(((x - fr.box[0]) / fr.box[2]) * o.size[1]), r = Math.floor(((y - fr.box[1]) / fr.box[3]) * o.size[0]);
+  if (r < 0 || r >= o.size[0] || c < 0 || c >= o.size[1]) return "";
+  return `${o.value_label || ""}${format(v[r * o.size[1] + c], o.hover || ".3g")}`;
+}
+
+function drawText(ctx, panel, fr, read, state) {
+  // One line a row; **...** is bold (the marked word).
+  const size = panel.font_size || 13, [l, t] = fr.box;
+  panel.lines.forEach((line, k) => {
+    let x = l;
+    String(pickLabel(line, state) ?? "").split("**").forEach((run, i) => {
+      const font = `${i % 2 ? "bold " : ""}${size}px 'Open Sans', verdana, arial, sans-serif`;
+      text(ctx, run, x, t + (k + 0.5) * size * 1.45, { align: "left", font });
+      ctx.font = font;
+      x += ctx.measureText(run).width;
+    });
+  });
+}
+
+function labelledBars(panel, state) {
+  // The bars panel for the controls' current values: categories and colours picked.
+  return { ...panel, categories: pickLabel(panel.categories, state),
+    series: panel.series.map((s) => (s.color && s.color.axes ? { ...s, color: pickLabel(s.color, state) } : s)) };
+}
+
+function drawLabelledBars(ctx, panel, fr, read, state) {
+  const p = labelledBars(panel, state), n = p.categories.length, slot = fr.box[2] / n;
+  drawBars(ctx, { ...p, categories: p.categories.map(() => "") }, fr, read);
+  p.categories.forEach((name, i) => {  // long names on two lines, split at the last space
+    const cut = name.lastIndexOf(" "), x = fr.box[0] + (i + 0.5) * slot, y = fr.box[1] + fr.box[3] + 12;
+    if (cut < 0) text(ctx, name, x, y);
+    else { text(ctx, name.slice(0, cut), x, y); text(ctx, name.slice(cut + 1), x, y + 14); }
+  });
+}
+
+Object.assign(PANELS, {
+  image: { draw: drawImage, hover: hoverImage },
+  text: { draw: drawText, hover: () => "" },
+  labelled_bars: { draw: drawLabelledBars, hover: (panel, fr, read, x, y, state) => hoverBars(labelledBars(panel, state), fr, read, x) },
+});
+
 // --- the widget ---------------------------------------------------------------------------
 function sharedRanges(spec, read) {
   // Each "share" group's log range over every visible series of its panels.
@@ -540,7 +662,7 @@ async function render({ model, el }) {
     entries = {};
     for (const [name, e] of Object.entries(model.get("data"))) {
       const dv = e.values;  // a DataView on the message's binary buffer
-      const Type = e.dtype === "float64" ? Float64Array : Float32Array;
+      const Type = { float64: Float64Array, uint8: Uint8Array }[e.dtype] || Float32Array;
       entries[name] = { ...e, values: new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)) };
     }
     // The page changes only where the picture does: new frames for the same picture (the
