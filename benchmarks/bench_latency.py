@@ -56,9 +56,11 @@ TRAINING = (
 )
 
 
-def hot(widget, slider, index, chart, control=None, selector=SLIDER):
+def hot(widget, slider, index, chart, control=None, selector=SLIDER, watch_chart=False):
     """A hot control: the `index`-th `selector` of its page draws chart number `chart`;
-    `control` (its name in the chart's state) also times a held key."""
+    `control` (its name in the chart's state) also times a held key. The answer is watched on
+    the chart's output (controls and picture), or with watch_chart on the picture alone: for
+    a slider whose move also makes the kernel reset another control, later."""
     return {
         "widget": widget,
         "slider": slider,
@@ -66,6 +68,7 @@ def hot(widget, slider, index, chart, control=None, selector=SLIDER):
         "chart": chart,
         "control": control,
         "selector": selector,
+        "watch_chart": watch_chart,
     }
 
 
@@ -178,6 +181,29 @@ PAGES = [
             hot("GateExplorer, sequence (05)", "step t", 15, 1, "time"),
         ],
     },
+    {
+        # AttentionViewer's sliders: word 0, scene 1. A scene move also makes the kernel set
+        # the word slider's range and reset it, later: the scene is timed on the picture.
+        "name": "attention",
+        "cells": [
+            SETUP,
+            "import numpy as np\n"
+            "from rnnviz.captioning.model import load_captioner\n"
+            "from rnnviz.captioning.train import checkpoint_path, held_out_scenes\n"
+            "from rnnviz.widgets.attention_viewer import AttentionViewer\n"
+            "test = held_out_scenes()\n"
+            "hardest = test.subset(np.array([len(o) for o in test.objects]) == 3)\n"
+            "attention = load_captioner(checkpoint_path('attention', 0))[0]\n"
+            "baseline = load_captioner(checkpoint_path('baseline', 0))[0]\n"
+            "viewer = AttentionViewer(attention, baseline, hardest)\nviewer",
+        ],
+        "sliders": 2,
+        "charts": 1,
+        "hot": [
+            hot("AttentionViewer (08)", "word", 0, 0, "word"),
+            hot("AttentionViewer (08)", "scene", 1, 0, "scene", watch_chart=True),
+        ],
+    },
 ]
 
 
@@ -216,7 +242,7 @@ def _page_rows(lab, page_spec, run, settle=0.4):
         times = time_presses(
             page,
             page.locator(h["selector"]).nth(h["index"]),
-            chart_output(page, h["chart"]),
+            (".rnnviz-chart", h["chart"]) if h["watch_chart"] else chart_output(page, h["chart"]),
             presses=PRESSES,
             settle=settle,
             picture=lambda index=h["chart"]: canvas_hash(page, index),
