@@ -45,6 +45,8 @@ $(STAMP): pyproject.toml
 lab: install
 	@mkdir -p $(JUPYTERLAB_SETTINGS_DIR)/@jupyterlab/apputils-extension
 	@echo '{"fetchNews": "false", "checkForUpdates": false}' > $(JUPYTERLAB_SETTINGS_DIR)/@jupyterlab/apputils-extension/notification.jupyterlab-settings
+	@# Trusted, so that JupyterLab draws the labs' stored widgets before anything runs.
+	@$(VENV)/bin/jupyter trust $(LABS) >/dev/null 2>&1
 	@echo "Starting JupyterLab on labs/. Open the http://127.0.0.1:$(PORT)/lab?token=... URL it prints below. Ctrl-C stops it."
 	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=labs $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -77,7 +79,7 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# Re-execute every lab and store its outputs (no embedded widget state).
+# Re-execute every lab and store its outputs and the widget state its charts need.
 labs: install
 	@for nb in $(LABS); do $(MAKE) --no-print-directory execute LAB=$$nb || exit 1; done
 
