@@ -34,12 +34,14 @@ LAB_ENV := $(if $(LAB_CPU),ATEN_CPU_CAPABILITY=$(LAB_CPU),)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml jupyter-config/jupyter_nbconvert_config.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	@# torch first, pinned, so that no resolver ever picks a multi-GB CUDA build.
 	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet "$(TORCH_SPEC)"
 	$(PY) -m pip install --quiet -e ".[test]"
+	@# The HTML export's config (rnnviz/export.py): an editable install skips data-files.
+	install -D -m 644 jupyter-config/jupyter_nbconvert_config.json $(VENV)/etc/jupyter/jupyter_nbconvert_config.json
 	@touch $(STAMP)
 
 lab: install

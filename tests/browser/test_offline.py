@@ -9,6 +9,7 @@ chart fails, it does not pass with nothing checked. Extend it as labs move to th
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +63,9 @@ def trust(server, name: str) -> None:
     env = dict(os.environ, JUPYTER_DATA_DIR=str(server.root / "jupyter-state" / "data"))
     jupyter = Path(sys.executable).parent / "jupyter"
     subprocess.run(
-        [str(jupyter), "trust", str(server.root / "labs" / name)], env=env, check=True,
+        [str(jupyter), "trust", str(server.root / "labs" / name)],
+        env=env,
+        check=True,
         capture_output=True,
     )
 
@@ -81,9 +84,13 @@ def check_a_hot_slider_repaints(lab, chart: int, slider_selector: str, press) ->
     has a grid for changes its value; the canvas must then repaint. Returns that control's
     name. `press(slider_element)` moves one slider by one step."""
     page = lab.page
-    output = page.locator(".rnnviz-chart").nth(chart).locator(
-        "xpath=ancestor::*[contains(@class, 'rnnviz-output') or "
-        "contains(@class, 'jp-OutputArea-output')][1]"
+    output = (
+        page.locator(".rnnviz-chart")
+        .nth(chart)
+        .locator(
+            "xpath=ancestor::*[contains(@class, 'rnnviz-widget') or "
+            "contains(@class, 'jp-OutputArea-output')][1]"
+        )
     )
     sliders = output.locator(slider_selector)
     before = page.evaluate(CHARTS_JS)[chart]
@@ -96,12 +103,14 @@ def check_a_hot_slider_repaints(lab, chart: int, slider_selector: str, press) ->
         if changed:
             lab.wait_until(
                 lambda: page.evaluate(CHARTS_JS)[chart],
-                lambda c: c["hash"] != before["hash"] and c["drawn"] > before["drawn"],
+                lambda c, b=before: c["hash"] != b["hash"] and c["drawn"] > b["drawn"],
                 message=f"chart {chart} to repaint after its hot slider {changed[0]!r} moved",
             )
             return changed[0]
         before = now
-    raise AssertionError(f"no slider next to chart {chart} moves any of its hot controls {before['hot']}")
+    raise AssertionError(
+        f"no slider next to chart {chart} moves any of its hot controls {before['hot']}"
+    )
 
 
 def noui_press(handle):
@@ -129,3 +138,74 @@ def test_lab_draws_its_charts_before_running(lab, name):
         check_a_hot_slider_repaints(lab, chart, ".widget-slider .noUi-handle", noui_press)
     assert not lab.page_errors, f"page errors: {lab.page_errors[:5]}"
     lab.screenshot(f"offline_{Path(name).stem}_jupyterlab")
+
+
+# nbconvert's own page template asks for these (require.js, MathJax for the text's formulas,
+# mermaid); offline they fail and the text's formulas stay as TeX. No widget needs them.
+TEMPLATE_REQUESTS = re.compile(r"require\.js|mathjax|mermaid", re.I)
+
+
+def range_press(handle):
+    """One step of an HTML range input: right, or left at its end."""
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    at_end = handle.evaluate("e => Number(e.value) >= Number(e.max)")
+    handle.press("ArrowLeft" if at_end else "ArrowRight")
+
+
+@pytest.mark.parametrize("name", CHART_LABS)
+def test_html_export_draws_its_charts_offline(browser, tmp_path, name):
+    """`jupyter nbconvert --to html`, opened from disk with every non-file request aborted:
+    every chart is drawn and a hot slider of each repaints it."""
+    from tests.browser.conftest import Lab
+
+    count = expected_charts(name)
+    jupyter = Path(sys.executable).parent / "jupyter"
+    subprocess.run(
+        [
+            str(jupyter),
+            "nbconvert",
+            "--to",
+            "html",
+            str(LABS / name),
+            "--output-dir",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    page_file = tmp_path / (Path(name).stem + ".html")
+    text = page_file.read_text()
+    assert 'class="rnnviz-widget"' in text, (
+        "the export did not run rnnviz.export.OfflineWidgets: its Jupyter config is not "
+        "installed in this environment (make install)"
+    )
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    attempted = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith("file:"):
+            request_route.continue_()
+        else:
+            attempted.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    try:
+        page = context.new_page()
+        lab = Lab(page, server=None)
+        page.goto(page_file.as_uri())
+        wait_for_charts(lab, count)
+        for chart in range(count):
+            check_a_hot_slider_repaints(
+                lab, chart, "input[type=range]:not([disabled])", range_press
+            )
+        assert not lab.page_errors, f"page errors: {lab.page_errors[:5]}"
+        page.locator(".rnnviz-widget").first.scroll_into_view_if_needed()
+        lab.screenshot(f"offline_{Path(name).stem}_html")
+    finally:
+        context.close()
+    unexpected = [u for u in attempted if not TEMPLATE_REQUESTS.search(u)]
+    assert not unexpected, f"the page asked the network for {unexpected}"
+    print(f"{name}: requests attempted (all aborted): {attempted}")
