@@ -40,3 +40,16 @@ def test_show_sends_one_picture_and_checks_its_references(shown):
         chart.show(bad, {}, controls={"a": slider})
     with pytest.raises(ValueError, match="unknown controls"):
         chart.show(spec, {"y": frames(np.eye(3), ["b"])}, controls={"a": slider})
+
+
+def test_charts_share_one_library_holding_chart_js():
+    from rnnviz.widgets.renderer import STATIC, Chart, chart_library
+
+    first, second = Chart(), Chart()
+    assert first.library is second.library is chart_library()
+    assert first.library.source == (STATIC / "chart.js").read_text()
+    state = first.get_state()
+    assert state["library"] == f"IPY_MODEL_{first.library.model_id}"
+    assert len(state["_esm"]) < 2_000  # the stub that imports the library's source
+    first.library.close()
+    assert Chart().library is not first.library  # a closed library is replaced
