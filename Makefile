@@ -34,17 +34,21 @@ LAB_ENV := $(if $(LAB_CPU),ATEN_CPU_CAPABILITY=$(LAB_CPU),)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml jupyter-config/jupyter_nbconvert_config.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	@# torch first, pinned, so that no resolver ever picks a multi-GB CUDA build.
 	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet "$(TORCH_SPEC)"
 	$(PY) -m pip install --quiet -e ".[test]"
+	@# The HTML export's config (rnnviz/export.py): an editable install skips data-files.
+	install -D -m 644 jupyter-config/jupyter_nbconvert_config.json $(VENV)/etc/jupyter/jupyter_nbconvert_config.json
 	@touch $(STAMP)
 
 lab: install
 	@mkdir -p $(JUPYTERLAB_SETTINGS_DIR)/@jupyterlab/apputils-extension
 	@echo '{"fetchNews": "false", "checkForUpdates": false}' > $(JUPYTERLAB_SETTINGS_DIR)/@jupyterlab/apputils-extension/notification.jupyterlab-settings
+	@# Trusted, so that JupyterLab draws the labs' stored widgets before anything runs.
+	@$(VENV)/bin/jupyter trust $(LABS) >/dev/null 2>&1
 	@echo "Starting JupyterLab on labs/. Open the http://127.0.0.1:$(PORT)/lab?token=... URL it prints below. Ctrl-C stops it."
 	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=labs $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -77,7 +81,7 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# Re-execute every lab and store its outputs (no embedded widget state).
+# Re-execute every lab and store its outputs and the widget state its charts need.
 labs: install
 	@for nb in $(LABS); do $(MAKE) --no-print-directory execute LAB=$$nb || exit 1; done
 

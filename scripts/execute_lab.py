@@ -1,9 +1,14 @@
-"""Execute labs in place and store their outputs, without embedded widget state.
+"""Execute labs in place and store their outputs, with the widget state their pictures need.
 
 Usage: python scripts/execute_lab.py labs/01_rnn_from_scratch.ipynb [more.ipynb ...]
 
-This is what `make labs` and `make execute LAB=...` run. Widget state is not stored:
-anywidget would otherwise embed the whole plotly.js bundle in every notebook.
+This is what `make labs` and `make execute LAB=...` run. The notebook keeps the state of every
+widget an output shows (metadata.widgets, as nbclient records it), so that JupyterLab draws
+the renderer's charts, and their hot sliders answer, before the kernel runs anything, and
+`jupyter nbconvert --to html` can export them (rnnviz.export). Only what is needed is kept:
+the models reachable from the outputs. An output whose widget tree holds an anywidget from
+outside rnnviz (plotly's FigureWidget carries the whole plotly.js bundle) keeps no state: it
+needs the kernel, as before.
 """
 
 import sys
@@ -12,6 +17,82 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+REF = "IPY_MODEL_"
+
+
+def _refs(value) -> set[str]:
+    """Model ids a state value refers to ("IPY_MODEL_<id>" strings, at any depth)."""
+    if isinstance(value, str):
+        return {value[len(REF) :]} if value.startswith(REF) else set()
+    if isinstance(value, dict):
+        return set().union(*map(_refs, value.values())) if value else set()
+    if isinstance(value, list | tuple):
+        return set().union(*map(_refs, value)) if value else set()
+    return set()
+
+
+def _storable(model: dict) -> bool:
+    """False for a model whose front end cannot be stored small: an anywidget from outside
+    rnnviz (its whole JavaScript travels in its state)."""
+    state = model["state"]
+    return state.get("_model_module") != "anywidget" or str(
+        state.get("_anywidget_id", "")
+    ).startswith("rnnviz.")
+
+
+def _tree(root: str, models: dict) -> set[str] | None:
+    """Every model id reachable from `root`, or None if one is missing or not storable."""
+    seen, todo = set(), [root]
+    while todo:
+        model_id = todo.pop()
+        if model_id in seen:
+            continue
+        if model_id not in models or not _storable(models[model_id]):
+            return None
+        seen.add(model_id)
+        todo.extend(_refs(models[model_id]["state"]))
+    return seen
+
+
+def _has_path(state: dict, path: list) -> bool:
+    """Whether a buffer's parent container is still in the state (a buffer of data the
+    model has since replaced is not)."""
+    node = state
+    for key in path[:-1]:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(node, dict | list)
+
+
+def keep_needed_widget_state(nb) -> dict:
+    """Reduce nb.metadata.widgets to the models the outputs show; return {"kept", "dropped"}
+    (numbers of output widget trees)."""
+    models = nb.metadata.get("widgets", {}).get(STATE_MIME, {}).get("state", {})
+    keep, counts = set(), {"kept": 0, "dropped": 0}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(VIEW_MIME)
+            if not view:
+                continue
+            tree = _tree(view["model_id"], models)
+            counts["kept" if tree else "dropped"] += 1
+            keep |= tree or set()
+    if not keep:
+        nb.metadata.pop("widgets", None)
+        return counts
+    state = {}
+    for model_id in sorted(keep):
+        model = models[model_id]
+        if "buffers" in model:
+            model["buffers"] = [b for b in model["buffers"] if _has_path(model["state"], b["path"])]
+        state[model_id] = model
+    nb.metadata.widgets = {STATE_MIME: {"version_major": 2, "version_minor": 0, "state": state}}
+    return counts
 
 
 def execute(path: Path) -> float:
@@ -22,14 +103,19 @@ def execute(path: Path) -> float:
         nb,
         timeout=900,
         kernel_name="python3",
-        store_widget_state=False,
+        store_widget_state=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
-    nb.metadata.pop("widgets", None)
+    counts = keep_needed_widget_state(nb)
     nbformat.write(nb, path)
+    print(
+        f"  {path}: widget state stored for {counts['kept']} output(s), "
+        f"not for {counts['dropped']} (they need the kernel)",
+        flush=True,
+    )
     return seconds
 
 

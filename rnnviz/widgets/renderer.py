@@ -22,6 +22,7 @@ kernel hears about it. A log axis gets log10 values (`log10_or_edge`): -inf mark
 underflow to 0, +inf an overflow, both drawn as edge markers.
 """
 
+import hashlib
 from pathlib import Path
 
 import anywidget
@@ -37,8 +38,34 @@ STATIC = Path(__file__).parent / "static"
 EDGE_COLORS = {"under": UNDERFLOW_COLOR, "over": OVERFLOW_COLOR}
 
 
+class ChartLibrary(widgets.Widget):
+    """The renderer's front-end code (static/chart.js), held once by one model that every
+    Chart refers to: a notebook's stored widget state carries the source once, not once per
+    chart. A plain ipywidgets model with no view; `version` (a hash of the source) keys the
+    page's cache of the imported module."""
+
+    source = traitlets.Unicode().tag(sync=True)
+    version = traitlets.Unicode().tag(sync=True)
+
+
+_library: ChartLibrary | None = None
+
+
+def chart_library() -> ChartLibrary:
+    """The kernel's one ChartLibrary (a new one if it was closed)."""
+    global _library
+    if _library is None or _library.comm is None:
+        source = (STATIC / "chart.js").read_text()
+        version = hashlib.sha256(source.encode()).hexdigest()[:16]
+        _library = ChartLibrary(source=source, version=version)
+    return _library
+
+
 class Chart(anywidget.AnyWidget):
     """The shared front end: panels drawn from frames, answered in the browser.
+
+    Its own `_esm` is a small stub (static/chart_loader.js) that imports chart.js from the
+    ChartLibrary named by `library`.
 
     Traits (synced): spec (panels, control grids, legend, title, play), data (name ->
     {"axes", "shape", "star", "dtype", "values": bytes}), controls (the ipywidgets whose
@@ -46,13 +73,18 @@ class Chart(anywidget.AnyWidget):
     the front end says so over the picture).
     """
 
-    _esm = STATIC / "chart.js"
+    _esm = STATIC / "chart_loader.js"
+    library = traitlets.Instance(ChartLibrary).tag(sync=True, **widgets.widget_serialization)
     spec = traitlets.Dict().tag(sync=True)
     data = traitlets.Dict().tag(sync=True)
     controls = traitlets.List(traitlets.Instance(widgets.Widget)).tag(
         sync=True, **widgets.widget_serialization
     )
     busy = traitlets.Bool(False).tag(sync=True)
+
+    @traitlets.default("library")
+    def _default_library(self):
+        return chart_library()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -77,3 +77,16 @@ def test_labels_pack_like_frames_and_uint8_frames_carry_images(label):
             {"rgb": frames(rgb, ["a"], dtype="uint8")},
             {"a": a, "b": b},
         )
+
+
+def test_charts_share_one_library_holding_chart_js():
+    from rnnviz.widgets.renderer import STATIC, Chart, chart_library
+
+    first, second = Chart(), Chart()
+    assert first.library is second.library is chart_library()
+    assert first.library.source == (STATIC / "chart.js").read_text()
+    state = first.get_state()
+    assert state["library"] == f"IPY_MODEL_{first.library.model_id}"
+    assert len(state["_esm"]) < 2_000  # the stub that imports the library's source
+    first.library.close()
+    assert Chart().library is not first.library  # a closed library is replaced

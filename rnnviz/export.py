@@ -1,0 +1,113 @@
+"""A lab exported to HTML draws its charts and answers its hot sliders offline.
+
+`jupyter nbconvert --to html LAB.ipynb` would otherwise load @jupyter-widgets/html-manager
+and anywidget from a CDN to draw the stored widget state. The package installs a Jupyter
+config (jupyter-config/jupyter_nbconvert_config.json, into {sys.prefix}/etc/jupyter) that adds
+`OfflineWidgets` to the HTML exporter's preprocessors. It replaces each widget output by a
+self-contained rendition and removes the notebook's widget metadata (so nbconvert adds no CDN
+script):
+
+- once per page, a module script: the renderer's own static/chart.js and static/offline.js,
+  a small widget manager that builds each output's widget tree from its stored state;
+- per output, that tree's stored models as JSON (frames as base64, as the notebook stores
+  them); a Chart is drawn by chart.js's `render`, the same code JupyterLab runs; a slider a
+  chart has frames for becomes an HTML range input that picks frames in the page; other
+  controls show their saved value, disabled (they need the kernel);
+- a widget output with no stored state (it needs the kernel) becomes its text.
+
+Only the HTML exporter (and its subclasses) runs it; `--to notebook` is untouched.
+"""
+
+import html
+import json
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+
+# Read as files: the export loads none of the widget libraries (tests/test_layering.py).
+STATIC = Path(__file__).parent / "widgets" / "static"
+
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+REF = "IPY_MODEL_"
+LIBRARY = "ChartLibrary"  # its source is inlined once per page instead
+
+
+def _refs(value) -> set[str]:
+    if isinstance(value, str):
+        return {value[len(REF) :]} if value.startswith(REF) else set()
+    if isinstance(value, dict):
+        return set().union(set(), *map(_refs, value.values()))
+    if isinstance(value, list | tuple):
+        return set().union(set(), *map(_refs, value))
+    return set()
+
+
+def widget_tree(root: str, models: dict) -> dict | None:
+    """The stored models reachable from `root` (minus the ChartLibrary), or None if one is
+    missing (the output needs the kernel)."""
+    tree, todo = {}, [root]
+    while todo:
+        model_id = todo.pop()
+        if model_id in tree:
+            continue
+        model = models.get(model_id)
+        if model is None:
+            return None
+        if model["state"].get("_model_name") == "WidgetModel" and "source" in model["state"]:
+            continue  # the ChartLibrary: chart.js is on the page once
+        tree[model_id] = {
+            "model_name": model["model_name"],
+            "state": model["state"],
+            "buffers": model.get("buffers", []),
+        }
+        todo.extend(_refs(model["state"]))
+    return tree
+
+
+def _script_json(value) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+def page_script() -> str:
+    """The module script drawn once per page: chart.js, then the offline widget manager."""
+    source = (STATIC / "chart.js").read_text() + "\n" + (STATIC / "offline.js").read_text()
+    source = source.replace("</script", "<\\/script")
+    return f'<script type="module">\n{source}\n</script>'
+
+
+class OfflineWidgets(Preprocessor):
+    """Replace widget outputs by self-contained HTML and drop the notebook's widget state
+    (see the module docstring)."""
+
+    def preprocess(self, nb, resources):
+        widgets = nb.metadata.pop("widgets", None) or {}
+        models = widgets.get(STATE_MIME, {}).get("state", {})
+        script_added = False
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                view = data.get(VIEW_MIME)
+                if not view:
+                    continue
+                tree = widget_tree(view["model_id"], models)
+                del data[VIEW_MIME]
+                if tree is None:
+                    text = data.get("text/plain", "widget")
+                    data["text/html"] = (
+                        f'<pre class="rnnviz-needs-kernel">{html.escape(text)} '
+                        "(drawn only with a running kernel)</pre>"
+                    )
+                    continue
+                parts = [
+                    f'<script type="application/json" class="rnnviz-widget-state">'
+                    f"{_script_json(tree)}</script>",
+                    f'<div class="rnnviz-widget" data-model-id="{html.escape(view["model_id"])}">'
+                    "</div>",
+                ]
+                if not script_added:
+                    parts.append(page_script())
+                    script_added = True
+                data["text/html"] = "\n".join(parts)
+        return nb, resources
