@@ -26,8 +26,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import nbformat  # noqa: E402
+from compare_picture import picture_frames, vega_lite_spec, vega_rows  # noqa: E402
 
 from rnnviz.widgets.renderer import STATIC  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab  # noqa: E402
@@ -189,11 +191,20 @@ def _held_rows(lab):
 
 
 COMPARE_JS = """
-async ([frames, T, plotlySource]) => {
+async ([frames, T, vega]) => {
   // The GradientFlow picture (two log-scale line panels, a 3-row chain heatmap) redrawn for
-  // each radius frame: by plotly.js (Plotly.react on precomputed data) and by the renderer.
+  // each radius frame, from precomputed frames: by plotly.js (Plotly.react), by the renderer,
+  // and by Vega (the vega-embed, Vega-Lite and vega that Altair's JupyterChart runs), each
+  // timed from the redraw call to two animation frames later (the frame is painted).
   const chart = await import('data:text/javascript;base64,' + window.__chartSource);
   const twoFrames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  // A pixel hash, taken after each timed redraw: how many distinct pictures were drawn.
+  const pixels = (canvas) => {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    return h >>> 0;
+  };
   const t = Array.from({length: T}, (_, k) => k + 1);
   const pow = v => Array.from(v, u => Number.isFinite(u) ? Math.pow(10, u) : null);
   const n = frames.rnn_h.length;
@@ -213,86 +224,128 @@ async ([frames, T, plotlySource]) => {
       xaxis2: {domain: [0.55, 1], anchor: 'y2'},
       yaxis2: {type: 'log', domain: [0.4, 1], anchor: 'x2'},
       xaxis3: {domain: [0, 1], anchor: 'y3'}, yaxis3: {domain: [0, 0.3], anchor: 'x3'}}});
+  // Each redraw: its call (to the promise resolved), then to two animation frames later.
+  const timed = async (prepare, redraw, canvasOf) => {
+    const toFrame = [], call = [], seen = new Set();
+    for (let j = 0; j < 2 * n; j++) {
+      const k = (j * 7) % n, input = prepare(k);
+      const start = performance.now();
+      await redraw(input, k);
+      call.push(performance.now() - start);
+      await twoFrames();
+      toFrame.push(performance.now() - start);
+      if (canvasOf) seen.add(pixels(canvasOf()));
+    }
+    return {toFrame, call, pictures: canvasOf ? seen.size : null};
+  };
   await Plotly.newPlot(div, figure(0));
-  const plotly = [];
-  for (let k = 0; k < 2 * n; k++) {
-    const f = figure((k * 7) % n), start = performance.now();
-    await Plotly.react(div, f);
-    await twoFrames();
-    plotly.push(performance.now() - start);
-  }
+  const out = {plotly: await timed(figure, (f) => Plotly.react(div, f), null)};
   div.remove();
   // the renderer
   const canvas = document.createElement('canvas'); document.body.append(canvas);
   canvas.width = window.__spec.width; canvas.height = window.__spec.height;
-  let k = 0;
+  let shown = 0;
   const read = (name) => name === 'rnn_h' || name === 'rnn_bound' || name === 'rnn_fade'
-    ? Float32Array.from(frames[name][k]) : frames[name] ? Float32Array.from(frames[name]) : null;
-  const renderer = [];
-  for (let j = 0; j < 2 * n; j++) {
-    k = (j * 7) % n;
-    const start = performance.now();
-    chart.draw(canvas, window.__spec, read, {step: 1});
-    await twoFrames();
-    renderer.push(performance.now() - start);
+    ? Float32Array.from(frames[name][shown])
+    : frames[name] ? Float32Array.from(frames[name]) : null;
+  out.renderer = await timed(() => null, (_, k) => {
+    shown = k; chart.draw(canvas, window.__spec, read, {step: 1});
+  }, () => canvas);
+  canvas.remove();
+  // Vega on its canvas renderer, two ways to change the frame: set the param `frame`
+  // that filters a dataset holding every frame, or replace the one-frame dataset "rnn"
+  // (its rows built before the clock starts, as plotly's figures are).
+  if (vega) {
+    for (const [how, spec] of [['param', vega.param], ['data', vega.data]]) {
+      const el = document.createElement('div'); document.body.append(el);
+      const api = await window.vegaEmbed(el, spec, {renderer: 'canvas', actions: false});
+      out[how] = await timed(
+        (k) => how === 'data' ? vega.rows[k].map(r => ({...r})) : null,
+        (rows, k) => (how === 'param' ? api.view.signal('frame', k)
+                      : api.view.data('rnn', rows)).runAsync(),
+        () => el.querySelector('canvas'));
+      api.finalize(); el.remove();
+    }
   }
-  return {plotly, renderer};
+  return out;
 }
 """
 
 
+def _vega_bundle():
+    """vega-embed, Vega-Lite and vega as one script, from the installed packages (no CDN):
+    altair's JupyterChart runs offline on this bundle (JupyterChart.enable_offline()), which
+    vl-convert-python (altair's `save` extra) makes.
+    Returns: (the script, its versions), or (None, None) if they are not installed."""
+    try:
+        import vl_convert
+        from altair.utils._importers import vl_version_for_vl_convert
+    except ImportError:
+        return None, None
+    version = vl_version_for_vl_convert()
+    names = f"Vega-Lite {version[1:].replace('_', '.')}, vega {vl_convert.get_vega_version()}"
+    return vl_convert.javascript_bundle(vl_version=version), names
+
+
 def _compare(browser):
     """The renderer comparison: the same picture and frames, drawn by each candidate."""
-    import numpy as np
-
-    from rnnviz.widgets.gradient_flow import GradientFlow
-
-    flow = GradientFlow(seq_len=100, hidden_size=32)
-    data = flow.chart.data
-
-    def frames_of(name):
-        entry = data[name]
-        return np.frombuffer(entry["values"], np.float32).reshape(entry["shape"])
-
-    bias = int(np.argmin(np.abs(np.asarray(flow.chart.spec["controls"]["forget_bias"]["grid"]))))
-    finite = {"nan": 0.0, "posinf": 308.0, "neginf": -320.0}
-    frames = {
-        name: np.nan_to_num(frames_of(name), **finite).tolist()
-        for name in ("rnn_h", "rnn_bound", "rnn_fade")
-    }
-    frames.update(
-        {name: frames_of(name)[bias].tolist() for name in ("lstm_h", "lstm_c", "lstm_fade")}
-    )
-    frames["rnn_stats"] = [0.0, 0.0]
-    frames["lstm_stats"] = [0.0]
-    spec = dict(flow.chart.spec)
-    spec["panels"] = [dict(p, cursor=None) if p["kind"] == "lines" else p for p in spec["panels"]]
     import plotly
 
+    frames, spec = picture_frames()
+    bundle, versions = _vega_bundle()
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     page = browser.new_page(viewport={"width": 1200, "height": 900})
+    # Offline, as in the tests: any request leaving the page fails the comparison.
+    requests = []
+    page.route("**/*", lambda route: (requests.append(route.request.url), route.abort()))
     page.add_script_tag(path=str(plotly_js))
+    vega = None
+    if bundle is not None:
+        page.add_script_tag(content=bundle)
+        _, rows, _ = vega_rows(frames)
+        vega = {
+            "param": vega_lite_spec(frames),
+            "data": vega_lite_spec(frames, per_frame_data=True),
+            "rows": rows,
+        }
     page.evaluate(
         "([s, spec]) => { window.__chartSource = s; window.__spec = spec; }",
         [base64.b64encode((STATIC / "chart.js").read_bytes()).decode(), spec],
     )
-    out = page.evaluate(COMPARE_JS, [frames, 100, None])
+    out = page.evaluate(COMPARE_JS, [frames, len(frames["lstm_h"]), vega])
     page.close()
-    return [
-        {
-            "renderer": "plotly.js 3 (Plotly.react on precomputed frames)",
-            "redraw_to_frame_ms": summary(out["plotly"]),
-        },
-        {
-            "renderer": "rnnviz canvas front end (static/chart.js)",
-            "redraw_to_frame_ms": summary(out["renderer"]),
-        },
-        {
-            "renderer": "Vega-Lite via Altair JupyterChart",
-            "redraw_to_frame_ms": None,
-            "note": "not measured: altair is not installed in this environment",
-        },
+    if requests:
+        raise RuntimeError(f"the comparison page asked the network for {requests}")
+    n = len(frames["rnn_h"])
+
+    def row(renderer, key):
+        times = out[key]
+        return {
+            "renderer": renderer,
+            "redraw_to_frame_ms": summary(times["toFrame"]),
+            "redraw_call_ms": summary(times["call"]),
+            "pictures": None if times["pictures"] is None else f"{times['pictures']}/{n}",
+        }
+
+    rows = [
+        row("plotly.js 3 (Plotly.react on precomputed frames)", "plotly"),
+        row("rnnviz canvas front end (static/chart.js)", "renderer"),
     ]
+    if vega is None:
+        return rows + [
+            {
+                "renderer": "Vega-Lite via Altair JupyterChart",
+                "redraw_to_frame_ms": None,
+                "note": "not measured: altair[save] (vl-convert-python) is not installed; "
+                "pip install -e '.[bench]'",
+            }
+        ]
+    for how, label in (
+        ("param", "param `frame` filters every frame's rows"),
+        ("data", "view.data() swaps in the frame's rows"),
+    ):
+        rows.append(row(f"{versions}, canvas, as in Altair's JupyterChart ({label})", how))
+    return rows
 
 
 def main():
@@ -360,10 +413,37 @@ def _print(results):
                 f"  {r['run']:<30} {r['widget']:<46} {r['slider']:<22} "
                 f"states {r['states']}, drawn {r['drawn']}, last frame {lag} after last key"
             )
-    print("  renderer comparison, the GradientFlow picture redrawn per frame (med/p90/max ms):")
-    for r in results["renderers"]:
-        print(f"    {r['renderer']:<52} {_fmt(r['redraw_to_frame_ms'])} {r.get('note', '')}")
+    _print_renderers(results["renderers"])
+
+
+def _print_renderers(renderers):
+    print(
+        "  renderer comparison, the GradientFlow picture redrawn per frame, med/p90/max ms:"
+        " redraw call; to the painted frame; distinct pictures"
+    )
+    for r in renderers:
+        print(
+            f"    {r['renderer']:<100} {_fmt(r.get('redraw_call_ms'))}  "
+            f"{_fmt(r['redraw_to_frame_ms'])}  {r.get('pictures') or ''} {r.get('note', '')}"
+        )
+
+
+def compare_only():
+    """The renderer comparison alone (no JupyterLab): a headless Chromium page, about 1 min."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            renderers = _compare(browser)
+        finally:
+            browser.close()
+    _print_renderers(renderers)
+    return {"renderers": renderers}
 
 
 if __name__ == "__main__":
-    main()
+    if "--compare-only" in sys.argv[1:]:
+        compare_only()
+    else:
+        main()
