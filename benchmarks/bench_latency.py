@@ -198,13 +198,20 @@ async ([frames, T, vega]) => {
   // timed from the redraw call to two animation frames later (the frame is painted).
   const chart = await import('data:text/javascript;base64,' + window.__chartSource);
   const twoFrames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  // A pixel hash, taken after each timed redraw: how many distinct pictures were drawn.
-  const pixels = (canvas) => {
-    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  // A hash of the picture, taken after each timed redraw: how many distinct pictures were
+  // drawn. A canvas: its pixels. An SVG: its leaf elements' markup, in any order and with
+  // gradient ids left out (Vega's SVG renderer may reorder the same elements, and makes a new
+  // legend gradient at each redraw).
+  const fnv = (values, step) => {
     let h = 2166136261;
-    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    for (let i = 0; i < values.length; i += step) h = Math.imul(h ^ values[i], 16777619);
     return h >>> 0;
   };
+  const pixels = (el) => el.tagName.toLowerCase() === 'svg'
+    ? [...el.querySelectorAll('*')].filter((e) => !e.firstElementChild && !e.closest('defs'))
+      .map((e) => e.outerHTML.replace(/#[a-z]+_[0-9]+/g, '#id'))
+      .reduce((sum, m) => (sum + fnv(Array.from(m, (c) => c.charCodeAt(0)), 1)) >>> 0, 0)
+    : fnv(el.getContext('2d').getImageData(0, 0, el.width, el.height).data, 7);
   const t = Array.from({length: T}, (_, k) => k + 1);
   const pow = v => Array.from(v, u => Number.isFinite(u) ? Math.pow(10, u) : null);
   const n = frames.rnn_h.length;
@@ -225,7 +232,7 @@ async ([frames, T, vega]) => {
       yaxis2: {type: 'log', domain: [0.4, 1], anchor: 'x2'},
       xaxis3: {domain: [0, 1], anchor: 'y3'}, yaxis3: {domain: [0, 0.3], anchor: 'x3'}}});
   // Each redraw: its call (to the promise resolved), then to two animation frames later.
-  const timed = async (prepare, redraw, canvasOf) => {
+  const timed = async (prepare, redraw, pictureOf) => {
     const toFrame = [], call = [], seen = new Set();
     for (let j = 0; j < 2 * n; j++) {
       const k = (j * 7) % n, input = prepare(k);
@@ -234,9 +241,9 @@ async ([frames, T, vega]) => {
       call.push(performance.now() - start);
       await twoFrames();
       toFrame.push(performance.now() - start);
-      if (canvasOf) seen.add(pixels(canvasOf()));
+      if (pictureOf) seen.add(pixels(pictureOf()));
     }
-    return {toFrame, call, pictures: canvasOf ? seen.size : null};
+    return {toFrame, call, pictures: pictureOf ? seen.size : null};
   };
   await Plotly.newPlot(div, figure(0));
   const out = {plotly: await timed(figure, (f) => Plotly.react(div, f), null)};
@@ -252,18 +259,19 @@ async ([frames, T, vega]) => {
     shown = k; chart.draw(canvas, window.__spec, read, {step: 1});
   }, () => canvas);
   canvas.remove();
-  // Vega on its canvas renderer, two ways to change the frame: set the param `frame`
-  // that filters a dataset holding every frame, or replace the one-frame dataset "rnn"
-  // (its rows built before the clock starts, as plotly's figures are).
-  if (vega) {
+  // Vega on its SVG renderer (vega-embed's default, so the JupyterChart's) and on its canvas
+  // renderer, two ways to change the frame: set the param `frame` that filters a dataset
+  // holding every frame (a JupyterChart param), or replace the one-frame dataset "rnn" (its
+  // rows built before the clock starts, as plotly's figures are).
+  for (const renderer of vega ? ['svg', 'canvas'] : []) {
     for (const [how, spec] of [['param', vega.param], ['data', vega.data]]) {
       const el = document.createElement('div'); document.body.append(el);
-      const api = await window.vegaEmbed(el, spec, {renderer: 'canvas', actions: false});
-      out[how] = await timed(
+      const api = await window.vegaEmbed(el, spec, {renderer, actions: false});
+      out[`${renderer}_${how}`] = await timed(
         (k) => how === 'data' ? vega.rows[k].map(r => ({...r})) : null,
         (rows, k) => (how === 'param' ? api.view.signal('frame', k)
                       : api.view.data('rnn', rows)).runAsync(),
-        () => el.querySelector('canvas'));
+        () => el.querySelector(renderer));
       api.finalize(); el.remove();
     }
   }
@@ -340,15 +348,157 @@ def _compare(browser):
                 "pip install -e '.[bench]'",
             }
         ]
-    for how, label in (
-        ("param", "param `frame` filters every frame's rows"),
-        ("data", "view.data() swaps in the frame's rows"),
-    ):
-        rows.append(row(f"{versions}, canvas, as in Altair's JupyterChart ({label})", how))
+    for renderer, name in (("svg", "SVG (JupyterChart's default)"), ("canvas", "canvas")):
+        for how, label in (
+            ("param", "param `frame` filters every frame's rows"),
+            ("data", "view.data() swaps in the frame's rows"),
+        ):
+            rows.append(row(f"{versions}, {name}: {label}", f"{renderer}_{how}"))
     return rows
 
 
-def main():
+# The JupyterChart in JupyterLab: the same picture, its param `frame` (the radius frame)
+# bound to Vega's own slider (a range input, answered in the browser), and set from Python by
+# an ipywidgets slider (the param's sync with the kernel).
+ALTAIR_CELLS = [
+    "from rnnviz import setup_lab; setup_lab(seed=0)",
+    f"import sys\nsys.path.insert(0, {str(REPO / 'benchmarks')!r})\n"
+    "import altair as alt\nimport ipywidgets as w\n"
+    "from compare_picture import altair_chart, picture_frames\n"
+    "alt.JupyterChart.enable_offline()  # vega from the installed vl-convert: no CDN\n"
+    "frames, _ = picture_frames()\n"
+    "jchart = alt.JupyterChart(altair_chart(frames))\njchart",
+    "through_kernel = w.IntSlider(0, 0, len(frames['rnn_h']) - 1, description='frame')\n"
+    "through_kernel.observe(lambda c: setattr(jchart.params, 'frame', c['new']), 'value')\n"
+    "through_kernel",
+]
+VEGA_CANVAS = ".vega-embed canvas"
+VEGA_SLIDER = ".vega-bind input[type=range]"
+# A canvas whose draws mark nothing in the DOM (Vega's): its pixels are hashed at every
+# animation frame; the first changed hash after a key press is the new picture, painted at the
+# end of that frame, and the next animation frame stamps it (as the double
+# requestAnimationFrame after a DOM change does for the renderer).
+CANVAS_PRESS_JS = """
+(selector) => {
+  const canvas = document.querySelector(selector);
+  const P = window.__canvasPress = {key: null, seen: null, frame: null, on: true};
+  const hash = () => {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    return h >>> 0;
+  };
+  const onKey = () => { P.key = performance.now(); P.seen = null; P.frame = null; };
+  window.addEventListener('keydown', onKey, true);
+  let last = hash();
+  const tick = () => {
+    const h = hash();
+    if (h !== last) {
+      last = h;
+      if (P.key !== null && P.seen === null) {
+        P.seen = performance.now();
+        requestAnimationFrame(() => { P.frame = performance.now(); });
+      }
+    }
+    if (P.on) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  P.stop = () => { P.on = false; window.removeEventListener('keydown', onKey, true); };
+}
+"""
+
+
+def _canvas_presses(page, handle, presses=PRESSES, warmup=3, settle=0.4):
+    """time_presses for a slider that redraws VEGA_CANVAS: key press to the painted new picture.
+
+    Returns: time_presses's dict; "dom_ms" is empty (the canvas marks no DOM change)."""
+
+    def value():
+        return handle.evaluate(
+            "e => e.tagName === 'INPUT' ? e.value"
+            " : (e.parentElement.getAttribute('style') || '') + e.getAttribute('aria-valuenow')"
+        )
+
+    page.evaluate(CANVAS_PRESS_JS, VEGA_CANVAS)
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    key, frame, changed, done, attempts = "ArrowRight", [], 0, 0, 0
+    while done < warmup + presses:
+        attempts += 1
+        if attempts > 3 * (warmup + presses):
+            raise AssertionError(f"the slider stopped moving after {done} presses")
+        before = value()
+        handle.press(key)
+        time.sleep(settle)
+        t_key, t_frame = page.evaluate("() => [__canvasPress.key, __canvasPress.frame]")
+        if value() == before:  # at an end: turn round, and press again
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+            continue
+        done += 1
+        if done > warmup and t_frame is not None:
+            frame.append(t_frame - t_key)
+            changed += 1
+    page.evaluate("() => window.__canvasPress.stop()")
+    return {"dom_ms": [], "frame_ms": frame, "changed": changed, "presses": presses}
+
+
+def _jupyterchart_rows(browser, server):
+    """The JupyterChart's param slider (Vega's, and one through the kernel), idle and busy."""
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in ALTAIR_CELLS]),
+        server.root / "labs" / "altair.ipynb",
+    )
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # Offline: a request for anything but the Jupyter server fails the run.
+    outside = []
+
+    def local_only(route):
+        if route.request.url.startswith(server.url):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", local_only)
+    try:
+        lab = Lab(context.new_page(), server)
+        lab.run("altair.ipynb", min_plots=0, min_sliders=1)
+        page = lab.page
+        page.wait_for_selector(VEGA_SLIDER)
+        widget = "Altair JupyterChart (Vega canvas), same picture"
+        vega_slider = page.locator(VEGA_SLIDER).first
+        kernel_slider = page.locator(".widget-slider .noUi-handle").first
+        rows = [
+            _row(
+                "kernel idle",
+                widget,
+                "param frame: Vega's slider",
+                _canvas_presses(page, vega_slider),
+            ),
+            _row(
+                "kernel idle",
+                widget,
+                "param frame set from Python (ipywidgets slider)",
+                _canvas_presses(page, kernel_slider),
+            ),
+        ]
+        start_busy_cell(page, seconds=600)
+        rows.append(
+            _row(
+                "kernel busy (a cell sleeping)",
+                widget,
+                "param frame: Vega's slider",
+                _canvas_presses(page, vega_slider),
+            )
+        )
+    finally:
+        context.close()
+    if outside:
+        raise RuntimeError(f"the JupyterChart asked the network for {outside}")
+    return rows
+
+
+def main(parts=("jupyterlab", "jupyterchart", "compare")):
+    """Every part by default; `parts` narrows a development run (the table needs them all)."""
     from playwright.sync_api import sync_playwright
 
     results = {"load_before": os.getloadavg()}
@@ -357,22 +507,29 @@ def main():
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     nbformat.write(notebook, root / "labs" / "latency.ipynb")
     server = JupyterServer(root)
+    rows = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            lab = Lab(context.new_page(), server)
-            lab.run("latency.ipynb", min_plots=0, min_sliders=25)
-            lab.page.wait_for_function(
-                "() => document.querySelectorAll('.rnnviz-chart canvas').length === 3"
-            )
-            rows = _rows(lab, "kernel idle")
-            rows += _cold_rows(lab)
-            rows += _held_rows(lab)
-            start_busy_cell(lab.page, seconds=600)
-            rows += _rows(lab, "kernel busy (a cell sleeping)")
-            context.close()
-            results["renderers"] = _compare(browser)
+            if "jupyterlab" in parts:
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                lab = Lab(context.new_page(), server)
+                lab.run("latency.ipynb", min_plots=0, min_sliders=25)
+                lab.page.wait_for_function(
+                    "() => document.querySelectorAll('.rnnviz-chart canvas').length === 3"
+                )
+                rows += _rows(lab, "kernel idle")
+                rows += _cold_rows(lab)
+                rows += _held_rows(lab)
+                start_busy_cell(lab.page, seconds=600)
+                rows += _rows(lab, "kernel busy (a cell sleeping)")
+                context.close()
+            if "jupyterchart" in parts:
+                if _altair_installed():
+                    rows += _jupyterchart_rows(browser, server)
+                else:
+                    print("  JupyterChart not measured: altair[save] is not installed")
+            results["renderers"] = _compare(browser) if "compare" in parts else []
             browser.close()
     finally:
         server.shutdown_kernels()
@@ -382,6 +539,15 @@ def main():
     results["load_after"] = os.getloadavg()
     _print(results)
     return results
+
+
+def _altair_installed():
+    try:
+        import altair  # noqa: F401
+        import vl_convert  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _fmt(s):
@@ -445,5 +611,7 @@ def compare_only():
 if __name__ == "__main__":
     if "--compare-only" in sys.argv[1:]:
         compare_only()
+    elif "--jupyterchart-only" in sys.argv[1:]:
+        main(parts=("jupyterchart",))
     else:
         main()
