@@ -34,6 +34,7 @@ from compare_picture import picture_frames, vega_lite_spec, vega_rows  # noqa: E
 from rnnviz.widgets.renderer import STATIC  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab  # noqa: E402
 from tests.browser.latency import (  # noqa: E402
+    OUTPUT,
     canvas_hash,
     chart_output,
     hold_key,
@@ -358,8 +359,11 @@ def _compare(browser):
 
 
 # The JupyterChart in JupyterLab: the same picture, its param `frame` (the radius frame)
-# bound to Vega's own slider (a range input, answered in the browser), and set from Python by
-# an ipywidgets slider (the param's sync with the kernel).
+# bound to Vega's own slider (a range input, answered in the browser), on vega-embed's default
+# SVG renderer and on its canvas renderer; and the param set from Python by an ipywidgets
+# slider (the param's sync with the kernel). Vega's slider is clicked, not pressed: in a
+# notebook in command mode JupyterLab binds ArrowRight/ArrowLeft to the focused element's
+# cell (notebook:move-cursor-heading-below-or-expand) and prevents the range input's own step.
 ALTAIR_CELLS = [
     "from rnnviz import setup_lab; setup_lab(seed=0)",
     f"import sys\nsys.path.insert(0, {str(REPO / 'benchmarks')!r})\n"
@@ -371,47 +375,89 @@ ALTAIR_CELLS = [
     "through_kernel = w.IntSlider(0, 0, len(frames['rnn_h']) - 1, description='frame')\n"
     "through_kernel.observe(lambda c: setattr(jchart.params, 'frame', c['new']), 'value')\n"
     "through_kernel",
+    "alt.JupyterChart(altair_chart(frames), embed_options={'renderer': 'canvas'})",
 ]
-VEGA_CANVAS = ".vega-embed canvas"
 VEGA_SLIDER = ".vega-bind input[type=range]"
-# A canvas whose draws mark nothing in the DOM (Vega's): its pixels are hashed at every
-# animation frame; the first changed hash after a key press is the new picture, painted at the
-# end of that frame, and the next animation frame stamps it (as the double
-# requestAnimationFrame after a DOM change does for the renderer).
-CANVAS_PRESS_JS = """
-(selector) => {
-  const canvas = document.querySelector(selector);
-  const P = window.__canvasPress = {key: null, seen: null, frame: null, on: true};
-  const hash = () => {
-    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+VEGA_OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+    .map((o, i) => o.querySelector('.vega-embed') ? i : -1).filter(i => i >= 0)"""
+# The picture a Vega chart shows: its canvas's pixels, or its SVG's leaf elements in any
+# order with gradient ids left out (the SVG renderer reorders elements and makes a new legend
+# gradient at each redraw).
+VEGA_HASH_JS = """
+(root) => {
+  const fnv = (values, step) => {
     let h = 2166136261;
-    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    for (let i = 0; i < values.length; i += step) h = Math.imul(h ^ values[i], 16777619);
     return h >>> 0;
   };
-  const onKey = () => { P.key = performance.now(); P.seen = null; P.frame = null; };
-  window.addEventListener('keydown', onKey, true);
-  let last = hash();
-  const tick = () => {
-    const h = hash();
-    if (h !== last) {
-      last = h;
-      if (P.key !== null && P.seen === null) {
-        P.seen = performance.now();
-        requestAnimationFrame(() => { P.frame = performance.now(); });
-      }
-    }
-    if (P.on) requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-  P.stop = () => { P.on = false; window.removeEventListener('keydown', onKey, true); };
+  const canvas = root.querySelector('.vega-embed canvas');
+  if (canvas) return fnv(canvas.getContext('2d').getImageData(
+    0, 0, canvas.width, canvas.height).data, 7);
+  return [...root.querySelector('.vega-embed svg.marks').querySelectorAll('*')]
+    .filter((e) => !e.firstElementChild && !e.closest('defs'))
+    .map((e) => e.outerHTML.replace(/#[a-z]+_[0-9]+/g, '#id'))
+    .reduce((sum, m) => (sum + fnv(Array.from(m, (c) => c.charCodeAt(0)), 1)) >>> 0, 0);
 }
 """
+# The first new picture after a press (keydown or pointerdown), and the frame that paints it.
+# An SVG chart: the first mutation of its SVG that changed the picture's hash (the JupyterChart
+# redraws again, the same picture, when the kernel echoes the param back), then a double
+# requestAnimationFrame, as latency.py does. A canvas draw marks nothing in the DOM: its pixels
+# are hashed at every animation frame; the first changed hash is the new picture, painted at
+# the end of that frame, and the next animation frame stamps it.
+PICTURE_PRESS_JS = """
+(root) => {
+  const P = window.__picturePress = {key: null, dom: null, frame: null, on: true};
+  const onPress = () => { P.key = performance.now(); P.dom = null; P.frame = null; };
+  window.addEventListener('keydown', onPress, true);
+  window.addEventListener('pointerdown', onPress, true);
+  let last = window.__vegaHash(root);
+  const changed = () => {
+    if (P.key === null || P.dom !== null) return false;
+    const h = window.__vegaHash(root);
+    if (h === last) return false;
+    last = h; P.dom = performance.now();
+    return true;
+  };
+  const svg = root.querySelector('.vega-embed svg.marks');
+  let observer = null;
+  if (svg) {
+    observer = new MutationObserver(() => {
+      if (changed()) requestAnimationFrame(() => requestAnimationFrame(() => {
+        P.frame = performance.now();
+      }));
+    });
+    observer.observe(svg, {attributes: true, childList: true, subtree: true,
+                           characterData: true});
+  } else {
+    const tick = () => {
+      if (changed()) requestAnimationFrame(() => { P.frame = performance.now(); });
+      if (P.on) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+  P.stop = () => {
+    P.on = false;
+    if (observer) observer.disconnect();
+    window.removeEventListener('keydown', onPress, true);
+    window.removeEventListener('pointerdown', onPress, true);
+  };
+}
+"""
+# Where the clicks on Vega's slider land (frame numbers), in turn: each moves the value.
+VEGA_CLICKS = (5, 15, 25, 35, 25, 15)
 
 
-def _canvas_presses(page, handle, presses=PRESSES, warmup=3, settle=0.4):
-    """time_presses for a slider that redraws VEGA_CANVAS: key press to the painted new picture.
+def _vega_presses(page, handle, output, canvas, click=False, presses=PRESSES, warmup=3, settle=0.4):
+    """time_presses for a slider that redraws the Vega chart in output area number `output`.
 
-    Returns: time_presses's dict; "dom_ms" is empty (the canvas marks no DOM change)."""
+    Each press is timed to the frame painting its first new picture (PICTURE_PRESS_JS; for a
+    canvas chart "dom_ms" stays empty). A press changed the picture if the chart's hash
+    (VEGA_HASH_JS) changed. click: a click on the slider's track at the next of VEGA_CLICKS
+    instead of an arrow key (JupyterLab takes the arrow keys of Vega's range input: see
+    ALTAIR_CELLS), timed from the pointerdown. Returns: time_presses's dict.
+    """
+    root = page.locator(OUTPUT).nth(output)
 
     def value():
         return handle.evaluate(
@@ -419,27 +465,47 @@ def _canvas_presses(page, handle, presses=PRESSES, warmup=3, settle=0.4):
             " : (e.parentElement.getAttribute('style') || '') + e.getAttribute('aria-valuenow')"
         )
 
-    page.evaluate(CANVAS_PRESS_JS, VEGA_CANVAS)
+    def picture():
+        return root.evaluate("e => window.__vegaHash(e)")
+
+    page.evaluate(f"() => {{ window.__vegaHash = {VEGA_HASH_JS}; }}")
+    root.evaluate(PICTURE_PRESS_JS)
     handle.scroll_into_view_if_needed()
     handle.focus()
-    key, frame, changed, done, attempts = "ArrowRight", [], 0, 0, 0
+    key, dom, frame, changed, done, attempts = "ArrowRight", [], [], 0, 0, 0
     while done < warmup + presses:
         attempts += 1
         if attempts > 3 * (warmup + presses):
             raise AssertionError(f"the slider stopped moving after {done} presses")
-        before = value()
-        handle.press(key)
+        before, shown = value(), picture()
+        if click:
+            box, low, high = handle.evaluate(
+                "e => [e.getBoundingClientRect().toJSON(), +e.min, +e.max]"
+            )
+            at = (VEGA_CLICKS[attempts % len(VEGA_CLICKS)] - low) / (high - low)
+            thumb = box["height"]  # Chromium's round thumb: as wide as the input is high
+            page.mouse.click(
+                box["x"] + thumb / 2 + at * (box["width"] - thumb), box["y"] + box["height"] / 2
+            )
+        else:
+            handle.press(key)
         time.sleep(settle)
-        t_key, t_frame = page.evaluate("() => [__canvasPress.key, __canvasPress.frame]")
+        t_key, t_dom, t_frame = page.evaluate(
+            "() => [__picturePress.key, __picturePress.dom, __picturePress.frame]"
+        )
         if value() == before:  # at an end: turn round, and press again
             key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
             continue
         done += 1
-        if done > warmup and t_frame is not None:
+        if done <= warmup:
+            continue
+        if t_dom is not None and not canvas:
+            dom.append(t_dom - t_key)
+        if t_frame is not None:
             frame.append(t_frame - t_key)
-            changed += 1
-    page.evaluate("() => window.__canvasPress.stop()")
-    return {"dom_ms": [], "frame_ms": frame, "changed": changed, "presses": presses}
+        changed += picture() != shown
+    page.evaluate("() => window.__picturePress.stop()")
+    return {"dom_ms": dom, "frame_ms": frame, "changed": changed, "presses": presses}
 
 
 def _jupyterchart_rows(browser, server):
@@ -463,33 +529,38 @@ def _jupyterchart_rows(browser, server):
         lab = Lab(context.new_page(), server)
         lab.run("altair.ipynb", min_plots=0, min_sliders=1)
         page = lab.page
-        page.wait_for_selector(VEGA_SLIDER)
-        widget = "Altair JupyterChart (Vega canvas), same picture"
-        vega_slider = page.locator(VEGA_SLIDER).first
+        page.wait_for_function(f"() => document.querySelectorAll('{VEGA_SLIDER}').length === 2")
+        svg_output, canvas_output = page.evaluate(VEGA_OUTPUTS)
+        sliders = page.locator(VEGA_SLIDER)
+        svg_chart = "Altair JupyterChart, Vega SVG (default)"
+        canvas_chart = "Altair JupyterChart, Vega canvas"
+        vega_slider = "param frame: Vega's slider (click)"
         kernel_slider = page.locator(".widget-slider .noUi-handle").first
-        rows = [
-            _row(
-                "kernel idle",
-                widget,
-                "param frame: Vega's slider",
-                _canvas_presses(page, vega_slider),
-            ),
-            _row(
-                "kernel idle",
-                widget,
-                "param frame set from Python (ipywidgets slider)",
-                _canvas_presses(page, kernel_slider),
-            ),
-        ]
-        start_busy_cell(page, seconds=600)
-        rows.append(
-            _row(
-                "kernel busy (a cell sleeping)",
-                widget,
-                "param frame: Vega's slider",
-                _canvas_presses(page, vega_slider),
+
+        def measure(run, widget, slider, handle, output, canvas, click=True):
+            times = _vega_presses(page, handle, output, canvas, click=click)
+            return _row(run, widget, slider, times)
+
+        rows = []
+        for run in ("kernel idle", "kernel busy (a cell sleeping)"):
+            if run != "kernel idle":
+                start_busy_cell(page, seconds=600)
+            rows.append(measure(run, svg_chart, vega_slider, sliders.nth(0), svg_output, False))
+            rows.append(
+                measure(run, canvas_chart, vega_slider, sliders.nth(1), canvas_output, True)
             )
-        )
+            if run == "kernel idle":
+                rows.append(
+                    measure(
+                        run,
+                        svg_chart,
+                        "param frame set from Python (ipywidgets slider)",
+                        kernel_slider,
+                        svg_output,
+                        False,
+                        click=False,
+                    )
+                )
     finally:
         context.close()
     if outside:
