@@ -94,6 +94,7 @@ claims: install
 # Every benchmark: prints its tables and writes benchmarks/results.json (about 15 minutes).
 # ARGS narrows it, e.g. make bench ARGS="--only latency,widgets --out /tmp/bench.json"
 bench: install chromium
+	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) benchmarks/bench.py $(ARGS)
 
 benchmarks: bench
