@@ -8,8 +8,19 @@ the one-cell gate explorer and the sequence gate explorer (lab 05). Method: RECI
 warm-ups, each press settled (0.4 s), and how many changed the picture (a canvas pixel hash
 for the renderer's charts). Runs: kernel idle; kernel busy (a cell sleeping); a held key at
 30 Hz; the cold controls (recomputed in the kernel: first new picture and settled page).
-Then the renderer comparison: the GradientFlow picture redrawn from its frames by plotly.js
-(Plotly.react) and by the renderer's canvas, in the same page.
+Then the same GradientFlow picture (benchmarks/compare_picture.py) in Vega-Lite, as an Altair
+JupyterChart in a second notebook: its param `frame` (the radius frame) bound to Vega's slider,
+on the SVG renderer (vega-embed's default) and the canvas one, idle and busy, and set from
+Python by an ipywidgets slider; timed to the frame painting the first new picture. Vega's
+slider is clicked: JupyterLab keeps the arrow keys for the notebook (see ALTAIR_CELLS).
+Last, the renderer comparison: that picture redrawn from its frames by plotly.js
+(Plotly.react), by the renderer's canvas and by Vega (SVG and canvas; a param change or a
+data swap), in one page: each redraw's call, and to two animation frames later.
+Vega, Vega-Lite and vega-embed come from the installed packages (the `bench` extra: altair,
+vl-convert-python); every request leaving the pages fails the run.
+
+Run alone: `python benchmarks/bench_latency.py --compare-only` (one page, no JupyterLab,
+about a minute), `--jupyterchart-only` (the JupyterChart notebook, about three minutes).
 
 Targets (the hot sliders): p90 <= 33 ms and max <= 50 ms key to frame, idle and busy; a held
 key draws >= 95% of the states and ends <= 50 ms after the last press; cold controls reach the
