@@ -96,8 +96,10 @@ claims: install
 	$(PY) scripts/claims_table.py $(LABS) --seeds $(SEEDS)
 
 # Every benchmark: prints its tables and writes benchmarks/results.json (about 15 minutes).
+# Installs the `bench` extra first (altair and vl-convert-python: the Vega-Lite comparison).
 # ARGS narrows it, e.g. make bench ARGS="--only latency,widgets --out /tmp/bench.json"
 bench: install chromium
+	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) benchmarks/bench.py $(ARGS)
 
 benchmarks: bench

@@ -106,12 +106,14 @@ def markdown(results) -> str:
                 )
         lines += [
             "",
-            "| renderer (the GradientFlow picture, one frame) | redraw to painted frame, ms |",
-            "| --- | --- |",
+            "| renderer (the GradientFlow picture, one frame) | redraw call, ms "
+            "| redraw to painted frame, ms | pictures |",
+            "| --- | --- | --- | --- |",
         ]
         for r in lat["renderers"]:
             lines.append(
-                f"| {r['renderer']} | {_ms(r['redraw_to_frame_ms'])} {r.get('note', '')} |"
+                f"| {r['renderer']} | {_ms(r.get('redraw_call_ms'))} | "
+                f"{_ms(r['redraw_to_frame_ms'])} {r.get('note', '')} | {r.get('pictures') or ''} |"
             )
     widgets = results.get("widgets")
     if widgets:

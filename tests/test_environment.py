@@ -15,7 +15,9 @@ def requirement_name(spec: str) -> str:
 
 def pyproject_packages() -> set:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + project["optional-dependencies"]["test"]
+    specs = project["dependencies"] + [
+        spec for extra in project["optional-dependencies"].values() for spec in extra
+    ]
     return {CONDA_NAME.get(requirement_name(s), requirement_name(s)) for s in specs}
 
 
