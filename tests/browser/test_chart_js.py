@@ -6,7 +6,7 @@ import base64
 import numpy as np
 import pytest
 
-from rnnviz.widgets.renderer import STATIC
+from rnnviz.widgets.renderer import STATIC, text_panel, text_rows
 
 pytestmark = pytest.mark.browser
 
@@ -57,3 +57,67 @@ def test_log_range_and_ticks(js):
     assert js("niceTicks", 0, 100, False) == [0, 20, 40, 60, 80, 100]
     assert js("niceTicks", -21.2, 1.2, True) == [-20, -16, -12, -8, -4, 0]
     assert js("scaleColor", [[0, "#000000"], [1, "rgb(255,255,255)"]], 0.5) == "rgb(128,128,128)"
+
+
+def test_a_dropdown_picks_its_choices_frame(js):
+    spec = {"controls": {"signal": {"grid": ["c", "h", "f"]}, "cell": {"grid": [0, 1]}}}
+    entry = {"axes": ["signal", "cell"], "star": False}
+    assert js("nearest", ["c", "h", "f"], "f") == 2
+    assert js("frameOf", entry, {"signal": "h", "cell": 1}, spec) == 1 * 2 + 1
+    assert js("format", 0.5321, "+.3f") == format(0.5321, "+.3f")
+    assert js("format", -0.5321, "+.3f") == format(-0.5321, "+.3f")
+
+
+@pytest.mark.parametrize(
+    "prefix, text, columns",
+    [("", "ab\ncd", 10), ("de", "f(a,\n\tb)\n", 4), ("", "x" * 25, 10), ("ab", "", 3)],
+)
+def test_flow_text_layout_is_the_kernels(js, prefix, text, columns):
+    layout = js("flowLayout", prefix, [ord(c) for c in text] + [0, 0], columns)
+    cells = [at for at in layout["before"] + layout["cells"] if at is not None]
+    assert layout["cells"][-2:] == [None, None]  # padding takes no place
+    rows = max((row for _, row in cells), default=-1) + 1
+    assert rows == text_rows(prefix + text, columns)
+    assert all(0 <= col < columns for col, _ in cells)
+    assert js("charString", [104, 105, 0, 0]) == "hi"
+
+
+def test_a_text_panel_colours_each_character_and_hovers_its_value(browser):
+    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    page = browser.new_page()
+    panel = text_panel(
+        [10, 30, 72, 32],
+        "chars",
+        values="values",
+        scale=[[0, "rgb(0,0,255)"], [0.5, "rgb(255,255,255)"], [1, "rgb(255,0,0)"]],
+        crange="crange",
+        char_width=7.2,
+        line_height=16,
+        value_label="{name:chars} = ",
+    )
+    result = page.evaluate(
+        f"""async (panel) => {{
+          const chart = await import('data:text/javascript;base64,{source}');
+          const canvas = document.createElement('canvas');
+          canvas.width = 120; canvas.height = 80;
+          const data = {{ chars: [..."ab\\ncd"].map((c) => c.codePointAt(0)),
+                          values: [-1, 1, 0, NaN, 0.5], crange: [-1, 1], name: [99] }};
+          const spec = {{ width: 120, height: 80, panels: [panel] }};
+          const frames = chart.draw(canvas, spec, (n) => data[n], {{}});
+          const ctx = canvas.getContext('2d');
+          const pixel = (x, y) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+          const hover = (x, y) => chart.PANELS.text.hover(panel, frames[0], (n) => data[n], x, y);
+          // 'a' (value -1) at column 0 of row 0, 'b' (+1) at column 1; 'c' (NaN) starts row
+          // 1; each read at its cell's top right corner, clear of the letter.
+          return {{ a: pixel(16, 31), b: pixel(23, 31), c: pixel(16, 47),
+                    hoverB: hover(10 + 7.2 + 3, 38), hoverC: hover(13, 54),
+                    outside: hover(80, 70) }};
+        }}""",
+        panel,
+    )
+    page.close()
+    assert result["a"] == [0, 0, 255] and result["b"] == [255, 0, 0]
+    assert result["c"] == [178, 178, 178]  # not finite: the missing colour
+    assert result["hoverB"] == '"b" at character 1: c = 1.000'
+    assert result["hoverC"] == '"c" at character 3: c = NaN'
+    assert result["outside"] == ""
