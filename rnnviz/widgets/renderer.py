@@ -96,7 +96,10 @@ class Chart(anywidget.AnyWidget):
         - data: name -> frames(...) entries the panels' series refer to
         - controls: name -> the ipywidget whose `.value` picks that control's frame
         - busy: show "recomputing" until the next show()
-        Raises: ValueError if a series names missing data or an entry names an unknown control.
+        A dropdown may be a control too: its grid lists its options' values, in order (the
+        page knows a dropdown's index, not its value).
+        Raises: ValueError if a series names missing data, an entry names an unknown control,
+        or a dropdown's grid is not its options' values.
         """
         _check_spec(spec, data, controls)
         spec = dict(spec, control_names=list(controls))
@@ -418,6 +421,10 @@ def scatter_panel(box, series, hover_names=("x", "y"), point_label="point", **kw
 
 def _check_spec(spec, data, controls):
     names = set(controls)
+    for name, control in controls.items():
+        options = getattr(control, "_options_values", None)  # a dropdown: its index picks
+        if options is not None and list(options) != spec["controls"][name]["grid"]:
+            raise ValueError(f"control {name!r}'s grid must list its options' values in order")
     for name, entry in data.items():
         unknown = set(entry["axes"]) - names
         if unknown:

@@ -124,3 +124,11 @@ def test_a_cell_set_out_of_range_from_python_is_refused(acts):
     widget = CellActivations(acts)
     with pytest.raises(ValueError, match=r"cell must be an int in \[0, 11\], got 40"):
         widget.cell.value = 40
+
+
+def test_a_dropdowns_grid_must_be_its_options(acts):
+    widget = CellActivations(acts)
+    spec = dict(widget.chart.spec)
+    spec["controls"] = dict(spec["controls"], signal={"grid": list(reversed(acts.signals))})
+    with pytest.raises(ValueError, match="'signal''s grid must list its options' values"):
+        widget.chart.show(spec, widget.chart.data, {"signal": widget.signal})

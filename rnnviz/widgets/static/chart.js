@@ -446,7 +446,9 @@ function drawText(ctx, panel, fr, read) {
     fr.flow = { cells, cw, lh };  // for hover
   }
   ctx.restore();
-  if (panel.colorbar) drawColorbar(ctx, { ...panel, colorbar: fillTemplate(panel.colorbar, read) }, fr, [lo, hi]);
+  // The colour bar beside the panel's top, at most 200 px tall.
+  const bar = { box: [l, t, w, Math.min(h, 200)] };
+  if (panel.colorbar) drawColorbar(ctx, { ...panel, colorbar: fillTemplate(panel.colorbar, read) }, bar, [lo, hi]);
 }
 
 function hoverChars(panel, fr, read, x, y) {
@@ -656,9 +658,13 @@ async function render({ model, el }) {
       const name = names[k];
       if (controlModels[name] === control) continue;
       controlModels[name] = control;
-      state[name] = control.get("value");
-      control.on("change:value", () => {
-        state[name] = control.get("value");
+      // A selection (a dropdown) syncs its index, not its value: the grid lists its options'
+      // values in order.
+      const selection = control.get("value") === undefined && control.get("index") !== undefined;
+      const value = () => (selection ? spec.controls[name].grid[control.get("index")] : control.get("value"));
+      state[name] = value();
+      control.on(selection ? "change:index" : "change:value", () => {
+        state[name] = value();
         settleLater();
         if (!animation) redraw();
       });
