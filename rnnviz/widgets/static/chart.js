@@ -400,8 +400,35 @@ export function flowLayout(prefix, codes, columns) {
   return { before, cells: Array.from(codes || [], place) };
 }
 
+// Per panel: its colour scale at 256 steps, and its letters drawn once (they stay while a
+// control recolours them): a slider's redraw only fills backgrounds and copies the letters.
+const colorSteps = new WeakMap(), letterLayers = new WeakMap();
+
 function charColor(panel, u, lo, hi) {
-  return Number.isFinite(u) ? scaleColor(panel.colorscale, (u - lo) / (hi - lo)) : panel.missing_color;
+  if (!Number.isFinite(u)) return panel.missing_color;
+  if (!colorSteps.has(panel)) colorSteps.set(panel, Array.from({ length: 256 }, (_, k) => scaleColor(panel.colorscale, k / 255)));
+  return colorSteps.get(panel)[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
+}
+
+function flowLetters(panel, codes, w, h) {
+  // The flow layout and its letters on a transparent canvas, remade when the codes change.
+  const old = letterLayers.get(panel);
+  if (old && old.buffer === codes.buffer && old.offset === codes.byteOffset && old.length === codes.length) return old;
+  const cw = panel.char_width, lh = panel.line_height, ratio = window.devicePixelRatio || 1;
+  const { before, cells } = flowLayout(panel.prefix, codes, Math.floor(w / cw));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.ceil(w * ratio); canvas.height = Math.ceil(h * ratio);
+  const ctx = canvas.getContext("2d");
+  ctx.scale(ratio, ratio);
+  ctx.font = `${panel.font_size}px monospace`; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+  const put = (c, at) => { if (at) ctx.fillText(glyph(c), (at[0] + 0.5) * cw, (at[1] + 0.5) * lh); };
+  ctx.fillStyle = panel.prefix_color;
+  Array.from(panel.prefix || "").forEach((ch, k) => put(ch.codePointAt(0), before[k]));
+  ctx.fillStyle = "#222";
+  cells.forEach((at, k) => put(codes[k], at));
+  const layer = { buffer: codes.buffer, offset: codes.byteOffset, length: codes.length, cells, canvas };
+  letterLayers.set(panel, layer);
+  return layer;
 }
 
 const glyph = (c) => (c === 10 || c === 9 || c === 32 ? "" : String.fromCodePoint(c));
@@ -430,20 +457,17 @@ function drawText(ctx, panel, fr, read) {
     if (labels && cw >= 5) labels.forEach((c, i) => ctx.fillText(String.fromCodePoint(c || 32), l + (i + 0.5) * cw, t + h + 12));
     fr.grid = { nx, ny, cw, ch };
   } else {
-    const cw = panel.char_width, lh = panel.line_height, columns = Math.floor(w / cw);
-    const { before, cells } = flowLayout(panel.prefix, codes, columns);
+    const cw = panel.char_width, lh = panel.line_height, letters = flowLetters(panel, codes, w, h);
     ctx.beginPath(); ctx.rect(l, t, w, h); ctx.clip();
-    ctx.font = `${panel.font_size}px monospace`;
-    ctx.fillStyle = panel.prefix_color;
-    Array.from(panel.prefix || "").forEach((s, k) => { const at = before[k]; if (at) ctx.fillText(glyph(s.codePointAt(0)), l + (at[0] + 0.5) * cw, t + (at[1] + 0.5) * lh); });
-    cells.forEach((at, k) => {
-      if (!at) return;
-      const x = l + at[0] * cw, y = t + at[1] * lh;
-      if (values) { ctx.fillStyle = charColor(panel, values[k], lo, hi); ctx.fillRect(x, y, cw + 0.3, lh + 0.3); }
-      ctx.fillStyle = "#222";
-      ctx.fillText(glyph(codes[k]), x + cw / 2, y + lh / 2);
-    });
-    fr.flow = { cells, cw, lh };  // for hover
+    if (values) {
+      letters.cells.forEach((at, k) => {
+        if (!at) return;
+        ctx.fillStyle = charColor(panel, values[k], lo, hi);
+        ctx.fillRect(l + at[0] * cw, t + at[1] * lh, cw + 0.3, lh + 0.3);
+      });
+    }
+    ctx.drawImage(letters.canvas, l, t, w, h);
+    fr.flow = { cells: letters.cells, cw, lh };  // for hover
   }
   ctx.restore();
   // The colour bar beside the panel's top, at most 200 px tall.
