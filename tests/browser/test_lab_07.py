@@ -12,6 +12,7 @@ from tests.browser.latency import (
     interrupt_kernels,
     start_busy_cell,
     time_presses,
+    time_selections,
 )
 
 pytestmark = pytest.mark.browser
@@ -65,22 +66,28 @@ def test_lab_07(lab):
 
     # Latency: every hot control repaints from the browser while a cell keeps the kernel busy.
     start_busy_cell(page, seconds=180)
-    for chart, control, key in (
-        (SAMPLES, handle(lab, TEMPERATURE), "ArrowRight"),
-        (CELLS, handle(lab, CELL), "ArrowRight"),
-        (CELLS, page.locator(".widget-dropdown select").nth(SIGNAL), "ArrowDown"),  # selects
-        (SATURATION, handle(lab, THRESHOLD), "ArrowRight"),
+    missed = {}
+    for name, chart, control in (
+        ("temperature", SAMPLES, handle(lab, TEMPERATURE)),
+        ("cell", CELLS, handle(lab, CELL)),
+        ("signal", CELLS, page.locator(".widget-dropdown select").nth(SIGNAL)),
+        ("threshold", SATURATION, handle(lab, THRESHOLD)),
     ):
-        answered_in_browser_time(
-            lambda chart=chart, control=control, key=key: time_presses(
-                page,
-                control,
-                chart_output(page, chart),
-                presses=20,
-                picture=lambda: canvas_hash(page, chart),
-                key=key,
+        timer = time_selections if name == "signal" else time_presses
+        try:
+            times = answered_in_browser_time(
+                lambda chart=chart, control=control, timer=timer: timer(
+                    page,
+                    control,
+                    chart_output(page, chart),
+                    20,
+                    picture=lambda: canvas_hash(page, chart),
+                )
             )
-        )
+            print(f"{name}: key (or pick) to painted frame, ms: {times}")  # shown with -s
+        except AssertionError as error:
+            missed[name] = str(error)
+    assert not missed, missed  # every hot control, each in browser time
     interrupt_kernels(lab)
     lab._wait_until_kernel_idle()
 
