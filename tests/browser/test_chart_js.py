@@ -6,7 +6,7 @@ import base64
 import numpy as np
 import pytest
 
-from rnnviz.widgets.renderer import STATIC, text_panel, text_rows
+from rnnviz.widgets.renderer import STATIC, scatter_panel, text_panel, text_rows
 
 pytestmark = pytest.mark.browser
 
@@ -121,3 +121,35 @@ def test_a_text_panel_colours_each_character_and_hovers_its_value(browser):
     assert result["hoverB"] == '"b" at character 1: c = 1.000'
     assert result["hoverC"] == '"c" at character 3: c = NaN'
     assert result["outside"] == ""
+
+
+def test_a_scatter_panel_hovers_the_nearest_point(browser):
+    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    page = browser.new_page()
+    panel = scatter_panel(
+        [20, 20, 100, 100],
+        [
+            dict(name="limit", data="ly", x="lx", hover=False, color="#bbbbbb"),
+            dict(name="forget gate f", data="right", x="left", mode="markers", color="#1f77b4"),
+        ],
+        x_range=[0, 1],
+        y_range=[0, 1],
+        hover_names=("left", "right"),
+        point_label="unit",
+        hover=".2f",
+    )
+    words = page.evaluate(
+        f"""async (panel) => {{
+          const chart = await import('data:text/javascript;base64,{source}');
+          const canvas = document.createElement('canvas');
+          const data = {{ lx: [0, 1], ly: [1, 0], left: [0.1, 0.5], right: [0.8, 0.2] }};
+          const read = (n) => data[n], spec = {{ width: 140, height: 140, panels: [panel] }};
+          const frames = chart.draw(canvas, spec, read, {{}});
+          // unit 1 sits at (20 + 50, 20 + 80) px; the limit line's points are not hovered
+          return [chart.PANELS.scatter.hover(panel, frames[0], read, 72, 98),
+                  chart.PANELS.scatter.hover(panel, frames[0], read, 119, 119)];
+        }}""",
+        panel,
+    )
+    page.close()
+    assert words == ["forget gate f unit 1: left 0.50, right 0.20", ""]
