@@ -25,7 +25,7 @@ TEMPERATURE_RANGE = (0.1, 2.0)
 TEMPERATURES = np.round(np.arange(0.1, 2.0001, 0.1), 1)  # the slider's positions
 LENGTH_RANGE = (10, 200)
 WIDTH = 940
-TEXT_BOX = (20, 40, 840)  # left, top, width (px) of the generated text
+TEXT_BOX = (20, 56, 840)  # left, top, width (px) of the generated text
 CHAR_WIDTH, LINE_HEIGHT = 7.2, 16
 TABLE_HEIGHT = 150
 
