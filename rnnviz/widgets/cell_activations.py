@@ -3,64 +3,65 @@
 Karpathy, Johnson and Fei-Fei's (2015) picture: each character's background shows one
 cell's value after reading it (red positive, blue negative), so a cell that turns on inside
 quotes or counts brackets is visible at a glance. Below the text, the same cell as a line,
-with a text feature beside it and their correlation r.
+with a text feature beneath it and their correlation r.
+
+Every control is answered in the browser: every cell of every signal over the shown text,
+each feature (rnnviz.charlm.interpret.text_features) and every correlation
+(rnnviz.charlm.interpret.correlations) go to the browser once, and the renderer
+(rnnviz.widgets.renderer) picks the chosen cell's row and colours the text by it.
 """
 
-import html
-
-import ipywidgets as widgets
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rnnviz import checks
 from rnnviz.charlm.interpret import FEATURES, Activations, correlations, text_features
-from rnnviz.style import FIGURE_TEMPLATE, GATE_NAMES, MODEL_COLORS
-from rnnviz.widgets.base import LabWidget
+from rnnviz.style import GATE_NAMES, MODEL_COLORS
 from rnnviz.widgets.controls import dropdown, int_slider
-from rnnviz.widgets.figure_data import finite_max, gaps
+from rnnviz.widgets.renderer import (
+    ChartWidget,
+    char_codes,
+    chars_panel,
+    frames,
+    lines_panel,
+    text_rows,
+)
 
 SIGNAL_NAMES = {"c": "cell state c", "h": "hidden state h", **GATE_NAMES}
 SIGMOID_SIGNALS = ("i", "f", "o", "r", "z")
-_LEVELS = 10  # colour steps each side of zero; equal neighbours share one <span>
-NON_FINITE_COLOUR = "rgba(127,127,127,0.6)"
+# Blue (negative) through white to red (positive): the colours of 85% opaque
+# rgba(31,119,180) and rgba(214,39,40) on white; a NaN/inf value is grey.
+ACTIVATION_SCALE = [[0.0, "rgb(65,139,191)"], [0.5, "rgb(255,255,255)"], [1.0, "rgb(220,71,72)"]]
+NON_FINITE_COLOUR = "rgb(178,178,178)"
+FEATURE_COLOUR = "#7f7f7f"
+WIDTH = 940
+TEXT_BOX = (10, 40, 820)  # left, top, width (px)
+CHAR_WIDTH, LINE_HEIGHT = 7.2, 15
+LINE_HEIGHT_PX, FEATURE_HEIGHT_PX = 170, 80
 
 
-def _colour(level: int) -> str:
-    """Background for a level in [-_LEVELS, _LEVELS]: blue (negative), white, red (positive);
-    a level beyond them marks a NaN/inf value, drawn grey."""
-    if abs(level) > _LEVELS:
-        return NON_FINITE_COLOUR
-    alpha = abs(level) / _LEVELS * 0.85
-    rgb = "214,39,40" if level > 0 else "31,119,180"
-    return f"rgba({rgb},{alpha:.2f})"
+def value_range(values: np.ndarray, pad: float = 0.05) -> list:
+    """[lo, hi] of the finite values, padded by `pad` of the span ([-1, 1] if none is finite;
+    a constant series gets +-0.5)."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return [-1.0, 1.0]
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi - lo < 1e-9:
+        return [lo - 0.5, hi + 0.5]
+    return [lo - pad * (hi - lo), hi + pad * (hi - lo)]
 
 
-def coloured_text_html(text: str, values: np.ndarray, scale: float) -> str:
-    """HTML of `text` with each character's background set by values[t] / scale.
-
-    Inputs: text of length T; values (T,); scale > 0, the value drawn at full colour.
-    A NaN or inf value is drawn grey: it has no place on the colour scale.
-    """
-    values = np.asarray(values, dtype=float)
-    finite = np.isfinite(values)
-    levels = np.clip(
-        np.rint(np.where(finite, values, 0.0) / scale * _LEVELS), -_LEVELS, _LEVELS
-    ).astype(int)
-    levels[~finite] = _LEVELS + 1
-    parts, start = [], 0
-    for t in range(1, len(text) + 1):
-        if t == len(text) or levels[t] != levels[start]:
-            chunk = html.escape(text[start:t])
-            parts.append(f"<span style='background:{_colour(levels[start])}'>{chunk}</span>")
-            start = t
-    return (
-        "<pre style='font-size:12px;line-height:1.35;white-space:pre-wrap;"
-        "max-height:360px;overflow-y:auto'>" + "".join(parts) + "</pre>"
-    )
+def colour_range(name: str, values: np.ndarray) -> list:
+    """The values drawn at the colour scale's ends: a gate in (0, 1) is neutral (white) at
+    half-open; another signal is centred on 0, as wide as its largest finite |value|."""
+    if name in SIGMOID_SIGNALS:
+        return [0.0, 1.0]
+    finite = np.abs(values[np.isfinite(values)])
+    reach = max(float(finite.max()) if finite.size else 0.0, 1e-6)
+    return [-reach, reach]
 
 
-class CellActivations(LabWidget):
+class CellActivations(ChartWidget):
     """Pick a signal (c, h or a gate) and a cell; see it over the text and beside a feature.
 
     Inputs:
@@ -69,6 +70,8 @@ class CellActivations(LabWidget):
     - feature: the text feature drawn beside it, a key of rnnviz.charlm.interpret.FEATURES
     - shown_chars: how many characters of the text (at most) to colour and plot
     NaN/inf activations are drawn as gaps in the line and grey in the text.
+    Attributes: signal, cell, feature (the controls); text, signals (the shown stretch);
+    features; correlations {signal: (H, n_features) r}; data (compute() for the controls).
     """
 
     def __init__(
@@ -106,65 +109,136 @@ class CellActivations(LabWidget):
             description="signal",
         )
         self.cell = int_slider(
-            "cell", cell, 0, hidden - 1, description="cell", continuous_update=False
+            "cell", cell, 0, hidden - 1, description="cell", continuous_update=True
         )
         self.feature = dropdown(
             "feature", feature, [(v, k) for k, v in FEATURES.items()], description="feature"
         )
         self.controls = [self.signal, self.cell, self.feature]
-        self.output = widgets.HTML()
-        fig = make_subplots(specs=[[{"secondary_y": True}]])
-        fig.add_scatter(
-            x=[],
-            y=[],
-            mode="lines",
-            name="cell",
-            secondary_y=False,
-            line=dict(color=MODEL_COLORS["lstm"], width=1.2),
-        )
-        fig.add_scatter(
-            x=[],
-            y=[],
-            mode="lines",
-            name="feature",
-            secondary_y=True,
-            line=dict(color="#7f7f7f", width=1, dash="dot"),
-        )
-        fig.update_layout(
-            template=FIGURE_TEMPLATE,
-            height=280,
-            margin=dict(l=60, r=60, t=50, b=40),
-            xaxis_title="character",
-            legend=dict(orientation="h", y=-0.25),
-        )
-        self.figure = go.FigureWidget(fig)
-        self._finish(extra=[self.output])
+        self.correlations = {name: self._correlations(v) for name, v in self.signals.items()}
+        self._show(hidden)
+        self._finish()
+
+    def _correlations(self, values: np.ndarray) -> np.ndarray:
+        """(H, n_features) r of every cell with every feature; NaN for a cell whose series
+        holds a NaN/inf (it has no correlation)."""
+        finite = np.isfinite(values).all(axis=0)  # (H,)
+        r = correlations(np.where(finite, values, 0.0), self.features)
+        return np.where(finite[:, None], np.stack([r[f] for f in FEATURES], axis=1), np.nan)
 
     def compute(self) -> dict:
         """The chosen cell's values, the chosen feature, and their correlation."""
         values = self.signals[self.signal.value][:, self.cell.value]  # (T,)
         feature = self.features[self.feature.value]  # (T,)
-        finite = np.isfinite(values)
-        r = (
-            correlations(values[:, None], {"f": feature})["f"][0] if finite.all() else np.nan
-        )  # no correlation with a NaN/inf in the series
+        r = self.correlations[self.signal.value][
+            self.cell.value, list(FEATURES).index(self.feature.value)
+        ]
         return {"values": values, "feature": feature, "r": float(r)}
 
-    def draw(self, data) -> None:
-        signal = self.signal.value
-        values = data["values"]
-        if signal in SIGMOID_SIGNALS:  # a gate in (0, 1): half-open is the neutral colour
-            shown, scale = values - 0.5, 0.5
-        else:
-            shown, scale = values, max(finite_max(np.abs(values), 0.0), 1e-6)
-        self.output.value = coloured_text_html(self.text, shown, scale)
-        steps = list(range(len(values)))
-        self.figure.data[0].x, self.figure.data[0].y = steps, gaps(values)
-        self.figure.data[0].name = f"{signal} cell {self.cell.value}"
-        self.figure.data[1].x, self.figure.data[1].y = steps, data["feature"]
-        self.figure.data[1].name = FEATURES[self.feature.value]
-        self.figure.layout.title = (
-            f"{SIGNAL_NAMES.get(signal, signal)}, cell "
-            f"{self.cell.value}: r = {data['r']:+.3f} with "
-            f"{FEATURES[self.feature.value]} (on this text)"
+    @property
+    def data(self) -> dict:
+        """compute() for the controls' current values (what the browser shows)."""
+        return self.compute()
+
+    def _show(self, hidden: int) -> None:
+        names, features = list(self.signals), list(FEATURES)
+        cells = np.stack([v.T for v in self.signals.values()])  # (signals, H, T)
+        grid = ["signal", "cell"]
+        data = {
+            "chars": frames(char_codes([self.text])[0], []),
+            "values": frames(cells, grid),
+            "crange": frames(
+                [[colour_range(n, row) for row in self.signals[n].T] for n in names], grid
+            ),
+            "y_range": frames(
+                [[value_range(row) for row in self.signals[n].T] for n in names], grid
+            ),
+            "feature": frames(np.stack([self.features[f] for f in features]), ["feature"]),
+            "feature_range": frames([value_range(self.features[f]) for f in features], ["feature"]),
+            # (signals, H, features, 1): r of the chosen cell with the chosen feature
+            "r": frames(
+                np.stack([self.correlations[n] for n in names])[..., None], grid + ["feature"]
+            ),
+            "signal_name": frames(char_codes([SIGNAL_NAMES.get(n, n) for n in names]), ["signal"]),
+            "signal_short": frames(char_codes(names), ["signal"]),
+            "feature_name": frames(char_codes([FEATURES[f] for f in features]), ["feature"]),
+            "cell_no": frames(np.arange(hidden)[:, None], ["cell"]),
+        }
+        left, top, width = TEXT_BOX
+        text_height = text_rows(self.text, int(width // CHAR_WIDTH)) * LINE_HEIGHT
+        line_top = top + text_height + 60
+        feature_top = line_top + LINE_HEIGHT_PX + 45
+        height = feature_top + FEATURE_HEIGHT_PX + 50
+        steps = [0, len(self.text) - 1] if len(self.text) > 1 else [-0.5, 0.5]
+        line = lines_panel(
+            [60, line_top, 770, LINE_HEIGHT_PX],
+            [
+                dict(
+                    name="activation",
+                    data="values",
+                    x0=0,
+                    dx=1,
+                    color=MODEL_COLORS["lstm"],
+                    width=1.2,
+                )
+            ],
+            title="{signal_name:chars}, cell {cell_no[0]:.0f}: r = {r[0]:+.3f} with "
+            "{feature_name:chars} (on this text)",
+            x_label="character",
+            x_range=steps,
+        )
+        line["y"]["range"] = "y_range"  # the chosen cell's own range, from the kernel
+        feature = lines_panel(
+            [60, feature_top, 770, FEATURE_HEIGHT_PX],
+            [
+                dict(
+                    name="feature",
+                    data="feature",
+                    x0=0,
+                    dx=1,
+                    color=FEATURE_COLOUR,
+                    width=1,
+                    dash=[2, 2],
+                )
+            ],
+            title="{feature_name:chars}",
+            x_title="character",
+            x_label="character",
+            x_range=steps,
+        )
+        feature["y"]["range"] = "feature_range"
+        panels = [
+            chars_panel(
+                [left, top, width, text_height],
+                "chars",
+                values="values",
+                scale=ACTIVATION_SCALE,
+                crange="crange",
+                title="the text, each character on the colour of "
+                "{signal_short:chars} cell {cell_no[0]:.0f} after reading it",
+                char_width=CHAR_WIDTH,
+                line_height=LINE_HEIGHT,
+                colorbar="{signal_short:chars}",
+                value_label="{signal_short:chars} = ",
+                missing_color=NON_FINITE_COLOUR,
+            ),
+            line,
+            feature,
+        ]
+        spec = {
+            "width": WIDTH,
+            "height": height,
+            "controls": {
+                "signal": {"grid": names},
+                "cell": {"grid": list(range(hidden))},
+                "feature": {"grid": features},
+            },
+            "panels": panels,
+            "legend": [
+                dict(name="the chosen cell", color=MODEL_COLORS["lstm"]),
+                dict(name="the feature", color=FEATURE_COLOUR, dash=True),
+            ],
+        }
+        self.chart.show(
+            spec, data, controls={"signal": self.signal, "cell": self.cell, "feature": self.feature}
         )

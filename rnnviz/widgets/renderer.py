@@ -132,7 +132,10 @@ class Chart(anywidget.AnyWidget):
         - data: name -> frames(...) entries the panels' series refer to
         - controls: name -> the ipywidget whose `.value` picks that control's frame
         - busy: show "recomputing" until the next show()
-        Raises: ValueError if a series names missing data or an entry names an unknown control.
+        A dropdown may be a control too: its grid lists its options' values, in order (the
+        page knows a dropdown's index, not its value).
+        Raises: ValueError if a series names missing data, an entry names an unknown control,
+        or a dropdown's grid is not its options' values.
         """
         _check_spec(spec, data, controls)
         spec = dict(spec, control_names=list(controls))
@@ -526,8 +529,134 @@ def labelled_bars_panel(box, categories, series, y_range=None, y_title="", **kwa
     return panel
 
 
+def char_codes(texts, length=None) -> np.ndarray:
+    """Strings as rows of character codes for a text panel's entries (0 pads a short row).
+
+    Inputs: texts: a list of strings; length: the row length (default: the longest).
+    Returns: (len(texts), length) float64 codes (float32 frames hold every code exactly).
+    """
+    width = max((len(t) for t in texts), default=0) if length is None else length
+    codes = np.zeros((len(texts), width))
+    for row, text in enumerate(texts):
+        codes[row, : len(text)] = [ord(ch) for ch in text[:width]]
+    return codes
+
+
+def text_rows(text: str, columns: int) -> int:
+    """How many rows a flow text panel needs for `text` at `columns` characters a row.
+
+    The layout of static/chart.js's flowLayout: wrap at `columns`, a new row after "\n",
+    a tab to the next multiple of 4 columns.
+    """
+    col = row = 0
+    for ch in text:
+        if col >= columns:
+            col, row = 0, row + 1
+        if ch == "\n":
+            col, row = 0, row + 1
+        else:
+            col = max(col + 1, -(-(col + 1) // 4) * 4) if ch == "\t" else col + 1
+    return row + 1 if col else row
+
+
+def chars_panel(
+    box,
+    chars,
+    layout="flow",
+    values=None,
+    scale=None,
+    crange=None,
+    prefix="",
+    prefix_color="#7f7f7f",
+    title="",
+    char_width=7.2,
+    line_height=16,
+    font_size=12,
+    ny=1,
+    rows=None,
+    labels=None,
+    x_title="",
+    y_title="",
+    x_label="character",
+    tickvals=None,
+    ticktext=None,
+    colorbar=None,
+    colorbar_format=".2f",
+    value_label="",
+    hover=".3f",
+    missing_color="rgb(178,178,178)",
+    **extra,
+) -> dict:
+    """A panel of characters, each optionally on a background coloured by a value.
+
+    Inputs: chars: the entry of character codes (char_codes); layout: "flow" (wrapped text,
+    char_width x line_height px a character, `prefix` drawn first, uncoloured) or "grid"
+    (frame (nx, ny) x-major, `ny` rows named `rows` in hover, `labels` an entry of nx codes
+    under the columns, y ticks `tickvals`/`ticktext`); values: the entry of colour values,
+    one a character; scale: a plotly colour scale's name or [[position, colour], ...];
+    crange: [lo, hi] or an entry whose frame is [lo, hi]; value_label: hover's words before
+    the value (a template: "{name:chars} = "); missing_color: a non-finite value's background.
+    """
+    grid = layout == "grid"
+    return {
+        "kind": "chars",
+        "box": box,
+        "layout": layout,
+        "chars": chars,
+        "values": values,
+        "colorscale": colorscale(scale) if isinstance(scale, str) else scale,
+        "crange": crange,
+        "prefix": prefix,
+        "prefix_color": prefix_color,
+        "title": title,
+        "char_width": char_width,
+        "line_height": line_height,
+        "font_size": font_size,
+        "ny": ny,
+        "rows": rows,
+        "labels": labels,
+        "x": {
+            "hidden": not grid,
+            "range": [0, 1],
+            "title": x_title,
+            "label": x_label,
+            "tickvals": [],
+            "nogrid": True,
+        },
+        "y": {
+            "hidden": not grid,
+            "range": [ny - 0.5, -0.5] if grid else [0, 1],
+            "title": y_title,
+            "tickvals": tickvals,
+            "ticktext": ticktext,
+            "nogrid": True,
+        },
+        "colorbar": colorbar,
+        "colorbar_format": colorbar_format,
+        "value_label": value_label,
+        "hover": hover,
+        "missing_color": missing_color,
+        **extra,
+    }
+
+
+def scatter_panel(box, series, hover_names=("x", "y"), point_label="point", **kwargs) -> dict:
+    """A lines_panel whose series are drawn at x values (each series' "x" entry), hovered
+    by the nearest point: "<series> <point_label> k: <x name> x, <y name> y"; a series with
+    "hover": False (a reference line) is skipped."""
+    panel = lines_panel(box, series, x_label=point_label, **kwargs)
+    return dict(panel, kind="scatter", hover_names=list(hover_names))
+
+
 def _check_spec(spec, data, controls):
     names = set(controls)
+    for name, control in controls.items():
+        # A selection's index picks its frame: its grid lists its options' values, unless
+        # the spec reads its "index" trait (then the grid is the indexes).
+        options = getattr(control, "_options_values", None)
+        by_index = spec["controls"].get(name, {}).get("trait") == "index"
+        if options is not None and not by_index and list(options) != spec["controls"][name]["grid"]:
+            raise ValueError(f"control {name!r}'s grid must list its options' values in order")
     for name, entry in data.items():
         unknown = set(entry["axes"]) - names
         if unknown:
@@ -536,17 +665,17 @@ def _check_spec(spec, data, controls):
             if axis not in spec.get("controls", {}):
                 raise ValueError(f"control {axis!r} has no grid in spec['controls']")
     for panel in spec["panels"]:
+        texts = [panel] if panel["kind"] == "chars" else []  # a chars panel names its entries
         refs = list(panel.get("entries", [])) + [
             item.get(key)
-            for item in panel.get("series", []) + panel.get("groups", [])
-            for key in ("data", "base", "x")
+            for item in panel.get("series", []) + panel.get("groups", []) + texts
+            for key in ("data", "base", "x", "chars", "values", "labels", "crange")
         ]
-        ranges = [
-            panel.get("crange"),
-            panel.get("x", {}).get("range"),
-            panel.get("y", {}).get("range"),
-        ]
-        refs += [r["data"] for r in ranges if isinstance(r, dict)]
+        # x and y ranges may name an entry; a heatmap's crange string names a share group.
+        ranges = [panel.get("x", {}).get("range"), panel.get("y", {}).get("range")]
+        refs += [r["data"] if isinstance(r, dict) else r for r in ranges]
+        crange = panel.get("crange")
+        refs += [crange["data"]] if isinstance(crange, dict) else []
         for ref in refs:
             if isinstance(ref, str) and ref not in data:
                 raise ValueError(

@@ -4,26 +4,33 @@ Karpathy, Johnson and Fei-Fei (2015), figure 3: one point per unit, at (fraction
 characters where the gate was < 0.1, fraction where it was > 0.9). Points near the right
 corner are gates that almost always pass everything (forget gates that remember); points on
 the diagonal edge switch sharply between shut and open.
+
+The threshold slider is answered in the browser: the statistic
+(rnnviz.charlm.interpret.saturation) is computed here at every position of its grid and sent
+once; the renderer (rnnviz.widgets.renderer) picks the frame.
 """
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+import numpy as np
 
 from rnnviz.charlm.interpret import saturation
-from rnnviz.style import FIGURE_TEMPLATE, GATE_COLORS, GATE_NAMES
-from rnnviz.widgets.base import LabWidget
+from rnnviz.style import GATE_COLORS, GATE_NAMES
 from rnnviz.widgets.controls import float_slider
-from rnnviz.widgets.traces import traces_by_name
+from rnnviz.widgets.renderer import ChartWidget, frames, grid_boxes, scatter_panel
 
 THRESHOLD_RANGE = (0.02, 0.4)
+THRESHOLDS = np.round(np.arange(0.02, 0.4001, 0.02), 2)  # the slider's positions
+OTHER_GATE_COLOR = "#1f77b4"
+WIDTH, HEIGHT = 940, 360
 
 
-class Saturation(LabWidget):
+class Saturation(ChartWidget):
     """A scatter per gate of left- vs right-saturated fractions, with a threshold slider.
 
     Inputs: gates {name: (T, H) sigmoid activations}, e.g. the i, f, o entries of
     rnnviz.charlm.interpret.activations(...).signals. The slider sets the threshold t in
-    [0.02, 0.4]: left means < t, right means > 1 - t (the paper's t = 0.1).
+    [0.02, 0.4] (step 0.02): left means < t, right means > 1 - t (the paper's t = 0.1).
+    Attributes: threshold (the slider), data (compute() at the slider's value: {gate: (left
+    (H,), right (H,))}).
     """
 
     def __init__(self, gates: dict, threshold: float = 0.1):
@@ -38,56 +45,77 @@ class Saturation(LabWidget):
             *THRESHOLD_RANGE,
             step=0.02,
             description="threshold",
-            continuous_update=False,
+            continuous_update=True,
             readout_format=".2f",
         )
         self.controls = [self.threshold]
-        names = list(gates)
-        fig = make_subplots(
-            rows=1, cols=len(names), subplot_titles=[GATE_NAMES.get(n, n) for n in names]
-        )
-        for k, name in enumerate(names):
-            fig.add_scatter(
-                x=[0, 1],
-                y=[1, 0],
-                mode="lines",
-                name=f"{name} limit",
-                showlegend=False,
-                line=dict(color="#bbbbbb", dash="dot"),
-                hoverinfo="skip",
-                row=1,
-                col=k + 1,
-            )
-            fig.add_scatter(
-                x=[],
-                y=[],
-                mode="markers",
-                name=name,
-                showlegend=False,
-                marker=dict(color=GATE_COLORS.get(name), size=6, opacity=0.6),
-                hovertemplate="unit %{text}: left %{x:.2f}, right %{y:.2f}<extra></extra>",
-                row=1,
-                col=k + 1,
-            )
-            fig.update_xaxes(
-                title_text="fraction left-saturated", range=[-0.02, 1.02], row=1, col=k + 1
-            )
-            fig.update_yaxes(range=[-0.02, 1.02], row=1, col=k + 1)
-        fig.update_yaxes(title_text="fraction right-saturated", row=1, col=1)
-        fig.update_layout(template=FIGURE_TEMPLATE, height=340, margin=dict(l=60, r=20, t=60, b=50))
-        self.figure = go.FigureWidget(fig)
+        self._show()
         self._finish()
 
-    def compute(self):
-        """{gate: (left (H,), right (H,))} at the slider's threshold."""
-        t = self.threshold.value
+    def compute(self, threshold=None) -> dict:
+        """{gate: (left (H,), right (H,))} at `threshold` (default: the slider's value)."""
+        t = self.threshold.value if threshold is None else threshold
         return saturation(self.gates, low=t, high=1.0 - t)
 
-    def draw(self, data) -> None:
-        traces = traces_by_name(self.figure)
-        for name, (left, right) in data.items():
-            points = traces[name]  # one point per unit
-            points.x, points.y = left, right
-            points.text = list(range(len(left)))
-        t = self.threshold.value
-        self.figure.layout.title = f"gate saturation: left < {t:.2f}, right > {1 - t:.2f}"
+    @property
+    def data(self) -> dict:
+        """compute() at the grid position the browser shows for the slider's value."""
+        shown = THRESHOLDS[np.argmin(np.abs(THRESHOLDS - self.threshold.value))]
+        return self.compute(float(shown))
+
+    def _show(self) -> None:
+        names = list(self.gates)
+        stats = [self.compute(float(t)) for t in THRESHOLDS]
+        data = {
+            "threshold": frames(np.stack([THRESHOLDS, 1 - THRESHOLDS], axis=1), ["threshold"]),
+            "limit_x": frames([0.0, 1.0], []),
+            "limit_y": frames([1.0, 0.0], []),
+        }
+        for name in names:  # (len(THRESHOLDS), H): one point a unit
+            data[f"{name}_left"] = frames(np.stack([s[name][0] for s in stats]), ["threshold"])
+            data[f"{name}_right"] = frames(np.stack([s[name][1] for s in stats]), ["threshold"])
+        boxes = grid_boxes(
+            WIDTH, HEIGHT, rows=1, cols=len(names), margin=(70, 20, 70, 50), hspace=40
+        )[0]
+        panels = [
+            scatter_panel(
+                box,
+                [
+                    dict(
+                        name=f"{name} limit",
+                        data="limit_y",
+                        x="limit_x",
+                        color="#bbbbbb",
+                        dash=[3, 3],
+                        width=1,
+                        hover=False,
+                    ),
+                    dict(
+                        name=GATE_NAMES.get(name, name),
+                        data=f"{name}_right",
+                        x=f"{name}_left",
+                        mode="markers",
+                        color=GATE_COLORS.get(name, OTHER_GATE_COLOR),
+                        size=6,
+                        opacity=0.6,
+                    ),
+                ],
+                title=GATE_NAMES.get(name, name),
+                x_title="fraction left-saturated",
+                y_title="fraction right-saturated" if k == 0 else "",
+                x_range=[-0.02, 1.02],
+                y_range=[-0.02, 1.02],
+                hover_names=("left", "right"),
+                point_label="unit",
+                hover=".2f",
+            )
+            for k, (name, box) in enumerate(zip(names, boxes))
+        ]
+        spec = {
+            "width": WIDTH,
+            "height": HEIGHT,
+            "title": "gate saturation: left < {threshold[0]:.2f}, right > {threshold[1]:.2f}",
+            "controls": {"threshold": {"grid": THRESHOLDS.tolist()}},
+            "panels": panels,
+        }
+        self.chart.show(spec, data, controls={"threshold": self.threshold})

@@ -180,6 +180,62 @@ def time_clicks(page, buttons: list, watch: tuple, picture, start=0, clicks=12, 
     return {"frame_ms": frame, "changed": changed, "presses": clicks}
 
 
+def time_selections(
+    page,
+    select,
+    watch: tuple,
+    selections: int = 30,
+    warmup: int = 3,
+    settle: float = 0.4,
+    picture=None,
+) -> dict:
+    """Pick a dropdown's options one after another and time each pick to its painted frame.
+
+    A pick is what the student's choice does in the page: the select's value is set and its
+    change event fired, stamped as a key press is (the stamp and the pick in one task). The
+    options are walked in turn, so every pick changes the value. Inputs and returns as
+    time_presses's (`select` a `.widget-dropdown select` locator).
+    """
+    install(page)
+    _watch(page, *watch)
+    select.scroll_into_view_if_needed()
+    options = select.evaluate("e => [...e.options].map((o) => o.value)")
+    current = options.index(select.evaluate("e => e.value"))
+    dom, frame, first, changed = [], [], [], 0
+    for done in range(1, warmup + selections + 1):
+        shown = picture() if picture else None
+        select.evaluate(
+            """(e, v) => {
+              const L = window.__latency;
+              L.key = performance.now(); L.dom = null; L.frame = null; L.changes = 0;
+              L.firstDom = null; L.firstFrame = null;
+              e.value = v; e.dispatchEvent(new Event('change', { bubbles: true }));
+            }""",
+            options[(current + done) % len(options)],
+        )
+        time.sleep(settle)
+        t_key, t_dom, t_frame, t_first = page.evaluate(
+            "() => [window.__latency.key, window.__latency.dom, "
+            "window.__latency.frame, window.__latency.firstFrame]"
+        )
+        if done <= warmup:
+            continue
+        if t_dom is not None and t_frame is not None:
+            dom.append(t_dom - t_key)
+            frame.append(t_frame - t_key)
+        if t_first is not None:
+            first.append(t_first - t_key)
+        if picture is None or picture() != shown:
+            changed += 1 if t_dom is not None else 0
+    return {
+        "dom_ms": dom,
+        "frame_ms": frame,
+        "first_frame_ms": first,
+        "changed": changed,
+        "presses": selections,
+    }
+
+
 def _value(handle):
     """A slider's position or a dropdown's value, as the page shows it. (A slider's
     aria-valuenow is rounded for display: two steps can read the same.)"""

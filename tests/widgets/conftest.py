@@ -8,7 +8,8 @@ def shown_frame(chart, name):
     """The frame of data entry `name` for the chart's controls' current values.
 
     Mirrors static/chart.js's frameOf (which tests/widgets/test_renderer_js.py checks in a
-    browser): the nearest grid position of each control; a star entry takes the one control
+    browser): the nearest grid position of each control (a dropdown: its choice's place in
+    the grid); a star entry takes the one control
     away from its base value. Returns: an array of the frame's shape, or None.
     """
     entry = chart.data[name]
@@ -21,7 +22,10 @@ def shown_frame(chart, name):
     }
 
     def at(axis):
-        return int(np.argmin(np.abs(np.asarray(spec["controls"][axis]["grid"]) - current[axis])))
+        grid = spec["controls"][axis]["grid"]
+        if isinstance(current[axis], str):  # a dropdown's choice: its place in the grid
+            return grid.index(current[axis])
+        return int(np.argmin(np.abs(np.asarray(grid) - current[axis])))
 
     if entry["star"]:
         base = {

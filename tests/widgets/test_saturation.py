@@ -1,11 +1,14 @@
-"""Tests for the Saturation widget: one scatter per gate, threshold slider in place."""
+"""Tests for the Saturation widget: the frames it sends are rnnviz.charlm.interpret.saturation's
+numbers at every threshold of the slider's grid, so the browser only picks one."""
+
+import json
 
 import numpy as np
 import pytest
 
+import rnnviz.widgets.saturation as module
 from rnnviz.charlm.interpret import saturation
-from rnnviz.widgets.saturation import Saturation
-from rnnviz.widgets.traces import traces_by_name
+from rnnviz.widgets.saturation import THRESHOLDS, Saturation
 
 
 @pytest.fixture
@@ -14,24 +17,50 @@ def gates():
     return {name: 1 / (1 + np.exp(-3 * rng.normal(size=(400, 20)))) for name in "ifo"}
 
 
-def test_one_scatter_per_gate_with_the_statistic(gates):
+def test_one_scatter_per_gate_with_the_statistic(gates, shown):
     widget = Saturation(gates)
+    panels = widget.chart.spec["panels"]
+    assert [p["kind"] for p in panels] == ["scatter"] * 3
+    assert [p["title"] for p in panels] == ["input gate i", "forget gate f", "output gate o"]
     stats = saturation(gates, 0.1, 0.9)
-    assert len(widget.figure.data) == 6  # a reference line and the units, per gate
-    points = traces_by_name(widget.figure)
     for name in "ifo":
-        np.testing.assert_allclose(points[name].x, stats[name][0])
-        np.testing.assert_allclose(points[name].y, stats[name][1])
+        np.testing.assert_allclose(shown(widget.chart, f"{name}_left"), stats[name][0], rtol=1e-6)
+        np.testing.assert_allclose(shown(widget.chart, f"{name}_right"), stats[name][1], rtol=1e-6)
+    np.testing.assert_allclose(shown(widget.chart, "threshold"), [0.1, 0.9], rtol=1e-6)
+    assert widget._repr_mimebundle_()["text/plain"] == "<Saturation widget>"
+    json.dumps(widget.chart.spec, allow_nan=False)
 
 
-def test_threshold_slider_updates_in_place(gates):
+def test_every_threshold_of_the_grid_is_sent(gates, shown):
     widget = Saturation(gates)
-    figure, points = widget.figure, traces_by_name(widget.figure)["i"]
-    before = np.asarray(points.x).copy()
+    slider = widget.threshold
+    assert np.allclose(THRESHOLDS, np.arange(slider.min, slider.max + 1e-9, slider.step))
+    assert widget.chart.data["f_left"]["shape"] == [len(THRESHOLDS), 20]
+    for t in (0.02, 0.3, 0.4):
+        widget.threshold.value = t
+        stats = saturation(gates, t, 1 - t)
+        np.testing.assert_allclose(shown(widget.chart, "f_left"), stats["f"][0], rtol=1e-6)
+        np.testing.assert_allclose(shown(widget.chart, "f_right"), stats["f"][1], rtol=1e-6)
+        np.testing.assert_allclose(shown(widget.chart, "threshold"), [t, 1 - t], rtol=1e-6)
+        np.testing.assert_array_equal(widget.data["f"][0], stats["f"][0])
+
+
+def test_the_threshold_slider_recomputes_nothing(gates, monkeypatch, shown):
+    widget = Saturation(gates)
+    before = shown(widget.chart, "i_left").copy()
+    calls = []
+    monkeypatch.setattr(module, "saturation", lambda *a, **k: calls.append(a))
+    spec = widget.chart.spec
     widget.threshold.value = 0.3
-    assert widget.figure is figure and traces_by_name(figure)["i"] is points
-    assert np.all(np.asarray(points.x) >= before) and np.any(np.asarray(points.x) > before)
-    assert "0.30" in figure.layout.title.text and "0.70" in figure.layout.title.text
+    assert calls == [] and widget.chart.spec is spec
+    after = shown(widget.chart, "i_left")
+    assert np.all(after >= before) and np.any(after > before)  # a wider band: more saturated
+    assert "{threshold[0]:.2f}" in spec["title"] and "{threshold[1]:.2f}" in spec["title"]
+
+
+def test_gates_without_a_house_colour_get_one(gates):
+    widget = Saturation({"x": gates["i"]})
+    assert widget.chart.spec["panels"][0]["series"][1]["color"] == module.OTHER_GATE_COLOR
 
 
 def test_rejects_empty_or_malformed_gates():

@@ -21,11 +21,11 @@ export function format(value, spec) {
   // A Python-style format spec: ".3f", ".1e", ".2g"; "pow" prints a log10 value as 10^x.
   if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "inf" : "0";
   if (spec === "pow") return `10${String(Math.round(value)).replace(/./g, (c) => SUPERSCRIPT[c])}`;
-  const m = /^\.(\d+)([efg])$/.exec(spec || ".3g");
-  const digits = Number(m[1]);
-  if (m[2] === "f") return value.toFixed(digits);
-  if (m[2] === "e") return value.toExponential(digits).replace(/e([+-])(\d)$/, (_, sign, d) => `e${sign}0${d}`);
-  return String(Number(value.toPrecision(Math.max(1, digits))));
+  const m = /^(\+?)\.(\d+)([efg])$/.exec(spec || ".3g");
+  const digits = Number(m[2]), sign = m[1] && value >= 0 ? "+" : "";  // "+.3f": r = +0.532
+  if (m[3] === "f") return sign + value.toFixed(digits);
+  if (m[3] === "e") return sign + value.toExponential(digits).replace(/e([+-])(\d)$/, (_, s, d) => `e${s}0${d}`);
+  return sign + String(Number(value.toPrecision(Math.max(1, digits))));
 }
 
 function parseColor(color) {
@@ -75,6 +75,7 @@ export function logRange(values) {
 
 // --- frames -------------------------------------------------------------------------------
 export function nearest(grid, value) {
+  if (typeof value === "string") return Math.max(0, grid.indexOf(value));  // a dropdown's choice
   let best = 0;
   for (let k = 1; k < grid.length; k++) {
     if (Math.abs(grid[k] - value) < Math.abs(grid[best] - value)) best = k;
@@ -106,8 +107,9 @@ function frameValues(entry, state, spec) {
 }
 
 function fillTemplate(text, read) {
-  // "s = {rnn_stats[0]:.2f}" -> the current frame's value, formatted.
-  return (text || "").replace(/\{(\w+)\[(\d+)\](?::([^}]+))?\}/g, (_, name, i, fmt) => {
+  // "s = {rnn_stats[0]:.2f}" -> the current frame's value, formatted; "{name:chars}" -> the
+  // frame's character codes as a string (words the kernel chose, e.g. a signal's name).
+  return (text || "").replace(/\{(\w+):chars\}/g, (_, name) => charString(read(name))).replace(/\{(\w+)\[(\d+)\](?::([^}]+))?\}/g, (_, name, i, fmt) => {
     const v = read(name);
     return v ? format(v[Number(i)], fmt) : "?";
   });
@@ -359,8 +361,9 @@ function hoverHeatmap(panel, fr, read, x, y) {
 // frame is [lo, hi], so a range the kernel computed follows the controls.
 // "marks" [{control, color, dash, width}], on any panel: a vertical line at x = the control.
 export function rangeOf(range, read) {
+  // [lo, hi] as given, or a data entry's current frame [lo, hi] (its name, or {data: name}).
   if (!range || Array.isArray(range)) return range || null;
-  const v = read(range.data);
+  const v = read(typeof range === "string" ? range : range.data);
   return v ? [v[0], v[1]] : null;
 }
 
@@ -557,6 +560,154 @@ Object.assign(PANELS, {
   labelled_bars: { draw: drawLabelledBars, hover: (panel, fr, read, x, y, state) => hoverBars(labelledBars(panel, state), fr, read, x) },
 });
 
+// --- character and scatter panels --------------------------------------------------------------
+// A "chars" panel draws characters the kernel sent as codes (float32 holds every code below
+// 2**24; 0 is padding and draws nothing), each in a fixed monospace cell, optionally on a
+// background coloured by the kernel's value for that character through the panel's scale.
+//   layout "flow": the frame's characters wrapped at the box's width, a new line after "\n"
+//     (a tab moves to the next multiple of 4 columns); `prefix`, a fixed string, comes first
+//     in `prefix_color`, uncoloured. renderer.text_rows mirrors this layout in Python.
+//   layout "grid": ny rows of nx cells, frame (nx, ny) x-major like a heatmap's; `labels`
+//     (an entry of nx codes) is written under the columns.
+// `values` names the entry of colour values, `crange` is [lo, hi] or an entry holding them;
+// a value that is not finite is drawn on `missing_color`.
+export function charString(codes) {
+  if (!codes) return "?";
+  let s = "";
+  for (const c of codes) if (c > 0) s += String.fromCodePoint(c);
+  return s;
+}
+
+export function flowLayout(prefix, codes, columns) {
+  // Each character's [column, row] (null for padding), the prefix's first: the same rule as
+  // renderer.text_rows, so the kernel can size the panel.
+  let col = 0, row = 0;
+  const place = (c) => {
+    if (c === 0) return null;
+    if (col >= columns) { col = 0; row += 1; }
+    const at = [col, row];
+    if (c === 10) { col = 0; row += 1; } else col = c === 9 ? Math.max(col + 1, Math.ceil((col + 1) / 4) * 4) : col + 1;
+    return at;
+  };
+  const before = Array.from(prefix || "", (ch) => place(ch.codePointAt(0)));
+  return { before, cells: Array.from(codes || [], place) };
+}
+
+// Per panel: its colour scale at 256 steps, and its letters drawn once (they stay while a
+// control recolours them): a slider's redraw only fills backgrounds and copies the letters.
+const colorSteps = new WeakMap(), letterLayers = new WeakMap();
+
+function charColor(panel, u, lo, hi) {
+  if (!Number.isFinite(u)) return panel.missing_color;
+  if (!colorSteps.has(panel)) colorSteps.set(panel, Array.from({ length: 256 }, (_, k) => scaleColor(panel.colorscale, k / 255)));
+  return colorSteps.get(panel)[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
+}
+
+function flowLetters(panel, codes, w, h) {
+  // The flow layout and its letters on a transparent canvas, remade when the codes change.
+  const old = letterLayers.get(panel);
+  if (old && old.buffer === codes.buffer && old.offset === codes.byteOffset && old.length === codes.length) return old;
+  const cw = panel.char_width, lh = panel.line_height, ratio = window.devicePixelRatio || 1;
+  const { before, cells } = flowLayout(panel.prefix, codes, Math.floor(w / cw));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.ceil(w * ratio); canvas.height = Math.ceil(h * ratio);
+  const ctx = canvas.getContext("2d");
+  ctx.scale(ratio, ratio);
+  ctx.font = `${panel.font_size}px monospace`; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+  const put = (c, at) => { if (at) ctx.fillText(glyph(c), (at[0] + 0.5) * cw, (at[1] + 0.5) * lh); };
+  ctx.fillStyle = panel.prefix_color;
+  Array.from(panel.prefix || "").forEach((ch, k) => put(ch.codePointAt(0), before[k]));
+  ctx.fillStyle = "#222";
+  cells.forEach((at, k) => put(codes[k], at));
+  const layer = { buffer: codes.buffer, offset: codes.byteOffset, length: codes.length, cells, canvas };
+  letterLayers.set(panel, layer);
+  return layer;
+}
+
+const glyph = (c) => (c === 10 || c === 9 || c === 32 ? "" : String.fromCodePoint(c));
+
+function drawChars(ctx, panel, fr, read) {
+  const [l, t, w, h] = fr.box;
+  const codes = read(panel.chars) || [], values = panel.values ? read(panel.values) : null;
+  const [lo, hi] = typeof panel.crange === "string" ? read(panel.crange) : panel.crange || [0, 1];
+  ctx.save();
+  ctx.textAlign = "center"; ctx.textBaseline = "middle";
+  if (panel.layout === "grid") {
+    const ny = panel.ny, nx = codes.length / ny, cw = w / nx, ch = h / ny;
+    ctx.font = `${Math.min(panel.font_size, cw * 1.2, ch * 0.8)}px monospace`;
+    for (let i = 0; i < nx; i++) {
+      for (let j = 0; j < ny; j++) {
+        const k = i * ny + j;
+        if (values) { ctx.fillStyle = charColor(panel, values[k], lo, hi); ctx.fillRect(l + i * cw, t + j * ch, cw + 0.5, ch + 0.5); }
+        // Dark letters on light cells, white on dark ones (the colour's own lightness).
+        const dark = values && Number.isFinite(values[k]) && (values[k] - lo) / (hi - lo) > 0.6;
+        ctx.fillStyle = dark ? "white" : "#222";
+        if (cw >= 5) ctx.fillText(String.fromCodePoint(codes[k] || 32), l + (i + 0.5) * cw, t + (j + 0.5) * ch);
+      }
+    }
+    const labels = panel.labels ? read(panel.labels) : null;
+    ctx.fillStyle = AXIS_COLOR;
+    if (labels && cw >= 5) labels.forEach((c, i) => ctx.fillText(String.fromCodePoint(c || 32), l + (i + 0.5) * cw, t + h + 12));
+    fr.grid = { nx, ny, cw, ch };
+  } else {
+    const cw = panel.char_width, lh = panel.line_height, letters = flowLetters(panel, codes, w, h);
+    ctx.beginPath(); ctx.rect(l, t, w, h); ctx.clip();
+    if (values) {
+      letters.cells.forEach((at, k) => {
+        if (!at) return;
+        ctx.fillStyle = charColor(panel, values[k], lo, hi);
+        ctx.fillRect(l + at[0] * cw, t + at[1] * lh, cw + 0.3, lh + 0.3);
+      });
+    }
+    ctx.drawImage(letters.canvas, l, t, w, h);
+    fr.flow = { cells: letters.cells, cw, lh };  // for hover
+  }
+  ctx.restore();
+  // The colour bar beside the panel's top, at most 200 px tall.
+  const bar = { box: [l, t, w, Math.min(h, 200)] };
+  if (panel.colorbar) drawColorbar(ctx, { ...panel, colorbar: fillTemplate(panel.colorbar, read) }, bar, [lo, hi]);
+}
+
+function hoverChars(panel, fr, read, x, y) {
+  // The character under the pointer, where it is, and its value as the kernel computed it.
+  const codes = read(panel.chars), values = panel.values ? read(panel.values) : null;
+  const [l, t] = fr.box;
+  let k = -1, where = "";
+  if (fr.grid) {
+    const i = Math.floor((x - l) / fr.grid.cw), j = Math.floor((y - t) / fr.grid.ch);
+    if (i < 0 || i >= fr.grid.nx || j < 0 || j >= fr.grid.ny) return "";
+    k = i * fr.grid.ny + j;
+    where = `${panel.rows ? panel.rows[j] : `row ${j}`}, ${panel.x.label} ${i}`;
+  } else if (fr.flow) {
+    const col = Math.floor((x - l) / fr.flow.cw), row = Math.floor((y - t) / fr.flow.lh);
+    k = fr.flow.cells.findIndex((at) => at && at[0] === col && at[1] === row);
+    where = `${panel.x.label} ${k}`;
+  }
+  if (k < 0 || !codes) return "";
+  const v = values ? values[k] : null, shown = v === -Infinity ? "-inf" : format(v, panel.hover || ".3f");
+  const value = values ? `: ${fillTemplate(panel.value_label, read)}${shown}` : "";
+  return `${JSON.stringify(String.fromCodePoint(codes[k]))} at ${where}${value}`;
+}
+
+function hoverScatter(panel, fr, read, x, y) {
+  // The point nearest the pointer (within 10 px) of the series drawn at x values.
+  let best = null, bestD = 100;
+  for (const s of panel.series) {
+    const v = read(s.data), xs = s.x ? read(s.x) : null;
+    if (!v || !xs || s.hover === false || s.visible === false) continue;
+    for (let k = 0; k < v.length; k++) {
+      const d = (fr.px(xs[k]) - x) ** 2 + (fr.py(v[k]) - y) ** 2;
+      if (d < bestD) { bestD = d; best = [s, k, xs[k], v[k]]; }
+    }
+  }
+  if (!best) return "";
+  const [s, k, xv, yv] = best, [xName, yName] = panel.hover_names || ["x", "y"], f = panel.hover || ".3g";
+  return `${s.name} ${panel.x.label} ${k}: ${xName} ${format(xv, f)}, ${yName} ${format(yv, f)}`;
+}
+
+PANELS.chars = { draw: drawChars, hover: hoverChars };
+PANELS.scatter = { draw: drawLines, hover: hoverScatter };
+
 // --- the widget ---------------------------------------------------------------------------
 function sharedRanges(spec, read) {
   // Each "share" group's log range over every visible series of its panels.
@@ -724,11 +875,15 @@ async function render({ model, el }) {
       const name = names[k];
       if (controlModels[name] === control) continue;
       controlModels[name] = control;
-      // Selection widgets (toggle buttons, dropdowns) sync their "index", not their value.
-      const trait = model.get("spec").controls[name]?.trait || "value";
-      state[name] = control.get(trait);
-      control.on(`change:${trait}`, () => {
-        state[name] = control.get(trait);
+      // A selection (toggle buttons, a dropdown) syncs its index, not its value. With
+      // "trait": "index" its grid is the indexes; otherwise its grid lists its options' values.
+      const trait = spec.controls[name]?.trait;
+      const selection = !trait && control.get("value") === undefined && control.get("index") !== undefined;
+      const value = () => (trait ? control.get(trait)
+        : selection ? spec.controls[name].grid[control.get("index")] : control.get("value"));
+      state[name] = value();
+      control.on(`change:${trait || (selection ? "index" : "value")}`, () => {
+        state[name] = value();
         settleLater();
         if (!animation) redraw();
       });
