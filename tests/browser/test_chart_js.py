@@ -201,3 +201,26 @@ def test_image_panel_draws_the_image_under_its_overlay_and_outline(js, browser):
     assert pixels["yellow"] == [255, 255, 0, 255]
     assert pixels["edge"] == [0, 255, 255, 255]  # the outline of cell (1, 0)
     assert pixels["hover"] == "attention 0.500"
+
+
+def test_real_log_ticks_label_values_like_a_plotly_log_axis(js):
+    def ticks(lo, hi):
+        return [(round(v, 6), label) for v, label in js("realLogTicks", lo, hi)]
+
+    # A loss from 0.008 to 2.3: 1-2-5 in each decade, labelled with the values themselves.
+    assert [label for _, label in ticks(-2.1, 0.37)] == ["0.01", "0.02", "0.05", "0.1", "0.2"] + [
+        "0.5",
+        "1",
+        "2",
+    ]
+    assert ticks(-0.8, 0.0)[0] == (round(np.log10(0.2), 6), "0.2")
+    # Less than a decade with under three digits in it: linear steps of the values.
+    assert [label for _, label in ticks(0.35, 0.66)] == ["2.5", "3", "3.5", "4", "4.5"]
+    assert [label for _, label in ticks(-3, 2)] == ["0.001", "0.01", "0.1", "1", "10", "100"]
+    assert ticks(-30, 0)[0][1] == "10\u207b\u00b3\u2070"  # many decades: powers of ten
+
+
+def test_a_title_may_be_one_text_a_control_position(js):
+    spec = {"title": {"control": "k", "texts": ["one", "two"]}, "controls": {"k": {"grid": [1, 2]}}}
+    assert js("titleText", spec, {"k": 2}) == "two"
+    assert js("titleText", {"title": "s = {a[0]:.2f}"}, {}) == "s = {a[0]:.2f}"

@@ -426,12 +426,14 @@ function drawColorbarLabels(ctx, panel, x, t, h, lo, hi) {
 // log10 values: 10^v is shown). An axis with `real` set (log10 values) is labelled with the
 // values themselves: 0.2, 0.5, 1, 2 rather than powers of ten when it spans few decades.
 export function realLogTicks(lo, hi) {
-  // [[log10 position, label], ...]: decades, then 1-2-5, then every digit, then linear steps
-  // in value space, whichever first gives at least three ticks in [lo, hi].
+  // [[log10 position, label], ...]: decades over more than 3.5 of them (powers of ten over
+  // more than 10); over fewer, 1-2-5, then every digit, then linear steps in value space,
+  // whichever first gives at least three ticks in [lo, hi].
   if (!(hi > lo)) return [];
   const label = (v) => [v, format(Math.pow(10, v), ".3g")];
-  if (hi - lo > 6) return niceTicks(lo, hi, true).map((v) => [v, format(v, "pow")]);
-  for (const mantissas of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+  if (hi - lo > 10) return niceTicks(lo, hi, true).map((v) => [v, format(v, "pow")]);
+  const sets = hi - lo > 3.5 ? [[1]] : [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+  for (const mantissas of sets) {
     const ticks = [];
     for (let d = Math.floor(lo); d <= Math.ceil(hi); d++) {
       for (const m of mantissas) {
@@ -441,7 +443,7 @@ export function realLogTicks(lo, hi) {
     }
     if (ticks.length >= 3) return ticks;
   }
-  return niceTicks(Math.pow(10, lo), Math.pow(10, hi), false, 4).filter((u) => u > 0).map((u) => label(Math.log10(u)));
+  return niceTicks(Math.pow(10, lo), Math.pow(10, hi), false).filter((u) => u > 0).map((u) => label(Math.log10(u)));
 }
 
 export function titleText(spec, state) {
