@@ -1,7 +1,8 @@
 """SweepPlot: the long-range memory sweep's figure, steps to solve and final MSE against T.
 
 A static picture drawn by the renderer (rnnviz.widgets.renderer): two panels of markers and
-lines on log axes, whose data entries hold log10 values; nothing is recomputed.
+lines on log axes, whose data entries hold log10 values; nothing is recomputed. A click on a
+model in the legend hides its markers and lines in both panels.
 """
 
 import numpy as np
@@ -59,6 +60,7 @@ def sweep_chart(results):
                     mode="markers",
                     size=8,
                     open=not solved,
+                    group=name,
                 )
             )
         medians = [
@@ -66,7 +68,9 @@ def sweep_chart(results):
             for t in lens
         ]
         data[f"{cell}_median"] = frames(_log10(medians), [])
-        left.append(dict(name=f"{name}, median", data=f"{cell}_median", x="lens", color=color))
+        left.append(
+            dict(name=f"{name}, median", data=f"{cell}_median", x="lens", color=color, group=name)
+        )
         # A diverged run has no final MSE (null in the file; NaN in an older one).
         ended = [r for r in runs if r["final_mse"] is not None and np.isfinite(r["final_mse"])]
         legend.append(dict(name=name, color=color, symbol="\u25cf"))
@@ -82,6 +86,7 @@ def sweep_chart(results):
                 color=color,
                 mode="markers",
                 size=8,
+                group=name,
             )
         )
     data["ends"] = frames(_log10([min(lens), max(lens)]), [])

@@ -224,3 +224,10 @@ def test_a_title_may_be_one_text_a_control_position(js):
     spec = {"title": {"control": "k", "texts": ["one", "two"]}, "controls": {"k": {"grid": [1, 2]}}}
     assert js("titleText", spec, {"k": 2}) == "two"
     assert js("titleText", {"title": "s = {a[0]:.2f}"}, {}) == "s = {a[0]:.2f}"
+
+
+def test_a_legend_click_hides_the_series_of_that_name_or_group(js):
+    spec = {"panels": [{"series": [{"name": "a"}, {"name": "b", "group": "a"}, {"name": "c"}]}]}
+    assert js("withHidden", spec, []) == spec
+    shown = js("withHidden", spec, ["a"])["panels"][0]["series"]
+    assert [s.get("visible", True) for s in shown] == [False, False, True]

@@ -446,6 +446,14 @@ export function realLogTicks(lo, hi) {
   return niceTicks(Math.pow(10, lo), Math.pow(10, hi), false).filter((u) => u > 0).map((u) => label(Math.log10(u)));
 }
 
+export function withHidden(spec, hidden) {
+  // The spec with the series the student hid in the legend (by name or "group") invisible.
+  const names = new Set(hidden);  // the page's Set, or a list
+  if (!names.size) return spec;
+  const hide = (s) => (names.has(s.group ?? s.name) ? { ...s, visible: false } : s);
+  return { ...spec, panels: spec.panels.map((p) => (p.series ? { ...p, series: p.series.map(hide) } : p)) };
+}
+
 export function titleText(spec, state) {
   // spec.title: a template, or {"control", "texts"}: the text for the control's position
   // (formatted in Python, one per grid value).
@@ -675,10 +683,13 @@ function hoverText(panel, fr, read, x, y, state) {
   return PANELS[panel.kind].hover(panel, fr, read, x, y, state);
 }
 
-function legend(el, items) {
+function legend(el, items, toggle = null, hidden = new Set()) {
+  // A click on an item hides (or shows again) the series of that name or group.
   el.replaceChildren(...items.map((item) => {
     const span = document.createElement("span");
-    span.style.cssText = "margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444";
+    span.className = "rnnviz-legend-item";
+    span.style.cssText = `margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444;cursor:pointer;opacity:${hidden.has(item.name) ? 0.4 : 1}`;
+    if (toggle) span.addEventListener("click", () => toggle(item.name));
     const swatch = document.createElement("span");
     const line = item.symbol ? `color:${item.color};` : `border-top:2px ${item.dash === true ? "dashed" : item.dash || "solid"} ${item.color};`;
     swatch.style.cssText = `display:inline-block;width:22px;margin-right:4px;vertical-align:middle;${line}`;
@@ -706,8 +717,13 @@ async function render({ model, el }) {
   root.append(canvas, tip, busy, play, keys);
   el.append(root);
 
-  let spec, entries, frames = [], drawn = 0, drawMs = null, legendItems = null, pending = false, animation = null;
-  const state = {}, controlModels = {};
+  let spec, shownSpec, entries, frames = [], drawn = 0, drawMs = null, legendItems = null, pending = false, animation = null;
+  const state = {}, controlModels = {}, hidden = new Set();
+  const toggle = (name) => {
+    if (!hidden.delete(name)) hidden.add(name);
+    legend(keys, spec.legend || [], toggle, hidden);
+    redraw();
+  };
   const read = (name) => {
     const e = entries[name];
     return e ? frameValues(e, state, spec) : null;
@@ -728,7 +744,7 @@ async function render({ model, el }) {
       canvas.style.width = `${spec.width}px`; canvas.style.height = `${spec.height}px`;
     }
     const items = JSON.stringify(spec.legend || []);
-    if (items !== legendItems) { legendItems = items; legend(keys, spec.legend || []); }
+    if (items !== legendItems) { legendItems = items; legend(keys, spec.legend || [], toggle, hidden); }
     const label = spec.play ? spec.play.label : "";
     if (play.textContent !== label) {
       play.textContent = label;
@@ -747,7 +763,8 @@ async function render({ model, el }) {
     if (!spec) return;
     const before = fromKernel ? pixels() : null;
     const start = performance.now();
-    frames = draw(canvas, spec, read, state);
+    shownSpec = withHidden(spec, hidden);
+    frames = draw(canvas, shownSpec, read, state);
     drawMs = performance.now() - start;
     const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
     const show = model.get("busy") || stale ? "" : "none";
@@ -812,7 +829,7 @@ async function render({ model, el }) {
   canvas.addEventListener("mousemove", (event) => {
     const box = canvas.getBoundingClientRect(), x = event.clientX - box.left, y = event.clientY - box.top;
     const k = frames.findIndex((fr) => fr && x >= fr.box[0] && x <= fr.box[0] + fr.box[2] && y >= fr.box[1] && y <= fr.box[1] + fr.box[3]);
-    const words = k < 0 ? "" : hoverText(spec.panels[k], frames[k], read, x, y, state);
+    const words = k < 0 ? "" : hoverText(shownSpec.panels[k], frames[k], read, x, y, state);
     tip.style.display = words ? "" : "none";
     tip.textContent = words;
     tip.style.left = `${Math.min(x + 12, spec.width - 260)}px`; tip.style.top = `${y + 12}px`;
@@ -820,7 +837,7 @@ async function render({ model, el }) {
   canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; });
 
   // Tests and the latency bench read what is drawn from here.
-  root.chart = { state, read: (name) => { const v = read(name); return v && Array.from(v); }, drawn: () => drawn, drawMs: () => drawMs, settles: () => settles, spec: () => spec };
+  root.chart = { state, read: (name) => { const v = read(name); return v && Array.from(v); }, drawn: () => drawn, drawMs: () => drawMs, settles: () => settles, spec: () => spec, hidden: () => [...hidden] };
 
   load();
   await bindControls();
