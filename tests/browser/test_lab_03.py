@@ -30,7 +30,7 @@ def rows_shown(image):
 
 
 def test_lab_03(lab):
-    lab.run("03_sequence_tasks.ipynb", min_plots=0, min_sliders=2)
+    lab.run("03_sequence_tasks.ipynb", min_plots=5, min_sliders=2)
     page = lab.page
     assert page.locator(".rnnviz-chart canvas").count() == 5
 

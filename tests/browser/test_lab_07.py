@@ -6,8 +6,9 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-# Plots in document order: the live loss plot, SampleExplorer, CellActivations, Saturation.
-LOSS, SAMPLES, CELLS, SATURATION = 0, 1, 2, 3
+# Plotly plots in document order: SampleExplorer, CellActivations, Saturation (the live loss
+# plot before them is a renderer chart).
+SAMPLES, CELLS, SATURATION = 0, 1, 2
 # Sliders in document order: temperature, length, cell, threshold.
 TEMPERATURE, CELL, THRESHOLD = 0, 2, 3
 
