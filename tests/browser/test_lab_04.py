@@ -77,7 +77,7 @@ def test_lab_04(lab):
     # browser, then the slider reads 1.
     lab.press_slider(slider=PULSE, key="End")
     lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: s == 101)
-    page.locator(".rnnviz-play").click()
+    page.locator(".rnnviz-chart").nth(CHART).locator(".rnnviz-play").click()
     lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: 1 < s < 101, timeout=5)
     lab.wait_until(
         lambda: handle(lab, PULSE).get_attribute("aria-valuenow"), lambda v: float(v) == 1
