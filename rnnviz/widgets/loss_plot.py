@@ -1,62 +1,98 @@
-"""LossPlot: live training curves, one per run, drawn from `train`'s progress callback."""
+"""LossPlot: live training curves, one per run, drawn from `train`'s progress callback.
+
+Drawn by the renderer (rnnviz.widgets.renderer): each curve is a data entry of float32
+values, one a step, so NaN/inf never reach JSON; a log axis gets log10 values, and a loss
+that is NaN, inf or not positive there is a gap, as it always was.
+"""
 
 import math
 import time
 
-import plotly.graph_objects as go
+import numpy as np
+import plotly.colors
 
-from rnnviz.style import FIGURE_TEMPLATE, model_color
-from rnnviz.widgets.base import batch_update
-from rnnviz.widgets.figure_data import gaps
+from rnnviz.style import model_color
+from rnnviz.widgets.renderer import ChartWidget, frames, lines_panel, value_range
 
 # At most this many updates a second reach the browser, however fast the steps are: each
-# one is a message from the kernel and a redraw in plotly.js.
+# one is a message from the kernel and a redraw in the page.
 UPDATES_PER_SECOND = 10
 # An update resends the whole curve, so it also waits until the curve has grown by this
 # fraction: a run then sends a bounded number of points however slow the machine is. Paced
 # by the clock alone, a slow run (a loaded CPU, a lab test) sent so much that the kernel's
 # output fell minutes behind, and nbval failed the cell "waiting for output".
 MIN_GROWTH = 0.05
+WIDTH, HEIGHT = 720, 320
+BOX = [75, 50, 620, 220]  # the panel [left, top, width, height] (px); the legend is below
+# A curve without a colour of its own takes the next of plotly's default colours, as before.
+COLORWAY = plotly.colors.qualitative.Plotly
+# plotly's line dash names -> [on, off, ...] px on the canvas and the legend's CSS border.
+DASHES = {
+    None: (None, "solid"),
+    "solid": (None, "solid"),
+    "dot": ([2, 3], "dotted"),
+    "dash": ([7, 4], "dashed"),
+    "longdash": ([12, 4], "dashed"),
+    "dashdot": ([7, 3, 2, 3], "dashed"),
+    "longdashdot": ([12, 3, 2, 3], "dashed"),
+}
 
 
-class LossPlot:
+def curve_values(values, log_y: bool) -> np.ndarray:
+    """What the panel draws for a series: the values (log10 of them on a log axis); a value
+    that cannot be drawn there (NaN, inf, and on a log axis 0 or less) is NaN: a gap."""
+    v = np.array([float(x) for x in values], dtype=np.float64)
+    if log_y:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.where(v > 0, np.log10(np.where(v > 0, v, 1.0)), np.nan)
+    v[~np.isfinite(v)] = np.nan
+    return v
+
+
+class Curve:
+    """One curve of a LossPlot: its legend name, colour and dash, and the values drawn."""
+
+    def __init__(self, name: str, color: str, dash: str | None, key: str):
+        self.name, self.color, self.dash, self.key = name, color, dash, key
+        self.values = np.zeros(0)  # what the panel draws (curve_values)
+        self.entry = frames(self.values, [])
+
+
+class LossPlot(ChartWidget):
     """A live loss plot (log scale by default) that several training runs share.
 
     Display it in a notebook, then hand `plot.run()` to `train(..., callback=...)` (or to a
     task's training function): the run's curve grows in place while the model trains.
-    A NaN or inf loss is drawn as a gap (None), never sent as NaN: it is not JSON.
+    A NaN or inf loss is drawn as a gap, never sent as NaN: the values travel as float32.
+    Attributes: curves (Curve objects, in the order added), chart (the renderer).
     """
 
     def __init__(self, title: str = "training loss", yaxis_title: str = "loss", log_y=True):
-        self.figure = go.FigureWidget(
-            layout=dict(
-                template=FIGURE_TEMPLATE,
-                title=title,
-                xaxis_title="step",
-                yaxis_title=yaxis_title,
-                yaxis_type="log" if log_y else "linear",
-                height=320,
-                margin=dict(l=60, r=20, t=50, b=40),
-            )
-        )
+        super().__init__()
+        self.title, self.yaxis_title, self.log_y = str(title), str(yaxis_title), bool(log_y)
+        self.curves: list[Curve] = []
+        self._draw()
+        self.box = self.chart
 
     def add_curve(self, label: str, values, color: str | None = None, dash: str | None = None):
         """Draw a finished series (one value a step, e.g. a run's grad_norms) as a new curve.
 
         Inputs: label: the legend name; values: floats (NaN/inf drawn as gaps); color: default
-        the house colour of the model the label names; dash: plotly's line dash (e.g. "dot").
-        Returns: the new trace.
+        the house colour of the model the label names; dash: plotly's line dash name ("dot",
+        "dash", "dashdot", ...).
+        Returns: the new Curve.
+        Raises: ValueError naming `dash` for an unknown dash.
         """
-        self.figure.add_scatter(
-            x=[],
-            y=[],
-            mode="lines",
-            name=label,
-            line=dict(color=color or model_color(label), width=1.5, dash=dash),
-        )
-        trace = self.figure.data[-1]
-        self._set(trace, values)
-        return trace
+        if dash not in DASHES:
+            raise ValueError(
+                f"dash must be one of {[d for d in DASHES if d]} or None, got {dash!r}"
+            )
+        index = len(self.curves)
+        color = color or model_color(label) or COLORWAY[index % len(COLORWAY)]
+        curve = Curve(str(label), color, dash, f"curve{index}")
+        self.curves.append(curve)
+        self._set(curve, values)
+        return curve
 
     def run(self, color: str | None = None, dash: str | None = None):
         """A callback for one training run: callback(result) draws result.losses as a curve.
@@ -66,28 +102,61 @@ class LossPlot:
         redrawn at most UPDATES_PER_SECOND times a second and once the curve has grown by
         MIN_GROWTH since its last redraw, and always at the run's end.
         """
-        state = {"trace": None, "sent": -math.inf, "length": 0}
+        state = {"curve": None, "sent": -math.inf, "length": 0}
 
         def callback(result) -> None:
             now = time.perf_counter()
             grown = len(result.losses) >= (1 + MIN_GROWTH) * state["length"]
             if not result.finished and (now - state["sent"] < 1 / UPDATES_PER_SECOND or not grown):
                 return
-            if state["trace"] is None:
-                state["trace"] = self.add_curve(result.label, result.losses, color, dash)
+            if state["curve"] is None:
+                state["curve"] = self.add_curve(result.label, result.losses, color, dash)
             else:
-                self._set(state["trace"], result.losses)
+                self._set(state["curve"], result.losses)
             state["sent"], state["length"] = now, len(result.losses)
 
         return callback
 
-    def _set(self, trace, values) -> None:
-        with batch_update(self.figure):
-            trace.x = list(range(1, len(values) + 1))
-            trace.y = gaps([float(v) for v in values])
+    def _set(self, curve: Curve, values) -> None:
+        """Give `curve` these values and send the picture (one message)."""
+        curve.values = curve_values(values, self.log_y)
+        curve.entry = frames(curve.values, [])
+        self._draw()
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.figure._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        return {**bundle, "text/plain": "<LossPlot widget>"}
+    def _draw(self) -> None:
+        steps = max((len(c.values) for c in self.curves), default=0)
+        y_range = value_range(np.concatenate([c.values for c in self.curves] or [[]]), self.log_y)
+        panel = lines_panel(
+            BOX,
+            [
+                dict(
+                    name=c.name,
+                    data=c.key,
+                    x0=1,
+                    dx=1,
+                    color=c.color,
+                    width=1.5,
+                    dash=DASHES[c.dash][0],
+                )
+                for c in self.curves
+            ],
+            x_title="step",
+            y_title=self.yaxis_title,
+            x_label="step",
+            log=self.log_y,
+            # plotly's autorange: the steps drawn, the values drawn padded by 5%
+            x_range=[1, max(steps, 2)],
+            y_range=y_range or ([-1, 1] if self.log_y else [0, 1]),
+        )
+        panel["y"]["real"] = self.log_y  # ticks 0.2, 0.5, 1 like plotly's log axis
+        spec = {
+            "width": WIDTH,
+            "height": HEIGHT,
+            "title": self.title,
+            "controls": {},
+            "panels": [panel],
+            "legend": [
+                dict(name=c.name, color=c.color, dash=DASHES[c.dash][1]) for c in self.curves
+            ],
+        }
+        self.chart.show(spec, {c.key: c.entry for c in self.curves}, controls={})

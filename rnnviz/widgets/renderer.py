@@ -185,6 +185,24 @@ def log10_or_edge(values):
     return out
 
 
+def value_range(values, log=False, pad=0.05):
+    """An axis range [lo, hi] around the finite values, padded by `pad` of their span.
+
+    Inputs: values: any shape (NaN/inf are left out); log: the values are log10 (a log axis),
+    and a flat series gets half a decade each side instead of half a unit.
+    Returns: [lo, hi] floats, or None when no value is finite.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    if hi == lo:
+        half = 0.5 if log or lo == 0 else 0.5 * abs(lo)
+        return [lo - half, hi + half]
+    return [lo - pad * (hi - lo), hi + pad * (hi - lo)]
+
+
 def colorscale(name: str) -> list:
     """A plotly colour scale by name ("Viridis", "RdBu_r") as [[position, colour], ...]."""
     return [[float(p), c] for p, c in plotly.colors.get_colorscale(name)]
@@ -261,6 +279,45 @@ def lines_panel(
         panel["x"]["range"] = _range(x_range)
     if cursor is not None:
         panel["cursor"] = cursor
+    return panel
+
+
+def points_panel(
+    box,
+    series,
+    x_range,
+    y_range,
+    title="",
+    x_title="",
+    y_title="",
+    x_label="x",
+    y_label="y",
+    x_log=False,
+    y_log=False,
+    x_ticks=None,
+    **extra,
+) -> dict:
+    """A panel of markers and lines at real x values (a scatter), hovered by the nearest point.
+
+    Inputs: series: as lines_panel's, each with "x" (an entry of x values) or "x0"/"dx", and
+    "open" (hollow markers); x_range, y_range: [lo, hi] in the axes' units; x_log, y_log: that
+    axis holds log10 values (log10_or_edge), labelled and hovered with the real values;
+    x_ticks: (values, labels) for fixed ticks on x (in the axis's units), or None.
+    """
+    panel = {
+        "kind": "points",
+        "box": box,
+        "series": series,
+        "title": title,
+        "x": {"title": x_title, "label": x_label, "log": x_log, "real": x_log},
+        "y": {"title": y_title, "label": y_label, "log": y_log, "real": y_log},
+        "edge_colors": EDGE_COLORS,
+        **extra,
+    }
+    panel["x"]["range"], panel["y"]["range"] = list(x_range), list(y_range)
+    if x_ticks is not None:
+        panel["x"]["tickvals"] = [float(v) for v in x_ticks[0]]
+        panel["x"]["ticktext"] = [str(t) for t in x_ticks[1]]
     return panel
 
 

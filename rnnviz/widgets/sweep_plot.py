@@ -1,114 +1,149 @@
-"""SweepPlot: the long-range memory sweep's figure, steps to solve and final MSE against T."""
+"""SweepPlot: the long-range memory sweep's figure, steps to solve and final MSE against T.
+
+A static picture drawn by the renderer (rnnviz.widgets.renderer): two panels of markers and
+lines on log axes, whose data entries hold log10 values; nothing is recomputed. A click on a
+model in the legend hides its markers and lines in both panels.
+"""
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rnnviz.experiments.results import runs_by_config
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
-from rnnviz.style import FIGURE_TEMPLATE, MODEL_COLORS
+from rnnviz.style import MODEL_COLORS
+from rnnviz.widgets.renderer import ChartWidget, frames, grid_boxes, points_panel, value_range
+
+WIDTH, HEIGHT = 940, 400
+BASELINE_COLOR = "#000000"
 
 
-def sweep_figure(results, *, widget: bool = True):
-    """Steps-to-solve (left) and final MSE (right) against T, one line per model.
+def _log10(values):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log10(np.asarray(values, dtype=np.float64).reshape(-1))
+
+
+def _steps(run):
+    """Where a run sits on the left panel: its steps to solve, or its budget if unsolved."""
+    return run["steps_to_solve"] if run["solved"] else run["steps_run"]
+
+
+def sweep_chart(results):
+    """Steps-to-solve (left) and final MSE (right) against T, one colour per model.
 
     Each marker is one seed; the line joins medians. An unsolved run is drawn at its step
-    budget (hollow marker) on the left, so "failed within the budget" is never hidden.
+    budget (hollow marker) on the left, so "failed within the budget" is never hidden. A run
+    without a finite final MSE (diverged) is left out of the right panel.
 
-    Returns: a plotly FigureWidget (widget=True, for labs) or Figure (for files).
+    Inputs: results: from rnnviz.experiments.results.load_results.
+    Returns: (spec, data) for Chart.show: every axis holds log10 values.
     """
     groups = runs_by_config(results)
     settings = results["settings"]
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(
-            "steps to reach MSE < %g (hollow: not solved)" % settings["solve_mse"],
-            "final MSE (dashed: predict 1.0)",
-        ),
-    )
     lens = sorted({t for _, t in groups})
+    data = {"lens": frames(_log10(lens), [])}
+    left, right, legend = [], [], []
     for cell in [c for c in CELLS if any(k[0] == c for k in groups)]:
-        color = MODEL_COLORS[cell]
+        color, name = MODEL_COLORS[cell], CELL_NAMES[cell]
         runs = [r for t in lens for r in groups.get((cell, t), [])]
-        fig.add_scatter(
-            x=[r["seq_len"] for r in runs],
-            y=[r["steps_to_solve"] if r["solved"] else r["steps_run"] for r in runs],
-            mode="markers",
-            name=CELL_NAMES[cell],
-            legendgroup=cell,
-            marker=dict(
-                color=color,
-                size=8,
-                symbol=["circle" if r["solved"] else "circle-open" for r in runs],
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_scatter(
-            x=lens,
-            y=[
-                float(
-                    np.median(
-                        [
-                            r["steps_to_solve"] if r["solved"] else r["steps_run"]
-                            for r in groups.get((cell, t), [])
-                        ]
-                    )
+        for solved, label in ((True, name), (False, f"{name}, not solved")):
+            chosen = [r for r in runs if r["solved"] == solved]
+            if not chosen:
+                continue
+            key = f"{cell}_{'solved' if solved else 'unsolved'}"
+            data[key] = frames(_log10([_steps(r) for r in chosen]), [])
+            data[f"{key}_T"] = frames(_log10([r["seq_len"] for r in chosen]), [])
+            left.append(
+                dict(
+                    name=label,
+                    data=key,
+                    x=f"{key}_T",
+                    color=color,
+                    mode="markers",
+                    size=8,
+                    open=not solved,
+                    group=name,
                 )
-                for t in lens
-            ],
-            mode="lines",
-            line=dict(color=color),
-            legendgroup=cell,
-            showlegend=False,
-            row=1,
-            col=1,
+            )
+        medians = [
+            np.median([_steps(r) for r in groups[cell, t]]) if groups.get((cell, t)) else np.nan
+            for t in lens
+        ]
+        data[f"{cell}_median"] = frames(_log10(medians), [])
+        left.append(
+            dict(name=f"{name}, median", data=f"{cell}_median", x="lens", color=color, group=name)
         )
         # A diverged run has no final MSE (null in the file; NaN in an older one).
         ended = [r for r in runs if r["final_mse"] is not None and np.isfinite(r["final_mse"])]
-        fig.add_scatter(
-            x=[r["seq_len"] for r in ended],
-            y=[r["final_mse"] for r in ended],
-            mode="markers",
-            marker=dict(color=color, size=8),
-            legendgroup=cell,
-            showlegend=False,
-            row=1,
-            col=2,
+        legend.append(dict(name=name, color=color, symbol="\u25cf"))
+        if not ended:
+            continue
+        data[f"{cell}_mse"] = frames(_log10([r["final_mse"] for r in ended]), [])
+        data[f"{cell}_mse_T"] = frames(_log10([r["seq_len"] for r in ended]), [])
+        right.append(
+            dict(
+                name=name,
+                data=f"{cell}_mse",
+                x=f"{cell}_mse_T",
+                color=color,
+                mode="markers",
+                size=8,
+                group=name,
+            )
         )
-    fig.add_scatter(
-        x=[min(lens), max(lens)],
-        y=[settings["baseline_mse"]] * 2,
-        mode="lines",
-        line=dict(color="black", dash="dash"),
-        name="predict 1.0",
-        row=1,
-        col=2,
+    data["ends"] = frames(_log10([min(lens), max(lens)]), [])
+    data["baseline"] = frames(_log10([settings["baseline_mse"]] * 2), [])
+    right.append(
+        dict(name="predict 1.0", data="baseline", x="ends", color=BASELINE_COLOR, dash=[7, 4])
     )
-    fig.update_xaxes(title_text="sequence length T", type="log", tickvals=lens)
-    fig.update_yaxes(title_text="steps", type="log", row=1, col=1)
-    fig.update_yaxes(title_text="MSE", type="log", row=1, col=2)
-    fig.update_layout(
-        template=FIGURE_TEMPLATE,
-        height=380,
-        title="Adding problem, full sweep (%s)" % results["date"][:10],
-        margin=dict(l=60, r=20, t=70, b=40),
-    )
-    return go.FigureWidget(fig) if widget else fig
+    legend.append(dict(name="predict 1.0", color=BASELINE_COLOR, dash=True))
+
+    def y_range(series):
+        values = [np.frombuffer(data[s["data"]]["values"], np.float32) for s in series]
+        return value_range(np.concatenate(values), log=True, pad=0.08) or [0, 1]
+
+    x_range = value_range(_log10(lens), log=True, pad=0.1)
+    x_ticks = (_log10(lens), [str(t) for t in lens])
+    boxes = grid_boxes(WIDTH, HEIGHT, rows=1, cols=2, margin=(80, 40, 80, 60), hspace=90)[0]
+    common = dict(x_title="sequence length T", x_label="T", x_log=True, y_log=True, x_ticks=x_ticks)
+    spec = {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "title": "Adding problem, full sweep (%s)" % results["date"][:10],
+        "controls": {},
+        "legend": legend,
+        "panels": [
+            points_panel(
+                boxes[0],
+                left,
+                x_range,
+                y_range(left),
+                title="steps to reach MSE < %g (hollow: not solved)" % settings["solve_mse"],
+                y_title="steps",
+                y_label="steps",
+                **common,
+            ),
+            points_panel(
+                boxes[1],
+                right,
+                x_range,
+                y_range(right),
+                title="final MSE (dashed: predict 1.0)",
+                y_title="MSE",
+                y_label="MSE",
+                **common,
+            ),
+        ],
+    }
+    return spec, data
 
 
-class SweepPlot:
+class SweepPlot(ChartWidget):
     """The sweep's figure for a notebook; a fixed text repr keeps nbval's comparison stable.
 
-    Inputs: results from `load_results`. `.figure` is the plotly FigureWidget.
+    Inputs: results from `load_results`. `.chart` is the renderer showing sweep_chart(results).
     """
 
     def __init__(self, results):
-        self.figure = sweep_figure(results)
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.figure._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        return {**bundle, "text/plain": "<SweepPlot widget>"}
+        super().__init__()
+        spec, data = sweep_chart(results)
+        self.chart.show(spec, data, controls={})
+        self.box = self.chart

@@ -297,3 +297,33 @@ def test_a_scatter_panel_hovers_the_nearest_point(browser):
     )
     page.close()
     assert words == ["forget gate f unit 1: left 0.50, right 0.20", ""]
+
+
+def test_real_log_ticks_label_values_like_a_plotly_log_axis(js):
+    def ticks(lo, hi):
+        return [(round(v, 6), label) for v, label in js("realLogTicks", lo, hi)]
+
+    # A loss from 0.008 to 2.3: 1-2-5 in each decade, labelled with the values themselves.
+    assert [label for _, label in ticks(-2.1, 0.37)] == ["0.01", "0.02", "0.05", "0.1", "0.2"] + [
+        "0.5",
+        "1",
+        "2",
+    ]
+    assert ticks(-0.8, 0.0)[0] == (round(np.log10(0.2), 6), "0.2")
+    # Less than a decade with under three digits in it: linear steps of the values.
+    assert [label for _, label in ticks(0.35, 0.66)] == ["2.5", "3", "3.5", "4", "4.5"]
+    assert [label for _, label in ticks(-3, 2)] == ["0.001", "0.01", "0.1", "1", "10", "100"]
+    assert ticks(-30, 0)[0][1] == "10\u207b\u00b3\u2070"  # many decades: powers of ten
+
+
+def test_a_title_may_be_one_text_a_control_position(js):
+    spec = {"title": {"control": "k", "texts": ["one", "two"]}, "controls": {"k": {"grid": [1, 2]}}}
+    assert js("titleText", spec, {"k": 2}) == "two"
+    assert js("titleText", {"title": "s = {a[0]:.2f}"}, {}) == "s = {a[0]:.2f}"
+
+
+def test_a_legend_click_hides_the_series_of_that_name_or_group(js):
+    spec = {"panels": [{"series": [{"name": "a"}, {"name": "b", "group": "a"}, {"name": "c"}]}]}
+    assert js("withHidden", spec, []) == spec
+    shown = js("withHidden", spec, ["a"])["panels"][0]["series"]
+    assert [s.get("visible", True) for s in shown] == [False, False, True]

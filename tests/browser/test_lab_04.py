@@ -20,7 +20,8 @@ from tests.browser.latency import (
 pytestmark = pytest.mark.browser
 
 # Document order: GradientFlow's sliders T, hidden size, RNN radius, LSTM forget bias, pulse
-# at t; its dropdowns init, phi, loss, precision. Chart 0 is its picture.
+# at t; its dropdowns init, phi, loss, precision. Chart 0 is its picture; 1 and 2 the
+# clipping run's LossPlots.
 T_SLIDER, RADIUS, FORGET_BIAS, PULSE = 0, 2, 3, 4
 PRECISION = 3
 CHART = 0
@@ -31,9 +32,9 @@ def handle(lab, slider):
 
 
 def test_lab_04(lab):
-    lab.run("04_vanishing_gradients.ipynb", min_plots=2, min_sliders=5)
+    lab.run("04_vanishing_gradients.ipynb", min_plots=3, min_sliders=5)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 1
+    assert page.locator(".rnnviz-chart canvas").count() == 3  # and the two LossPlots
 
     # The RNN's radius: its gradient changes; the LSTM's does not.
     before, lstm_before = chart_read(page, CHART, "rnn_h"), chart_read(page, CHART, "lstm_c")
@@ -76,7 +77,7 @@ def test_lab_04(lab):
     # browser, then the slider reads 1.
     lab.press_slider(slider=PULSE, key="End")
     lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: s == 101)
-    page.locator(".rnnviz-play").click()
+    page.locator(".rnnviz-chart").nth(CHART).locator(".rnnviz-play").click()
     lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: 1 < s < 101, timeout=5)
     lab.wait_until(
         lambda: handle(lab, PULSE).get_attribute("aria-valuenow"), lambda v: float(v) == 1

@@ -17,10 +17,10 @@ from tests.browser.latency import (
 
 pytestmark = pytest.mark.browser
 
-# Renderer charts in document order: SampleExplorer, CellActivations, Saturation (the live
-# loss plot is the one plotly plot). Sliders: temperature, length, cell, threshold.
-# Dropdowns: CellActivations' signal and feature.
-SAMPLES, CELLS, SATURATION = 0, 1, 2
+# Renderer charts in document order: the live loss plot, then SampleExplorer, CellActivations,
+# Saturation. Sliders: temperature, length, cell, threshold. Dropdowns: CellActivations'
+# signal and feature.
+LOSS, SAMPLES, CELLS, SATURATION = 0, 1, 2, 3
 TEMPERATURE, CELL, THRESHOLD = 0, 2, 3
 SIGNAL = 0
 
@@ -34,9 +34,9 @@ def chart_spec(page, chart):
 
 
 def test_lab_07(lab):
-    lab.run("07_char_language_model.ipynb", min_plots=1, min_sliders=4, timeout=600)
+    lab.run("07_char_language_model.ipynb", min_plots=4, min_sliders=4, timeout=600)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 3
+    assert page.locator(".rnnviz-chart canvas").count() == 4
 
     # The temperature picks another sample: colder sharpens the first character's choice
     # (the same prime at every temperature), and the text changes.

@@ -20,9 +20,9 @@ from tests.browser.latency import (
 
 pytestmark = pytest.mark.browser
 
-# The live loss plot is plotly; the AttentionViewer is the lab's one renderer chart. Its
-# sliders, in document order: the word, then the scene.
-CHART = 0
+# Renderer charts in document order: the live loss plot, then the AttentionViewer. The
+# viewer's sliders, in document order: the word, then the scene.
+CHART = 1
 WORD_SLIDER, SCENE_SLIDER = 0, 1
 IMAGE_BOX = (40, 110, 270, 270)  # the "where it looked" panel, px in the canvas
 
@@ -32,9 +32,9 @@ def handle(lab, slider):
 
 
 def test_lab_08(lab):
-    lab.run("08_captioning_attention.ipynb", min_plots=1, min_sliders=2)
+    lab.run("08_captioning_attention.ipynb", min_plots=2, min_sliders=2)
     page = lab.page
-    lab.wait_until(lambda: page.locator(".rnnviz-chart canvas").count(), lambda n: n == 1)
+    lab.wait_until(lambda: page.locator(".rnnviz-chart canvas").count(), lambda n: n == 2)
     assert chart_state(page, CHART)["word"] == 0
 
     # The word slider: step 0 ("a") to step 1; each step's attention map replaces the last.
@@ -54,7 +54,7 @@ def test_lab_08(lab):
     page.mouse.move(
         box["x"] + left + (col + 0.5) * width / 6, box["y"] + top + (row + 0.5) * height / 6
     )
-    tip = page.locator(".rnnviz-chart > div").first
+    tip = page.locator(".rnnviz-chart").nth(CHART).locator(":scope > div").first
     lab.wait_until(lambda: tip.text_content(), lambda t: t == f"attention {max(after):.3f}")
     page.mouse.move(0, 0)
 

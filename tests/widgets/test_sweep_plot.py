@@ -1,26 +1,55 @@
 """widgets.sweep_plot: every model and every run of the committed sweep is drawn."""
 
+import json
+
+import numpy as np
+
 from rnnviz.experiments.results import load_results
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
-from rnnviz.widgets.sweep_plot import SweepPlot, sweep_figure
+from rnnviz.widgets.sweep_plot import SweepPlot, sweep_chart
 
 
-def test_figure_shows_every_model_and_every_run():
+def values(data, name):
+    entry = data[name]
+    return np.frombuffer(entry["values"], dtype=entry["dtype"]).reshape(entry["shape"])[0]
+
+
+def markers(spec, data, panel):
+    """(x, y) of every marker of one panel, in real units."""
+    points = [
+        (10.0 ** values(data, s["x"]), 10.0 ** values(data, s["data"]))
+        for s in spec["panels"][panel]["series"]
+        if s.get("mode") == "markers"
+    ]
+    return np.concatenate([x for x, _ in points]), np.concatenate([y for _, y in points])
+
+
+def test_chart_shows_every_model_and_every_run():
     results = load_results()
-    fig = sweep_figure(results, widget=False)
-    names = {trace.name for trace in fig.data if trace.showlegend is not False}
-    assert {CELL_NAMES[c] for c in CELLS} <= names
-    # Every run is one marker on the left panel, drawn at its steps to solve or steps run.
-    left = [t for t in fig.data if t.xaxis in (None, "x") and t.mode == "markers"]
-    assert sum(len(t.x) for t in left) == len(results["runs"])
+    spec, data = sweep_chart(results)
+    assert {CELL_NAMES[c] for c in CELLS} | {"predict 1.0"} == {i["name"] for i in spec["legend"]}
+    # Every run is one marker on the left panel, at its steps to solve or its steps run.
+    runs = results["runs"]
+    x, y = markers(spec, data, 0)
+    expected = sorted(
+        (r["seq_len"], r["steps_to_solve"] if r["solved"] else r["steps_run"]) for r in runs
+    )
+    np.testing.assert_allclose(sorted(zip(x, y)), expected, rtol=1e-5)
+    hollow = [s for s in spec["panels"][0]["series"] if s.get("open")]
+    assert sum(len(values(data, s["data"])) for s in hollow) == sum(not r["solved"] for r in runs)
+    assert spec["panels"][0]["x"]["ticktext"] == [
+        str(t) for t in sorted({r["seq_len"] for r in runs})
+    ]
+    assert spec["title"].startswith("Adding problem, full sweep (")
+    json.dumps(spec, allow_nan=False)
     assert "<SweepPlot widget>" == SweepPlot(results)._repr_mimebundle_()["text/plain"]
 
 
-def test_a_run_without_a_finite_final_mse_is_left_out_of_the_mse_panel(assert_json_safe):
+def test_a_run_without_a_finite_final_mse_is_left_out_of_the_mse_panel():
     results = load_results()
     results["runs"][0]["final_mse"] = float("nan")  # an older file may hold NaN
     results["runs"][1]["final_mse"] = None
     plot = SweepPlot(results)
-    right = [t for t in plot.figure.data if t.xaxis == "x2" and t.mode == "markers"]
-    assert sum(len(t.x) for t in right) == len(results["runs"]) - 2
-    assert_json_safe(plot.figure)
+    x, y = markers(plot.chart.spec, plot.chart.data, 1)
+    assert len(y) == len(results["runs"]) - 2 and np.isfinite(y).all()
+    json.dumps(plot.chart.spec, allow_nan=False)

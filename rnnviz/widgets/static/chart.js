@@ -150,9 +150,10 @@ function drawAxes(ctx, panel, fr) {
   for (const [axis, range, along] of [["x", fr.xr, 0], ["y", fr.yr, 1]]) {
     const opts = panel[axis] || {};
     if (opts.hidden) continue;
-    const ticks = opts.tickvals || niceTicks(range[0], range[1], axis === "y" && yLog);
+    const real = opts.real && !opts.tickvals ? realLogTicks(range[0], range[1]) : null;
+    const ticks = opts.tickvals || (real ? real.map(([v]) => v) : niceTicks(range[0], range[1], axis === "y" && yLog));
     ticks.forEach((v, k) => {
-      const label = opts.ticktext ? opts.ticktext[k] : format(v, axis === "y" && yLog ? "pow" : ".4g");
+      const label = opts.ticktext ? opts.ticktext[k] : real ? real[k][1] : format(v, axis === "y" && yLog ? "pow" : ".4g");
       if (along === 0) {
         const x = fr.px(v);
         if (x < l - 0.5 || x > l + w + 0.5) return;
@@ -202,7 +203,7 @@ function drawLines(ctx, panel, fr, read, state) {
     ctx.setLineDash([]);
     if (s.mode === "markers" || s.markers) {
       for (let k = 0; k < v.length; k++) {
-        if (Number.isFinite(v[k])) marker(ctx, s.symbol || "circle", fr.px(x(k)), fr.py(v[k]), s.size || 6, s.color);
+        if (Number.isFinite(v[k])) marker(ctx, s.symbol || "circle", fr.px(x(k)), fr.py(v[k]), s.size || 6, s.color, !s.open);
       }
     }
     ctx.globalAlpha = 1;
@@ -266,7 +267,7 @@ function drawHeatmap(ctx, panel, fr, read, state, crange) {
           ctx.fillStyle = scaleColor(panel.colorscale, (u - lo) / (hi - lo));
           const size = g.cell ? Math.min(g.cell, cw) : cw;
           ctx.fillRect(X - size / 2, Y - (g.cell ? size : ch) / 2, size + (g.cell ? 0 : 0.5), (g.cell ? size : ch) + 0.5);
-        } else {
+        } else if (!g.gaps) {
           const kind = u === -Infinity ? "under" : "over";
           ctx.lineWidth = 1.5;
           marker(ctx, "x", X, Y, Math.min(7, cw + 2), panel.edge_colors[kind], false);
@@ -318,6 +319,7 @@ function drawBars(ctx, panel, fr, read) {
     }
   });
   panel.categories.forEach((c, i) => text(ctx, c, fr.box[0] + (i + 0.5) * slot, fr.box[1] + fr.box[3] + 12));
+  if (panel.x.title) text(ctx, panel.x.title, fr.box[0] + fr.box[2] / 2, fr.box[1] + fr.box[3] + 30);
 }
 
 // Hover texts: what the pointer is over, in the panel's own words, values as computed.
@@ -345,6 +347,7 @@ function hoverHeatmap(panel, fr, read, x, y) {
   for (const g of panel.groups) {
     const v = read(g.data), ny = g.ny || 1, j = Math.round(yv - g.y0), i = Math.round((xv - g.x0) / g.dx);
     if (v && j >= 0 && j < ny && i >= 0 && i < v.length / ny) {
+      if (g.gaps && !Number.isFinite(v[i * ny + j])) return "";
       const row = g.rows ? g.rows[j] : `${panel.y.label || "row"} ${j}`;
       return `${row}, ${panel.x.label || "x"} ${g.x0 + i * g.dx}: ${panel.value_label || ""}${format(v[i * ny + j], panel.hover || ".3g")}`;
     }
@@ -420,6 +423,65 @@ function drawColorbarLabels(ctx, panel, x, t, h, lo, hi) {
   text(ctx, panel.colorbar, x, t - 12, { align: "left" });
 }
 
+// --- points, real-valued log axes, titles a position (loss curves, sweeps, digit reading) ---
+// A "points" panel draws like a lines panel, its series placed at x values from an entry
+// ("x"); the pointer reads the nearest point, in the axes' real values (a log axis holds
+// log10 values: 10^v is shown). An axis with `real` set (log10 values) is labelled with the
+// values themselves: 0.2, 0.5, 1, 2 rather than powers of ten when it spans few decades.
+export function realLogTicks(lo, hi) {
+  // [[log10 position, label], ...]: decades over more than 3.5 of them (powers of ten over
+  // more than 10); over fewer, 1-2-5, then every digit, then linear steps in value space,
+  // whichever first gives at least three ticks in [lo, hi].
+  if (!(hi > lo)) return [];
+  const label = (v) => [v, format(Math.pow(10, v), ".3g")];
+  if (hi - lo > 10) return niceTicks(lo, hi, true).map((v) => [v, format(v, "pow")]);
+  const sets = hi - lo > 3.5 ? [[1]] : [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+  for (const mantissas of sets) {
+    const ticks = [];
+    for (let d = Math.floor(lo); d <= Math.ceil(hi); d++) {
+      for (const m of mantissas) {
+        const v = d + Math.log10(m);
+        if (v >= lo - 1e-9 && v <= hi + 1e-9) ticks.push(label(v));
+      }
+    }
+    if (ticks.length >= 3) return ticks;
+  }
+  return niceTicks(Math.pow(10, lo), Math.pow(10, hi), false).filter((u) => u > 0).map((u) => label(Math.log10(u)));
+}
+
+export function withHidden(spec, hidden) {
+  // The spec with the series the student hid in the legend (by name or "group") invisible.
+  const names = new Set(hidden);  // the page's Set, or a list
+  if (!names.size) return spec;
+  const hide = (s) => (names.has(s.group ?? s.name) ? { ...s, visible: false } : s);
+  return { ...spec, panels: spec.panels.map((p) => (p.series ? { ...p, series: p.series.map(hide) } : p)) };
+}
+
+export function titleText(spec, state) {
+  // spec.title: a template, or {"control", "texts"}: the text for the control's position
+  // (formatted in Python, one per grid value).
+  const t = spec.title;
+  if (!t || typeof t === "string") return t;
+  return t.texts[nearest(spec.controls[t.control].grid, state[t.control])];
+}
+
+function hoverPoints(panel, fr, read, x, y) {
+  // The point nearest the pointer (within 12 px): series name, x and y in real values.
+  const real = (v, log) => format(log ? Math.pow(10, v) : v, ".4g");
+  let best = null, dist = 144;
+  for (const s of panel.series) {
+    const v = read(s.data), xs = s.x ? read(s.x) : null;
+    if (!v || s.visible === false || s.hover === false) continue;
+    for (let k = 0; k < v.length; k++) {
+      const xv = xs ? xs[k] : s.x0 + k * s.dx;
+      if (!Number.isFinite(v[k]) || !Number.isFinite(xv)) continue;
+      const d = (fr.px(xv) - x) ** 2 + (fr.py(v[k]) - y) ** 2;
+      if (d < dist) { dist = d; best = `${s.name}: ${panel.x.label || "x"} = ${real(xv, panel.x.log)}, ${panel.y.label || "y"} = ${real(v[k], panel.y.log)}`; }
+    }
+  }
+  return best || "";
+}
+
 // --- the panel kinds ----------------------------------------------------------------------
 // One entry a kind: draw(ctx, panel, frame, read, state, shared ranges) paints the panel;
 // hover(panel, frame, read, x, y, state) returns the text under the pointer. A new kind is a
@@ -430,6 +492,7 @@ const heatmapRange = (panel, read, shared) => {
 };
 export const PANELS = {
   lines: { draw: drawLines, hover: hoverLines },
+  points: { draw: drawLines, hover: hoverPoints },
   bars: { draw: (ctx, panel, fr, read) => drawBars(ctx, panel, fr, read), hover: hoverBars },
   heatmap: {
     draw: (ctx, panel, fr, read, state, shared) => drawHeatmap(ctx, panel, fr, read, state, heatmapRange(panel, read, shared)),
@@ -751,7 +814,7 @@ export function draw(canvas, spec, read, state) {
   ctx.clearRect(0, 0, spec.width, spec.height);
   ctx.fillStyle = "white"; ctx.fillRect(0, 0, spec.width, spec.height);
   const shared = sharedRanges(spec, read), frames = [];
-  if (spec.title) text(ctx, fillTemplate(spec.title, read), spec.width / 2, 16, { font: "14px 'Open Sans', verdana, arial, sans-serif" });
+  if (spec.title) text(ctx, fillTemplate(titleText(spec, state), read), spec.width / 2, 16, { font: "14px 'Open Sans', verdana, arial, sans-serif" });
   for (const panel of spec.panels) {
     if (panel.visible === false) { frames.push(null); continue; }
     const yr = panel.kind === "lines" && panel.y.share ? shared[panel.y.share]
@@ -771,12 +834,15 @@ function hoverText(panel, fr, read, x, y, state) {
   return PANELS[panel.kind].hover(panel, fr, read, x, y, state);
 }
 
-function legend(el, items) {
+function legend(el, items, toggle = null, hidden = new Set()) {
+  // A click on an item hides (or shows again) the series of that name or group.
   el.replaceChildren(...items.map((item) => {
     const span = document.createElement("span");
-    span.style.cssText = "margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444";
+    span.className = "rnnviz-legend-item";
+    span.style.cssText = `margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444;cursor:pointer;opacity:${hidden.has(item.name) ? 0.4 : 1}`;
+    if (toggle) span.addEventListener("click", () => toggle(item.name));
     const swatch = document.createElement("span");
-    const line = item.symbol ? `color:${item.color};` : `border-top:2px ${item.dash ? "dashed" : "solid"} ${item.color};`;
+    const line = item.symbol ? `color:${item.color};` : `border-top:2px ${item.dash === true ? "dashed" : item.dash || "solid"} ${item.color};`;
     swatch.style.cssText = `display:inline-block;width:22px;margin-right:4px;vertical-align:middle;${line}`;
     swatch.textContent = item.symbol || "";
     span.append(swatch, item.name);
@@ -802,8 +868,13 @@ async function render({ model, el }) {
   root.append(canvas, tip, busy, play, keys);
   el.append(root);
 
-  let spec, entries, frames = [], drawn = 0, drawMs = null, legendItems = null, pending = false, animation = null;
-  const state = {}, controlModels = {};
+  let spec, shownSpec, entries, frames = [], drawn = 0, drawMs = null, legendItems = null, pending = false, animation = null;
+  const state = {}, controlModels = {}, hidden = new Set();
+  const toggle = (name) => {
+    if (!hidden.delete(name)) hidden.add(name);
+    legend(keys, spec.legend || [], toggle, hidden);
+    redraw();
+  };
   const read = (name) => {
     const e = entries[name];
     return e ? frameValues(e, state, spec) : null;
@@ -824,7 +895,7 @@ async function render({ model, el }) {
       canvas.style.width = `${spec.width}px`; canvas.style.height = `${spec.height}px`;
     }
     const items = JSON.stringify(spec.legend || []);
-    if (items !== legendItems) { legendItems = items; legend(keys, spec.legend || []); }
+    if (items !== legendItems) { legendItems = items; legend(keys, spec.legend || [], toggle, hidden); }
     const label = spec.play ? spec.play.label : "";
     if (play.textContent !== label) {
       play.textContent = label;
@@ -843,7 +914,8 @@ async function render({ model, el }) {
     if (!spec) return;
     const before = fromKernel ? pixels() : null;
     const start = performance.now();
-    frames = draw(canvas, spec, read, state);
+    shownSpec = withHidden(spec, hidden);
+    frames = draw(canvas, shownSpec, read, state);
     drawMs = performance.now() - start;
     const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
     const show = model.get("busy") || stale ? "" : "none";
@@ -912,7 +984,7 @@ async function render({ model, el }) {
   canvas.addEventListener("mousemove", (event) => {
     const box = canvas.getBoundingClientRect(), x = event.clientX - box.left, y = event.clientY - box.top;
     const k = frames.findIndex((fr) => fr && x >= fr.box[0] && x <= fr.box[0] + fr.box[2] && y >= fr.box[1] && y <= fr.box[1] + fr.box[3]);
-    const words = k < 0 ? "" : hoverText(spec.panels[k], frames[k], read, x, y, state);
+    const words = k < 0 ? "" : hoverText(shownSpec.panels[k], frames[k], read, x, y, state);
     tip.style.display = words ? "" : "none";
     tip.textContent = words;
     tip.style.left = `${Math.min(x + 12, spec.width - 260)}px`; tip.style.top = `${y + 12}px`;
@@ -920,7 +992,7 @@ async function render({ model, el }) {
   canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; });
 
   // Tests and the latency bench read what is drawn from here.
-  root.chart = { state, read: (name) => { const v = read(name); return v && Array.from(v); }, drawn: () => drawn, drawMs: () => drawMs, settles: () => settles, spec: () => spec };
+  root.chart = { state, read: (name) => { const v = read(name); return v && Array.from(v); }, drawn: () => drawn, drawMs: () => drawMs, settles: () => settles, spec: () => spec, hidden: () => [...hidden] };
 
   load();
   await bindControls();
