@@ -19,9 +19,9 @@ from rnnviz.captioning import scenes
 from rnnviz.captioning.metrics import attention_mass, attention_peak, generated_words
 from rnnviz.captioning.model import GRID_SIZE, caption_images
 from rnnviz.widgets.controls import int_slider
-from rnnviz.widgets.figure_data import finite_max
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    finite_max,
     frames,
     image_panel,
     labelled_bars_panel,

@@ -32,7 +32,6 @@ import plotly.colors
 import traitlets
 
 from rnnviz.style import OVERFLOW_COLOR, UNDERFLOW_COLOR
-from rnnviz.widgets.base import fixed_text_bundle
 
 STATIC = Path(__file__).parent / "static"
 EDGE_COLORS = {"under": UNDERFLOW_COLOR, "over": OVERFLOW_COLOR}
@@ -765,3 +764,25 @@ class ChartWidget:
 
     def _repr_mimebundle_(self, **kwargs):
         return fixed_text_bundle(self, **kwargs)
+
+
+def fixed_text_bundle(widget, **kwargs) -> dict:
+    """`widget.box`'s display bundle with a fixed text repr, `<Name widget>`.
+
+    The default text repr holds model ids; a fixed one keeps nbval's comparison of stored
+    outputs stable.
+    """
+    bundle = widget.box._repr_mimebundle_(**kwargs)
+    if isinstance(bundle, tuple):
+        bundle = bundle[0]
+    bundle = dict(bundle)
+    bundle["text/plain"] = f"<{type(widget).__name__} widget>"
+    return bundle
+
+
+def finite_max(values, default: float) -> float:
+    """The largest finite entry of `values`, or `default` if there is none (a colour or
+    axis range from data that may hold NaN/inf)."""
+    array = np.asarray(values, dtype=float)
+    finite = array[np.isfinite(array)]
+    return float(finite.max()) if finite.size else default
