@@ -8,9 +8,12 @@ the renderer's charts, and their hot sliders answer, before the kernel runs anyt
 `jupyter nbconvert --to html` can export them (rnnviz.export). Only what is needed is kept:
 the models reachable from the outputs. An output whose widget tree holds an anywidget from
 outside rnnviz (plotly's FigureWidget carries the whole plotly.js bundle) keeps no state: it
-needs the kernel, as before.
+needs the kernel, as before. So does an output whose state would pass OUTPUT_BUDGET (a lab
+stays under 2 MB): CellActivations' every cell over every signal is megabytes, and is drawn
+once the kernel has run its cell.
 """
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -21,6 +24,10 @@ from nbclient import NotebookClient
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 REF = "IPY_MODEL_"
+# The largest widget tree an output may store, in characters of the notebook's JSON (frames
+# as base64): the biggest picture the labs carry offline, AttentionViewer's 60 scenes, is
+# about 0.9 MB.
+OUTPUT_BUDGET = 1_200_000
 
 
 def _refs(value) -> set[str]:
@@ -57,6 +64,15 @@ def _tree(root: str, models: dict) -> set[str] | None:
     return seen
 
 
+def _stored_size(tree: set[str], models: dict) -> int:
+    """Characters the tree's models take in the notebook: their state and their buffers."""
+    return sum(
+        len(json.dumps(models[m]["state"]))
+        + sum(len(b.get("data", "")) for b in models[m].get("buffers", []))
+        for m in tree
+    )
+
+
 def _has_path(state: dict, path: list) -> bool:
     """Whether a buffer's parent container is still in the state (a buffer of data the
     model has since replaced is not)."""
@@ -70,18 +86,25 @@ def _has_path(state: dict, path: list) -> bool:
 
 
 def keep_needed_widget_state(nb) -> dict:
-    """Reduce nb.metadata.widgets to the models the outputs show; return {"kept", "dropped"}
-    (numbers of output widget trees)."""
+    """Reduce nb.metadata.widgets to the models the outputs show; return {"kept", "dropped",
+    "too_large"} (numbers of output widget trees)."""
     models = nb.metadata.get("widgets", {}).get(STATE_MIME, {}).get("state", {})
-    keep, counts = set(), {"kept": 0, "dropped": 0}
+    keep, counts = set(), {"kept": 0, "dropped": 0, "too_large": 0}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             view = output.get("data", {}).get(VIEW_MIME)
             if not view:
                 continue
             tree = _tree(view["model_id"], models)
-            counts["kept" if tree else "dropped"] += 1
-            keep |= tree or set()
+            too_large = bool(tree) and _stored_size(tree, models) > OUTPUT_BUDGET
+            if too_large or not tree:
+                # Opened before the kernel runs, the output shows its text ("<Name widget>")
+                # rather than JupyterLab's "model not found".
+                del output["data"][VIEW_MIME]
+                counts["too_large" if too_large else "dropped"] += 1
+                continue
+            counts["kept"] += 1
+            keep |= tree
     if not keep:
         nb.metadata.pop("widgets", None)
         return counts
@@ -112,8 +135,9 @@ def execute(path: Path) -> float:
     counts = keep_needed_widget_state(nb)
     nbformat.write(nb, path)
     print(
-        f"  {path}: widget state stored for {counts['kept']} output(s), "
-        f"not for {counts['dropped']} (they need the kernel)",
+        f"  {path}: widget state stored for {counts['kept']} output(s), not for "
+        f"{counts['dropped'] + counts['too_large']} (they need the kernel; "
+        f"{counts['too_large']} over {OUTPUT_BUDGET:,} characters)",
         flush=True,
     )
     return seconds

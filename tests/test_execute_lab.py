@@ -51,7 +51,7 @@ def test_keeps_the_shown_trees_and_drops_foreign_anywidgets_and_orphans():
         "orphan": model("LabelModel", value="closed long ago"),
     }
     nb = notebook(["box", "plotbox", "missing"], models)
-    assert execute_lab.keep_needed_widget_state(nb) == {"kept": 1, "dropped": 2}
+    assert execute_lab.keep_needed_widget_state(nb) == {"kept": 1, "dropped": 2, "too_large": 0}
     kept = nb.metadata.widgets[execute_lab.STATE_MIME]["state"]
     assert sorted(kept) == ["box", "chart", "lib", "slider"]
     assert kept["chart"]["buffers"] == [{"path": ["data", "a", "values"]}]
@@ -61,3 +61,14 @@ def test_no_storable_output_stores_no_widget_metadata():
     nb = notebook(["plotly"], {"plotly": model("AnyModel", "anywidget", _anywidget_id="plotly.X")})
     execute_lab.keep_needed_widget_state(nb)
     assert "widgets" not in nb.metadata
+
+
+def test_an_output_over_the_budget_stores_nothing_and_needs_the_kernel():
+    big = model("AnyModel", "anywidget", _anywidget_id="rnnviz.widgets.renderer.Chart")
+    big["buffers"] = [{"path": ["data"], "data": "A" * (execute_lab.OUTPUT_BUDGET + 1)}]
+    small = model("IntSliderModel", value=1)
+    nb = notebook(["big", "small"], {"big": big, "small": small})
+    assert execute_lab.keep_needed_widget_state(nb) == {"kept": 1, "dropped": 0, "too_large": 1}
+    assert sorted(nb.metadata.widgets[execute_lab.STATE_MIME]["state"]) == ["small"]
+    big_output = nb.cells[0].outputs[0]["data"]
+    assert execute_lab.VIEW_MIME not in big_output and big_output["text/plain"] == "big"
