@@ -3,8 +3,8 @@ renderer chart from its stored widget state before anything runs, and its HTML e
 (`jupyter nbconvert --to html`, rnnviz.export) draws them with the network blocked. In both,
 a hot slider repaints its chart, answered by the page alone.
 
-CHART_LABS lists the labs whose widgets are on the renderer: a lab listed here with no stored
-chart fails, it does not pass with nothing checked. Extend it as labs move to the renderer.
+CHART_LABS lists the labs whose widgets are on the renderer (every lab): a lab listed with no stored
+chart fails, it does not pass with nothing checked.
 """
 
 import json
