@@ -56,6 +56,7 @@ from tests.browser.latency import (  # noqa: E402
     summary,
     time_clicks,
     time_presses,
+    time_selections,
 )
 
 PRESSES = int(os.environ.get("BENCH_PRESSES", 30))  # fewer for a quick look
@@ -155,6 +156,23 @@ PAGES = [
         ],
     },
     {
+        # RowReading's sliders: test digit 0 (recomputes), rows read 1.
+        "name": "row_reading",
+        "cells": [
+            SETUP,
+            "import torch\n"
+            "from rnnviz.tasks.digit_rows import RowClassifier\n"
+            "from rnnviz.tasks.digits import load_digit_sequences\n"
+            "from rnnviz.widgets.row_reading import RowReading\n"
+            "torch.manual_seed(0)\n"
+            "reading = RowReading(RowClassifier(hidden_size=64), load_digit_sequences('rows'),"
+            " index=0, rows_read=4)\nreading",
+        ],
+        "sliders": 2,
+        "charts": 1,
+        "hot": [hot("RowReading (03)", "rows read", 1, 0, "rows_read")],
+    },
+    {
         # GradientFlow's sliders: T 0, H 1, radius 2, forget bias 3, pulse 4.
         "name": "gradient_flow",
         "cells": [
@@ -195,6 +213,38 @@ PAGES = [
             hot("GateExplorer, one cell (05)", "x_t", 0, 0),
             hot("GateExplorer, sequence (05)", "step t", 15, 1, "time"),
         ],
+    },
+    {
+        # Sliders: temperature 0, length 1 (recomputes), cell 2, threshold 3. Dropdowns:
+        # CellActivations' signal 0 and feature 1. Charts: samples 0, cells 1, saturation 2.
+        "name": "charlm",
+        "cells": [
+            SETUP,
+            "from IPython.display import display\n"
+            "from rnnviz.charlm.corpus import STDLIB_ALPHABET, shipped_split\n"
+            "from rnnviz.charlm.interpret import activations\n"
+            "from rnnviz.charlm.model import SHIPPED_CHECKPOINT, load_charlm\n"
+            "from rnnviz.widgets.cell_activations import CellActivations\n"
+            "from rnnviz.widgets.sample_explorer import SampleExplorer\n"
+            "from rnnviz.widgets.saturation import Saturation\n"
+            "charlm, _ = load_charlm(SHIPPED_CHECKPOINT, vocab=sorted(STDLIB_ALPHABET))\n"
+            "acts = activations(charlm, shipped_split('val')[:12_000], streams=8)\n"
+            "samples = SampleExplorer(charlm, prime='    def __init__(self', length=60,"
+            " temperature=1.0, seed=0)\n"
+            "cells = CellActivations(acts, signal='c', cell=56, feature='indent',"
+            " shown_chars=1500)\n"
+            "gates = Saturation({g: acts.signals[g] for g in 'ifo'})\n"
+            "display(samples, cells, gates)",
+        ],
+        "sliders": 4,
+        "charts": 3,
+        "hot": [
+            hot("SampleExplorer (07)", "temperature", 0, 0, "temperature"),
+            hot("CellActivations (07)", "cell", 2, 1, "cell"),
+            hot("Saturation (07)", "threshold", 3, 2, "threshold"),
+        ],
+        # (widget, control, dropdown index, chart)
+        "selections": [("CellActivations (07)", "signal (picked)", 0, 1)],
     },
     {
         # AttentionViewer's sliders: word 0, scene 1. A scene move also makes the kernel set
@@ -253,6 +303,16 @@ def _page_rows(lab, page_spec, run, settle=0.4):
             settle=settle,
         )
         rows.append(_row(run, widget, control, {**times, "dom_ms": []}))
+    for widget, control, index, chart in page_spec.get("selections", []):
+        times = time_selections(
+            page,
+            page.locator(".widget-dropdown select").nth(index),
+            chart_output(page, chart),
+            selections=PRESSES,
+            settle=settle,
+            picture=lambda chart=chart: canvas_hash(page, chart),
+        )
+        rows.append(_row(run, widget, control, times))
     for h in page_spec.get("hot", []):
         times = time_presses(
             page,
