@@ -76,6 +76,80 @@ def main():
             lambda i: GateExplorer.sequence(lstm.rnn, batch.x[:16], marked=batch.marked[:16]), 3
         ),
     )
+    out.update(other_widgets())
+    return out
+
+
+def other_widgets():
+    """Every other widget: the build (all its frames), and its cold controls where it has them."""
+    import numpy as np
+
+    from rnnviz.captioning.model import load_captioner
+    from rnnviz.captioning.train import checkpoint_path, held_out_scenes
+    from rnnviz.charlm.corpus import STDLIB_ALPHABET, shipped_split
+    from rnnviz.charlm.interpret import activations
+    from rnnviz.charlm.model import SHIPPED_CHECKPOINT, load_charlm
+    from rnnviz.models.weight_init import rnn_params
+    from rnnviz.tasks.digit_rows import RowClassifier
+    from rnnviz.tasks.digits import load_digit_sequences
+    from rnnviz.widgets.attention_viewer import AttentionViewer
+    from rnnviz.widgets.cell_activations import CellActivations
+    from rnnviz.widgets.graph_unroller import AutogradView, GraphUnroller
+    from rnnviz.widgets.hidden_state_explorer import HiddenStateExplorer
+    from rnnviz.widgets.row_reading import RowReading
+    from rnnviz.widgets.sample_explorer import SampleExplorer
+    from rnnviz.widgets.saturation import Saturation
+
+    out = {}
+    print("The other widgets: the build sends every hot control's frames")
+    p = rnn_params(1, 8, spectral_radius=0.9, seed=0)
+    x = np.random.default_rng(2).standard_normal((12, 1))
+    out["hidden_state_build"] = row(
+        "HiddenStateExplorer (lab 01), T=12, H=8: every (k, x_k) pair",
+        measure(lambda i: HiddenStateExplorer(x, p["Wx"], p["Wh"], p["b"], edit_step=5), 3),
+    )
+    out["graph_unroller_build"] = row(
+        "GraphUnroller (lab 02): every T and highlight",
+        measure(lambda i: GraphUnroller(shape="many-to-one", seq_len=4), 3),
+    )
+    unroller = GraphUnroller(shape="many-to-one", seq_len=4)
+    out["graph_unroller_cold_shape"] = row(
+        "GraphUnroller: the shape (cold), every T again",
+        measure(lambda i: setattr(unroller.shape, "value", ("seq2seq", "many-to-one")[i % 2]), 3),
+    )
+    out["autograd_view_build"] = row(
+        "AutogradView (lab 02): every T, traced by torch",
+        measure(lambda i: AutogradView(shape="many-to-one", seq_len=3), 3),
+    )
+    data = load_digit_sequences("rows")
+    torch.manual_seed(0)
+    classifier = RowClassifier(hidden_size=64)
+    out["row_reading_build"] = row(
+        "RowReading (lab 03): every number of rows read",
+        measure(lambda i: RowReading(classifier, data, index=0, rows_read=4), 5),
+    )
+    charlm, _ = load_charlm(SHIPPED_CHECKPOINT, vocab=sorted(STDLIB_ALPHABET))
+    acts = activations(charlm, shipped_split("val")[:12_000], streams=8)
+    out["sample_explorer_build"] = row(
+        "SampleExplorer (lab 07): 60 characters at every temperature",
+        measure(lambda i: SampleExplorer(charlm, prime="def ", length=60, seed=i), 3),
+    )
+    out["cell_activations_build"] = row(
+        "CellActivations (lab 07): every cell and signal over 1500 characters",
+        measure(lambda i: CellActivations(acts, signal="c", cell=56, shown_chars=1500), 3),
+    )
+    out["saturation_build"] = row(
+        "Saturation (lab 07): every threshold",
+        measure(lambda i: Saturation({g: acts.signals[g] for g in "ifo"}), 3),
+    )
+    test = held_out_scenes()
+    hardest = test.subset(np.array([len(o) for o in test.objects]) == 3).subset(slice(0, 60))
+    attention = load_captioner(checkpoint_path("attention", 0))[0]
+    baseline = load_captioner(checkpoint_path("baseline", 0))[0]
+    out["attention_viewer_build"] = row(
+        "AttentionViewer (lab 08): 60 scenes, every word (captioning included)",
+        measure(lambda i: AttentionViewer(attention, baseline, hardest), 3),
+    )
     return out
 
 
