@@ -3,10 +3,10 @@
 Every lab's browser test uses the `lab` fixture:
 
     def test_lab_01(lab):
-        lab.run("01_rnn_from_scratch.ipynb")       # fresh kernel, Run All, all rendered
-        before = lab.plot_data(plot=0, trace=0, field="y")
+        lab.run("01_rnn_from_scratch.ipynb", min_plots=1, min_sliders=3)  # Run All, drawn
+        before = chart_read(lab.page, 0, "h")      # tests/browser/latency.py reads a chart
         lab.press_slider(slider=0, key="ArrowRight")
-        lab.wait_for_plot_change(plot=0, trace=0, field="y", before=before)
+        lab.wait_until(lambda: chart_read(lab.page, 0, "h"), lambda now: now != before)
 
 Every wait polls the page's real state until it holds, with a generous timeout: the tests
 hold on a busy machine (`make test-load` runs tests/browser/test_under_load.py: one lab;
@@ -553,58 +553,9 @@ class Lab:
         assert handles >= self.slider_count(), "a slider has no handle"
 
     # --- reading -----------------------------------------------------------------------
-    def plot_count(self) -> int:
-        return self.page.locator(".js-plotly-plot .main-svg").locator("xpath=..").count()
-
     def slider_count(self) -> int:
         return self.page.locator(".widget-slider").count()
 
-    def plot_data(self, plot: int = 0, trace: int = 0, field: str = "y"):
-        """A field of one trace of one plot (document order), as plain lists."""
-        return self.page.evaluate(
-            f"([p, t, f]) => {{ {TO_LIST_JS} "
-            "const el = document.querySelectorAll('.js-plotly-plot')[p];"
-            "return toList(el._fullData[t][f]); }",
-            [plot, trace, field],
-        )
-
-    def plot_title(self, plot: int = 0) -> str:
-        return self.page.evaluate(
-            "p => document.querySelectorAll('.js-plotly-plot')[p]._fullLayout.title.text", plot
-        )
-
-    def html_text(self, selector: str, index: int = 0) -> str:
-        return self.page.locator(selector).nth(index).inner_text()
-
-    def wait_for_plot(self, plot: int, trace: int, field: str, want, timeout: float = WAIT):
-        """Poll one trace's field until want(value) holds; return the value."""
-        return self.wait_until(
-            lambda: self.plot_data(plot, trace, field),
-            want,
-            timeout,
-            message=f"plot {plot} trace {trace} field {field!r}",
-        )
-
-    def wait_for_title(self, plot: int, want, timeout: float = WAIT) -> str:
-        """Poll a plot's title until want(title) holds; return it."""
-        return self.wait_until(
-            lambda: self.plot_title(plot), want, timeout, message=f"plot {plot}'s title"
-        )
-
-    def wait_for_plot_change(
-        self, plot: int = 0, trace: int = 0, field: str = "y", before=None, timeout: float = WAIT
-    ):
-        """Poll until the plotted data differs from `before`; return the new data. With
-        several key presses in flight this is the first change, not the last: wait for
-        the final state itself (wait_for_plot) when it matters."""
-        return self.wait_until(
-            lambda: self.plot_data(plot, trace, field),
-            lambda now: now != before,
-            timeout,
-            message=f"plot {plot} trace {trace} field {field!r} to change",
-        )
-
-    # --- acting ------------------------------------------------------------------------
     def press_slider(self, slider: int = 0, key: str = "ArrowRight", times: int = 1) -> None:
         """Focus slider number `slider` and press `key` (one step per press)."""
         handle = self.page.locator(".widget-slider .noUi-handle").nth(slider)
