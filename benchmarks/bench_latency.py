@@ -276,8 +276,6 @@ def _page_rows(lab, page_spec, run, settle=0.4):
     """Time the page's baselines and hot controls; return the table's rows."""
     page, rows = lab.page, []
     for widget, index, ordinal in page_spec.get("baselines", []):
-        if run != "kernel idle" and "kernel" in widget:
-            continue  # a busy kernel answers no callback: the row would time the readout only
         output = page.evaluate(
             "i => { const outs = [...document.querySelectorAll('.jp-OutputArea-output')];"
             " return outs.indexOf(outs.filter(o => o.querySelector('.widget-slider'))[i]); }",
