@@ -57,7 +57,7 @@ lab: install
 test: install chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest tests -m "not load" -p no:cacheprovider
+	$(PY) -m pytest tests -m "not load" -p no:cacheprovider --durations=5
 	$(LAB_ENV) $(PY) -m pytest $(LABS) $(NBVAL_ARGS) -p no:cacheprovider
 
 # ARGS narrows a run, e.g. make test-browser ARGS=tests/browser/test_lab_04.py
