@@ -234,6 +234,9 @@ class GradientFlow(ChartWidget):
     def _on_cold_change(self, _change):
         self.chart.busy = True
         self._cache.clear()
+        # The frame the student is looking at first (a few ms), then the pulse's slider, then
+        # every slider position.
+        self._show(full=False)
         T = self.seq_len.value
         if T != self.step.max:
             # A new slider rather than a new max: the browser's slider (noUiSlider in
@@ -243,8 +246,6 @@ class GradientFlow(ChartWidget):
             self._pulse_row.children = (self.step, *self._pulse_row.children[1:])
         else:
             self.step.value = 1
-        # The frame the student is looking at first (a few ms), then every slider position.
-        self._show(full=False)
         self._show(full=True)
 
     def _show(self, full):
