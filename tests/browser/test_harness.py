@@ -24,10 +24,14 @@ def test_a_slider_press_reaches_the_kernel_and_changes_the_page(lab, jupyter_ser
     # The notebook has no kernel metadata: JupyterLab asks for a kernel first (the dialog path).
     name = write_notebook(jupyter_server, "harness_widget.ipynb", WIDGET_CELL)
     lab.run(name, min_plots=0, min_sliders=1)
-    label = lab.page.locator(".widget-label").first
-    assert label.inner_text() == "3"
+
+    # The Label's text among the page's labels (the slider's description is one too).
+    def labels():
+        return lab.page.locator(".widget-label").all_inner_texts()
+
+    lab.wait_until(labels, lambda texts: "3" in texts)
     lab.press_slider(slider=0, key="ArrowRight", times=2)
-    lab.wait_until(label.inner_text, lambda text: text == "9")
+    lab.wait_until(labels, lambda texts: "9" in texts)
 
 
 def test_a_failing_cell_fails_the_run(lab, jupyter_server):
