@@ -87,6 +87,40 @@ def _watch(page, output_selector: str, index: int) -> None:
     )
 
 
+# What a timed press leaves in the page: its key stamp, its last DOM change, the frame painted
+# after that change, and the frame after a chart's first new picture.
+STAMPS_JS = (
+    "() => [window.__latency.key, window.__latency.dom, "
+    "window.__latency.frame, window.__latency.firstFrame]"
+)
+
+
+class _Timings:
+    """The timed presses' milliseconds from their stamps (STAMPS_JS), and how many changed
+    the picture."""
+
+    def __init__(self):
+        self.dom, self.frame, self.first, self.changed = [], [], [], 0
+
+    def add(self, stamps, picture_changed: bool) -> None:
+        t_key, t_dom, t_frame, t_first = stamps
+        if t_dom is not None and t_frame is not None:
+            self.dom.append(t_dom - t_key)
+            self.frame.append(t_frame - t_key)
+        if t_first is not None:
+            self.first.append(t_first - t_key)
+        self.changed += int(picture_changed and t_dom is not None)
+
+    def result(self, presses: int) -> dict:
+        return {
+            "dom_ms": self.dom,
+            "frame_ms": self.frame,
+            "first_frame_ms": self.first,
+            "changed": self.changed,
+            "presses": presses,
+        }
+
+
 def time_presses(
     page,
     handle,
@@ -112,7 +146,7 @@ def time_presses(
     _watch(page, *watch)
     handle.scroll_into_view_if_needed()
     handle.focus()
-    dom, frame, first, changed = [], [], [], 0
+    timings = _Timings()
     turn = {
         "ArrowRight": "ArrowLeft",
         "ArrowLeft": "ArrowRight",
@@ -128,31 +162,15 @@ def time_presses(
         shown = picture() if picture else None
         handle.press(key)
         time.sleep(settle)
-        stamps = page.evaluate(
-            "() => [window.__latency.key, window.__latency.dom, "
-            "window.__latency.frame, window.__latency.firstFrame]"
-        )
+        stamps = page.evaluate(STAMPS_JS)
         if _value(handle) == before:  # at an end: turn round, and press again
             key = turn[key]
             continue
         done += 1
         if done <= warmup:
             continue
-        t_key, t_dom, t_frame, t_first = stamps
-        if t_dom is not None and t_frame is not None:
-            dom.append(t_dom - t_key)
-            frame.append(t_frame - t_key)
-        if t_first is not None:
-            first.append(t_first - t_key)
-        if picture is None or picture() != shown:
-            changed += 1 if t_dom is not None else 0
-    return {
-        "dom_ms": dom,
-        "frame_ms": frame,
-        "first_frame_ms": first,
-        "changed": changed,
-        "presses": presses,
-    }
+        timings.add(stamps, picture is None or picture() != shown)
+    return timings.result(presses)
 
 
 def time_clicks(page, buttons: list, watch: tuple, picture, start=0, clicks=12, settle=0.4):
@@ -201,7 +219,7 @@ def time_selections(
     select.scroll_into_view_if_needed()
     options = select.evaluate("e => [...e.options].map((o) => o.value)")
     current = options.index(select.evaluate("e => e.value"))
-    dom, frame, first, changed = [], [], [], 0
+    timings = _Timings()
     for done in range(1, warmup + selections + 1):
         shown = picture() if picture else None
         select.evaluate(
@@ -214,26 +232,11 @@ def time_selections(
             options[(current + done) % len(options)],
         )
         time.sleep(settle)
-        t_key, t_dom, t_frame, t_first = page.evaluate(
-            "() => [window.__latency.key, window.__latency.dom, "
-            "window.__latency.frame, window.__latency.firstFrame]"
-        )
+        stamps = page.evaluate(STAMPS_JS)
         if done <= warmup:
             continue
-        if t_dom is not None and t_frame is not None:
-            dom.append(t_dom - t_key)
-            frame.append(t_frame - t_key)
-        if t_first is not None:
-            first.append(t_first - t_key)
-        if picture is None or picture() != shown:
-            changed += 1 if t_dom is not None else 0
-    return {
-        "dom_ms": dom,
-        "frame_ms": frame,
-        "first_frame_ms": first,
-        "changed": changed,
-        "presses": selections,
-    }
+        timings.add(stamps, picture is None or picture() != shown)
+    return timings.result(selections)
 
 
 def _value(handle):
