@@ -179,7 +179,9 @@ class CellActivations(ChartWidget):
                     x0=0,
                     dx=1,
                     color=MODEL_COLORS["lstm"],
-                    width=1.2,
+                    # One pixel: Skia strokes it as a hairline; a wider line over every
+                    # character is a filled path that took ~8 ms to raster in software.
+                    width=1,
                 )
             ],
             title="{signal_name:chars}, cell {cell_no[0]:.0f}: r = {r[0]:+.3f} with "
