@@ -228,6 +228,9 @@ def time_selections(
     install(page)
     _watch(page, *watch)
     select.scroll_into_view_if_needed()
+    # Focused, as a student's click leaves it: focus left in a cell's editor keeps its cursor
+    # blinking, and a pick then waits for the blink's frame.
+    select.focus()
     options = select.evaluate("e => [...e.options].map((o) => o.value)")
     current = options.index(select.evaluate("e => e.value"))
     timings = _Timings()
