@@ -100,6 +100,9 @@ class CellActivations(ChartWidget):
                     f"{len(self.text)}, H >= 1), got {values.shape}"
                 )
             self.signals[name] = values[: len(self.text)]
+        sizes = {name: v.shape[1] for name, v in self.signals.items()}
+        if len(set(sizes.values())) > 1:
+            raise ValueError(f"acts.signals must all have the same H (cells), got {sizes}")
         self.features = text_features(self.text)
         hidden = next(iter(self.signals.values())).shape[1]
         self.signal = dropdown(

@@ -8,7 +8,7 @@ that names the argument, as the caller wrote it, and its range or options (rnnvi
 """
 
 import ipywidgets as widgets
-from traitlets import HasTraits, Unicode, validate
+from traitlets import Any, HasTraits, Unicode, validate
 
 from rnnviz import checks
 
@@ -25,14 +25,22 @@ class _RefusesOutOfRange(HasTraits):
 
 
 class RangeIntSlider(_RefusesOutOfRange, widgets.IntSlider):
-    """An IntSlider whose `value` outside [min, max] raises ValueError naming `argument`."""
+    """An IntSlider whose `value` outside [min, max] raises ValueError naming `argument`,
+    and whose non-int `value` (2.5, True, "3") raises TypeError naming it."""
+
+    # IntSlider's CInt would turn 2.5 into 2 before the check could see it.
+    value = Any(0, help="Int value").tag(sync=True)
 
     def _check(self, value) -> int:
         return checks.positive_int(self.argument, value, minimum=self.min, maximum=self.max)
 
 
 class RangeFloatSlider(_RefusesOutOfRange, widgets.FloatSlider):
-    """A FloatSlider whose `value` outside [min, max] raises ValueError naming `argument`."""
+    """A FloatSlider whose `value` outside [min, max] raises ValueError naming `argument`,
+    and whose non-number `value` (True, "0.5") raises TypeError naming it."""
+
+    # FloatSlider's CFloat would turn True into 1.0 before the check could see it.
+    value = Any(0.0, help="Float value").tag(sync=True)
 
     def _check(self, value) -> float:
         return checks.real_number(self.argument, value, low=self.min, high=self.max)

@@ -126,6 +126,12 @@ def test_a_cell_set_out_of_range_from_python_is_refused(acts):
         widget.cell.value = 40
 
 
+def test_signals_of_different_sizes_are_refused_by_name(acts):
+    acts.signals["h"] = acts.signals["h"][:, :4]
+    with pytest.raises(ValueError, match=r"acts.signals must all have the same H"):
+        CellActivations(acts)
+
+
 def test_a_dropdowns_grid_must_be_its_options(acts):
     widget = CellActivations(acts)
     spec = dict(widget.chart.spec)

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from rnnviz.widgets.controls import dropdown, float_slider, int_slider
@@ -28,6 +29,24 @@ def test_a_control_set_from_python_is_refused_the_same_way_and_keeps_its_value()
     temperature = float_slider("temperature", 1.0, 0.1, 2.0)
     with pytest.raises(ValueError, match=r"temperature must be in \[0.1, 2.0\], got 3.0"):
         temperature.value = 3.0
+    assert temperature.value == 1.0
+
+
+@pytest.mark.parametrize("value", [2.5, True, "3", np.float64(3.9)])
+def test_a_non_int_set_from_python_is_refused_by_name_never_rounded(value):
+    cell = int_slider("cell", 3, 0, 10)
+    with pytest.raises(TypeError, match="cell must be an int"):
+        cell.value = value
+    assert cell.value == 3
+    cell.value = np.int64(4)  # a numpy int is an int
+    assert cell.value == 4 and type(cell.value) is int
+
+
+@pytest.mark.parametrize("value", [True, "0.5"])
+def test_a_non_number_set_from_python_is_refused_by_name_never_cast(value):
+    temperature = float_slider("temperature", 1.0, 0.1, 2.0)
+    with pytest.raises(TypeError, match="temperature must be a real number"):
+        temperature.value = value
     assert temperature.value == 1.0
 
 
