@@ -45,7 +45,7 @@ INSTALL_JS = """
   };
   // Hashed at half size on one reused canvas: a full-size readback of a tall chart made 5 MB
   // of garbage per hash, and the garbage collector it woke slowed the presses being timed.
-  // Halving averages each 2 x 2 block (bilinear at exactly half): a change anywhere shows.
+  // Halving averages each 2 x 2 block (bilinear at exactly half): no region is skipped.
   L.small = document.createElement('canvas');
   L.smallContext = L.small.getContext('2d', { willReadFrequently: true });
   L.pixels = (canvas) => {
