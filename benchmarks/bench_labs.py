@@ -42,7 +42,7 @@ def run_lab(lab: Path, folder: Path) -> dict:
         command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=dict(os.environ, OMP_NUM_THREADS="1"),
+        env=dict(os.environ, OMP_NUM_THREADS="1", RNNVIZ_STRICT_CLAIMS="1"),
     )
     peaks = {}  # pid -> its peak resident memory (VmHWM), read while it runs
     while child.poll() is None:

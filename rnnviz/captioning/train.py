@@ -13,7 +13,6 @@ import shlex
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from rnnviz import checks
@@ -21,6 +20,7 @@ from rnnviz.captioning import scenes
 from rnnviz.captioning.metrics import evaluate
 from rnnviz.captioning.model import KINDS, caption_loss, make_captioner, save_captioner
 from rnnviz.paths import DATA_DIR
+from rnnviz.seeding import batch_seed, generator, torch_seed
 from rnnviz.training import train
 
 TRAIN_SEED, TEST_SEED = 1, 2  # different seeds: the held-out images were never trained on
@@ -71,7 +71,8 @@ def train_captioner(
         kind: "attention" or "baseline"; steps: number of optimiser steps
         train_scenes: Scenes to draw batches from (default: NUM_TRAIN scenes, TRAIN_SEED)
         eval_scenes: Scenes scored every eval_every steps (default: none)
-        seed: seeds the weights and the batch order
+        seed: seeds the weights (under rnnviz.seeding.torch_seed: the caller's stream is left
+            alone) and the batches (batch `step` from rnnviz.seeding.batch_seed(seed, step))
     Returns:
         model (eval mode), TrainResult
     """
@@ -81,15 +82,15 @@ def train_captioner(
     attention_penalty = checks.real_number("attention_penalty", attention_penalty, low=0)
     if train_scenes is None:
         train_scenes = scenes.make_scenes(NUM_TRAIN, seed=TRAIN_SEED)
-    torch.manual_seed(seed)
-    model = make_captioner(kind)
+    with torch_seed(seed):
+        model = make_captioner(kind)
     images = torch.as_tensor(train_scenes.images)
     captions = torch.as_tensor(train_scenes.captions)
 
     def loss_fn(step):
         # The batch depends only on (seed, step): reruns draw the same batches.
-        rng = np.random.default_rng([seed, step])
-        idx = torch.as_tensor(rng.integers(0, len(train_scenes), batch_size))
+        order = generator(batch_seed(seed, step))
+        idx = torch.randint(0, len(train_scenes), (batch_size,), generator=order)  # (N,)
         model.train()
         return caption_loss(model, images[idx], captions[idx], attention_penalty)
 

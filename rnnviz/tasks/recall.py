@@ -210,35 +210,48 @@ def gate_means(gate, batch: RecallBatch, unit=None) -> dict:
 
 @dataclass(frozen=True)
 class HoldSummary:
-    """A trained LSTM's gates on the recall task: its memory unit's f and i, and all units' f.
+    """A trained LSTM's gates on the recall task: its memory unit's f and i, all units' f,
+    and how much the memory unit's cell state moves.
 
-    Each of f, i, f_all_units is gate_means(...)'s dict: holding / at markers / before first
-    marker.
+    Each of f, i, f_all_units, cell_change is a dict over holding / at markers / before first
+    marker: gate_means(...) of the gates, and of |c_t - c_{t-1}| (c_0 - 0 at the first step)
+    for cell_change. Which unit becomes the memory, and whether it writes through i or
+    through g, changes from run to run; the rule that picks it (`memory_unit`) does not.
     """
 
     unit: int
     f: dict
     i: dict
     f_all_units: dict
+    cell_change: dict
 
     def report(self) -> str:
         """A small table; the gate means come from training, so they print `~`-marked
         (rnnviz.claims.measured: the lab tests mask their digits and check claims instead)."""
+        columns = {
+            "f (unit)": self.f,
+            "i (unit)": self.i,
+            "|c_t - c_t-1| (unit)": self.cell_change,
+            "f (all units)": self.f_all_units,
+        }
         lines = [
             f"memory unit: {self.unit} (its c tracks the held value best)",
-            f"{'':>20}  {'f (unit)':>9}  {'i (unit)':>9}  {'f (all units)':>13}",
+            f"{'':>20}" + "".join(f"  {name:>{max(9, len(name))}}" for name in columns),
         ]
         for where in self.f:
             lines.append(
-                f"{where:>20}  {measured(self.f[where]):>9}  "
-                f"{measured(self.i[where]):>9}  {measured(self.f_all_units[where]):>13}"
+                f"{where:>20}"
+                + "".join(
+                    f"  {measured(values[where]):>{max(9, len(name))}}"
+                    for name, values in columns.items()
+                )
             )
         return "\n".join(lines)
 
 
 def hold_summary(model: RecallModel, batch: RecallBatch) -> HoldSummary:
-    """Run a trained recall LSTM on `batch` and average its gates while holding, at markers
-    and before the first marker.
+    """Run a trained recall LSTM on `batch` and average its gates, and its memory unit's cell
+    changes, while holding, at markers and before the first marker.
 
     Inputs: model: a RecallModel with cell="lstm"; batch: a RecallBatch (e.g. evaluation_batch())
     Returns: HoldSummary
@@ -251,11 +264,13 @@ def hold_summary(model: RecallModel, batch: RecallBatch) -> HoldSummary:
         trace = model.rnn(batch.x)
         f, i, c = (trace.gates["f"].numpy(), trace.gates["i"].numpy(), trace.c.numpy())
     unit = memory_unit(c, batch)
+    change = np.abs(np.diff(c, axis=1, prepend=0.0))  # (N, T, H) |c_t - c_{t-1}|, c_0 = 0
     return HoldSummary(
         unit=unit,
         f=gate_means(f, batch, unit),
         i=gate_means(i, batch, unit),
         f_all_units=gate_means(f, batch),
+        cell_change=gate_means(change, batch, unit),
     )
 
 
