@@ -81,8 +81,8 @@ def clipping_run(
     seq_len=50,
     hidden_size=32,
     batch_size=32,
-    steps=300,
-    lr=1e-2,
+    steps=600,
+    lr=3e-3,
     seed=0,
     callback=None,
     progress=True,
@@ -91,7 +91,10 @@ def clipping_run(
     """Train the IRNN on the adding problem, with norm clipping at `clip` or without (None).
 
     The same seed gives the same initial weights and the same batches, so two runs that
-    differ only in `clip` differ only by clipping.
+    differ only in `clip` differ only by clipping. The defaults make clipping's effect hold
+    for every seed: at lr 1e-2 (or 300 steps) about a quarter of the clipped runs had not
+    left the memoryless loss 1/6 yet; at lr 3e-3 and 600 steps every one of 20 seeds learns
+    to add when clipped (final loss at most 0.06), while the unclipped run stays near 1/6.
 
     Inputs:
     - clip: theta, or None for no clipping
