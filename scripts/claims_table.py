@@ -171,43 +171,18 @@ def table(runs: list) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("labs", nargs="*", type=Path, help="labs to run (default: every lab)")
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--kernels", nargs="+", choices=sorted(KERNELS), default=list(KERNELS))
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "claims.md")
-    args = parser.parse_args(argv)
-    if args.jobs < 1:
-        parser.error(f"--jobs must be >= 1, got {args.jobs}")
-    labs = [lab.resolve() for lab in args.labs] or sorted((ROOT / "labs").glob("*.ipynb"))
-    todo = [(lab, seed, k) for lab in labs for k in args.kernels for seed in args.seeds]
-    print(f"{len(todo)} lab runs on {args.jobs} worker(s)", flush=True)
-    start, runs = time.perf_counter(), []
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(run_lab, *job) for job in todo]
-        for future in as_completed(futures):
-            run = future.result()
-            failed = sum(not c["holds"] for c in run["claims"])
-            print(
-                f"{run['lab']} seed {run['seed']} ({run['kernels']}): {len(run['claims'])} "
-                f"claims, {failed} failed, {run['seconds']:.0f} s"
-                + (f", raised {run['error']}" if run["error"] else ""),
-                flush=True,
-            )
-            runs.append(run)
-    wall = time.perf_counter() - start
-    order = {(lab.name, k, seed): i for i, (lab, seed, k) in enumerate(todo)}
-    runs.sort(key=lambda r: order[r["lab"], r["kernels"], r["seed"]])
+def report(runs: list, labs: list, args, wall: float, done: bool) -> str:
+    """The markdown page: how it was made, the counts, and the table."""
     failed = sum(not c["holds"] for run in runs for c in run["claims"])
     raised = sum(run["error"] is not None for run in runs)
     command = " ".join(
         ["python scripts/claims_table.py", *[lab.name for lab in labs]]
         + ["--seeds", *map(str, args.seeds), "--kernels", *args.kernels]
     )
+    total = len(labs) * len(args.seeds) * len(args.kernels)
+    progress = "" if done else f" (in progress: {len(runs)} of {total} runs so far)"
     header = [
-        f"# The labs' claims under seeds {', '.join(map(str, args.seeds))}",
+        f"# The labs' claims under seeds {', '.join(map(str, args.seeds))}{progress}",
         "",
         f"Made by `{command}` (`make claims`) on {time.strftime('%Y-%m-%d')}, "
         f"{len(runs)} lab runs on {args.jobs} worker(s) in {wall / 60:.1f} minutes: every",
@@ -221,12 +196,53 @@ def main(argv=None) -> int:
         f"**{sum(len(r['claims']) for r in runs)} claims checked, {failed} failed; "
         f"{raised} lab runs raised.**",
     ]
-    text = "\n".join(header) + "\n" + table(runs) + "\n"
-    print(text)
+    return "\n".join(header) + "\n" + table(runs) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labs", nargs="*", type=Path, help="labs to run (default: every lab)")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--kernels", nargs="+", choices=sorted(KERNELS), default=list(KERNELS))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "claims.md")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be >= 1, got {args.jobs}")
+    labs = [lab.resolve() for lab in args.labs] or sorted((ROOT / "labs").glob("*.ipynb"))
+    # Seed by seed, so that a run stopped early has covered every lab for its first seeds.
+    todo = [(lab, seed, k) for seed in args.seeds for k in args.kernels for lab in labs]
+    order = {(lab.name, k, seed): i for i, (lab, seed, k) in enumerate(todo)}
+    print(f"{len(todo)} lab runs on {args.jobs} worker(s)", flush=True)
+    start, runs = time.perf_counter(), []
+
+    def write(done: bool) -> str:
+        runs.sort(key=lambda r: (r["lab"], r["kernels"] != args.kernels[0], r["seed"]))
+        text = report(runs, labs, args, time.perf_counter() - start, done)
+        if args.out:  # rewritten after every run: a run stopped early leaves its table
+            args.out.write_text(text)
+            args.out.with_suffix(".json").write_text(json.dumps(runs, indent=1) + "\n")
+        return text
+
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(run_lab, *job) for job in todo]
+        for future in as_completed(futures):
+            run = future.result()
+            failed = sum(not c["holds"] for c in run["claims"])
+            print(
+                f"{run['lab']} seed {run['seed']} ({run['kernels']}): {len(run['claims'])} "
+                f"claims, {failed} failed, {run['seconds']:.0f} s"
+                + (f", raised {run['error']}" if run["error"] else ""),
+                flush=True,
+            )
+            runs.append(run)
+            write(done=False)
+    runs.sort(key=lambda r: order[r["lab"], r["kernels"], r["seed"]])
+    print(write(done=True))
+    wall = time.perf_counter() - start
     print(f"wall time: {wall:.0f} s for {len(runs)} lab runs on {args.jobs} worker(s)")
-    if args.out:
-        args.out.write_text(text)
-        args.out.with_suffix(".json").write_text(json.dumps(runs, indent=1) + "\n")
+    failed = sum(not c["holds"] for run in runs for c in run["claims"])
+    raised = sum(run["error"] is not None for run in runs)
     return 1 if failed or raised else 0
 
 
