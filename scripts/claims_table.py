@@ -1,7 +1,7 @@
 """Re-run the labs' checked claims under many seeds and both kernel paths: `make claims`.
 
 Usage: python scripts/claims_table.py [LAB ...] [--seeds 0 1 2] [--kernels native default]
-                                      [--jobs 2] [--out results/claims.md]
+                                      [--jobs 2] [--out results/claims.md] [--resume]
 
 Each (lab, seed, kernel path) runs once, in a temporary copy of labs/ and results/ of its own
 (the stored outputs are never touched), with RNNVIZ_SEED replacing the seed that `setup_lab`
@@ -13,7 +13,9 @@ worker processes (one kernel each; default: one a core).
 The table has one row per claim: its check and, for each kernel path, how many seeds it held
 for, its worst value over the seeds and that value's margin to the bound (negative: missed).
 The raw records go to a JSON file beside it; `rnnviz.claims` quotes the counts from it in a
-student's notice. The exit status is 1 if any claim failed or any lab raised.
+student's notice. With --resume, the runs already in that JSON file are kept and only the
+missing (lab, seed, kernel path) runs are made, so a long run can be done in parts. The exit
+status is 1 if any claim failed or any lab raised.
 """
 
 import argparse
@@ -206,15 +208,37 @@ def main(argv=None) -> int:
     parser.add_argument("--kernels", nargs="+", choices=sorted(KERNELS), default=list(KERNELS))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "claims.md")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the runs already in the --out JSON file"
+    )
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be >= 1, got {args.jobs}")
     labs = [lab.resolve() for lab in args.labs] or sorted((ROOT / "labs").glob("*.ipynb"))
+    runs = []
+    if args.resume and args.out.with_suffix(".json").exists():
+        runs = json.loads(args.out.with_suffix(".json").read_text())
+        labs += [ROOT / "labs" / name for name in dict.fromkeys(r["lab"] for r in runs)]
+        labs = list(dict.fromkeys(labs))
+        args.seeds = sorted(set(args.seeds) | {r["seed"] for r in runs})
+        args.kernels = list(dict.fromkeys(args.kernels + [r["kernels"] for r in runs]))
+    done_before = {(r["lab"], r["kernels"], r["seed"]) for r in runs}
     # Seed by seed, so that a run stopped early has covered every lab for its first seeds.
-    todo = [(lab, seed, k) for seed in args.seeds for k in args.kernels for lab in labs]
-    order = {(lab.name, k, seed): i for i, (lab, seed, k) in enumerate(todo)}
+    todo = [
+        (lab, seed, k)
+        for seed in args.seeds
+        for k in args.kernels
+        for lab in labs
+        if (lab.name, k, seed) not in done_before
+    ]
+    order = {
+        (lab.name, k, seed): i
+        for i, (lab, seed, k) in enumerate(
+            [(lab, seed, k) for seed in args.seeds for k in args.kernels for lab in labs]
+        )
+    }
     print(f"{len(todo)} lab runs on {args.jobs} worker(s)", flush=True)
-    start, runs = time.perf_counter(), []
+    start = time.perf_counter()
 
     def write(done: bool) -> str:
         runs.sort(key=lambda r: (r["lab"], r["kernels"] != args.kernels[0], r["seed"]))
@@ -237,7 +261,7 @@ def main(argv=None) -> int:
             )
             runs.append(run)
             write(done=False)
-    runs.sort(key=lambda r: order[r["lab"], r["kernels"], r["seed"]])
+    runs.sort(key=lambda r: order.get((r["lab"], r["kernels"], r["seed"]), len(order)))
     print(write(done=True))
     wall = time.perf_counter() - start
     print(f"wall time: {wall:.0f} s for {len(runs)} lab runs on {args.jobs} worker(s)")
