@@ -180,11 +180,12 @@ def report(runs: list, labs: list, args, wall: float, done: bool) -> str:
     command = " ".join(
         ["python scripts/claims_table.py", *[lab.name for lab in labs]]
         + ["--seeds", *map(str, args.seeds), "--kernels", *args.kernels]
+        + (["--resume"] if args.resume else [])
     )
-    total = len(labs) * len(args.seeds) * len(args.kernels)
-    progress = "" if done else f" (in progress: {len(runs)} of {total} runs so far)"
+    seeds = sorted({run["seed"] for run in runs})
+    progress = "" if done else f" (in progress: {len(runs)} runs so far)"
     header = [
-        f"# The labs' claims under seeds {', '.join(map(str, args.seeds))}{progress}",
+        f"# The labs' claims under seeds {', '.join(map(str, seeds))}{progress}",
         "",
         f"Made by `{command}` (`make claims`) on {time.strftime('%Y-%m-%d')}, "
         f"{len(runs)} lab runs on {args.jobs} worker(s) in {wall / 60:.1f} minutes: every",
@@ -218,10 +219,6 @@ def main(argv=None) -> int:
     runs = []
     if args.resume and args.out.with_suffix(".json").exists():
         runs = json.loads(args.out.with_suffix(".json").read_text())
-        labs += [ROOT / "labs" / name for name in dict.fromkeys(r["lab"] for r in runs)]
-        labs = list(dict.fromkeys(labs))
-        args.seeds = sorted(set(args.seeds) | {r["seed"] for r in runs})
-        args.kernels = list(dict.fromkeys(args.kernels + [r["kernels"] for r in runs]))
     done_before = {(r["lab"], r["kernels"], r["seed"]) for r in runs}
     # Seed by seed, so that a run stopped early has covered every lab for its first seeds.
     todo = [
@@ -231,12 +228,6 @@ def main(argv=None) -> int:
         for lab in labs
         if (lab.name, k, seed) not in done_before
     ]
-    order = {
-        (lab.name, k, seed): i
-        for i, (lab, seed, k) in enumerate(
-            [(lab, seed, k) for seed in args.seeds for k in args.kernels for lab in labs]
-        )
-    }
     print(f"{len(todo)} lab runs on {args.jobs} worker(s)", flush=True)
     start = time.perf_counter()
 
@@ -261,7 +252,6 @@ def main(argv=None) -> int:
             )
             runs.append(run)
             write(done=False)
-    runs.sort(key=lambda r: order.get((r["lab"], r["kernels"], r["seed"]), len(order)))
     print(write(done=True))
     wall = time.perf_counter() - start
     print(f"wall time: {wall:.0f} s for {len(runs)} lab runs on {args.jobs} worker(s)")
