@@ -274,6 +274,8 @@ def load_charlm(path, vocab=None):
     tensors, meta = load_checkpoint(
         path, required_meta=("vocab", "cell", "hidden_size", "embedding_size")
     )
+    if not isinstance(meta["vocab"], str) or not meta["vocab"]:
+        raise ValueError(f"checkpoint {path}: its vocab must be a non-empty str")
     if vocab is not None and "".join(vocab) != meta["vocab"]:
         ours, theirs = set(vocab), set(meta["vocab"])
         raise ValueError(
