@@ -187,7 +187,7 @@ class GradientFlow(ChartWidget):
 
     def _pulse_slider(self, T):
         """The slider of the pulse's step t, 1..T (the Play button animates it)."""
-        return widgets.IntSlider(1, min=1, max=T, description="pulse at t", **self._wide)
+        return int_slider("step", 1, 1, T, description="pulse at t", **self._wide)
 
     # --- compute: plain rnnviz.gradients.flow calls, cached ---------------------------------
     def _flow(self, model, **knobs):

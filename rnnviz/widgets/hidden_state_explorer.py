@@ -74,8 +74,11 @@ class HiddenStateExplorer(ChartWidget):
             raise ValueError(f"x must hold at least one step and one feature, got shape {x.shape}")
         T, H = x.shape[0], checks.array("Wh", Wh, ndim=2).shape[0]
         self.x, self.Wx, self.Wh, self.b, self.h0 = x, Wx, Wh, b, h0
+        # None starts with no edit: x_k as it is, a position of the slider of its own.
+        extra = []
         if value is None:
             value = float(x[checks.positive_int("edit_step", edit_step, maximum=T) - 1, 0])
+            extra = [value]
         # Fails early, naming the argument, on any bad array or step.
         hidden_state_view(x, Wx, Wh, b, h0, edit_step=edit_step, value=value, step=step)
 
@@ -90,6 +93,7 @@ class HiddenStateExplorer(ChartWidget):
             step=VALUE_STEP,
             description="new x_k",
             readout_format=".1f",
+            extra=extra,
             **hot,
         )
         self.controls = [self.step, self.edit_step, self.value]
@@ -130,11 +134,8 @@ class HiddenStateExplorer(ChartWidget):
 
     # --- frames for the renderer -----------------------------------------------------------
     def _value_grid(self):
-        """The edit slider's positions, and its value when Python set it between two."""
-        v = self.value.value
-        if np.min(np.abs(VALUES - v)) < 1e-9:
-            return VALUES
-        return np.sort(np.append(VALUES, v))
+        """The edit slider's positions: its steps, and x_k as it was if `value` was None."""
+        return np.unique(np.append(VALUES, self.value.extra))
 
     def refresh(self) -> None:
         """Run hidden_state_view along the edit sliders' grids (every pair, or star frames
@@ -185,13 +186,13 @@ class HiddenStateExplorer(ChartWidget):
         self.chart.show(spec, data, controls=self._named)
 
     def _on_change(self, change) -> None:
-        # The page answers an edit slider the student moves from its frames. A value set
-        # from Python has no page to tell us when it settles, and may lie between the grid's
-        # positions: recompute now. ipywidgets holds `_property_lock` while it applies a
-        # value the page sent.
+        # The page answers an edit slider the student moves from its frames (the slider
+        # holds only positions that have one). With star frames, a value set from Python has
+        # no page to tell us when it settles: recompute around it now. ipywidgets holds
+        # `_property_lock` while it applies a value the page sent.
         if change["owner"]._property_lock:
             return
-        if self.star or np.min(np.abs(self._grid - self.value.value)) >= 1e-9:
+        if self.star:
             self.refresh()
 
     def _panels(self, T, H):
