@@ -22,6 +22,7 @@ from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLO
 from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    close_models,
     frames,
     grid_boxes,
     heatmap_panel,
@@ -186,8 +187,17 @@ class GradientFlow(ChartWidget):
         self._finish(extra=[self._pulse_row])
 
     def _pulse_slider(self, T):
-        """The slider of the pulse's step t, 1..T (the Play button animates it)."""
-        return int_slider("step", 1, 1, T, description="pulse at t", **self._wide)
+        """The slider of the pulse's step t, 1..T (the Play button animates it), with a layout
+        and style of its own, which close with it when T changes."""
+        return int_slider(
+            "step",
+            1,
+            1,
+            T,
+            description="pulse at t",
+            style=dict(self._wide["style"]),
+            layout=widgets.Layout(width=self._wide["layout"].width),
+        )
 
     # --- compute: plain rnnviz.gradients.flow calls, cached ---------------------------------
     def _flow(self, model, **knobs):
@@ -242,10 +252,12 @@ class GradientFlow(ChartWidget):
             # A new slider rather than a new max: the browser's slider (noUiSlider in
             # ipywidgets 8.1) keeps its End key on the range it was built with, so after T
             # grew, End would stop at the old T.
-            self.step = self._pulse_slider(T)
+            replaced, self.step = self.step, self._pulse_slider(T)
             self._pulse_row.children = (self.step, *self._pulse_row.children[1:])
-        else:
-            self.step.value = 1
+            self._show(full=True)
+            close_models([replaced])  # with its layout and style: no chart names it now
+            return
+        self.step.value = 1
         self._show(full=True)
 
     def _show(self, full):
