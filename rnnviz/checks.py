@@ -112,3 +112,28 @@ def sentences(name: str, texts, vocabulary) -> list:
             )
         words.append(text.split())
     return words
+
+
+# The budgets every size cap is derived from (DEVELOPING "Caps"). One call of a public
+# function, or building one widget, holds at most MEMORY_BUDGET bytes of arrays: a lab runs
+# several and must stay under 1 GB. A widget builds in about WIDGET_SECONDS on one core: a lab
+# shows several and must run in well under 60 s.
+MEMORY_BUDGET = 256 * 2**20
+WIDGET_SECONDS = 2.0
+
+
+def within_budget(sizes: dict, count: int, *, bytes_each: int = 8, what: str = "numbers") -> None:
+    """Refuse sizes that would make `count` numbers of `bytes_each` bytes, past MEMORY_BUDGET.
+
+    Inputs:
+    - sizes: {argument name: value} of the arguments `count` grows with (named in the error)
+    - count: how many numbers the call would hold at once, from its cost model
+    Raises: ValueError naming every argument in `sizes`, the memory needed and the budget.
+    """
+    need = int(count) * bytes_each
+    if need > MEMORY_BUDGET:
+        given = ", ".join(f"{name}={value}" for name, value in sizes.items())
+        raise ValueError(
+            f"{given} would hold {int(count):,} {what} ({need / 2**20:,.0f} MB), past the "
+            f"{MEMORY_BUDGET // 2**20} MB one call may use: make {' or '.join(sizes)} smaller"
+        )

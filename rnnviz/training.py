@@ -72,6 +72,7 @@ def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -
     checks.positive_int("num_examples", num_examples)
     batch_size = checks.positive_int("batch_size", batch_size)
     steps = checks.positive_int("steps", steps)
+    checks.within_budget({"batch_size": batch_size, "steps": steps}, batch_size * steps)
     order = generator(seed)
     return [torch.randint(num_examples, (batch_size,), generator=order) for _ in range(steps)]
 

@@ -397,6 +397,10 @@ def gradient_flow(
     N = checks.positive_int("batch_size", batch_size)
     checks.choice("init", init, INITS)
     checks.positive_int("seed", seed, minimum=0)
+    checks.within_budget(  # x, and the LSTM's cache: gates, c, tanh(c), h and their gradients
+        {"seq_len": T, "batch_size": N, "hidden_size": H, "input_size": D},
+        N * T * (D + 16 * H) + (T * H * H if jacobians else 0),
+    )
     x = np.random.default_rng([seed, 3]).standard_normal((N, T, D))
     if cell == "rnn":
         params = rnn_params(D, H, spectral_radius, init, seed)

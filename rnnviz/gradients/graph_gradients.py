@@ -103,6 +103,11 @@ def run_graph(
     if not isinstance(graph, UnrolledGraph):
         raise TypeError(f"graph must be an UnrolledGraph, got {type(graph).__name__}")
     D, H, V = _sizes(input_size, hidden_size, output_size)
+    # Each use of a weight in the graph gets its own term of dL/dW: one (H, H) matrix each.
+    checks.within_budget(
+        {"hidden_size": H, "input_size": D, "output_size": V},
+        (len(graph.edges) + 3) * (H + D + V) ** 2,
+    )
     seed = checks.positive_int("seed", seed, minimum=0)
     if weights is None:
         weights = tiny_weights(graph, input_size=D, hidden_size=H, output_size=V, seed=seed)

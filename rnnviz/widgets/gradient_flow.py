@@ -37,6 +37,11 @@ NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 CHAIN_ROWS = (("rnn", "h", 3), ("lstm", "h", 2), ("lstm", "c", 1), ("gru", "h", 0))
 UNSEEN_OPACITY = 0.12  # states the backward pulse has not reached yet
 FADE_DECADES = 12  # a pulse that has lost this many orders of magnitude is fully faded
+# The caps, from the time budget (rnnviz.checks.WIDGET_SECONDS): a build runs one backward
+# pass a radius and a forget bias (56), each O(T H^2). Measured on 2 cores shared at load 10:
+# T = 1000, H = 64 took 6 s (a few times the budget, as everything there did); T = 300,
+# H = 128 took 32 s, so H = 128 is past any budget.
+MAX_SEQ_LEN, MAX_HIDDEN = 1000, 64
 RADII = np.round(np.arange(0.1, 2.0001, 0.05), 2)  # the radius slider's positions
 FORGET_BIASES = np.arange(-3.0, 5.0001, 0.5)  # the forget-bias slider's positions
 WIDTH, HEIGHT = 980, 600
@@ -59,7 +64,7 @@ def pulse_fade(log_norms):
 class GradientFlow(ChartWidget):
     """Side-by-side gradient norms through time, an unrolled chain, and a backward pulse.
 
-    Inputs (the controls' starting values): seq_len T (2..1000), hidden_size (2..128),
+    Inputs (the controls' starting values): seq_len T (2..1000), hidden_size (2..64),
     spectral_radius (0.1..2, step 0.05), init, nonlinearity (the RNN's), forget_bias (the
     LSTM's, -3..5, step 0.5), loss ("last" | "all"), dtype ("float64" | "float32"), show_gru,
     jacobians (draw the RNN's ||dh_T/dh_t||_2 too), seed.
@@ -84,8 +89,8 @@ class GradientFlow(ChartWidget):
         seed=0,
     ):
         super().__init__()
-        checks.positive_int("seq_len", seq_len, minimum=2, maximum=1000)
-        checks.positive_int("hidden_size", hidden_size, minimum=2, maximum=128)
+        checks.positive_int("seq_len", seq_len, minimum=2, maximum=MAX_SEQ_LEN)
+        checks.positive_int("hidden_size", hidden_size, minimum=2, maximum=MAX_HIDDEN)
         checks.real_number("spectral_radius", spectral_radius, low=0.1, high=2.0)
         checks.choice("init", init, INITS)
         checks.choice("nonlinearity", nonlinearity, {"tanh", "relu"})
@@ -99,13 +104,19 @@ class GradientFlow(ChartWidget):
         # Sliders refuse a value outside their range (rnnviz.widgets.controls), from the
         # constructor or set later from Python, naming the argument.
         self.seq_len = int_slider(
-            "seq_len", seq_len, 2, 1000, description="steps T", continuous_update=False, **wide
+            "seq_len",
+            seq_len,
+            2,
+            MAX_SEQ_LEN,
+            description="steps T",
+            continuous_update=False,
+            **wide,
         )
         self.hidden_size = int_slider(
             "hidden_size",
             hidden_size,
             2,
-            128,
+            MAX_HIDDEN,
             description="hidden H",
             continuous_update=False,
             **wide,
