@@ -24,6 +24,24 @@ def positive_int(name: str, value, *, minimum: int = 1, maximum: int | None = No
     return int(value)
 
 
+def switch(name: str, value) -> bool:
+    """The one rule for a switch: `True`/`False` or a numpy bool, refused otherwise by the
+    argument's name (0, 1, "no", None are not switches: "no" would be truthy)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+# torch's CPU generator keeps a seed's low 32 bits (rnnviz.seeding): larger seeds would alias.
+SEED_LIMIT = 2**32
+
+
+def seed(name: str, value) -> int:
+    """The one rule for a seed: an int (numpy ints too; never a bool, float or str) in
+    [0, 2**32), refused otherwise by the argument's name."""
+    return positive_int(name, value, minimum=0, maximum=SEED_LIMIT - 1)
+
+
 def real_number(name: str, value, *, low=None, high=None) -> float:
     """Return `value` as a finite float in [low, high], else raise TypeError/ValueError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -144,6 +144,8 @@ def train(
     params = _check_train_arguments(
         model, loss_fn, steps, lr, clip, eval_every, solve_loss, seconds, eval_fn, callback
     )
+    stop_when_solved = checks.switch("stop_when_solved", stop_when_solved)
+    progress = checks.switch("progress", progress)
     seed_everything(seed)
     optimizer = torch.optim.Adam(params, lr=lr)
     result = TrainResult(label=label)

@@ -249,6 +249,9 @@ def sample(
     top_k = checks.positive_int("top_k", top_k, maximum=len(model.vocab))
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str (the text the model continues)")
+    unknown = sorted(set(prime) - set(model.vocab))
+    if unknown:
+        raise ValueError(f"prime holds characters not in the model's vocabulary: {unknown[:10]}")
     gen = generator(seed)
     logits, state = model(encode(prime, model.vocab)[None])  # (1, P, V)
     logits = logits[0, -1]

@@ -53,7 +53,7 @@ def recurrent_matrix(hidden_size, spectral_radius=1.0, init="gaussian", seed=0):
     if rho == 0.0:
         raise ValueError("spectral_radius must be > 0, got 0.0")
     checks.choice("init", init, INITS)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     if init == "identity":
         return rho * np.eye(H)
     A = np.random.default_rng([seed, 7]).standard_normal((H, H))
@@ -76,7 +76,7 @@ def _sizes(input_size, hidden_size, seed):
     checks.within_budget(  # an LSTM's (D, 4H) and (H, 4H) float64 blocks and their draws
         {"input_size": D, "hidden_size": H}, 2 * 4 * H * (D + H + 1), what="weights"
     )
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     return D, H
 
 

@@ -97,7 +97,9 @@ class GradientFlow(ChartWidget):
         checks.real_number("forget_bias", forget_bias, low=-3.0, high=5.0)
         checks.choice("loss", loss, LOSSES)
         checks.choice("dtype", dtype, DTYPES)
-        self.seed = checks.positive_int("seed", seed, minimum=0)
+        self.seed = checks.seed("seed", seed)
+        show_gru = checks.switch("show_gru", show_gru)
+        jacobians = checks.switch("jacobians", jacobians)
         self._cache = {}
 
         wide = dict(style={"description_width": "initial"}, layout=widgets.Layout(width="250px"))

@@ -103,6 +103,11 @@ class HiddenStateExplorer(ChartWidget):
         extra = []
         if value is None:
             value = float(x[checks.positive_int("edit_step", edit_step, maximum=T) - 1, 0])
+            if not -VALUE_RANGE <= value <= VALUE_RANGE:  # the slider would have to refuse it
+                raise ValueError(
+                    f"x[edit_step - 1, 0] = {value:.4g} is outside the edit slider's range "
+                    f"[{-VALUE_RANGE}, {VALUE_RANGE}]: pass value= in that range"
+                )
             extra = [value]
         # Fails early, naming the argument, on any bad array or step.
         hidden_state_view(x, Wx, Wh, b, h0, edit_step=edit_step, value=value, step=step)

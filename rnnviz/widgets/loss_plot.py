@@ -12,6 +12,7 @@ import time
 import numpy as np
 import plotly.colors
 
+from rnnviz import checks
 from rnnviz.style import model_color
 from rnnviz.widgets.renderer import ChartWidget, frames, lines_panel, value_range
 
@@ -74,7 +75,11 @@ class LossPlot(ChartWidget):
 
     def __init__(self, title: str = "training loss", yaxis_title: str = "loss", log_y=True):
         super().__init__()
-        self.title, self.yaxis_title, self.log_y = str(title), str(yaxis_title), bool(log_y)
+        for name, text in (("title", title), ("yaxis_title", yaxis_title)):
+            if not isinstance(text, str):
+                raise TypeError(f"{name} must be a str, got {type(text).__name__}")
+        self.title, self.yaxis_title = title, yaxis_title
+        self.log_y = checks.switch("log_y", log_y)
         self.curves: list[Curve] = []
         self._draw()
         self.box = self.chart

@@ -115,7 +115,7 @@ REWRITES = {
     "strided": strided,
     "expanded": lambda t: t.flatten()[:1].expand(t.numel()).reshape(t.shape),
     "sparse": lambda t: t.to_sparse(),
-    "a parameter": lambda t: torch.nn.Parameter(t.clone()),
+    "a parameter": lambda t: torch.nn.Parameter(t.clone(), requires_grad=t.is_floating_point()),
 }
 LAYOUTS = ("strided", "expanded", "sparse")
 
