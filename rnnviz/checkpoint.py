@@ -1,17 +1,23 @@
 """Checkpoints that are safe to open: tensors plus plain metadata, loaded weights-only.
 
-A checkpoint is a `torch.save`d dict {"format", "version", "tensors", "meta"}. Loading uses
-`torch.load(weights_only=True)`, which refuses arbitrary pickled objects, and then checks the
-structure, so a truncated, hostile or foreign file gives a clear ValueError, never a crash or
-code execution. Saving is atomic: the file is written under a temporary name in the same
+A checkpoint is a `torch.save`d dict {"format", "version", "tensors", "meta"}, in torch's zip
+format. A file loads exactly or is refused with a ValueError naming it, never a crash, code
+execution or silently different weights: the zip's CRC-32 of every record is checked first (a
+flipped byte or a cut anywhere is caught, and torch's own reader checks none), then
+`torch.load(weights_only=True)` refuses arbitrary pickled objects, then the structure is
+checked: dense contiguous CPU tensors with finite values, and in `build_module` the exact
+name, shape and dtype of every weight, so no cast can change a value (1e300 as float32 is
+inf). torch's legacy (pre-zip) format carries no checksum, so it is refused.
+
+Saving is atomic: the file is written under a temporary name in the same
 folder and renamed over `path` only when complete, so an interrupted save (a killed kernel,
 a full disk) leaves the previous checkpoint, never half of a new one.
 """
 
 import json
 import os
-import pickle
 import tempfile
+import zipfile
 from pathlib import Path
 
 import torch
@@ -80,13 +86,15 @@ def load_checkpoint(path, required_meta=(), required_tensors=()):
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"checkpoint {path} does not exist")
+    _check_archive(path)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError) as error:
+    except Exception as error:  # any failure to read the file is the file's
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise ValueError(
             f"checkpoint {path} is not a readable rnnviz checkpoint "
-            f"(malformed, truncated or holding non-tensor objects): {first_line}"
+            f"(malformed, truncated or holding non-tensor objects): "
+            f"{type(error).__name__}: {first_line}"
         ) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ValueError(f"checkpoint {path} is not an rnnviz checkpoint (no '{FORMAT}' tag)")
@@ -106,9 +114,37 @@ def load_checkpoint(path, required_meta=(), required_tensors=()):
     if missing:
         raise ValueError(f"checkpoint {path} lacks required entries: {', '.join(missing)}")
     for name, value in tensors.items():
-        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+        if value.layout != torch.strided or value.device.type != "cpu" or value.is_quantized:
+            raise ValueError(
+                f"checkpoint {path}: tensor {name!r} is {value.layout}, {value.dtype} on "
+                f"{value.device}; expected a dense CPU tensor"
+            )
+        if not value.is_contiguous():  # save_checkpoint writes every tensor contiguous
+            raise ValueError(
+                f"checkpoint {path}: tensor {name!r} has strides {value.stride()} for shape "
+                f"{tuple(value.shape)}; expected a contiguous tensor"
+            )
+        inexact = value.is_floating_point() or value.is_complex()
+        if inexact and not bool(torch.isfinite(value).all()):
             raise ValueError(f"checkpoint {path}: tensor {name!r} contains NaN or inf")
     return tensors, meta
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a file that is not a whole zip archive whose every record matches its CRC-32."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            broken = archive.testzip()
+    except Exception as error:  # a damaged archive fails in many ways
+        raise ValueError(
+            f"checkpoint {path} is not a readable rnnviz checkpoint (not a whole zip archive "
+            f"as torch.save writes: malformed, truncated or in torch's legacy format): "
+            f"{type(error).__name__}: {error}"
+        ) from None
+    if broken is not None:
+        raise ValueError(
+            f"checkpoint {path} is damaged: record {broken!r} does not match its checksum"
+        )
 
 
 def build_module(path, tensors: dict, make):
@@ -123,16 +159,24 @@ def build_module(path, tensors: dict, make):
     - make: make() -> torch.nn.Module, built from the checkpoint's metadata
     Returns: the module, with the tensors loaded.
     Raises: ValueError naming the file if the metadata cannot build a module or the tensors
-    do not fit it.
+    do not fit it (names, shapes and dtypes must match exactly: a cast could change a value).
     """
     try:
         with torch.device("meta"):
             skeleton = make()
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise ValueError(f"checkpoint {path}: its metadata does not build a model: {err}") from None
+    except Exception as err:  # metadata from a file can fail any way
+        raise ValueError(
+            f"checkpoint {path}: its metadata does not build a model: {type(err).__name__}: {err}"
+        ) from None
     expected = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
     found = {k: tuple(v.shape) for k, v in tensors.items()}
-    if expected != found:
+    dtypes = {k: v.dtype for k, v in skeleton.state_dict().items()}
+    other_dtypes = [
+        f"{k} {v.dtype} (expected {dtypes[k]})"
+        for k, v in tensors.items()
+        if k in dtypes and v.dtype != dtypes[k]
+    ]
+    if expected != found or other_dtypes:
         wrong = sorted(k for k in expected.keys() & found.keys() if expected[k] != found[k])
         problems = [
             f"{kind}: {', '.join(names[:5])}"
@@ -140,6 +184,7 @@ def build_module(path, tensors: dict, make):
                 ("missing", sorted(expected.keys() - found.keys())),
                 ("unexpected", sorted(found.keys() - expected.keys())),
                 ("other shapes", [f"{k} {found[k]} (expected {expected[k]})" for k in wrong]),
+                ("other dtypes", other_dtypes),
             )
             if names
         ]

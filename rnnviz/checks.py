@@ -24,6 +24,24 @@ def positive_int(name: str, value, *, minimum: int = 1, maximum: int | None = No
     return int(value)
 
 
+def switch(name: str, value) -> bool:
+    """The one rule for a switch: `True`/`False` or a numpy bool, refused otherwise by the
+    argument's name (0, 1, "no", None are not switches: "no" would be truthy)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+# torch's CPU generator keeps a seed's low 32 bits (rnnviz.seeding): larger seeds would alias.
+SEED_LIMIT = 2**32
+
+
+def seed(name: str, value) -> int:
+    """The one rule for a seed: an int (numpy ints too; never a bool, float or str) in
+    [0, 2**32), refused otherwise by the argument's name."""
+    return positive_int(name, value, minimum=0, maximum=SEED_LIMIT - 1)
+
+
 def real_number(name: str, value, *, low=None, high=None) -> float:
     """Return `value` as a finite float in [low, high], else raise TypeError/ValueError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -112,3 +130,28 @@ def sentences(name: str, texts, vocabulary) -> list:
             )
         words.append(text.split())
     return words
+
+
+# The budgets every size cap is derived from (DEVELOPING "Caps"). One call of a public
+# function, or building one widget, holds at most MEMORY_BUDGET bytes of arrays: a lab runs
+# several and must stay under 1 GB. A widget builds in about WIDGET_SECONDS on one core: a lab
+# shows several and must run in well under 60 s.
+MEMORY_BUDGET = 256 * 2**20
+WIDGET_SECONDS = 2.0
+
+
+def within_budget(sizes: dict, count: int, *, bytes_each: int = 8, what: str = "numbers") -> None:
+    """Refuse sizes that would make `count` numbers of `bytes_each` bytes, past MEMORY_BUDGET.
+
+    Inputs:
+    - sizes: {argument name: value} of the arguments `count` grows with (named in the error)
+    - count: how many numbers the call would hold at once, from its cost model
+    Raises: ValueError naming every argument in `sizes`, the memory needed and the budget.
+    """
+    need = int(count) * bytes_each
+    if need > MEMORY_BUDGET:
+        given = ", ".join(f"{name}={value}" for name, value in sizes.items())
+        raise ValueError(
+            f"{given} would hold {int(count):,} {what} ({need / 2**20:,.0f} MB), past the "
+            f"{MEMORY_BUDGET // 2**20} MB one call may use: make {' or '.join(sizes)} smaller"
+        )

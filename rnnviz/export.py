@@ -65,15 +65,39 @@ def widget_tree(root: str, models: dict) -> dict | None:
     return tree
 
 
-def _script_json(value) -> str:
-    """JSON safe inside a <script> element."""
-    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+# Inside a <script> element the HTML parser still reacts to "</script", and "<!--" followed by
+# "<script" enters its "double escaped" state, where the block swallows the rest of the page.
+# JSON allows every character as a \u escape, so none of <, >, & reaches the parser; U+2028
+# and U+2029 end a line in older JavaScript parsers that might read the block as code.
+_SCRIPT_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
+
+# Sequences the HTML parser reacts to inside a script element (matched case-insensitively).
+SCRIPT_HAZARDS = ("<!--", "<script", "</script")
+
+
+def script_json(value) -> str:
+    """JSON text that reads back as `value` and is inert inside a <script> element: every
+    <, >, &, U+2028 and U+2029 written as a \\u escape (so no string in the widget state,
+    whatever a user typed, can end the element or start an HTML comment in it).
+
+    Inputs:
+    - value: JSON-able data (the widget models)
+    Returns: str, with none of the characters above
+    """
+    return json.dumps(value, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
 
 
 def page_script() -> str:
-    """The module script drawn once per page: chart.js, then the offline widget manager."""
+    """The module script drawn once per page: chart.js, then the offline widget manager.
+
+    Returns: the <script type="module"> element's HTML
+    Raises: RuntimeError if the shipped source holds a sequence that would end or escape the
+    element (code cannot be \\u-escaped as JSON can; a test keeps the source clean)
+    """
     source = (STATIC / "chart.js").read_text() + "\n" + (STATIC / "offline.js").read_text()
-    source = source.replace("</script", "<\\/script")
+    hazards = [h for h in SCRIPT_HAZARDS if h in source.lower()]
+    if hazards:
+        raise RuntimeError(f"rnnviz's page script contains {hazards}, unsafe inside <script>")
     return f'<script type="module">\n{source}\n</script>'
 
 
@@ -102,7 +126,7 @@ class OfflineWidgets(Preprocessor):
                     continue
                 parts = [
                     f'<script type="application/json" class="rnnviz-widget-state">'
-                    f"{_script_json(tree)}</script>",
+                    f"{script_json(tree)}</script>",
                     f'<div class="rnnviz-widget" data-model-id="{html.escape(view["model_id"])}">'
                     "</div>",
                 ]

@@ -1,6 +1,7 @@
 """One call at the top of every lab: seeds, fast CPU arithmetic, readable printing."""
 
 import os
+import re
 
 import numpy as np
 
@@ -27,10 +28,11 @@ def setup_lab(seed: int = 0, threads: int = 1) -> int:
     checks.positive_int("threads", threads)
     override = os.environ.get(SEED_ENV)
     if override is not None:
-        try:
-            seed = int(override)
-        except ValueError:
-            raise ValueError(f"{SEED_ENV} must be an int, got {override!r}") from None
+        # Decimal digits only: int() would also read "1_0", "+3" or other scripts' digits.
+        if not re.fullmatch(r"[0-9]+", override.strip()):
+            raise ValueError(f"{SEED_ENV} must be an int in [0, 2**32) in digits, got {override!r}")
+        seed = checks.seed(SEED_ENV, int(override))
+    seed = checks.seed("seed", seed)
     seed_everything(seed)
     torch.set_flush_denormal(True)
     torch.set_num_threads(threads)

@@ -19,7 +19,7 @@ import torch
 
 from rnnviz import checks
 
-SEED_LIMIT = 2**32
+SEED_LIMIT = checks.SEED_LIMIT  # 2**32
 STEPS_PER_SEED = 1_000_003
 MAX_SEED = (SEED_LIMIT - STEPS_PER_SEED) // STEPS_PER_SEED  # 4293
 
@@ -29,7 +29,7 @@ def seed_everything(seed: int) -> None:
 
     Inputs: seed: int in [0, 2**32).
     """
-    seed = checks.positive_int("seed", seed, minimum=0, maximum=SEED_LIMIT - 1)
+    seed = checks.seed("seed", seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -42,7 +42,7 @@ def torch_seed(seed: int):
 
     Inputs: seed: int in [0, 2**32).
     """
-    seed = checks.positive_int("seed", seed, minimum=0, maximum=SEED_LIMIT - 1)
+    seed = checks.seed("seed", seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield
@@ -67,5 +67,5 @@ def generator(seed: int) -> torch.Generator:
     Inputs: seed: int in [0, 2**32) (a larger seed would alias a smaller one, see above).
     Returns: torch.Generator.
     """
-    seed = checks.positive_int("seed", seed, minimum=0, maximum=SEED_LIMIT - 1)
+    seed = checks.seed("seed", seed)
     return torch.Generator().manual_seed(seed)

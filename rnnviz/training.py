@@ -72,6 +72,7 @@ def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -
     checks.positive_int("num_examples", num_examples)
     batch_size = checks.positive_int("batch_size", batch_size)
     steps = checks.positive_int("steps", steps)
+    checks.within_budget({"batch_size": batch_size, "steps": steps}, batch_size * steps)
     order = generator(seed)
     return [torch.randint(num_examples, (batch_size,), generator=order) for _ in range(steps)]
 
@@ -143,6 +144,8 @@ def train(
     params = _check_train_arguments(
         model, loss_fn, steps, lr, clip, eval_every, solve_loss, seconds, eval_fn, callback
     )
+    stop_when_solved = checks.switch("stop_when_solved", stop_when_solved)
+    progress = checks.switch("progress", progress)
     seed_everything(seed)
     optimizer = torch.optim.Adam(params, lr=lr)
     result = TrainResult(label=label)

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from rnnviz.export import OfflineWidgets
+from rnnviz.export import OfflineWidgets, page_script, script_json
 
 REPO = Path(__file__).resolve().parents[1]
 LAB = REPO / "labs" / "05_lstm_gates.ipynb"
@@ -56,3 +56,48 @@ def test_an_output_without_stored_state_becomes_its_text():
     data = nb.cells[0].outputs[0].data
     assert VIEW_MIME not in data
     assert "&lt;LossPlot widget&gt; (drawn only with a running kernel)" in data["text/html"]
+
+
+HOSTILE = [
+    "<!--<script>",
+    "</script><img src=x onerror=alert(1)>",
+    "</SCRIPT ",
+    "\"'><b>",
+    "\u2028\u2029",
+    "&lt;",
+]
+
+
+def test_state_json_reads_back_exactly_and_holds_nothing_the_html_parser_reacts_to():
+    value = {"prime": HOSTILE, "nested": [{"k<": s} for s in HOSTILE]}
+    text = script_json(value)
+    assert json.loads(text) == value
+    assert not set("<>&\u2028\u2029") & set(text)
+
+
+def test_the_page_script_holds_no_sequence_that_ends_or_escapes_its_element():
+    script = page_script()
+    body = script[len('<script type="module">') : -len("</script>")].lower()
+    for hazard in ("<!--", "<script", "</script"):
+        assert hazard not in body
+
+
+def test_a_hostile_string_in_widget_state_stays_inside_its_state_block():
+    nb = nbformat.v4.new_notebook()
+    state = {
+        "root": {
+            "model_name": "LabelModel",
+            "state": {"_model_name": "LabelModel", "value": "".join(HOSTILE)},
+        }
+    }
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    view = {VIEW_MIME: {"model_id": "root", "version_major": 2}, "text/plain": "w"}
+    nb.cells.append(
+        nbformat.v4.new_code_cell("w", outputs=[nbformat.v4.new_output("display_data", data=view)])
+    )
+    nb, _ = OfflineWidgets().preprocess(nb, {})
+    html = nb.cells[0].outputs[0].data["text/html"]
+    start = html.index(">", html.index('class="rnnviz-widget-state"')) + 1
+    block = html[start : html.index("</script>", start)]
+    assert json.loads(block)["root"]["state"]["value"] == "".join(HOSTILE)
+    assert not set("<>&") & set(block)

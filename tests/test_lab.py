@@ -43,6 +43,12 @@ def test_bad_seeds_are_refused(monkeypatch):
         setup_lab(seed=1.5)
     with pytest.raises(ValueError, match="threads must be an int >= 1"):
         setup_lab(threads=0)
-    monkeypatch.setenv(SEED_ENV, "one")
-    with pytest.raises(ValueError, match=f"{SEED_ENV} must be an int"):
+    for text in ("one", "1_0", "+3", "-1", "1.0", "\u0663", ""):  # \u0663: an Arabic-Indic 3
+        monkeypatch.setenv(SEED_ENV, text)
+        with pytest.raises(ValueError, match=f"{SEED_ENV} must be an int"):
+            setup_lab(seed=0)
+    monkeypatch.setenv(SEED_ENV, str(2**32))
+    with pytest.raises(ValueError, match=SEED_ENV):
         setup_lab(seed=0)
+    monkeypatch.setenv(SEED_ENV, " 7 ")
+    assert setup_lab(seed=0) == 7

@@ -200,8 +200,12 @@ def make_scenes(num_scenes: int, seed: int = 0, max_objects: int = MAX_OBJECTS) 
         Scenes with images (N, 3, 48, 48), captions (N, MAX_CAPTION_LEN), masks, objects
     """
     num_scenes = checks.positive_int("num_scenes", num_scenes)
-    seed = checks.positive_int("seed", seed, minimum=0)
+    seed = checks.seed("seed", seed)
     max_objects = checks.positive_int("max_objects", max_objects)
+    # An image (3, 48, 48) float32 and its object masks (MAX_OBJECTS, 48, 48)
+    checks.within_budget(
+        {"num_scenes": num_scenes}, num_scenes * (3 + MAX_OBJECTS) * IMAGE_SIZE**2, bytes_each=4
+    )
     if max_objects > MAX_OBJECTS:
         raise ValueError(f"max_objects must be an int in [1, {MAX_OBJECTS}], got {max_objects}")
     rng = np.random.default_rng(seed)

@@ -84,7 +84,7 @@ def stdlib_corpus(
     """
     checks.positive_int("train_chars", train_chars)
     checks.positive_int("val_chars", val_chars)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     root = stdlib_dir() if root is None else Path(root)
     paths = stdlib_files(root)
     random.Random(seed).shuffle(paths)

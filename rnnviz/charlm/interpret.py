@@ -129,6 +129,11 @@ def activations(model: CharLM, text: str, streams: int = 1, signals=None) -> Act
         for name in signals:
             checks.choice("signals", name, available)
     keep = set(available if signals is None else signals)
+    checks.within_budget(  # every kept signal, (S, L, H) float32, plus the text's features
+        {"text": f"<{ids.numel()} characters>", "signals": signals},
+        ids.numel() * (len(keep) * model.hidden_size + 16),
+        bytes_each=4,
+    )
     x = model.embed(ids)  # (S, L, E)
     H = recurrence.hidden_size
     h = torch.zeros(streams, H, dtype=x.dtype)  # (S, H)

@@ -80,6 +80,13 @@ class CharLM(nn.Module):
         self.cell = check_cell(cell, CELLS)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.embedding_size = checks.positive_int("embedding_size", embedding_size)
+        E, H = self.embedding_size, self.hidden_size
+        checks.within_budget(  # weights: embedding, 4 gate blocks, head (float32)
+            {"hidden_size": H, "embedding_size": E},
+            len(vocab) * (E + H) + 4 * H * (E + H + 2),
+            bytes_each=4,
+            what="weights",
+        )
         self.embed = nn.Embedding(len(vocab), self.embedding_size)
         self.rnn = torch_core(cell, self.embedding_size, self.hidden_size)
         self.head = nn.Linear(self.hidden_size, len(vocab))
@@ -121,6 +128,12 @@ def make_loss_fn(model: CharLM, text: str, batch_size: int = 32, seq_len: int = 
     batch_size = checks.positive_int("batch_size", batch_size)
     seq_len = checks.positive_int("seq_len", seq_len)
     seed = checks.positive_int("seed", seed, minimum=0, maximum=MAX_SEED)
+    # A batch's logits and the LSTM's saved activations for backward, float32
+    checks.within_budget(
+        {"batch_size": batch_size, "seq_len": seq_len},
+        batch_size * seq_len * (len(model.vocab) + 12 * model.hidden_size),
+        bytes_each=4,
+    )
     check_text_length("text", text, seq_len)
     ids = encode(text, model.vocab)
 
@@ -228,12 +241,17 @@ def sample(
     """
     check_model(model)
     length = checks.positive_int("length", length)
+    # One step a character (linear time); the probabilities kept: (length, vocab) float32
+    checks.within_budget({"length": length}, length * (len(model.vocab) + 8), bytes_each=4)
     temperature = checks.real_number("temperature", temperature, low=1e-3, high=100.0)
     if top_k is None:
         top_k = min(5, len(model.vocab))
     top_k = checks.positive_int("top_k", top_k, maximum=len(model.vocab))
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str (the text the model continues)")
+    unknown = sorted(set(prime) - set(model.vocab))
+    if unknown:
+        raise ValueError(f"prime holds characters not in the model's vocabulary: {unknown[:10]}")
     gen = generator(seed)
     logits, state = model(encode(prime, model.vocab)[None])  # (1, P, V)
     logits = logits[0, -1]
@@ -274,6 +292,8 @@ def load_charlm(path, vocab=None):
     tensors, meta = load_checkpoint(
         path, required_meta=("vocab", "cell", "hidden_size", "embedding_size")
     )
+    if not isinstance(meta["vocab"], str) or not meta["vocab"]:
+        raise ValueError(f"checkpoint {path}: its vocab must be a non-empty str")
     if vocab is not None and "".join(vocab) != meta["vocab"]:
         ours, theirs = set(vocab), set(meta["vocab"])
         raise ValueError(

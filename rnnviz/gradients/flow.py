@@ -138,6 +138,7 @@ def rnn_flow(
     Returns: Flow with h, dh, grad_h, bound, jacobian_bound, top_singular_value, jacobian
     """
     checks.choice("nonlinearity", nonlinearity, {"tanh", "relu"})
+    jacobians = checks.switch("jacobians", jacobians)
     x, p, w, H = _inputs(x, params, 1, ("b",), dtype, loss, readout)
     N, T, _ = x.shape
     with np.errstate(all="ignore"):
@@ -396,7 +397,12 @@ def gradient_flow(
     D = H if input_size is None else checks.positive_int("input_size", input_size)
     N = checks.positive_int("batch_size", batch_size)
     checks.choice("init", init, INITS)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
+    jacobians = checks.switch("jacobians", jacobians)
+    checks.within_budget(  # x, and the LSTM's cache: gates, c, tanh(c), h and their gradients
+        {"seq_len": T, "batch_size": N, "hidden_size": H, "input_size": D},
+        N * T * (D + 16 * H) + (T * H * H if jacobians else 0),
+    )
     x = np.random.default_rng([seed, 3]).standard_normal((N, T, D))
     if cell == "rnn":
         params = rnn_params(D, H, spectral_radius, init, seed)
@@ -423,6 +429,7 @@ def autograd_flow(cell, x, params, nonlinearity="tanh", loss="last", per_step=Tr
 
     check_cell(cell, CELLS)
     checks.choice("loss", loss, LOSSES)
+    per_step = checks.switch("per_step", per_step)
     module = _torch_cell(cell, params, x.shape[2], nonlinearity)
     H = module.hidden_size
     w = (

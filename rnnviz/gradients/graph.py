@@ -120,6 +120,8 @@ def build_graph(shape: str, seq_len: int) -> UnrolledGraph:
     """
     checks.choice("shape", shape, SHAPES)
     seq_len = checks.positive_int("seq_len", seq_len)
+    # About 5 nodes and 8 edges a step, each a small Python object (~40 numbers' worth).
+    checks.within_budget({"seq_len": seq_len}, 520 * seq_len)
     if shape == "one-to-one" and seq_len != 1:
         raise ValueError(f"seq_len must be 1 for a one-to-one graph, got {seq_len}")
     builder = _Builder()

@@ -70,7 +70,7 @@ def tiny_weights(
     - dict parameter name -> W_xh (D, H), W_hh (H, H) or W_hy (H, V), float64
     """
     sizes = _sizes(input_size, hidden_size, output_size)
-    rng = np.random.default_rng(checks.positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(checks.seed("seed", seed))
     shapes = {
         "W_xh": (sizes[0], sizes[1]),
         "W_hh": (sizes[1], sizes[1]),
@@ -103,7 +103,12 @@ def run_graph(
     if not isinstance(graph, UnrolledGraph):
         raise TypeError(f"graph must be an UnrolledGraph, got {type(graph).__name__}")
     D, H, V = _sizes(input_size, hidden_size, output_size)
-    seed = checks.positive_int("seed", seed, minimum=0)
+    # Each use of a weight in the graph gets its own term of dL/dW: one (H, H) matrix each.
+    checks.within_budget(
+        {"hidden_size": H, "input_size": D, "output_size": V},
+        (len(graph.edges) + 3) * (H + D + V) ** 2,
+    )
+    seed = checks.seed("seed", seed)
     if weights is None:
         weights = tiny_weights(graph, input_size=D, hidden_size=H, output_size=V, seed=seed)
     _check_weights(graph, weights, D, H, V)

@@ -67,6 +67,8 @@ def run_sequence(x, Wx, Wh, b=None, h0=None):
     checks.array("x", x, ndim=2)
     checks.array("Wh", Wh, ndim=2)
     H = Wh.shape[0]
+    if H == 0:  # h0 and b are sized from Wh: an empty one would be blamed on them
+        raise ValueError(f"Wh must have at least one unit, got shape {Wh.shape}")
     b = np.zeros(H) if b is None else b
     h0 = np.zeros(H) if h0 is None else checks.array("h0", h0, shape=(H,))
     h, _ = rnn_forward(x[None], h0[None], Wx, Wh, b)  # (1, T, H)
@@ -89,7 +91,7 @@ def edit_input(x, edit_step, value, feature=0):
     T, D = x.shape
     k = checks.positive_int("edit_step", edit_step)
     if k > T:
-        raise ValueError(f"edit_step must be in 1..{T} (the sequence length), got {k}")
+        raise ValueError(f"edit_step must be in 1..{T} (the length of x), got {k}")
     feature = checks.positive_int("feature", feature, minimum=0)
     if feature >= D:
         raise ValueError(f"feature must be in 0..{D - 1}, got {feature}")
@@ -113,7 +115,7 @@ def hidden_state_view(x, Wx, Wh, b=None, h0=None, *, edit_step, value, step, fea
     x_edited = edit_input(x, edit_step, value, feature)
     t = checks.positive_int("step", step)
     if t > x.shape[0]:
-        raise ValueError(f"step must be in 1..{x.shape[0]} (the sequence length), got {t}")
+        raise ValueError(f"step must be in 1..{x.shape[0]} (the length of x), got {t}")
     h = run_sequence(x, Wx, Wh, b, h0)
     h_edited = run_sequence(x_edited, Wx, Wh, b, h0)
     return HiddenStateView(

@@ -62,7 +62,12 @@ def rnn_jacobians(h: np.ndarray, w_hh: np.ndarray, nonlinearity: str = "tanh") -
     """
     checks.choice("nonlinearity", nonlinearity, {"tanh", "relu"})
     h = checks.float_array("h", h, ndim=3)
-    w_hh = checks.float_array("w_hh", w_hh, shape=(h.shape[2], h.shape[2]))
+    w_hh = checks.float_array("w_hh", w_hh, ndim=2)
+    if w_hh.shape != (h.shape[2], h.shape[2]):
+        raise ValueError(
+            f"w_hh must have shape (H, H) with H = {h.shape[2]}, the hidden size of h, got "
+            f"{w_hh.shape}"
+        )
     slope = 1.0 - h * h if nonlinearity == "tanh" else (h > 0).astype(np.float64)  # (N, T, H)
     return slope[..., :, None] * w_hh  # (N, T, H, H), row j scaled by phi'_j
 

@@ -111,6 +111,11 @@ class _TracedRecurrence(nn.Module):
         super().__init__()
         checks.positive_int("input_size", input_size)
         checks.positive_int("hidden_size", hidden_size)
+        checks.within_budget(  # the LSTM's 4 gate blocks, the largest cell
+            {"input_size": input_size, "hidden_size": hidden_size},
+            4 * hidden_size * (input_size + hidden_size + 2),
+            what="weights",
+        )
         if dtype not in (torch.float32, torch.float64):
             raise TypeError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
         self.core = self.core_class(

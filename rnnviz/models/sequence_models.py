@@ -51,9 +51,7 @@ class SequenceModel(nn.Module):
         self.input_size = checks.positive_int("input_size", input_size)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
         self.output_size = checks.positive_int("output_size", output_size)
-        if not isinstance(many_to_many, bool):
-            raise TypeError(f"many_to_many must be a bool, got {type(many_to_many).__name__}")
-        self.many_to_many = many_to_many
+        self.many_to_many = checks.switch("many_to_many", many_to_many)
         if forget_bias is not None:
             if cell != "lstm":
                 raise ValueError(f"forget_bias applies to cell='lstm' only, got cell={cell!r}")

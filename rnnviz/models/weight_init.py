@@ -16,6 +16,9 @@ import numpy as np
 from rnnviz import checks
 
 INITS = ("gaussian", "orthogonal", "identity")
+# The spectral radius takes every eigenvalue of the (H, H) draw: O(H^3) time, about a second
+# at H = 512 on one core (checks.WIDGET_SECONDS), so hidden_size stops there.
+MAX_HIDDEN = 512
 # A forget-gate bias in [-100, 100]: past +-40 a sigmoid is already exactly 0 or 1 in float64,
 # and far beyond it the value no longer fits a float32 weight.
 FORGET_BIAS_RANGE = (-100.0, 100.0)
@@ -38,19 +41,19 @@ def recurrent_matrix(hidden_size, spectral_radius=1.0, init="gaussian", seed=0):
     radius only rescales the matrix.
 
     Inputs:
-    - hidden_size: H, an int >= 1
+    - hidden_size: H, an int in [1, MAX_HIDDEN = 512]
     - spectral_radius: rho > 0
     - init: "gaussian" | "orthogonal" | "identity"
     - seed: int
     Returns:
     - W: (H, H) float64
     """
-    H = checks.positive_int("hidden_size", hidden_size)
+    H = checks.positive_int("hidden_size", hidden_size, maximum=MAX_HIDDEN)
     rho = checks.real_number("spectral_radius", spectral_radius, low=0.0)
     if rho == 0.0:
         raise ValueError("spectral_radius must be > 0, got 0.0")
     checks.choice("init", init, INITS)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     if init == "identity":
         return rho * np.eye(H)
     A = np.random.default_rng([seed, 7]).standard_normal((H, H))
@@ -69,8 +72,11 @@ def _uniform(rng, shape, hidden_size):
 
 def _sizes(input_size, hidden_size, seed):
     D = checks.positive_int("input_size", input_size)
-    H = checks.positive_int("hidden_size", hidden_size)
-    checks.positive_int("seed", seed, minimum=0)
+    H = checks.positive_int("hidden_size", hidden_size, maximum=MAX_HIDDEN)
+    checks.within_budget(  # an LSTM's (D, 4H) and (H, 4H) float64 blocks and their draws
+        {"input_size": D, "hidden_size": H}, 2 * 4 * H * (D + H + 1), what="weights"
+    )
+    checks.seed("seed", seed)
     return D, H
 
 

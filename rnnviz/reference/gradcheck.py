@@ -50,6 +50,7 @@ def eval_numerical_gradient(f, x, verbose=True, h=0.00001):
     - grad: array of x's shape, df/dx
     """
     _check_inputs(f, x, h)
+    verbose = checks.switch("verbose", verbose)
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
     while not it.finished:

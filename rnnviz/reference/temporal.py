@@ -98,6 +98,7 @@ def temporal_softmax_loss(x, y, mask, verbose=False):
     - dx: (N, T, V) gradient of the loss with respect to the scores x
     """
     v.floats("x", x, ndim=3)
+    verbose = checks.switch("verbose", verbose)
     N, T, V = x.shape
     v.integers("y", y, ndim=2, high=V)
     checks.array("y", y, shape=(N, T))

@@ -47,7 +47,7 @@ def load_digit_sequences(
 
     checks.choice("order", order, {"rows", "pixels"})
     checks.real_number("test_fraction", test_fraction, low=0.01, high=0.99)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     digits = load_digits()
     images = (digits.images / 16.0).astype(np.float32)  # (1797, 8, 8), pixel values 0..16
     order_idx = np.random.default_rng(seed).permutation(len(images))

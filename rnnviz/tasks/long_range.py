@@ -40,6 +40,10 @@ def adding_problem(batch_size: int, seq_len: int, seed: int = 0):
     """
     batch_size = checks.positive_int("batch_size", batch_size)
     seq_len = checks.positive_int("seq_len", seq_len, minimum=2)
+    # values, markers, x and their randint/where copies: about 6 (N, T) float32 arrays
+    checks.within_budget(
+        {"batch_size": batch_size, "seq_len": seq_len}, 6 * batch_size * seq_len, bytes_each=4
+    )
     gen = generator(seed)
     half = seq_len // 2
     values = torch.rand(batch_size, seq_len, generator=gen)  # (N, T)
@@ -78,8 +82,13 @@ def copy_task(
     delay = checks.positive_int("delay", delay)
     n_symbols = checks.positive_int("n_symbols", n_symbols, minimum=2)
     copy_len = checks.positive_int("copy_len", copy_len)
-    gen = generator(seed)
     length = delay + 2 * copy_len
+    checks.within_budget(  # the one-hot x (N, L, n_symbols + 2) float32 dominates
+        {"batch_size": batch_size, "delay": delay, "copy_len": copy_len, "n_symbols": n_symbols},
+        batch_size * length * (n_symbols + 4),
+        bytes_each=4,
+    )
+    gen = generator(seed)
     symbols = torch.randint(1, n_symbols + 1, (batch_size, copy_len), generator=gen)  # (N, K)
     tokens = torch.full((batch_size, length), BLANK, dtype=torch.long)  # (N, L)
     tokens[:, :copy_len] = symbols

@@ -65,6 +65,7 @@ def recall_batch(batch_size: int, seq_len: int, n_marks: int = 2, seed: int = 0)
     n = checks.positive_int("batch_size", batch_size)
     T = checks.positive_int("seq_len", seq_len)
     k = checks.positive_int("n_marks", n_marks)
+    checks.within_budget({"batch_size": n, "seq_len": T}, 8 * n * T, bytes_each=4)
     if k > T:
         raise ValueError(f"n_marks must be <= seq_len ({T}), got {k}")
     gen = generator(seed)

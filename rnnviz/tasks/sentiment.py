@@ -84,8 +84,10 @@ def make_sentences(n_sentences: int, *, negated_fraction: float = 0.3, seed: int
     - Sentences
     """
     n = checks.positive_int("n_sentences", n_sentences)
+    # A sentence is a Python str of about 30 characters, about 100 bytes: ~12 numbers' worth.
+    checks.within_budget({"n_sentences": n}, 12 * n)
     negated_fraction = checks.real_number("negated_fraction", negated_fraction, low=0, high=1)
-    rng = np.random.default_rng(checks.positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(checks.seed("seed", seed))
     texts, labels, negated = [], [], []
     for _ in range(n):
         positive = bool(rng.random() < 0.5)

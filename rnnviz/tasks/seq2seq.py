@@ -55,6 +55,7 @@ def make_digit_pairs(
     """
     n = checks.positive_int("n_pairs", n_pairs)
     length = checks.positive_int("length", length)
+    checks.within_budget({"n_pairs": n, "length": length}, 4 * n * (length + 2))
     checks.choice("task", task, TASKS)
     gen = generator(seed)
     source = torch.randint(N_DIGITS, (n, length), generator=gen)  # (N, T)

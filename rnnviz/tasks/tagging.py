@@ -58,7 +58,8 @@ def make_tagged_sentences(n_sentences: int, *, seed: int = 0) -> TaggedSentences
     - TaggedSentences (T = 5, the longest sentence)
     """
     n = checks.positive_int("n_sentences", n_sentences)
-    rng = np.random.default_rng(checks.positive_int("seed", seed, minimum=0))
+    checks.within_budget({"n_sentences": n}, 24 * n)  # words, tags and their ids: ~200 bytes
+    rng = np.random.default_rng(checks.seed("seed", seed))
     sentences = []
     for _ in range(n):
         if rng.random() < 0.5:

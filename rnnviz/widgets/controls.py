@@ -5,10 +5,18 @@ ipywidgets' sliders silently move a value outside [min, max] to the nearest end,
 dropdown set to an unknown option raises a TraitError that names no argument. The project's
 rule is the same for a constructor argument and for a control set from Python: a ValueError
 that names the argument, as the caller wrote it, and its range or options (rnnviz.checks).
+
+A slider holds only its own positions, min + k * step (and any `extra` positions it was given):
+a value in range set from Python, or passed to a constructor, between two positions is moved
+to the nearest one (half-way goes up), by the slider itself. The page's slider can only show
+those positions, and a hot slider's frames are computed at exactly those, so the picture the
+page draws and the `data` the kernel computes are always for the same value.
 """
 
+import math
+
 import ipywidgets as widgets
-from traitlets import Any, HasTraits, Unicode, validate
+from traitlets import Any, HasTraits, List, Unicode, validate
 
 from rnnviz import checks
 
@@ -24,26 +32,47 @@ class _RefusesOutOfRange(HasTraits):
         return self._check(proposal["value"])
 
 
+def nearest_position(value, low, high, step, extra=()):
+    """The slider position nearest `value`: low + k * step within [low, high] (rounded to 10
+    decimals, as the widgets' grids are), or one of `extra`; half-way goes to the higher one.
+
+    Inputs: value, low, high, step: numbers with step > 0; extra: more positions
+    Returns: the position (an int when low and step are ints)
+    """
+    last = math.floor((high - low) / step + 1e-9)
+    k = min(max(math.floor((value - low) / step + 0.5), 0), last)
+    snapped = low + k * step
+    if not isinstance(snapped, int):
+        snapped = round(snapped, 10)
+    # max(-distance, candidate): the nearest, and of two equally near the higher.
+    return max([snapped, *extra], key=lambda p: (-abs(p - value), p))
+
+
 class RangeIntSlider(_RefusesOutOfRange, widgets.IntSlider):
     """An IntSlider whose `value` outside [min, max] raises ValueError naming `argument`,
-    and whose non-int `value` (2.5, True, "3") raises TypeError naming it."""
+    whose non-int `value` (2.5, True, "3") raises TypeError naming it, and whose value
+    between two positions (step > 1) moves to the nearest one."""
 
     # IntSlider's CInt would turn 2.5 into 2 before the check could see it.
     value = Any(0, help="Int value").tag(sync=True)
 
     def _check(self, value) -> int:
-        return checks.positive_int(self.argument, value, minimum=self.min, maximum=self.max)
+        value = checks.positive_int(self.argument, value, minimum=self.min, maximum=self.max)
+        return nearest_position(value, self.min, self.max, self.step)
 
 
 class RangeFloatSlider(_RefusesOutOfRange, widgets.FloatSlider):
     """A FloatSlider whose `value` outside [min, max] raises ValueError naming `argument`,
-    and whose non-number `value` (True, "0.5") raises TypeError naming it."""
+    whose non-number `value` (True, "0.5") raises TypeError naming it, and whose value
+    between two positions moves to the nearest one (`extra`: positions besides the steps)."""
 
     # FloatSlider's CFloat would turn True into 1.0 before the check could see it.
     value = Any(0.0, help="Float value").tag(sync=True)
+    extra = List()  # not synced: the page's slider has only its steps
 
     def _check(self, value) -> float:
-        return checks.real_number(self.argument, value, low=self.min, high=self.max)
+        value = checks.real_number(self.argument, value, low=self.min, high=self.max)
+        return float(nearest_position(value, self.min, self.max, self.step, self.extra))
 
 
 class ChoiceDropdown(_RefusesOutOfRange, widgets.Dropdown):
@@ -78,6 +107,7 @@ def int_slider(argument: str, value, low: int, high: int, **kwargs) -> RangeIntS
 
     Inputs: argument: the public name used in errors; value: its first value; low, high:
     the slider's range (inclusive); kwargs: other IntSlider options (description, step...).
+    Returns: the slider, holding the position nearest `value` (see the module docstring).
     Raises: TypeError if value is not an int, ValueError if it is outside [low, high].
     """
     value = checks.positive_int(argument, value, minimum=low, maximum=high)
@@ -87,6 +117,8 @@ def int_slider(argument: str, value, low: int, high: int, **kwargs) -> RangeIntS
 def float_slider(argument: str, value, low: float, high: float, **kwargs) -> RangeFloatSlider:
     """A slider for the real argument `argument`, checked now and whenever it is set.
 
+    Inputs: as int_slider's; kwargs may hold `extra`, positions besides the steps.
+    Returns: the slider, holding the position nearest `value` (see the module docstring).
     Raises: TypeError if value is not a real number, ValueError if it is not finite or is
     outside [low, high].
     """

@@ -18,6 +18,7 @@ from rnnviz.gradients.highway import sequence_gates
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.models.cells import LSTM
 from rnnviz.style import GATE_COLORS, MODEL_COLORS, SIGNED_SCALE
+from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
     bars_panel,
@@ -56,18 +57,20 @@ class GateSequenceExplorer(ChartWidget):
         if marked is not None:
             self.marked = checks.array("marked", np.asarray(marked), shape=(n, T)).astype(bool)
         self.panel_names = list(self.sequence["panels"])
-        self.time = widgets.IntSlider(
-            value=0,
-            min=0,
-            max=T - 1,
+        self.time = int_slider(
+            "time",
+            0,
+            0,
+            T - 1,
             description="step t",
             continuous_update=True,
             layout=widgets.Layout(width="60%"),
         )
-        self.sample = widgets.IntSlider(
-            value=0,
-            min=0,
-            max=n - 1,
+        self.sample = int_slider(
+            "sample",
+            0,
+            0,
+            n - 1,
             description="sequence",
             continuous_update=True,
             layout=widgets.Layout(width="35%"),

@@ -22,6 +22,7 @@ from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLO
 from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    close_models,
     frames,
     grid_boxes,
     heatmap_panel,
@@ -36,6 +37,11 @@ NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 CHAIN_ROWS = (("rnn", "h", 3), ("lstm", "h", 2), ("lstm", "c", 1), ("gru", "h", 0))
 UNSEEN_OPACITY = 0.12  # states the backward pulse has not reached yet
 FADE_DECADES = 12  # a pulse that has lost this many orders of magnitude is fully faded
+# The caps, from the time budget (rnnviz.checks.WIDGET_SECONDS): a build runs one backward
+# pass a radius and a forget bias (56), each O(T H^2). Measured on 2 cores shared at load 10:
+# T = 1000, H = 64 took 6 s (a few times the budget, as everything there did); T = 300,
+# H = 128 took 32 s, so H = 128 is past any budget.
+MAX_SEQ_LEN, MAX_HIDDEN = 1000, 64
 RADII = np.round(np.arange(0.1, 2.0001, 0.05), 2)  # the radius slider's positions
 FORGET_BIASES = np.arange(-3.0, 5.0001, 0.5)  # the forget-bias slider's positions
 WIDTH, HEIGHT = 980, 600
@@ -58,7 +64,7 @@ def pulse_fade(log_norms):
 class GradientFlow(ChartWidget):
     """Side-by-side gradient norms through time, an unrolled chain, and a backward pulse.
 
-    Inputs (the controls' starting values): seq_len T (2..1000), hidden_size (2..128),
+    Inputs (the controls' starting values): seq_len T (2..1000), hidden_size (2..64),
     spectral_radius (0.1..2, step 0.05), init, nonlinearity (the RNN's), forget_bias (the
     LSTM's, -3..5, step 0.5), loss ("last" | "all"), dtype ("float64" | "float32"), show_gru,
     jacobians (draw the RNN's ||dh_T/dh_t||_2 too), seed.
@@ -83,28 +89,36 @@ class GradientFlow(ChartWidget):
         seed=0,
     ):
         super().__init__()
-        checks.positive_int("seq_len", seq_len, minimum=2, maximum=1000)
-        checks.positive_int("hidden_size", hidden_size, minimum=2, maximum=128)
+        checks.positive_int("seq_len", seq_len, minimum=2, maximum=MAX_SEQ_LEN)
+        checks.positive_int("hidden_size", hidden_size, minimum=2, maximum=MAX_HIDDEN)
         checks.real_number("spectral_radius", spectral_radius, low=0.1, high=2.0)
         checks.choice("init", init, INITS)
         checks.choice("nonlinearity", nonlinearity, {"tanh", "relu"})
         checks.real_number("forget_bias", forget_bias, low=-3.0, high=5.0)
         checks.choice("loss", loss, LOSSES)
         checks.choice("dtype", dtype, DTYPES)
-        self.seed = checks.positive_int("seed", seed, minimum=0)
+        self.seed = checks.seed("seed", seed)
+        show_gru = checks.switch("show_gru", show_gru)
+        jacobians = checks.switch("jacobians", jacobians)
         self._cache = {}
 
         wide = dict(style={"description_width": "initial"}, layout=widgets.Layout(width="250px"))
         # Sliders refuse a value outside their range (rnnviz.widgets.controls), from the
         # constructor or set later from Python, naming the argument.
         self.seq_len = int_slider(
-            "seq_len", seq_len, 2, 1000, description="steps T", continuous_update=False, **wide
+            "seq_len",
+            seq_len,
+            2,
+            MAX_SEQ_LEN,
+            description="steps T",
+            continuous_update=False,
+            **wide,
         )
         self.hidden_size = int_slider(
             "hidden_size",
             hidden_size,
             2,
-            128,
+            MAX_HIDDEN,
             description="hidden H",
             continuous_update=False,
             **wide,
@@ -186,8 +200,17 @@ class GradientFlow(ChartWidget):
         self._finish(extra=[self._pulse_row])
 
     def _pulse_slider(self, T):
-        """The slider of the pulse's step t, 1..T (the Play button animates it)."""
-        return widgets.IntSlider(1, min=1, max=T, description="pulse at t", **self._wide)
+        """The slider of the pulse's step t, 1..T (the Play button animates it), with a layout
+        and style of its own, which close with it when T changes."""
+        return int_slider(
+            "step",
+            1,
+            1,
+            T,
+            description="pulse at t",
+            style=dict(self._wide["style"]),
+            layout=widgets.Layout(width=self._wide["layout"].width),
+        )
 
     # --- compute: plain rnnviz.gradients.flow calls, cached ---------------------------------
     def _flow(self, model, **knobs):
@@ -242,10 +265,12 @@ class GradientFlow(ChartWidget):
             # A new slider rather than a new max: the browser's slider (noUiSlider in
             # ipywidgets 8.1) keeps its End key on the range it was built with, so after T
             # grew, End would stop at the old T.
-            self.step = self._pulse_slider(T)
+            replaced, self.step = self.step, self._pulse_slider(T)
             self._pulse_row.children = (self.step, *self._pulse_row.children[1:])
-        else:
-            self.step.value = 1
+            self._show(full=True)
+            close_models([replaced])  # with its layout and style: no chart names it now
+            return
+        self.step.value = 1
         self._show(full=True)
 
     def _show(self, full):

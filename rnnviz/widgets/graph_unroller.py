@@ -65,10 +65,9 @@ class GraphUnroller(ChartWidget):
         self, shape="many-to-one", seq_len=4, highlight="W_hh", backward=True, hidden_size=3, seed=0
     ):
         super().__init__()
-        if not isinstance(backward, bool):
-            raise TypeError(f"backward must be a bool, got {type(backward).__name__}")
+        backward = checks.switch("backward", backward)
         self.hidden_size = checks.positive_int("hidden_size", hidden_size)
-        self.seed = checks.positive_int("seed", seed, minimum=0)
+        self.seed = checks.seed("seed", seed)
         self.shape = dropdown("shape", shape, SHAPES, description="shape")
         self.seq_len = int_slider("seq_len", seq_len, 1, MAX_SEQ_LEN, description="T")
         self.highlight = dropdown(

@@ -35,8 +35,16 @@ VALUE_RANGE = 3.0  # the edit slider spans [-3, 3], where a standard-normal inpu
 VALUE_STEP = 0.1
 # The slider's own positions: the frames the page can pick for "new x_k".
 VALUES = np.round(np.arange(-VALUE_RANGE, VALUE_RANGE + VALUE_STEP / 2, VALUE_STEP), 10)
-# Above this many float32 numbers (8 MB) the (k, new x_k) frames go as star frames.
+# Above this many float32 numbers (8 MB), or this many hidden_state_view runs (about 1.5 ms
+# each at lab sizes: 1.5 s), the (k, new x_k) frames go as star frames: T + 61 runs.
 MAX_PRODUCT_FLOATS = 2_000_000
+MAX_PRODUCT_VIEWS = 1_000
+# The caps, from the budgets (rnnviz.checks): star frames are T + 61 runs of T steps, so time
+# grows as T^2 (T = 250: ~2 s on one core) and the frames sent as T^2 H, at most
+# MAX_FRAME_FLOATS float32 (32 MB); a step costs H^2, so H stops at MAX_HIDDEN.
+MAX_STEPS = 250
+MAX_HIDDEN = 256
+MAX_FRAME_FLOATS = 8_000_000
 SETTLE_MS = 150  # quiet time after which star frames are recomputed around the new values
 WIDTH, HEIGHT = 900, 670
 # Panel boxes [left, top, width, height] px: the input row, then the h row and the change
@@ -54,7 +62,8 @@ class HiddenStateExplorer(ChartWidget):
     """Hidden states of a tanh RNN over one sequence, with a t slider and an input edit.
 
     Inputs:
-    - x: (T, D) the input sequence x_1..x_T (the edit changes feature 0 of x_k)
+    - x: (T, D) the input sequence x_1..x_T (the edit changes feature 0 of x_k); T <= 250,
+      D <= 256, and (T + 61) * T * H <= 8e6 (see MAX_STEPS)
     - Wx: (D, H) input-to-hidden weights
     - Wh: (H, H) hidden-to-hidden weights
     - b: (H,) biases, or None for zero
@@ -73,9 +82,33 @@ class HiddenStateExplorer(ChartWidget):
         if 0 in x.shape:
             raise ValueError(f"x must hold at least one step and one feature, got shape {x.shape}")
         T, H = x.shape[0], checks.array("Wh", Wh, ndim=2).shape[0]
+        if T > MAX_STEPS:
+            raise ValueError(
+                f"x must hold at most {MAX_STEPS} steps (the explorer runs the RNN T + "
+                f"{len(VALUES)} times over T steps: time grows as T^2), got {T}"
+            )
+        if H > MAX_HIDDEN or x.shape[1] > MAX_HIDDEN:
+            raise ValueError(
+                f"Wh and x must have at most {MAX_HIDDEN} units and features, got Wh "
+                f"{Wh.shape} and x {x.shape}"
+            )
+        frame_floats = (T + len(VALUES)) * (T * H + T + 6)
+        if frame_floats > MAX_FRAME_FLOATS:
+            raise ValueError(
+                f"x ({T} steps) and Wh ({H} units) would send {frame_floats:,} float32 numbers, "
+                f"past {MAX_FRAME_FLOATS:,} (32 MB): use fewer steps or units"
+            )
         self.x, self.Wx, self.Wh, self.b, self.h0 = x, Wx, Wh, b, h0
+        # None starts with no edit: x_k as it is, a position of the slider of its own.
+        extra = []
         if value is None:
             value = float(x[checks.positive_int("edit_step", edit_step, maximum=T) - 1, 0])
+            if not -VALUE_RANGE <= value <= VALUE_RANGE:  # the slider would have to refuse it
+                raise ValueError(
+                    f"x[edit_step - 1, 0] = {value:.4g} is outside the edit slider's range "
+                    f"[{-VALUE_RANGE}, {VALUE_RANGE}]: pass value= in that range"
+                )
+            extra = [value]
         # Fails early, naming the argument, on any bad array or step.
         hidden_state_view(x, Wx, Wh, b, h0, edit_step=edit_step, value=value, step=step)
 
@@ -90,13 +123,17 @@ class HiddenStateExplorer(ChartWidget):
             step=VALUE_STEP,
             description="new x_k",
             readout_format=".1f",
+            extra=extra,
             **hot,
         )
         self.controls = [self.step, self.edit_step, self.value]
         self._named = {"step": self.step, "edit_step": self.edit_step, "value": self.value}
         # One frame of the edit axes holds the change (T, H), the edited input (T) and the
         # three ranges (6 numbers).
-        self.star = T * len(VALUES) * (T * H + T + 6) > MAX_PRODUCT_FLOATS
+        self.star = (
+            T * len(VALUES) * (T * H + T + 6) > MAX_PRODUCT_FLOATS
+            or T * len(VALUES) > MAX_PRODUCT_VIEWS
+        )
         self._grid = VALUES
         if self.star:
             self.chart.on_settle(self.refresh)
@@ -130,11 +167,8 @@ class HiddenStateExplorer(ChartWidget):
 
     # --- frames for the renderer -----------------------------------------------------------
     def _value_grid(self):
-        """The edit slider's positions, and its value when Python set it between two."""
-        v = self.value.value
-        if np.min(np.abs(VALUES - v)) < 1e-9:
-            return VALUES
-        return np.sort(np.append(VALUES, v))
+        """The edit slider's positions: its steps, and x_k as it was if `value` was None."""
+        return np.unique(np.append(VALUES, self.value.extra))
 
     def refresh(self) -> None:
         """Run hidden_state_view along the edit sliders' grids (every pair, or star frames
@@ -185,13 +219,13 @@ class HiddenStateExplorer(ChartWidget):
         self.chart.show(spec, data, controls=self._named)
 
     def _on_change(self, change) -> None:
-        # The page answers an edit slider the student moves from its frames. A value set
-        # from Python has no page to tell us when it settles, and may lie between the grid's
-        # positions: recompute now. ipywidgets holds `_property_lock` while it applies a
-        # value the page sent.
+        # The page answers an edit slider the student moves from its frames (the slider
+        # holds only positions that have one). With star frames, a value set from Python has
+        # no page to tell us when it settles: recompute around it now. ipywidgets holds
+        # `_property_lock` while it applies a value the page sent.
         if change["owner"]._property_lock:
             return
-        if self.star or np.min(np.abs(self._grid - self.value.value)) >= 1e-9:
+        if self.star:
             self.refresh()
 
     def _panels(self, T, H):

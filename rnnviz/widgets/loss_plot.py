@@ -6,11 +6,13 @@ that is NaN, inf or not positive there is a gap, as it always was.
 """
 
 import math
+import re
 import time
 
 import numpy as np
 import plotly.colors
 
+from rnnviz import checks
 from rnnviz.style import model_color
 from rnnviz.widgets.renderer import ChartWidget, frames, lines_panel, value_range
 
@@ -36,6 +38,10 @@ DASHES = {
     "dashdot": ([7, 3, 2, 3], "dashed"),
     "longdashdot": ([12, 3, 2, 3], "dashed"),
 }
+
+# A colour lands in the legend's CSS (chart.js) as well as on the canvas: only a hex colour, a
+# CSS colour name or rgb()/rgba() of numbers, so no text a user passes can add a declaration.
+CSS_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|rgba?\([0-9., %]{5,40}\)")
 
 
 def curve_values(values, log_y: bool) -> np.ndarray:
@@ -69,7 +75,11 @@ class LossPlot(ChartWidget):
 
     def __init__(self, title: str = "training loss", yaxis_title: str = "loss", log_y=True):
         super().__init__()
-        self.title, self.yaxis_title, self.log_y = str(title), str(yaxis_title), bool(log_y)
+        for name, text in (("title", title), ("yaxis_title", yaxis_title)):
+            if not isinstance(text, str):
+                raise TypeError(f"{name} must be a str, got {type(text).__name__}")
+        self.title, self.yaxis_title = title, yaxis_title
+        self.log_y = checks.switch("log_y", log_y)
         self.curves: list[Curve] = []
         self._draw()
         self.box = self.chart
@@ -81,11 +91,16 @@ class LossPlot(ChartWidget):
         the house colour of the model the label names; dash: plotly's line dash name ("dot",
         "dash", "dashdot", ...).
         Returns: the new Curve.
-        Raises: ValueError naming `dash` for an unknown dash.
+        Raises: ValueError naming `dash` for an unknown dash, `color` for anything but a hex
+        colour, a CSS colour name or rgb()/rgba().
         """
         if dash not in DASHES:
             raise ValueError(
                 f"dash must be one of {[d for d in DASHES if d]} or None, got {dash!r}"
+            )
+        if color is not None and not (isinstance(color, str) and CSS_COLOR.fullmatch(color)):
+            raise ValueError(
+                f"color must be a hex colour, a CSS colour name or rgb()/rgba(), got {color!r}"
             )
         index = len(self.curves)
         color = color or model_color(label) or COLORWAY[index % len(COLORWAY)]

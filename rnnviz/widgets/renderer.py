@@ -765,6 +765,40 @@ class ChartWidget:
     def _repr_mimebundle_(self, **kwargs):
         return fixed_text_bundle(self, **kwargs)
 
+    def close(self) -> None:
+        """Close every widget model this widget made: its box, chart, controls, their
+        layouts and styles, and any other model it holds (the kernel's one ChartLibrary,
+        shared by every chart, stays)."""
+        close_models([self.box, self.chart, *self.controls, *vars(self).values()])
+
+
+def _models_in(value) -> list:
+    """The widget models `value` holds: itself, or those in a list, tuple or dict."""
+    if isinstance(value, widgets.Widget):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [m for v in value for m in _models_in(v)]
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in _models_in(v)]
+    return []
+
+
+def close_models(roots) -> None:
+    """Close the widget models in `roots` and every model they refer to through their synced
+    traits (children, layout, style, a chart's controls), except the shared ChartLibrary.
+
+    Inputs: roots: widgets, or lists, tuples and dicts holding them (other values are skipped)
+    """
+    todo, seen = _models_in(list(roots)), {}
+    while todo:
+        model = todo.pop()
+        if id(model) in seen or isinstance(model, ChartLibrary):
+            continue
+        seen[id(model)] = model
+        todo.extend(_models_in([getattr(model, key, None) for key in model.keys]))
+    for model in seen.values():
+        model.close()
+
 
 def fixed_text_bundle(widget, **kwargs) -> dict:
     """`widget.box`'s display bundle with a fixed text repr, `<Name widget>`.

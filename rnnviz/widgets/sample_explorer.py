@@ -65,7 +65,7 @@ class SampleExplorer(ChartWidget):
             raise TypeError(f"prime must be a str, got {type(prime).__name__}")
         self.model = model
         self.top_k = min(TOP_K, len(model.vocab))  # a vocabulary may hold fewer than 5
-        self.seed = checks.positive_int("seed", seed, minimum=0)
+        self.seed = checks.seed("seed", seed)
         self.temperature = float_slider(
             "temperature",
             temperature,

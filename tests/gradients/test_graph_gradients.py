@@ -95,7 +95,7 @@ def test_bad_arguments_are_named():
         run_graph(graph, hidden_size=0)
     with pytest.raises(TypeError, match="input_size must be an int"):
         run_graph(graph, input_size=2.0)
-    with pytest.raises(ValueError, match="seed must be an int >= 0"):
+    with pytest.raises(ValueError, match=r"seed must be an int in \[0, 4294967295\]"):
         run_graph(graph, seed=-1)
     weights = tiny_weights(graph)
     with pytest.raises(ValueError, match="weights must be a dict with keys"):

@@ -214,10 +214,115 @@ def attempt(fn, kwargs: dict, aliases=()):
         torch.set_num_threads(1)  # a hostile call must not leave the process changed
 
 
+def refused_naming(fn, kwargs: dict, argument: str, aliases=()) -> str:
+    """call(fn, **kwargs) must be refused with an error naming `argument` (or one of its
+    `aliases`, the inner names a wrapper above hands it to). Returns the message."""
+    try:
+        result = call(fn, _names=(argument, *aliases), **kwargs)
+    except Refused as refusal:
+        message = str(refusal)
+    else:
+        raise AssertionError(f"{argument}={kwargs[argument]!r} was accepted, giving {result!r}")
+    finally:
+        torch.set_num_threads(1)
+    named = [
+        n for n in (argument, *aliases) if re.search(rf"(?<![A-Za-z_.]){re.escape(n)}\b", message)
+    ]
+    assert named, f"{argument}={kwargs[argument]!r} was refused without its name: {message!r}"
+    return message
+
+
+# The rules every switch and every seed follows (DEVELOPING "Reliability").
+SWITCHES_GOOD = [True, False, np.True_, np.False_]
+SWITCHES_BAD = [None, 0, 1, "yes", "False", 2.0, np.int64(1), [True]]
+SEEDS_GOOD = [0, 7, np.int64(7), np.uint32(3)]
+SEEDS_BAD = [True, np.True_, 1.0, "1", -1, 2**32, None, np.float64(2.0)]
+
+
+def rng_state():
+    """The global random streams: Python's, numpy's and torch's."""
+    import random
+
+    return random.getstate(), np.random.get_state()[1].tobytes(), torch.get_rng_state()
+
+
+def same_streams(a, b) -> bool:
+    return a[0] == b[0] and a[1] == b[1] and torch.equal(a[2], b[2])
+
+
+def explicit_defaults(fn, good: dict) -> list[dict]:
+    """good arguments with each optional parameter the good call leaves out passed
+    explicitly at its documented default."""
+    target = fn.__init__ if inspect.isclass(fn) else fn
+    calls = []
+    for name, parameter in inspect.signature(target).parameters.items():
+        if parameter.default is inspect.Parameter.empty or name in good or name == "self":
+            continue
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        calls.append({**good, name: parameter.default})
+    return calls
+
+
+def check_switches(fn, good, kinds: dict, aliases=()) -> int:
+    """Every switch argument takes True/False and numpy bools, and refuses all else by name.
+    Returns: how many switch arguments were walked."""
+    switches = [name for name, kind in kinds.items() if kind == "bool"]
+    for name in switches:
+        for value in SWITCHES_GOOD:
+            assert attempt(fn, {**good(), name: value}) is not None, (name, value)
+        for value in SWITCHES_BAD:
+            refused_naming(fn, {**good(), name: value}, name, aliases)
+    return len(switches)
+
+
+def check_seeds(fn, good, kinds: dict, aliases=()) -> int:
+    """A `seed` argument follows the one seed rule (rnnviz.checks.seed). Returns: 1 if the
+    case has a seed, else 0."""
+    if "seed" not in kinds:
+        return 0
+    for value in SEEDS_GOOD:
+        assert attempt(fn, {**good(), "seed": value}) is not None, value
+    for value in SEEDS_BAD:
+        refused_naming(fn, {**good(), "seed": value}, "seed", aliases)
+    return 1
+
+
+def check_names_the_argument(fn, good, kinds: dict, aliases=()) -> None:
+    """Each fixed bad value of one argument, the others good: a refusal names that argument
+    (as the caller wrote it), not another, nor an inner function's parameter."""
+    for name, kind in kinds.items():
+        for value in fixed(kind, good().get(name)):
+            kwargs = {**good(), name: value}
+            try:
+                call(fn, _names=(*kwargs, *aliases), **kwargs)
+            except Refused as refusal:
+                message = str(refusal)
+                assert any(
+                    re.search(rf"(?<![A-Za-z_]){re.escape(n)}(?![A-Za-z_])", message)
+                    for n in (name, *aliases)
+                ), f"{name}={value!r} was refused naming another argument: {message!r}"
+            finally:
+                torch.set_num_threads(1)
+
+
 @pytest.fixture(scope="session")
 def fuzz():
-    """The oracle (attempt), the hostile arguments (draw, sweep) and the running counts."""
-    return SimpleNamespace(attempt=attempt, draw=draw, sweep=sweep, counts=COUNTS)
+    """The oracle (attempt), the hostile arguments (draw, sweep), the rules' checks and the
+    running counts."""
+    return SimpleNamespace(
+        attempt=attempt,
+        draw=draw,
+        sweep=sweep,
+        counts=COUNTS,
+        refused_naming=refused_naming,
+        rng_state=rng_state,
+        same_streams=same_streams,
+        explicit_defaults=explicit_defaults,
+        check_switches=check_switches,
+        check_seeds=check_seeds,
+        check_names_the_argument=check_names_the_argument,
+    )
 
 
 def pytest_terminal_summary(terminalreporter):

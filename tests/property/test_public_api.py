@@ -164,6 +164,7 @@ CASES = {
             hidden_size="size",
             forget_bias="number",
             seed="int",
+            many_to_many="bool",
         ),
     ),
     "recurrent_matrix": (
@@ -180,7 +181,7 @@ CASES = {
     "rnn_flow": (
         flow.rnn_flow,
         lambda: dict(x=a(N, T, D), params=weight_init.rnn_params(D, H)),
-        dict(x=ARRAY, nonlinearity="word", loss="word", dtype="word"),
+        dict(x=ARRAY, nonlinearity="word", loss="word", dtype="word", jacobians="bool"),
     ),
     "lstm_flow": (
         flow.lstm_flow,
@@ -208,6 +209,7 @@ CASES = {
             loss="word",
             dtype="word",
             seed="int",
+            jacobians="bool",
         ),
     ),
     "build_graph": (
@@ -264,7 +266,7 @@ CASES = {
     ),
     "rnn_jacobians": (
         highway.rnn_jacobians,
-        lambda: dict(h=np.tanh(a(T, H)), w_hh=a(H, H)),
+        lambda: dict(h=np.tanh(a(N, T, H)), w_hh=a(H, H)),
         dict(h=ARRAY, w_hh=ARRAY, nonlinearity="word"),
     ),
     "log10_product_norm": (
@@ -322,7 +324,15 @@ CASES = {
     "train": (
         training.train,
         tiny_linear_training,
-        dict(steps="size", lr="number", clip="number", seed="int", eval_every="size"),
+        dict(
+            steps="size",
+            lr="number",
+            clip="number",
+            seed="int",
+            eval_every="size",
+            progress="bool",
+            stop_when_solved="bool",
+        ),
     ),
     "setup_lab": (lambda seed=0: lab.setup_lab(seed), lambda: dict(seed=0), dict(seed="int")),
     # the character model and its analyses
@@ -409,3 +419,46 @@ def test_every_fixed_hostile_value_of_every_argument(fuzz, case):
     fn, good, kinds = CASES[case]
     for kwargs in fuzz.sweep(good, kinds):
         fuzz.attempt(fn, kwargs, ALIASES.get(case, ()))
+
+
+# --- the reliability rules (DEVELOPING "Reliability"), walked over every case above ---------
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_switches_take_bools_only_and_seeds_follow_the_one_rule(fuzz, case):
+    fn, good, kinds = CASES[case]
+    fuzz.check_switches(fn, good, kinds, ALIASES.get(case, ()))
+    fuzz.check_seeds(fn, good, kinds, ALIASES.get(case, ()))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_refusal_names_the_argument_the_caller_passed(fuzz, case):
+    fn, good, kinds = CASES[case]
+    fuzz.check_names_the_argument(fn, good, kinds, ALIASES.get(case, ()))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_no_call_moves_the_global_random_streams(fuzz, case):
+    fn, good, _ = CASES[case]
+    kwargs = good()
+    if case in SEEDING:  # seeding functions: they set the streams, by design
+        return
+    before = fuzz.rng_state()
+    fuzz.attempt(fn, kwargs)
+    after = fuzz.rng_state()
+    if case in TORCH_MODULES:  # first weights from torch's stream, as torch.nn's; nothing else
+        assert before[:2] == after[:2], f"{case} moved Python's or numpy's stream"
+        assert not torch.equal(before[2], after[2]), f"{case} is no longer a torch.nn draw"
+        return
+    assert fuzz.same_streams(before, after), f"{case} moved a global random stream"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_documented_default_works_when_passed(fuzz, case):
+    fn, good, _ = CASES[case]
+    for kwargs in fuzz.explicit_defaults(fn, good()):
+        assert fuzz.attempt(fn, kwargs) is not None, f"{case}: a default was refused: {kwargs}"
+
+
+SEEDING = {"setup_lab", "train"}
+# Constructors of torch.nn modules: their first weights come from torch's global stream, as
+# every torch.nn module's do (make_model(seed=) and seeding.torch_seed leave it alone).
+TORCH_MODULES = {"CharLM", "cells.RNN", "cells.LSTM", "cells.GRU", "cells.LSTM()"}

@@ -33,6 +33,7 @@ from rnnviz.widgets import (
     SampleExplorer,
     Saturation,
 )
+from rnnviz.widgets.controls import nearest_position
 
 RNG = np.random.default_rng(0)
 TEXT = 'def f(a, b="x"):\n    # c\n    return [a]\n' * 3
@@ -131,6 +132,8 @@ CASES = {
             loss="word",
             dtype="word",
             seed="int",
+            show_gru="bool",
+            jacobians="bool",
         ),
     ),
     "GateCellExplorer": (GateCellExplorer, dict, dict(cell="word")),
@@ -172,10 +175,19 @@ def test_hostile_arguments_give_a_json_safe_widget_or_a_named_error(
     if widget is None:
         return
     assert_sent_json_safe(assert_json_safe, widget)
-    for control in getattr(widget, "controls", []):  # what the control shows is what was asked
+    # What the control shows is what was asked: never clamped, at most moved to the slider's
+    # nearest position (rnnviz.widgets.controls), where the page has a frame.
+    for control in getattr(widget, "controls", []):
         argument = getattr(control, "argument", None)
         if argument in kwargs and isinstance(kwargs[argument], (int, float)):
-            assert control.value == kwargs[argument], (argument, control.value)
+            asked = nearest_position(
+                kwargs[argument],
+                control.min,
+                control.max,
+                control.step,
+                getattr(control, "extra", ()),
+            )
+            assert control.value == asked, (argument, control.value, kwargs[argument])
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -185,3 +197,38 @@ def test_every_fixed_hostile_value_of_every_argument(fuzz, assert_json_safe, cas
         widget = fuzz.attempt(make, kwargs, ALIASES.get(case, ()))
         if widget is not None:
             assert_sent_json_safe(assert_json_safe, widget)
+
+
+# --- the reliability rules (DEVELOPING "Reliability"), walked over every case above ---------
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_switches_take_bools_only_and_seeds_follow_the_one_rule(fuzz, case):
+    fn, good, kinds = CASES[case]
+    fuzz.check_switches(fn, good, kinds, ALIASES.get(case, ()))
+    fuzz.check_seeds(fn, good, kinds, ALIASES.get(case, ()))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_refusal_names_the_argument_the_caller_passed(fuzz, case):
+    fn, good, kinds = CASES[case]
+    fuzz.check_names_the_argument(fn, good, kinds, ALIASES.get(case, ()))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_no_call_moves_the_global_random_streams(fuzz, case):
+    fn, good, _ = CASES[case]
+    kwargs = good()
+    if case in SEEDING:  # seeding functions: they set the streams, by design
+        return
+    before = fuzz.rng_state()
+    fuzz.attempt(fn, kwargs)
+    assert fuzz.same_streams(before, fuzz.rng_state()), f"{case} moved a global random stream"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_documented_default_works_when_passed(fuzz, case):
+    fn, good, _ = CASES[case]
+    for kwargs in fuzz.explicit_defaults(fn, good()):
+        assert fuzz.attempt(fn, kwargs) is not None, f"{case}: a default was refused: {kwargs}"
+
+
+SEEDING = set()

@@ -195,7 +195,7 @@ def test_text_repr_is_fixed_and_bad_arguments_are_named():
         GraphUnroller(seq_len=0)
     with pytest.raises(ValueError, match="highlight must be one of"):
         GraphUnroller(highlight="W_xx")
-    with pytest.raises(TypeError, match="backward must be a bool"):
+    with pytest.raises(TypeError, match="backward must be True or False"):
         GraphUnroller(backward="yes")
     w = GraphUnroller()
     with pytest.raises(ValueError, match="seq_len"):

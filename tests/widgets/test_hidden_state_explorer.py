@@ -86,13 +86,16 @@ def test_the_picture_shows_t_and_k(tanh_rnn):
     assert repr(explorer._repr_mimebundle_()["text/plain"]) == "'<HiddenStateExplorer widget>'"
 
 
-def test_a_value_set_from_python_between_positions_is_shown_exactly(tanh_rnn, shown):
+def test_a_value_set_from_python_between_positions_moves_to_the_nearest_and_is_shown(
+    tanh_rnn, shown
+):
     x, Wx, Wh, b = tanh_rnn
     explorer = HiddenStateExplorer(x, Wx, Wh, b, edit_step=4)
     explorer.value.value = 1.234
-    assert 1.234 in explorer.chart.spec["controls"]["value"]["grid"]
+    assert explorer.value.value == 1.2
+    assert 1.2 in explorer.chart.spec["controls"]["value"]["grid"]
     assert_shows(
-        shown, explorer.chart, hidden_state_view(x, Wx, Wh, b, edit_step=4, value=1.234, step=1)
+        shown, explorer.chart, hidden_state_view(x, Wx, Wh, b, edit_step=4, value=1.2, step=1)
     )
 
 
