@@ -41,6 +41,8 @@ def prediction_distance(prediction: float, answer: float, log: bool) -> float:
     """
     prediction = checks.real_number("prediction", prediction)
     answer = checks.real_number("answer", answer)
+    if not isinstance(log, bool):
+        raise TypeError(f"log must be a bool, got {type(log).__name__}")
     if not log:
         return abs(prediction - answer)
     if prediction <= 0 or answer <= 0:
