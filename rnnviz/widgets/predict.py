@@ -63,8 +63,8 @@ def _format(name: str, fmt) -> str:
     # The page formats the guess with chart.js's format(): Python's .Nf, .Ne and .Ng only.
     if not (len(fmt) >= 3 and fmt[0] == "." and fmt[-1] in "efg" and fmt[1:-1].isdigit()):
         raise ValueError(f"{name} must be a format like '.3g', '.2f' or '.1e', got {fmt!r}")
-    if not 0 < int(fmt[1:-1]) <= 12:
-        raise ValueError(f"{name} must have 1 to 12 digits, got {fmt!r}")
+    if not (0 if fmt[-1] == "f" else 1) <= int(fmt[1:-1]) <= 12:
+        raise ValueError(f"{name} must have 1 to 12 digits (0 to 12 for 'f'), got {fmt!r}")
     return fmt
 
 
@@ -139,8 +139,8 @@ class Predict(ChartWidget):
             high = checks.real_number("high", high)
             if not high > low:
                 raise ValueError(f"high must be > low, got low={low}, high={high}")
-            if log and high / low > 1e30:
-                raise ValueError(f"high must be within 30 decades of low, got {low}..{high}")
+            if log and high / low > 1e100:
+                raise ValueError(f"high must be within 100 decades of low, got {low}..{high}")
             self.answer = checks.real_number("answer", answer, low=low, high=high)
             start = math.sqrt(low * high) if log else (low + high) / 2
             value = checks.real_number(

@@ -84,6 +84,15 @@ def test_a_choice_answer_and_its_committed_index():
     assert widget.prediction == "both" and widget.chart.spec["predict"]["committed"] == 2
 
 
+def test_a_count_prints_with_no_decimals_and_a_log_range_may_span_decades():
+    count = Predict("How many?", 813.0, "Many.", low=0, high=1000, fmt=".0f")
+    assert unmasked(count)["text"] == "813"
+    tiny = Predict("How small?", 2.8e-31, "Tiny.", low=1e-40, high=1.0, log=True, fmt=".2e")
+    assert unmasked(tiny)["text"] == "2.80e-31"
+    with pytest.raises(ValueError, match="high"):
+        Predict("How small?", 1e-3, "Tiny.", low=1e-200, high=1.0, log=True)
+
+
 def test_the_distance_is_a_difference_or_a_factor():
     assert prediction_distance(20.0, 73.0, log=False) == 53.0
     assert math.isclose(prediction_distance(20.0, 80.0, log=True), 4.0)
