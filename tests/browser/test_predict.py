@@ -103,6 +103,7 @@ def test_predict_reveals_only_after_check_and_the_kernel_hears_the_guess(lab):
     lab.wait_until(lambda: page.locator(".rnnviz-predict").count(), lambda n: n == 2)
     assert_no_answer(page.evaluate(PAGE_TEXT_JS), "page")
     assert page.locator(".rnnviz-predict-reveal").first.inner_text() == ""
+    lab.screenshot("predict_before")
     guess = commit_and_check(page)
     assert_revealed(page, guess)
     lab.wait_until(
