@@ -30,7 +30,7 @@ LABS := $(sort $(wildcard labs/*.ipynb))
 LAB_CPU ?= default
 LAB_ENV := $(if $(LAB_CPU),ATEN_CPU_CAPABILITY=$(LAB_CPU),)
 
-.PHONY: install lab test test-unit test-labs test-browser test-load labs execute claims bench benchmarks experiments checkpoints lint chromium clean
+.PHONY: install lab assignments test test-unit test-labs test-browser test-load labs execute claims bench benchmarks experiments checkpoints lint chromium clean
 
 install: $(STAMP)
 
@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml jupyter-config/jupyter_nbconvert_config.json
 	$(PY) -m pip install --quiet --upgrade pip
 	@# torch first, pinned, so that no resolver ever picks a multi-GB CUDA build.
 	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet "$(TORCH_SPEC)"
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,assignments]"
 	@# The HTML export's config (rnnviz/export.py): an editable install skips data-files.
 	install -D -m 644 jupyter-config/jupyter_nbconvert_config.json $(VENV)/etc/jupyter/jupyter_nbconvert_config.json
 	@touch $(STAMP)
@@ -51,6 +51,18 @@ lab: install
 	@$(VENV)/bin/jupyter trust $(LABS) >/dev/null 2>&1
 	@echo "Starting JupyterLab on labs/. Open the http://127.0.0.1:$(PORT)/lab?token=... URL it prints below. Ctrl-C stops it."
 	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=labs $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# The student version of the exercises in assignments/ (git-ignored): nbgrader's
+# generate_assignment removes the solutions of exercises/rnn_exercises and keeps the checks.
+# Grading is nbgrader's own autograde (DEVELOPING.md, "Exercises"); nbgrader runs alembic from
+# the venv's bin, hence the PATH.
+assignments: install
+	rm -rf assignments && mkdir -p assignments
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nbgrader generate_assignment rnn_exercises \
+	  --force --CourseDirectory.root=$(CURDIR) --CourseDirectory.source_directory=exercises \
+	  --CourseDirectory.release_directory=assignments \
+	  --CourseDirectory.db_url=sqlite:///$(CURDIR)/assignments/gradebook.db
+	@echo "The student version: assignments/rnn_exercises/rnn_exercises.ipynb"
 
 # Every test: the linter, unit tests, nbval over every lab, and the browser tests.
 # All of them run offline: conftest.py refuses outbound connections (tests/network_guard.py).

@@ -18,6 +18,7 @@ WIDGET_MODULES = {
     "GraphUnroller": "graph_unroller",
     "HiddenStateExplorer": "hidden_state_explorer",
     "LossPlot": "loss_plot",
+    "Predict": "predict",
     "RowReading": "row_reading",
     "SampleExplorer": "sample_explorer",
     "Saturation": "saturation",

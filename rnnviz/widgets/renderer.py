@@ -88,6 +88,7 @@ class Chart(anywidget.AnyWidget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._on_settle = []
+        self._on_event = {}
         self._settle_state = None  # the values the page settled on, until the kernel has them
         self.on_msg(self._message)
 
@@ -96,10 +97,19 @@ class Chart(anywidget.AnyWidget):
         so after spec["settle_ms"] without a change (for star entries' other axes)."""
         self._on_settle.append(callback)
 
+    def on_event(self, event: str, callback) -> None:
+        """Call `callback(content)` when the front end sends {"event": event, ...} (a
+        Predict's Check press sends "predict" with the committed guess)."""
+        self._on_event.setdefault(event, []).append(callback)
+
     def _message(self, _widget, content, _buffers):
-        if isinstance(content, dict) and content.get("event") == "settle":
+        if not isinstance(content, dict):
+            return
+        if content.get("event") == "settle":
             self._settle_state = content.get("state", {})
             self._try_settle()
+        for callback in self._on_event.get(content.get("event"), []):
+            callback(content)
 
     def _try_settle(self, _change=None):
         # The page's "settle" can overtake the sliders' own value messages (ipywidgets holds

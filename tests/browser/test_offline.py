@@ -42,10 +42,14 @@ CHARTS_JS = """() => [...document.querySelectorAll('.rnnviz-chart')].map(root =>
 
 
 def stored_charts(notebook: Path) -> int:
-    """How many renderer charts the notebook's stored widget state holds."""
+    """How many renderer charts the notebook's stored widget state holds (a Predict is a
+    Chart with no canvas: its spec has "predict" instead of panels)."""
     nb = json.loads(notebook.read_text())
     state = nb.get("metadata", {}).get("widgets", {}).get(STATE_MIME, {}).get("state", {})
-    return sum(m["state"].get("_anywidget_id") == CHART_ID for m in state.values())
+    return sum(
+        m["state"].get("_anywidget_id") == CHART_ID and "predict" not in m["state"].get("spec", {})
+        for m in state.values()
+    )
 
 
 def expected_charts(name: str) -> int:

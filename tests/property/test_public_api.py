@@ -43,6 +43,7 @@ from rnnviz.reference import (
 )
 from rnnviz.reference.gradcheck import rel_error
 from rnnviz.tasks import digits, long_range, recall, sentiment, seq2seq, tagging
+from rnnviz.widgets.predict import prediction_distance
 
 N, T, D, H, V = 2, 3, 4, 5, 6
 RNG = np.random.default_rng(0)
@@ -373,6 +374,11 @@ CASES = {
         interpret.best_cells,
         lambda: dict(signal=a(T, H), features={"f": a(T)}),
         dict(signal=ARRAY),
+    ),
+    "prediction_distance": (
+        prediction_distance,
+        lambda: dict(prediction=2.0, answer=3.0, log=True),
+        dict(prediction="number", answer="number", log="bool"),
     ),
     "saturation": (
         lambda f, low=0.1, high=0.9: interpret.saturation({"f": f}, low, high),

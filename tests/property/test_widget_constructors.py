@@ -29,6 +29,7 @@ from rnnviz.widgets import (
     GraphUnroller,
     HiddenStateExplorer,
     LossPlot,
+    Predict,
     RowReading,
     SampleExplorer,
     Saturation,
@@ -137,6 +138,26 @@ CASES = {
         ),
     ),
     "GateCellExplorer": (GateCellExplorer, dict, dict(cell="word")),
+    "Predict": (
+        Predict,
+        lambda: dict(question="How far?", answer=5.0, explanation="So far.", low=1.0, high=10.0),
+        dict(
+            question="text",
+            answer="number",
+            explanation="text",
+            low="number",
+            high="number",
+            log="bool",
+            unit="text",
+            fmt="word",
+            value="number",
+        ),
+    ),
+    "Predict(choices)": (
+        lambda answer="b", choices=("a", "b"): Predict("Which?", answer, "Why.", choices=choices),
+        lambda: dict(answer="b", choices=["a", "b"]),
+        dict(answer="word", choices="text"),
+    ),
     "GateCellExplorer(setting)": (
         lambda x=0.5, h_prev=0.0, c_prev=0.0: GateCellExplorer(
             "lstm", UnitSetting(x, h_prev, c_prev, dict(NEUTRAL.weights))
