@@ -41,9 +41,7 @@ def prediction_distance(prediction: float, answer: float, log: bool) -> float:
     """
     prediction = checks.real_number("prediction", prediction)
     answer = checks.real_number("answer", answer)
-    if not isinstance(log, bool):
-        raise TypeError(f"log must be a bool, got {type(log).__name__}")
-    if not log:
+    if not checks.switch("log", log):
         return abs(prediction - answer)
     if prediction <= 0 or answer <= 0:
         raise ValueError("prediction and answer must be > 0 on a log scale")
@@ -114,8 +112,7 @@ class Predict(ChartWidget):
         explanation = _text("explanation", explanation)
         unit = _text("unit", unit, allow_empty=True)
         fmt = _format("fmt", fmt)
-        if not isinstance(log, bool):
-            raise TypeError(f"log must be a bool, got {type(log).__name__}")
+        log = checks.switch("log", log)
         key = secrets.token_bytes(16)
         spec = {"question": self.question, "unit": unit, "fmt": fmt, "committed": None}
         if choices is not None:
