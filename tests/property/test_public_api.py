@@ -25,7 +25,7 @@ from rnnviz.gradients import (
     hidden_state,
     highway,
 )
-from rnnviz.models import cells, sequence_models, weight_init
+from rnnviz.models import cells, lru, min_gru, scan, sequence_models, weight_init
 from rnnviz.reference import (
     gru_backward,
     gru_forward,
@@ -175,6 +175,56 @@ CASES = {
         weight_init.lstm_params,
         lambda: dict(input_size=D, hidden_size=H),
         dict(input_size="size", hidden_size="size", forget_bias="number", seed="int"),
+    ),
+    # linear recurrences (lab 09)
+    "scan_depth": (scan.scan_depth, lambda: dict(seq_len=T), dict(seq_len="size")),
+    "sequential_scan": (
+        scan.sequential_scan,
+        lambda: dict(a=torch.rand(N, T, H), b=torch.randn(N, T, H)),
+        dict(a=ARRAY, b=ARRAY),
+    ),
+    "parallel_scan": (
+        scan.parallel_scan,
+        lambda: dict(a=torch.rand(N, T, H), b=torch.randn(N, T, H), h0=torch.randn(N, H)),
+        dict(a=ARRAY, b=ARRAY, h0=ARRAY),
+    ),
+    "log_space_scan": (
+        scan.log_space_scan,
+        lambda: dict(log_a=-torch.rand(N, T, H), log_b=torch.randn(N, T, H)),
+        dict(log_a=ARRAY, log_b=ARRAY),
+    ),
+    "ring_eigenvalues": (
+        lru.ring_eigenvalues,
+        lambda: dict(hidden_size=H, r_min=0.5, r_max=0.9),
+        dict(hidden_size="size", r_min="number", r_max="number", max_phase="number", seed="int"),
+    ),
+    "lru_params": (
+        lru.lru_params,
+        lambda: dict(input_size=D, hidden_size=H),
+        dict(
+            input_size="size",
+            hidden_size="size",
+            output_size="size",
+            r_min="number",
+            r_max="number",
+            max_phase="number",
+            seed="int",
+        ),
+    ),
+    "LRU()": (
+        lambda u, method="scan": lru.LRU(D, H)(u, method),
+        lambda: dict(u=torch.randn(N, T, D)),
+        dict(u=ARRAY, method="word"),
+    ),
+    "min_gru_params": (
+        min_gru.min_gru_params,
+        lambda: dict(input_size=D, hidden_size=H),
+        dict(input_size="size", hidden_size="size", gate_bias="number", seed="int"),
+    ),
+    "MinGRU()": (
+        lambda x, h0=None, method="log": min_gru.MinGRU(D, H, positive=True)(x, h0, method),
+        lambda: dict(x=torch.randn(N, T, D), h0=torch.rand(N, H) + 0.1),
+        dict(x=ARRAY, h0=ARRAY, method="word"),
     ),
     # gradients through time
     "rnn_flow": (
