@@ -24,6 +24,7 @@ from rnnviz.gradients import (
     graph_gradients,
     hidden_state,
     highway,
+    linear_flow,
 )
 from rnnviz.models import cells, lru, min_gru, scan, sequence_models, weight_init
 from rnnviz.reference import (
@@ -258,7 +259,36 @@ CASES = {
             loss="word",
             dtype="word",
             seed="int",
+            r_min="number",
+            r_max="number",
+            max_phase="number",
+            gate_bias="number",
         ),
+    ),
+    "gradient_flow(lru)": (
+        flow.gradient_flow,
+        lambda: dict(cell="lru", seq_len=T, hidden_size=H),
+        dict(seq_len="size", r_min="number", r_max="number", max_phase="number", dtype="word"),
+    ),
+    "gradient_flow(mingru)": (
+        flow.gradient_flow,
+        lambda: dict(cell="mingru", seq_len=T, hidden_size=H),
+        dict(seq_len="size", gate_bias="number", loss="word"),
+    ),
+    "lru_flow": (
+        linear_flow.lru_flow,
+        lambda: dict(u=a(N, T, D), params=lru.lru_params(D, H)),
+        dict(u=ARRAY, loss="word", dtype="word"),
+    ),
+    "min_gru_flow": (
+        linear_flow.min_gru_flow,
+        lambda: dict(x=a(N, T, D), params=min_gru.min_gru_params(D, H)),
+        dict(x=ARRAY, loss="word", dtype="word"),
+    ),
+    "ring_gradient_norm": (
+        linear_flow.ring_gradient_norm,
+        lambda: dict(steps_back=np.arange(5), r_min=0.5, r_max=0.9),
+        dict(steps_back=ARRAY, r_min="number", r_max="number"),
     ),
     "build_graph": (
         graph.build_graph,
