@@ -25,6 +25,7 @@ from rnnviz.gradients import (
     hidden_state,
     highway,
     linear_flow,
+    memory,
 )
 from rnnviz.models import cells, lru, min_gru, scan, sequence_models, weight_init
 from rnnviz.reference import (
@@ -289,6 +290,21 @@ CASES = {
         linear_flow.ring_gradient_norm,
         lambda: dict(steps_back=np.arange(5), r_min=0.5, r_max=0.9),
         dict(steps_back=ARRAY, r_min="number", r_max="number"),
+    ),
+    "state_energy": (
+        memory.state_energy,
+        lambda: dict(radius=0.9, seq_len=20, samples=10),
+        dict(radius="number", normalized="bool", seq_len="size", samples="size", seed="int"),
+    ),
+    "lambda_sensitivity": (
+        memory.lambda_sensitivity,
+        lambda: dict(lam=0.9, seq_len=20, samples=10),
+        dict(lam="number", seq_len="size", samples="size", seed="int"),
+    ),
+    "lambda_sensitivity_closed_form": (
+        memory.lambda_sensitivity_closed_form,
+        lambda: dict(lam=0.9),
+        dict(lam="number"),
     ),
     "build_graph": (
         graph.build_graph,
