@@ -21,6 +21,7 @@ import numpy as np
 
 from rnnviz import checks
 from rnnviz.gradients.flow import DTYPES, LOSSES, Flow
+from rnnviz.gradients.norms import overflow_safe_norm
 from rnnviz.reference.activations import stable_sigmoid
 
 
@@ -52,9 +53,10 @@ def _readout(readout, size, dtype):
 
 
 def _finish(cell, loss, h, dh):
-    """Flow from time-major (T, N, H) states and gradients; norms of |dh| (complex-safe)."""
-    with np.errstate(all="ignore"):
-        grad = np.sqrt(np.sum(np.abs(dh) ** 2, axis=2)).T  # (N, T)
+    """Flow from time-major (T, N, H) states and gradients. The norm of |dh| is scaled by its
+    largest entry first, so a float32 gradient of 1e-25 keeps its norm (its square would
+    underflow to 0), and a complex one is measured by its moduli."""
+    grad = overflow_safe_norm(np.abs(dh), axis=2).T  # (N, T)
     return Flow(cell, loss, h.swapaxes(0, 1), dh.swapaxes(0, 1), grad)
 
 
@@ -90,16 +92,18 @@ def lru_flow(u, params, loss="last", dtype="float64", readout=None):
             ((u @ B.T.astype(cdtype)) * np.exp(gamma_log)).astype(cdtype).swapaxes(0, 1)
         )  # (T, N, H)
         x = np.empty_like(b)
-        prev = np.zeros((N, H), dtype=cdtype)
-        for t in range(T):
-            prev = np.add(lam * prev, b[t], out=x[t])
+        x[0] = b[0]
+        mul, add = np.multiply, np.add  # in place: these loops are the widget's hot path
+        for t in range(1, T):
+            add(mul(lam, x[t - 1], out=x[t]), b[t], out=x[t])
         entering = (w @ np.conj(C)).astype(cdtype)  # (H,) dL/dx_t from y_t's read-out
         back = np.conj(lam)
         dx = np.empty_like(x)
         dx[T - 1] = entering
+        every_step = loss == "all"
         for t in range(T - 1, 0, -1):
-            dx[t - 1] = back * dx[t]
-            if loss == "all":
+            mul(back, dx[t], out=dx[t - 1])
+            if every_step:
                 dx[t - 1] += entering
     return _finish("lru", loss, x, dx)
 
@@ -167,3 +171,4 @@ def ring_gradient_norm(steps_back, r_min, r_max):
         with np.errstate(under="ignore", divide="ignore"):  # r_min = 0: log 0 = -inf is right
             out = np.sqrt(b ** (k + 1) * -np.expm1((k + 1) * np.log(a / b)) / ((k + 1) * (b - a)))
     return float(out) if np.ndim(steps_back) == 0 else out
+

@@ -18,9 +18,11 @@ WIDGET_MODULES = {
     "GraphUnroller": "graph_unroller",
     "HiddenStateExplorer": "hidden_state_explorer",
     "LossPlot": "loss_plot",
+    "RingFlow": "ring_flow",
     "RowReading": "row_reading",
     "SampleExplorer": "sample_explorer",
     "Saturation": "saturation",
+    "ScanRounds": "scan_rounds",
     "SweepPlot": "sweep_plot",
 }
 

@@ -127,6 +127,14 @@ def test_a_tanh_rnn_underflows_where_the_ring_does_not():
     assert 0 < rnn64.grad_h[0, 0] < 1e-150  # float64 still holds it, 150 decades down
 
 
+def test_float32_norms_keep_gradients_whose_squares_would_underflow():
+    f32 = gradient_flow("mingru", seq_len=200, hidden_size=16, dtype="float32")
+    f64 = gradient_flow("mingru", seq_len=200, hidden_size=16)
+    tiny = (f64.grad_h > 1e-35) & (f64.grad_h < 1e-20)  # squares below float32's range
+    assert tiny.any()
+    np.testing.assert_allclose(f32.grad_h[tiny], f64.grad_h[tiny], rtol=1e-3)
+
+
 def test_min_gru_gate_bias_decides_whether_the_gradient_survives():
     closed = gradient_flow("mingru", seq_len=1000, gate_bias=0.0)
     open_ = gradient_flow("mingru", seq_len=1000, gate_bias=-6.0)

@@ -29,9 +29,11 @@ from rnnviz.widgets import (
     GraphUnroller,
     HiddenStateExplorer,
     LossPlot,
+    RingFlow,
     RowReading,
     SampleExplorer,
     Saturation,
+    ScanRounds,
 )
 
 RNG = np.random.default_rng(0)
@@ -133,6 +135,20 @@ CASES = {
             seed="int",
         ),
     ),
+    "RingFlow": (
+        RingFlow,
+        lambda: dict(seq_len=100, hidden_size=16),
+        dict(
+            r_min="number",
+            r_max="number",
+            max_phase="number",
+            gate_bias="number",
+            seq_len="int",
+            hidden_size="size",
+            seed="int",
+        ),
+    ),
+    "ScanRounds": (ScanRounds, lambda: dict(seq_len=8), dict(seq_len="int", seed="int", ops="int")),
     "GateCellExplorer": (GateCellExplorer, dict, dict(cell="word")),
     "GateCellExplorer(setting)": (
         lambda x=0.5, h_prev=0.0, c_prev=0.0: GateCellExplorer(
