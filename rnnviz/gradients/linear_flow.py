@@ -171,4 +171,3 @@ def ring_gradient_norm(steps_back, r_min, r_max):
         with np.errstate(under="ignore", divide="ignore"):  # r_min = 0: log 0 = -inf is right
             out = np.sqrt(b ** (k + 1) * -np.expm1((k + 1) * np.log(a / b)) / ((k + 1) * (b - a)))
     return float(out) if np.ndim(steps_back) == 0 else out
-
