@@ -19,6 +19,7 @@ Every function takes (N, T, H) tensors (real or complex) with time on dim 1.
 import math
 
 import torch
+import torch.nn.functional as F
 
 from rnnviz import checks
 
@@ -92,9 +93,12 @@ def scan_rounds(a, b, h0=None):
     rounds = [B]
     d = 1
     while d < a.shape[1]:
-        # Out of place: every position reads its partner's pair from before this round.
-        B = torch.cat([B[:, :d], A[:, d:] * B[:, :-d] + B[:, d:]], dim=1)  # (N, T, H)
-        A = torch.cat([A[:, :d], A[:, d:] * A[:, :-d]], dim=1)  # (N, T, H)
+        # Out of place: every position reads its partner's pair from before this round. The
+        # first d positions have no partner: they meet the identity step (A, B) = (1, 0),
+        # padded in, so each round slices only twice (a slice's backward pass fills a
+        # full-size zero tensor, which dominated the cost).
+        B = A * F.pad(B[:, :-d], (0, 0, d, 0)) + B  # (N, T, H)
+        A = A * F.pad(A[:, :-d], (0, 0, d, 0), value=1.0)  # (N, T, H)
         rounds.append(B)
         d *= 2
     return rounds

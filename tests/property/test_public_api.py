@@ -16,6 +16,7 @@ from rnnviz import checkpoint, lab, training
 from rnnviz.captioning import scenes
 from rnnviz.charlm import interpret
 from rnnviz.charlm import model as charlm
+from rnnviz.experiments import scan_timing
 from rnnviz.gradients import (
     clipping,
     flow,
@@ -305,6 +306,21 @@ CASES = {
         memory.lambda_sensitivity_closed_form,
         lambda: dict(lam=0.9),
         dict(lam="number"),
+    ),
+    "scan_vs_loop": (
+        scan_timing.scan_vs_loop,
+        lambda: dict(seq_len=T, batch_size=N, hidden_size=H, repeats=1),
+        dict(seq_len="size", batch_size="size", hidden_size="size", repeats="size", seed="int"),
+    ),
+    "indexing_cost": (
+        scan_timing.indexing_cost,
+        lambda: dict(seq_lens=(T,), batch_size=N, hidden_size=H, repeats=1),
+        dict(batch_size="size", hidden_size="size", repeats="size"),
+    ),
+    "linear make_model": (
+        sequence_models.make_model,
+        lambda: dict(cell="mingru", input_size=D, output_size=2, hidden_size=H),
+        dict(input_size="size", output_size="size", hidden_size="size", seed="int"),
     ),
     "build_graph": (
         graph.build_graph,
