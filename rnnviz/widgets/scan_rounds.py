@@ -76,8 +76,8 @@ class ScanRounds(ChartWidget):
             "folded": frames(d["folded"], ["ops"]),
         }
         titles = [
-            f"after {r} sequential operation{'s' * (r != 1)}: the scan (round {r} of {R}) has "
-            f"finished {min(2**r, T)} of {T} positions, the loop (step {r} of {T}) {r}"
+            f"after {r} sequential operation{'s' * (r != 1)}: {min(2**r, T)} of {T} positions "
+            f"final in the parallel scan (round {r} of {R}), {r} in the loop (step {r} of {T})"
             for r in range(R + 1)
         ]
         spec = {

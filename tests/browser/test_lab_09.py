@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.latency import (
     answered_in_browser_time,
     canvas_hash,
@@ -61,6 +62,12 @@ def test_lab_09(lab):
     assert done == 4
     scan, exact = chart_read(page, SCAN, "scan"), chart_read(page, SCAN, "exact")
     assert scan == pytest.approx(exact, rel=1e-5, abs=1e-6)
+
+    for chart, name in ((RING, "09_ring_flow"), (SCAN, "09_scan_rounds")):
+        widget = page.locator(".rnnviz-chart").nth(chart)
+        widget.scroll_into_view_if_needed()
+        SCREENSHOTS.mkdir(exist_ok=True)
+        widget.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
     # Latency: the hot sliders repaint from the browser while a cell keeps the kernel busy.
     start_busy_cell(page, seconds=120)

@@ -28,7 +28,7 @@ def test_the_slider_picks_the_round(shown):
     widget.ops.value = 3
     np.testing.assert_allclose(shown(widget.chart, "scan"), widget.data["scan"][3], rtol=1e-6)
     assert (
-        "finished 8 of 16 positions, the loop (step 3 of 16) 3"
+        "8 of 16 positions final in the parallel scan (round 3 of 4), 3 in the loop"
         in widget.chart.spec["title"]["texts"][3]
     )
     assert widget._repr_mimebundle_()["text/plain"] == "<ScanRounds widget>"
