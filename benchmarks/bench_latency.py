@@ -247,6 +247,25 @@ PAGES = [
         "selections": [("CellActivations (07)", "signal (picked)", 0, 1)],
     },
     {
+        # RingFlow's sliders: r_min 0, r_max 1, max phase 2, gate bias 3; ScanRounds' 4.
+        "name": "recurrence_today",
+        "cells": [
+            SETUP,
+            "from rnnviz.widgets.ring_flow import RingFlow\nring = RingFlow()\nring",
+            "from rnnviz.widgets.scan_rounds import ScanRounds\nrounds = ScanRounds(seq_len=16)\n"
+            "rounds",
+        ],
+        "sliders": 5,
+        "charts": 2,
+        "hot": [
+            hot("RingFlow (09)", "LRU r_min", 0, 0, "r_min"),
+            hot("RingFlow (09)", "LRU r_max", 1, 0, "r_max"),
+            hot("RingFlow (09)", "LRU max phase", 2, 0, "max_phase"),
+            hot("RingFlow (09)", "minGRU gate bias", 3, 0, "gate_bias"),
+            hot("ScanRounds (09)", "operations", 4, 1, "ops"),
+        ],
+    },
+    {
         # AttentionViewer's sliders: word 0, scene 1. A scene move also makes the kernel set
         # the word slider's range and reset it, later: the scene is timed on the picture.
         "name": "attention",

@@ -1,10 +1,18 @@
 """The picture language shared by every widget: one colour per model and per gate.
 
 A student learns these once: the vanilla RNN is always red, the LSTM blue, the GRU green;
-the LSTM's gates i, f, o, g and the GRU's r, z, n keep their colours in every lab.
+the LSTM's gates i, f, o, g and the GRU's r, z, n keep their colours in every lab. Lab 09's
+linear recurrences add the LRU (indigo) and minGRU (plum).
 """
 
-MODEL_COLORS = {"rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c", "irnn": "#ff7f0e"}
+MODEL_COLORS = {
+    "rnn": "#d62728",
+    "lstm": "#1f77b4",
+    "gru": "#2ca02c",
+    "irnn": "#ff7f0e",
+    "lru": "#393b79",  # deep indigo: a ring of eigenvalues, darker than the LSTM's blue
+    "mingru": "#7b4173",  # plum: a gate again, apart from every gate's own colour
+}
 
 GATE_COLORS = {
     "i": "#9467bd",  # input gate
@@ -41,7 +49,7 @@ FIGURE_TEMPLATE = "plotly_white"
 def model_color(label: str) -> str | None:
     """The house colour of the model a run's label names ("LSTM T=100" -> LSTM blue), or None."""
     words = label.lower().replace("-", " ").split()
-    for name in ("irnn", "lstm", "gru", "rnn"):
+    for name in ("irnn", "lstm", "mingru", "gru", "lru", "rnn"):
         if name in words:
             return MODEL_COLORS[name]
     return None

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from rnnviz import checks
 from rnnviz.claims import measured
 from rnnviz.experiments.results import RESULTS_PATH, save_results, sweep_table
-from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, check_cell
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS, check_cell
 from rnnviz.models.sequence_models import make_model
 from rnnviz.seeding import batch_seed, generator
 from rnnviz.tasks.long_range import ADDING_BASELINE_MSE, adding_problem, pixel_digits
@@ -36,7 +36,14 @@ SOLVE_MSE = 0.01
 EVAL_EVERY = 50
 # Learning rates that worked for each core at T=20 (the IRNN needs a small one, as in
 # Le et al. 2015, because ReLU states are unbounded).
-LEARNING_RATES = {"rnn": 3e-3, "irnn": 1e-3, "lstm": 1e-2, "gru": 1e-2}
+LEARNING_RATES = {
+    "rnn": 3e-3,
+    "irnn": 1e-3,
+    "lstm": 1e-2,
+    "gru": 1e-2,
+    "lru": 3e-3,
+    "mingru": 1e-2,
+}
 
 
 def adding_run(
@@ -46,6 +53,7 @@ def adding_run(
     steps: int,
     seed: int = 0,
     lr: float | None = None,
+    hidden_size: int = HIDDEN_SIZE,
     seconds: float | None = None,
     stop_when_solved: bool = True,
     progress: bool = True,
@@ -58,17 +66,18 @@ def adding_run(
     below SOLVE_MSE, against ADDING_BASELINE_MSE (0.1667) for a model that remembers nothing.
 
     Inputs:
-    - cell: "rnn", "irnn", "lstm" or "gru"; seq_len: int >= 2, T
+    - cell: "rnn", "irnn", "lstm", "gru", or lab 09's "lru", "mingru"; seq_len: int >= 2, T
     - steps: the step budget; seed: weights and batches; lr: None uses LEARNING_RATES
+    - hidden_size: H (the sweep's HIDDEN_SIZE unless a lab needs a smaller model)
     - seconds: an optional wall-clock cap (the sweep's; never in labs)
     - stop_when_solved, progress, callback: passed to `rnnviz.training.train`
 
     Returns: rnnviz.training.TrainResult (label "<model> T=<seq_len>").
     """
-    check_cell(cell)
+    check_cell(cell, CELLS + LINEAR_CELLS)
     seq_len = checks.positive_int("seq_len", seq_len, minimum=2)
     lr = LEARNING_RATES[cell] if lr is None else lr
-    model = make_model(cell, 2, 1, hidden_size=HIDDEN_SIZE, seed=seed)
+    model = make_model(cell, 2, 1, hidden_size=hidden_size, seed=seed)
 
     def loss_fn(step):
         x, y = adding_problem(BATCH_SIZE, seq_len, batch_seed(seed, step))  # (N, T, 2), (N,)

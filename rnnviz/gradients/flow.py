@@ -13,6 +13,7 @@ linear read-out L = sum over the loss steps of w . h_t (w a unit vector), so the
 that enters at each loss step is w and everything else is what BPTT does to it.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,8 @@ from rnnviz.models.cell_kinds import check_cell
 from rnnviz.models.weight_init import INITS, gru_params, lstm_params, rnn_params
 from rnnviz.reference.activations import stable_sigmoid
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = ("rnn", "lstm", "gru", "lru", "mingru")  # lru, mingru: rnnviz.gradients.linear_flow
+AUTOGRAD_CELLS = ("rnn", "lstm", "gru")  # the ones autograd_flow replays through torch.nn
 LOSSES = ("last", "all")
 DTYPES = ("float32", "float64")
 
@@ -33,7 +35,7 @@ class Flow:
     """Per-step gradients of one model on one sequence, from one backward pass.
 
     Time runs t = 1..T along axis 1 (index t - 1). All norms are per example.
-    - cell: "rnn" | "lstm" | "gru"; loss: "last" | "all"
+    - cell: "rnn" | "lstm" | "gru" | "lru" | "mingru"; loss: "last" | "all"
     - h: (N, T, H) hidden states
     - dh: (N, T, H) dL/dh_t, the total derivative (through every later step)
     - grad_h: (N, T) ||dL/dh_t||
@@ -373,22 +375,30 @@ def gradient_flow(
     dtype="float64",
     seed=0,
     jacobians=False,
+    r_min=0.9,
+    r_max=0.999,
+    max_phase=math.pi / 10,
+    gate_bias=0.0,
 ):
     """Build a model and an input sequence from the knobs, and run one backward pass.
 
     Every cell sees the same inputs x ~ N(0, 1) for a given seed, so the RNN, LSTM and GRU
     can be compared side by side. The RNN's recurrent matrix comes from `spectral_radius`
     and `init`; the LSTM and GRU use PyTorch's default initialisation (and the LSTM the
-    given forget-gate bias).
+    given forget-gate bias). The LRU's eigenvalues lie on the ring [r_min, r_max] with
+    phases in [0, max_phase] (Orvieto et al. 2023, whose long-range defaults these are);
+    minGRU's update gate starts at `gate_bias` (rnnviz.gradients.linear_flow).
 
     Inputs:
-    - cell: "rnn" | "lstm" | "gru"
+    - cell: "rnn" | "lstm" | "gru" | "lru" | "mingru"
     - seq_len: T (>= 1); hidden_size: H; input_size: D (default H); batch_size: N
     - spectral_radius, init: the RNN's recurrent matrix (rnnviz.models.weight_init)
     - nonlinearity: the RNN's "tanh" | "relu"
     - forget_bias: the LSTM's forget-gate bias, None for PyTorch's default
     - loss: "last" | "all"; dtype: "float64" | "float32"; seed: int
     - jacobians: the RNN's ||dh_T/dh_t||_2 too (slow for large T and H)
+    - r_min, r_max, max_phase: the LRU's ring (rnnviz.models.lru.ring_eigenvalues)
+    - gate_bias: minGRU's update-gate bias
     Returns: Flow
     """
     check_cell(cell, CELLS)
@@ -404,6 +414,15 @@ def gradient_flow(
         N * T * (D + 16 * H) + (T * H * H if jacobians else 0),
     )
     x = np.random.default_rng([seed, 3]).standard_normal((N, T, D))
+    if cell in ("lru", "mingru"):
+        from rnnviz.gradients import linear_flow  # it builds on this module's Flow
+        from rnnviz.models.lru import lru_params
+        from rnnviz.models.min_gru import min_gru_params
+
+        if cell == "lru":
+            params = lru_params(D, H, None, r_min, r_max, max_phase, seed)
+            return linear_flow.lru_flow(x, params, loss, dtype)
+        return linear_flow.min_gru_flow(x, min_gru_params(D, H, gate_bias, seed), loss, dtype)
     if cell == "rnn":
         params = rnn_params(D, H, spectral_radius, init, seed)
         return rnn_flow(x, params, nonlinearity, loss, dtype, jacobians=jacobians)
@@ -427,7 +446,7 @@ def autograd_flow(cell, x, params, nonlinearity="tanh", loss="last", per_step=Tr
     """
     import torch
 
-    check_cell(cell, CELLS)
+    check_cell(cell, AUTOGRAD_CELLS)
     checks.choice("loss", loss, LOSSES)
     per_step = checks.switch("per_step", per_step)
     module = _torch_cell(cell, params, x.shape[2], nonlinearity)

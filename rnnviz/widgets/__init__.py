@@ -19,9 +19,11 @@ WIDGET_MODULES = {
     "HiddenStateExplorer": "hidden_state_explorer",
     "LossPlot": "loss_plot",
     "Predict": "predict",
+    "RingFlow": "ring_flow",
     "RowReading": "row_reading",
     "SampleExplorer": "sample_explorer",
     "Saturation": "saturation",
+    "ScanRounds": "scan_rounds",
     "SweepPlot": "sweep_plot",
 }
 

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from rnnviz.experiments import long_range as experiments
-from rnnviz.experiments.long_range import EVAL_EVERY, steps_table, window_means
+from rnnviz.experiments.long_range import EVAL_EVERY, adding_run, steps_table, window_means
 from rnnviz.experiments.results import load_results
+from rnnviz.models.cell_kinds import CELL_NAMES
 from rnnviz.training import TrainResult
 
 
@@ -71,3 +72,9 @@ def test_steps_table_marks_trained_numbers_and_keeps_the_budget_exact():
     assert lines[0].split() == ["model", "T=10", "T=50"]
     assert lines[1].startswith("RNN (tanh)") and lines[1].endswith("> 750 (MSE ~0.172)")
     assert lines[2].startswith("GRU") and "~150" in lines[2]
+
+
+@pytest.mark.parametrize("cell", ["lru", "mingru"])
+def test_adding_run_trains_lab_09s_linear_recurrences(cell):
+    result = adding_run(cell, 10, steps=3, seed=0, hidden_size=8, progress=False)
+    assert result.label.startswith(f"{CELL_NAMES[cell]} T=10") and len(result.losses) == 3

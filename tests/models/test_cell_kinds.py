@@ -3,13 +3,14 @@
 import pytest
 import torch
 
-from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, GATES, check_cell
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, GATES, LINEAR_CELLS, check_cell
 from rnnviz.models.cells import TRACED_CELLS, set_forget_bias, torch_core
 from rnnviz.style import GATE_COLORS, GATE_NAMES, MODEL_COLORS
 
 
 def test_every_cell_has_a_name_gates_and_a_torch_layer():
-    assert set(CELL_NAMES) == set(GATES) == set(CELLS)
+    assert set(CELL_NAMES) == set(GATES) == set(CELLS) | set(LINEAR_CELLS)
+    assert not set(CELLS) & set(LINEAR_CELLS)
     for cell in CELLS:
         core = torch_core(cell, 3, 5)
         assert core.batch_first and core.hidden_size == 5
@@ -53,6 +54,7 @@ def test_an_unknown_or_unsupported_cell_is_named():
 
 
 def test_every_cell_and_gate_has_its_house_colour():
-    assert set(MODEL_COLORS) == set(CELLS)
+    assert set(MODEL_COLORS) == set(CELLS) | set(LINEAR_CELLS)
+    assert len(set(MODEL_COLORS.values())) == len(MODEL_COLORS)
     gates = {gate for cell in CELLS for gate in GATES[cell]}
     assert gates == set(GATE_COLORS) == set(GATE_NAMES)

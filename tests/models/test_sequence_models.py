@@ -110,3 +110,23 @@ def test_make_model_is_seeded_and_leaves_the_global_stream_alone():
 def test_bad_arguments_are_named(call, err, name):
     with pytest.raises(err, match=name):
         call()
+
+
+@pytest.mark.parametrize("cell", ["lru", "mingru"])
+def test_linear_recurrent_models_read_the_last_step_by_loop_or_scan(cell):
+    from rnnviz.models.sequence_models import LinearRecurrentModel
+
+    model = make_model(cell, 2, 3, hidden_size=8, seed=1)
+    assert isinstance(model, LinearRecurrentModel)
+    x = torch.randn(4, 20, 2)
+    out = model(x)
+    assert out.shape == (4, 3)
+    torch.testing.assert_close(model(x, method="loop"), out, rtol=1e-5, atol=1e-5)
+    again = make_model(cell, 2, 3, hidden_size=8, seed=1)
+    torch.testing.assert_close(again(x), out)  # same seed, same weights
+    many = make_model(cell, 2, 3, hidden_size=8, many_to_many=True)
+    assert many(x).shape == (4, 20, 3)
+    with pytest.raises(ValueError, match="forget_bias"):
+        make_model(cell, 2, 3, forget_bias=1.0)
+    with pytest.raises(ValueError, match="x must have shape"):
+        model(torch.randn(4, 20, 5))

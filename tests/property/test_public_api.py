@@ -16,6 +16,7 @@ from rnnviz import checkpoint, lab, training
 from rnnviz.captioning import scenes
 from rnnviz.charlm import interpret
 from rnnviz.charlm import model as charlm
+from rnnviz.experiments import scan_timing
 from rnnviz.gradients import (
     clipping,
     flow,
@@ -24,8 +25,10 @@ from rnnviz.gradients import (
     graph_gradients,
     hidden_state,
     highway,
+    linear_flow,
+    memory,
 )
-from rnnviz.models import cells, sequence_models, weight_init
+from rnnviz.models import cells, lru, min_gru, scan, sequence_models, weight_init
 from rnnviz.reference import (
     gru_backward,
     gru_forward,
@@ -178,6 +181,56 @@ CASES = {
         lambda: dict(input_size=D, hidden_size=H),
         dict(input_size="size", hidden_size="size", forget_bias="number", seed="int"),
     ),
+    # linear recurrences (lab 09)
+    "scan_depth": (scan.scan_depth, lambda: dict(seq_len=T), dict(seq_len="size")),
+    "sequential_scan": (
+        scan.sequential_scan,
+        lambda: dict(a=torch.rand(N, T, H), b=torch.randn(N, T, H)),
+        dict(a=ARRAY, b=ARRAY),
+    ),
+    "parallel_scan": (
+        scan.parallel_scan,
+        lambda: dict(a=torch.rand(N, T, H), b=torch.randn(N, T, H), h0=torch.randn(N, H)),
+        dict(a=ARRAY, b=ARRAY, h0=ARRAY),
+    ),
+    "log_space_scan": (
+        scan.log_space_scan,
+        lambda: dict(log_a=-torch.rand(N, T, H), log_b=torch.randn(N, T, H)),
+        dict(log_a=ARRAY, log_b=ARRAY),
+    ),
+    "ring_eigenvalues": (
+        lru.ring_eigenvalues,
+        lambda: dict(hidden_size=H, r_min=0.5, r_max=0.9),
+        dict(hidden_size="size", r_min="number", r_max="number", max_phase="number", seed="int"),
+    ),
+    "lru_params": (
+        lru.lru_params,
+        lambda: dict(input_size=D, hidden_size=H),
+        dict(
+            input_size="size",
+            hidden_size="size",
+            output_size="size",
+            r_min="number",
+            r_max="number",
+            max_phase="number",
+            seed="int",
+        ),
+    ),
+    "LRU()": (
+        lambda u, method="scan": lru.LRU(D, H)(u, method),
+        lambda: dict(u=torch.randn(N, T, D)),
+        dict(u=ARRAY, method="word"),
+    ),
+    "min_gru_params": (
+        min_gru.min_gru_params,
+        lambda: dict(input_size=D, hidden_size=H),
+        dict(input_size="size", hidden_size="size", gate_bias="number", seed="int"),
+    ),
+    "MinGRU()": (
+        lambda x, h0=None, method="log": min_gru.MinGRU(D, H, positive=True)(x, h0, method),
+        lambda: dict(x=torch.randn(N, T, D), h0=torch.rand(N, H) + 0.1),
+        dict(x=ARRAY, h0=ARRAY, method="word"),
+    ),
     # gradients through time
     "rnn_flow": (
         flow.rnn_flow,
@@ -211,7 +264,66 @@ CASES = {
             dtype="word",
             seed="int",
             jacobians="bool",
+            r_min="number",
+            r_max="number",
+            max_phase="number",
+            gate_bias="number",
         ),
+    ),
+    "gradient_flow(lru)": (
+        flow.gradient_flow,
+        lambda: dict(cell="lru", seq_len=T, hidden_size=H),
+        dict(seq_len="size", r_min="number", r_max="number", max_phase="number", dtype="word"),
+    ),
+    "gradient_flow(mingru)": (
+        flow.gradient_flow,
+        lambda: dict(cell="mingru", seq_len=T, hidden_size=H),
+        dict(seq_len="size", gate_bias="number", loss="word"),
+    ),
+    "lru_flow": (
+        linear_flow.lru_flow,
+        lambda: dict(u=a(N, T, D), params=lru.lru_params(D, H)),
+        dict(u=ARRAY, loss="word", dtype="word"),
+    ),
+    "min_gru_flow": (
+        linear_flow.min_gru_flow,
+        lambda: dict(x=a(N, T, D), params=min_gru.min_gru_params(D, H)),
+        dict(x=ARRAY, loss="word", dtype="word"),
+    ),
+    "ring_gradient_norm": (
+        linear_flow.ring_gradient_norm,
+        lambda: dict(steps_back=np.arange(5), r_min=0.5, r_max=0.9),
+        dict(steps_back=ARRAY, r_min="number", r_max="number"),
+    ),
+    "state_energy": (
+        memory.state_energy,
+        lambda: dict(radius=0.9, seq_len=20, samples=10),
+        dict(radius="number", normalized="bool", seq_len="size", samples="size", seed="int"),
+    ),
+    "lambda_sensitivity": (
+        memory.lambda_sensitivity,
+        lambda: dict(lam=0.9, seq_len=20, samples=10),
+        dict(lam="number", seq_len="size", samples="size", seed="int"),
+    ),
+    "lambda_sensitivity_closed_form": (
+        memory.lambda_sensitivity_closed_form,
+        lambda: dict(lam=0.9),
+        dict(lam="number"),
+    ),
+    "scan_vs_loop": (
+        scan_timing.scan_vs_loop,
+        lambda: dict(seq_len=T, batch_size=N, hidden_size=H, repeats=1),
+        dict(seq_len="size", batch_size="size", hidden_size="size", repeats="size", seed="int"),
+    ),
+    "indexing_cost": (
+        scan_timing.indexing_cost,
+        lambda: dict(seq_lens=(T,), batch_size=N, hidden_size=H, repeats=1),
+        dict(batch_size="size", hidden_size="size", repeats="size"),
+    ),
+    "linear make_model": (
+        sequence_models.make_model,
+        lambda: dict(cell="mingru", input_size=D, output_size=2, hidden_size=H),
+        dict(input_size="size", output_size="size", hidden_size="size", seed="int"),
     ),
     "build_graph": (
         graph.build_graph,

@@ -30,9 +30,11 @@ from rnnviz.widgets import (
     HiddenStateExplorer,
     LossPlot,
     Predict,
+    RingFlow,
     RowReading,
     SampleExplorer,
     Saturation,
+    ScanRounds,
 )
 from rnnviz.widgets.controls import nearest_position
 
@@ -137,6 +139,20 @@ CASES = {
             jacobians="bool",
         ),
     ),
+    "RingFlow": (
+        RingFlow,
+        lambda: dict(seq_len=100, hidden_size=16),
+        dict(
+            r_min="number",
+            r_max="number",
+            max_phase="number",
+            gate_bias="number",
+            seq_len="int",
+            hidden_size="size",
+            seed="int",
+        ),
+    ),
+    "ScanRounds": (ScanRounds, lambda: dict(seq_len=8), dict(seq_len="int", seed="int", ops="int")),
     "GateCellExplorer": (GateCellExplorer, dict, dict(cell="word")),
     "Predict": (
         Predict,
