@@ -409,9 +409,12 @@ def gradient_flow(
     checks.choice("init", init, INITS)
     checks.seed("seed", seed)
     jacobians = checks.switch("jacobians", jacobians)
-    checks.within_budget(  # x, and the LSTM's cache: gates, c, tanh(c), h and their gradients
+    # x and the cache: the LSTM's gates, c, tanh(c), h and their gradients (16 numbers a
+    # unit a step); a diagonal linear recurrence keeps a complex state and its gradient (4).
+    per_unit = 4 if cell in ("lru", "mingru") else 16
+    checks.within_budget(
         {"seq_len": T, "batch_size": N, "hidden_size": H, "input_size": D},
-        N * T * (D + 16 * H) + (T * H * H if jacobians else 0),
+        N * T * (D + per_unit * H) + (T * H * H if jacobians else 0),
     )
     x = np.random.default_rng([seed, 3]).standard_normal((N, T, D))
     if cell in ("lru", "mingru"):

@@ -32,8 +32,7 @@ def state_energy_closed_form(radius, seq_len=5000, normalized=True):
     """
     r = _radius("radius", radius)
     T = checks.positive_int("seq_len", seq_len)
-    if not isinstance(normalized, bool):
-        raise TypeError(f"normalized must be a bool, got {type(normalized).__name__}")
+    normalized = checks.switch("normalized", normalized)
     gamma2 = 1 - r**2 if normalized else 1.0
     return float(gamma2 * -np.expm1(2 * T * np.log(r)) / (1 - r**2)) if r > 0 else gamma2
 
@@ -48,7 +47,7 @@ def state_energy(radius, normalized=True, seq_len=5000, samples=4000, seed=0):
     state_energy_closed_form(radius, seq_len, normalized)  # the checks
     checks.positive_int("seq_len", seq_len, maximum=1_000_000)
     n = checks.positive_int("samples", samples, maximum=1_000_000)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     r, T = float(radius), int(seq_len)
     gamma = np.sqrt(1 - r**2) if normalized else 1.0
     rng = np.random.default_rng([seed, 53])
@@ -79,7 +78,7 @@ def lambda_sensitivity(lam, seq_len=3000, samples=4000, seed=0):
     lam = _radius("lam", lam)
     T = checks.positive_int("seq_len", seq_len, maximum=1_000_000)
     n = checks.positive_int("samples", samples, maximum=1_000_000)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     rng = np.random.default_rng([seed, 59])
     h, s = np.zeros(n), np.zeros(n)
     for _ in range(T):

@@ -65,7 +65,7 @@ def _ring(hidden_size, r_min, r_max, max_phase, seed):
     """(|lambda|, phase) of ring_eigenvalues: two (H,) float64 arrays."""
     H = checks.positive_int("hidden_size", hidden_size)
     r_min, r_max, max_phase = check_ring(r_min, r_max, max_phase)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     u1, u2 = 1.0 - np.random.default_rng([seed, 41]).uniform(size=(2, H))  # (0, 1]
     return np.sqrt(r_min**2 + u1 * (r_max**2 - r_min**2)), max_phase * u2
 

@@ -39,7 +39,7 @@ def min_gru_params(input_size, hidden_size, gate_bias=0.0, seed=0):
     gate_bias = checks.real_number(
         "gate_bias", gate_bias, low=GATE_BIAS_RANGE[0], high=GATE_BIAS_RANGE[1]
     )
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     rng = np.random.default_rng([seed, 47])
     bound = 1.0 / np.sqrt(D)
     return {
@@ -75,8 +75,7 @@ class MinGRU(nn.Module):
         super().__init__()
         if dtype not in (torch.float32, torch.float64):
             raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
-        if not isinstance(positive, bool):
-            raise TypeError(f"positive must be a bool, got {type(positive).__name__}")
+        positive = checks.switch("positive", positive)
         p = min_gru_params(input_size, hidden_size, gate_bias, seed)
         self.input_size, self.hidden_size, self.positive = input_size, hidden_size, positive
         for name, value in p.items():

@@ -38,7 +38,7 @@ def scan_pictures(seq_len, seed=0):
       the scan's (min(2^r, t) / t), row 1 the loop's (1 where t <= r, NaN where not yet)
     """
     T = checks.positive_int("seq_len", seq_len, minimum=2, maximum=64)
-    checks.positive_int("seed", seed, minimum=0)
+    checks.seed("seed", seed)
     model = MinGRU(1, 1, seed=seed, dtype=torch.float64)
     x = torch.as_tensor(np.random.default_rng([seed, 61]).standard_normal((1, T, 1)))
     with torch.no_grad():
