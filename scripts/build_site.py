@@ -36,9 +36,38 @@ REPO = Path(__file__).resolve().parents[1]
 LABS = REPO / "labs"
 PLACEHOLDER_REPO = "https://github.com/OWNER/rnnviz"
 PLACEHOLDER_HUB = "https://hub.example.edu"
-# The configuration jupyter-server-mathjax ships (TeX input, HTML-CSS output with its STIX web
-# fonts), as the classic notebook used it.
+# The configuration jupyter-server-mathjax ships (TeX input, HTML-CSS output), with the one
+# web font it ships (STIX-Web), as the classic notebook set it (mathjax_page_config): MathJax
+# would otherwise ask for its TeX fonts, which the package leaves out.
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+# The hidden MathML that MathJax adds next to each formula for screen readers (AssistiveMML)
+# is styled by its NativeMML output, whose @font-face rules ask for TeX fonts the package
+# leaves out (\mathbb asks for MathJax_AMS): each is pointed at a local font instead, so no
+# page asks the site for a file it lacks.
+NATIVE_FONT_FACE = re.compile(
+    r'"(@font-face /\*\d+\*/)":\{("font-family":"[\w-]+"(?:,"font-weight":"bold")?),'
+    r"src:\"url\('\"\+n\+\"/[\w-]+\.otf'\)\"\}"
+)
+
+
+def mathjax_page_config(mathjax: Path) -> str:
+    """The MathJax configuration each page adds before loading MathJax."""
+    combined = (mathjax / "config" / (MATHJAX_CONFIG.split(",")[0] + ".js")).read_text()
+    faces = NATIVE_FONT_FACE.findall(combined)
+    if not faces:
+        raise SystemExit("MathJax's NativeMML @font-face rules not found: revisit NATIVE_FONT_FACE")
+    styles = ",".join(
+        f'"{face}":{{{family},src:"local(\'STIXGeneral\')"}}' for face, family in faces
+    )
+    return (
+        '<script type="text/x-mathjax-config">\n'
+        'MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null,\n'
+        '  webFont: "STIX-Web", imageFont: null},\n'
+        f"  NativeMML: {{styles: {{{styles}}}}}}});\n"
+        "</script>\n"
+    )
+
+
 # Script tags of nbconvert's page template that no page here needs: require.js, and the
 # module that imports mermaid from a CDN when the page has a diagram (none has).
 REQUIRE_JS = re.compile(r"<script[^>]*\bsrc=\"[^\"]*require(\.min)?\.js\"[^>]*>\s*</script>\s*")
@@ -152,10 +181,14 @@ def nav_bar(labs: list[dict], k: int) -> str:
     return f'<nav class="rnnviz-site-nav">{" ".join(links)}</nav>'
 
 
-def finish_page(page: Path, labs: list[dict], k: int) -> None:
+def finish_page(page: Path, labs: list[dict], k: int, mathjax_config: str) -> None:
     """Drop the template's unneeded scripts, add the navigation, and check that the page
     loads nothing from outside the site."""
     text = REQUIRE_JS.sub("", page.read_text())
+    mathjax = '<script src="mathjax/MathJax.js'
+    if text.count(mathjax) != 1:
+        raise SystemExit(f"{page.name}: expected one MathJax script from the site's copy")
+    text = text.replace(mathjax, mathjax_config + mathjax)
     text = MODULE_SCRIPT.sub(lambda m: "" if "mermaid" in m[1] else m[0], text)
     text = text.replace("</head>", NAV_CSS + "\n</head>", 1)
     bar = nav_bar(labs, k)
@@ -260,9 +293,9 @@ def build(out: Path, repo_url: str, branch: str, hub_url: str, screenshots: bool
                 "hub": nbgitpuller_url(hub_url, repo_url, branch, notebook.name),
             }
         )
-    copy_mathjax(out)
+    mathjax_config = mathjax_page_config(copy_mathjax(out))
     for k, lab in enumerate(labs):
-        finish_page(export(lab["notebook"], out), labs, k)
+        finish_page(export(lab["notebook"], out), labs, k, mathjax_config)
         print(f"{lab['page']}: {(out / lab['page']).stat().st_size / 1e6:.2f} MB")
     if screenshots:
         (out / "img").mkdir()
