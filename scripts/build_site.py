@@ -201,34 +201,37 @@ def finish_page(page: Path, labs: list[dict], k: int, mathjax_config: str) -> No
     page.write_text(text)
 
 
-def take_screenshots(out: Path, labs: list[dict]) -> None:
+def take_screenshots(out: Path, labs: list[dict], browser=None) -> None:
     """A PNG of each page's first chart, drawn from the page's own stored frames; every
-    request that is not a file of the site is aborted."""
-    from playwright.sync_api import sync_playwright
+    request that is not a file of the site is aborted. `browser`: a Playwright browser to
+    use (the browser tests pass theirs), else headless Chromium is started here."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith("file:") else route.abort()
-            ),
-        )
-        page = context.new_page()
-        for lab in labs:
-            page.goto((out / lab["page"]).as_uri())
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.rnnviz-chart')]"
-                ".some(r => r.chart && r.chart.drawn() > 0)",
-                timeout=60_000,
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
             )
-            chart = page.locator(".rnnviz-chart").first
-            chart.scroll_into_view_if_needed()
-            chart.screenshot(path=str(out / lab["image"]))
-        browser.close()
+            take_screenshots(out, labs, own)
+            own.close()
+        return
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    page = context.new_page()
+    for lab in labs:
+        page.goto((out / lab["page"]).as_uri())
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.rnnviz-chart')]"
+            ".some(r => r.chart && r.chart.drawn() > 0)",
+            timeout=60_000,
+        )
+        chart = page.locator(".rnnviz-chart").first
+        chart.scroll_into_view_if_needed()
+        chart.screenshot(path=str(out / lab["image"]))
+    context.close()
 
 
 INDEX = """<!DOCTYPE html>
@@ -271,8 +274,11 @@ def index_item(lab: dict) -> str:
     )
 
 
-def build(out: Path, repo_url: str, branch: str, hub_url: str, screenshots: bool) -> list[dict]:
-    """Build the site into `out` (emptied first); returns the labs in teaching order."""
+def build(
+    out: Path, repo_url: str, branch: str, hub_url: str, screenshots: bool, browser=None
+) -> list[dict]:
+    """Build the site into `out` (emptied first); returns the labs in teaching order.
+    `browser`: the Playwright browser for the screenshots (see take_screenshots)."""
     out = out.resolve()
     if out.exists():
         shutil.rmtree(out)
@@ -299,7 +305,7 @@ def build(out: Path, repo_url: str, branch: str, hub_url: str, screenshots: bool
         print(f"{lab['page']}: {(out / lab['page']).stat().st_size / 1e6:.2f} MB")
     if screenshots:
         (out / "img").mkdir()
-        take_screenshots(out, labs)
+        take_screenshots(out, labs, browser)
     (out / "index.html").write_text(INDEX.format(items="\n".join(map(index_item, labs))))
     return labs
 

@@ -81,8 +81,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site, built as `make site` builds it (placeholder run links), served on loopback."""
+def site(tmp_path_factory, browser):
+    """The site, built as `make site` builds it (placeholder run links; the screenshots taken
+    with the session's browser, since Playwright's sync API runs once a thread), served on
+    loopback."""
     build_site = _build_module()
     out = tmp_path_factory.mktemp("site") / "site"
     labs = build_site.build(
@@ -91,6 +93,7 @@ def site(tmp_path_factory):
         "main",
         build_site.PLACEHOLDER_HUB,
         screenshots=True,
+        browser=browser,
     )
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
