@@ -14,6 +14,9 @@ venv): its charts are drawn, and its hot sliders answered, by the page alone. Th
 - each page gets a bar with the index, the previous and next labs, and "run this lab" links:
   Binder and a JupyterHub through nbgitpuller, both made from --repo-url (a placeholder by
   default: pass your fork's URL when you publish the site);
+- a lab with a widget over the notebook's size budget (FULL_STATE_LABS: lab 07's
+  CellActivations) is executed in a temporary copy with no budget, so its page draws that
+  widget too; a widget state block over 1 MB is moved to a sidecar script next to the page;
 - index.html lists the labs in teaching order, each with its question (the README's lab
   table, else the lab's first markdown cell) and a screenshot of its first chart, taken in
   headless Chromium (/usr/bin/chromium, as the browser tests use) unless --no-screenshots.
@@ -24,11 +27,13 @@ not a relative path), so the site never makes a request off the host that serves
 
 import argparse
 import html
+import importlib.util
 import json
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 from pathlib import Path
 
@@ -75,6 +80,16 @@ MODULE_SCRIPT = re.compile(r"<script type=\"module\">((?:(?!</script>).)*)</scri
 # A resource a page loads (not a link the reader follows): script, link, img, iframe sources.
 LOADED = re.compile(r"<(script|link|img|iframe|source)\b[^>]*\b(src|href)=\"([^\"]*)\"", re.I)
 CHROMIUM = "/usr/bin/chromium"
+# Labs with a widget whose state is over the notebook's budget (scripts/execute_lab.py's
+# OUTPUT_BUDGET: lab 07's CellActivations, every cell over every signal), so the committed lab
+# shows its name only. The site executes a copy with no budget, and its page draws it.
+FULL_STATE_LABS = {"07_char_language_model.ipynb"}
+# A widget state block larger than this moves out of the page into a sidecar script next to
+# it, which puts the block back in the page as it loads (a plain <script src>, so the site
+# also works opened from disk, where fetch() of a file is refused).
+SIDECAR_BYTES = 1_000_000
+# (nbconvert's template may reorder the element's attributes.)
+STATE_BLOCK = re.compile(r'<script(?=[^>]*class="rnnviz-widget-state")[^>]*>(.*?)</script>', re.S)
 
 
 def lab_questions(readme: Path) -> dict[str, str]:
@@ -123,6 +138,46 @@ def copy_mathjax(out: Path) -> Path:
 
     source = Path(jupyter_server_mathjax.__file__).parent / "static"
     return Path(shutil.copytree(source, out / "mathjax"))
+
+
+def execute_without_budget(notebook: Path, work: Path) -> Path:
+    """Execute a copy of `notebook` in `work` as `make execute` does, storing every widget's
+    state however large; returns the copy."""
+    spec = importlib.util.spec_from_file_location(
+        "execute_lab", REPO / "scripts" / "execute_lab.py"
+    )
+    execute_lab = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(execute_lab)
+    execute_lab.OUTPUT_BUDGET = float("inf")
+    copy = work / notebook.name
+    shutil.copy(notebook, copy)
+    execute_lab.execute(copy)
+    return copy
+
+
+def move_large_state_to_sidecars(text: str, page: Path) -> str:
+    """Replace each widget state block over SIDECAR_BYTES by a script next to the page that
+    inserts it back where it stood."""
+    count = 0
+
+    def sidecar(match):
+        nonlocal count
+        if len(match[1]) <= SIDECAR_BYTES:
+            return match[0]
+        count += 1
+        name = f"{page.stem}.state{count}.js"
+        (page.parent / name).write_text(
+            "(() => {\n"
+            '  const block = document.createElement("script");\n'
+            '  block.type = "application/json";\n'
+            '  block.className = "rnnviz-widget-state";\n'
+            f"  block.textContent = {json.dumps(match[1])};\n"
+            "  document.currentScript.after(block);\n"
+            "})();\n"
+        )
+        return f'<script src="{name}"></script>'
+
+    return STATE_BLOCK.sub(sidecar, text)
 
 
 def export(notebook: Path, out: Path) -> Path:
@@ -189,6 +244,7 @@ def finish_page(page: Path, labs: list[dict], k: int, mathjax_config: str) -> No
     if text.count(mathjax) != 1:
         raise SystemExit(f"{page.name}: expected one MathJax script from the site's copy")
     text = text.replace(mathjax, mathjax_config + mathjax)
+    text = move_large_state_to_sidecars(text, page)
     text = MODULE_SCRIPT.sub(lambda m: "" if "mermaid" in m[1] else m[0], text)
     text = text.replace("</head>", NAV_CSS + "\n</head>", 1)
     bar = nav_bar(labs, k)
@@ -300,9 +356,13 @@ def build(
             }
         )
     mathjax_config = mathjax_page_config(copy_mathjax(out))
-    for k, lab in enumerate(labs):
-        finish_page(export(lab["notebook"], out), labs, k, mathjax_config)
-        print(f"{lab['page']}: {(out / lab['page']).stat().st_size / 1e6:.2f} MB")
+    with tempfile.TemporaryDirectory() as work:
+        for k, lab in enumerate(labs):
+            notebook = lab["notebook"]
+            if notebook.name in FULL_STATE_LABS:
+                notebook = execute_without_budget(notebook, Path(work))
+            finish_page(export(notebook, out), labs, k, mathjax_config)
+            print(f"{lab['page']}: {(out / lab['page']).stat().st_size / 1e6:.2f} MB")
     if screenshots:
         (out / "img").mkdir()
         take_screenshots(out, labs, browser)
