@@ -30,7 +30,7 @@ LABS := $(sort $(wildcard labs/*.ipynb))
 LAB_CPU ?= default
 LAB_ENV := $(if $(LAB_CPU),ATEN_CPU_CAPABILITY=$(LAB_CPU),)
 
-.PHONY: install lab assignments test test-unit test-labs test-browser test-load labs execute claims bench benchmarks experiments checkpoints lint chromium clean
+.PHONY: install lab assignments site test test-unit test-labs test-browser test-load labs execute claims bench benchmarks experiments checkpoints lint chromium clean
 
 install: $(STAMP)
 
@@ -63,6 +63,13 @@ assignments: install
 	  --CourseDirectory.release_directory=assignments \
 	  --CourseDirectory.db_url=sqlite:///$(CURDIR)/assignments/gradebook.db
 	@echo "The student version: assignments/rnn_exercises/rnn_exercises.ipynb"
+
+# Every lab as a static page that works offline, with an index: site/ (scripts/build_site.py).
+# Publish site/ on any static host. REPO_URL and HUB_URL make its "run this lab" links
+# (Binder, and your JupyterHub through nbgitpuller); SITE_ARGS=--no-screenshots skips Chromium.
+# Without them the links hold placeholders (github.com/OWNER/rnnviz, hub.example.edu).
+site: install chromium
+	$(PY) scripts/build_site.py --out site $(if $(REPO_URL),--repo-url $(REPO_URL)) $(if $(HUB_URL),--hub-url $(HUB_URL)) $(SITE_ARGS)
 
 # Every test: the linter, unit tests, nbval over every lab, and the browser tests.
 # All of them run offline: conftest.py refuses outbound connections (tests/network_guard.py).
@@ -132,4 +139,4 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) $(JUPYTER_STATE) screenshots
+	rm -rf $(VENV) $(JUPYTER_STATE) screenshots site

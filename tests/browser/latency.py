@@ -5,7 +5,8 @@ output area stamps the last change the press caused ("DOM"); a double requestAni
 after that change stamps the painted frame ("frame"). The renderer draws on a canvas and
 marks each drawn picture on its root element (`data-drawn`), which is the DOM change; each
 press is also checked against a hash of the canvas's pixels, so a press that did not change
-the picture is counted as such. Used by the lab 04/05 browser tests and benchmarks/bench_latency.py.
+the picture is counted as such. Used by the lab 04/05 browser tests, the static site's test
+(test_site.py) and benchmarks/bench_latency.py.
 """
 
 import statistics
@@ -254,10 +255,11 @@ def time_selections(
 
 
 def _value(handle):
-    """A slider's position or a dropdown's value, as the page shows it. (A slider's
-    aria-valuenow is rounded for display: two steps can read the same.)"""
+    """A slider's position or a dropdown's value, as the page shows it (an HTML range input,
+    as the HTML export draws a slider: its value). (A slider's aria-valuenow is rounded for
+    display: two steps can read the same.)"""
     return handle.evaluate(
-        "e => e.tagName === 'SELECT' ? e.value"
+        "e => e.tagName === 'SELECT' || e.tagName === 'INPUT' ? e.value"
         " : (e.parentElement.getAttribute('style') || '') + e.getAttribute('aria-valuenow')"
     )
 
