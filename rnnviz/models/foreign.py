@@ -421,3 +421,43 @@ def trace(model, x, core=None) -> ModelTrace:
         layers=layers,
         max_error=rep.max_error,
     )
+
+
+def layer_model(model, x, layer: int = -1, direction: str = "forward", core=None) -> tuple:
+    """One layer and direction of a user's model as an rnnviz traced cell, with its input.
+
+    So rnnviz's own views of its traced cells (the gate explorer) work on a user's model.
+    Inputs: model, x, core: as trace; layer: which layer (negative counts from the top);
+    direction: "forward" | "backward".
+    Returns: (an rnnviz.models.cells RNN, LSTM or GRU in float64 holding the layer's
+    weights, x_layer (N, T, D) its input as a float64 tensor; for the backward direction
+    the steps are reversed, so the cell reads them in its own order).
+    Raises: as trace; ValueError naming model for an LSTM with projections (proj_size),
+    which the traced cells do not have, and naming layer or direction when out of range.
+    """
+    from rnnviz.models.cells import TRACED_CELLS, lecture_to_torch_gates
+
+    rep = replay(model, x, core)
+    if getattr(rep.core, "proj_size", 0):
+        raise ValueError(
+            "model's LSTM has proj_size > 0; rnnviz's traced cells have no projection "
+            "(trace() reads its gates)"
+        )
+    count = rep.core.num_layers
+    if isinstance(layer, bool) or not isinstance(layer, int) or not -count <= layer < count:
+        raise ValueError(f"layer must be an int in [{-count}, {count - 1}], got {layer!r}")
+    if direction not in DIRECTIONS[: rep.dirs]:
+        raise ValueError(f"direction must be one of {list(DIRECTIONS[: rep.dirs])}")
+    run = rep.directions[(layer % count) * rep.dirs + DIRECTIONS.index(direction)]
+    w = run["weights"]
+    kwargs = {"nonlinearity": "relu"} if rep.relu else {}
+    cell = TRACED_CELLS[rep.cell](
+        run["x"].shape[2], w["w_hh"].shape[1], dtype=torch.float64, **kwargs
+    )
+    reorder = lecture_to_torch_gates if rep.cell == "lstm" else (lambda p: p)
+    with torch.no_grad():
+        for name in ("w_ih", "w_hh", "b_ih", "b_hh"):
+            target = name.replace("w_", "weight_").replace("b_", "bias_") + "_l0"
+            getattr(cell.core, target).copy_(reorder(w[name]))
+    x_layer = run["x"].flip(1) if direction == "backward" else run["x"]
+    return cell, x_layer

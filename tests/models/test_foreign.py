@@ -249,3 +249,20 @@ def test_layer_lookup_is_checked():
         result.layer(2)
     with pytest.raises(ValueError, match="direction must be"):
         result.layer(0, "backward")
+
+
+@pytest.mark.parametrize("cls", [nn.RNN, nn.LSTM, nn.GRU])
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_layer_model_is_a_traced_cell_that_reproduces_the_layer(cls, direction):
+    torch.manual_seed(0)
+    module = cls(D, H, num_layers=2, bidirectional=True, batch_first=True)
+    x = inputs(True)
+    cell, x_layer = foreign.layer_model(module, x, layer=1, direction=direction)
+    assert x_layer.shape == (N, T, 2 * H)
+    expected = trace(module, x).layer(1, direction)
+    h = cell(x_layer).h.detach().numpy()
+    np.testing.assert_allclose(h[:, ::-1] if direction == "backward" else h, expected.h, atol=1e-12)
+    with pytest.raises(ValueError, match="layer must be"):
+        foreign.layer_model(module, x, layer=2)
+    with pytest.raises(ValueError, match="proj_size"):
+        foreign.layer_model(nn.LSTM(D, H, proj_size=2), x)
