@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from rnnviz import checks
 from rnnviz.gradients.norms import overflow_safe_norm
 from rnnviz.models.foreign import replay
 
@@ -371,3 +372,35 @@ def connectivity(model, x, output="norm", core=None) -> np.ndarray:
             0, 1
         )
     return result
+
+
+def reach(matrix, far=(20, 40), near=(1, 3)) -> float:
+    """How far back a model looks, in decades: inputs `far` steps back against `near` ones.
+
+    For every output step t with t - far[1] >= 0: the mean of log10 ||dy_t/dx_{t-d}|| over
+    d in far[0]..far[1], minus the same mean over d in near[0]..near[1]; averaged over t.
+    -3 means the distant inputs move the prediction a thousand times less than the recent
+    ones. Inputs: matrix (T, T) = connectivity(...)[n]; far, near: (first, last) distances
+    with 0 <= first <= last < T. Returns: float (NaN when the matrix holds NaN, -inf when
+    a distant input has exactly no effect).
+    """
+    matrix = checks.float_array("matrix", matrix, ndim=2, finite=False)
+    T = matrix.shape[0]
+    checks.array("matrix", matrix, shape=(T, T), finite=False)
+    spans = {}
+    for name, span in (("far", far), ("near", near)):
+        if not isinstance(span, (tuple, list)) or len(span) != 2:
+            raise TypeError(f"{name} must be a pair (first, last) of distances, got {span!r}")
+        first = checks.positive_int(f"{name}[0]", span[0], minimum=0)
+        last = checks.positive_int(f"{name}[1]", span[1], minimum=first, maximum=max(T - 1, first))
+        if last >= T:
+            raise ValueError(f"{name} must reach at most T - 1 = {T - 1} steps back, got {last}")
+        spans[name] = (first, last)
+    (f0, f1), (n0, n1) = spans["far"], spans["near"]
+    steps = range(max(f1, n1), T)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(matrix)
+        rows = [
+            logs[t, t - f1 : t - f0 + 1].mean() - logs[t, t - n1 : t - n0 + 1].mean() for t in steps
+        ]
+    return float(np.mean(rows))

@@ -244,3 +244,19 @@ def test_nan_weights_give_nan_gradients():
         core.weight_hh_l0[0, 0] = float("nan")
     assert np.isnan(gradient_flow(core, x).layer(0).grad_h).any()
     assert np.isnan(connectivity(core, x)).any()
+
+
+def test_reach_is_the_decades_lost_between_recent_and_distant_inputs():
+    from rnnviz.gradients.model_gradients import reach
+
+    distance = np.subtract.outer(np.arange(50), np.arange(50))
+    halving = np.where(distance >= 0, 0.5 ** distance.clip(0), 0.0)  # each step back halves
+    # Mean distance 30 (far: 20..40) against 2 (near: 1..3): 28 halvings.
+    assert reach(halving) == pytest.approx(28 * np.log10(0.5), rel=1e-12)
+    assert reach(halving, far=(5, 5), near=(0, 0)) == pytest.approx(5 * np.log10(0.5))
+    with pytest.raises(ValueError, match="far"):
+        reach(halving, far=(20, 60))
+    with pytest.raises(TypeError, match="near must be a pair"):
+        reach(halving, near=3)
+    with pytest.raises(ValueError, match="matrix must have shape"):
+        reach(halving[:, :10])

@@ -296,6 +296,11 @@ CASES = {
         users_model,
         dict(x=ARRAY, output="int", core="word"),
     ),
+    "model_gradients.reach": (
+        model_gradients.reach,
+        lambda: dict(matrix=np.tril(RNG.uniform(0.1, 1, (8, 8))), far=(3, 5), near=(0, 1)),
+        dict(matrix=ARRAY),
+    ),
     # tasks
     "adding_problem": (
         long_range.adding_problem,
