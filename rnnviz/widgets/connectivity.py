@@ -117,9 +117,9 @@ class Connectivity(ChartWidget):
         lo = min(lo, hi - 1e-3)
         # An exact zero among the characters read is the scale's bottom, not "not read".
         for j, name in enumerate(names):
-            log = np.where(np.isneginf(logs[name]), lo, logs[name])
-            data[f"values_{j}"] = frames(log, ["step"])
-            data[f"line_{j}"] = frames(logs[name], ["step"])
+            data[f"values_{j}"] = frames(
+                np.where(np.isneginf(logs[name]), lo, logs[name]), ["step"]
+            )
         data["chars"] = frames(char_codes([self.text])[0], [])
         data["t_no"] = frames(np.arange(T)[:, None], ["step"])
         data["t_char"] = frames(char_codes([repr(ch) for ch in self.text]), ["step"])
@@ -148,7 +148,7 @@ class Connectivity(ChartWidget):
         series = [
             dict(
                 name=name,
-                data=f"line_{j}",
+                data=f"values_{j}",
                 x0=0,
                 dx=1,
                 color=model_color(name) or MODEL_COLORS[self.cells[name]],

@@ -43,7 +43,7 @@ def test_the_slider_picks_each_models_row_of_the_matrix(shown):
         widget.step.value = t
         for j, (label, model) in enumerate(chosen.items()):
             row = connectivity(model, x)[0, t]
-            line = shown(widget.chart, f"line_{j}")
+            line = shown(widget.chart, f"values_{j}")
             np.testing.assert_allclose(line[: t + 1], np.log10(row[: t + 1]), rtol=1e-5)
             assert np.isnan(line[t + 1 :]).all() and not row[t + 1 :].any()  # not read yet
             np.testing.assert_allclose(widget.data[label], row, rtol=1e-12)
@@ -55,7 +55,9 @@ def test_targets_pick_the_true_next_tokens_logit(shown):
     model = models()["LSTM"]
     widget = Connectivity(model, ids[:, :-1], text=TEXT, output=ids[:, 1:], step=6)
     expected = connectivity(model, ids[:, :-1], output=ids[:, 1:])[0, 6]
-    np.testing.assert_allclose(shown(widget.chart, "line_0")[:7], np.log10(expected[:7]), rtol=1e-5)
+    np.testing.assert_allclose(
+        shown(widget.chart, "values_0")[:7], np.log10(expected[:7]), rtol=1e-5
+    )
 
 
 def test_a_bidirectional_model_has_read_every_character(shown):
