@@ -14,6 +14,7 @@ from tests.browser.latency import (
     interrupt_kernels,
     start_busy_cell,
     time_presses,
+    widget_screenshot,
 )
 
 pytestmark = pytest.mark.browser
@@ -66,5 +67,12 @@ def test_lab_10(lab):
     print(f"Connectivity's t: key to painted frame, ms: {times}")  # shown with -s
     interrupt_kernels(lab)
     lab._wait_until_kernel_idle()
-    lab.screenshot("10_your_own_model")
+    shots = lab.screenshot("10_your_own_model").parent
+    for chart, name in (
+        (FLOW, "flow"),
+        (GATES, "gates"),
+        (CELLS, "cells"),
+        (CONNECTIVITY, "connectivity"),
+    ):
+        widget_screenshot(page, chart, shots / f"10_{name}.png")
     lab.assert_healthy()
