@@ -1,6 +1,6 @@
 """Gradients of a user's model: ||dL/dh_t|| through time, and ||dy_t/dx_k|| for every t, k.
 
-Both run backpropagation through time by hand over the replay of rnnviz.models.foreign
+Both run backpropagation through time by hand over the replay of rnnviz.models.replay
 (the lecture's BPTT for the RNN, the LSTM and the GRU, every layer and direction), never on
 the user's device or kernels (cuDNN refuses a backward pass in eval mode; captum#564).
 torch autograd only carries the gradient from the model's output back to its recurrent
@@ -23,7 +23,7 @@ import torch
 
 from rnnviz import checks
 from rnnviz.gradients.norms import overflow_safe_norm
-from rnnviz.models.foreign import replay
+from rnnviz.models.replay import replay
 
 LOSSES = ("last", "all")
 # Seeds go back in chunks so that no per-seed array holds more than this many float64s.
@@ -156,7 +156,7 @@ def _direction_backward(rep, k, g, g_h, g_c, record):
 def core_backward(rep, d_out, d_h=None, d_c=None, record=False):
     """Backpropagate S seeds from the replayed layer's output down to its input.
 
-    Inputs: rep: rnnviz.models.foreign.replay(...); d_out: (S, N, T, F) each seed's
+    Inputs: rep: rnnviz.models.replay.replay(...); d_out: (S, N, T, F) each seed's
     gradient on the layer's output; d_h: (S, L * dirs, N, H_out), d_c: (S, L * dirs, N, H)
     on its final states (or None); record: keep dL/dh_t, dL/dc_t of every direction.
     Returns: dx (S, N, T, D) on the layer's input; lists (one a direction, in
@@ -257,7 +257,7 @@ def gradient_flow(model, x, loss="last", core=None) -> ModelFlow:
     """||dL/dh_t|| (and ||dL/dc_t|| for an LSTM) at every step of every layer of a user's model.
 
     One backward pass: torch autograd from the loss to the recurrent layer's output (through
-    the model's head), then BPTT by hand through the replayed layer (rnnviz.models.foreign),
+    the model's head), then BPTT by hand through the replayed layer (rnnviz.models.replay),
     in float64. dL/dh_t is the total derivative, through every later step and layer.
     Inputs:
     - model, x, core: as rnnviz.models.foreign.trace

@@ -156,14 +156,16 @@ def test_nan_weights_give_nan_states_not_an_error():
 
 
 def test_the_proof_raises_when_the_replay_is_wrong(monkeypatch):
-    real = foreign.replay_direction
+    from rnnviz.models import replay
+
+    real = replay.replay_direction
 
     def off_by_a_little(*args, **kwargs):
         out = real(*args, **kwargs)
         out["h"] = out["h"] + 1e-6
         return out
 
-    monkeypatch.setattr(foreign, "replay_direction", off_by_a_little)
+    monkeypatch.setattr(replay, "replay_direction", off_by_a_little)
     with pytest.raises(ReplayMismatch, match="differs"):
         trace(nn.GRU(D, H), inputs(False))
 
