@@ -72,7 +72,7 @@ class ModelGradientFlow(ChartWidget):
             logs = log10_or_edge(norms)  # (N, T); NaN (NaN weights) -> the overflow marker
             data[f"row_{k}"] = frames(logs if N > 1 else logs[0], axes)
         layers = 1 + max(f.layer for f in self.flow.layers)
-        height = 330 + 22 * len(rows)
+        height = 430 + 24 * len(rows)  # 240 px of lines, then 24 px a row of the chain
         box = grid_boxes(
             WIDTH,
             height,
