@@ -1,6 +1,7 @@
 """`make bench`: every benchmark in one run; prints each table and writes one JSON file.
 
 Runs benchmarks/bench_flow.py (gradient flow against the naive method and autograd),
+bench_connectivity.py (a user's model's T x T connectivity against per-step autograd),
 bench_cells.py (training throughput against torch.nn), bench_widgets.py (kernel time of the
 renderer's widgets), bench_latency.py (browser latency, JupyterLab + headless Chromium) and
 bench_labs.py (each lab's run time and peak memory on one core), in that order. The machine's
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("flow", "cells", "widgets", "latency", "labs")
+PARTS = ("flow", "connectivity", "cells", "widgets", "latency", "labs")
 
 
 def load(name):
@@ -135,6 +136,15 @@ def markdown(results) -> str:
             f"| T=1000, H=64: numpy BPTT | {a['numpy_ms'][0]:.1f} ms cpu | <= 25 ms |",
             f"| T=1000: vs torch autograd.grad (all states) | {a['speedup_cpu']:.1f}x faster | |",
             f"| T=100: vs the naive per-t method | {b['speedup_cpu']:.0f}x faster | >= 15x |",
+        ]
+    conn = results.get("connectivity")
+    if conn:
+        c = conn["T300_H256"]
+        lines += [
+            f"| connectivity, T=300, H=256 (a user's LSTM) | {c['rnnviz_s'][0]:.2f} s cpu "
+            "| <= 5 s |",
+            f"| connectivity vs autograd.grad per step (float64) | {c['speedup_cpu']:.1f}x "
+            "faster | >= 5x |",
         ]
     cells = results.get("cells")
     if cells:

@@ -266,6 +266,41 @@ PAGES = [
         ],
     },
     {
+        # A user's own models (lab 10's shape, untrained): GradientFlow.from_model's step 0
+        # and Connectivity's output step 1, over 120 characters of three models.
+        "name": "own_model",
+        "cells": [
+            SETUP,
+            "import torch\n"
+            "from torch import nn\n"
+            "from IPython.display import display\n"
+            "from rnnviz.charlm.corpus import shipped_split\n"
+            "from rnnviz.widgets import Connectivity, GradientFlow\n"
+            "class CharModel(nn.Module):\n"
+            "    def __init__(self, cell):\n"
+            "        super().__init__()\n"
+            "        self.embed = nn.Embedding(128, 32)\n"
+            "        self.rnn = cell(32, 64, num_layers=2, batch_first=True)\n"
+            "        self.head = nn.Linear(64, 128)\n"
+            "    def forward(self, x):\n"
+            "        return self.head(self.rnn(self.embed(x))[0])\n"
+            "text = shipped_split('val')[1000:1121]\n"
+            "ids = torch.tensor([[ord(ch) % 128 for ch in text]])\n"
+            "models = {'RNN': CharModel(nn.RNN), 'LSTM': CharModel(nn.LSTM),"
+            " 'GRU': CharModel(nn.GRU)}\n"
+            "flow = GradientFlow.from_model(models['LSTM'], ids[:, :-1])\n"
+            "reach = Connectivity(models, ids[:, :-1], text=text[:-1], output=ids[:, 1:],"
+            " step=110)\n"
+            "display(flow, reach)",
+        ],
+        "sliders": 2,
+        "charts": 2,
+        "hot": [
+            hot("GradientFlow.from_model (10)", "step t", 0, 0, "step"),
+            hot("Connectivity (10)", "output t", 1, 1, "step"),
+        ],
+    },
+    {
         # AttentionViewer's sliders: word 0, scene 1. A scene move also makes the kernel set
         # the word slider's range and reset it, later: the scene is timed on the picture.
         "name": "attention",

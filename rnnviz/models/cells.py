@@ -335,17 +335,25 @@ def torch_core(cell: str, input_size: int, hidden_size: int, **kwargs) -> nn.RNN
 
 
 def set_forget_bias(core: nn.LSTM, forget_bias: float) -> None:
-    """Set a torch.nn.LSTM's forget-gate bias (b_ih + b_hh) to `forget_bias` in every unit.
+    """Set a torch.nn.LSTM's forget-gate bias (b_ih + b_hh) to `forget_bias` in every unit of
+    every layer and direction.
 
     torch's gate blocks are i, f, g, o and its two biases add, so the whole bias goes in
     b_ih's second block and b_hh's is zeroed. A bias of 1 starts every f near
     sigmoid(1) = 0.73, keeping the cell-state path open from the first step (Gers et al.
     2000; Jozefowicz et al. 2015).
+    Raises: TypeError naming core if it is not an nn.LSTM; ValueError naming core if it has
+    no biases (bias=False), naming forget_bias if that is out of range.
     """
     if not isinstance(core, nn.LSTM):
         raise TypeError(f"core must be a torch.nn.LSTM, got {type(core).__name__}")
+    if not core.bias:
+        raise ValueError("core has no biases (bias=False), so it has no forget bias to set")
     forget_bias = check_forget_bias(forget_bias)
     H = core.hidden_size
+    suffixes = ["", "_reverse"] if core.bidirectional else [""]
     with torch.no_grad():
-        core.bias_ih_l0[H : 2 * H] = forget_bias
-        core.bias_hh_l0[H : 2 * H] = 0.0
+        for layer in range(core.num_layers):
+            for suffix in suffixes:
+                getattr(core, f"bias_ih_l{layer}{suffix}")[H : 2 * H] = forget_bias
+                getattr(core, f"bias_hh_l{layer}{suffix}")[H : 2 * H] = 0.0

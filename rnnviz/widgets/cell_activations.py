@@ -15,6 +15,7 @@ import numpy as np
 
 from rnnviz import checks
 from rnnviz.charlm.interpret import FEATURES, Activations, correlations, text_features
+from rnnviz.models.foreign import trace
 from rnnviz.style import GATE_NAMES, MODEL_COLORS
 from rnnviz.widgets.controls import dropdown, int_slider
 from rnnviz.widgets.renderer import (
@@ -121,6 +122,39 @@ class CellActivations(ChartWidget):
         self.correlations = {name: self._correlations(v) for name, v in self.signals.items()}
         self._show(hidden)
         self._finish()
+
+    @classmethod
+    def from_model(
+        cls, model, text, encode, layer=-1, direction="forward", core=None, signals=None, **kwargs
+    ):
+        """The view for a user's own character (or token) model over `text`.
+
+        Inputs: model, core: as rnnviz.models.foreign.trace; text: a str; encode: a callable
+        mapping text to the model's input, one step a character (e.g. (1, T) token ids);
+        layer (negative from the top), direction: which layer's cells; signals: the names to
+        keep ("h", "c", gate names), None for all; kwargs: as the constructor.
+        Raises: TypeError/ValueError naming text, encode, model, layer or direction.
+        """
+        if not isinstance(text, str) or not text:
+            raise TypeError("text must be a non-empty str")
+        if not callable(encode):
+            raise TypeError(f"encode must be a callable text -> input, got {type(encode)}")
+        traced = trace(model, encode(text), core=core)
+        chosen = traced.layer(layer, direction)
+        if chosen.h.shape[1] != len(text):
+            raise ValueError(
+                f"encode must give one step a character: {len(text)} characters, "
+                f"{chosen.h.shape[1]} steps"
+            )
+        found = {"h": chosen.h[0], **({"c": chosen.c[0]} if chosen.c is not None else {})}
+        found.update({name: value[0] for name, value in chosen.gates.items()})
+        if signals is not None:
+            unknown = set(signals) - set(found)
+            if unknown or not signals:
+                raise ValueError(f"signals must be names among {sorted(found)}, got {signals}")
+            found = {name: found[name] for name in signals}
+        kwargs.setdefault("signal", "c" if "c" in found else next(iter(found)))
+        return cls(Activations(text, found), **kwargs)
 
     def _correlations(self, values: np.ndarray) -> np.ndarray:
         """(H, n_features) r of every cell with every feature; NaN for a cell whose series

@@ -20,6 +20,7 @@ from rnnviz.gradients.flow import DTYPES, LOSSES, gradient_flow
 from rnnviz.models.weight_init import INITS
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
 from rnnviz.widgets.controls import float_slider, int_slider
+from rnnviz.widgets.model_flow import ModelGradientFlow
 from rnnviz.widgets.renderer import (
     ChartWidget,
     close_models,
@@ -198,6 +199,12 @@ class GradientFlow(ChartWidget):
             [self.step, widgets.Label("Play (top left) sends the gradient from step T back to 1")]
         )
         self._finish(extra=[self._pulse_row])
+
+    @staticmethod
+    def from_model(model, x, loss="last", core=None) -> ModelGradientFlow:
+        """The flow of a user's own torch model, every layer and direction
+        (rnnviz.widgets.model_flow.ModelGradientFlow; inputs as its own)."""
+        return ModelGradientFlow(model, x, loss=loss, core=core)
 
     def _pulse_slider(self, T):
         """The slider of the pulse's step t, 1..T (the Play button animates it), with a layout

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 LABS = REPO / "labs"
-CHART_LABS = sorted(p.name for p in LABS.glob("0*.ipynb"))  # every lab draws on the renderer
+CHART_LABS = sorted(p.name for p in LABS.glob("[0-9][0-9]_*.ipynb"))  # every lab draws
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 CHART_ID = "rnnviz.widgets.renderer.Chart"
 

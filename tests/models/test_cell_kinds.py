@@ -1,5 +1,6 @@
 """rnnviz.models.cell_kinds and the torch layers rnnviz.models.cells builds from a cell name."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -42,6 +43,22 @@ def test_forget_bias_opens_every_forget_gate():
     torch.testing.assert_close(f, torch.full_like(f, torch.sigmoid(torch.tensor(5.0)).item()))
     with pytest.raises(TypeError, match="core"):
         set_forget_bias(torch_core("gru", 1, 3), 1.0)
+
+
+def test_forget_bias_is_set_in_every_layer_and_direction_of_a_users_lstm():
+    from rnnviz.models.foreign import trace
+
+    core = torch.nn.LSTM(2, 3, num_layers=2, bidirectional=True, batch_first=True)
+    set_forget_bias(core, 5.0)
+    with torch.no_grad():
+        for name, p in core.named_parameters():
+            if name.startswith("weight"):
+                p.zero_()  # only the biases act: every forget gate is sigmoid(5)
+    result = trace(core, torch.randn(1, 4, 2))
+    for layer in result.layers:
+        np.testing.assert_allclose(layer.gates["f"], 1 / (1 + np.exp(-5.0)), rtol=1e-12)
+    with pytest.raises(ValueError, match="core has no biases"):
+        set_forget_bias(torch.nn.LSTM(2, 3, bias=False), 1.0)
 
 
 def test_an_unknown_or_unsupported_cell_is_named():

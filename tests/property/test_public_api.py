@@ -27,8 +27,9 @@ from rnnviz.gradients import (
     highway,
     linear_flow,
     memory,
+    model_gradients,
 )
-from rnnviz.models import cells, lru, min_gru, scan, sequence_models, weight_init
+from rnnviz.models import cells, foreign, lru, min_gru, scan, sequence_models, weight_init
 from rnnviz.reference import (
     gru_backward,
     gru_forward,
@@ -90,6 +91,12 @@ def tiny_linear_training():
     model = torch.nn.Linear(2, 1)
     x = torch.randn(8, 2)
     return dict(model=model, loss_fn=lambda step: (model(x) ** 2).mean(), steps=5, progress=False)
+
+
+def users_model():
+    """A user's torch.nn.LSTM and an input for it (a fresh copy for every call)."""
+    torch.manual_seed(0)
+    return dict(model=torch.nn.LSTM(D, H, batch_first=True), x=torch.randn(N, T, D))
 
 
 ARRAY = "array"
@@ -386,6 +393,28 @@ CASES = {
         highway.log10_product_norm,
         lambda: dict(jacobians=a(T, H, H)),
         dict(jacobians=ARRAY),
+    ),
+    # a user's own model
+    "foreign.trace": (foreign.trace, users_model, dict(x=ARRAY, core="word")),
+    "foreign.find_core": (
+        foreign.find_core,
+        lambda: dict(model=users_model()["model"]),
+        dict(core="word"),
+    ),
+    "model_gradients.gradient_flow": (
+        model_gradients.gradient_flow,
+        users_model,
+        dict(x=ARRAY, loss="word", core="word"),
+    ),
+    "model_gradients.connectivity": (
+        model_gradients.connectivity,
+        users_model,
+        dict(x=ARRAY, output="int", core="word"),
+    ),
+    "model_gradients.reach": (
+        model_gradients.reach,
+        lambda: dict(matrix=np.tril(RNG.uniform(0.1, 1, (8, 8))), far=(3, 5), near=(0, 1)),
+        dict(matrix=ARRAY),
     ),
     # tasks
     "adding_problem": (

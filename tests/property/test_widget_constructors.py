@@ -23,12 +23,15 @@ from rnnviz.widgets import (
     AttentionViewer,
     AutogradView,
     CellActivations,
+    Connectivity,
     GateCellExplorer,
+    GateExplorer,
     GateSequenceExplorer,
     GradientFlow,
     GraphUnroller,
     HiddenStateExplorer,
     LossPlot,
+    ModelGradientFlow,
     Predict,
     RingFlow,
     RowReading,
@@ -62,6 +65,29 @@ def caption_data():
 def lstm_sequence():
     torch.manual_seed(0)
     return dict(model=LSTM(2, 3), x=torch.randn(1, 6, 2))
+
+
+def users_char_model():
+    """A user's embedding -> 2-layer LSTM -> head, and the ids of TEXT's first 12 chars."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Embedding(128, 3),
+        torch.nn.LSTM(3, 4, num_layers=2, batch_first=True),
+        ReadOutput(),
+        torch.nn.Linear(4, 128),
+    )
+    return dict(model=model, x=torch.tensor([[ord(ch) for ch in TEXT[:12]]]))
+
+
+class ReadOutput(torch.nn.Module):
+    """The output of a torch.nn recurrent layer's (output, state)."""
+
+    def forward(self, pair):
+        return pair[0]
+
+
+def encode(text):
+    return torch.tensor([[ord(ch) % 128 for ch in text]])
 
 
 CASES = {
@@ -182,6 +208,26 @@ CASES = {
         dict(x="number", h_prev="number", c_prev="number"),
     ),
     "GateSequenceExplorer": (GateSequenceExplorer, lstm_sequence, dict(x="array")),
+    "Connectivity": (
+        Connectivity,
+        lambda: dict(users_char_model(), text=TEXT[:12]),
+        dict(text="text", output="int", step="int", core="word"),
+    ),
+    "ModelGradientFlow": (
+        ModelGradientFlow,
+        users_char_model,
+        dict(x="array", loss="word", core="word"),
+    ),
+    "GateExplorer.sequence_from_model": (
+        GateExplorer.sequence_from_model,
+        users_char_model,
+        dict(layer="int", direction="word", core="word"),
+    ),
+    "CellActivations.from_model": (
+        CellActivations.from_model,
+        lambda: dict(model=users_char_model()["model"], text=TEXT[:20], encode=encode),
+        dict(text="text", layer="int", direction="word", signal="word", cell="int"),
+    ),
 }
 ALIASES = {
     "Saturation": ("gates",),
