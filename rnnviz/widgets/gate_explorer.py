@@ -10,6 +10,7 @@
 """
 
 from rnnviz.models.foreign import layer_model
+from rnnviz.seeding import torch_seed
 from rnnviz.widgets.gate_cell import GateCellExplorer
 from rnnviz.widgets.gate_sequence import GateSequenceExplorer
 
@@ -38,10 +39,13 @@ class GateExplorer:
         top), direction: as rnnviz.models.foreign.layer_model; marked: as sequence().
         Raises: TypeError naming model for an RNN (it has no gates); as layer_model.
         """
-        cell, layer_input = layer_model(model, x, layer=layer, direction=direction, core=core)
-        if cell.core_class.__name__ == "RNN":
-            raise TypeError("model must hold an LSTM or a GRU: a vanilla RNN has no gates")
-        return GateSequenceExplorer(cell, layer_input, marked=marked)
+        # The cells it builds draw their first weights under a seed of their own, so the
+        # caller's random stream is left where it was.
+        with torch_seed(0):
+            cell, layer_input = layer_model(model, x, layer=layer, direction=direction, core=core)
+            if cell.core_class.__name__ == "RNN":
+                raise TypeError("model must hold an LSTM or a GRU: a vanilla RNN has no gates")
+            return GateSequenceExplorer(cell, layer_input, marked=marked)
 
 
 __all__ = ["GateExplorer", "GateCellExplorer", "GateSequenceExplorer"]
