@@ -110,12 +110,13 @@ execute: install
 
 # Re-run every lab's checked claims under 20 seeds on both kernel paths (the machine's own and
 # torch's scalar ones), JOBS at a time; writes results/claims.md (and .json) and its wall time.
-# make claims SEEDS="0 1 2" KERNELS=native LABS=labs/06_long_range_memory.ipynb narrows it.
+# make claims SEEDS="0 1 2" KERNELS=native LABS=labs/06_long_range_memory.ipynb narrows it;
+# ARGS=--resume keeps the runs already in results/claims.json and makes only the missing ones.
 SEEDS ?= $(shell seq 0 19)
 KERNELS ?= native default
 JOBS ?= $(shell nproc)
 claims: install
-	$(PY) scripts/claims_table.py $(LABS) --seeds $(SEEDS) --kernels $(KERNELS) --jobs $(JOBS)
+	$(PY) scripts/claims_table.py $(LABS) --seeds $(SEEDS) --kernels $(KERNELS) --jobs $(JOBS) $(ARGS)
 
 # Every benchmark: prints its tables and writes benchmarks/results.json (about 15 minutes).
 # Installs the `bench` extra first (altair and vl-convert-python: the Vega-Lite comparison).

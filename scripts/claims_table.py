@@ -173,7 +173,7 @@ def table(runs: list) -> str:
     return "\n".join(lines)
 
 
-def report(runs: list, labs: list, args, wall: float, done: bool) -> str:
+def report(runs: list, labs: list, args, wall: float, done: bool, made: int) -> str:
     """The markdown page: how it was made, the counts, and the table."""
     failed = sum(not c["holds"] for run in runs for c in run["claims"])
     raised = sum(run["error"] is not None for run in runs)
@@ -187,9 +187,10 @@ def report(runs: list, labs: list, args, wall: float, done: bool) -> str:
     header = [
         f"# The labs' claims under seeds {', '.join(map(str, seeds))}{progress}",
         "",
-        f"Made by `{command}` (`make claims`) on {time.strftime('%Y-%m-%d')}, "
-        f"{len(runs)} lab runs on {args.jobs} worker(s) in {wall / 60:.1f} minutes: every",
-        "`rnnviz.claims.claim` the labs make, each lab run once per seed and kernel path",
+        f"Made by `{command}` (`make claims`) on {time.strftime('%Y-%m-%d')}: "
+        f"{len(runs)} lab runs, {made} of them by this command on {args.jobs} worker(s) in "
+        f"{wall / 60:.1f} minutes (the rest recorded before, kept by --resume). Every",
+        "`rnnviz.claims.claim` the labs make is listed, each lab run once per seed and kernel path",
         "(RNNVIZ_SEED replaces the seed `setup_lab` returns: model weights, minibatches and",
         "sampled batches change; the data sets stay. native: the machine's vectorised",
         "kernels; default: ATEN_CPU_CAPABILITY=default, torch's scalar kernels). For each",
@@ -233,7 +234,8 @@ def main(argv=None) -> int:
 
     def write(done: bool) -> str:
         runs.sort(key=lambda r: (r["lab"], r["kernels"] != args.kernels[0], r["seed"]))
-        text = report(runs, labs, args, time.perf_counter() - start, done)
+        made = len(runs) - len(done_before)
+        text = report(runs, labs, args, time.perf_counter() - start, done, made)
         if args.out:  # rewritten after every run: a run stopped early leaves its table
             args.out.write_text(text)
             args.out.with_suffix(".json").write_text(json.dumps(runs, indent=1) + "\n")

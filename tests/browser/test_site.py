@@ -118,12 +118,15 @@ def site(tmp_path_factory, browser):
 
 
 def site_charts(site_dir: Path, name: str) -> int:
-    """How many renderer charts a lab's page stores (in the page and its sidecar scripts,
-    where the state sits JSON-quoted inside a string)."""
+    """How many renderer charts with a canvas a lab's page stores (in the page and its
+    sidecar scripts, where the state sits JSON-quoted inside a string). A Predict is a Chart
+    with no canvas (its spec has "predict" instead of panels), as test_offline counts."""
     stem = Path(name).stem
     files = [site_dir / f"{stem}.html", *sorted(site_dir.glob(f"{stem}.state*.js"))]
     chart = re.compile(r'\\?"_anywidget_id\\?":\\?"rnnviz\.widgets\.renderer\.Chart\\?"')
-    return sum(len(chart.findall(f.read_text())) for f in files)
+    predict = re.compile(r'\\?"predict\\?":\{')
+    texts = [f.read_text() for f in files]
+    return sum(len(chart.findall(t)) - len(predict.findall(t)) for t in texts)
 
 
 def hot_slider(lab, chart: int) -> tuple[str, int]:
