@@ -72,7 +72,13 @@ class RangeFloatSlider(_RefusesOutOfRange, widgets.FloatSlider):
 
     def _check(self, value) -> float:
         value = checks.real_number(self.argument, value, low=self.min, high=self.max)
-        return float(nearest_position(value, self.min, self.max, self.step, self.extra))
+        position = float(nearest_position(value, self.min, self.max, self.step, self.extra))
+        # The page's own slider sends its positions with float rounding (0.30000000000000004):
+        # such a value is kept as it came, since replacing it would echo a new value back to
+        # the page, a kernel round trip on every press of a slider the browser answers.
+        if abs(value - position) <= 1e-9 * max(1.0, abs(position)):
+            return value
+        return position
 
 
 class ChoiceDropdown(_RefusesOutOfRange, widgets.Dropdown):
