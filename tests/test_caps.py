@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from rnnviz import checks, training
+from rnnviz.captioning import model as captioner
 from rnnviz.captioning import scenes
 from rnnviz.charlm import interpret
 from rnnviz.charlm import model as charlm
@@ -54,6 +55,10 @@ PAST_THE_CAP = {
     ),
     "sample": (lambda: charlm.sample(tiny_charlm(), "a", length=10**9), "length"),
     "CharLM": (lambda: charlm.CharLM(VOCAB, "lstm", 10**5, 10**4), "hidden_size"),
+    "make_captioner": (
+        lambda: captioner.make_captioner("attention", hidden_size=10**5),
+        "hidden_size",
+    ),
     "recurrent_matrix": (
         lambda: weight_init.recurrent_matrix(weight_init.MAX_HIDDEN + 1),
         "hidden_size",
@@ -89,6 +94,16 @@ def test_activations_of_a_text_past_the_memory_budget_are_refused_by_name(monkey
     monkeypatch.setattr(checks, "MEMORY_BUDGET", 1000)  # the 200-character text is now too big
     with pytest.raises(ValueError, match=r"\btext\b"):
         interpret.activations(model, TEXT)
+
+
+@pytest.mark.parametrize("kind", captioner.KINDS)
+@pytest.mark.parametrize("scale", [1, 4])
+def test_the_captioner_cap_counts_the_weights_it_would_allocate(kind, scale):
+    sizes = {"hidden_size": 128 * scale, "feature_size": 64 * scale, "embedding_size": 64 * scale}
+    model = captioner.make_captioner(kind, **sizes)
+    weights = sum(p.numel() for p in model.parameters())
+    estimate = captioner._weight_count(kind, **model.sizes)
+    assert 0.9 * weights <= estimate <= weights, (estimate, weights)
 
 
 def largest_frames_for(H: int) -> int:

@@ -26,6 +26,8 @@ The baseline is CS231n's captioner: the same CNN, its mean feature projected onc
 h_0 (through a tanh), then an LSTM over the words that never sees the image again.
 """
 
+import inspect
+
 import numpy as np
 import torch
 from torch import nn
@@ -253,11 +255,52 @@ def _pad(x, length):
 
 
 def make_captioner(kind: str, **sizes) -> nn.Module:
-    """A new "attention" or "baseline" captioner with the given sizes."""
+    """A new "attention" or "baseline" captioner with the given sizes.
+
+    Inputs:
+        kind: "attention" or "baseline"; sizes: any of the model's size arguments
+        (vocab_size, feature_size, hidden_size, embedding_size, and attention_size for
+        "attention"), each a positive int.
+    Returns:
+        the model (torch.nn.Module), its weights drawn from torch's random stream
+    Raises:
+        ValueError for an unknown kind or size name, a size below 1, or sizes whose weights
+        would pass `checks.MEMORY_BUDGET` (the error names the sizes given).
+    """
     checks.choice("kind", kind, KINDS)
+    model_class = AttentionCaptioner if kind == "attention" else BaselineCaptioner
+    defaults = _size_defaults(model_class)
     for name, value in sizes.items():
+        if name not in defaults:
+            raise ValueError(
+                f"{name} is not a size of the {kind} captioner; expected one of {tuple(defaults)}"
+            )
         checks.positive_int(name, value)
-    return (AttentionCaptioner if kind == "attention" else BaselineCaptioner)(**sizes)
+    full = {**defaults, **sizes}
+    checks.within_budget(sizes or full, _weight_count(kind, **full), bytes_each=4, what="weights")
+    return model_class(**sizes)
+
+
+def _size_defaults(model_class) -> dict:
+    """The size arguments of a captioner class and their defaults."""
+    parameters = inspect.signature(model_class.__init__).parameters
+    return {name: p.default for name, p in parameters.items() if name != "self"}
+
+
+def _weight_count(kind, vocab_size, feature_size, hidden_size, embedding_size, attention_size=0):
+    """About how many float32 weights a captioner of these sizes holds (its largest blocks).
+
+    The cost model behind make_captioner's cap: the encoder's last two convolutions, the
+    word embedding and output layer, the LSTM's four gate blocks, and (attention) the
+    attention and deep-output layers. Small terms (biases, the first convolutions) are left out.
+    """
+    D, H, E, V = feature_size, hidden_size, embedding_size, vocab_size
+    count = 9 * 32 * D + D * D + 2 * V * E + 4 * H * (E + H + 2)
+    if kind == "attention":
+        count += (D + H + E + 1) * attention_size + H * E + D * E
+    else:
+        count += D * H
+    return count
 
 
 def caption_loss(model, images, captions, attention_penalty: float = 0.0):

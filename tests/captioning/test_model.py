@@ -235,6 +235,8 @@ def test_bad_arguments(models, data):
         make_captioner("transformer")
     with pytest.raises(ValueError, match="hidden_size"):
         make_captioner("attention", hidden_size=0)
+    with pytest.raises(ValueError, match="attention_size is not a size of the baseline"):
+        make_captioner("baseline", attention_size=8)
     with pytest.raises(ValueError, match="images"):
         caption_loss(models[0], torch.zeros(2, 48, 48), torch.zeros(2, 5, dtype=torch.long))
 
@@ -264,7 +266,7 @@ def test_checkpoint_round_trip_and_refusals(tmp_path, models, data):
         load_captioner(tmp_path / "nan.pt")
 
     save_checkpoint(tmp_path / "kind.pt", tensors, dict(meta, kind="baseline"))
-    with pytest.raises(ValueError, match="BaselineCaptioner"):
+    with pytest.raises(ValueError, match="kind.pt.*attention_size is not a size of the baseline"):
         load_captioner(tmp_path / "kind.pt")
 
     (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
