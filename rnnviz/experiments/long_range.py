@@ -1,4 +1,4 @@
-"""Long-range memory, measured: RNN, IRNN, LSTM and GRU on the adding problem and digits.
+"""Long-range memory, measured: RNN, IRNN, LSTM, GRU, LRU, minGRU on adding and digits.
 
 `adding_run` and `digits_run` train one model (the lab calls them with step budgets);
 `python -m rnnviz.experiments` (`make experiments`) runs the full sweep over sequence
@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 from rnnviz import checks
 from rnnviz.claims import measured
-from rnnviz.experiments.results import RESULTS_PATH, save_results, sweep_table
+from rnnviz.experiments.results import RESULTS_PATH, load_results, save_results, sweep_table
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS, check_cell
 from rnnviz.models.sequence_models import make_model
 from rnnviz.seeding import batch_seed, generator
@@ -264,6 +264,7 @@ def run_sweep(
     command: str,
     load_note: str,
     out: Path | None = None,
+    earlier: dict | None = None,
 ) -> dict:
     """Train every (model, T, seed) on the adding problem; return (and save) the results.
 
@@ -272,13 +273,16 @@ def run_sweep(
     a solved run leaves unused passes to the later, longer runs and the sweep adapts to a
     loaded machine; a run that hits its share is recorded with stopped_by "time".
 
+    With `earlier` (a results dict from `load_results`, made with the same settings), its
+    runs are kept and only the missing (model, T, seed) runs are made; the results then list
+    each run's provenance in "parts" (see `rnnviz.experiments.results.provenance`).
+
     Returns: the results dict (see `rnnviz.experiments.results`).
+    Raises: ValueError if `earlier` was made with other settings.
     """
     from tqdm.auto import tqdm
 
-    plan = [(c, t, s) for t in sorted(seq_lens) for s in seeds for c in cells]
-    results = {
-        "task": "adding",
+    part = {
         "command": command,
         "git_commit": _git_commit(),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -292,6 +296,10 @@ def run_sweep(
             "load_average_at_start": list(os.getloadavg()),
         },
         "load": load_note,
+    }
+    results = {
+        "task": "adding",
+        **part,
         "settings": {
             "batch_size": BATCH_SIZE,
             "hidden_size": HIDDEN_SIZE,
@@ -310,6 +318,9 @@ def run_sweep(
         "complete": False,
         "runs": [],
     }
+    plan = [(c, t, s) for t in sorted(seq_lens) for s in seeds for c in cells]
+    if earlier is not None:
+        results, plan = _continue(earlier, results, part, plan)
     start = time.perf_counter()
     bar = tqdm(plan, desc="sweep", unit="run")
     for done, (cell, seq_len, seed) in enumerate(bar):
@@ -326,11 +337,50 @@ def run_sweep(
         if out is not None:
             save_results(results, out)
     results["complete"] = True
-    results["machine"]["load_average_at_end"] = list(os.getloadavg())
-    results["wall_seconds"] = time.perf_counter() - start
+    part["machine"]["load_average_at_end"] = list(os.getloadavg())
+    part["wall_seconds"] = time.perf_counter() - start
+    if earlier is None:
+        results.update(part)
+    else:
+        results["parts"][-1].update(wall_seconds=part["wall_seconds"])
     if out is not None:
         save_results(results, out)
     return results
+
+
+# The settings a kept run must share with the runs added to it.
+_SHARED_SETTINGS = ("batch_size", "hidden_size", "clip", "solve_mse", "eval_every", "steps")
+
+
+def _continue(earlier: dict, results: dict, part: dict, plan: list):
+    """Results that keep `earlier`'s runs and record this run as a further part; the plan's
+    runs that `earlier` lacks."""
+    old, new = earlier["settings"], results["settings"]
+    differ = [k for k in _SHARED_SETTINGS if old.get(k) != new[k]]
+    if old.get("total_seconds") is not None or new["total_seconds"] is not None:
+        differ.append("total_seconds")  # a time-capped run is not comparable with an uncapped one
+    differ += [
+        f"learning rate of {c}"
+        for c in set(old["learning_rates"]) & set(new["learning_rates"])
+        if old["learning_rates"][c] != new["learning_rates"][c]
+    ]
+    if differ:
+        raise ValueError(f"--resume: the results file was made with other settings: {differ}")
+    done = {(r["model"], r["seq_len"], r["seed"]) for r in earlier["runs"]}
+    first = {k: earlier[k] for k in ("command", "git_commit", "date", "machine", "load")}
+    first.update({k: earlier[k] for k in ("load_observed", "wall_seconds") if k in earlier})
+    parts = earlier.get("parts") or [dict(first, runs=len(earlier["runs"]))]
+    missing = [p for p in plan if p not in done]
+    parts = [*parts, dict(part, runs=len(missing))]
+    merged = dict(earlier, parts=parts, runs=list(earlier["runs"]), complete=False)
+    merged["settings"] = dict(
+        old,
+        learning_rates={**old["learning_rates"], **new["learning_rates"]},
+        seq_lens=sorted(set(old["seq_lens"]) | set(new["seq_lens"])),
+        seeds=sorted(set(old["seeds"]) | set(new["seeds"])),
+        models=list(dict.fromkeys([*old["models"], *new["models"]])),
+    )
+    return merged, missing
 
 
 def _int_list(text: str) -> list:
@@ -348,8 +398,11 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m rnnviz.experiments", description=__doc__)
     parser.add_argument("--seq-lens", type=_int_list, default=None, help="default 20,50,100,200")
     parser.add_argument("--seeds", type=_int_list, default=None, help="default 0,1,2")
+    models_known = CELLS + LINEAR_CELLS
     parser.add_argument(
-        "--models", default=",".join(CELLS), help="comma-separated, from " + ",".join(CELLS)
+        "--models",
+        default=",".join(models_known),
+        help="comma-separated, from " + ",".join(models_known),
     )
     parser.add_argument(
         "--steps", type=int, default=None, help="step budget of each run (default 5000)"
@@ -367,6 +420,11 @@ def main(argv=None) -> dict:
         help="how loaded the machine was (recorded in the JSON)",
     )
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the runs already in --out (same settings) and make only the missing ones",
+    )
+    parser.add_argument(
         "--fast",
         action="store_true",
         help="a small smoke run: defaults T=10,20, one seed, 200 steps",
@@ -374,8 +432,8 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     for m in models:
-        if m not in CELLS:
-            parser.error(f"--models: {m!r} is not one of {', '.join(CELLS)}")
+        if m not in models_known:
+            parser.error(f"--models: {m!r} is not one of {', '.join(models_known)}")
     fast = args.fast
     args.seq_lens = args.seq_lens or ([10, 20] if fast else [20, 50, 100, 200])
     args.seeds = args.seeds or ([0] if fast else [0, 1, 2])
@@ -394,6 +452,7 @@ def main(argv=None) -> dict:
         command=command.strip(),
         load_note=args.load_note,
         out=args.out,
+        earlier=load_results(args.out) if args.resume and args.out.exists() else None,
     )
     print(sweep_table(results))
     print(f"wrote {args.out}; lab 06 draws it (rnnviz.widgets.sweep_plot.SweepPlot)")

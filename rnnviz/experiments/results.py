@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
 from rnnviz.paths import RESULTS_DIR
 
 RESULTS_PATH = RESULTS_DIR / "long_range_memory.json"
@@ -84,6 +84,27 @@ def load_results(path=RESULTS_PATH) -> dict:
     return results
 
 
+def provenance(results) -> str:
+    """Who made the runs: for each part of the sweep (one unless it was continued with
+    --resume), its command, date, machine, runs and load note.
+
+    Inputs: results from `load_results`. Returns: the lines (str).
+    """
+    parts = results.get("parts") or [dict(results, runs=len(results["runs"]))]
+    lines = []
+    for part in parts:
+        machine = part["machine"]
+        made = f"{part['date']}, {machine['cpu_model']}, torch {machine['torch']}"
+        lines += [
+            part["command"],
+            f"  {made}: {part['runs']} runs",
+            f"  load: {part['load']}",
+        ]
+        if "load_observed" in part:
+            lines.append(f"  {part['load_observed']}")
+    return "\n".join(lines)
+
+
 def runs_by_config(results) -> dict:
     """The runs grouped by (model, seq_len): {(model, seq_len): [run, ...]}."""
     groups = {}
@@ -100,7 +121,7 @@ def sweep_table(results) -> str:
     """
     groups = runs_by_config(results)
     lens = sorted({t for _, t in groups})
-    cells = [c for c in CELLS if any(k[0] == c for k in groups)]
+    cells = [c for c in CELLS + LINEAR_CELLS if any(k[0] == c for k in groups)]
     lines = [f"{'model':18s}" + "".join(f"{'T=' + str(t):>26s}" for t in lens)]
     for cell in cells:
         row = f"{CELL_NAMES[cell]:18s}"

@@ -8,7 +8,7 @@ model in the legend hides its markers and lines in both panels.
 import numpy as np
 
 from rnnviz.experiments.results import runs_by_config
-from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
 from rnnviz.style import MODEL_COLORS
 from rnnviz.widgets.renderer import ChartWidget, frames, grid_boxes, points_panel, value_range
 
@@ -41,7 +41,7 @@ def sweep_chart(results):
     lens = sorted({t for _, t in groups})
     data = {"lens": frames(_log10(lens), [])}
     left, right, legend = [], [], []
-    for cell in [c for c in CELLS if any(k[0] == c for k in groups)]:
+    for cell in [c for c in CELLS + LINEAR_CELLS if any(k[0] == c for k in groups)]:
         color, name = MODEL_COLORS[cell], CELL_NAMES[cell]
         runs = [r for t in lens for r in groups.get((cell, t), [])]
         for solved, label in ((True, name), (False, f"{name}, not solved")):

@@ -5,7 +5,7 @@ import pytest
 
 from rnnviz.experiments import long_range as experiments
 from rnnviz.experiments.long_range import EVAL_EVERY, adding_run, steps_table, window_means
-from rnnviz.experiments.results import load_results
+from rnnviz.experiments.results import load_results, provenance, sweep_table
 from rnnviz.models.cell_kinds import CELL_NAMES
 from rnnviz.training import TrainResult
 
@@ -55,6 +55,27 @@ def test_a_small_sweep_writes_consistent_results(tmp_path, assert_consistent):
     )
     assert_consistent(load_results(out))
     assert load_results(out)["runs"] == results["runs"]
+
+
+@pytest.mark.slow
+def test_a_resumed_sweep_keeps_the_recorded_runs_and_adds_the_missing_models(
+    tmp_path, assert_consistent
+):
+    out = tmp_path / "sweep.json"
+    small = ["--seq-lens", "4", "--seeds", "0", "--steps", "50", "--out", str(out)]
+    first = experiments.main([*small, "--models", "gru", "--load-note", "first"])
+    resumed = experiments.main([*small, "--models", "gru,lru,mingru", "--resume"])
+    results = load_results(out)
+    assert_consistent(results)
+    assert results["runs"][0] == first["runs"][0] == resumed["runs"][0]  # kept, not re-run
+    assert [r["model"] for r in results["runs"]] == ["gru", "lru", "mingru"]
+    assert [p["runs"] for p in results["parts"]] == [1, 2]
+    assert results["parts"][0]["load"] == "first" and "wall_seconds" in results["parts"][1]
+    text = provenance(results)
+    assert text.count("python -m rnnviz.experiments") == 2 and ": 2 runs" in text
+    assert "minGRU" in sweep_table(results)
+    with pytest.raises(ValueError, match="other settings.*steps"):
+        experiments.main([*small[:-2], "--steps", "100", "--out", str(out), "--resume"])
 
 
 @pytest.mark.slow
