@@ -140,18 +140,28 @@ MEMORY_BUDGET = 256 * 2**20
 WIDGET_SECONDS = 2.0
 
 
-def within_budget(sizes: dict, count: int, *, bytes_each: int = 8, what: str = "numbers") -> None:
-    """Refuse sizes that would make `count` numbers of `bytes_each` bytes, past MEMORY_BUDGET.
+def within_budget(
+    sizes: dict,
+    count: int,
+    *,
+    bytes_each: int = 8,
+    what: str = "numbers",
+    budget: int | None = None,
+) -> None:
+    """Refuse sizes that would make `count` numbers of `bytes_each` bytes, past the budget.
 
     Inputs:
     - sizes: {argument name: value} of the arguments `count` grows with (named in the error)
     - count: how many numbers the call would hold at once, from its cost model
+    - budget: bytes the call may hold; None is MEMORY_BUDGET (a command that is not run in a
+      lab, such as a checkpoint trainer, states its own)
     Raises: ValueError naming every argument in `sizes`, the memory needed and the budget.
     """
+    budget = MEMORY_BUDGET if budget is None else budget
     need = int(count) * bytes_each
-    if need > MEMORY_BUDGET:
+    if need > budget:
         given = ", ".join(f"{name}={value}" for name, value in sizes.items())
         raise ValueError(
             f"{given} would hold {int(count):,} {what} ({need / 2**20:,.0f} MB), past the "
-            f"{MEMORY_BUDGET // 2**20} MB one call may use: make {' or '.join(sizes)} smaller"
+            f"{budget // 2**20} MB one call may use: make {' or '.join(sizes)} smaller"
         )

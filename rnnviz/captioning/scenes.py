@@ -189,22 +189,38 @@ def _sample_objects(rng: np.random.Generator, num_objects: int) -> list:
     return sorted(objects, key=_caption_order)
 
 
-def make_scenes(num_scenes: int, seed: int = 0, max_objects: int = MAX_OBJECTS) -> Scenes:
+def make_scenes(
+    num_scenes: int,
+    seed: int = 0,
+    max_objects: int = MAX_OBJECTS,
+    memory_budget: int | None = None,
+) -> Scenes:
     """Draw `num_scenes` random scenes and their captions; the same seed gives the same scenes.
 
     Inputs:
         num_scenes: how many scenes (>= 1)
         seed: the random seed (an int >= 0)
         max_objects: each scene holds 1 to max_objects objects (1 to 3)
+        memory_budget: bytes the call may hold; None is rnnviz.checks.MEMORY_BUDGET (about
+            4,300 scenes). The checkpoint trainer passes its own, larger budget.
     Returns:
         Scenes with images (N, 3, 48, 48), captions (N, MAX_CAPTION_LEN), masks, objects
+    Raises:
+        ValueError naming num_scenes if the scenes would pass the memory budget.
     """
     num_scenes = checks.positive_int("num_scenes", num_scenes)
     seed = checks.seed("seed", seed)
     max_objects = checks.positive_int("max_objects", max_objects)
-    # An image (3, 48, 48) float32 and its object masks (MAX_OBJECTS, 48, 48)
+    if memory_budget is not None:
+        memory_budget = checks.positive_int("memory_budget", memory_budget)
+    # At its peak the call holds the images twice (float32, before and after the transpose)
+    # and the object masks (one byte a pixel).
     checks.within_budget(
-        {"num_scenes": num_scenes}, num_scenes * (3 + MAX_OBJECTS) * IMAGE_SIZE**2, bytes_each=4
+        {"num_scenes": num_scenes},
+        num_scenes * (2 * 3 * 4 + MAX_OBJECTS) * IMAGE_SIZE**2,
+        bytes_each=1,
+        what="bytes",
+        budget=memory_budget,
     )
     if max_objects > MAX_OBJECTS:
         raise ValueError(f"max_objects must be an int in [1, {MAX_OBJECTS}], got {max_objects}")
