@@ -124,9 +124,9 @@ def states(widget) -> list:
     return hashes
 
 
-@pytest.fixture(scope="module")
-def cases(every_widget):
-    return {**every_widget, **more_widgets()}
+@pytest.fixture
+def cases(fresh_widgets):
+    return {**fresh_widgets, **more_widgets()}
 
 
 def test_every_widget_sends_the_recorded_spec_and_frames(cases, monkeypatch):
