@@ -7,7 +7,7 @@ renderer's widgets), bench_latency.py (browser latency, JupyterLab + headless Ch
 bench_labs.py (each lab's run time and peak memory on one core), in that order. The machine's
 load average is recorded with every part: timings on a shared machine move with it.
 Run: python benchmarks/bench.py [--out benchmarks/results.json] [--only latency,widgets]
-     python benchmarks/bench.py --table   (the README's tables, from the committed JSON)
+     python benchmarks/bench.py --table   (benchmarks/README.md's tables, from the committed JSON)
 """
 
 import argparse
@@ -36,7 +36,7 @@ def main():
     parser.add_argument(
         "--table",
         action="store_true",
-        help="print the README's markdown tables from --out's JSON; run nothing",
+        help="print benchmarks/README.md's markdown tables from --out's JSON; run nothing",
     )
     args = parser.parse_args()
     if args.table:
@@ -74,7 +74,7 @@ def _ms(s):
 
 
 def markdown(results) -> str:
-    """The README's tables: browser latency, held keys, kernel time, the rest."""
+    """benchmarks/README.md's tables: browser latency, held keys, kernel time, the rest."""
     lines = []
     lat = results.get("latency")
     if lat:

@@ -30,39 +30,62 @@ STATIC = Path(__file__).parent / "widgets" / "static"
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 REF = "IPY_MODEL_"
-LIBRARY = "ChartLibrary"  # its source is inlined once per page instead
 
 
-def _refs(value) -> set[str]:
+def model_refs(value) -> set[str]:
+    """Model ids a stored state value refers to ("IPY_MODEL_<id>" strings, at any depth)."""
     if isinstance(value, str):
         return {value[len(REF) :]} if value.startswith(REF) else set()
     if isinstance(value, dict):
-        return set().union(set(), *map(_refs, value.values()))
+        return set().union(set(), *map(model_refs, value.values()))
     if isinstance(value, list | tuple):
-        return set().union(set(), *map(_refs, value))
+        return set().union(set(), *map(model_refs, value))
     return set()
+
+
+def reachable_models(root: str, models: dict, skip=None, refuse=None) -> list[str] | None:
+    """Every stored model id reachable from `root` through the models' references, in the
+    order found (the walk the HTML export and scripts/execute_lab.py share).
+
+    Inputs: root: a model id; models: model id -> {"state", ...} as a notebook stores them;
+    skip(model): leave this model (and what only it refers to) out; refuse(model): the
+    tree cannot be stored.
+    Returns: the ids, or None if one is missing from `models` or refused.
+    """
+    found, todo = {}, [root]
+    while todo:
+        model_id = todo.pop()
+        if model_id in found:
+            continue
+        model = models.get(model_id)
+        if model is None or (refuse is not None and refuse(model)):
+            return None
+        if skip is not None and skip(model):
+            continue
+        found[model_id] = True
+        todo.extend(model_refs(model["state"]))
+    return list(found)
+
+
+def _is_library(model: dict) -> bool:
+    """The ChartLibrary: chart.js goes on the page once instead."""
+    return model["state"].get("_model_name") == "WidgetModel" and "source" in model["state"]
 
 
 def widget_tree(root: str, models: dict) -> dict | None:
     """The stored models reachable from `root` (minus the ChartLibrary), or None if one is
     missing (the output needs the kernel)."""
-    tree, todo = {}, [root]
-    while todo:
-        model_id = todo.pop()
-        if model_id in tree:
-            continue
-        model = models.get(model_id)
-        if model is None:
-            return None
-        if model["state"].get("_model_name") == "WidgetModel" and "source" in model["state"]:
-            continue  # the ChartLibrary: chart.js is on the page once
-        tree[model_id] = {
-            "model_name": model["model_name"],
-            "state": model["state"],
-            "buffers": model.get("buffers", []),
+    ids = reachable_models(root, models, skip=_is_library)
+    if ids is None:
+        return None
+    return {
+        model_id: {
+            "model_name": models[model_id]["model_name"],
+            "state": models[model_id]["state"],
+            "buffers": models[model_id].get("buffers", []),
         }
-        todo.extend(_refs(model["state"]))
-    return tree
+        for model_id in ids
+    }
 
 
 # Inside a <script> element the HTML parser still reacts to "</script", and "<!--" followed by

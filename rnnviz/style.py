@@ -43,8 +43,6 @@ OVERFLOW_COLOR = "#000000"
 SIGNED_SCALE = "RdBu_r"
 MAGNITUDE_SCALE = "Viridis"
 
-FIGURE_TEMPLATE = "plotly_white"
-
 
 def model_color(label: str) -> str | None:
     """The house colour of the model a run's label names ("LSTM T=100" -> LSTM blue), or None."""

@@ -22,24 +22,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-STATE_MIME = "application/vnd.jupyter.widget-state+json"
-VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-REF = "IPY_MODEL_"
+from rnnviz.export import STATE_MIME, VIEW_MIME, reachable_models
+
 # The largest widget tree an output may store, in characters of the notebook's JSON (frames
 # as base64): the biggest picture the labs carry offline, AttentionViewer's 60 scenes, is
 # about 0.9 MB.
 OUTPUT_BUDGET = 1_200_000
-
-
-def _refs(value) -> set[str]:
-    """Model ids a state value refers to ("IPY_MODEL_<id>" strings, at any depth)."""
-    if isinstance(value, str):
-        return {value[len(REF) :]} if value.startswith(REF) else set()
-    if isinstance(value, dict):
-        return set().union(*map(_refs, value.values())) if value else set()
-    if isinstance(value, list | tuple):
-        return set().union(*map(_refs, value)) if value else set()
-    return set()
 
 
 def _storable(model: dict) -> bool:
@@ -53,16 +41,8 @@ def _storable(model: dict) -> bool:
 
 def _tree(root: str, models: dict) -> set[str] | None:
     """Every model id reachable from `root`, or None if one is missing or not storable."""
-    seen, todo = set(), [root]
-    while todo:
-        model_id = todo.pop()
-        if model_id in seen:
-            continue
-        if model_id not in models or not _storable(models[model_id]):
-            return None
-        seen.add(model_id)
-        todo.extend(_refs(models[model_id]["state"]))
-    return seen
+    ids = reachable_models(root, models, refuse=lambda model: not _storable(model))
+    return None if ids is None else set(ids)
 
 
 def _stored_size(tree: set[str], models: dict) -> int:

@@ -26,7 +26,6 @@ from rnnviz import checks
 SHAPES = ("circle", "square", "triangle")
 COLORS = ("red", "green", "blue", "yellow")
 SIZES = ("small", "large")
-RELATIONS = ("above", "below", "left of", "right of")
 
 RGB = {
     "red": (0.90, 0.15, 0.15),

@@ -21,12 +21,13 @@ from rnnviz.captioning.model import GRID_SIZE, caption_images
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    ImagePanel,
+    LabelledBarsPanel,
+    Ref,
+    TextPanel,
     finite_max,
     frames,
-    image_panel,
-    labelled_bars_panel,
     labels,
-    text_panel,
 )
 
 PATCH = scenes.IMAGE_SIZE // GRID_SIZE  # pixels per attention location
@@ -205,27 +206,27 @@ class AttentionViewer(ChartWidget):
             "height": HEIGHT,
             "controls": {name: {"grid": grid} for name, grid in grids.items()},
             "panels": [
-                text_panel([20, 4, WIDTH - 40, 60], lines),
-                image_panel(
+                TextPanel([20, 4, WIDTH - 40, 60], lines),
+                ImagePanel(
                     [40, 110, 270, 270],
-                    "image",
+                    Ref("image"),
                     size=[scenes.IMAGE_SIZE, scenes.IMAGE_SIZE],
                     overlay=dict(
-                        data="alpha",
+                        data=Ref("alpha"),
                         size=[GRID_SIZE, GRID_SIZE],
                         colorscale=GLOW,
-                        crange=[0, "zmax"],
+                        crange=[0, Ref("zmax")],
                         colorbar="attention",
                         value_label="attention ",
                         hover=".3f",
                     ),
-                    outline=dict(data="peak", color="cyan", width=2),
+                    outline=dict(data=Ref("peak"), color="cyan", width=2),
                     title="where it looked",
                 ),
-                labelled_bars_panel(
+                LabelledBarsPanel(
                     [480, 110, 360, 270],
                     names,
-                    [dict(name="attention", data="mass", color=colors)],
+                    [dict(name="attention", data=Ref("mass"), color=colors)],
                     y_range=[0, 1],
                     y_title="share of attention",
                     title="attention on each object",

@@ -19,11 +19,12 @@ from rnnviz.models.foreign import trace
 from rnnviz.style import GATE_NAMES, MODEL_COLORS
 from rnnviz.widgets.controls import dropdown, int_slider
 from rnnviz.widgets.renderer import (
+    CharsPanel,
     ChartWidget,
+    LinesPanel,
+    Ref,
     char_codes,
-    chars_panel,
     frames,
-    lines_panel,
     text_rows,
 )
 
@@ -207,12 +208,12 @@ class CellActivations(ChartWidget):
         feature_top = line_top + LINE_HEIGHT_PX + 45
         height = feature_top + FEATURE_HEIGHT_PX + 50
         steps = [0, len(self.text) - 1] if len(self.text) > 1 else [-0.5, 0.5]
-        line = lines_panel(
+        line = LinesPanel(
             [60, line_top, 770, LINE_HEIGHT_PX],
             [
                 dict(
                     name="activation",
-                    data="values",
+                    data=Ref("values"),
                     x0=0,
                     dx=1,
                     color=MODEL_COLORS["lstm"],
@@ -225,14 +226,14 @@ class CellActivations(ChartWidget):
             "{feature_name:chars} (on this text)",
             x_label="character",
             x_range=steps,
+            y_range=Ref("y_range"),  # the chosen cell's own range, from the kernel
         )
-        line["y"]["range"] = "y_range"  # the chosen cell's own range, from the kernel
-        feature = lines_panel(
+        feature = LinesPanel(
             [60, feature_top, 770, FEATURE_HEIGHT_PX],
             [
                 dict(
                     name="feature",
-                    data="feature",
+                    data=Ref("feature"),
                     x0=0,
                     dx=1,
                     color=FEATURE_COLOUR,
@@ -244,15 +245,15 @@ class CellActivations(ChartWidget):
             x_title="character",
             x_label="character",
             x_range=steps,
+            y_range=Ref("feature_range"),
         )
-        feature["y"]["range"] = "feature_range"
         panels = [
-            chars_panel(
+            CharsPanel(
                 [left, top, width, text_height],
-                "chars",
-                values="values",
+                Ref("chars"),
+                values=Ref("values"),
                 scale=ACTIVATION_SCALE,
-                crange="crange",
+                crange=Ref("crange"),
                 title="the text, each character on the colour of "
                 "{signal_short:chars} cell {cell_no[0]:.0f} after reading it",
                 char_width=CHAR_WIDTH,

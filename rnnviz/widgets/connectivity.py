@@ -19,11 +19,12 @@ from rnnviz.models.foreign import cell_of, find_core
 from rnnviz.style import MODEL_COLORS, model_color
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
+    CharsPanel,
     ChartWidget,
+    LinesPanel,
+    Ref,
     char_codes,
-    chars_panel,
     frames,
-    lines_panel,
     log10_or_edge,
     text_rows,
 )
@@ -129,10 +130,10 @@ class Connectivity(ChartWidget):
         for j, name in enumerate(names):
             nan = " (NaN in the model: no gradient)" if np.isnan(self.matrices[name]).any() else ""
             panels.append(
-                chars_panel(
+                CharsPanel(
                     [TEXT_LEFT, top, TEXT_WIDTH, text_height],
-                    "chars",
-                    values=f"values_{j}",
+                    Ref("chars"),
+                    values=Ref(f"values_{j}"),
                     scale="Viridis",
                     crange=[lo, hi],
                     title=f"{name}: log10 ||dy_t/dx_k|| for t = {{t_no[0]:.0f}} "
@@ -148,7 +149,7 @@ class Connectivity(ChartWidget):
         series = [
             dict(
                 name=name,
-                data=f"values_{j}",
+                data=Ref(f"values_{j}"),
                 x0=0,
                 dx=1,
                 color=model_color(name) or MODEL_COLORS[self.cells[name]],
@@ -158,7 +159,7 @@ class Connectivity(ChartWidget):
             for j, name in enumerate(names)
         ]
         panels.append(
-            lines_panel(
+            LinesPanel(
                 [60, top + 10, 770, LINES_HEIGHT],
                 series,
                 title="||dy_t/dx_k|| against the input step k (t marked)",

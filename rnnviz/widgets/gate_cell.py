@@ -29,7 +29,7 @@ from rnnviz.gradients.gate_unit import (
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.style import GATE_COLORS, MODEL_COLORS
 from rnnviz.widgets.controls import float_slider
-from rnnviz.widgets.renderer import ChartWidget, bars_panel, frames, grid_boxes, span
+from rnnviz.widgets.renderer import BarsPanel, ChartWidget, Ref, frames, grid_boxes, span
 
 TRACK_COLOR = "rgba(0, 0, 0, 0.08)"
 INPUT_COLOR = "#7f7f7f"
@@ -153,13 +153,13 @@ class GateCellExplorer(ChartWidget):
         )
         text = dict(text=".3f")
         return [
-            bars_panel(
+            BarsPanel(
                 box[0][0],
                 [f"a_{g}" for g in names],
-                [dict(name="pre-activation", data="pre", color=colors)],
+                [dict(name="pre-activation", data=Ref("pre"), color=colors)],
                 title="pre-activations a = w_x\u00b7x + w_h\u00b7h + b",
             ),
-            bars_panel(
+            BarsPanel(
                 box[0][1],
                 names,
                 [
@@ -170,30 +170,38 @@ class GateCellExplorer(ChartWidget):
                         bases=[-1.0 if g == tanh_gate else 0.0 for g in names],
                         color=TRACK_COLOR,
                     ),
-                    dict(name="gate value", data="gates", color=colors, **text),
+                    dict(name="gate value", data=Ref("gates"), color=colors, **text),
                 ],
                 y_range=[-1.15, 1.3],
                 title="gates (grey: their range)",
             ),
-            bars_panel(
+            BarsPanel(
                 box[0][2],
                 deriv[0],
-                [dict(name="local derivative", data="deriv", color=deriv[1], **text)],
+                [dict(name="local derivative", data=Ref("deriv"), color=deriv[1], **text)],
                 title="local derivative, one step back",
             ),
-            bars_panel(
+            BarsPanel(
                 span(box[1][0], box[1][1]),
                 parts[0],
-                [dict(name="update", data="parts", base="part_bases", color=parts[1], **text)],
+                [
+                    dict(
+                        name="update",
+                        data=Ref("parts"),
+                        base=Ref("part_bases"),
+                        color=parts[1],
+                        **text,
+                    )
+                ],
                 y_range=[-4.2, 4.2] if lstm else [-1.5, 1.5],
                 title="c_t = f\u00b7c_{t-1} + i\u00b7g"
                 if lstm
                 else "h_t = z\u00b7h_{t-1} + (1-z)\u00b7n",
             ),
-            bars_panel(
+            BarsPanel(
                 box[1][2],
                 out[0],
-                [dict(name="output", data="out", color=out[1], **text)],
+                [dict(name="output", data=Ref("out"), color=out[1], **text)],
                 y_range=[-1.3, 1.3],
                 title="h_t = o\u00b7tanh(c_t)"
                 if lstm

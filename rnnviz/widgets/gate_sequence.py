@@ -20,12 +20,13 @@ from rnnviz.models.cells import LSTM
 from rnnviz.style import GATE_COLORS, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
+    BarsPanel,
     ChartWidget,
-    bars_panel,
+    HeatmapPanel,
+    LinesPanel,
+    Ref,
     frames,
     grid_boxes,
-    heatmap_panel,
-    lines_panel,
     span,
 )
 
@@ -120,9 +121,9 @@ class GateSequenceExplorer(ChartWidget):
                 crange = [-1.0, 1.0] if name in SIGNED else [0.0, 1.0]
             scale = SIGNED_SCALE if name in SIGNED else [[0, "#ffffff"], [1, GATE_COLORS[name]]]
             panels.append(
-                heatmap_panel(
+                HeatmapPanel(
                     box[k // 3][k % 3],
-                    [dict(data=name, ny=H, x0=0, dx=1, y0=0, rows=units)],
+                    [dict(data=Ref(name), ny=H, x0=0, dx=1, y0=0, rows=units)],
                     scale,
                     crange=crange,
                     title=f"{name} (units x steps)",
@@ -134,10 +135,10 @@ class GateSequenceExplorer(ChartWidget):
                 )
             )
         panels.append(
-            bars_panel(
+            BarsPanel(
                 box[2][0],
                 units,
-                [dict(name=g, data=f"{g}_at_t", color=GATE_COLORS[g]) for g in self.gates],
+                [dict(name=g, data=Ref(f"{g}_at_t"), color=GATE_COLORS[g]) for g in self.gates],
                 y_range=[-1.05, 1.05],
                 mode="group",
                 title="gate values at step t",
@@ -146,7 +147,7 @@ class GateSequenceExplorer(ChartWidget):
         lines = [
             dict(
                 name=f"{cell}: prod of {highway_name} (best unit)",
-                data="highway",
+                data=Ref("highway"),
                 color=MODEL_COLORS[self.cell],
                 markers=True,
                 size=5,
@@ -156,7 +157,7 @@ class GateSequenceExplorer(ChartWidget):
             ),
             dict(
                 name=rnn_label,
-                data="rnn_highway",
+                data=Ref("rnn_highway"),
                 color=MODEL_COLORS["rnn"],
                 markers=True,
                 size=5,
@@ -166,7 +167,7 @@ class GateSequenceExplorer(ChartWidget):
             ),
             dict(
                 name=f"{rnn_label}: product of step norms (upper bound)",
-                data="rnn_bound",
+                data=Ref("rnn_bound"),
                 color=MODEL_COLORS["rnn"],
                 dash=[2, 3],
                 markers=True,
@@ -180,7 +181,7 @@ class GateSequenceExplorer(ChartWidget):
             lines.append(
                 dict(
                     name="marked steps",
-                    data="marked",
+                    data=Ref("marked"),
                     mode="flags",
                     color="black",
                     autorange=False,
@@ -189,7 +190,7 @@ class GateSequenceExplorer(ChartWidget):
                 )
             )
         panels.append(
-            lines_panel(
+            LinesPanel(
                 span(box[2][1], box[2][2]),
                 lines,
                 share="highway",
@@ -201,8 +202,8 @@ class GateSequenceExplorer(ChartWidget):
                     control="time",
                     x0=0,
                     markers=[
-                        dict(data="highway", color="black", open=True),
-                        dict(data="rnn_highway", color="black", open=True),
+                        dict(data=Ref("highway"), color="black", open=True),
+                        dict(data=Ref("rnn_highway"), color="black", open=True),
                     ],
                 ),
             )

@@ -18,25 +18,17 @@ import numpy as np
 from rnnviz import checks
 from rnnviz.gradients.flow import DTYPES, LOSSES, gradient_flow
 from rnnviz.models.weight_init import INITS
-from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
 from rnnviz.widgets.controls import float_slider, int_slider
+from rnnviz.widgets.gradient_flow_picture import HEIGHT, WIDTH, flow_legend, flow_panels
 from rnnviz.widgets.model_flow import ModelGradientFlow
 from rnnviz.widgets.renderer import (
     ChartWidget,
     close_models,
     frames,
-    grid_boxes,
-    heatmap_panel,
-    lines_panel,
     log10_or_edge,
-    span,
 )
 
 PANELS = ("rnn", "lstm", "gru")
-NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
-# The chain's rows, top to bottom: (model, state, y position).
-CHAIN_ROWS = (("rnn", "h", 3), ("lstm", "h", 2), ("lstm", "c", 1), ("gru", "h", 0))
-UNSEEN_OPACITY = 0.12  # states the backward pulse has not reached yet
 FADE_DECADES = 12  # a pulse that has lost this many orders of magnitude is fully faded
 # The caps, from the time budget (rnnviz.checks.WIDGET_SECONDS): a build runs one backward
 # pass a radius and a forget bias (56), each O(T H^2). Measured on 2 cores shared at load 10:
@@ -45,7 +37,6 @@ FADE_DECADES = 12  # a pulse that has lost this many orders of magnitude is full
 MAX_SEQ_LEN, MAX_HIDDEN = 1000, 64
 RADII = np.round(np.arange(0.1, 2.0001, 0.05), 2)  # the radius slider's positions
 FORGET_BIASES = np.arange(-3.0, 5.0001, 0.5)  # the forget-bias slider's positions
-WIDTH, HEIGHT = 980, 600
 PLAY_SECONDS = 2.0  # the pulse's trip from T back to 1
 
 
@@ -316,9 +307,9 @@ class GradientFlow(ChartWidget):
         spec = {
             "width": WIDTH,
             "height": HEIGHT,
-            "panels": self._panels(T, gru is not None),
+            "panels": flow_panels(T, gru is not None, self.jacobians.value),
             "controls": {name: {"grid": [float(v) for v in g]} for name, g in grids.items()},
-            "legend": self._legend(),
+            "legend": flow_legend(self.jacobians.value, gru is not None),
             "play": {"control": "step", "label": "\u25b6 Play", "seconds": PLAY_SECONDS},
         }
         self.chart.show(
@@ -331,158 +322,3 @@ class GradientFlow(ChartWidget):
             },
             busy=not full,
         )
-
-    def _panels(self, T, with_gru):
-        n = 3 if with_gru else 2
-        top = grid_boxes(
-            WIDTH,
-            HEIGHT,
-            rows=2,
-            cols=n,
-            margin=(105, 80, 50, 45),
-            hspace=55,
-            vspace=75,
-            row_heights=[0.68, 0.32],
-        )
-        t = dict(x0=1, dx=1)
-        rnn_color, lstm_color = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
-        common = dict(log=True, share="top", x_title="step t", x_label="t")
-        rnn_series = [
-            dict(
-                name="vanilla RNN ||dL/dh_t||",
-                data="rnn_h",
-                color=rnn_color,
-                width=2.5,
-                edges=True,
-                **t,
-            ),
-            dict(
-                name="Pascanu bound",
-                data="rnn_bound",
-                color=rnn_color,
-                dash=[6, 4],
-                opacity=0.6,
-                autorange=False,
-                **t,
-            ),
-        ]
-        if self.jacobians.value:
-            rnn_series.append(
-                dict(name="||dh_T/dh_t||_2", data="rnn_jacobian", color=rnn_color, dash=[2, 3], **t)
-            )
-        panels = [
-            lines_panel(
-                top[0][0],
-                rnn_series,
-                y_title="||dL/dh_t||",
-                title="vanilla RNN: s = {rnn_stats[0]:.2f}, h_1/h_T = {rnn_stats[1]:.1e}",
-                cursor=dict(
-                    control="step",
-                    x0=1,
-                    markers=[dict(data="rnn_h", fade="rnn_fade", color=rnn_color)],
-                ),
-                **common,
-            ),
-            lines_panel(
-                top[0][1],
-                [
-                    dict(
-                        name="LSTM ||dL/dh_t||",
-                        data="lstm_h",
-                        color=lstm_color,
-                        width=2.5,
-                        edges=True,
-                        **t,
-                    ),
-                    dict(
-                        name="LSTM ||dL/dc_t||",
-                        data="lstm_c",
-                        color=lstm_color,
-                        dash=[6, 4],
-                        edges=True,
-                        **t,
-                    ),
-                ],
-                title="LSTM: c_1/c_T = {lstm_stats[0]:.1e}",
-                cursor=dict(
-                    control="step",
-                    x0=1,
-                    markers=[dict(data="lstm_c", fade="lstm_fade", color=lstm_color)],
-                ),
-                **common,
-            ),
-        ]
-        if with_gru:
-            gru_color = MODEL_COLORS["gru"]
-            panels.append(
-                lines_panel(
-                    top[0][2],
-                    [
-                        dict(
-                            name="GRU ||dL/dh_t||",
-                            data="gru_h",
-                            color=gru_color,
-                            width=2.5,
-                            edges=True,
-                            **t,
-                        )
-                    ],
-                    title="GRU: h_1/h_T = {gru_stats[0]:.1e}",
-                    cursor=dict(
-                        control="step",
-                        x0=1,
-                        markers=[dict(data="gru_h", fade="gru_fade", color=gru_color)],
-                    ),
-                    **common,
-                )
-            )
-        rows = [r for r in CHAIN_ROWS if with_gru or r[0] != "gru"]
-        cell = float(np.clip(700 / T, 2.5, 12))
-        groups = [
-            dict(
-                data=f"{m}_{s}",
-                x0=1,
-                dx=1,
-                y0=y,
-                cell=cell,
-                ring=(m, s) != ("lstm", "h"),
-                rows=[f"{NAMES[m]} {s}_t"],
-            )
-            for m, s, y in rows
-        ]
-        panels.append(
-            heatmap_panel(
-                span(top[1][0], top[1][n - 1]),
-                groups,
-                MAGNITUDE_SCALE,
-                crange="top",
-                title="unrolled chain: colour = log10 of the gradient's norm at each state",
-                x_title="step t  (the loss is at T; the gradient flows right to left)",
-                x_label="t",
-                y_range=[-0.5 if with_gru else 0.5, 3.5],
-                tickvals=[y for *_, y in rows],
-                ticktext=[f"{NAMES[m]} {s}" for m, s, _ in rows],
-                colorbar="log10 ||grad||",
-                value_label="log10 ||grad|| = ",
-                hover=".1f",
-                cursor=dict(control="step", dim_before=UNSEEN_OPACITY, ring=True),
-            )
-        )
-        return panels
-
-    def _legend(self):
-        rnn, lstm = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
-        items = [
-            dict(name="vanilla RNN ||dL/dh_t||", color=rnn),
-            dict(name="Pascanu bound", color=rnn, dash=True),
-            dict(name="LSTM ||dL/dh_t||", color=lstm),
-            dict(name="LSTM ||dL/dc_t||", color=lstm, dash=True),
-        ]
-        if self.jacobians.value:
-            items.append(dict(name="||dh_T/dh_t||_2", color=rnn, dash=True))
-        if self.show_gru.value:
-            items.append(dict(name="GRU ||dL/dh_t||", color=MODEL_COLORS["gru"]))
-        return items + [
-            dict(name="0: underflow", color=UNDERFLOW_COLOR, symbol="\u25bc"),
-            dict(name="inf/NaN: overflow", color=OVERFLOW_COLOR, symbol="\u25b2"),
-        ]

@@ -21,7 +21,7 @@ from rnnviz.gradients.graph import PARAMETER_FAMILIES, SHAPES, build_graph, fami
 from rnnviz.gradients.graph_gradients import run_graph
 from rnnviz.style import MODEL_COLORS
 from rnnviz.widgets.controls import dropdown, int_slider
-from rnnviz.widgets.renderer import ChartWidget, Words, frames, graph_panel, padded_rows
+from rnnviz.widgets.renderer import ChartWidget, GraphPanel, Words, frames, padded_rows
 
 # W_hh is the recurrent weight, so it wears the vanilla RNN's red.
 PARAMETER_COLORS = {"W_xh": "#e6a700", "W_hh": MODEL_COLORS["rnn"], "W_hy": "#6a3d9a"}
@@ -42,7 +42,7 @@ HIGHLIGHTS = ("none", *PARAMETER_FAMILIES)
 WIDTH = 960
 UNROLLER_HEIGHT, AUTOGRAD_HEIGHT = 440, 320
 Y_RANGE = (-1.6, 4.6)  # the unrolled graph's rows, parameters to total loss
-# One row of each entry (see renderer.graph_panel): node, edge and text fields.
+# One row of each entry (see renderer.GraphPanel): node, edge and text fields.
 NODE_FIELDS, EDGE_FIELDS, TEXT_FIELDS = 10, 9, 6
 ABOVE, RIGHT = 0, 1  # where an edge's label sits
 
@@ -141,7 +141,7 @@ class GraphUnroller(ChartWidget):
                 "highlight": {"grid": list(range(len(HIGHLIGHTS))), "trait": "index"},
             },
             "panels": [
-                graph_panel(
+                GraphPanel(
                     [10, 95, WIDTH - 20, UNROLLER_HEIGHT - 100], words.strings, colors.strings
                 )
             ],
@@ -152,7 +152,7 @@ class GraphUnroller(ChartWidget):
 
 
 def unrolled_picture(run, lit: str, backward: bool, words: Words, colors: Words) -> dict:
-    """One picture of the unrolled graph: rows for renderer.graph_panel's entries.
+    """One picture of the unrolled graph: rows for renderer.GraphPanel's entries.
 
     Inputs: run: a GraphRun; lit: the highlighted family or "none"; backward: label each lit
     use with its term's norm; words, colors: the tables the rows index.
@@ -320,7 +320,7 @@ class AutogradView(ChartWidget):
             "height": AUTOGRAD_HEIGHT,
             "controls": {"seq_len": {"grid": SEQ_LENS}},
             "panels": [
-                graph_panel(
+                GraphPanel(
                     [10, 75, WIDTH - 20, AUTOGRAD_HEIGHT - 95],
                     words.strings,
                     colors.strings,
@@ -332,7 +332,7 @@ class AutogradView(ChartWidget):
 
 
 def autograd_picture(graph, torch_graph, words: Words, colors: Words) -> dict:
-    """torch's graph as rows for renderer.graph_panel: grey operations, coloured leaves.
+    """torch's graph as rows for renderer.GraphPanel: grey operations, coloured leaves.
 
     Returns: {"nodes", "edges", "texts", "title": lists of rows, "view": [x0, x1, y0, y1]}.
     """

@@ -21,11 +21,11 @@ from rnnviz.style import MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
-    data_range,
+    HBarsPanel,
+    HeatmapPanel,
+    LinesPanel,
+    Ref,
     frames,
-    hbars_panel,
-    heatmap_panel,
-    lines_panel,
 )
 
 EDIT_COLOR = "#ff7f0e"
@@ -233,12 +233,18 @@ class HiddenStateExplorer(ChartWidget):
         t_mark = dict(control="step", color=MARKER_COLOR, width=2)
         k_mark = dict(control="edit_step", color=EDIT_COLOR, width=2, dash=[6, 4])
         at_t = dict(control="step", x0=1)
-        heat = dict(x_label="t", y_label="unit", y_range=[0.5, H + 0.5], colorbar_format=".2g")
+        heat = dict(
+            x_label="t",
+            y_title="unit",
+            y_label="unit",
+            y_range=[0.5, H + 0.5],
+            colorbar_format=".2g",
+        )
 
         def group(name):
-            return dict(data=name, ny=H, x0=1, dx=1, y0=1, rows=units)
+            return dict(data=Ref(name), ny=H, x0=1, dx=1, y0=1, rows=units)
 
-        h_map = heatmap_panel(
+        h_map = HeatmapPanel(
             _box(LEFT, "h"),
             [group("h")],
             SIGNED_SCALE,
@@ -249,11 +255,11 @@ class HiddenStateExplorer(ChartWidget):
             marks=[t_mark],
             **heat,
         )
-        dh_map = heatmap_panel(
+        dh_map = HeatmapPanel(
             _box(LEFT, "dh"),
             [group("dh")],
             SIGNED_SCALE,
-            crange=data_range("dh_crange"),
+            crange=Ref("dh_crange"),
             title="change h(edited) - h: zero before k",
             x_title="time step t",
             colorbar="change",
@@ -261,16 +267,14 @@ class HiddenStateExplorer(ChartWidget):
             marks=[t_mark, k_mark],
             **heat,
         )
-        for panel in (h_map, dh_map):
-            panel["y"]["title"] = "unit"
         return [
-            lines_panel(
+            LinesPanel(
                 _box(LEFT, "x"),
                 [
-                    dict(name="x_t", data="x", x0=1, dx=1, color=INPUT_COLOR, markers=True),
+                    dict(name="x_t", data=Ref("x"), x0=1, dx=1, color=INPUT_COLOR, markers=True),
                     dict(
                         name="edited x_k",
-                        data="x_edited",
+                        data=Ref("x_edited"),
                         x0=1,
                         dx=1,
                         color=EDIT_COLOR,
@@ -282,25 +286,25 @@ class HiddenStateExplorer(ChartWidget):
                 title="input x_t (orange: the edited x_k)",
                 x_label="t",
                 x_range=[0.5, T + 0.5],
-                y_range=data_range("x_range"),
+                y_range=Ref("x_range"),
                 marks=[t_mark],
                 hover=".3f",
             ),
             h_map,
-            hbars_panel(
+            HBarsPanel(
                 _box(RIGHT, "h"),
                 units,
-                [dict(name="h_t", data="h", at=at_t, color=MODEL_COLORS["rnn"])],
+                [dict(name="h_t", data=Ref("h"), at=at_t, color=MODEL_COLORS["rnn"])],
                 x_range=[-1, 1],
                 title="h_t at t={t_now[0]:.0f}",
                 hover=".3f",
             ),
             dh_map,
-            hbars_panel(
+            HBarsPanel(
                 _box(RIGHT, "dh"),
                 units,
-                [dict(name="change", data="dh", at=at_t, color=EDIT_COLOR)],
-                x_range=data_range("dh_xrange"),
+                [dict(name="change", data=Ref("dh"), at=at_t, color=EDIT_COLOR)],
+                x_range=Ref("dh_xrange"),
                 title="change at t={t_now[0]:.0f}",
                 hover=".2e",
             ),

@@ -14,7 +14,7 @@ import plotly.colors
 
 from rnnviz import checks
 from rnnviz.style import model_color
-from rnnviz.widgets.renderer import ChartWidget, frames, lines_panel, value_range
+from rnnviz.widgets.renderer import ChartWidget, LinesPanel, Ref, frames, value_range
 
 # At most this many updates a second reach the browser, however fast the steps are: each
 # one is a message from the kernel and a redraw in the page.
@@ -26,9 +26,9 @@ UPDATES_PER_SECOND = 10
 MIN_GROWTH = 0.05
 WIDTH, HEIGHT = 720, 320
 BOX = [75, 50, 620, 220]  # the panel [left, top, width, height] (px); the legend is below
-# A curve without a colour of its own takes the next of plotly's default colours, as before.
+# A curve without a colour of its own takes the next colour of this cycle.
 COLORWAY = plotly.colors.qualitative.Plotly
-# plotly's line dash names -> [on, off, ...] px on the canvas and the legend's CSS border.
+# Line dash names -> [on, off, ...] px on the canvas and the legend's CSS border.
 DASHES = {
     None: (None, "solid"),
     "solid": (None, "solid"),
@@ -88,7 +88,7 @@ class LossPlot(ChartWidget):
         """Draw a finished series (one value a step, e.g. a run's grad_norms) as a new curve.
 
         Inputs: label: the legend name; values: floats (NaN/inf drawn as gaps); color: default
-        the house colour of the model the label names; dash: plotly's line dash name ("dot",
+        the house colour of the model the label names; dash: a line dash name ("dot",
         "dash", "dashdot", ...).
         Returns: the new Curve.
         Raises: ValueError naming `dash` for an unknown dash, `color` for anything but a hex
@@ -141,12 +141,12 @@ class LossPlot(ChartWidget):
     def _draw(self) -> None:
         steps = max((len(c.values) for c in self.curves), default=0)
         y_range = value_range(np.concatenate([c.values for c in self.curves] or [[]]), self.log_y)
-        panel = lines_panel(
+        panel = LinesPanel(
             BOX,
             [
                 dict(
                     name=c.name,
-                    data=c.key,
+                    data=Ref(c.key),
                     x0=1,
                     dx=1,
                     color=c.color,
@@ -159,11 +159,11 @@ class LossPlot(ChartWidget):
             y_title=self.yaxis_title,
             x_label="step",
             log=self.log_y,
-            # plotly's autorange: the steps drawn, the values drawn padded by 5%
+            # the steps drawn; the values drawn, padded by 5% of their span
             x_range=[1, max(steps, 2)],
             y_range=y_range or ([-1, 1] if self.log_y else [0, 1]),
+            y_real=self.log_y,  # ticks at 0.2, 0.5, 1, 2 between the powers of ten
         )
-        panel["y"]["real"] = self.log_y  # ticks 0.2, 0.5, 1 like plotly's log axis
         spec = {
             "width": WIDTH,
             "height": HEIGHT,

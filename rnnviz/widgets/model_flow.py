@@ -15,10 +15,11 @@ from rnnviz.gradients.model_gradients import gradient_flow
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    HeatmapPanel,
+    LinesPanel,
+    Ref,
     frames,
     grid_boxes,
-    heatmap_panel,
-    lines_panel,
     log10_or_edge,
     span,
 )
@@ -89,7 +90,7 @@ class ModelGradientFlow(ChartWidget):
             series = [
                 dict(
                     name=f"{f.direction} ||dL/d{state}_t||",
-                    data=f"row_{k}",
+                    data=Ref(f"row_{k}"),
                     x0=1,
                     dx=1,
                     color=color,
@@ -101,7 +102,7 @@ class ModelGradientFlow(ChartWidget):
                 if f.layer == layer
             ]
             panels.append(
-                lines_panel(
+                LinesPanel(
                     box[0][layer],
                     series,
                     title=f"{NAMES[self.flow.cell]} layer {layer}"
@@ -115,15 +116,15 @@ class ModelGradientFlow(ChartWidget):
                 )
             )
         groups = [
-            dict(data=f"row_{k}", x0=1, dx=1, y0=len(rows) - 1 - k, rows=[name])
+            dict(data=Ref(f"row_{k}"), x0=1, dx=1, y0=len(rows) - 1 - k, rows=[name])
             for k, (name, _, _, _) in enumerate(rows)
         ]
         panels.append(
-            heatmap_panel(
+            HeatmapPanel(
                 span(box[1][0], box[1][layers - 1]),
                 groups,
                 MAGNITUDE_SCALE,
-                crange="top",
+                share="top",
                 title="every state of every layer: colour = log10 of its gradient's norm",
                 x_title="step t  (the loss reads the output; the gradient flows right to left)",
                 x_label="t",

@@ -26,11 +26,12 @@ from rnnviz.style import MODEL_COLORS, UNDERFLOW_COLOR
 from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    LinesPanel,
+    Ref,
+    ScatterPanel,
     frames,
     grid_boxes,
-    lines_panel,
     log10_or_edge,
-    scatter_panel,
 )
 
 R_MINS = np.round(np.arange(0.0, 0.9001, 0.1), 3)  # the r_min slider's positions
@@ -213,23 +214,23 @@ class RingFlow(ChartWidget):
         )
         ring_line = dict(color=lru, dash=[3, 3], width=1, opacity=0.6, hover=False)
         return [
-            scatter_panel(
+            ScatterPanel(
                 plane,
                 [
                     dict(
                         name="unit circle",
-                        data="circle_y",
-                        x="circle_x",
+                        data=Ref("circle_y"),
+                        x=Ref("circle_x"),
                         color="#888888",
                         width=1,
                         hover=False,
                     ),
-                    dict(name="r_min", data="inner_y", x="inner_x", **ring_line),
-                    dict(name="r_max", data="outer_y", x="outer_x", **ring_line),
+                    dict(name="r_min", data=Ref("inner_y"), x=Ref("inner_x"), **ring_line),
+                    dict(name="r_max", data=Ref("outer_y"), x=Ref("outer_x"), **ring_line),
                     dict(
                         name="LRU eigenvalues",
-                        data="eig_im",
-                        x="eig_re",
+                        data=Ref("eig_im"),
+                        x=Ref("eig_re"),
                         mode="markers",
                         color=lru,
                         size=5,
@@ -241,21 +242,31 @@ class RingFlow(ChartWidget):
                 x_range=[-1.05, 1.05],
                 y_range=[-1.05, 1.05],
                 hover_names=("Re", "Im"),
-                point_label="mode",
+                x_label="mode",
                 hover=".3f",
             ),
-            lines_panel(
+            LinesPanel(
                 lru_box,
                 [
                     dict(
-                        name="LRU, sampled ring", data="lru", color=lru, width=2.5, edges=True, **k
+                        name="LRU, sampled ring",
+                        data=Ref("lru"),
+                        color=lru,
+                        width=2.5,
+                        edges=True,
+                        **k,
                     ),
                     dict(
-                        name="closed form", data="closed", color=lru, dash=[6, 4], opacity=0.7, **k
+                        name="closed form",
+                        data=Ref("closed"),
+                        color=lru,
+                        dash=[6, 4],
+                        opacity=0.7,
+                        **k,
                     ),
                     dict(
                         name=f"tanh RNN, rho = {RNN_RADIUS}",
-                        data="rnn",
+                        data=Ref("rnn"),
                         color=rnn,
                         width=2,
                         edges=True,
@@ -266,12 +277,12 @@ class RingFlow(ChartWidget):
                 y_title="||dL/dx_(T-k)|| / ||dL/dx_T||",
                 **flow_axes,
             ),
-            lines_panel(
+            LinesPanel(
                 gru_box,
                 [
                     dict(
                         name="minGRU: prod (1 - z)",
-                        data="mingru",
+                        data=Ref("mingru"),
                         color=gru,
                         width=2.5,
                         edges=True,

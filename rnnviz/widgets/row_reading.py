@@ -16,7 +16,7 @@ from rnnviz.style import MODEL_COLORS, SIGNED_SCALE
 from rnnviz.tasks.digit_rows import N_CLASSES, RowClassifier, read_digit
 from rnnviz.tasks.digits import DigitSequences
 from rnnviz.widgets.controls import int_slider
-from rnnviz.widgets.renderer import ChartWidget, bars_panel, frames, heatmap_panel
+from rnnviz.widgets.renderer import BarsPanel, ChartWidget, HeatmapPanel, Ref, frames
 
 # Data entries, one per panel from left to right.
 DIGIT, HIDDEN, PROBS = "digit", "hidden", "probs"
@@ -124,31 +124,10 @@ class RowReading(ChartWidget):
     @staticmethod
     def _panels(T, H, bar_colors):
         side = BOTTOM - TOP  # the digit's square
-        probs = bars_panel(
-            [640, TOP, 250, side],
-            [str(c) for c in range(N_CLASSES)],
-            [dict(name="P(class)", data=PROBS, color=bar_colors)],
-            y_range=[0, 1],
-            title="P(class) after these rows",
-        )
-        probs["x"]["title"] = "digit"
-        hidden = heatmap_panel(
-            [330, TOP, 250, side],
-            [dict(data=HIDDEN, ny=H, x0=1, dx=1, y0=0, gaps=True)],
-            SIGNED_SCALE,
-            crange=[-1, 1],
-            title="hidden state h_t (red +1, blue -1)",
-            x_title="row t",
-            x_label="after row",
-            y_label="unit",
-            y_range=[-0.5, H - 0.5],
-            hover=".3f",
-        )
-        hidden["y"]["title"] = "hidden unit"
         return [
-            heatmap_panel(
+            HeatmapPanel(
                 [40, TOP, side, side],
-                [dict(data=DIGIT, ny=8, x0=0, dx=1, y0=0, gaps=True)],
+                [dict(data=Ref(DIGIT), ny=8, x0=0, dx=1, y0=0, gaps=True)],
                 "Greys",
                 crange=[0, 1],
                 title="the digit (rows read so far)",
@@ -159,6 +138,25 @@ class RowReading(ChartWidget):
                 ticktext=["0", "2", "4", "6"],
                 hover=".2f",
             ),
-            hidden,
-            probs,
+            HeatmapPanel(
+                [330, TOP, 250, side],
+                [dict(data=Ref(HIDDEN), ny=H, x0=1, dx=1, y0=0, gaps=True)],
+                SIGNED_SCALE,
+                crange=[-1, 1],
+                title="hidden state h_t (red +1, blue -1)",
+                x_title="row t",
+                x_label="after row",
+                y_title="hidden unit",
+                y_label="unit",
+                y_range=[-0.5, H - 0.5],
+                hover=".3f",
+            ),
+            BarsPanel(
+                [640, TOP, 250, side],
+                [str(c) for c in range(N_CLASSES)],
+                [dict(name="P(class)", data=Ref(PROBS), color=bar_colors)],
+                y_range=[0, 1],
+                title="P(class) after these rows",
+                x_title="digit",
+            ),
         ]

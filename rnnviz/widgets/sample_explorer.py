@@ -18,7 +18,7 @@ import numpy as np
 from rnnviz import checks
 from rnnviz.charlm.model import CharLM, sample
 from rnnviz.widgets.controls import float_slider, int_slider
-from rnnviz.widgets.renderer import ChartWidget, char_codes, chars_panel, frames, text_rows
+from rnnviz.widgets.renderer import CharsPanel, ChartWidget, Ref, char_codes, frames, text_rows
 
 TOP_K = 5
 TEMPERATURE_RANGE = (0.1, 2.0)
@@ -165,24 +165,24 @@ class SampleExplorer(ChartWidget):
             "top_probs": frames(np.stack([s.top_probs for s in self.samples]), grid),
         }
         panels = [
-            chars_panel(
+            CharsPanel(
                 [left, top, width, text_height],
-                "text",
+                Ref("text"),
                 prefix=prime,
                 title="the prime (grey) and the sampled text",
                 char_width=CHAR_WIDTH,
                 line_height=LINE_HEIGHT,
             ),
-            chars_panel(
+            CharsPanel(
                 [60, table_top, 780, TABLE_HEIGHT],
-                "top_chars",
+                Ref("top_chars"),
                 layout="grid",
-                values="top_probs",
+                values=Ref("top_probs"),
                 scale="Blues",
                 crange=[0.0, 1.0],
                 ny=k,
                 rows=[f"rank {r}" for r in range(1, k + 1)],
-                labels="labels",
+                labels=Ref("labels"),
                 tickvals=list(range(k)),
                 ticktext=[str(r) for r in range(1, k + 1)],
                 x_title="generated character",

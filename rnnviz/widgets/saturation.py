@@ -15,7 +15,7 @@ import numpy as np
 from rnnviz.charlm.interpret import saturation
 from rnnviz.style import GATE_COLORS, GATE_NAMES
 from rnnviz.widgets.controls import float_slider
-from rnnviz.widgets.renderer import ChartWidget, frames, grid_boxes, scatter_panel
+from rnnviz.widgets.renderer import ChartWidget, Ref, ScatterPanel, frames, grid_boxes
 
 THRESHOLD_RANGE = (0.02, 0.4)
 THRESHOLDS = np.round(np.arange(0.02, 0.4001, 0.02), 2)  # the slider's positions
@@ -78,13 +78,13 @@ class Saturation(ChartWidget):
             WIDTH, HEIGHT, rows=1, cols=len(names), margin=(70, 20, 70, 50), hspace=40
         )[0]
         panels = [
-            scatter_panel(
+            ScatterPanel(
                 box,
                 [
                     dict(
                         name=f"{name} limit",
-                        data="limit_y",
-                        x="limit_x",
+                        data=Ref("limit_y"),
+                        x=Ref("limit_x"),
                         color="#bbbbbb",
                         dash=[3, 3],
                         width=1,
@@ -92,7 +92,7 @@ class Saturation(ChartWidget):
                     ),
                     dict(
                         name=GATE_NAMES.get(name, name),
-                        data=f"{name}_right",
+                        data=Ref(f"{name}_right"),
                         x=f"{name}_left",
                         mode="markers",
                         color=GATE_COLORS.get(name, OTHER_GATE_COLOR),
@@ -106,7 +106,7 @@ class Saturation(ChartWidget):
                 x_range=[-0.02, 1.02],
                 y_range=[-0.02, 1.02],
                 hover_names=("left", "right"),
-                point_label="unit",
+                x_label="unit",
                 hover=".2f",
             )
             for k, (name, box) in enumerate(zip(names, boxes))

@@ -19,7 +19,7 @@ from rnnviz.models.min_gru import MinGRU
 from rnnviz.models.scan import scan_depth
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS
 from rnnviz.widgets.controls import int_slider
-from rnnviz.widgets.renderer import ChartWidget, frames, heatmap_panel, lines_panel
+from rnnviz.widgets.renderer import ChartWidget, HeatmapPanel, LinesPanel, Ref, frames
 
 WIDTH, HEIGHT = 900, 430
 LOOP_COLOR = MODEL_COLORS["rnn"]  # the sequential loop: red like the sequential RNN
@@ -101,9 +101,9 @@ class ScanRounds(ChartWidget):
         lo, hi = float(values.min()), float(values.max())
         pad = 0.08 * (hi - lo or 1.0)
         return [
-            heatmap_panel(
+            HeatmapPanel(
                 [170, 70, WIDTH - 260, 90],
-                [dict(data="folded", ny=2, x0=1, dx=1, y0=0, gaps=True)],
+                [dict(data=Ref("folded"), ny=2, x0=1, dx=1, y0=0, gaps=True)],
                 MAGNITUDE_SCALE,
                 crange=[0, 1],
                 title="share of steps 1..t folded into position t (1 = final; blank = not started)",
@@ -115,13 +115,15 @@ class ScanRounds(ChartWidget):
                 colorbar="share",
                 hover=".2f",
             ),
-            lines_panel(
+            LinesPanel(
                 [170, 220, WIDTH - 260, 160],
                 [
-                    dict(name="exact h_t", data="exact", x0=1, dx=1, color="#888888", width=1.5),
+                    dict(
+                        name="exact h_t", data=Ref("exact"), x0=1, dx=1, color="#888888", width=1.5
+                    ),
                     dict(
                         name="scan after r rounds",
-                        data="scan",
+                        data=Ref("scan"),
                         x0=1,
                         dx=1,
                         color=SCAN_COLOR,
@@ -130,7 +132,7 @@ class ScanRounds(ChartWidget):
                     ),
                     dict(
                         name="loop after r steps",
-                        data="loop",
+                        data=Ref("loop"),
                         x0=1,
                         dx=1,
                         color=LOOP_COLOR,

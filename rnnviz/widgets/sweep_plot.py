@@ -10,7 +10,7 @@ import numpy as np
 from rnnviz.experiments.results import runs_by_config
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
 from rnnviz.style import MODEL_COLORS
-from rnnviz.widgets.renderer import ChartWidget, frames, grid_boxes, points_panel, value_range
+from rnnviz.widgets.renderer import ChartWidget, PointsPanel, Ref, frames, grid_boxes, value_range
 
 WIDTH, HEIGHT = 940, 400
 BASELINE_COLOR = "#000000"
@@ -54,7 +54,7 @@ def sweep_chart(results):
             left.append(
                 dict(
                     name=label,
-                    data=key,
+                    data=Ref(key),
                     x=f"{key}_T",
                     color=color,
                     mode="markers",
@@ -69,7 +69,13 @@ def sweep_chart(results):
         ]
         data[f"{cell}_median"] = frames(_log10(medians), [])
         left.append(
-            dict(name=f"{name}, median", data=f"{cell}_median", x="lens", color=color, group=name)
+            dict(
+                name=f"{name}, median",
+                data=Ref(f"{cell}_median"),
+                x=Ref("lens"),
+                color=color,
+                group=name,
+            )
         )
         # A diverged run has no final MSE (null in the file; NaN in an older one).
         ended = [r for r in runs if r["final_mse"] is not None and np.isfinite(r["final_mse"])]
@@ -81,7 +87,7 @@ def sweep_chart(results):
         right.append(
             dict(
                 name=name,
-                data=f"{cell}_mse",
+                data=Ref(f"{cell}_mse"),
                 x=f"{cell}_mse_T",
                 color=color,
                 mode="markers",
@@ -92,12 +98,18 @@ def sweep_chart(results):
     data["ends"] = frames(_log10([min(lens), max(lens)]), [])
     data["baseline"] = frames(_log10([settings["baseline_mse"]] * 2), [])
     right.append(
-        dict(name="predict 1.0", data="baseline", x="ends", color=BASELINE_COLOR, dash=[7, 4])
+        dict(
+            name="predict 1.0",
+            data=Ref("baseline"),
+            x=Ref("ends"),
+            color=BASELINE_COLOR,
+            dash=[7, 4],
+        )
     )
     legend.append(dict(name="predict 1.0", color=BASELINE_COLOR, dash=True))
 
     def y_range(series):
-        values = [np.frombuffer(data[s["data"]]["values"], np.float32) for s in series]
+        values = [np.frombuffer(data[s["data"].name]["values"], np.float32) for s in series]
         return value_range(np.concatenate(values), log=True, pad=0.08) or [0, 1]
 
     x_range = value_range(_log10(lens), log=True, pad=0.1)
@@ -111,7 +123,7 @@ def sweep_chart(results):
         "controls": {},
         "legend": legend,
         "panels": [
-            points_panel(
+            PointsPanel(
                 boxes[0],
                 left,
                 x_range,
@@ -121,7 +133,7 @@ def sweep_chart(results):
                 y_label="steps",
                 **common,
             ),
-            points_panel(
+            PointsPanel(
                 boxes[1],
                 right,
                 x_range,

@@ -1,12 +1,13 @@
 """static/chart.js's pure functions, run in headless Chromium: frame indexing agrees with the
-Python packing (widgets.renderer.frames), formats and ticks are what the axes need."""
+Python packing (widgets.renderer.frames) and with its Python rule (frame_index), formats and
+ticks are what the axes need."""
 
 import base64
 
 import numpy as np
 import pytest
 
-from rnnviz.widgets.renderer import STATIC, chars_panel, scatter_panel, text_rows
+from rnnviz.widgets.renderer import STATIC, CharsPanel, Ref, ScatterPanel, frame_index, text_rows
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +34,9 @@ def test_product_frames_follow_the_python_packing(js):
     values = np.arange(3 * 2).reshape(3, 2)  # frames(values, ["a", "b"]): one per (a, b)
     for a, ia in ((0.1, 0), (0.21, 1), (0.3, 2)):
         for b, ib in ((-1, 0), (1, 1)):
-            assert js("frameOf", entry, {"a": a, "b": b}, spec) == values[ia, ib]
+            state = {"a": a, "b": b}
+            assert js("frameOf", entry, state, spec) == values[ia, ib]
+            assert frame_index(entry, spec, state) == values[ia, ib]
 
 
 def test_star_frames_answer_one_moved_control(js):
@@ -43,6 +46,9 @@ def test_star_frames_answer_one_moved_control(js):
     assert js("frameOf", entry, {"a": 2, "b": 0}, spec) == 2
     assert js("frameOf", entry, {"a": 1, "b": 1}, spec) == 3 + 1  # b's block starts at 3
     assert js("frameOf", entry, {"a": 2, "b": 1}, spec) is None  # two moved: not sent yet
+    for a, b in ((1, 0), (2, 0), (1, 1), (2, 1), (0, 1)):
+        state = {"a": a, "b": b}
+        assert frame_index(entry, spec, state) == js("frameOf", entry, state, spec)
 
 
 def test_formats_match_python(js):
@@ -208,6 +214,7 @@ def test_a_dropdown_picks_its_choices_frame(js):
     entry = {"axes": ["signal", "cell"], "star": False}
     assert js("nearest", ["c", "h", "f"], "f") == 2
     assert js("frameOf", entry, {"signal": "h", "cell": 1}, spec) == 1 * 2 + 1
+    assert frame_index(entry, spec, {"signal": "h", "cell": 1}) == 1 * 2 + 1
     assert js("format", 0.5321, "+.3f") == format(0.5321, "+.3f")
     assert js("format", -0.5321, "+.3f") == format(-0.5321, "+.3f")
 
@@ -229,16 +236,16 @@ def test_flow_text_layout_is_the_kernels(js, prefix, text, columns):
 def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser):
     source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
     page = browser.new_page()
-    panel = chars_panel(
+    panel = CharsPanel(
         [10, 30, 72, 32],
-        "chars",
-        values="values",
+        Ref("chars"),
+        values=Ref("values"),
         scale=[[0, "rgb(0,0,255)"], [0.5, "rgb(255,255,255)"], [1, "rgb(255,0,0)"]],
-        crange="crange",
+        crange=Ref("crange"),
         char_width=7.2,
         line_height=16,
         value_label="{name:chars} = ",
-    )
+    ).to_spec()
     result = page.evaluate(
         f"""async (panel) => {{
           const chart = await import('data:text/javascript;base64,{source}');
@@ -270,18 +277,24 @@ def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser):
 def test_a_scatter_panel_hovers_the_nearest_point(browser):
     source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
     page = browser.new_page()
-    panel = scatter_panel(
+    panel = ScatterPanel(
         [20, 20, 100, 100],
         [
-            dict(name="limit", data="ly", x="lx", hover=False, color="#bbbbbb"),
-            dict(name="forget gate f", data="right", x="left", mode="markers", color="#1f77b4"),
+            dict(name="limit", data=Ref("ly"), x=Ref("lx"), hover=False, color="#bbbbbb"),
+            dict(
+                name="forget gate f",
+                data=Ref("right"),
+                x=Ref("left"),
+                mode="markers",
+                color="#1f77b4",
+            ),
         ],
         x_range=[0, 1],
         y_range=[0, 1],
         hover_names=("left", "right"),
-        point_label="unit",
+        x_label="unit",
         hover=".2f",
-    )
+    ).to_spec()
     words = page.evaluate(
         f"""async (panel) => {{
           const chart = await import('data:text/javascript;base64,{source}');

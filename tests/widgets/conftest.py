@@ -3,44 +3,25 @@
 import numpy as np
 import pytest
 
+from rnnviz.widgets.renderer import frame_at, label_at
 
-def shown_frame(chart, name):
-    """The frame of data entry `name` for the chart's controls' current values.
 
-    Mirrors static/chart.js's frameOf (which tests/widgets/test_renderer_js.py checks in a
-    browser): the nearest grid position of each control (a dropdown: its choice's place in
-    the grid); a star entry takes the one control
-    away from its base value. Returns: an array of the frame's shape, or None.
-    """
-    entry = chart.data[name]
+def control_values(chart) -> dict:
+    """Control name -> the value the page picks frames by (a selection widget's index when
+    spec["controls"][name]["trait"] says so)."""
     spec = chart.spec
-    values = np.frombuffer(entry["values"], dtype=entry["dtype"]).reshape(entry["shape"])
-    # A selection widget (toggle buttons) is picked by its index (spec["controls"][...]["trait"]).
-    current = {
-        name: getattr(c, spec["controls"][name].get("trait", "value"))
+    return {
+        name: getattr(c, spec["controls"].get(name, {}).get("trait", "value"))
         for name, c in zip(spec["control_names"], chart.controls)
     }
 
-    def at(axis):
-        grid = spec["controls"][axis]["grid"]
-        if isinstance(current[axis], str):  # a dropdown's choice: its place in the grid
-            return grid.index(current[axis])
-        return int(np.argmin(np.abs(np.asarray(grid) - current[axis])))
 
-    if entry["star"]:
-        base = {
-            a: int(np.argmin(np.abs(np.asarray(spec["controls"][a]["grid"]) - spec["base"][a])))
-            for a in entry["axes"]
-        }
-        moved = [a for a in entry["axes"] if at(a) != base[a]]
-        if len(moved) > 1:
-            return None
-        axis = moved[0] if moved else entry["axes"][0]
-        before = entry["axes"][: entry["axes"].index(axis)]
-        offset = sum(len(spec["controls"][a]["grid"]) for a in before)
-        return values[offset + at(axis)]
-    index = tuple(at(a) for a in entry["axes"])
-    return values[index] if index else values[0]
+def shown_frame(chart, name):
+    """The frame of data entry `name` for the chart's controls' current values, picked by the
+    renderer's own rule (frame_index, which static/chart.js's frameOf follows: checked in
+    Chromium by tests/browser/test_chart_js.py). Returns: an array of the frame's shape, or
+    None (a star entry with two controls off their base values)."""
+    return frame_at(chart.data[name], chart.spec, control_values(chart))
 
 
 @pytest.fixture
@@ -50,14 +31,8 @@ def shown():
 
 def picked_label(table, chart):
     """The string (or list) a renderer.labels entry gives for the chart's controls' current
-    values, as static/chart.js's pickLabel picks it (the nearest grid position of each axis)."""
-    if isinstance(table, str):
-        return table
-    current = dict(zip(chart.spec["control_names"], (c.value for c in chart.controls)))
-    index = 0
-    for axis, grid in zip(table["axes"], table["grids"]):
-        index = index * len(grid) + int(np.argmin(np.abs(np.asarray(grid) - current[axis])))
-    return table["values"][index]
+    values, as static/chart.js's pickLabel picks it."""
+    return label_at(table, control_values(chart))
 
 
 @pytest.fixture
@@ -139,4 +114,11 @@ def _every_widget() -> dict:
 @pytest.fixture(scope="session")
 def every_widget():
     """Public widget name -> a builder of a small one (GateCellExplorer for both cells)."""
+    return _every_widget()
+
+
+@pytest.fixture
+def fresh_widgets():
+    """every_widget's builders made anew: their inputs drawn from a fresh random stream, so a
+    widget built once from here gets the same inputs whatever ran before it."""
     return _every_widget()

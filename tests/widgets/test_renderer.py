@@ -1,4 +1,7 @@
-"""widgets.renderer: data entries pack frames as the front end reads them; bad specs fail early."""
+"""widgets.renderer: data entries pack frames as the front end reads them; panels are typed
+values whose Refs are checked against the data; bad specs fail early."""
+
+import dataclasses
 
 import ipywidgets as widgets
 import numpy as np
@@ -6,10 +9,14 @@ import pytest
 
 from rnnviz.widgets.renderer import (
     Chart,
+    HeatmapPanel,
+    ImagePanel,
+    LinesPanel,
+    Ref,
+    frame_at,
+    frame_index,
     frames,
-    image_panel,
     labels,
-    lines_panel,
     log10_or_edge,
 )
 
@@ -35,7 +42,7 @@ def test_show_sends_one_picture_and_checks_its_references(shown):
         "width": 200,
         "height": 100,
         "controls": {"a": {"grid": [0.0, 0.5, 1.0]}},
-        "panels": [lines_panel([10, 10, 100, 50], [dict(name="y", data="y", x0=1, dx=1)])],
+        "panels": [LinesPanel([10, 10, 100, 50], [dict(name="y", data=Ref("y"), x0=1, dx=1)])],
     }
     chart.show(spec, {"y": frames(np.eye(3), ["a"])}, controls={"a": slider})
     assert chart.spec["control_names"] == ["a"] and chart.controls == [slider]
@@ -43,7 +50,7 @@ def test_show_sends_one_picture_and_checks_its_references(shown):
     slider.value = 1.0
     np.testing.assert_array_equal(shown(chart, "y"), [0, 0, 1])
     with pytest.raises(ValueError, match="missing data 'z'"):
-        bad = dict(spec, panels=[lines_panel([0, 0, 1, 1], [dict(name="z", data="z")])])
+        bad = dict(spec, panels=[LinesPanel([0, 0, 1, 1], [dict(name="z", data=Ref("z"))])])
         chart.show(bad, {}, controls={"a": slider})
     with pytest.raises(ValueError, match="unknown controls"):
         chart.show(spec, {"y": frames(np.eye(3), ["b"])}, controls={"a": slider})
@@ -63,7 +70,7 @@ def test_labels_pack_like_frames_and_uint8_frames_carry_images(label):
         "width": 100,
         "height": 100,
         "controls": {"a": {"grid": [0, 1, 2]}, "b": {"grid": [0, 1]}},
-        "panels": [image_panel([0, 0, 50, 50], "rgb", size=[2, 2])],
+        "panels": [ImagePanel([0, 0, 50, 50], Ref("rgb"), size=[2, 2])],
     }
     chart.show(spec, {"rgb": frames(rgb, ["a"], dtype="uint8")}, {"a": a, "b": b})
     assert chart.data["rgb"]["values"] == rgb.astype(np.uint8).tobytes()
@@ -72,7 +79,10 @@ def test_labels_pack_like_frames_and_uint8_frames_carry_images(label):
     with pytest.raises(ValueError, match="missing data 'alpha'"):
         chart.show(
             dict(
-                spec, panels=[image_panel([0, 0, 9, 9], "rgb", [2, 2], overlay={"data": "alpha"})]
+                spec,
+                panels=[
+                    ImagePanel([0, 0, 9, 9], Ref("rgb"), [2, 2], overlay={"data": Ref("alpha")})
+                ],
             ),
             {"rgb": frames(rgb, ["a"], dtype="uint8")},
             {"a": a, "b": b},
@@ -90,3 +100,56 @@ def test_charts_share_one_library_holding_chart_js():
     assert len(state["_esm"]) < 2_000  # the stub that imports the library's source
     first.library.close()
     assert Chart().library is not first.library  # a closed library is replaced
+
+
+def test_a_panel_is_a_typed_value_sent_with_refs_as_names():
+    series = [dict(name="y", data=Ref("y"), x0=1, dx=1)]
+    cursor = dict(control="a", x0=1, markers=[dict(data=Ref("y"), fade=Ref("fade"))])
+    panel = LinesPanel([0, 0, 10, 10], series, y_range=Ref("y_range"), cursor=cursor)
+    spec = panel.to_spec()
+    assert spec["series"][0]["data"] == "y" and spec["y"]["range"] == "y_range"
+    assert spec["cursor"]["markers"][0] == {"data": "y", "fade": "fade"}
+    assert list(spec) == ["kind", "box", "series", "title", "x", "y", "edge_colors", "cursor"]
+    with pytest.raises(TypeError, match="y_titel"):
+        LinesPanel([0, 0, 10, 10], series, y_titel="loss")  # a misspelt field is refused
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        panel.title = "changed"
+    with pytest.raises(TypeError, match="Ref name must be a str"):
+        Ref(3)
+    # A heatmap's crange Ref is sent as {"data": name}: a bare name there is a share group.
+    heat = HeatmapPanel([0, 0, 1, 1], [dict(data=Ref("h"))], "Viridis", crange=Ref("c"))
+    assert heat.to_spec()["crange"] == {"data": "c"}
+    shared = HeatmapPanel([0, 0, 1, 1], [dict(data=Ref("h"))], "Viridis", share="top")
+    assert shared.to_spec()["crange"] == "top"
+
+
+def test_show_finds_every_ref_a_panel_holds_and_refuses_a_bare_dict():
+    slider = widgets.FloatSlider(0.5, min=0.0, max=1.0, step=0.5)
+    data = {"y": frames(np.eye(3), ["a"])}
+    spec = {"width": 200, "height": 100, "controls": {"a": {"grid": [0.0, 0.5, 1.0]}}}
+    series = [dict(name="y", data=Ref("y"), x0=1, dx=1)]
+    # a Ref deep in the cursor's markers, in a range, in a heatmap group: each is checked
+    for panel, missing in (
+        (LinesPanel([0] * 4, series, cursor=dict(markers=[dict(data=Ref("m"))])), "m"),
+        (LinesPanel([0] * 4, series, x_range=Ref("xr")), "xr"),
+        (HeatmapPanel([0] * 4, [dict(data=Ref("g"))], "Viridis"), "g"),
+    ):
+        with pytest.raises(ValueError, match=f"missing data '{missing}'"):
+            Chart().show(dict(spec, panels=[panel]), data, controls={"a": slider})
+    with pytest.raises(TypeError, match="must hold Panels, got dict"):
+        Chart().show(dict(spec, panels=[{"kind": "lines"}]), data, controls={"a": slider})
+
+
+def test_frame_index_picks_the_packed_frame():
+    spec = {"controls": {"a": {"grid": [0.1, 0.2, 0.3]}, "b": {"grid": ["x", "y"]}}}
+    values = np.arange(3 * 2 * 4.0).reshape(3, 2, 4)
+    entry = frames(values, ["a", "b"])
+    for ia, a in enumerate((0.1, 0.21, 0.29)):
+        for ib, b in enumerate("xy"):
+            assert frame_index(entry, spec, {"a": a, "b": b}) == ia * 2 + ib
+            np.testing.assert_array_equal(frame_at(entry, spec, {"a": a, "b": b}), values[ia, ib])
+    star = dict(frames(np.arange(5.0)[:, None], ["a", "b"], star=True), shape=[5, 1])
+    spec["base"] = {"a": 0.2, "b": "x"}
+    assert frame_index(star, spec, {"a": 0.3, "b": "x"}) == 2
+    assert frame_index(star, spec, {"a": 0.2, "b": "y"}) == 3 + 1
+    assert frame_at(star, spec, {"a": 0.3, "b": "y"}) is None  # two moved: not sent yet

@@ -26,7 +26,9 @@ def markers(spec, data, panel):
 
 def test_chart_shows_every_model_and_every_run():
     results = load_results()
-    spec, data = sweep_chart(results)
+    plot = SweepPlot(results)
+    spec, data = plot.chart.spec, plot.chart.data  # as sent: sweep_chart's panels as JSON
+    assert [p.kind for p in sweep_chart(results)[0]["panels"]] == ["points", "points"]
     assert {CELL_NAMES[c] for c in CELLS} | {"predict 1.0"} == {i["name"] for i in spec["legend"]}
     # Every run is one marker on the left panel, at its steps to solve or its steps run.
     runs = results["runs"]
@@ -42,7 +44,7 @@ def test_chart_shows_every_model_and_every_run():
     ]
     assert spec["title"].startswith("Adding problem, full sweep (")
     json.dumps(spec, allow_nan=False)
-    assert "<SweepPlot widget>" == SweepPlot(results)._repr_mimebundle_()["text/plain"]
+    assert "<SweepPlot widget>" == plot._repr_mimebundle_()["text/plain"]
 
 
 def test_a_run_without_a_finite_final_mse_is_left_out_of_the_mse_panel():
