@@ -17,13 +17,23 @@ the student has pressed Check:
 
 It is a renderer Chart (one front end, one stored-state path, the offline export as it is)
 whose spec has a "predict" entry instead of panels.
+
+The lab's own check cell prints the answer too. After Run All that print would sit just below
+the Predict, so a check cell runs its prints inside `with folded("Check Q1"):`, which shows
+them under a closed <details> fold the student opens after committing.
 """
 
+import contextlib
+import html
+import io
 import json
 import math
 import secrets
+import sys
 
 import numpy as np
+from IPython import get_ipython
+from IPython.display import display
 
 from rnnviz import checks
 from rnnviz.widgets.renderer import ChartWidget, frames
@@ -175,3 +185,50 @@ class Predict(ChartWidget):
             )
             committed = self.prediction
         self.chart.spec = {**self.chart.spec, "predict": {**spec, "committed": committed}}
+
+
+def folded_output(summary: str, text: str) -> dict:
+    """The output a fold shows: `text` under a closed <details> whose <summary> is `summary`.
+
+    Inputs: summary: the fold's one-line label ("Check Q1"); text: what was printed.
+    Returns: a MIME bundle {"text/html": the fold, both strings HTML-escaped, "text/plain":
+    exactly `text`} (nbval compares text/plain; JupyterLab and the HTML export draw the fold).
+    Raises: TypeError/ValueError naming summary (not a non-empty string) or text (not a string).
+    """
+    summary = _text("summary", summary)
+    text = _text("text", text, allow_empty=True)
+    fold = (
+        '<details class="rnnviz-folded">'
+        f"<summary>{html.escape(summary)}</summary>"
+        f"<pre>{html.escape(text)}</pre></details>"
+    )
+    return {"text/html": fold, "text/plain": text}
+
+
+def folded(summary: str) -> contextlib.AbstractContextManager:
+    """Fold what a block prints, so a check cell's answer stays closed until the student opens it.
+
+    Inside `with folded("Check Q1"):` everything the block writes to stdout is captured and, when
+    the block ends, shown as one closed fold (`folded_output`); nothing is shown if it printed
+    nothing, and outside IPython (a script) the text is printed as it was. stderr (a claim's
+    notice to the student) goes straight out. An exception in the block propagates after the
+    fold shows what was printed before it.
+
+    Inputs: summary: the fold's one-line label. Returns: a context manager.
+    Raises: TypeError/ValueError naming summary, at the call (before the block runs).
+    """
+    return _fold(_text("summary", summary))
+
+
+@contextlib.contextmanager
+def _fold(summary: str):
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            yield
+    finally:
+        text = printed.getvalue()
+        if text and get_ipython() is None:
+            sys.stdout.write(text)
+        elif text:
+            display(folded_output(summary, text), raw=True)

@@ -2,6 +2,8 @@
 its attributes), the student commits a guess, Check reveals the measured answer, the
 distance and the explanation, and the kernel hears the guess (`widget.prediction`). The
 same notebook's HTML export reveals the answer offline, and its file holds no answer text.
+A check cell's printed answer, `folded`, stays out of sight in both until the student opens
+its fold, and markup in it stays text.
 
 The notebook computes its answers, as a lab does, so its source holds no answer either.
 """
@@ -36,6 +38,10 @@ remembers = cells[int(steps) % 2]  # a computed choice
 choice = Predict("Which cell remembers?", remembers, f"The answer was {remembers} by parity.",
                  choices=cells)
 choice"""
+FOLD_CELL = """from rnnviz.widgets.predict import folded
+with folded("Check: open it after you commit your prediction"):
+    print(f"steps to 1e-6, rounded up: {math.ceil(steps)}")
+    print("<b id=folded-injected>markup</b> & text")"""
 PAGE_TEXT_JS = """() => document.documentElement.textContent + '\\n' +
     [...document.querySelectorAll('*')]
         .flatMap(e => [...e.attributes].map(a => a.value)).join(' ')"""
@@ -56,7 +62,8 @@ def answers():
 
 def write_notebook(path: Path) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in (SETUP, NUMBER_CELL, CHOICE_CELL)]
+    cells = (SETUP, NUMBER_CELL, CHOICE_CELL, FOLD_CELL)
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -68,6 +75,25 @@ def write_notebook(path: Path) -> None:
 def assert_no_answer(text: str, where: str) -> None:
     for name, secret in answers().items():
         assert secret not in text, f"the {name} answer {secret!r} is in the {where} before Check"
+
+
+def assert_fold_hidden_until_opened(page) -> None:
+    """The check cell's printed text is in a closed fold: not visible until its summary is
+    clicked, and then shown as text (its markup made no element)."""
+    import math
+
+    printed = f"steps to 1e-6, rounded up: {math.ceil(math.log(1e-6) / math.log(FACTOR))}"
+    fold = page.locator("details.rnnviz-folded")
+    assert fold.count() == 1
+    fold.scroll_into_view_if_needed()
+    assert fold.locator("summary").is_visible()
+    assert not fold.locator("pre").is_visible() and not page.get_by_text(printed).is_visible()
+    assert page.locator("#folded-injected").count() == 0
+    fold.locator("summary").click()
+    shown = fold.locator("pre")
+    assert shown.is_visible()
+    assert shown.inner_text().rstrip() == f"{printed}\n<b id=folded-injected>markup</b> & text"
+    assert page.locator("#folded-injected").count() == 0
 
 
 def commit_and_check(page) -> str:
@@ -104,6 +130,7 @@ def test_predict_reveals_only_after_check_and_the_kernel_hears_the_guess(lab):
     assert_no_answer(page.evaluate(PAGE_TEXT_JS), "page")
     assert page.locator(".rnnviz-predict-reveal").first.inner_text() == ""
     lab.screenshot("predict_before")
+    assert_fold_hidden_until_opened(page)
     guess = commit_and_check(page)
     assert_revealed(page, guess)
     lab.wait_until(
@@ -142,6 +169,7 @@ def test_the_html_export_reveals_offline_and_holds_no_answer(browser, tmp_path):
         page.goto(page_file.as_uri())
         lab.wait_until(lambda: page.locator(".rnnviz-predict").count(), lambda n: n == 2)
         assert_no_answer(page.evaluate(PAGE_TEXT_JS), "page")
+        assert_fold_hidden_until_opened(page)
         guess = commit_and_check(page)
         assert_revealed(page, guess)
         assert not lab.page_errors, f"page errors: {lab.page_errors[:5]}"

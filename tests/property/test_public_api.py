@@ -47,7 +47,7 @@ from rnnviz.reference import (
 )
 from rnnviz.reference.gradcheck import rel_error
 from rnnviz.tasks import digits, long_range, recall, sentiment, seq2seq, tagging
-from rnnviz.widgets.predict import prediction_distance
+from rnnviz.widgets.predict import folded, folded_output, prediction_distance
 
 N, T, D, H, V = 2, 3, 4, 5, 6
 RNG = np.random.default_rng(0)
@@ -520,6 +520,12 @@ CASES = {
         prediction_distance,
         lambda: dict(prediction=2.0, answer=3.0, log=True),
         dict(prediction="number", answer="number", log="bool"),
+    ),
+    "folded": (folded, lambda: dict(summary="Check Q1"), dict(summary="text")),
+    "folded_output": (
+        folded_output,
+        lambda: dict(summary="Check Q1", text="answer: 0.0658\n"),
+        dict(summary="text", text="text"),
     ),
     "saturation": (
         lambda f, low=0.1, high=0.9: interpret.saturation({"f": f}, low, high),

@@ -1,15 +1,17 @@
 """Tests for the Predict widget: nothing the kernel sends holds the answer as text, the
 masked buffer unmasks to it, the page's Check reaches `widget.prediction`, and bad arguments
-are refused by name."""
+are refused by name. And for `folded`, the fold a check cell prints its answer into."""
 
 import json
 import math
+import sys
+from html.parser import HTMLParser
 
 import numpy as np
 import pytest
 
-from rnnviz.widgets import Predict
-from rnnviz.widgets.predict import mask, prediction_distance
+from rnnviz.widgets import Predict, predict
+from rnnviz.widgets.predict import folded, folded_output, mask, prediction_distance
 
 QUESTION = "After how many steps is the gradient 1e-6 of its size?"
 EXPLANATION = "Each step multiplies the gradient by about 0.83, the Jacobian's norm."
@@ -137,3 +139,88 @@ def test_empty_texts_are_refused_by_name(name):
     kwargs[name] = " "
     with pytest.raises(ValueError, match=name):
         Predict(**kwargs)
+
+
+HOSTILE = "</pre></details><script>window.__pwned=1</script><b id=x>&amp;\"'"
+
+
+class Parsed(HTMLParser):
+    """The fold's elements and the text inside each, as the page's parser reads them."""
+
+    def __init__(self, markup: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text, self.open = [], {}, []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+        self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open.pop() == tag
+
+    def handle_data(self, data):
+        self.text[self.open[-1]] = self.text.get(self.open[-1], "") + data
+
+
+def test_a_fold_is_closed_and_its_text_reads_back_exactly_whatever_it_holds():
+    text = f"measured ~0.0059 (claim: <= 0.2)\n{HOSTILE}\n"
+    bundle = folded_output(f"Check Q1 {HOSTILE}", text)
+    assert bundle["text/plain"] == text  # what nbval compares: the printed text, unchanged
+    page = Parsed(bundle["text/html"])
+    assert [tag for tag, _ in page.tags] == ["details", "summary", "pre"]
+    assert ("open", None) not in page.tags[0][1]  # closed until the student opens it
+    assert page.text == {"summary": f"Check Q1 {HOSTILE}", "pre": text}
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """The bundles `folded` displays, in a kernel as IPython hands them to the front end."""
+    bundles = []
+    monkeypatch.setattr(predict, "get_ipython", lambda: object())
+    monkeypatch.setattr(predict, "display", lambda bundle, raw: bundles.append((bundle, raw)))
+    return bundles
+
+
+def test_folded_shows_the_printed_text_as_one_fold_and_lets_stderr_through(shown, capsys):
+    print("above the fold")
+    with folded("Check Q1"):
+        print("answer: 0.0658")
+        print("notice for the student", file=sys.stderr)
+        print("answer: 3.2496")
+    out = capsys.readouterr()
+    assert out.out == "above the fold\n"
+    assert out.err == "notice for the student\n"
+    assert shown == [(folded_output("Check Q1", "answer: 0.0658\nanswer: 3.2496\n"), True)]
+
+
+def test_folded_shows_nothing_when_nothing_was_printed(shown, capsys):
+    with folded("Check Q1"):
+        pass
+    assert shown == [] and capsys.readouterr().out == ""
+
+
+def test_an_exception_in_the_block_propagates_after_the_fold_shows_what_was_printed(shown):
+    with pytest.raises(AssertionError, match="claim missed"):
+        with folded("Check Q2"):
+            print("steps with a gradient of exactly 0: 812")
+            raise AssertionError("claim missed")
+    assert shown == [(folded_output("Check Q2", "steps with a gradient of exactly 0: 812\n"), True)]
+
+
+def test_outside_ipython_the_text_is_printed_as_it_was(capsys):
+    with folded("Check Q1"):
+        print("answer: 42")
+    assert capsys.readouterr().out == "answer: 42\n"
+
+
+@pytest.mark.parametrize("summary, error", [("", ValueError), (" ", ValueError), (3, TypeError)])
+def test_a_bad_summary_is_refused_by_name_before_the_block_runs(summary, error):
+    ran = []
+    with pytest.raises(error, match="summary"):
+        with folded(summary):
+            ran.append(True)
+    assert ran == []
+    with pytest.raises(TypeError, match="text"):
+        folded_output("Check", None)
