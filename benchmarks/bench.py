@@ -46,14 +46,20 @@ def main():
         return
     out = Path(args.out)
     previous = json.loads(out.read_text()) if out.exists() else {}
+    # A part kept from an earlier run keeps that run's start time.
+    kept = {
+        name: {"started": previous.get("started"), **previous[name]}
+        for name in PARTS
+        if name in previous
+    }
     results = {
-        **{name: previous[name] for name in PARTS if name in previous},
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        **kept,
     }
     for name in args.only.split(","):
         load_before, started = os.getloadavg(), time.strftime("%Y-%m-%d %H:%M:%S %Z")
