@@ -49,6 +49,7 @@ function decode(base64) {
 // chart.js uses (get, set, on, save_changes, send, widget_manager.get_model).
 const live = {};
 function model(id) {
+  if (!id) return null;
   if (live[id]) return live[id];
   // A model another output's block holds: read every block on the page.
   if (!MODELS[id]) blocks().forEach(parse);
@@ -72,7 +73,6 @@ function model(id) {
   };
   return (live[id] = m);
 }
-
 
 // Controls some chart draws from frames (hot): answered in the page. A slider drawn before
 // the block of a chart it drives has been read is made hot once every block has been.
