@@ -4,8 +4,10 @@ Runs benchmarks/bench_flow.py (gradient flow against the naive method and autogr
 bench_connectivity.py (a user's model's T x T connectivity against per-step autograd),
 bench_cells.py (training throughput against torch.nn), bench_widgets.py (kernel time of the
 renderer's widgets), bench_latency.py (browser latency, JupyterLab + headless Chromium) and
-bench_labs.py (each lab's run time and peak memory on one core), in that order. The machine's
-load average is recorded with every part: timings on a shared machine move with it.
+bench_labs.py (each lab's run time and peak memory on one core) and bench_site.py (the
+static site: its size, each page's first chart, its hot sliders), in that order. The
+machine's load average is recorded with every part: timings on a shared machine move with it.
+A run of some parts (--only) replaces those parts in --out and keeps the others.
 Run: python benchmarks/bench.py [--out benchmarks/results.json] [--only latency,widgets]
      python benchmarks/bench.py --table   (benchmarks/README.md's tables, from the committed JSON)
 """
@@ -19,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("flow", "connectivity", "cells", "widgets", "latency", "labs")
+PARTS = ("flow", "connectivity", "cells", "widgets", "latency", "labs", "site")
 
 
 def load(name):
@@ -42,6 +44,14 @@ def main():
     if args.table:
         print(markdown(json.loads(Path(args.out).read_text())))
         return
+    out = Path(args.out)
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    # A part kept from an earlier run keeps that run's start time.
+    kept = {
+        name: {"started": previous.get("started"), **previous[name]}
+        for name in PARTS
+        if name in previous
+    }
     results = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -49,19 +59,21 @@ def main():
             "platform": platform.platform(),
         },
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        **kept,
     }
     for name in args.only.split(","):
-        load_before = os.getloadavg()
+        load_before, started = os.getloadavg(), time.strftime("%Y-%m-%d %H:%M:%S %Z")
         print(f"\n== bench_{name}.py  (load average {load_before})", flush=True)
         start = time.perf_counter()
         figures = load(name).main()
         results[name] = {
+            "started": started,
             "load_before": load_before,
             "load_after": os.getloadavg(),
             "seconds": time.perf_counter() - start,
             **(figures or {}),
         }
-    Path(args.out).write_text(json.dumps(results, indent=1, default=float) + "\n")
+    out.write_text(json.dumps(results, indent=1, default=float) + "\n")
     print(f"\nwrote {args.out}")
 
 
@@ -164,6 +176,26 @@ def markdown(results) -> str:
             lines.append(
                 f"| {r['lab']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
                 f"{r['peak_rss_mb']:.0f} | {'yes' if ok else 'no'} |"
+            )
+    site = results.get("site")
+    if site:
+        t = site["targets"]
+        lines += [
+            "",
+            f"Static site: {site['site_mb']:.1f} MB (target <= {t['site_mb']:.0f} MB), served on "
+            f"loopback (load average {site['load_before'][0]:.1f} before, "
+            f"{site['load_after'][0]:.1f} after, on 2 cores)",
+            "",
+            f"| page | charts | first chart, ms (median of {site['runs']}; target <= "
+            f"{t['first_chart_ms']:.0f}) | hot slider | key -> painted frame, ms (p90 target <= "
+            f"{t['p90_ms']:.0f}) |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for r in site["pages"]:
+            s = r["slider"]
+            lines.append(
+                f"| {r['lab']} | {r['charts']} | {r['first_chart_median_ms']:.0f} | "
+                f"{s['control'] if s else '-'} | {_ms(s['frame_ms']) if s else '-'} |"
             )
     return "\n".join(lines)
 

@@ -4,7 +4,9 @@ Every public function in rnnviz validates its inputs with these, so a student wh
 a zero length or a NaN weight reads which argument was wrong and what was expected.
 """
 
+import math
 import numbers
+import os
 
 import numpy as np
 
@@ -138,6 +140,30 @@ def sentences(name: str, texts, vocabulary) -> list:
 # shows several and must run in well under 60 s.
 MEMORY_BUDGET = 256 * 2**20
 WIDGET_SECONDS = 2.0
+# A stored notebook keeps each output's widget state up to OUTPUT_BUDGET characters of its
+# JSON (frames as base64), so that a lab stays under 2 MB (scripts/execute_lab.py drops a
+# larger one, which then needs the kernel). A widget that can show part of its data sizes
+# itself to output_budget(): the static site's build executes its labs with OUTPUT_BUDGET_ENV
+# set to "none", and its pages carry the whole of it.
+OUTPUT_BUDGET = 1_200_000
+OUTPUT_BUDGET_ENV = "RNNVIZ_OUTPUT_BUDGET"
+
+
+def output_budget() -> float:
+    """The characters of widget state one output may store in this session.
+
+    Returns: OUTPUT_BUDGET, or math.inf if the environment variable OUTPUT_BUDGET_ENV is
+    "none" (the static site's build, scripts/build_site.py).
+    Raises: ValueError if OUTPUT_BUDGET_ENV holds anything else but a positive int.
+    """
+    value = os.environ.get(OUTPUT_BUDGET_ENV, "").strip()
+    if not value:
+        return OUTPUT_BUDGET
+    if value == "none":
+        return math.inf
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f'{OUTPUT_BUDGET_ENV} must be "none" or a positive int, got {value!r}')
+    return int(value)
 
 
 def within_budget(

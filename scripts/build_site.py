@@ -15,8 +15,9 @@ venv): its charts are drawn, and its hot sliders answered, by the page alone. Th
   Binder and a JupyterHub through nbgitpuller, both made from --repo-url (a placeholder by
   default: pass your fork's URL when you publish the site);
 - a lab with a widget over the notebook's size budget (FULL_STATE_LABS: lab 07's
-  CellActivations) is executed in a temporary copy with no budget, so its page draws that
-  widget too; a widget state block over 1 MB is moved to a sidecar script next to the page;
+  CellActivations, lab 08's AttentionViewer) is executed in a temporary copy with no budget
+  (its kernel too: rnnviz.checks.output_budget), so its page draws that widget whole; a
+  widget state block over 1 MB is moved to a sidecar script next to the page;
 - index.html lists the labs in teaching order, each with its question (the README's lab
   table, else the lab's first markdown cell) and a screenshot of its first chart, taken in
   headless Chromium (/usr/bin/chromium, as the browser tests use) unless --no-screenshots.
@@ -81,12 +82,15 @@ MODULE_SCRIPT = re.compile(r"<script type=\"module\">((?:(?!</script>).)*)</scri
 LOADED = re.compile(r"<(script|link|img|iframe|source)\b[^>]*\b(src|href)=\"([^\"]*)\"", re.I)
 CHROMIUM = "/usr/bin/chromium"
 # Labs with a widget whose state is over the notebook's budget (scripts/execute_lab.py's
-# OUTPUT_BUDGET: lab 07's CellActivations, every cell over every signal), so the committed lab
-# shows its name only. The site executes a copy with no budget, and its page draws it.
-FULL_STATE_LABS = {"07_char_language_model.ipynb"}
+# OUTPUT_BUDGET), so the committed lab shows its name only (lab 07's CellActivations, every
+# cell over every signal) or the part that fits (lab 08's AttentionViewer, the first of its
+# three-object scenes). The site executes a copy with no budget, and its page draws it whole.
+FULL_STATE_LABS = {"07_char_language_model.ipynb", "08_captioning_attention.ipynb"}
 # A widget state block larger than this moves out of the page into a sidecar script next to
-# it, which puts the block back in the page as it loads (a plain <script src>, so the site
-# also works opened from disk, where fetch() of a file is refused).
+# it, which puts the block back in the page as it runs (a plain <script src>, so the site
+# also works opened from disk, where fetch() of a file is refused). It is deferred: the page
+# is parsed, and its first charts drawn (offline.js draws a widget once its block is there),
+# without waiting for megabytes of state.
 SIDECAR_BYTES = 1_000_000
 # (nbconvert's template may reorder the element's attributes.)
 STATE_BLOCK = re.compile(r'<script(?=[^>]*class="rnnviz-widget-state")[^>]*>(.*?)</script>', re.S)
@@ -142,7 +146,8 @@ def copy_mathjax(out: Path) -> Path:
 
 def execute_without_budget(notebook: Path, work: Path) -> Path:
     """Execute a copy of `notebook` in `work` as `make execute` does, storing every widget's
-    state however large; returns the copy."""
+    state however large (its kernel is told there is no budget: a widget that sizes itself to
+    one shows all its data); returns the copy."""
     spec = importlib.util.spec_from_file_location(
         "execute_lab", REPO / "scripts" / "execute_lab.py"
     )
@@ -175,7 +180,7 @@ def move_large_state_to_sidecars(text: str, page: Path) -> str:
             "  document.currentScript.after(block);\n"
             "})();\n"
         )
-        return f'<script src="{name}"></script>'
+        return f'<script src="{name}" defer></script>'
 
     return STATE_BLOCK.sub(sidecar, text)
 

@@ -10,10 +10,12 @@ the models reachable from the outputs. An output whose widget tree holds an anyw
 outside rnnviz (plotly's FigureWidget carries the whole plotly.js bundle) keeps no state: it
 needs the kernel, as before. So does an output whose state would pass OUTPUT_BUDGET (a lab
 stays under 2 MB): CellActivations' every cell over every signal is megabytes, and is drawn
-once the kernel has run its cell.
+once the kernel has run its cell. The kernel is told the budget (rnnviz.checks.output_budget),
+so a widget that can show part of its data (AttentionViewer's scenes) stores what fits.
 """
 
 import json
+import math
 import os
 import sys
 import time
@@ -22,12 +24,13 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from rnnviz import checks
 from rnnviz.export import STATE_MIME, VIEW_MIME, reachable_models
 
 # The largest widget tree an output may store, in characters of the notebook's JSON (frames
-# as base64): the biggest picture the labs carry offline, AttentionViewer's 60 scenes, is
-# about 0.9 MB.
-OUTPUT_BUDGET = 1_200_000
+# as base64): the biggest picture the labs carry offline, AttentionViewer's scenes, sizes
+# itself to it. The static site's build sets it to math.inf (scripts/build_site.py).
+OUTPUT_BUDGET = checks.OUTPUT_BUDGET
 
 
 def _storable(model: dict) -> bool:
@@ -113,7 +116,9 @@ def execute(path: Path) -> float:
     start = time.perf_counter()
     # A stored output never shows a missed claim: the kernel raises on one (rnnviz.claims).
     os.environ["RNNVIZ_STRICT_CLAIMS"] = "1"
-    client.execute()
+    # The kernel sizes its widgets to the same budget (rnnviz.checks.output_budget).
+    budget = "none" if OUTPUT_BUDGET == math.inf else str(OUTPUT_BUDGET)
+    client.execute(env={**os.environ, checks.OUTPUT_BUDGET_ENV: budget})
     seconds = time.perf_counter() - start
     counts = keep_needed_widget_state(nb)
     nbformat.write(nb, path)

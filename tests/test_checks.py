@@ -30,3 +30,16 @@ def test_real_number_refuses_nan_inf_and_out_of_range():
         checks.real_number("temperature", 3.0, low=0.1, high=2.0)
     with pytest.raises(TypeError, match="temperature"):
         checks.real_number("temperature", "hot")
+
+
+def test_output_budget_is_the_notebooks_unless_the_site_lifts_it(monkeypatch):
+    monkeypatch.delenv(checks.OUTPUT_BUDGET_ENV, raising=False)
+    assert checks.output_budget() == checks.OUTPUT_BUDGET
+    monkeypatch.setenv(checks.OUTPUT_BUDGET_ENV, "none")
+    assert checks.output_budget() == math.inf
+    monkeypatch.setenv(checks.OUTPUT_BUDGET_ENV, "5000")
+    assert checks.output_budget() == 5000
+    for bad in ("0", "-3", "1e6", "unlimited"):
+        monkeypatch.setenv(checks.OUTPUT_BUDGET_ENV, bad)
+        with pytest.raises(ValueError, match=checks.OUTPUT_BUDGET_ENV):
+            checks.output_budget()

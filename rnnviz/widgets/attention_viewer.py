@@ -9,8 +9,14 @@ step's attention fell on each object and on the background. Above, the generated
 Both sliders are answered in the browser: the kernel captions every scene once
 (rnnviz.captioning.model.caption_images), computes each word's peak and per-object mass
 (rnnviz.captioning.metrics) and sends the whole browse to the renderer
-(rnnviz.widgets.renderer), which picks the scene and the word and draws.
+(rnnviz.widgets.renderer), which picks the scene and the word and draws. A notebook stores
+the browse with its outputs, up to rnnviz.checks.output_budget(): past it, the viewer keeps
+the first scenes that fit and says how many it left out; the static site, built with no
+budget, browses them all.
 """
+
+import json
+import math
 
 import numpy as np
 
@@ -38,6 +44,10 @@ GLOW = [
     [0.6, "rgba(255,220,60,0.3)"],
     [1.0, "rgba(255,255,255,0.85)"],
 ]
+# The share of the output budget the browse's frames and text may take: the rest of the
+# stored output is the chart library's script (static/chart.js, about 0.1 MB), the sliders
+# and their boxes.
+BROWSE_SHARE = 0.75
 
 
 def attention_view(image, words, alphas, objects, masks, step: int) -> dict:
@@ -81,9 +91,12 @@ class AttentionViewer(ChartWidget):
     Inputs:
         model: an AttentionCaptioner; baseline: a BaselineCaptioner (or None)
         data: rnnviz.captioning.scenes.Scenes to browse; scene: the first scene shown
-    Attributes: word_slider, scene_slider (their values pick the picture), words (N, T) and
-    alphas (N, T, 6, 6) the generated captions and attention maps, data (attention_view of
-    the sliders' current values, with "step", "true" and "baseline").
+    Raises: ValueError if `scene` is past the scenes that fit the output budget.
+    Attributes: word_slider, scene_slider (their values pick the picture), scenes (the first
+    scenes of `data` whose browse fits rnnviz.checks.output_budget(): all of them unless a
+    stored notebook could not hold them), words (N, T) and alphas (N, T, 6, 6) their generated
+    captions and attention maps, data (attention_view of the sliders' current values, with
+    "step", "true" and "baseline").
     """
 
     def __init__(self, model, baseline, data, scene: int = 0):
@@ -94,17 +107,57 @@ class AttentionViewer(ChartWidget):
             raise TypeError("baseline must be a BaselineCaptioner or None")
         if not isinstance(data, scenes.Scenes):
             raise TypeError(f"data must be captioning.scenes.Scenes, got {type(data).__name__}")
-        self.scene_slider = int_slider("scene", scene, 0, len(data) - 1, description="scene")
+        checks.positive_int("scene", scene, minimum=0, maximum=len(data) - 1)
+        self.all_scenes = len(data)
         self.scenes = data
         self.words, self.alphas = caption_images(model, data.images)
         self.baseline_words = None if baseline is None else caption_images(baseline, data.images)[0]
         self.texts = data.texts()
+        views = self.views()
+        spec, frames_data = self._browse(views)
+        allowance = BROWSE_SHARE * checks.output_budget()
+        if _stored_size(spec, frames_data) > allowance:
+            shown = self._scenes_that_fit(views, allowance)
+            self._keep(shown)
+            spec, frames_data = self._browse(views[:shown])
+        if scene >= len(self.scenes):
+            raise ValueError(
+                f"scene must be an int in [0, {len(self.scenes) - 1}]: only the first "
+                f"{len(self.scenes)} of {self.all_scenes} scenes fit a stored notebook's output, "
+                f"got {scene}"
+            )
 
+        # A browse cut to the budget says so where the scene is picked.
+        shown = len(self.scenes)
+        description = (
+            "scene" if shown == self.all_scenes else f"scene ({shown} of {self.all_scenes})"
+        )
+        self.scene_slider = int_slider("scene", scene, 0, shown - 1, description=description)
         self.word_slider = int_slider("word", 0, 0, self._last_step(scene), description="word")
         self.controls = [self.word_slider, self.scene_slider]
         self.scene_slider.observe(self._on_scene, names="value")
-        self.refresh()
+        self.chart.show(
+            spec, frames_data, controls={"scene": self.scene_slider, "word": self.word_slider}
+        )
         self._finish()
+
+    def _scenes_that_fit(self, views, allowance: float) -> int:
+        """The most leading scenes whose browse (of `views`, every scene's) is within
+        `allowance` characters stored; at least one."""
+        low, high = 0, len(self.scenes)  # the first `low` scenes fit, the first `high` do not
+        while high - low > 1:
+            middle = (low + high) // 2
+            kept = self._browse(views[:middle], n_scenes=middle)
+            low, high = (middle, high) if _stored_size(*kept) <= allowance else (low, middle)
+        return max(low, 1)
+
+    def _keep(self, n_scenes: int) -> None:
+        """Browse only the first `n_scenes` scenes."""
+        self.scenes = self.scenes.subset(slice(0, n_scenes))
+        self.words, self.alphas = self.words[:n_scenes], self.alphas[:n_scenes]
+        if self.baseline_words is not None:
+            self.baseline_words = self.baseline_words[:n_scenes]
+        self.texts = self.texts[:n_scenes]
 
     def _last_step(self, scene: int) -> int:
         return len(generated_words(self.words[scene])) - 1
@@ -149,9 +202,16 @@ class AttentionViewer(ChartWidget):
 
     def refresh(self) -> None:
         """Send every scene's and word's picture to the browser (after words/alphas changed)."""
-        views = self.views()
-        n_scenes, steps = len(views), self.words.shape[1]
-        rows = 1 + max(len(objects) for objects in self.scenes.objects)  # objects + background
+        spec, data = self._browse(self.views())
+        self.chart.show(spec, data, controls={"scene": self.scene_slider, "word": self.word_slider})
+
+    def _browse(self, views, n_scenes: int | None = None) -> tuple[dict, dict]:
+        """The chart's spec and data for `views` (those of the first n_scenes scenes, all of
+        self.scenes by default)."""
+        n_scenes = len(self.scenes) if n_scenes is None else n_scenes
+        steps = self.words.shape[1]
+        objects, texts = self.scenes.objects[:n_scenes], self.texts[:n_scenes]
+        rows = 1 + max(map(len, objects), default=0)  # objects + background
         mass = np.full((n_scenes, steps, rows), np.nan)
         for n, scene in enumerate(views):
             for t, view in enumerate(scene):
@@ -173,22 +233,22 @@ class AttentionViewer(ChartWidget):
         # last word, so its step is the last one.
         captions = [
             [
-                caption_line(v["caption"], min(t, len(v["caption"]) - 1), self.texts[n])
+                caption_line(v["caption"], min(t, len(v["caption"]) - 1), texts[n])
                 for t, v in enumerate(s)
             ]
             for n, s in enumerate(views)
         ]
         lines = [
             labels(captions, grids),
-            labels([f"true caption: {t}" for t in self.texts], by_scene),
+            labels([f"true caption: {t}" for t in texts], by_scene),
         ]
         if self.baseline_words is not None:
-            baseline = scenes.decode_captions(self.baseline_words)
+            baseline = scenes.decode_captions(self.baseline_words[:n_scenes])
             lines.append(
                 labels(
                     [
                         f"no-attention model: {b} {_mark(b.split(), t)}"
-                        for b, t in zip(baseline, self.texts)
+                        for b, t in zip(baseline, texts)
                     ],
                     by_scene,
                 )
@@ -233,7 +293,17 @@ class AttentionViewer(ChartWidget):
                 ),
             ],
         }
-        self.chart.show(spec, data, controls={"scene": self.scene_slider, "word": self.word_slider})
+        return spec, data
+
+
+def _stored_size(spec: dict, data: dict) -> int:
+    """Characters a notebook stores for a chart of `spec` and `data`: their JSON, with each
+    frames entry's bytes as base64 (as scripts/execute_lab.py counts an output)."""
+    size = len(json.dumps(spec))
+    for entry in data.values():
+        size += len(json.dumps({k: v for k, v in entry.items() if k != "values"}))
+        size += 4 * math.ceil(len(entry["values"]) / 3)
+    return size
 
 
 def _mark(words, truth: str) -> str:

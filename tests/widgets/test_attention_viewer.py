@@ -7,10 +7,16 @@ import numpy as np
 import pytest
 import torch
 
+from rnnviz import checks
 from rnnviz.captioning import scenes
 from rnnviz.captioning.metrics import attention_mass, attention_peak, generated_words
 from rnnviz.captioning.model import make_captioner
-from rnnviz.widgets.attention_viewer import AttentionViewer, attention_view
+from rnnviz.widgets.attention_viewer import (
+    BROWSE_SHARE,
+    AttentionViewer,
+    _stored_size,
+    attention_view,
+)
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +160,35 @@ def test_nan_attention_is_sent_as_binary_gaps(shown):
     assert shown(chart, "zmax")[0] == pytest.approx(1 / 36)
     assert np.isnan(shown(chart, "mass")[: len(data.objects[0])]).all()  # each object's share
     json.dumps(chart.spec, allow_nan=False)  # the spec is strict JSON; frames are binary
+
+
+def test_a_browse_over_the_output_budget_keeps_the_first_scenes_that_fit(monkeypatch):
+    """Under a stored notebook's budget the viewer browses the first scenes whose stored
+    state fits, and its scene slider says how many of all; with no budget (the static site)
+    it browses every scene, the same frames for the scenes both show."""
+    torch.manual_seed(0)
+    attention, baseline = make_captioner("attention"), make_captioner("baseline")
+    data = scenes.make_scenes(12, seed=8)
+    monkeypatch.setenv(checks.OUTPUT_BUDGET_ENV, "none")
+    whole = AttentionViewer(attention, baseline, data)
+    assert len(whole.scenes) == 12 and whole.scene_slider.description == "scene"
+    full_size = _stored_size(whole.chart.spec, whole.chart.data)
+
+    budget = int(full_size / 2 / BROWSE_SHARE)  # room for about half the scenes
+    monkeypatch.setenv(checks.OUTPUT_BUDGET_ENV, str(budget))
+    cut = AttentionViewer(attention, baseline, data)
+    kept = len(cut.scenes)
+    assert 3 <= kept <= 9, kept
+    assert _stored_size(cut.chart.spec, cut.chart.data) <= BROWSE_SHARE * budget
+    # One more scene would not have fitted.
+    more = AttentionViewer.__new__(AttentionViewer)
+    more.__dict__.update(whole.__dict__)
+    assert _stored_size(*more._browse(whole.views()[: kept + 1], kept + 1)) > BROWSE_SHARE * budget
+    assert cut.scene_slider.max == kept - 1
+    assert cut.scene_slider.description == f"scene ({kept} of 12)"
+    assert cut.words.shape[0] == cut.alphas.shape[0] == kept
+    assert cut.scenes.texts() == data.texts()[:kept]
+    for name in ("image", "alpha", "mass"):
+        np.testing.assert_array_equal(decoded(cut.chart, name), decoded(whole.chart, name)[:kept])
+    with pytest.raises(ValueError, match=rf"scene must be an int in \[0, {kept - 1}\]"):
+        AttentionViewer(attention, baseline, data, scene=kept)

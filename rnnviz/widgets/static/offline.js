@@ -6,13 +6,42 @@
 
 // One block, so that no name here can clash with chart.js's top-level names.
 {
+// Each output's stored models sit in the JSON block just before its widget (or, for a large
+// one on the static site, in a sidecar script there that puts the block back as it runs).
+// A block is parsed when its widget is drawn, in document order, so the first charts are
+// drawn before a megabyte block further down has been read.
+const ref = (value) => (typeof value === "string" && value.startsWith("IPY_MODEL_") ? value.slice(10) : null);
 const MODELS = {};
-for (const el of document.querySelectorAll("script.rnnviz-widget-state")) {
-  Object.assign(MODELS, JSON.parse(el.textContent));
+const parsed = new Set();
+function parse(block) {
+  if (parsed.has(block)) return;
+  parsed.add(block);
+  const models = JSON.parse(block.textContent);
+  Object.assign(MODELS, models);
+  for (const stored of Object.values(models)) markHot(stored);
+}
+const blocks = () => document.querySelectorAll("script.rnnviz-widget-state");
+
+// The block of widget element `el`: parsed now, or once the sidecar script standing in its
+// place has run (the site loads it deferred, so it does not hold up the page's first charts).
+async function blockOf(el) {
+  for (;;) {
+    const before = el.previousElementSibling;
+    if (before && before.matches("script.rnnviz-widget-state")) return parse(before);
+    if (!(before && before.matches("script[src]"))) return;  // none: a model elsewhere, if any
+    await new Promise((done) => {
+      before.addEventListener("load", done, { once: true });
+      before.addEventListener("error", done, { once: true });
+    });
+    if (el.previousElementSibling === before) return;  // the sidecar failed to load
+  }
 }
 
 function decode(base64) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  // A loop, not Uint8Array.from(text, callback): megabytes of frames decode several times
+  // faster.
+  const text = atob(base64), bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return new DataView(bytes.buffer);
 }
 
@@ -20,7 +49,10 @@ function decode(base64) {
 // chart.js uses (get, set, on, save_changes, send, widget_manager.get_model).
 const live = {};
 function model(id) {
+  if (!id) return null;
   if (live[id]) return live[id];
+  // A model another output's block holds: read every block on the page.
+  if (!MODELS[id]) blocks().forEach(parse);
   const stored = MODELS[id];
   if (!stored) return null;
   const state = structuredClone(stored.state);
@@ -42,17 +74,17 @@ function model(id) {
   return (live[id] = m);
 }
 
-const ref = (value) => (typeof value === "string" && value.startsWith("IPY_MODEL_") ? value.slice(10) : null);
-
-// Controls some chart draws from frames (hot): answered in the page.
+// Controls some chart draws from frames (hot): answered in the page. A slider drawn before
+// the block of a chart it drives has been read is made hot once every block has been.
 const HOT = new Set();
-for (const [id, stored] of Object.entries(MODELS)) {
-  if (stored.state._anywidget_id !== "rnnviz.widgets.renderer.Chart") continue;
+function markHot(stored) {
+  if (stored.state._anywidget_id !== "rnnviz.widgets.renderer.Chart") return;
   const grids = stored.state.spec.controls || {};
   (stored.state.spec.control_names || []).forEach((name, k) => {
     if (name in grids) HOT.add(ref(stored.state.controls[k]));
   });
 }
+const cold = [];  // [model, make it hot] of the sliders drawn disabled
 
 function readoutText(value, fmt) {
   const m = /^\.(\d+)([ef])$/.exec(fmt || "");
@@ -80,7 +112,9 @@ function slider(m) {
   const readout = element("span", "margin:0 14px 0 6px;min-width:40px;font:13px sans-serif");
   const show = () => { readout.textContent = s.readout === false ? "" : readoutText(m.get("value"), s.readout_format); };
   show();
-  if (HOT.has(m.id)) {
+  const hot = () => {
+    input.disabled = false;
+    input.title = "";
     input.addEventListener("input", () => {
       const v = parseFloat(input.value);
       m.set("value", log ? s.base ** v : v);
@@ -90,9 +124,13 @@ function slider(m) {
       input.value = log ? Math.log(v) / Math.log(s.base) : v;
       show();
     });
+  };
+  if (HOT.has(m.id)) {
+    hot();
   } else {
     input.disabled = true;
     input.title = COLD;
+    cold.push([m, hot]);
   }
   row.append(input, readout);
   return row;
@@ -178,7 +216,25 @@ function view(id) {
   }
 }
 
-for (const el of document.querySelectorAll(".rnnviz-widget[data-model-id]")) {
-  el.replaceChildren(view(el.dataset.modelId));
-}
+// Widgets are drawn in document order, a slice of about SLICE_MS at a time: between slices
+// the browser paints what is drawn, so the page shows its first charts while later ones
+// (a large block to parse and decode) are still being drawn.
+const SLICE_MS = 30;
+const paint = () => new Promise((done) => {
+  if (document.hidden) setTimeout(done, 0);  // no animation frames in a hidden tab
+  else requestAnimationFrame(() => setTimeout(done, 0));
+});
+(async () => {
+  let slice = performance.now();
+  for (const el of document.querySelectorAll(".rnnviz-widget[data-model-id]")) {
+    await blockOf(el);
+    el.replaceChildren(view(el.dataset.modelId));
+    if (performance.now() - slice > SLICE_MS) {
+      await paint();
+      slice = performance.now();
+    }
+  }
+  blocks().forEach(parse);
+  for (const [m, hot] of cold.splice(0)) if (HOT.has(m.id)) hot();
+})();
 }
