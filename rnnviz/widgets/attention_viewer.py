@@ -29,6 +29,7 @@ from rnnviz.widgets.renderer import (
     ChartWidget,
     ImagePanel,
     LabelledBarsPanel,
+    Panel,
     Ref,
     TextPanel,
     finite_max,
@@ -299,7 +300,8 @@ class AttentionViewer(ChartWidget):
 def _stored_size(spec: dict, data: dict) -> int:
     """Characters a notebook stores for a chart of `spec` and `data`: their JSON, with each
     frames entry's bytes as base64 (as scripts/execute_lab.py counts an output)."""
-    size = len(json.dumps(spec))
+    panels = [p.to_spec() if isinstance(p, Panel) else p for p in spec["panels"]]  # as sent
+    size = len(json.dumps(dict(spec, panels=panels)))
     for entry in data.values():
         size += len(json.dumps({k: v for k, v in entry.items() if k != "values"}))
         size += 4 * math.ceil(len(entry["values"]) / 3)

@@ -7,11 +7,12 @@ import pytest
 from rnnviz.experiments.results import (
     RESULTS_PATH,
     load_results,
+    provenance,
     runs_summary,
     save_results,
     sweep_table,
 )
-from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
 
 COMMITTED = sorted(RESULTS_PATH.parent.glob("long_range_memory*.json"))
 
@@ -29,12 +30,19 @@ def test_committed_results_cover_every_model_three_seeds_and_long_sequences():
     """T up to 200, three seeds, every model."""
     settings = load_results()["settings"]
     assert max(settings["seq_lens"]) >= 200 and len(settings["seeds"]) >= 3
-    assert set(settings["models"]) == set(CELLS)
+    assert set(settings["models"]) == set(CELLS + LINEAR_CELLS)
+
+
+def test_committed_results_tell_who_made_each_part():
+    results = load_results()
+    parts = results["parts"]
+    assert sum(part["runs"] for part in parts) == len(results["runs"])
+    assert provenance(results).count("python -m rnnviz.experiments") == len(parts)
 
 
 def test_sweep_table_shows_every_model():
     table = sweep_table(load_results())
-    for cell in CELLS:
+    for cell in CELLS + LINEAR_CELLS:
         assert CELL_NAMES[cell] in table
 
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from rnnviz.experiments.results import load_results
-from rnnviz.models.cell_kinds import CELL_NAMES, CELLS
+from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
 from rnnviz.widgets.sweep_plot import SweepPlot, sweep_chart
 
 
@@ -29,7 +29,8 @@ def test_chart_shows_every_model_and_every_run():
     plot = SweepPlot(results)
     spec, data = plot.chart.spec, plot.chart.data  # as sent: sweep_chart's panels as JSON
     assert [p.kind for p in sweep_chart(results)[0]["panels"]] == ["points", "points"]
-    assert {CELL_NAMES[c] for c in CELLS} | {"predict 1.0"} == {i["name"] for i in spec["legend"]}
+    models = {CELL_NAMES[c] for c in CELLS + LINEAR_CELLS}  # lab 06's four and lab 09's two
+    assert models | {"predict 1.0"} == {i["name"] for i in spec["legend"]}
     # Every run is one marker on the left panel, at its steps to solve or its steps run.
     runs = results["runs"]
     x, y = markers(spec, data, 0)
