@@ -3,7 +3,7 @@
 A slider the student drags must answer within a frame, whatever the kernel is doing and
 however far away it is. So the kernel computes the picture's data at every position of the
 hot sliders' grids up front, sends them once as float32 buffers, and one small front end
-(static/chart.js) picks the frame for the sliders' current values and draws it on a canvas.
+(static/chart/, joined by chart_source) picks the frame for the sliders' current values and draws it on a canvas.
 The sliders stay ipywidgets sliders: their values sync to Python as usual, so
 `widget.spectral_radius.value` is the truth, and setting it from Python moves the picture.
 
@@ -38,13 +38,44 @@ EDGE_COLORS = {"under": UNDERFLOW_COLOR, "over": OVERFLOW_COLOR}
 
 
 class ChartLibrary(widgets.Widget):
-    """The renderer's front-end code (static/chart.js), held once by one model that every
+    """The renderer's front-end code (chart_source()), held once by one model that every
     Chart refers to: a notebook's stored widget state carries the source once, not once per
     chart. A plain ipywidgets model with no view; `version` (a hash of the source) keys the
     page's cache of the imported module."""
 
     source = traitlets.Unicode().tag(sync=True)
     version = traitlets.Unicode().tag(sync=True)
+
+
+# The front end's files (static/chart/), in the order they are joined into one ES module:
+# plain scripts sharing one scope, no build step. The core and the helpers first, each panel
+# kind's file, then the widget (its PANELS registry names every kind; its exports last).
+CHART_FILES = (
+    "core.js",
+    "colour.js",
+    "axes.js",
+    "panels/lines.js",
+    "panels/points.js",
+    "panels/bars.js",
+    "panels/labelled_bars.js",
+    "panels/hbars.js",
+    "panels/heatmap.js",
+    "panels/image.js",
+    "panels/text.js",
+    "panels/chars.js",
+    "panels/graph.js",
+    "predict.js",
+    "widget.js",
+)
+
+
+def chart_source() -> str:
+    """The renderer's front end as one ES module: the files of CHART_FILES joined in order.
+
+    Returns: JavaScript source, whose default export is {render} (JupyterLab's and the HTML
+    export's) and whose named exports are its pure functions (the browser tests call them)
+    """
+    return "\n".join((STATIC / "chart" / name).read_text() for name in CHART_FILES)
 
 
 _library: ChartLibrary | None = None
@@ -54,7 +85,7 @@ def chart_library() -> ChartLibrary:
     """The kernel's one ChartLibrary (a new one if it was closed)."""
     global _library
     if _library is None or _library.comm is None:
-        source = (STATIC / "chart.js").read_text()
+        source = chart_source()
         version = hashlib.sha256(source.encode()).hexdigest()[:16]
         _library = ChartLibrary(source=source, version=version)
     return _library
@@ -63,7 +94,7 @@ def chart_library() -> ChartLibrary:
 class Chart(anywidget.AnyWidget):
     """The shared front end: panels drawn from frames, answered in the browser.
 
-    Its own `_esm` is a small stub (static/chart_loader.js) that imports chart.js from the
+    Its own `_esm` is a small stub (static/chart_loader.js) that imports the front end from the
     ChartLibrary named by `library`.
 
     Traits (synced): spec (panels, control grids, legend, title, play), data (name ->
@@ -611,7 +642,7 @@ def char_codes(texts, length=None) -> np.ndarray:
 def text_rows(text: str, columns: int) -> int:
     """How many rows a flow text panel needs for `text` at `columns` characters a row.
 
-    The layout of static/chart.js's flowLayout: wrap at `columns`, a new row after "\n",
+    The layout of static/chart/panels/chars.js's flowLayout: wrap at `columns`, a new row after "\n",
     a tab to the next multiple of 4 columns.
     """
     col = row = 0
