@@ -3,7 +3,8 @@
 A slider the student drags must answer within a frame, whatever the kernel is doing and
 however far away it is. So the kernel computes the picture's data at every position of the
 hot sliders' grids up front, sends them once as float32 buffers, and one small front end
-(static/chart/, joined by chart_source) picks the frame for the sliders' current values and draws it on a canvas.
+(static/chart/, joined by front_end.chart_source) picks the frame for the sliders' current
+values and draws it on a canvas.
 The sliders stay ipywidgets sliders: their values sync to Python as usual, so
 `widget.spectral_radius.value` is the truth, and setting it from Python moves the picture.
 
@@ -32,6 +33,7 @@ import plotly.colors
 import traitlets
 
 from rnnviz.style import OVERFLOW_COLOR, UNDERFLOW_COLOR
+from rnnviz.widgets.front_end import chart_source
 
 STATIC = Path(__file__).parent / "static"
 EDGE_COLORS = {"under": UNDERFLOW_COLOR, "over": OVERFLOW_COLOR}
@@ -45,37 +47,6 @@ class ChartLibrary(widgets.Widget):
 
     source = traitlets.Unicode().tag(sync=True)
     version = traitlets.Unicode().tag(sync=True)
-
-
-# The front end's files (static/chart/), in the order they are joined into one ES module:
-# plain scripts sharing one scope, no build step. The core and the helpers first, each panel
-# kind's file, then the widget (its PANELS registry names every kind; its exports last).
-CHART_FILES = (
-    "core.js",
-    "colour.js",
-    "axes.js",
-    "panels/lines.js",
-    "panels/points.js",
-    "panels/bars.js",
-    "panels/labelled_bars.js",
-    "panels/hbars.js",
-    "panels/heatmap.js",
-    "panels/image.js",
-    "panels/text.js",
-    "panels/chars.js",
-    "panels/graph.js",
-    "predict.js",
-    "widget.js",
-)
-
-
-def chart_source() -> str:
-    """The renderer's front end as one ES module: the files of CHART_FILES joined in order.
-
-    Returns: JavaScript source, whose default export is {render} (JupyterLab's and the HTML
-    export's) and whose named exports are its pure functions (the browser tests call them)
-    """
-    return "\n".join((STATIC / "chart" / name).read_text() for name in CHART_FILES)
 
 
 _library: ChartLibrary | None = None
@@ -642,8 +613,8 @@ def char_codes(texts, length=None) -> np.ndarray:
 def text_rows(text: str, columns: int) -> int:
     """How many rows a flow text panel needs for `text` at `columns` characters a row.
 
-    The layout of static/chart/panels/chars.js's flowLayout: wrap at `columns`, a new row after "\n",
-    a tab to the next multiple of 4 columns.
+    The layout of static/chart/panels/chars.js's flowLayout: wrap at `columns`, a new row
+    after "\n", a tab to the next multiple of 4 columns.
     """
     col = row = 0
     for ch in text:

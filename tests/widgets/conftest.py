@@ -7,7 +7,7 @@ import pytest
 def shown_frame(chart, name):
     """The frame of data entry `name` for the chart's controls' current values.
 
-    Mirrors static/chart.js's frameOf (which tests/widgets/test_renderer_js.py checks in a
+    Mirrors static/chart/core.js's frameOf (which tests/browser/test_chart_js.py checks in a
     browser): the nearest grid position of each control (a dropdown: its choice's place in
     the grid); a star entry takes the one control
     away from its base value. Returns: an array of the frame's shape, or None.
@@ -50,7 +50,8 @@ def shown():
 
 def picked_label(table, chart):
     """The string (or list) a renderer.labels entry gives for the chart's controls' current
-    values, as static/chart.js's pickLabel picks it (the nearest grid position of each axis)."""
+    values, as static/chart/core.js's pickLabel picks it (the nearest grid position of each
+    axis)."""
     if isinstance(table, str):
         return table
     current = dict(zip(chart.spec["control_names"], (c.value for c in chart.controls)))

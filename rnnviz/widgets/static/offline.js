@@ -46,7 +46,7 @@ const ref = (value) => (typeof value === "string" && value.startsWith("IPY_MODEL
 
 // Controls some chart draws from frames (hot): answered in the page.
 const HOT = new Set();
-for (const [id, stored] of Object.entries(MODELS)) {
+for (const stored of Object.values(MODELS)) {
   if (stored.state._anywidget_id !== "rnnviz.widgets.renderer.Chart") continue;
   const grids = stored.state.spec.controls || {};
   (stored.state.spec.control_names || []).forEach((name, k) => {

@@ -17,8 +17,19 @@
 const FONT = "12px 'Open Sans', verdana, arial, sans-serif";
 const GRID_COLOR = "#ebebeb";
 const AXIS_COLOR = "#444";
-const SUPERSCRIPT = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3",
-  4: "\u2074", 5: "\u2075", 6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
+const SUPERSCRIPT = {
+  "-": "\u207b",
+  0: "\u2070",
+  1: "\u00b9",
+  2: "\u00b2",
+  3: "\u00b3",
+  4: "\u2074",
+  5: "\u2075",
+  6: "\u2076",
+  7: "\u2077",
+  8: "\u2078",
+  9: "\u2079",
+};
 const fontOf = (px, weight = "") => `${weight}${px}px 'Open Sans', verdana, arial, sans-serif`;
 
 // --- numbers ------------------------------------------------------------------------------
@@ -27,9 +38,11 @@ function format(value, spec) {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "inf" : "0";
   if (spec === "pow") return `10${String(Math.round(value)).replace(/./g, (c) => SUPERSCRIPT[c])}`;
   const m = /^(\+?)\.(\d+)([efg])$/.exec(spec || ".3g");
-  const digits = Number(m[2]), sign = m[1] && value >= 0 ? "+" : "";  // "+.3f": r = +0.532
+  const digits = Number(m[2]),
+    sign = m[1] && value >= 0 ? "+" : ""; // "+.3f": r = +0.532
   if (m[3] === "f") return sign + value.toFixed(digits);
-  if (m[3] === "e") return sign + value.toExponential(digits).replace(/e([+-])(\d)$/, (_, s, d) => `e${s}0${d}`);
+  if (m[3] === "e")
+    return sign + value.toExponential(digits).replace(/e([+-])(\d)$/, (_, s, d) => `e${s}0${d}`);
   return sign + String(Number(value.toPrecision(Math.max(1, digits))));
 }
 
@@ -37,10 +50,14 @@ function niceTicks(lo, hi, log, count = 6) {
   // Tick positions for a linear axis (steps of 1, 2 or 5 times a power of ten), or whole
   // decades for a log10 axis.
   if (!(hi > lo)) return [];
-  const raw = (hi - lo) / count, power = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = log ? Math.max(1, Math.ceil(raw)) : [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw);
+  const raw = (hi - lo) / count,
+    power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = log
+    ? Math.max(1, Math.ceil(raw))
+    : [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw);
   const ticks = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step)
+    ticks.push(Number(v.toPrecision(12)));
   return ticks;
 }
 
@@ -52,7 +69,13 @@ function realLogTicks(lo, hi) {
   if (!(hi > lo)) return [];
   const label = (v) => [v, format(Math.pow(10, v), ".3g")];
   if (hi - lo > 10) return niceTicks(lo, hi, true).map((v) => [v, format(v, "pow")]);
-  const sets = hi - lo > 3.5 ? [[1]] : [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+  const sets =
+    hi - lo > 3.5
+      ? [[1]]
+      : [
+          [1, 2, 5],
+          [1, 2, 3, 4, 5, 6, 7, 8, 9],
+        ];
   for (const mantissas of sets) {
     const ticks = [];
     for (let d = Math.floor(lo); d <= Math.ceil(hi); d++) {
@@ -63,23 +86,35 @@ function realLogTicks(lo, hi) {
     }
     if (ticks.length >= 3) return ticks;
   }
-  return niceTicks(Math.pow(10, lo), Math.pow(10, hi), false).filter((u) => u > 0).map((u) => label(Math.log10(u)));
+  return niceTicks(Math.pow(10, lo), Math.pow(10, hi), false)
+    .filter((u) => u > 0)
+    .map((u) => label(Math.log10(u)));
 }
 
 function logRange(values) {
   // A log10 range around the finite values, padded, at least 3 decades (the kernel's rule).
-  let lo = Infinity, hi = -Infinity;
-  for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of values)
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   if (lo > hi) return [-1.5, 1.5];
   const pad = Math.max(0.5, 0.06 * (hi - lo));
-  lo -= pad; hi += pad;
-  if (hi - lo < 3) { const mid = (lo + hi) / 2; lo = mid - 1.5; hi = mid + 1.5; }
+  lo -= pad;
+  hi += pad;
+  if (hi - lo < 3) {
+    const mid = (lo + hi) / 2;
+    lo = mid - 1.5;
+    hi = mid + 1.5;
+  }
   return [Math.max(lo, -320), Math.min(hi, 308)];
 }
 
 // --- frames -------------------------------------------------------------------------------
 function nearest(grid, value) {
-  if (typeof value === "string") return Math.max(0, grid.indexOf(value));  // a dropdown's choice
+  if (typeof value === "string") return Math.max(0, grid.indexOf(value)); // a dropdown's choice
   let best = 0;
   for (let k = 1; k < grid.length; k++) {
     if (Math.abs(grid[k] - value) < Math.abs(grid[best] - value)) best = k;
@@ -96,7 +131,10 @@ function frameOf(entry, state, spec) {
     if (moved.length > 1) return null;
     let offset = 0;
     const axis = moved[0] ?? entry.axes[0];
-    for (const a of entry.axes) { if (a === axis) break; offset += spec.controls[a].grid.length; }
+    for (const a of entry.axes) {
+      if (a === axis) break;
+      offset += spec.controls[a].grid.length;
+    }
     return offset + at(axis);
   }
   return entry.axes.reduce((f, a) => f * spec.controls[a].grid.length + at(a), 0);
@@ -105,7 +143,7 @@ function frameOf(entry, state, spec) {
 function frameValues(entry, state, spec) {
   const f = frameOf(entry, state, spec);
   if (f === null) return null;
-  const leading = entry.star ? 1 : entry.axes.length;  // a star entry's frames share one axis
+  const leading = entry.star ? 1 : entry.axes.length; // a star entry's frames share one axis
   const size = entry.shape.slice(leading).reduce((a, b) => a * b, 1);
   return entry.values.subarray(f * size, (f + 1) * size);
 }
@@ -143,13 +181,15 @@ function charString(codes) {
   return s;
 }
 
-function fillTemplate(text, read) {
+function fillTemplate(template, read) {
   // "s = {rnn_stats[0]:.2f}" -> the current frame's value, formatted; "{name:chars}" -> the
   // frame's character codes as a string (words the kernel chose, e.g. a signal's name).
-  return (text || "").replace(/\{(\w+):chars\}/g, (_, name) => charString(read(name))).replace(/\{(\w+)\[(\d+)\](?::([^}]+))?\}/g, (_, name, i, fmt) => {
-    const v = read(name);
-    return v ? format(v[Number(i)], fmt) : "?";
-  });
+  return (template || "")
+    .replace(/\{(\w+):chars\}/g, (_, name) => charString(read(name)))
+    .replace(/\{(\w+)\[(\d+)\](?::([^}]+))?\}/g, (_, name, i, fmt) => {
+      const v = read(name);
+      return v ? format(v[Number(i)], fmt) : "?";
+    });
 }
 
 function titleText(spec, state) {
@@ -162,8 +202,11 @@ function titleText(spec, state) {
 
 function withHidden(spec, hidden) {
   // The spec with the series the student hid in the legend (by name or "group") invisible.
-  const names = new Set(hidden);  // the page's Set, or a list
+  const names = new Set(hidden); // the page's Set, or a list
   if (!names.size) return spec;
   const hide = (s) => (names.has(s.group ?? s.name) ? { ...s, visible: false } : s);
-  return { ...spec, panels: spec.panels.map((p) => (p.series ? { ...p, series: p.series.map(hide) } : p)) };
+  return {
+    ...spec,
+    panels: spec.panels.map((p) => (p.series ? { ...p, series: p.series.map(hide) } : p)),
+  };
 }

@@ -11,14 +11,16 @@ function unmask(bytes, hexKey) {
 function predictValue(p, position) {
   // A slider position 0..steps -> the value: evenly spaced, or evenly in log10 if p.log.
   const u = position / p.steps;
-  if (u <= 0) return p.low;  // the ends exactly: 10 ** log10(high) may round past high
+  if (u <= 0) return p.low; // the ends exactly: 10 ** log10(high) may round past high
   if (u >= 1) return p.high;
-  return p.log ? 10 ** (Math.log10(p.low) + u * (Math.log10(p.high) - Math.log10(p.low)))
+  return p.log
+    ? 10 ** (Math.log10(p.low) + u * (Math.log10(p.high) - Math.log10(p.low)))
     : p.low + u * (p.high - p.low);
 }
 
 function predictPosition(p, value) {
-  const u = p.log ? (Math.log10(value) - Math.log10(p.low)) / (Math.log10(p.high) - Math.log10(p.low))
+  const u = p.log
+    ? (Math.log10(value) - Math.log10(p.low)) / (Math.log10(p.high) - Math.log10(p.low))
     : (value - p.low) / (p.high - p.low);
   return Math.round(u * p.steps);
 }
@@ -33,13 +35,18 @@ function revealText(p, secret, guess) {
   const off = p.log
     ? `off by a factor of ${format(Math.max(guess / secret.answer, secret.answer / guess), ".3g")}`
     : `off by ${format(Math.abs(guess - secret.answer), p.fmt)}${unit}`;
-  return [`Measured: ${secret.text}${unit}. Your prediction: ${format(guess, p.fmt)}${unit}, ${off}.`, secret.explanation];
+  return [
+    `Measured: ${secret.text}${unit}. Your prediction: ${format(guess, p.fmt)}${unit}, ${off}.`,
+    secret.explanation,
+  ];
 }
 
 function renderPredict({ model, el }) {
   const root = document.createElement("div");
   root.className = "rnnviz-predict";
-  root.style.cssText = `max-width:${model.get("spec").width}px;font:13px sans-serif;padding:6px 8px;border-left:3px solid #1f77b4;color:var(--jp-ui-font-color1, #222)`;
+  root.style.cssText =
+    `max-width:${model.get("spec").width}px;font:13px sans-serif;padding:6px 8px;` +
+    "border-left:3px solid #1f77b4;color:var(--jp-ui-font-color1, #222)";
   const p = model.get("spec").predict;
   const question = document.createElement("div");
   question.textContent = p.question;
@@ -54,10 +61,11 @@ function renderPredict({ model, el }) {
   reveal.setAttribute("role", "status");
   reveal.setAttribute("aria-live", "polite");
   reveal.style.cssText = "margin-top:6px;white-space:pre-wrap";
-  let guess, inputs = [];
+  let guess,
+    inputs = [];
   if (p.kind === "choice") {
     guess = null;
-    check.disabled = true;  // until a choice is made
+    check.disabled = true; // until a choice is made
     p.choices.forEach((label, k) => {
       const b = document.createElement("button");
       b.className = "rnnviz-predict-choice jupyter-button";
@@ -65,7 +73,10 @@ function renderPredict({ model, el }) {
       b.setAttribute("aria-pressed", "false");
       b.addEventListener("click", () => {
         guess = k;
-        inputs.forEach((o, j) => { o.setAttribute("aria-pressed", String(j === k)); o.style.fontWeight = j === k ? "bold" : ""; });
+        inputs.forEach((o, j) => {
+          o.setAttribute("aria-pressed", String(j === k));
+          o.style.fontWeight = j === k ? "bold" : "";
+        });
         check.disabled = false;
       });
       inputs.push(b);
@@ -73,7 +84,13 @@ function renderPredict({ model, el }) {
     row.append(...inputs, check);
   } else {
     const input = document.createElement("input");
-    Object.assign(input, { type: "range", min: 0, max: p.steps, step: 1, className: "rnnviz-predict-slider" });
+    Object.assign(input, {
+      type: "range",
+      min: 0,
+      max: p.steps,
+      step: 1,
+      className: "rnnviz-predict-slider",
+    });
     input.value = predictPosition(p, p.value);
     input.setAttribute("aria-label", p.question);
     input.setAttribute("data-lm-suppress-shortcuts", "true");
@@ -81,7 +98,10 @@ function renderPredict({ model, el }) {
     const readout = document.createElement("span");
     readout.className = "rnnviz-predict-readout";
     readout.style.minWidth = "80px";
-    const show = () => { guess = predictValue(p, Number(input.value)); readout.textContent = `${format(guess, p.fmt)}${p.unit ? ` ${p.unit}` : ""}`; };
+    const show = () => {
+      guess = predictValue(p, Number(input.value));
+      readout.textContent = `${format(guess, p.fmt)}${p.unit ? ` ${p.unit}` : ""}`;
+    };
     input.addEventListener("input", show);
     show();
     inputs = [input];
@@ -92,11 +112,16 @@ function renderPredict({ model, el }) {
   }
   function revealWith(value) {
     if (reveal.textContent) return;
-    if (p.kind === "number") { guess = value; inputs[0].value = predictPosition(p, value); }
-    else guess = value;
-    inputs.forEach((o) => { o.disabled = true; });
+    if (p.kind === "number") {
+      guess = value;
+      inputs[0].value = predictPosition(p, value);
+    } else guess = value;
+    inputs.forEach((o) => {
+      o.disabled = true;
+    });
     check.disabled = true;
-    const entry = model.get("data").reveal, dv = entry.values;
+    const entry = model.get("data").reveal,
+      dv = entry.values;
     const secret = unmask(new Uint8Array(dv.buffer, dv.byteOffset, dv.byteLength), p.key);
     const [first, explanation] = revealText(p, secret, value);
     const head = document.createElement("div");

@@ -24,15 +24,26 @@ function draw(canvas, spec, read, state) {
   const ctx = canvas.getContext("2d");
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, spec.width, spec.height);
-  ctx.fillStyle = "white"; ctx.fillRect(0, 0, spec.width, spec.height);
-  const shared = sharedRanges(spec, read), frames = [];
-  if (spec.title) text(ctx, fillTemplate(titleText(spec, state), read), spec.width / 2, 16, { font: fontOf(14) });
+  ctx.fillStyle = "white";
+  ctx.fillRect(0, 0, spec.width, spec.height);
+  const shared = sharedRanges(spec, read),
+    frames = [];
+  if (spec.title)
+    write(ctx, fillTemplate(titleText(spec, state), read), spec.width / 2, 16, {
+      font: fontOf(14),
+    });
   for (const panel of spec.panels) {
-    if (panel.visible === false) { frames.push(null); continue; }
+    if (panel.visible === false) {
+      frames.push(null);
+      continue;
+    }
     const fr = new Frame(panel.box, xRange(panel, read), yRange(panel, read, shared));
     frames.push(fr);
     drawAxes(ctx, panel, fr);
-    if (panel.title) text(ctx, fillTemplate(panel.title, read), fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, { font: fontOf(13) });
+    if (panel.title)
+      write(ctx, fillTemplate(panel.title, read), fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, {
+        font: fontOf(13),
+      });
     PANELS[panel.kind].draw(ctx, panel, fr, read, state, shared);
     if (panel.marks) drawMarks(ctx, panel, fr, state);
   }
@@ -41,18 +52,25 @@ function draw(canvas, spec, read, state) {
 
 function legend(el, items, toggle = null, hidden = new Set()) {
   // A click on an item hides (or shows again) the series of that name or group.
-  el.replaceChildren(...items.map((item) => {
-    const span = document.createElement("span");
-    span.className = "rnnviz-legend-item";
-    span.style.cssText = `margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444;cursor:pointer;opacity:${hidden.has(item.name) ? 0.4 : 1}`;
-    if (toggle) span.addEventListener("click", () => toggle(item.name));
-    const swatch = document.createElement("span");
-    const line = item.symbol ? `color:${item.color};` : `border-top:2px ${item.dash === true ? "dashed" : item.dash || "solid"} ${item.color};`;
-    swatch.style.cssText = `display:inline-block;width:22px;margin-right:4px;vertical-align:middle;${line}`;
-    swatch.textContent = item.symbol || "";
-    span.append(swatch, item.name);
-    return span;
-  }));
+  el.replaceChildren(
+    ...items.map((item) => {
+      const span = document.createElement("span");
+      span.className = "rnnviz-legend-item";
+      span.style.cssText =
+        "margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444;cursor:pointer;" +
+        `opacity:${hidden.has(item.name) ? 0.4 : 1}`;
+      if (toggle) span.addEventListener("click", () => toggle(item.name));
+      const swatch = document.createElement("span");
+      const line = item.symbol
+        ? `color:${item.color};`
+        : `border-top:2px ${item.dash === true ? "dashed" : item.dash || "solid"} ${item.color};`;
+      const place = "display:inline-block;width:22px;margin-right:4px;vertical-align:middle;";
+      swatch.style.cssText = place + line;
+      swatch.textContent = item.symbol || "";
+      span.append(swatch, item.name);
+      return span;
+    }),
+  );
 }
 
 async function render({ model, el }) {
@@ -62,20 +80,31 @@ async function render({ model, el }) {
   root.style.cssText = "position:relative;display:inline-block";
   const canvas = document.createElement("canvas");
   const tip = document.createElement("div");
-  tip.style.cssText = "position:absolute;display:none;pointer-events:none;background:rgba(255,255,255,.95);border:1px solid #999;padding:3px 6px;font:12px sans-serif;white-space:pre;z-index:5";
+  tip.style.cssText =
+    "position:absolute;display:none;pointer-events:none;background:rgba(255,255,255,.95);" +
+    "border:1px solid #999;padding:3px 6px;font:12px sans-serif;white-space:pre;z-index:5";
   const busy = document.createElement("div");
   busy.className = "rnnviz-busy";
   busy.textContent = "recomputing\u2026";
-  busy.style.cssText = "position:absolute;top:2px;right:6px;font:12px sans-serif;color:#b00;display:none";
+  busy.style.cssText =
+    "position:absolute;top:2px;right:6px;font:12px sans-serif;color:#b00;display:none";
   const play = document.createElement("button");
   play.className = "rnnviz-play jupyter-button";
-  play.style.display = "none";  // until a spec asks for Play
+  play.style.display = "none"; // until a spec asks for Play
   const keys = document.createElement("div");
   root.append(canvas, tip, busy, play, keys);
   el.append(root);
 
-  let spec, shownSpec, entries, frames = [], legendItems = null, pending = false, animation = null;
-  const state = {}, controlModels = {}, hidden = new Set();
+  let spec,
+    shownSpec,
+    entries,
+    frames = [],
+    legendItems = null,
+    pending = false,
+    animation = null;
+  const state = {},
+    controlModels = {},
+    hidden = new Set();
   const toggle = (name) => {
     if (!hidden.delete(name)) hidden.add(name);
     legend(keys, spec.legend || [], toggle, hidden);
@@ -89,19 +118,27 @@ async function render({ model, el }) {
     spec = model.get("spec");
     entries = {};
     for (const [name, e] of Object.entries(model.get("data"))) {
-      const dv = e.values;  // a DataView on the message's binary buffer
+      const dv = e.values; // a DataView on the message's binary buffer
       const Type = { float64: Float64Array, uint8: Uint8Array }[e.dtype] || Float32Array;
-      entries[name] = { ...e, values: new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)) };
+      entries[name] = {
+        ...e,
+        values: new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)),
+      };
     }
     // The page changes only where the picture does: new frames for the same picture (the
     // kernel recomputing around a settled slider) must not look like a change.
     const ratio = window.devicePixelRatio || 1;
     if (canvas.width !== spec.width * ratio || canvas.height !== spec.height * ratio) {
-      canvas.width = spec.width * ratio; canvas.height = spec.height * ratio;
-      canvas.style.width = `${spec.width}px`; canvas.style.height = `${spec.height}px`;
+      canvas.width = spec.width * ratio;
+      canvas.height = spec.height * ratio;
+      canvas.style.width = `${spec.width}px`;
+      canvas.style.height = `${spec.height}px`;
     }
     const items = JSON.stringify(spec.legend || []);
-    if (items !== legendItems) { legendItems = items; legend(keys, spec.legend || [], toggle, hidden); }
+    if (items !== legendItems) {
+      legendItems = items;
+      legend(keys, spec.legend || [], toggle, hidden);
+    }
     const label = spec.play ? spec.play.label : "";
     if (play.textContent !== label) {
       play.textContent = label;
@@ -122,7 +159,12 @@ async function render({ model, el }) {
   // New data draws in the next animation frame (several changes in one task make one
   // picture); a slider's change draws at once, inside the key press's own task, so that the
   // next frame the browser paints already shows it.
-  const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(redraw); } };
+  const schedule = () => {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(redraw);
+    }
+  };
 
   // Widgets whose frames hold one control's axis at a time (star entries) recompute the
   // others once the student lets go: "settle" tells the kernel, after spec.settle_ms quiet,
@@ -131,7 +173,9 @@ async function render({ model, el }) {
   const settleLater = () => {
     if (!spec.settle_ms) return;
     clearTimeout(settleTimer);
-    settleTimer = setTimeout(() => { model.send({ event: "settle", state: { ...state } }); }, spec.settle_ms);
+    settleTimer = setTimeout(() => {
+      model.send({ event: "settle", state: { ...state } });
+    }, spec.settle_ms);
   };
 
   async function bindControls() {
@@ -145,9 +189,14 @@ async function render({ model, el }) {
       // A selection (toggle buttons, a dropdown) syncs its index, not its value. With
       // "trait": "index" its grid is the indexes; otherwise its grid lists its options' values.
       const trait = spec.controls[name]?.trait;
-      const selection = !trait && control.get("value") === undefined && control.get("index") !== undefined;
-      const value = () => (trait ? control.get(trait)
-        : selection ? spec.controls[name].grid[control.get("index")] : control.get("value"));
+      const selection =
+        !trait && control.get("value") === undefined && control.get("index") !== undefined;
+      const value = () =>
+        trait
+          ? control.get(trait)
+          : selection
+            ? spec.controls[name].grid[control.get("index")]
+            : control.get("value");
       state[name] = value();
       control.on(`change:${trait || (selection ? "index" : "value")}`, () => {
         state[name] = value();
@@ -160,7 +209,9 @@ async function render({ model, el }) {
   play.addEventListener("click", () => {
     // The pulse travels from the cursor's last position back to its first at display rate;
     // the control gets the final value once, so the kernel sees one message, not one a step.
-    const p = spec.play, grid = spec.controls[p.control].grid, start = performance.now();
+    const p = spec.play,
+      grid = spec.controls[p.control].grid,
+      start = performance.now();
     if (animation) cancelAnimationFrame(animation);
     const step = (now) => {
       const u = Math.min(1, (now - start) / (p.seconds * 1000));
@@ -177,30 +228,72 @@ async function render({ model, el }) {
   });
 
   canvas.addEventListener("mousemove", (event) => {
-    const box = canvas.getBoundingClientRect(), x = event.clientX - box.left, y = event.clientY - box.top;
-    const k = frames.findIndex((fr) => fr && x >= fr.box[0] && x <= fr.box[0] + fr.box[2] && y >= fr.box[1] && y <= fr.box[1] + fr.box[3]);
-    const words = k < 0 ? "" : PANELS[shownSpec.panels[k].kind].hover(shownSpec.panels[k], frames[k], read, x, y, state);
+    const box = canvas.getBoundingClientRect(),
+      x = event.clientX - box.left,
+      y = event.clientY - box.top;
+    const k = frames.findIndex(
+      (fr) =>
+        fr &&
+        x >= fr.box[0] &&
+        x <= fr.box[0] + fr.box[2] &&
+        y >= fr.box[1] &&
+        y <= fr.box[1] + fr.box[3],
+    );
+    const words =
+      k < 0
+        ? ""
+        : PANELS[shownSpec.panels[k].kind].hover(shownSpec.panels[k], frames[k], read, x, y, state);
     tip.style.display = words ? "" : "none";
     tip.textContent = words;
-    tip.style.left = `${Math.min(x + 12, spec.width - 260)}px`; tip.style.top = `${y + 12}px`;
+    tip.style.left = `${Math.min(x + 12, spec.width - 260)}px`;
+    tip.style.top = `${y + 12}px`;
   });
-  canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; });
-
+  canvas.addEventListener("mouseleave", () => {
+    tip.style.display = "none";
+  });
 
   load();
   await bindControls();
   redraw();
-  const reload = async () => { load(); await bindControls(); schedule(); };
+  const reload = async () => {
+    load();
+    await bindControls();
+    schedule();
+  };
   model.on("change:spec", reload);
   model.on("change:data", reload);
   model.on("change:controls", reload);
   model.on("change:busy", schedule);
-  return () => { if (animation) cancelAnimationFrame(animation); };
+  return () => {
+    if (animation) cancelAnimationFrame(animation);
+  };
 }
 
 export default { render };
+// The pure functions, for the browser tests (tests/browser/test_chart_js.py).
 export {
-  PANELS, charString, draw, flowLayout, format, frameOf, logRange, nearest, niceTicks, pickLabel,
-  predictPosition, predictValue, rangeOf, realLogTicks, revealText, rowOf, scaleColor, titleText,
-  unmask, withHidden,
+  Frame,
+  PANELS,
+  charString,
+  draw,
+  fillTemplate,
+  flowLayout,
+  format,
+  frameOf,
+  logRange,
+  nearest,
+  niceTicks,
+  pickLabel,
+  predictPosition,
+  predictValue,
+  rangeOf,
+  realLogTicks,
+  revealText,
+  rowOf,
+  scaleColor,
+  titleText,
+  unmask,
+  withHidden,
+  xRange as xRangeOf,
+  yRange as yRangeOf,
 };

@@ -4,17 +4,29 @@
 
 function labelledBars(panel, state) {
   // The bars panel for the controls' current values: categories and colours picked.
-  return { ...panel, categories: pickLabel(panel.categories, state),
-    series: panel.series.map((s) => (s.color && s.color.axes ? { ...s, color: pickLabel(s.color, state) } : s)) };
+  return {
+    ...panel,
+    categories: pickLabel(panel.categories, state),
+    series: panel.series.map((s) =>
+      s.color && s.color.axes ? { ...s, color: pickLabel(s.color, state) } : s,
+    ),
+  };
 }
 
 function drawLabelledBars(ctx, panel, fr, read, state) {
-  const p = labelledBars(panel, state), n = p.categories.length, slot = fr.box[2] / n;
+  const p = labelledBars(panel, state),
+    n = p.categories.length,
+    slot = fr.box[2] / n;
   drawBars(ctx, { ...p, categories: p.categories.map(() => "") }, fr, read);
   p.categories.forEach((name, i) => {
-    const cut = name.lastIndexOf(" "), x = fr.box[0] + (i + 0.5) * slot, y = fr.box[1] + fr.box[3] + 12;
-    if (cut < 0) text(ctx, name, x, y);
-    else { text(ctx, name.slice(0, cut), x, y); text(ctx, name.slice(cut + 1), x, y + 14); }
+    const cut = name.lastIndexOf(" "),
+      x = fr.box[0] + (i + 0.5) * slot,
+      y = fr.box[1] + fr.box[3] + 12;
+    if (cut < 0) write(ctx, name, x, y);
+    else {
+      write(ctx, name.slice(0, cut), x, y);
+      write(ctx, name.slice(cut + 1), x, y + 14);
+    }
   });
 }
 

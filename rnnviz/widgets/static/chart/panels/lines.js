@@ -6,17 +6,22 @@
 function drawLines(ctx, panel, fr, read, state) {
   const [l, t, w, h] = fr.box;
   ctx.save();
-  ctx.beginPath(); ctx.rect(l, t, w, h); ctx.clip();
+  ctx.beginPath();
+  ctx.rect(l, t, w, h);
+  ctx.clip();
   for (const s of panel.series) {
     const v = read(s.data);
     if (!v || s.visible === false) continue;
     const xs = s.x ? read(s.x) : null;
     const x = (k) => (xs ? xs[k] : s.x0 + k * s.dx);
     ctx.globalAlpha = s.opacity ?? 1;
-    ctx.strokeStyle = s.color; ctx.lineWidth = s.width ?? 2;
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = s.width ?? 2;
     ctx.setLineDash(s.dash || []);
-    if (s.mode === "flags") {  // a mark at the top edge where the value is non-zero
-      for (let k = 0; k < v.length; k++) if (v[k]) marker(ctx, "triangle-down", fr.px(x(k)), t + 6, s.size || 9, s.color);
+    if (s.mode === "flags") {
+      // a mark at the top edge where the value is non-zero
+      for (let k = 0; k < v.length; k++)
+        if (v[k]) marker(ctx, "triangle-down", fr.px(x(k)), t + 6, s.size || 9, s.color);
       ctx.globalAlpha = 1;
       continue;
     }
@@ -24,9 +29,14 @@ function drawLines(ctx, panel, fr, read, state) {
       ctx.beginPath();
       let open = false;
       for (let k = 0; k < v.length; k++) {
-        if (!Number.isFinite(v[k])) { open = false; continue; }
-        const X = fr.px(x(k)), Y = fr.py(v[k]);
-        if (open) ctx.lineTo(X, Y); else ctx.moveTo(X, Y);
+        if (!Number.isFinite(v[k])) {
+          open = false;
+          continue;
+        }
+        const X = fr.px(x(k)),
+          Y = fr.py(v[k]);
+        if (open) ctx.lineTo(X, Y);
+        else ctx.moveTo(X, Y);
         open = true;
       }
       ctx.stroke();
@@ -34,7 +44,16 @@ function drawLines(ctx, panel, fr, read, state) {
     ctx.setLineDash([]);
     if (s.mode === "markers" || s.markers) {
       for (let k = 0; k < v.length; k++) {
-        if (Number.isFinite(v[k])) marker(ctx, s.symbol || "circle", fr.px(x(k)), fr.py(v[k]), s.size || 6, s.color, !s.open);
+        if (Number.isFinite(v[k]))
+          marker(
+            ctx,
+            s.symbol || "circle",
+            fr.px(x(k)),
+            fr.py(v[k]),
+            s.size || 6,
+            s.color,
+            !s.open,
+          );
       }
     }
     ctx.globalAlpha = 1;
@@ -48,8 +67,10 @@ function drawEdges(ctx, panel, fr, read) {
   // Values that left float's range sit on the edge they went through, labelled once:
   // underflows (-inf) at the bottom, overflows (+inf, NaN) at the top.
   const [, t, , h] = fr.box;
-  const edges = [[(u) => u === -Infinity, "under", "triangle-down", "0", t + h - 6, t + h - 18],
-                 [(u) => u === Infinity || Number.isNaN(u), "over", "triangle-up", "inf/NaN", t + 6, t + 18]];
+  const edges = [
+    [(u) => u === -Infinity, "under", "triangle-down", "0", t + h - 6, t + h - 18],
+    [(u) => u === Infinity || Number.isNaN(u), "over", "triangle-up", "inf/NaN", t + 6, t + 18],
+  ];
   for (const s of panel.series) {
     const v = read(s.data);
     if (!v || !s.edges || s.visible === false) continue;
@@ -60,7 +81,7 @@ function drawEdges(ctx, panel, fr, read) {
         if (!is(v[k])) continue;
         const X = fr.px(s.x0 + k * s.dx);
         marker(ctx, symbol, X, y, 9, color);
-        if (first) text(ctx, label, X, labelY, { color });
+        if (first) write(ctx, label, X, labelY, { color });
         first = false;
       }
     }
@@ -70,7 +91,8 @@ function drawEdges(ctx, panel, fr, read) {
 function drawLineCursor(ctx, panel, fr, read, state) {
   // A marker on each listed series at x = the cursor control's value; `fade` (a series of
   // opacities from the kernel) dims it as the travelling gradient shrinks.
-  const c = panel.cursor, k = Math.round(state[c.control]) - c.x0;
+  const c = panel.cursor,
+    k = Math.round(state[c.control]) - c.x0;
   const [, t, , h] = fr.box;
   for (const m of c.markers) {
     const v = read(m.data);
@@ -86,13 +108,17 @@ function drawLineCursor(ctx, panel, fr, read, state) {
 }
 
 function hoverLines(panel, fr, read, x) {
-  const val = (v) => (panel.y.log && Number.isFinite(v) ? format(Math.pow(10, v), ".3e") : format(v, panel.hover || ".3g"));
+  const val = (v) =>
+    panel.y.log && Number.isFinite(v)
+      ? format(Math.pow(10, v), ".3e")
+      : format(v, panel.hover || ".3g");
   const lines = [];
   for (const s of panel.series) {
     const v = read(s.data);
     if (!v || s.visible === false || s.x) continue;
     const k = Math.round((fr.x(x) - s.x0) / s.dx);
-    if (k >= 0 && k < v.length && !(s.mode === "markers" && Number.isNaN(v[k]))) lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
+    if (k >= 0 && k < v.length && !(s.mode === "markers" && Number.isNaN(v[k])))
+      lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
   }
   return lines.join("\n");
 }

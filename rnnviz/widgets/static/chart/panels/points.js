@@ -7,15 +7,20 @@
 
 function nearestPoint(panel, fr, read, x, y, radius, needsX) {
   // [series, index, x value, y value] of the finite point nearest (x, y) px, within radius.
-  let best = null, dist = radius * radius;
+  let best = null,
+    dist = radius * radius;
   for (const s of panel.series) {
-    const v = read(s.data), xs = s.x ? read(s.x) : null;
+    const v = read(s.data),
+      xs = s.x ? read(s.x) : null;
     if (!v || s.visible === false || s.hover === false || (needsX && !xs)) continue;
     for (let k = 0; k < v.length; k++) {
       const xv = xs ? xs[k] : s.x0 + k * s.dx;
       if (!Number.isFinite(v[k]) || !Number.isFinite(xv)) continue;
       const d = (fr.px(xv) - x) ** 2 + (fr.py(v[k]) - y) ** 2;
-      if (d < dist) { dist = d; best = [s, k, xv, v[k]]; }
+      if (d < dist) {
+        dist = d;
+        best = [s, k, xv, v[k]];
+      }
     }
   }
   return best;
@@ -24,14 +29,18 @@ function nearestPoint(panel, fr, read, x, y, radius, needsX) {
 function hoverPoints(panel, fr, read, x, y) {
   const best = nearestPoint(panel, fr, read, x, y, 12, false);
   if (!best) return "";
-  const [s, , xv, yv] = best, real = (v, log) => format(log ? Math.pow(10, v) : v, ".4g");
-  return `${s.name}: ${panel.x.label || "x"} = ${real(xv, panel.x.log)}, ${panel.y.label || "y"} = ${real(yv, panel.y.log)}`;
+  const [s, , xv, yv] = best,
+    real = (v, log) => format(log ? Math.pow(10, v) : v, ".4g");
+  const xText = `${panel.x.label || "x"} = ${real(xv, panel.x.log)}`;
+  return `${s.name}: ${xText}, ${panel.y.label || "y"} = ${real(yv, panel.y.log)}`;
 }
 
 function hoverScatter(panel, fr, read, x, y) {
   const best = nearestPoint(panel, fr, read, x, y, 10, true);
   if (!best) return "";
-  const [s, k, xv, yv] = best, [xName, yName] = panel.hover_names || ["x", "y"], f = panel.hover || ".3g";
+  const [s, k, xv, yv] = best,
+    [xName, yName] = panel.hover_names || ["x", "y"],
+    f = panel.hover || ".3g";
   return `${s.name} ${panel.x.label} ${k}: ${xName} ${format(xv, f)}, ${yName} ${format(yv, f)}`;
 }
 
