@@ -147,5 +147,4 @@ function renderPredict({ model, el }) {
   if (p.committed !== null && p.committed !== undefined) revealWith(p.committed);
   root.append(question, row, reveal);
   el.append(root);
-  root.predict = { guess: () => guess, revealed: () => reveal.textContent !== "" };
 }
