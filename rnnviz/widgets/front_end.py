@@ -29,6 +29,7 @@ CHART_FILES = (
     "panels/chars.js",
     "panels/graph.js",
     "predict.js",
+    "legend.js",
     "widget.js",
 )
 
