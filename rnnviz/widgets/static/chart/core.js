@@ -1,9 +1,9 @@
 // rnnviz's one front end (rnnviz/widgets/renderer.py): draws panels from frames the kernel
 // precomputed, so a slider the student drags is answered here, at display rate.
 //
-// The files of static/chart/ are plain scripts joined, in the order renderer.CHART_FILES
-// declares, into one ES module (renderer.chart_source): no build step. This one holds what
-// every panel needs: frames, the frame-index rule, number formats and ticks.
+// The files of static/chart/ are plain scripts joined, in the order CHART_FILES declares, into
+// one ES module (rnnviz/widgets/front_end.py): no build step. This one holds what every panel
+// needs: frames, the frame-index rule, number formats and ticks.
 //
 // It only indexes, scales and draws: every number it shows was computed in Python. A series
 // names a data entry: a float32 buffer holding one frame per position of its controls'

@@ -3,7 +3,7 @@
 
 // One entry a kind: draw(ctx, panel, frame, read, state, shared ranges) paints the panel;
 // hover(panel, frame, read, x, y, state) returns the text under the pointer. A new kind is
-// one file in panels/ (listed in renderer.CHART_FILES) and one entry here.
+// one file in panels/ (listed in front_end.CHART_FILES) and one entry here.
 const PANELS = {
   lines: linesPanel,
   points: pointsPanel,
