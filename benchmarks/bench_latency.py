@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import nbformat  # noqa: E402
 from compare_picture import picture_frames, vega_lite_spec, vega_rows  # noqa: E402
 
-from rnnviz.widgets.renderer import STATIC  # noqa: E402
+from rnnviz.widgets.front_end import chart_source  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab  # noqa: E402
 from tests.browser.latency import (  # noqa: E402
     OUTPUT,
@@ -57,6 +57,7 @@ from tests.browser.latency import (  # noqa: E402
     time_clicks,
     time_presses,
     time_selections,
+    watch_charts,
 )
 
 PRESSES = int(os.environ.get("BENCH_PRESSES", 30))  # fewer for a quick look
@@ -447,6 +448,7 @@ def _measure_page(browser, server, root, page_spec):
     name = f"latency_{page_spec['name']}.ipynb"
     nbformat.write(notebook, root / "labs" / name)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    watch_charts(context)
     lab = Lab(context.new_page(), server)
     try:
         lab.run(name, min_plots=0, min_sliders=page_spec["sliders"])
@@ -598,7 +600,7 @@ def _compare(browser):
         }
     page.evaluate(
         "([s, spec]) => { window.__chartSource = s; window.__spec = spec; }",
-        [base64.b64encode((STATIC / "chart.js").read_bytes()).decode(), spec],
+        [base64.b64encode(chart_source().encode()).decode(), spec],
     )
     out = page.evaluate(COMPARE_JS, [frames, len(frames["lstm_h"]), vega])
     page.close()
@@ -617,7 +619,7 @@ def _compare(browser):
 
     rows = [
         row("plotly.js 3 (Plotly.react on precomputed frames)", "plotly"),
-        row("rnnviz canvas front end (static/chart.js)", "renderer"),
+        row("rnnviz canvas front end (static/chart/)", "renderer"),
     ]
     if vega is None:
         return rows + [

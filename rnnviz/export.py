@@ -7,10 +7,11 @@ config (jupyter-config/jupyter_nbconvert_config.json, into {sys.prefix}/etc/jupy
 self-contained rendition and removes the notebook's widget metadata (so nbconvert adds no CDN
 script):
 
-- once per page, a module script: the renderer's own static/chart.js and static/offline.js,
-  a small widget manager that builds each output's widget tree from its stored state;
+- once per page, a module script: the renderer's own front end (front_end.chart_source) and
+  static/offline.js, a small widget manager that builds each output's widget tree from its
+  stored state;
 - per output, that tree's stored models as JSON (frames as base64, as the notebook stores
-  them); a Chart is drawn by chart.js's `render`, the same code JupyterLab runs; a slider a
+  them); a Chart is drawn by the front end's `render`, the same code JupyterLab runs; a slider a
   chart has frames for becomes an HTML range input that picks frames in the page; other
   controls show their saved value, disabled (they need the kernel);
 - a widget output with no stored state (it needs the kernel) becomes its text.
@@ -23,6 +24,8 @@ import json
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
+
+from rnnviz.widgets.front_end import chart_source
 
 # Read as files: the export loads none of the widget libraries (tests/test_layering.py).
 STATIC = Path(__file__).parent / "widgets" / "static"
@@ -68,7 +71,7 @@ def reachable_models(root: str, models: dict, skip=None, refuse=None) -> list[st
 
 
 def _is_library(model: dict) -> bool:
-    """The ChartLibrary: chart.js goes on the page once instead."""
+    """The ChartLibrary: the front end goes on the page once instead."""
     return model["state"].get("_model_name") == "WidgetModel" and "source" in model["state"]
 
 
@@ -111,13 +114,13 @@ def script_json(value) -> str:
 
 
 def page_script() -> str:
-    """The module script drawn once per page: chart.js, then the offline widget manager.
+    """The module script drawn once per page: the front end, then the offline widget manager.
 
     Returns: the <script type="module"> element's HTML
     Raises: RuntimeError if the shipped source holds a sequence that would end or escape the
     element (code cannot be \\u-escaped as JSON can; a test keeps the source clean)
     """
-    source = (STATIC / "chart.js").read_text() + "\n" + (STATIC / "offline.js").read_text()
+    source = chart_source() + "\n" + (STATIC / "offline.js").read_text()
     hazards = [h for h in SCRIPT_HAZARDS if h in source.lower()]
     if hazards:
         raise RuntimeError(f"rnnviz's page script contains {hazards}, unsafe inside <script>")

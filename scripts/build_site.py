@@ -281,14 +281,12 @@ def take_screenshots(out: Path, labs: list[dict], browser=None) -> None:
         "**/*",
         lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
     )
+    # The renderer calls this hook, if a page defines it, after each picture it draws.
+    context.add_init_script("globalThis.__rnnvizAfterDraw = (root) => { root.dataset.drawn = 1; };")
     page = context.new_page()
     for lab in labs:
         page.goto((out / lab["page"]).as_uri())
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.rnnviz-chart')]"
-            ".some(r => r.chart && r.chart.drawn() > 0)",
-            timeout=60_000,
-        )
+        page.wait_for_selector(".rnnviz-chart[data-drawn]", state="attached", timeout=60_000)
         chart = page.locator(".rnnviz-chart").first
         chart.scroll_into_view_if_needed()
         chart.screenshot(path=str(out / lab["image"]))

@@ -27,9 +27,10 @@ def conda_packages() -> set:
         if line.startswith("dependencies:"):
             in_deps = True
             continue
-        match = re.match(r"^  - ([A-Za-z0-9_.-]+)", line)
+        # conda's packages, and under "pip:" those that ship on PyPI only (not `-e .`)
+        match = re.match(r"^  - ([A-Za-z0-9_.-]+)|^      - ([A-Za-z0-9_][A-Za-z0-9_.-]*)", line)
         if in_deps and match:
-            names.add(match.group(1).lower())
+            names.add((match.group(1) or match.group(2)).lower())
     return names - {"python", "pip"}
 
 

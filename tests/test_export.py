@@ -40,7 +40,7 @@ def test_export_replaces_every_widget_output_and_asks_no_cdn():
     exporter = HTMLExporter(config={"HTMLExporter": {"preprocessors": [OfflineWidgets]}})
     page, _ = exporter.from_notebook_node(nb)
     assert page.count('class="rnnviz-widget"') == views
-    assert page.count('<script type="module">\n// rnnviz') == 1  # chart.js, once
+    assert page.count('<script type="module">\n// rnnviz') == 1  # the front end, once
     for cdn in ("html-manager", "jsdelivr", "unpkg", "widget-state+json", "widget-view+json"):
         assert cdn not in page, cdn
 

@@ -29,4 +29,4 @@ def test_stored_widget_state_holds_the_front_end_once(lab):
     assert not foreign, f"{lab.name} stores other anywidgets' code: {foreign}"
     assert all(len(s["_esm"]) < 2_000 for s in anywidgets), "a Chart stores more than its stub"
     libraries = [m for m in models if "source" in m["state"] and m["model_name"] == "WidgetModel"]
-    assert len(libraries) == (1 if anywidgets else 0), "chart.js must be stored once"
+    assert len(libraries) == (1 if anywidgets else 0), "the front end must be stored once"

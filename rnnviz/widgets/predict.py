@@ -9,10 +9,11 @@ the student has pressed Check:
   uint8 data buffer (its bytes XORed with a random key the spec carries): no text node, no
   attribute and no stored-state string holds it, so neither reading the page nor searching
   the stored notebook shows it.
-- The page (static/chart.js's renderPredict) draws the question, the student's control (a
-  slider, on a log10 scale where the answer spans decades, or one button a choice) and Check.
-  The press locks the control, unmasks the buffer and writes the answer, the distance to the
-  guess and the explanation, with no kernel: it works in the stored lab and its HTML export.
+- The page (static/chart/predict.js's renderPredict) draws the question, the student's
+  control (a slider, on a log10 scale where the answer spans decades, or one button a choice)
+  and Check. The press locks the control, unmasks the buffer and writes the answer, the
+  distance to the guess and the explanation, with no kernel: it works in the stored lab and
+  its HTML export.
 - The press also tells the kernel: `widget.prediction` is the committed guess (None before).
 
 It is a renderer Chart (one front end, one stored-state path, the offline export as it is)
@@ -68,7 +69,7 @@ def _text(name: str, value, allow_empty: bool = False) -> str:
 
 def _format(name: str, fmt) -> str:
     _text(name, fmt)
-    # The page formats the guess with chart.js's format(): Python's .Nf, .Ne and .Ng only.
+    # The page formats the guess with the front end's format(): Python's .Nf, .Ne and .Ng only.
     if not (len(fmt) >= 3 and fmt[0] == "." and fmt[-1] in "efg" and fmt[1:-1].isdigit()):
         raise ValueError(f"{name} must be a format like '.3g', '.2f' or '.1e', got {fmt!r}")
     if not (0 if fmt[-1] == "f" else 1) <= int(fmt[1:-1]) <= 12:

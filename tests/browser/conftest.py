@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.latency import watch_charts
+
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -641,6 +643,7 @@ def cpu_load(_load_everything):
 @pytest.fixture
 def lab(browser, jupyter_server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    watch_charts(context)
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:

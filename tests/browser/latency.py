@@ -3,18 +3,85 @@
 The method: a capture-phase keydown stamps the press; a MutationObserver on the widget's
 output area stamps the last change the press caused ("DOM"); a double requestAnimationFrame
 after that change stamps the painted frame ("frame"). The renderer draws on a canvas and
-marks each drawn picture on its root element (`data-drawn`), which is the DOM change; each
-press is also checked against a hash of the canvas's pixels, so a press that did not change
-the picture is counted as such. Used by the lab 04/05 browser tests, the static site's test
-(test_site.py) and benchmarks/bench_latency.py.
+changes no DOM; it calls `globalThis.__rnnvizAfterDraw(root, chart)` after each draw if a
+page defines it. The tests define it (AFTER_DRAW_JS, in every page before it loads, by
+`watch_charts`): it hashes the canvas's pixels and marks each new picture on the chart's root
+element (`data-drawn`), which is the DOM change, and it gives the root a `chart` to read
+(state, read(name), spec(), hidden(), drawn()). Used by the browser tests, the static site's
+test (test_site.py), benchmarks/bench_latency.py and scripts/build_site.py's screenshots.
 """
 
 import statistics
 import time
 
-# Installed once per page: stamps for the press in flight, and a pixel hash per canvas.
-INSTALL_JS = """
+# A hash of a canvas's pixels, to tell a new picture from the same one. Hashed at half size on
+# one reused canvas: a full-size readback of a tall chart made 5 MB of garbage per hash, and
+# the garbage collector it woke slowed the presses being timed. Halving averages each 2 x 2
+# block (bilinear at exactly half): no region is skipped.
+PIXELS_JS = """
+  if (!globalThis.__rnnvizPixels) {
+    const small = document.createElement('canvas');
+    const context = small.getContext('2d', { willReadFrequently: true });
+    globalThis.__rnnvizPixels = (canvas) => {
+      const width = Math.ceil(canvas.width / 2), height = Math.ceil(canvas.height / 2);
+      if (small.width !== width || small.height !== height) {
+        small.width = width; small.height = height;
+      }
+      context.clearRect(0, 0, width, height);
+      context.drawImage(canvas, 0, 0, width, height);
+      const d = context.getImageData(0, 0, width, height).data;
+      let h = 2166136261;
+      for (let i = 0; i < d.length; i += 3) h = Math.imul(h ^ d[i], 16777619);
+      return h >>> 0;
+    };
+  }
+"""
+
+# Run in every page before its scripts (watch_charts): the renderer's after-draw hook. Each
+# chart's root gets `chart` (what it draws: the controls' state, read(name) the current frame
+# of an entry, spec(), hidden() the series hidden in the legend, drawn() the pictures drawn)
+# and, per new picture (its pixels changed), `data-drawn`: the DOM change the latency method
+# stamps. New frames for the same picture (the kernel recomputing around a settled slider)
+# are not a change.
+AFTER_DRAW_JS = (
+    "(() => {"
+    + PIXELS_JS
+    + """
+  const seen = new WeakMap();  // root -> {chart: the latest draw's, hash, drawn}
+  globalThis.__rnnvizAfterDraw = (root, chart) => {
+    let r = seen.get(root);
+    if (!r) {
+      seen.set(root, r = { chart, hash: null, drawn: 0 });
+      root.chart = {
+        state: chart.state, spec: () => r.chart.spec, hidden: () => [...r.chart.hidden],
+        read: (name) => { const v = r.chart.read(name); return v && Array.from(v); },
+        drawn: () => r.drawn,
+      };
+    }
+    r.chart = chart;
+    const h = globalThis.__rnnvizPixels(chart.canvas);
+    if (h === r.hash) return;
+    r.hash = h;
+    r.drawn += 1;
+    root.dataset.drawn = String(r.drawn);
+  };
+})();"""
+)
+
+
+def watch_charts(context) -> None:
+    """Install the after-draw hook (AFTER_DRAW_JS) in every page `context` opens from now on:
+    call it before opening a page whose charts are read or timed."""
+    context.add_init_script(AFTER_DRAW_JS)
+
+
+# Installed once per page: stamps for the press in flight, and the pixel hash.
+INSTALL_JS = (
+    """
 () => {
+"""
+    + PIXELS_JS
+    + """
   if (window.__latency) return;
   const L = window.__latency = { key: null, dom: null, frame: null, changes: 0,
                                  firstDom: null, firstFrame: null };
@@ -44,25 +111,10 @@ INSTALL_JS = """
     L.observer.observe(el, { attributes: true, childList: true, subtree: true,
                              characterData: true });
   };
-  // Hashed at half size on one reused canvas: a full-size readback of a tall chart made 5 MB
-  // of garbage per hash, and the garbage collector it woke slowed the presses being timed.
-  // Halving averages each 2 x 2 block (bilinear at exactly half): no region is skipped.
-  L.small = document.createElement('canvas');
-  L.smallContext = L.small.getContext('2d', { willReadFrequently: true });
-  L.pixels = (canvas) => {
-    const width = Math.ceil(canvas.width / 2), height = Math.ceil(canvas.height / 2);
-    if (L.small.width !== width || L.small.height !== height) {
-      L.small.width = width; L.small.height = height;
-    }
-    L.smallContext.clearRect(0, 0, width, height);
-    L.smallContext.drawImage(canvas, 0, 0, width, height);
-    const d = L.smallContext.getImageData(0, 0, width, height).data;
-    let h = 2166136261;
-    for (let i = 0; i < d.length; i += 3) h = Math.imul(h ^ d[i], 16777619);
-    return h >>> 0;
-  };
+  L.pixels = globalThis.__rnnvizPixels;
 }
 """
+)
 
 CHART_JS = "document.querySelectorAll('.rnnviz-chart')[{chart}].chart"
 

@@ -1,31 +1,40 @@
-"""static/chart.js's pure functions, run in headless Chromium: frame indexing agrees with the
-Python packing (widgets.renderer.frames) and with its Python rule (frame_index), formats and
-ticks are what the axes need."""
+"""The renderer's front end (static/chart/, joined by front_end.chart_source) in a blank
+headless Chromium page, no JupyterLab: its pure functions (frame indexing agrees with the
+Python packing of widgets.renderer.frames and with its Python rule, frame_index; formats,
+ticks, ranges and layouts are what the axes and panels need) and each panel kind's pixels and
+hover."""
 
 import base64
 
 import numpy as np
 import pytest
 
-from rnnviz.widgets.renderer import STATIC, CharsPanel, Ref, ScatterPanel, frame_index, text_rows
+from rnnviz.widgets.front_end import chart_source
+from rnnviz.widgets.renderer import CharsPanel, Ref, ScatterPanel, frame_index, text_rows
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def js(browser):
-    """Call one of chart.js's exported functions in a blank page: js("nearest", grid, v)."""
-    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+def chart_page(browser):
+    """A blank page with the joined front end imported as `window.chart`."""
+    source = base64.b64encode(chart_source().encode()).decode()
     page = browser.new_page()
     page.evaluate(
         f"async () => {{ window.chart = await import('data:text/javascript;base64,{source}'); }}"
     )
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def js(chart_page):
+    """Call one of the front end's exported functions in a blank page: js("nearest", grid, v)."""
 
     def call(name, *args):
-        return page.evaluate(f"args => window.chart.{name}(...args)", list(args))
+        return chart_page.evaluate(f"args => window.chart.{name}(...args)", list(args))
 
-    yield call
-    page.close()
+    return call
 
 
 def test_product_frames_follow_the_python_packing(js):
@@ -62,14 +71,14 @@ def test_log_range_and_ticks(js):
     assert js("logRange", [0, 0.5]) == pytest.approx([-1.25, 1.75])  # at least 3 decades
     assert js("niceTicks", 0, 100, False) == [0, 20, 40, 60, 80, 100]
     assert js("niceTicks", -21.2, 1.2, True) == [-20, -16, -12, -8, -4, 0]
-    assert js("scaleColor", [[0, "#000000"], [1, "rgb(255,255,255)"]], 0.5) == "rgb(128,128,128)"
+    assert js("scaleColor", [[0, "#000000"], [1, "rgb(255,255,255)"]], 0.5) == "rgba(128,128,128,1)"
 
 
 def test_graph_panel_draws_nodes_edges_and_words_from_rows(browser):
     """A "graph" panel: a node is a circle of its fill colour where its row places it, a NaN
     row draws nothing, an edge is drawn in its colour, hover gives the node's text, and
     every word comes from the panel's strings."""
-    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    source = base64.b64encode(chart_source().encode()).decode()
     page = browser.new_page()
     page.evaluate(
         f"async () => {{ window.chart = await import('data:text/javascript;base64,{source}'); }}"
@@ -143,7 +152,7 @@ RED, WHITE, BLUE = [255, 0, 0], [255, 255, 255], [0, 0, 255]
 
 def test_row_bars_pick_the_controls_row_and_range_from_data(browser):
     page = browser.new_page()
-    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    source = base64.b64encode(chart_source().encode()).decode()
     page.evaluate(
         f"async () => {{ window.chart = await import('data:text/javascript;base64,{source}'); }}"
     )
@@ -168,16 +177,16 @@ def test_labels_follow_the_frames_packing(js):
 
 def test_rgba_scale_interpolates_the_alpha(js):
     glow = [[0, "rgba(255,255,255,0)"], [0.6, "rgba(255,220,60,0.3)"], [1, "#ffffff"]]
-    assert js("scaleRGBA", glow, 0) == "rgba(255,255,255,0)"
-    assert js("scaleRGBA", glow, 0.3) == "rgba(255,238,158,0.15)"
-    assert js("scaleRGBA", glow, 2) == "rgba(255,255,255,1)"  # clamped; "#rrggbb" is opaque
+    assert js("scaleColor", glow, 0) == "rgba(255,255,255,0)"
+    assert js("scaleColor", glow, 0.3) == "rgba(255,238,158,0.15)"
+    assert js("scaleColor", glow, 2) == "rgba(255,255,255,1)"  # clamped; "#rrggbb" is opaque
 
 
 def test_image_panel_draws_the_image_under_its_overlay_and_outline(js, browser):
     """A 2x2 RGB frame (uint8) scaled to 100x100 px, a 2x2 overlay whose cell (0, 1) is opaque
     black and the others transparent, and cell (1, 0) outlined: each quarter shows what it
     should, and hovering reads the overlay's value."""
-    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    source = base64.b64encode(chart_source().encode()).decode()
     page = browser.new_page()
     pixels = page.evaluate(
         f"""async () => {{
@@ -234,7 +243,7 @@ def test_flow_text_layout_is_the_kernels(js, prefix, text, columns):
 
 
 def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser):
-    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    source = base64.b64encode(chart_source().encode()).decode()
     page = browser.new_page()
     panel = CharsPanel(
         [10, 30, 72, 32],
@@ -275,7 +284,7 @@ def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser):
 
 
 def test_a_scatter_panel_hovers_the_nearest_point(browser):
-    source = base64.b64encode((STATIC / "chart.js").read_bytes()).decode()
+    source = base64.b64encode(chart_source().encode()).decode()
     page = browser.new_page()
     panel = ScatterPanel(
         [20, 20, 100, 100],
@@ -340,3 +349,55 @@ def test_a_legend_click_hides_the_series_of_that_name_or_group(js):
     assert js("withHidden", spec, []) == spec
     shown = js("withHidden", spec, ["a"])["panels"][0]["series"]
     assert [s.get("visible", True) for s in shown] == [False, False, True]
+
+
+def test_one_colour_interpolator_serves_opaque_and_translucent_scales(js):
+    mixed = [[0, "#ff0000"], [0.5, "rgb(0, 0, 255)"], [1, "rgba(0,0,255,0)"]]
+    assert js("scaleColor", mixed, 0.25) == "rgba(128,0,128,1)"
+    assert js("scaleColor", mixed, 0.75) == "rgba(0,0,255,0.5)"
+    assert js("scaleColor", mixed, -1) == "rgba(255,0,0,1)"  # clamped to the ends
+
+
+def test_axis_ranges_follow_the_series_and_the_bars(chart_page):
+    got = chart_page.evaluate(
+        """() => {
+          const c = window.chart, data = { v: [1, 2, 3, 4], r: [-3, 5] }, read = (n) => data[n];
+          const series = [{ data: "v", x0: 1, dx: 2 }];
+          const lines = { kind: "lines", x: {}, y: { range: "r" }, series };
+          const bars = { kind: "bars", x: {}, y: {}, series: [{ values: [1, -2] }] };
+          const shared = { kind: "lines", y: { share: "g" }, series: [] };
+          return [c.xRangeOf(lines, read), c.yRangeOf(lines, read, {}), c.xRangeOf(bars, read),
+                  c.yRangeOf(bars, read, {}), c.yRangeOf(shared, read, { g: [-4, 1] })];
+        }"""
+    )
+    # Cells centred on x0 + k dx: half a step of margin each side; a y range the kernel sent
+    # as an entry; bars place themselves by category, from 0 to the furthest end plus 15%
+    # room for the value written above; a shared group's range.
+    assert got[:3] == [[0, 8], [-3, 5], [0, 1]]
+    assert got[3] == pytest.approx([-2.45, 1.45])
+    assert got[4] == [-4, 1]
+
+
+def test_a_frame_maps_data_to_pixels_and_back(chart_page):
+    got = chart_page.evaluate(
+        """() => {
+          const fr = new window.chart.Frame([10, 20, 100, 50], [0, 10], [-1, 1]);
+          return [fr.px(5), fr.py(1), fr.py(-1), fr.x(fr.px(2.5)), fr.y(fr.py(0.25))];
+        }"""
+    )
+    assert got == [60, 20, 70, 2.5, 0.25]  # y grows upwards: the top of the box is y = 1
+
+
+def test_templates_and_rows_read_the_current_frame(chart_page):
+    got = chart_page.evaluate(
+        """() => {
+          const c = window.chart, h = { data: "h", at: { control: "t", x0: 1 } };
+          const data = { s: [0.5, 2.34], name: [104, 105, 0], h: [1, 2, 3, 4, 5, 6] };
+          const read = (n) => (n in data ? Float32Array.from(data[n]) : null);
+          return [c.fillTemplate("s = {s[1]:.1f} of {name:chars}, {gone[0]}", read),
+                  Array.from(c.rowOf(h, read, { t: 2 }, 2)), c.rowOf(h, read, { t: 4 }, 2),
+                  c.rangeOf({ data: "s" }, read), c.rangeOf(null, read)];
+        }"""
+    )
+    # A value the kernel has not sent is "?"; t = 2 is row 1 of the (3, 2) frame; t = 4 has none.
+    assert got == ["s = 2.3 of hi, ?", [3, 4], None, [0.5, pytest.approx(2.34)], None]

@@ -17,6 +17,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 from rnnviz.export import OfflineWidgets
+from tests.browser.latency import watch_charts
 
 pytestmark = pytest.mark.browser
 
@@ -93,6 +94,7 @@ def test_hostile_text_in_every_widget_leaves_the_exported_page_whole(browser, tm
     page_file.write_text(page)
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    watch_charts(context)
     context.route(
         "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
     )

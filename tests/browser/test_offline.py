@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.latency import watch_charts
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -185,6 +187,7 @@ def test_html_export_draws_its_charts_offline(browser, tmp_path, name):
         "installed in this environment (make install)"
     )
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    watch_charts(context)
     attempted = []
 
     def route(request_route):

@@ -19,7 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.latency import answered_in_browser_time, canvas_hash, time_presses
+from tests.browser.latency import (
+    answered_in_browser_time,
+    canvas_hash,
+    time_presses,
+    watch_charts,
+)
 from tests.browser.test_offline import (
     CHART_LABS,
     CHARTS_JS,
@@ -185,6 +190,7 @@ class Visit:
         self.outside, self.failed, self.page_errors = [], [], []
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.context.route("**/*", self._route)
+        watch_charts(self.context)
         self.context.add_init_script(FIRST_CHART_JS)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))

@@ -18,7 +18,7 @@ def control_values(chart) -> dict:
 
 def shown_frame(chart, name):
     """The frame of data entry `name` for the chart's controls' current values, picked by the
-    renderer's own rule (frame_index, which static/chart.js's frameOf follows: checked in
+    renderer's own rule (frame_index, which static/chart/core.js's frameOf follows: checked in
     Chromium by tests/browser/test_chart_js.py). Returns: an array of the frame's shape, or
     None (a star entry with two controls off their base values)."""
     return frame_at(chart.data[name], chart.spec, control_values(chart))
@@ -31,7 +31,7 @@ def shown():
 
 def picked_label(table, chart):
     """The string (or list) a renderer.labels entry gives for the chart's controls' current
-    values, as static/chart.js's pickLabel picks it."""
+    values, as static/chart/core.js's pickLabel picks it."""
     return label_at(table, control_values(chart))
 
 

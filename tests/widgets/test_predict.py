@@ -18,7 +18,8 @@ EXPLANATION = "Each step multiplies the gradient by about 0.83, the Jacobian's n
 
 
 def unmasked(widget) -> dict:
-    """The page's unmask (chart.js): XOR the reveal bytes with the spec's key, read JSON."""
+    """The page's unmask (static/chart/predict.js): XOR the reveal bytes with the spec's key,
+    read JSON."""
     entry = widget.chart.data["reveal"]
     key = bytes.fromhex(widget.chart.spec["predict"]["key"])
     raw = np.frombuffer(entry["values"], dtype=np.uint8)

@@ -89,12 +89,17 @@ def test_labels_pack_like_frames_and_uint8_frames_carry_images(label):
         )
 
 
-def test_charts_share_one_library_holding_chart_js():
-    from rnnviz.widgets.renderer import STATIC, Chart, chart_library
+def test_charts_share_one_library_holding_the_front_end():
+    from rnnviz.widgets.front_end import CHART_DIR, CHART_FILES, chart_source
+    from rnnviz.widgets.renderer import Chart, chart_library
 
     first, second = Chart(), Chart()
     assert first.library is second.library is chart_library()
-    assert first.library.source == (STATIC / "chart.js").read_text()
+    assert first.library.source == chart_source()
+    # Every file of static/chart/ is joined, once, and each within the length a file may have.
+    files = sorted(str(p.relative_to(CHART_DIR)) for p in CHART_DIR.rglob("*.js"))
+    assert sorted(CHART_FILES) == files
+    assert all(len((CHART_DIR / f).read_text().splitlines()) <= 300 for f in files)
     state = first.get_state()
     assert state["library"] == f"IPY_MODEL_{first.library.model_id}"
     assert len(state["_esm"]) < 2_000  # the stub that imports the library's source

@@ -1,12 +1,12 @@
 """The renderer: a widget declares panels and precomputed frames in Python; the browser draws.
 
-- `chart`: `Chart` (the one front end, static/chart.js, and its transport), `ChartLibrary`,
+- `chart`: `Chart` (the one front end, static/chart/, and its transport), `ChartLibrary`,
   `ChartWidget` (the base of every widget drawn this way), closing models.
 - `frames`: data entries packed for the page (`frames`), the rule that picks a frame for the
   controls' values (`frame_index`), words as indexes, labels and character codes.
 - `layout`: panel boxes in pixels (`grid_boxes`, `span`).
 - `panels` and `drawings`: the panel kinds, frozen values with named fields whose data
-  references are `Ref`s; `to_spec()` gives the JSON chart.js draws.
+  references are `Ref`s; `to_spec()` gives the JSON the front end draws.
 """
 
 from rnnviz.widgets.renderer.chart import (

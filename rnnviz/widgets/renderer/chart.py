@@ -1,4 +1,5 @@
-"""The chart: one front end (static/chart.js) that draws panels from frames the kernel sent.
+"""The chart: one front end (static/chart/, joined by front_end.chart_source) that draws panels
+from frames the kernel sent.
 
 A slider the student drags must answer within a frame, whatever the kernel is doing and
 however far away it is. So the kernel computes the picture's data at every position of the
@@ -27,13 +28,14 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from rnnviz.widgets.front_end import chart_source
 from rnnviz.widgets.renderer.panels import Panel, refs_in
 
 STATIC = Path(__file__).parent.parent / "static"
 
 
 class ChartLibrary(widgets.Widget):
-    """The renderer's front-end code (static/chart.js), held once by one model that every
+    """The renderer's front-end code (chart_source()), held once by one model that every
     Chart refers to: a notebook's stored widget state carries the source once, not once per
     chart. A plain ipywidgets model with no view; `version` (a hash of the source) keys the
     page's cache of the imported module."""
@@ -49,7 +51,7 @@ def chart_library() -> ChartLibrary:
     """The kernel's one ChartLibrary (a new one if it was closed)."""
     global _library
     if _library is None or _library.comm is None:
-        source = (STATIC / "chart.js").read_text()
+        source = chart_source()
         version = hashlib.sha256(source.encode()).hexdigest()[:16]
         _library = ChartLibrary(source=source, version=version)
     return _library
@@ -58,7 +60,7 @@ def chart_library() -> ChartLibrary:
 class Chart(anywidget.AnyWidget):
     """The shared front end: panels drawn from frames, answered in the browser.
 
-    Its own `_esm` is a small stub (static/chart_loader.js) that imports chart.js from the
+    Its own `_esm` is a small stub (static/chart_loader.js) that imports the front end from the
     ChartLibrary named by `library`.
 
     Traits (synced): spec (panels, control grids, legend, title, play), data (name ->

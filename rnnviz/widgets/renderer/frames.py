@@ -4,7 +4,7 @@ Data entries (`frames`): `values` has one leading axis per control (in `axes` or
 the frame's own shape. `frames(..., star=True)` holds, for widgets with many sliders, each
 control's frames with every other control at its base value (`spec["base"]`), concatenated
 along axis 0: the slider the student grabs is answered, the others are recomputed when the
-kernel hears about it. `frame_index` is the rule the page's frameOf (static/chart.js) follows
+kernel hears about it. `frame_index` is the rule the page's frameOf (static/chart/core.js) follows
 to pick a frame for the controls' values. A log axis gets log10 values (`log10_or_edge`): -inf
 marks an underflow to 0, +inf an overflow, both drawn as edge markers. Words travel as
 indexes into a panel's list (`Words`), as `labels` tables, or as character codes.
@@ -45,7 +45,7 @@ def nearest(grid, value) -> int:
 
 
 def frame_index(entry: dict, spec: dict, current: dict) -> int | None:
-    """Which frame of `entry` the page draws for the controls' values (static/chart.js's
+    """Which frame of `entry` the page draws for the controls' values (static/chart/core.js's
     frameOf follows the same rule).
 
     Inputs: entry: a frames(...) entry (its "axes" and "star"); spec: the chart's spec (each
@@ -86,7 +86,7 @@ def frame_at(entry: dict, spec: dict, current: dict):
 
 
 def label_at(table, current: dict):
-    """The string (or list) a `labels` table shows for the controls' values (static/chart.js's
+    """The string (or list) a `labels` table shows for the controls' values (static/chart/core.js's
     pickLabel); a plain string is itself."""
     if isinstance(table, str):
         return table
@@ -196,8 +196,8 @@ def char_codes(texts, length=None) -> np.ndarray:
 def text_rows(text: str, columns: int) -> int:
     """How many rows a flow text panel needs for `text` at `columns` characters a row.
 
-    The layout of static/chart.js's flowLayout: wrap at `columns`, a new row after "\n",
-    a tab to the next multiple of 4 columns.
+    The layout of static/chart/panels/chars.js's flowLayout: wrap at `columns`, a new row
+    after "\n", a tab to the next multiple of 4 columns.
     """
     col = row = 0
     for ch in text:

@@ -1,7 +1,7 @@
 """Panels: what a chart draws, each kind a small frozen value with named fields.
 
 A panel names the data entries it reads with `Ref`s (in its own fields, and inside its series,
-groups, cursor, overlay and outline dicts); `to_spec()` gives the JSON static/chart.js draws,
+groups, cursor, overlay and outline dicts); `to_spec()` gives the JSON static/chart/ draws,
 a Ref sent as the entry's name. `Chart.show` walks a panel's fields for its Refs and refuses
 one that names no entry. A range is `[lo, hi]` or the `Ref` of an entry whose frame is
 [lo, hi] (computed in Python with the picture, so it follows the controls).
@@ -77,7 +77,7 @@ def _range(r):
 
 
 class Panel:
-    """A panel kind: `kind` names its draw and hover in static/chart.js's PANELS."""
+    """A panel kind: `kind` names its draw and hover in static/chart/widget.js's PANELS."""
 
     kind: ClassVar[str]
 

@@ -1,4 +1,4 @@
-// Each Chart's own front end: a stub that imports the renderer (chart.js) from the one
+// Each Chart's own front end: a stub that imports the renderer (static/chart/, joined) from the one
 // ChartLibrary model its "library" trait names. The source travels once per notebook (in
 // that model's state, stored widget state included), and a page imports it once per version.
 const modules = (globalThis.__rnnvizChartModules ??= new Map());
@@ -10,7 +10,13 @@ async function chartModule(model) {
   if (!modules.has(version)) {
     const blob = new Blob([library.get("source")], { type: "text/javascript" });
     const url = URL.createObjectURL(blob);
-    modules.set(version, import(url).catch((error) => { modules.delete(version); throw error; }));
+    modules.set(
+      version,
+      import(url).catch((error) => {
+        modules.delete(version);
+        throw error;
+      }),
+    );
   }
   return modules.get(version);
 }

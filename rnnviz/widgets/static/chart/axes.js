@@ -1,0 +1,190 @@
+// Drawing primitives (markers, words), a panel's data-to-pixel mapping, its ranges, and its
+// axes: ticks, grid lines, titles and the control marks every panel kind may carry.
+
+function marker(ctx, symbol, x, y, size, color, filled = true) {
+  ctx.beginPath();
+  const r = size / 2;
+  if (symbol === "triangle-down") {
+    ctx.moveTo(x - r, y - r);
+    ctx.lineTo(x + r, y - r);
+    ctx.lineTo(x, y + r);
+  } else if (symbol === "triangle-up") {
+    ctx.moveTo(x - r, y + r);
+    ctx.lineTo(x + r, y + r);
+    ctx.lineTo(x, y - r);
+  } else if (symbol === "x") {
+    ctx.moveTo(x - r, y - r);
+    ctx.lineTo(x + r, y + r);
+    ctx.moveTo(x + r, y - r);
+    ctx.lineTo(x - r, y + r);
+    filled = false;
+  } else if (symbol === "square") ctx.rect(x - r, y - r, size, size);
+  else if (symbol === "diamond") {
+    ctx.moveTo(x, y - r);
+    ctx.lineTo(x + r, y);
+    ctx.lineTo(x, y + r);
+    ctx.lineTo(x - r, y);
+  } else ctx.arc(x, y, r, 0, 2 * Math.PI);
+  ctx.closePath();
+  if (filled) {
+    ctx.fillStyle = color;
+    ctx.fill();
+  } else {
+    ctx.strokeStyle = color;
+    ctx.stroke();
+  }
+}
+
+function write(
+  ctx,
+  words,
+  x,
+  y,
+  { align = "center", base = "middle", color = AXIS_COLOR, font = FONT, angle = 0 } = {},
+) {
+  ctx.save();
+  ctx.font = font;
+  ctx.fillStyle = color;
+  ctx.textAlign = align;
+  ctx.textBaseline = base;
+  ctx.translate(x, y);
+  ctx.rotate(angle);
+  ctx.fillText(words, 0, 0);
+  ctx.restore();
+}
+
+class Frame {
+  // One panel's data-to-pixel mapping: box [left, top, width, height], ranges [lo, hi].
+  constructor(box, xr, yr) {
+    Object.assign(this, { box, xr, yr });
+  }
+  px(x) {
+    const [l, , w] = this.box;
+    return l + ((x - this.xr[0]) / (this.xr[1] - this.xr[0])) * w;
+  }
+  py(y) {
+    const [, t, , h] = this.box;
+    return t + h - ((y - this.yr[0]) / (this.yr[1] - this.yr[0])) * h;
+  }
+  x(px) {
+    return this.xr[0] + ((px - this.box[0]) / this.box[2]) * (this.xr[1] - this.xr[0]);
+  }
+  y(py) {
+    return this.yr[0] + (1 - (py - this.box[1]) / this.box[3]) * (this.yr[1] - this.yr[0]);
+  }
+}
+
+// --- ranges -------------------------------------------------------------------------------
+// A range (x.range, y.range, a heatmap's crange) may name a data entry (rangeOf).
+function sharedRanges(spec, read) {
+  // Each "share" group's log range over every visible series of its panels.
+  const values = {};
+  for (const p of spec.panels) {
+    const group = p.y && p.y.share;
+    if (!group) continue;
+    for (const s of p.series) {
+      const v = s.visible !== false && s.autorange !== false ? read(s.data) : null;
+      if (v) (values[group] = values[group] || []).push(...v);
+    }
+  }
+  return Object.fromEntries(Object.entries(values).map(([g, v]) => [g, logRange(v)]));
+}
+
+function xRange(panel, read) {
+  const fixed = panel.x && rangeOf(panel.x.range, read);
+  if (fixed) return fixed;
+  const s = (panel.series || panel.groups).find((q) => q.data && read(q.data));
+  if (!s || panel.kind === "bars") return [0, 1]; // bars place themselves by category
+  const n = read(s.data).length / (s.ny || 1);
+  return [s.x0 - 0.5 * s.dx, s.x0 + (n - 0.5) * s.dx];
+}
+
+function yRange(panel, read, shared) {
+  // A shared log range, a fixed one, or (bars) from 0 to the furthest bar end, padded for
+  // the text above the bars.
+  if (panel.kind === "lines" && panel.y.share) return shared[panel.y.share];
+  const fixed = rangeOf(panel.y.range, read);
+  if (fixed) return fixed;
+  let lo = 0,
+    hi = 0;
+  for (const s of panel.series) {
+    const v = s.data ? read(s.data) : s.values,
+      base = s.base ? read(s.base) : null;
+    if (!v || s.visible === false) continue;
+    v.forEach((u, i) => {
+      const end = u + (base ? base[i] : 0);
+      lo = Math.min(lo, end);
+      hi = Math.max(hi, end);
+    });
+  }
+  const pad = 0.15 * (hi - lo || 1);
+  return [lo < 0 ? lo - pad : lo, hi > 0 ? hi + pad : hi];
+}
+
+// --- axes and marks -----------------------------------------------------------------------
+function drawAxes(ctx, panel, fr) {
+  const [l, t, w, h] = fr.box;
+  const yLog = panel.y && panel.y.log;
+  ctx.lineWidth = 1;
+  for (const [axis, range, along] of [
+    ["x", fr.xr, 0],
+    ["y", fr.yr, 1],
+  ]) {
+    const opts = panel[axis] || {};
+    if (opts.hidden) continue;
+    const real = opts.real && !opts.tickvals ? realLogTicks(range[0], range[1]) : null;
+    const ticks =
+      opts.tickvals ||
+      (real ? real.map(([v]) => v) : niceTicks(range[0], range[1], axis === "y" && yLog));
+    ticks.forEach((v, k) => {
+      const label = opts.ticktext
+        ? opts.ticktext[k]
+        : real
+          ? real[k][1]
+          : format(v, axis === "y" && yLog ? "pow" : ".4g");
+      if (along === 0) {
+        const x = fr.px(v);
+        if (x < l - 0.5 || x > l + w + 0.5) return;
+        if (!opts.nogrid) {
+          ctx.strokeStyle = GRID_COLOR;
+          ctx.beginPath();
+          ctx.moveTo(x, t);
+          ctx.lineTo(x, t + h);
+          ctx.stroke();
+        }
+        write(ctx, label, x, t + h + 12);
+      } else {
+        const y = fr.py(v);
+        if (y < t - 0.5 || y > t + h + 0.5) return;
+        if (!opts.nogrid) {
+          ctx.strokeStyle = GRID_COLOR;
+          ctx.beginPath();
+          ctx.moveTo(l, y);
+          ctx.lineTo(l + w, y);
+          ctx.stroke();
+        }
+        write(ctx, label, l - 4, y, { align: "right" });
+      }
+    });
+    if (opts.title && along === 0) write(ctx, opts.title, l + w / 2, t + h + 30);
+    if (opts.title && along === 1)
+      write(ctx, opts.title, l - 45, t + h / 2, { angle: -Math.PI / 2 });
+  }
+}
+
+function drawMarks(ctx, panel, fr, state) {
+  // "marks" [{control, color, dash, width}], on any panel: a vertical line at x = the control.
+  const [l, t, w, h] = fr.box;
+  for (const m of panel.marks) {
+    const X = fr.px(state[m.control]);
+    if (!(X >= l - 0.5 && X <= l + w + 0.5)) continue;
+    ctx.strokeStyle = m.color || "black";
+    ctx.lineWidth = m.width ?? 2;
+    ctx.setLineDash(m.dash || []);
+    ctx.beginPath();
+    ctx.moveTo(X, t);
+    ctx.lineTo(X, t + h);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+}

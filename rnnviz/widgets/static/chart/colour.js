@@ -1,0 +1,69 @@
+// Colour scales and the colour bar: one interpolator and one painter for every panel kind.
+
+function parseColor(color) {
+  // [r, g, b, a] of "#rrggbb" (opaque), "rgb(r, g, b)" or "rgba(r, g, b, a)": the forms
+  // plotly's colour scales and rnnviz.style use.
+  if (color.startsWith("#")) {
+    const n = parseInt(color.slice(1), 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255, 1];
+  }
+  const v = color.match(/[\d.]+/g).map(Number);
+  return v.length > 3 ? v.slice(0, 4) : [...v, 1];
+}
+
+function scaleColor(scale, u) {
+  // scale: [[position 0..1, colour], ...]; u outside 0..1 is clamped to the ends. Red,
+  // green, blue and alpha are interpolated between the two stops around u.
+  if (scale.length < 2) return scale[0][1];
+  const t = Math.min(1, Math.max(0, u));
+  let k = 1;
+  while (k < scale.length - 1 && t > scale[k][0]) k++;
+  const [p0, c0] = scale[k - 1],
+    [p1, c1] = scale[k],
+    w = p1 > p0 ? (t - p0) / (p1 - p0) : 0;
+  const a = parseColor(c0),
+    b = parseColor(c1),
+    m = a.map((v, i) => v + w * (b[i] - v));
+  return `rgba(${m.slice(0, 3).map(Math.round).join(",")},${Number(m[3].toFixed(4))})`;
+}
+
+function colorBar(ctx, scale, box, [lo, hi], bar) {
+  // The scale as a bar 14 px right of the panel's box, lo at the bottom, hi at the top (over
+  // white: a translucent scale shows as it would over the page). bar: {title, width (px),
+  // outline (a colour), ticks: "ends" (lo and hi), "middle" (lo, the middle and hi) or
+  // "nice" (round values), format, title_x (px right of the bar, the title turned upright;
+  // "above": over the bar)}.
+  const [l, t, w, h] = box,
+    x = l + w + 14,
+    steps = 40,
+    width = bar.width ?? 10;
+  for (let k = 0; k < steps; k++) {
+    ctx.fillStyle = scaleColor(scale, (k + 0.5) / steps);
+    ctx.fillRect(x, t + h - ((k + 1) * h) / steps, width, h / steps + 0.5);
+  }
+  if (bar.outline) {
+    ctx.strokeStyle = bar.outline;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x, t, width, h);
+  }
+  const at = (v) => t + h - ((v - lo) / (hi - lo)) * h;
+  const ticks =
+    bar.ticks === "nice"
+      ? hi > lo
+        ? niceTicks(lo, hi, false, 5).map((v) => [v, at(v)])
+        : []
+      : bar.ticks === "middle"
+        ? [
+            [hi, t],
+            [(lo + hi) / 2, t + h / 2],
+            [lo, t + h],
+          ]
+        : [
+            [hi, t],
+            [lo, t + h],
+          ];
+  for (const [v, y] of ticks)
+    write(ctx, format(v, bar.format), x + width + 4, y, { align: "left" });
+  if (bar.title_x === "above") write(ctx, bar.title, x, t - 12, { align: "left" });
+  else write(ctx, bar.title, x + bar.title_x, t + h / 2, { angle: -Math.PI / 2 });
+}

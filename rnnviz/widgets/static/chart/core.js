@@ -1,0 +1,212 @@
+// rnnviz's one front end (rnnviz/widgets/renderer.py): draws panels from frames the kernel
+// precomputed, so a slider the student drags is answered here, at display rate.
+//
+// The files of static/chart/ are plain scripts joined, in the order CHART_FILES declares, into
+// one ES module (rnnviz/widgets/front_end.py): no build step. This one holds what every panel
+// needs: frames, the frame-index rule, number formats and ticks.
+//
+// It only indexes, scales and draws: every number it shows was computed in Python. A series
+// names a data entry: a float32 buffer holding one frame per position of its controls'
+// grids. Moving a control picks another frame; nothing is recomputed.
+//   product entry: shape (len(grid_a), len(grid_b), ...frame), one frame per combination
+//   star entry:    shape (sum of len(grid_a), ...frame): control a's frames with every other
+//                  control at its base value (many sliders, one dragged at a time)
+// Log axes receive log10 values: -inf is an underflow to 0, +inf or NaN an overflow; both
+// are drawn as markers on the panel's edge, never as a silent gap.
+
+const FONT = "12px 'Open Sans', verdana, arial, sans-serif";
+const GRID_COLOR = "#ebebeb";
+const AXIS_COLOR = "#444";
+const SUPERSCRIPT = {
+  "-": "\u207b",
+  0: "\u2070",
+  1: "\u00b9",
+  2: "\u00b2",
+  3: "\u00b3",
+  4: "\u2074",
+  5: "\u2075",
+  6: "\u2076",
+  7: "\u2077",
+  8: "\u2078",
+  9: "\u2079",
+};
+const fontOf = (px, weight = "") => `${weight}${px}px 'Open Sans', verdana, arial, sans-serif`;
+
+// --- numbers ------------------------------------------------------------------------------
+function format(value, spec) {
+  // A Python-style format spec: ".3f", ".1e", ".2g"; "pow" prints a log10 value as 10^x.
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "inf" : "0";
+  if (spec === "pow") return `10${String(Math.round(value)).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+  const m = /^(\+?)\.(\d+)([efg])$/.exec(spec || ".3g");
+  const digits = Number(m[2]),
+    sign = m[1] && value >= 0 ? "+" : ""; // "+.3f": r = +0.532
+  if (m[3] === "f") return sign + value.toFixed(digits);
+  if (m[3] === "e")
+    return sign + value.toExponential(digits).replace(/e([+-])(\d)$/, (_, s, d) => `e${s}0${d}`);
+  return sign + String(Number(value.toPrecision(Math.max(1, digits))));
+}
+
+function niceTicks(lo, hi, log, count = 6) {
+  // Tick positions for a linear axis (steps of 1, 2 or 5 times a power of ten), or whole
+  // decades for a log10 axis.
+  if (!(hi > lo)) return [];
+  const raw = (hi - lo) / count,
+    power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = log
+    ? Math.max(1, Math.ceil(raw))
+    : [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw);
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step)
+    ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+function realLogTicks(lo, hi) {
+  // [[log10 position, label], ...] for an axis with `real` set (it holds log10 values and is
+  // labelled with the values themselves): decades over more than 3.5 of them (powers of ten
+  // over more than 10); over fewer, 1-2-5, then every digit, then linear steps in value
+  // space, whichever first gives at least three ticks in [lo, hi].
+  if (!(hi > lo)) return [];
+  const label = (v) => [v, format(Math.pow(10, v), ".3g")];
+  if (hi - lo > 10) return niceTicks(lo, hi, true).map((v) => [v, format(v, "pow")]);
+  const sets =
+    hi - lo > 3.5
+      ? [[1]]
+      : [
+          [1, 2, 5],
+          [1, 2, 3, 4, 5, 6, 7, 8, 9],
+        ];
+  for (const mantissas of sets) {
+    const ticks = [];
+    for (let d = Math.floor(lo); d <= Math.ceil(hi); d++) {
+      for (const m of mantissas) {
+        const v = d + Math.log10(m);
+        if (v >= lo - 1e-9 && v <= hi + 1e-9) ticks.push(label(v));
+      }
+    }
+    if (ticks.length >= 3) return ticks;
+  }
+  return niceTicks(Math.pow(10, lo), Math.pow(10, hi), false)
+    .filter((u) => u > 0)
+    .map((u) => label(Math.log10(u)));
+}
+
+function logRange(values) {
+  // A log10 range around the finite values, padded, at least 3 decades (the kernel's rule).
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of values)
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  if (lo > hi) return [-1.5, 1.5];
+  const pad = Math.max(0.5, 0.06 * (hi - lo));
+  lo -= pad;
+  hi += pad;
+  if (hi - lo < 3) {
+    const mid = (lo + hi) / 2;
+    lo = mid - 1.5;
+    hi = mid + 1.5;
+  }
+  return [Math.max(lo, -320), Math.min(hi, 308)];
+}
+
+// --- frames -------------------------------------------------------------------------------
+function nearest(grid, value) {
+  if (typeof value === "string") return Math.max(0, grid.indexOf(value)); // a dropdown's choice
+  let best = 0;
+  for (let k = 1; k < grid.length; k++) {
+    if (Math.abs(grid[k] - value) < Math.abs(grid[best] - value)) best = k;
+  }
+  return best;
+}
+
+function frameOf(entry, state, spec) {
+  // The frame of `entry` for the controls' current values, or null when the kernel has not
+  // sent it yet (a star entry with two controls away from their base values).
+  const at = (name) => nearest(spec.controls[name].grid, state[name]);
+  if (entry.star) {
+    const moved = entry.axes.filter((a) => at(a) !== nearest(spec.controls[a].grid, spec.base[a]));
+    if (moved.length > 1) return null;
+    let offset = 0;
+    const axis = moved[0] ?? entry.axes[0];
+    for (const a of entry.axes) {
+      if (a === axis) break;
+      offset += spec.controls[a].grid.length;
+    }
+    return offset + at(axis);
+  }
+  return entry.axes.reduce((f, a) => f * spec.controls[a].grid.length + at(a), 0);
+}
+
+function frameValues(entry, state, spec) {
+  const f = frameOf(entry, state, spec);
+  if (f === null) return null;
+  const leading = entry.star ? 1 : entry.axes.length; // a star entry's frames share one axis
+  const size = entry.shape.slice(leading).reduce((a, b) => a * b, 1);
+  return entry.values.subarray(f * size, (f + 1) * size);
+}
+
+function pickLabel(table, state) {
+  // Words from a labels entry (renderer.labels: {axes, grids, values}, packed like frames)
+  // for the controls' current values; a plain string is itself.
+  if (typeof table === "string" || !table || !table.axes) return table;
+  const controls = Object.fromEntries(table.axes.map((a, k) => [a, { grid: table.grids[k] }]));
+  return table.values[frameOf({ axes: table.axes, star: false }, state, { controls })];
+}
+
+function rangeOf(range, read) {
+  // [lo, hi] as given, or a data entry's current frame [lo, hi] (its name, or {data: name}):
+  // a range the kernel computed follows the controls.
+  if (!range || Array.isArray(range)) return range || null;
+  const v = read(typeof range === "string" ? range : range.data);
+  return v ? [v[0], v[1]] : null;
+}
+
+function rowOf(series, read, state, n) {
+  // The n values the series shows: its frame, or with `at` {control, x0} the row
+  // state[control] - x0 of its (m, n) frame (the t slider picks h_t out of all of h).
+  const v = read(series.data);
+  if (!v || !series.at) return v;
+  const k = Math.round(state[series.at.control]) - series.at.x0;
+  return k >= 0 && (k + 1) * n <= v.length ? v.subarray(k * n, (k + 1) * n) : null;
+}
+
+function charString(codes) {
+  // Character codes (float32 holds every code below 2**24; 0 is padding) as a string.
+  if (!codes) return "?";
+  let s = "";
+  for (const c of codes) if (c > 0) s += String.fromCodePoint(c);
+  return s;
+}
+
+function fillTemplate(template, read) {
+  // "s = {rnn_stats[0]:.2f}" -> the current frame's value, formatted; "{name:chars}" -> the
+  // frame's character codes as a string (words the kernel chose, e.g. a signal's name).
+  return (template || "")
+    .replace(/\{(\w+):chars\}/g, (_, name) => charString(read(name)))
+    .replace(/\{(\w+)\[(\d+)\](?::([^}]+))?\}/g, (_, name, i, fmt) => {
+      const v = read(name);
+      return v ? format(v[Number(i)], fmt) : "?";
+    });
+}
+
+function titleText(spec, state) {
+  // spec.title: a template, or {"control", "texts"}: the text for the control's position
+  // (formatted in Python, one per grid value).
+  const t = spec.title;
+  if (!t || typeof t === "string") return t;
+  return t.texts[nearest(spec.controls[t.control].grid, state[t.control])];
+}
+
+function withHidden(spec, hidden) {
+  // The spec with the series the student hid in the legend (by name or "group") invisible.
+  const names = new Set(hidden); // the page's Set, or a list
+  if (!names.size) return spec;
+  const hide = (s) => (names.has(s.group ?? s.name) ? { ...s, visible: false } : s);
+  return {
+    ...spec,
+    panels: spec.panels.map((p) => (p.series ? { ...p, series: p.series.map(hide) } : p)),
+  };
+}

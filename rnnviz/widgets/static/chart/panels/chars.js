@@ -1,0 +1,183 @@
+// "chars": characters the kernel sent as codes (float32 holds every code below 2**24; 0 is
+// padding and draws nothing), each in a fixed monospace cell, optionally on a background
+// coloured by the kernel's value for that character through the panel's scale.
+//   layout "flow": the frame's characters wrapped at the box's width, a new line after "\n"
+//     (a tab moves to the next multiple of 4 columns); `prefix`, a fixed string, comes first
+//     in `prefix_color`, uncoloured. renderer.text_rows mirrors this layout in Python.
+//   layout "grid": ny rows of nx cells, frame (nx, ny) x-major like a heatmap's; `labels`
+//     (an entry of nx codes) is written under the columns.
+// `values` names the entry of colour values, `crange` is [lo, hi] or an entry holding them;
+// a value that is not finite is drawn on `missing_color`.
+
+function flowLayout(prefix, codes, columns) {
+  // Each character's [column, row] (null for padding), the prefix's first: the same rule as
+  // renderer.text_rows, so the kernel can size the panel.
+  let col = 0,
+    row = 0;
+  const place = (c) => {
+    if (c === 0) return null;
+    if (col >= columns) {
+      col = 0;
+      row += 1;
+    }
+    const at = [col, row];
+    if (c === 10) {
+      col = 0;
+      row += 1;
+    } else col = c === 9 ? Math.max(col + 1, Math.ceil((col + 1) / 4) * 4) : col + 1;
+    return at;
+  };
+  const before = Array.from(prefix || "", (ch) => place(ch.codePointAt(0)));
+  return { before, cells: Array.from(codes || [], place) };
+}
+
+// Per panel: its colour scale at 256 steps, and its letters drawn once (they stay while a
+// control recolours them): a slider's redraw only fills backgrounds and copies the letters.
+const colorSteps = new WeakMap(),
+  letterLayers = new WeakMap();
+
+function charColor(panel, u, lo, hi) {
+  if (!Number.isFinite(u)) return panel.missing_color;
+  if (!colorSteps.has(panel))
+    colorSteps.set(
+      panel,
+      Array.from({ length: 256 }, (_, k) => scaleColor(panel.colorscale, k / 255)),
+    );
+  return colorSteps.get(panel)[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
+}
+
+const glyph = (c) => (c === 10 || c === 9 || c === 32 ? "" : String.fromCodePoint(c));
+
+function flowLetters(panel, codes, w, h) {
+  // The flow layout and its letters on a transparent canvas, remade when the codes change.
+  const old = letterLayers.get(panel);
+  if (
+    old &&
+    old.buffer === codes.buffer &&
+    old.offset === codes.byteOffset &&
+    old.length === codes.length
+  )
+    return old;
+  const cw = panel.char_width,
+    lh = panel.line_height,
+    ratio = window.devicePixelRatio || 1;
+  const { before, cells } = flowLayout(panel.prefix, codes, Math.floor(w / cw));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.ceil(w * ratio);
+  canvas.height = Math.ceil(h * ratio);
+  const ctx = canvas.getContext("2d");
+  ctx.scale(ratio, ratio);
+  ctx.font = `${panel.font_size}px monospace`;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  const put = (c, at) => {
+    if (at) ctx.fillText(glyph(c), (at[0] + 0.5) * cw, (at[1] + 0.5) * lh);
+  };
+  ctx.fillStyle = panel.prefix_color;
+  Array.from(panel.prefix || "").forEach((ch, k) => put(ch.codePointAt(0), before[k]));
+  ctx.fillStyle = "#222";
+  cells.forEach((at, k) => put(codes[k], at));
+  const layer = {
+    buffer: codes.buffer,
+    offset: codes.byteOffset,
+    length: codes.length,
+    cells,
+    canvas,
+  };
+  letterLayers.set(panel, layer);
+  return layer;
+}
+
+function drawChars(ctx, panel, fr, read) {
+  const [l, t, w, h] = fr.box;
+  const codes = read(panel.chars) || [],
+    values = panel.values ? read(panel.values) : null;
+  const [lo, hi] = typeof panel.crange === "string" ? read(panel.crange) : panel.crange || [0, 1];
+  ctx.save();
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  if (panel.layout === "grid") {
+    const ny = panel.ny,
+      nx = codes.length / ny,
+      cw = w / nx,
+      ch = h / ny;
+    ctx.font = `${Math.min(panel.font_size, cw * 1.2, ch * 0.8)}px monospace`;
+    for (let i = 0; i < nx; i++) {
+      for (let j = 0; j < ny; j++) {
+        const k = i * ny + j;
+        if (values) {
+          ctx.fillStyle = charColor(panel, values[k], lo, hi);
+          ctx.fillRect(l + i * cw, t + j * ch, cw + 0.5, ch + 0.5);
+        }
+        // Dark letters on light cells, white on dark ones (the colour's own lightness).
+        const dark = values && Number.isFinite(values[k]) && (values[k] - lo) / (hi - lo) > 0.6;
+        ctx.fillStyle = dark ? "white" : "#222";
+        if (cw >= 5)
+          ctx.fillText(
+            String.fromCodePoint(codes[k] || 32),
+            l + (i + 0.5) * cw,
+            t + (j + 0.5) * ch,
+          );
+      }
+    }
+    const labels = panel.labels ? read(panel.labels) : null;
+    ctx.fillStyle = AXIS_COLOR;
+    if (labels && cw >= 5)
+      labels.forEach((c, i) =>
+        ctx.fillText(String.fromCodePoint(c || 32), l + (i + 0.5) * cw, t + h + 12),
+      );
+    fr.grid = { nx, ny, cw, ch };
+  } else {
+    const cw = panel.char_width,
+      lh = panel.line_height,
+      letters = flowLetters(panel, codes, w, h);
+    ctx.beginPath();
+    ctx.rect(l, t, w, h);
+    ctx.clip();
+    if (values) {
+      letters.cells.forEach((at, k) => {
+        if (!at) return;
+        ctx.fillStyle = charColor(panel, values[k], lo, hi);
+        ctx.fillRect(l + at[0] * cw, t + at[1] * lh, cw + 0.3, lh + 0.3);
+      });
+    }
+    ctx.drawImage(letters.canvas, l, t, w, h);
+    fr.flow = { cells: letters.cells, cw, lh }; // for hover
+  }
+  ctx.restore();
+  // The colour bar beside the panel's top, at most 200 px tall.
+  if (panel.colorbar) {
+    colorBar(ctx, panel.colorscale, [l, t, w, Math.min(h, 200)], [lo, hi], {
+      ...panelBar(panel),
+      title: fillTemplate(panel.colorbar, read),
+    });
+  }
+}
+
+function hoverChars(panel, fr, read, x, y) {
+  // The character under the pointer, where it is, and its value as the kernel computed it.
+  const codes = read(panel.chars),
+    values = panel.values ? read(panel.values) : null;
+  const [l, t] = fr.box;
+  let k = -1,
+    where = "";
+  if (fr.grid) {
+    const i = Math.floor((x - l) / fr.grid.cw),
+      j = Math.floor((y - t) / fr.grid.ch);
+    if (i < 0 || i >= fr.grid.nx || j < 0 || j >= fr.grid.ny) return "";
+    k = i * fr.grid.ny + j;
+    where = `${panel.rows ? panel.rows[j] : `row ${j}`}, ${panel.x.label} ${i}`;
+  } else if (fr.flow) {
+    const col = Math.floor((x - l) / fr.flow.cw),
+      row = Math.floor((y - t) / fr.flow.lh);
+    k = fr.flow.cells.findIndex((at) => at && at[0] === col && at[1] === row);
+    where = `${panel.x.label} ${k}`;
+  }
+  if (k < 0 || !codes) return "";
+  const v = values ? values[k] : null,
+    shown = v === -Infinity ? "-inf" : format(v, panel.hover || ".3f");
+  const value = values ? `: ${fillTemplate(panel.value_label, read)}${shown}` : "";
+  return `${JSON.stringify(String.fromCodePoint(codes[k]))} at ${where}${value}`;
+}
+
+const charsPanel = { draw: drawChars, hover: hoverChars };

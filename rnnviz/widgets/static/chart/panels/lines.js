@@ -1,0 +1,126 @@
+// "lines": series of values at x = x0 + k dx (or at x values from an entry), drawn as lines,
+// markers or flags; log axes hold log10 values, and values that left float's range sit on
+// the edge they went through. A cursor marks each listed series at x = a control's value.
+// The hover lists every series' value at the pointer's x.
+
+function drawLines(ctx, panel, fr, read, state) {
+  const [l, t, w, h] = fr.box;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(l, t, w, h);
+  ctx.clip();
+  for (const s of panel.series) {
+    const v = read(s.data);
+    if (!v || s.visible === false) continue;
+    const xs = s.x ? read(s.x) : null;
+    const x = (k) => (xs ? xs[k] : s.x0 + k * s.dx);
+    ctx.globalAlpha = s.opacity ?? 1;
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = s.width ?? 2;
+    ctx.setLineDash(s.dash || []);
+    if (s.mode === "flags") {
+      // a mark at the top edge where the value is non-zero
+      for (let k = 0; k < v.length; k++)
+        if (v[k]) marker(ctx, "triangle-down", fr.px(x(k)), t + 6, s.size || 9, s.color);
+      ctx.globalAlpha = 1;
+      continue;
+    }
+    if (s.mode !== "markers") {
+      ctx.beginPath();
+      let open = false;
+      for (let k = 0; k < v.length; k++) {
+        if (!Number.isFinite(v[k])) {
+          open = false;
+          continue;
+        }
+        const X = fr.px(x(k)),
+          Y = fr.py(v[k]);
+        if (open) ctx.lineTo(X, Y);
+        else ctx.moveTo(X, Y);
+        open = true;
+      }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    if (s.mode === "markers" || s.markers) {
+      for (let k = 0; k < v.length; k++) {
+        if (Number.isFinite(v[k]))
+          marker(
+            ctx,
+            s.symbol || "circle",
+            fr.px(x(k)),
+            fr.py(v[k]),
+            s.size || 6,
+            s.color,
+            !s.open,
+          );
+      }
+    }
+    ctx.globalAlpha = 1;
+  }
+  ctx.restore();
+  drawEdges(ctx, panel, fr, read);
+  if (panel.cursor) drawLineCursor(ctx, panel, fr, read, state);
+}
+
+function drawEdges(ctx, panel, fr, read) {
+  // Values that left float's range sit on the edge they went through, labelled once:
+  // underflows (-inf) at the bottom, overflows (+inf, NaN) at the top.
+  const [, t, , h] = fr.box;
+  const edges = [
+    [(u) => u === -Infinity, "under", "triangle-down", "0", t + h - 6, t + h - 18],
+    [(u) => u === Infinity || Number.isNaN(u), "over", "triangle-up", "inf/NaN", t + 6, t + 18],
+  ];
+  for (const s of panel.series) {
+    const v = read(s.data);
+    if (!v || !s.edges || s.visible === false) continue;
+    for (const [is, kind, symbol, label, y, labelY] of edges) {
+      const color = panel.edge_colors[kind];
+      let first = true;
+      for (let k = 0; k < v.length; k++) {
+        if (!is(v[k])) continue;
+        const X = fr.px(s.x0 + k * s.dx);
+        marker(ctx, symbol, X, y, 9, color);
+        if (first) write(ctx, label, X, labelY, { color });
+        first = false;
+      }
+    }
+  }
+}
+
+function drawLineCursor(ctx, panel, fr, read, state) {
+  // A marker on each listed series at x = the cursor control's value; `fade` (a series of
+  // opacities from the kernel) dims it as the travelling gradient shrinks.
+  const c = panel.cursor,
+    k = Math.round(state[c.control]) - c.x0;
+  const [, t, , h] = fr.box;
+  for (const m of c.markers) {
+    const v = read(m.data);
+    if (!v || k < 0 || k >= v.length || m.visible === false) continue;
+    const fade = m.fade ? read(m.fade)[k] : 1;
+    const y = v[k];
+    const Y = Number.isFinite(y) ? fr.py(y) : y === -Infinity ? t + h - 6 : t + 6;
+    ctx.globalAlpha = fade;
+    ctx.lineWidth = 2;
+    marker(ctx, "circle", fr.px(c.x0 + k), Y, m.fade ? 8 + 10 * fade : 11, m.color, !m.open);
+    ctx.globalAlpha = 1;
+  }
+}
+
+function hoverLines(panel, fr, read, x) {
+  const val = (v) =>
+    panel.y.log && Number.isFinite(v)
+      ? format(Math.pow(10, v), ".3e")
+      : format(v, panel.hover || ".3g");
+  const lines = [];
+  for (const s of panel.series) {
+    const v = read(s.data);
+    if (!v || s.visible === false || s.x) continue;
+    const k = Math.round((fr.x(x) - s.x0) / s.dx);
+    if (k >= 0 && k < v.length && !(s.mode === "markers" && Number.isNaN(v[k])))
+      lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
+  }
+  return lines.join("\n");
+}
+
+const linesPanel = { draw: drawLines, hover: hoverLines };

@@ -1,0 +1,276 @@
+// The widget: every panel kind by name, the picture for the controls' current values, and
+// the view JupyterLab (chart_loader.js) and the HTML export (offline.js) render.
+
+// One entry a kind: draw(ctx, panel, frame, read, state, shared ranges) paints the panel;
+// hover(panel, frame, read, x, y, state) returns the text under the pointer. A new kind is
+// one file in panels/ (listed in front_end.CHART_FILES) and one entry here.
+const PANELS = {
+  lines: linesPanel,
+  points: pointsPanel,
+  scatter: scatterPanel,
+  bars: barsPanel,
+  labelled_bars: labelledBarsPanel,
+  hbars: hbarsPanel,
+  heatmap: heatmapPanel,
+  image: imagePanel,
+  text: textPanel,
+  chars: charsPanel,
+  graph: graphPanel,
+};
+
+function draw(canvas, spec, read, state) {
+  // The whole picture on the canvas; returns each panel's Frame (null: hidden) for hover.
+  const ratio = window.devicePixelRatio || 1;
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, spec.width, spec.height);
+  ctx.fillStyle = "white";
+  ctx.fillRect(0, 0, spec.width, spec.height);
+  const shared = sharedRanges(spec, read),
+    frames = [];
+  if (spec.title)
+    write(ctx, fillTemplate(titleText(spec, state), read), spec.width / 2, 16, {
+      font: fontOf(14),
+    });
+  for (const panel of spec.panels) {
+    if (panel.visible === false) {
+      frames.push(null);
+      continue;
+    }
+    const fr = new Frame(panel.box, xRange(panel, read), yRange(panel, read, shared));
+    frames.push(fr);
+    drawAxes(ctx, panel, fr);
+    if (panel.title)
+      write(ctx, fillTemplate(panel.title, read), fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, {
+        font: fontOf(13),
+      });
+    PANELS[panel.kind].draw(ctx, panel, fr, read, state, shared);
+    if (panel.marks) drawMarks(ctx, panel, fr, state);
+  }
+  return frames;
+}
+
+async function render({ model, el }) {
+  if (model.get("spec").predict) return renderPredict({ model, el });
+  const root = document.createElement("div");
+  root.className = "rnnviz-chart";
+  root.style.cssText = "position:relative;display:inline-block";
+  const canvas = document.createElement("canvas");
+  const tip = document.createElement("div");
+  tip.style.cssText =
+    "position:absolute;display:none;pointer-events:none;background:rgba(255,255,255,.95);" +
+    "border:1px solid #999;padding:3px 6px;font:12px sans-serif;white-space:pre;z-index:5";
+  const busy = document.createElement("div");
+  busy.className = "rnnviz-busy";
+  busy.textContent = "recomputing\u2026";
+  busy.style.cssText =
+    "position:absolute;top:2px;right:6px;font:12px sans-serif;color:#b00;display:none";
+  const play = document.createElement("button");
+  play.className = "rnnviz-play jupyter-button";
+  play.style.display = "none"; // until a spec asks for Play
+  const keys = document.createElement("div");
+  root.append(canvas, tip, busy, play, keys);
+  el.append(root);
+
+  let spec,
+    shownSpec,
+    entries,
+    frames = [],
+    legendItems = null,
+    pending = false,
+    animation = null;
+  const state = {},
+    controlModels = {},
+    hidden = new Set();
+  const toggle = (name) => {
+    if (!hidden.delete(name)) hidden.add(name);
+    legend(keys, spec.legend || [], toggle, hidden);
+    redraw();
+  };
+  const read = (name) => {
+    const e = entries[name];
+    return e ? frameValues(e, state, spec) : null;
+  };
+  function load() {
+    spec = model.get("spec");
+    entries = {};
+    for (const [name, e] of Object.entries(model.get("data"))) {
+      const dv = e.values; // a DataView on the message's binary buffer
+      const Type = { float64: Float64Array, uint8: Uint8Array }[e.dtype] || Float32Array;
+      entries[name] = {
+        ...e,
+        values: new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)),
+      };
+    }
+    // The page changes only where the picture does: new frames for the same picture (the
+    // kernel recomputing around a settled slider) must not look like a change.
+    const ratio = window.devicePixelRatio || 1;
+    if (canvas.width !== spec.width * ratio || canvas.height !== spec.height * ratio) {
+      canvas.width = spec.width * ratio;
+      canvas.height = spec.height * ratio;
+      canvas.style.width = `${spec.width}px`;
+      canvas.style.height = `${spec.height}px`;
+    }
+    const items = JSON.stringify(spec.legend || []);
+    if (items !== legendItems) {
+      legendItems = items;
+      legend(keys, spec.legend || [], toggle, hidden);
+    }
+    const label = spec.play ? spec.play.label : "";
+    if (play.textContent !== label) {
+      play.textContent = label;
+      play.style.cssText = `position:absolute;left:4px;top:2px;${spec.play ? "" : "display:none"}`;
+    }
+  }
+  function redraw() {
+    pending = false;
+    if (!spec) return;
+    shownSpec = withHidden(spec, hidden);
+    frames = draw(canvas, shownSpec, read, state);
+    const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
+    const show = model.get("busy") || stale ? "" : "none";
+    if (busy.style.display !== show) busy.style.display = show;
+    // A page that measures or reads the charts (the browser tests) may listen here.
+    globalThis.__rnnvizAfterDraw?.(root, { canvas, state, read, spec, hidden });
+  }
+  // New data draws in the next animation frame (several changes in one task make one
+  // picture); a slider's change draws at once, inside the key press's own task, so that the
+  // next frame the browser paints already shows it.
+  const schedule = () => {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(redraw);
+    }
+  };
+
+  // Widgets whose frames hold one control's axis at a time (star entries) recompute the
+  // others once the student lets go: "settle" tells the kernel, after spec.settle_ms quiet,
+  // with the values it settled on.
+  let settleTimer = null;
+  const settleLater = () => {
+    if (!spec.settle_ms) return;
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => {
+      model.send({ event: "settle", state: { ...state } });
+    }, spec.settle_ms);
+  };
+
+  async function bindControls() {
+    const names = model.get("spec").control_names || [];
+    const refs = model.get("controls");
+    for (let k = 0; k < refs.length; k++) {
+      const control = await model.widget_manager.get_model(refs[k].replace("IPY_MODEL_", ""));
+      const name = names[k];
+      if (controlModels[name] === control) continue;
+      controlModels[name] = control;
+      // A selection (toggle buttons, a dropdown) syncs its index, not its value. With
+      // "trait": "index" its grid is the indexes; otherwise its grid lists its options' values.
+      const trait = spec.controls[name]?.trait;
+      const selection =
+        !trait && control.get("value") === undefined && control.get("index") !== undefined;
+      const value = () =>
+        trait
+          ? control.get(trait)
+          : selection
+            ? spec.controls[name].grid[control.get("index")]
+            : control.get("value");
+      state[name] = value();
+      control.on(`change:${trait || (selection ? "index" : "value")}`, () => {
+        state[name] = value();
+        settleLater();
+        if (!animation) redraw();
+      });
+    }
+  }
+
+  play.addEventListener("click", () => {
+    // The pulse travels from the cursor's last position back to its first at display rate;
+    // the control gets the final value once, so the kernel sees one message, not one a step.
+    const p = spec.play,
+      grid = spec.controls[p.control].grid,
+      start = performance.now();
+    if (animation) cancelAnimationFrame(animation);
+    const step = (now) => {
+      const u = Math.min(1, (now - start) / (p.seconds * 1000));
+      state[p.control] = grid[Math.round((1 - u) * (grid.length - 1))];
+      redraw();
+      if (u < 1) animation = requestAnimationFrame(step);
+      else {
+        animation = null;
+        controlModels[p.control].set("value", grid[0]);
+        controlModels[p.control].save_changes();
+      }
+    };
+    animation = requestAnimationFrame(step);
+  });
+
+  canvas.addEventListener("mousemove", (event) => {
+    const box = canvas.getBoundingClientRect(),
+      x = event.clientX - box.left,
+      y = event.clientY - box.top;
+    const k = frames.findIndex(
+      (fr) =>
+        fr &&
+        x >= fr.box[0] &&
+        x <= fr.box[0] + fr.box[2] &&
+        y >= fr.box[1] &&
+        y <= fr.box[1] + fr.box[3],
+    );
+    const words =
+      k < 0
+        ? ""
+        : PANELS[shownSpec.panels[k].kind].hover(shownSpec.panels[k], frames[k], read, x, y, state);
+    tip.style.display = words ? "" : "none";
+    tip.textContent = words;
+    tip.style.left = `${Math.min(x + 12, spec.width - 260)}px`;
+    tip.style.top = `${y + 12}px`;
+  });
+  canvas.addEventListener("mouseleave", () => {
+    tip.style.display = "none";
+  });
+
+  load();
+  await bindControls();
+  redraw();
+  const reload = async () => {
+    load();
+    await bindControls();
+    schedule();
+  };
+  model.on("change:spec", reload);
+  model.on("change:data", reload);
+  model.on("change:controls", reload);
+  model.on("change:busy", schedule);
+  return () => {
+    if (animation) cancelAnimationFrame(animation);
+  };
+}
+
+export default { render };
+// The pure functions, for the browser tests (tests/browser/test_chart_js.py).
+export {
+  Frame,
+  PANELS,
+  charString,
+  draw,
+  fillTemplate,
+  flowLayout,
+  format,
+  frameOf,
+  logRange,
+  nearest,
+  niceTicks,
+  pickLabel,
+  predictPosition,
+  predictValue,
+  rangeOf,
+  realLogTicks,
+  revealText,
+  rowOf,
+  scaleColor,
+  titleText,
+  unmask,
+  withHidden,
+  xRange as xRangeOf,
+  yRange as yRangeOf,
+};
