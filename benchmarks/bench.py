@@ -40,7 +40,15 @@ def main():
         action="store_true",
         help="print benchmarks/README.md's markdown tables from --out's JSON; run nothing",
     )
+    parser.add_argument(
+        "--pages",
+        default=None,
+        help="latency pages to measure (names in bench_latency.PAGES, comma-separated), alone: "
+        "stored as results.json's latency_pages[name], next to the full latency part",
+    )
     args = parser.parse_args()
+    if args.pages:
+        return measure_pages(Path(args.out), args.pages.split(","))
     if args.table:
         print(markdown(json.loads(Path(args.out).read_text())))
         return
@@ -75,6 +83,28 @@ def main():
         }
     out.write_text(json.dumps(results, indent=1, default=float) + "\n")
     print(f"\nwrote {args.out}")
+
+
+def measure_pages(out: Path, pages: list) -> None:
+    """Browser latency of some pages only (a widget's page after a change to it); each page's
+    rows are stored with their own start time and load, apart from the full latency part."""
+    names = [page["name"] for page in load("latency").PAGES]
+    unknown = [page for page in pages if page not in names]
+    if unknown:
+        raise SystemExit(f"--pages: {unknown} are not latency pages; expected some of {names}")
+    results = json.loads(out.read_text()) if out.exists() else {}
+    stored = results.setdefault("latency_pages", {})
+    for page in pages:
+        load_before, started = os.getloadavg(), time.strftime("%Y-%m-%d %H:%M:%S %Z")
+        figures = load("latency").main(parts=("jupyterlab",), pages=[page])
+        stored[page] = {
+            "started": started,
+            "load_before": load_before,
+            "load_after": os.getloadavg(),
+            "rows": figures["rows"],
+        }
+    out.write_text(json.dumps(results, indent=1, default=float) + "\n")
+    print(f"\nwrote {out} (latency_pages: {', '.join(pages)})")
 
 
 def _ms(s):

@@ -849,8 +849,9 @@ def _jupyterchart_rows(browser, server):
     return rows
 
 
-def main(parts=("jupyterlab", "jupyterchart", "compare")):
-    """Every part by default; `parts` narrows a development run (the table needs them all)."""
+def main(parts=("jupyterlab", "jupyterchart", "compare"), pages=None):
+    """Every part by default; `parts` narrows a development run (the table needs them all),
+    and `pages` (PAGES names) the JupyterLab part to those pages."""
     from playwright.sync_api import sync_playwright
 
     results = {"load_before": os.getloadavg()}
@@ -863,7 +864,8 @@ def main(parts=("jupyterlab", "jupyterchart", "compare")):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             if "jupyterlab" in parts:
                 for page_spec in PAGES:
-                    rows += _measure_page(browser, server, root, page_spec)
+                    if pages is None or page_spec["name"] in pages:
+                        rows += _measure_page(browser, server, root, page_spec)
             if "jupyterchart" in parts:
                 if _altair_installed():
                     rows += _jupyterchart_rows(browser, server)
