@@ -55,9 +55,15 @@ def test_lab_06(lab):
         message="the digits chart's two curves",
     )
 
-    # The printed tables are there.
-    text = "\n".join(lab.page.locator(".jp-OutputArea-output").all_inner_texts())
+    # The printed tables are there; the steps table, the answer to the Predicts above it, sits
+    # in a fold that stays closed until the student opens it.
+    text = "\n".join(lab.page.locator(".jp-OutputArea-output").all_text_contents())
     assert "steps to reach MSE < 0.01" in text and "held-out accuracy" in text
+    steps_folds = page.evaluate(
+        "() => [...document.querySelectorAll('details.rnnviz-folded')]"
+        ".filter(d => d.textContent.includes('steps to reach MSE < 0.01')).map(d => d.open)"
+    )
+    assert steps_folds == [False]
 
     # Clicking a legend entry hides that curve (the chart is live, not a picture).
     legend = page.locator(".rnnviz-chart").nth(ADDING).locator(".rnnviz-legend-item").first
