@@ -342,7 +342,8 @@ def run_sweep(
     if earlier is None:
         results.update(part)
     else:
-        results["parts"][-1].update(wall_seconds=part["wall_seconds"])
+        if plan:
+            results["parts"][-1].update(wall_seconds=part["wall_seconds"])
     if out is not None:
         save_results(results, out)
     return results
@@ -356,6 +357,8 @@ def _continue(earlier: dict, results: dict, part: dict, plan: list):
     """Results that keep `earlier`'s runs and record this run as a further part; the plan's
     runs that `earlier` lacks."""
     old, new = earlier["settings"], results["settings"]
+    if not isinstance(old.get("learning_rates"), dict):
+        raise ValueError("--resume: the results file's settings lack its learning_rates")
     differ = [k for k in _SHARED_SETTINGS if old.get(k) != new[k]]
     if old.get("total_seconds") is not None or new["total_seconds"] is not None:
         differ.append("total_seconds")  # a time-capped run is not comparable with an uncapped one
@@ -371,7 +374,8 @@ def _continue(earlier: dict, results: dict, part: dict, plan: list):
     first.update({k: earlier[k] for k in ("load_observed", "wall_seconds") if k in earlier})
     parts = earlier.get("parts") or [dict(first, runs=len(earlier["runs"]))]
     missing = [p for p in plan if p not in done]
-    parts = [*parts, dict(part, runs=len(missing))]
+    if missing:  # a resume with nothing to run adds no part to the file's history
+        parts = [*parts, dict(part, runs=len(missing))]
     merged = dict(earlier, parts=parts, runs=list(earlier["runs"]), complete=False)
     merged["settings"] = dict(
         old,
@@ -430,6 +434,8 @@ def main(argv=None) -> dict:
         help="a small smoke run: defaults T=10,20, one seed, 200 steps",
     )
     args = parser.parse_args(argv)
+    if args.resume and not args.out.exists():
+        parser.error(f"--resume: {args.out} does not exist (nothing to resume)")
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     for m in models:
         if m not in models_known:

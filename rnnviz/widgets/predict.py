@@ -70,7 +70,13 @@ def _text(name: str, value, allow_empty: bool = False) -> str:
 def _format(name: str, fmt) -> str:
     _text(name, fmt)
     # The page formats the guess with the front end's format(): Python's .Nf, .Ne and .Ng only.
-    if not (len(fmt) >= 3 and fmt[0] == "." and fmt[-1] in "efg" and fmt[1:-1].isdigit()):
+    if not (
+        len(fmt) >= 3
+        and fmt[0] == "."
+        and fmt[-1] in "efg"
+        and fmt[1:-1].isascii()
+        and fmt[1:-1].isdigit()
+    ):
         raise ValueError(f"{name} must be a format like '.3g', '.2f' or '.1e', got {fmt!r}")
     if not (0 if fmt[-1] == "f" else 1) <= int(fmt[1:-1]) <= 12:
         raise ValueError(f"{name} must have 1 to 12 digits (0 to 12 for 'f'), got {fmt!r}")

@@ -76,6 +76,10 @@ def test_a_resumed_sweep_keeps_the_recorded_runs_and_adds_the_missing_models(
     assert "minGRU" in sweep_table(results)
     with pytest.raises(ValueError, match="other settings.*steps"):
         experiments.main([*small[:-2], "--steps", "100", "--out", str(out), "--resume"])
+    again = experiments.main([*small, "--models", "gru,lru,mingru", "--resume"])
+    assert [p["runs"] for p in again["parts"]] == [1, 2]  # nothing to run: no empty part
+    with pytest.raises(SystemExit):  # argparse: nothing to resume
+        experiments.main([*small[:-2], "--out", str(tmp_path / "typo.json"), "--resume"])
 
 
 @pytest.mark.slow

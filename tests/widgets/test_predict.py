@@ -121,6 +121,8 @@ def test_mask_is_an_xor_with_the_key_repeated():
         (dict(answer=float("nan"), low=1, high=10), "answer"),
         (dict(answer=5.0, low=1, high=10, value=11), "value"),
         (dict(answer=5.0, low=1, high=10, fmt="%d"), "fmt"),
+        (dict(answer=5.0, low=1, high=10, fmt=".\u0663f"), "fmt"),  # a digit, not an ASCII one
+        (dict(answer=5.0, low=1, high=10, fmt=".\u00b2f"), "fmt"),
         (dict(answer=5.0, low=1, high=10, log="yes"), "log"),
         (dict(answer=5.0, low=1, high=10, unit=3), "unit"),
         (dict(answer="c", choices=["a", "b"]), "answer"),
