@@ -135,7 +135,7 @@ checkpoints: install
 
 # The Python by ruff; the JavaScript by oxlint (.oxlintrc.json) and oxfmt (.oxfmtrc.json).
 # The front end is linted as it ships, one module: static/chart/ joined
-# (rnnviz/widgets/front_end.py) and then offline.js, as the HTML export's page script is, so
+# (rnnviz/front_end.py) and then offline.js, as the HTML export's page script is, so
 # a name one file uses and another defines is checked (a lint error's line is in JOINED_JS).
 STATIC_JS := rnnviz/widgets/static
 JOINED_JS := $(JUPYTER_STATE)/lint/page.js
@@ -143,7 +143,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@mkdir -p $(dir $(JOINED_JS))
-	$(PY) -c "from rnnviz.widgets.front_end import chart_source; print(chart_source())" > $(JOINED_JS)
+	$(PY) -c "from rnnviz.front_end import chart_source; print(chart_source())" > $(JOINED_JS)
 	cat $(STATIC_JS)/offline.js >> $(JOINED_JS)
 	$(VENV)/bin/oxlint -c .oxlintrc.json --deny-warnings $(JOINED_JS) $(STATIC_JS)/chart_loader.js
 	$(VENV)/bin/oxfmt --check $(STATIC_JS)/chart $(STATIC_JS)/chart_loader.js $(STATIC_JS)/offline.js

@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import nbformat  # noqa: E402
 from compare_picture import picture_frames, vega_lite_spec, vega_rows  # noqa: E402
 
-from rnnviz.widgets.front_end import chart_source  # noqa: E402
+from rnnviz.front_end import chart_source  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab  # noqa: E402
 from tests.browser.latency import (  # noqa: E402
     OUTPUT,

@@ -8,7 +8,7 @@ page, the first chart drawn after navigation (performance.now() at the first ani
 after a renderer chart has drawn), over RUNS fresh visits, and when every chart was seen
 drawn (polled, so a little late); per page with a hot control, its first hot slider timed
 key press to painted frame (tests/browser/latency.py, PRESSES presses after 3 warm-ups),
-on the last visit. Targets (the issue's): the site
+on the last visit. Targets: the site
 <= 40 MB, the first chart <= 1.5 s, hot sliders p90 <= 33 ms.
 Run alone: python benchmarks/bench_site.py  (about 5 minutes: two labs are executed).
 """

@@ -150,7 +150,7 @@ OUTPUT_BUDGET_ENV = "RNNVIZ_OUTPUT_BUDGET"
 
 
 def output_budget() -> float:
-    """The characters of widget state one output may store in this session.
+    """The characters of widget state one output may store in this process.
 
     Returns: OUTPUT_BUDGET, or math.inf if the environment variable OUTPUT_BUDGET_ENV is
     "none" (the static site's build, scripts/build_site.py).

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
 
-from rnnviz.widgets.front_end import chart_source
+from rnnviz.front_end import chart_source
 
 # Read as files: the export loads none of the widget libraries (tests/test_layering.py).
 STATIC = Path(__file__).parent / "widgets" / "static"

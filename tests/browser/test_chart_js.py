@@ -1,4 +1,4 @@
-"""The renderer's front end (static/chart/, joined by front_end.chart_source) in a blank
+"""The renderer's front end (static/chart/, joined by rnnviz.front_end.chart_source) in a blank
 headless Chromium page, no JupyterLab: its pure functions (frame indexing agrees with the
 Python packing of widgets.renderer.frames and with its Python rule, frame_index; formats,
 ticks, ranges and layouts are what the axes and panels need) and each panel kind's pixels and
@@ -9,7 +9,7 @@ import base64
 import numpy as np
 import pytest
 
-from rnnviz.widgets.front_end import chart_source
+from rnnviz.front_end import chart_source
 from rnnviz.widgets.renderer import CharsPanel, Ref, ScatterPanel, frame_index, text_rows
 
 pytestmark = pytest.mark.browser

@@ -90,7 +90,7 @@ def test_labels_pack_like_frames_and_uint8_frames_carry_images(label):
 
 
 def test_charts_share_one_library_holding_the_front_end():
-    from rnnviz.widgets.front_end import CHART_DIR, CHART_FILES, chart_source
+    from rnnviz.front_end import CHART_DIR, CHART_FILES, chart_source
     from rnnviz.widgets.renderer import Chart, chart_library
 
     first, second = Chart(), Chart()

@@ -1,5 +1,5 @@
-"""The chart: one front end (static/chart/, joined by front_end.chart_source) that draws panels
-from frames the kernel sent.
+"""The chart: one front end (static/chart/, joined by rnnviz.front_end.chart_source) that
+draws panels from frames the kernel sent.
 
 A slider the student drags must answer within a frame, whatever the kernel is doing and
 however far away it is. So the kernel computes the picture's data at every position of the
@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from rnnviz.widgets.front_end import chart_source
+from rnnviz.front_end import chart_source
 from rnnviz.widgets.renderer.panels import Panel, refs_in
 
 STATIC = Path(__file__).parent.parent / "static"

@@ -9,7 +9,7 @@ library only, so that the export (an nbconvert preprocessor) loads no widget lib
 
 from pathlib import Path
 
-CHART_DIR = Path(__file__).parent / "static" / "chart"
+CHART_DIR = Path(__file__).parent / "widgets" / "static" / "chart"
 
 # The front end's files (static/chart/), in the order they are joined into one ES module:
 # plain scripts sharing one scope, no build step. The core and the helpers first, each panel
