@@ -116,7 +116,7 @@ def train(
     solve_loss: float | None = None,
     stop_when_solved: bool = False,
     seconds: float | None = None,
-    progress: bool = True,
+    progress: bool | str = True,
     callback=None,
     label: str = "model",
 ) -> TrainResult:
@@ -132,7 +132,10 @@ def train(
     - solve_loss: solved when eval_fn's "loss" (or, without eval_fn, the mean training loss of
       the last `eval_every` steps) falls below it; stop_when_solved ends the run there
     - seconds: optional wall-clock budget (scripts only: it makes results irreproducible)
-    - progress: show a progress bar
+    - progress: True: a progress bar with the step count and the loss; False: none;
+      "blind": a bar that shows how far the run is but not how it went (no step count, no
+      loss, and it closes full however the run ended), for a run whose outcome a student
+      predicts before seeing it
     - callback: None, or callback(result) called after every step with the TrainResult so
       far and once more when the run ends (result.finished is then True); a view such as
       `LossPlot.run()` draws from it
@@ -145,7 +148,11 @@ def train(
         model, loss_fn, steps, lr, clip, eval_every, solve_loss, seconds, eval_fn, callback
     )
     stop_when_solved = checks.switch("stop_when_solved", stop_when_solved)
-    progress = checks.switch("progress", progress)
+    blind = isinstance(progress, str)
+    if blind:
+        checks.choice("progress", progress, {"blind"})
+    else:
+        progress = checks.switch("progress", progress)
     seed_everything(seed)
     optimizer = torch.optim.Adam(params, lr=lr)
     result = TrainResult(label=label)
@@ -154,8 +161,9 @@ def train(
         desc=label,
         disable=not progress,
         leave=True,
-        bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}",
+        bar_format="{l_bar}{bar}|" if blind else "{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}",
     )
+    bar.blind = blind
     start = time.perf_counter()
     for step in range(1, steps + 1):
         if not _step(model, loss_fn, params, optimizer, clip, step, result):
@@ -270,8 +278,13 @@ def _finish_run(model, eval_fn, bar, callback, result) -> None:
 
 
 def _close_bar(bar, result) -> None:
-    """Close the progress bar; a run that ended early without diverging closes it full."""
-    if not result.diverged:
+    """Close the progress bar; a run that ended early without diverging (or any run, on a
+    blind bar) closes it full."""
+    if bar.blind:
+        # Filled to the step budget, however many steps ran: the bar's widget state then
+        # holds nothing that tells a solved run from an unsolved or diverged one.
+        bar.update(bar.total - bar.n)
+    elif not result.diverged:
         # Stopping early because the task is solved (or the time is up) is no failure:
         # a bar closed short of its total would be drawn red, and one whose total stayed at
         # the budget would read 100% over a half-filled bar. `reset` is the one way to change

@@ -219,3 +219,38 @@ def test_the_notebook_progress_bar_closes_full_and_green(monkeypatch, stop_when_
     assert widget.value == widget.max == result.steps
     assert widget.bar_style == "success"
     assert bars[0].format_dict["n"] == bars[0].format_dict["total"] == result.steps
+
+
+def test_a_blind_progress_bar_tells_nothing_of_the_outcome(monkeypatch):
+    """progress="blind": a run that solves the task early, one that never does and one that
+    diverges leave the same bar behind (no step count, no loss, full), so a stored lab shows
+    no answer above the prediction that asks for it."""
+    tqdm_notebook = pytest.importorskip("tqdm.notebook").tqdm
+    bars = []
+
+    def notebook_bar(*args, **kwargs):
+        bars.append(tqdm_notebook(*args, **kwargs))
+        return bars[-1]
+
+    monkeypatch.setattr("rnnviz.training.tqdm", notebook_bar)
+    model, loss_fn = regression_problem()
+    common = dict(steps=400, eval_every=10, solve_loss=1e-2, progress="blind", label="run")
+    solved = train(model, loss_fn, lr=0.05, stop_when_solved=True, **common)
+    model, loss_fn = regression_problem()
+    unsolved = train(model, loss_fn, lr=1e-6, stop_when_solved=True, **common)
+    model, loss_fn = regression_problem()
+    diverged = train(model, lambda step: loss_fn(step) * (math.inf if step == 5 else 1), **common)
+    assert solved.steps < 400 == unsolved.steps and diverged.diverged
+    states = [
+        [
+            (w.value, getattr(w, "max", None), getattr(w, "bar_style", None))
+            for w in bar.container.children
+        ]
+        for bar in bars
+    ]
+    assert states[0] == states[1] == states[2]
+    texts = "".join(str(value) for value, _, _ in states[0] if isinstance(value, str))
+    assert "loss" not in texts and "/" not in texts and "100%" in texts
+    for bad in ("yes", "Blind", 1, None):
+        with pytest.raises((TypeError, ValueError), match="progress"):
+            train(model, loss_fn, steps=1, progress=bad)

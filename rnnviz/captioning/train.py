@@ -13,7 +13,6 @@ import shlex
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from rnnviz import checks
@@ -21,7 +20,7 @@ from rnnviz.captioning import scenes
 from rnnviz.captioning.metrics import evaluate
 from rnnviz.captioning.model import KINDS, caption_loss, make_captioner, save_captioner
 from rnnviz.paths import DATA_DIR
-from rnnviz.seeding import torch_seed
+from rnnviz.seeding import batch_seed, generator, torch_seed
 from rnnviz.training import train
 
 TRAIN_SEED, TEST_SEED = 1, 2  # different seeds: the held-out images were never trained on
@@ -94,11 +93,11 @@ def train_captioner(
     captions = torch.as_tensor(train_scenes.captions)
 
     def loss_fn(step):
-        # The batch depends only on (seed, step): reruns draw the same batches. (The shipped
-        # checkpoints were trained with this scheme; rnnviz.seeding.batch_seed is the one the
-        # rest of the package uses, and moving to it means retraining them.)
-        rng = np.random.default_rng([seed, step])
-        idx = torch.as_tensor(rng.integers(0, len(train_scenes), batch_size))
+        # The batch depends only on (seed, step), as everywhere in the package: reruns, and
+        # the same run on another machine, draw the same batches.
+        idx = torch.randint(
+            len(train_scenes), (batch_size,), generator=generator(batch_seed(seed, step))
+        )
         model.train()
         return caption_loss(model, images[idx], captions[idx], attention_penalty)
 

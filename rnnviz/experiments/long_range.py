@@ -56,7 +56,7 @@ def adding_run(
     hidden_size: int = HIDDEN_SIZE,
     seconds: float | None = None,
     stop_when_solved: bool = True,
-    progress: bool = True,
+    progress: bool | str = True,
     callback=None,
 ):
     """Train one model on the adding problem until MSE < SOLVE_MSE or the budget runs out.
@@ -107,7 +107,7 @@ def digits_run(
     steps: int,
     seed: int = 0,
     lr: float | None = None,
-    progress: bool = True,
+    progress: bool | str = True,
     callback=None,
 ):
     """Classify 8x8 digits read one pixel a step (T=64, Le et al. 2015's task, in small).
