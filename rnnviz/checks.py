@@ -166,6 +166,22 @@ def output_budget() -> float:
     return int(value)
 
 
+def byte_size(count: int) -> str:
+    """A number of bytes as the messages of the size caps print it, never rounded to 0.
+
+    Inputs: count: a number of bytes (>= 0).
+    Returns: the count in the largest of bytes, KB, MB, GB (powers of 1024) that it reaches,
+    with one decimal below 100 of that unit: "512 bytes", "1.5 KB", "30.5 MB", "256 MB".
+    """
+    count = int(count)
+    if count < 1024:
+        return f"{count:,} byte{'' if count == 1 else 's'}"
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if count >= scale:
+            value = count / scale
+            return f"{value:.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
+
+
 def within_budget(
     sizes: dict,
     count: int,
@@ -188,6 +204,6 @@ def within_budget(
     if need > budget:
         given = ", ".join(f"{name}={value}" for name, value in sizes.items())
         raise ValueError(
-            f"{given} would hold {int(count):,} {what} ({need / 2**20:,.0f} MB), past the "
-            f"{budget // 2**20} MB one call may use: make {' or '.join(sizes)} smaller"
+            f"{given} would hold {int(count):,} {what} ({byte_size(need)}), past the "
+            f"{byte_size(budget)} one call may use: make {' or '.join(sizes)} smaller"
         )

@@ -1,6 +1,7 @@
 """rnnviz.checks: bad arguments are refused by name and range, never clamped."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -43,3 +44,34 @@ def test_output_budget_is_the_notebooks_unless_the_site_lifts_it(monkeypatch):
         monkeypatch.setenv(checks.OUTPUT_BUDGET_ENV, bad)
         with pytest.raises(ValueError, match=checks.OUTPUT_BUDGET_ENV):
             checks.output_budget()
+
+
+def test_a_budget_refusal_never_prints_a_size_as_zero():
+    # A small need under a small budget (a trainer's own budget may be any size) printed
+    # "(0 MB), past the 0 MB one call may use".
+    with pytest.raises(ValueError) as refused:
+        checks.within_budget({"batch_size": 300}, 300, bytes_each=4, budget=1000)
+    message = str(refused.value)
+    assert "(1.2 KB), past the 1,000 bytes one call may use" in message, message
+    assert not re.search(r"\b0(\.0)? (bytes|KB|MB|GB)", message), message
+    with pytest.raises(ValueError, match=r"\(512 MB\), past the 256 MB one call"):
+        checks.within_budget({"n": 2**26}, 2**26)
+
+
+def test_byte_size_picks_the_largest_unit_reached():
+    cases = {
+        0: "0 bytes",
+        1: "1 byte",
+        1023: "1,023 bytes",
+        1024: "1.0 KB",
+        1536: "1.5 KB",
+        2**20 - 1: "1,024 KB",
+        2**20: "1.0 MB",
+        32_000_000: "30.5 MB",
+        256 * 2**20: "256 MB",
+        2 * 2**30: "2.0 GB",
+        10**15: "931,323 GB",
+    }
+    assert {n: checks.byte_size(n) for n in cases} == cases
+    for n in np.unique(np.geomspace(1, 2**40, 2000).astype(np.int64)):
+        assert not re.match(r"0(\.0)? ", checks.byte_size(int(n)))

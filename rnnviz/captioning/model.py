@@ -37,6 +37,9 @@ from rnnviz.captioning import scenes
 from rnnviz.checkpoint import build_module, load_checkpoint, save_checkpoint
 
 KINDS = ("attention", "baseline")
+# Decoding starts from <START> and stops at <END>, and captions are padded with <NULL>: a
+# vocabulary without their ids fails inside torch's embedding or loss.
+MIN_VOCAB_SIZE = max(scenes.NULL, scenes.START, scenes.END) + 1
 GRID_SIZE = scenes.IMAGE_SIZE // 8  # the encoder halves the image three times: 48 -> 6
 
 
@@ -260,25 +263,30 @@ def make_captioner(kind: str, **sizes) -> nn.Module:
     Inputs:
         kind: "attention" or "baseline"; sizes: any of the model's size arguments
         (vocab_size, feature_size, hidden_size, embedding_size, and attention_size for
-        "attention"), each a positive int.
+        "attention"), each a positive int; vocab_size at least MIN_VOCAB_SIZE (3: the ids
+        of <NULL>, <START> and <END>).
     Returns:
         the model (torch.nn.Module), its weights drawn from torch's random stream
     Raises:
-        ValueError for an unknown kind or size name, a size below 1, or sizes whose weights
-        would pass `checks.MEMORY_BUDGET` (the error names the sizes given).
+        TypeError for a size that is not an int (a bool or float); ValueError for an unknown
+        kind or size name, a size below 1, a vocab_size below MIN_VOCAB_SIZE, or sizes whose
+        weights would pass `checks.MEMORY_BUDGET` (the error names the sizes given).
     """
     checks.choice("kind", kind, KINDS)
     model_class = AttentionCaptioner if kind == "attention" else BaselineCaptioner
     defaults = _size_defaults(model_class)
+    checked = {}
     for name, value in sizes.items():
         if name not in defaults:
             raise ValueError(
                 f"{name} is not a size of the {kind} captioner; expected one of {tuple(defaults)}"
             )
-        checks.positive_int(name, value)
-    full = {**defaults, **sizes}
-    checks.within_budget(sizes or full, _weight_count(kind, **full), bytes_each=4, what="weights")
-    return model_class(**sizes)
+        minimum = MIN_VOCAB_SIZE if name == "vocab_size" else 1
+        # Plain ints go on: torch.nn refuses numpy ints, and the sizes are saved as JSON.
+        checked[name] = checks.positive_int(name, value, minimum=minimum)
+    full = {**defaults, **checked}
+    checks.within_budget(checked or full, _weight_count(kind, **full), bytes_each=4, what="weights")
+    return model_class(**checked)
 
 
 def _size_defaults(model_class) -> dict:
@@ -341,6 +349,9 @@ def load_captioner(path):
 
     Returns:
         model (in eval mode), meta (dict)
+    Raises:
+        ValueError naming the file if it is damaged, its vocabulary is not scenes' (or its
+        vocab_size not that vocabulary's length), or its sizes are refused by make_captioner.
     """
     tensors, meta = load_checkpoint(path, required_meta=("kind", "sizes", "vocab"))
     if meta["vocab"] != list(scenes.idx_to_word):
@@ -352,6 +363,13 @@ def load_captioner(path):
         raise ValueError(
             f"{path}: kind must be one of {KINDS} with a dict of sizes, "
             f"got {meta['kind']!r}, {meta['sizes']!r}"
+        )
+    # A model with more words than the vocabulary would write ids no word has.
+    vocab_size = meta["sizes"].get("vocab_size", len(scenes.idx_to_word))
+    if vocab_size != len(scenes.idx_to_word):
+        raise ValueError(
+            f"{path}: its vocab_size {vocab_size!r} is not the length of its vocabulary "
+            f"({len(scenes.idx_to_word)} words)"
         )
     # Shapes are checked on the meta device first: metadata claiming huge sizes allocates
     # nothing, and a file made for another architecture is refused by name.

@@ -19,6 +19,7 @@ from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
 from rnnviz.paths import RESULTS_DIR
 
 RESULTS_PATH = RESULTS_DIR / "long_range_memory.json"
+SHORT_COMMIT = 7  # hex digits of a commit `provenance` prints, as `git log --oneline` does
 
 
 def save_results(results: dict, path) -> None:
@@ -86,7 +87,7 @@ def load_results(path=RESULTS_PATH) -> dict:
 
 def provenance(results) -> str:
     """Who made the runs: for each part of the sweep (one unless it was continued with
-    --resume), its command, date, machine, runs and load note.
+    --resume), its command, date, code (the git commit, short), machine, runs and load note.
 
     Inputs: results from `load_results`. Returns: the lines (str).
     """
@@ -94,7 +95,10 @@ def provenance(results) -> str:
     lines = []
     for part in parts:
         machine = part["machine"]
-        made = f"{part['date']}, {machine['cpu_model']}, torch {machine['torch']}"
+        # A sweep run outside a git checkout records no commit (None).
+        commit = part.get("git_commit")
+        code = f"commit {commit[:SHORT_COMMIT]}" if commit else "commit unknown"
+        made = f"{part['date']}, {code}, {machine['cpu_model']}, torch {machine['torch']}"
         lines += [
             part["command"],
             f"  {made}: {part['runs']} runs",

@@ -41,7 +41,7 @@ MAX_PRODUCT_FLOATS = 2_000_000
 MAX_PRODUCT_VIEWS = 1_000
 # The caps, from the budgets (rnnviz.checks): star frames are T + 61 runs of T steps, so time
 # grows as T^2 (T = 250: ~2 s on one core) and the frames sent as T^2 H, at most
-# MAX_FRAME_FLOATS float32 (32 MB); a step costs H^2, so H stops at MAX_HIDDEN.
+# MAX_FRAME_FLOATS float32 (32,000,000 bytes); a step costs H^2, so H stops at MAX_HIDDEN.
 MAX_STEPS = 250
 MAX_HIDDEN = 256
 MAX_FRAME_FLOATS = 8_000_000
@@ -96,7 +96,8 @@ class HiddenStateExplorer(ChartWidget):
         if frame_floats > MAX_FRAME_FLOATS:
             raise ValueError(
                 f"x ({T} steps) and Wh ({H} units) would send {frame_floats:,} float32 numbers, "
-                f"past {MAX_FRAME_FLOATS:,} (32 MB): use fewer steps or units"
+                f"past {MAX_FRAME_FLOATS:,} ({checks.byte_size(4 * MAX_FRAME_FLOATS)}): use "
+                "fewer steps or units"
             )
         self.x, self.Wx, self.Wh, self.b, self.h0 = x, Wx, Wh, b, h0
         # None starts with no edit: x_k as it is, a position of the slider of its own.

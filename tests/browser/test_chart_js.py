@@ -5,6 +5,7 @@ ticks, ranges and layouts are what the axes and panels need) and each panel kind
 hover."""
 
 import base64
+import struct
 
 import numpy as np
 import pytest
@@ -64,6 +65,67 @@ def test_formats_match_python(js):
     for value, spec in ((0.123456, ".3f"), (2.3692648e-65, ".1e"), (1500.0, ".2e")):
         assert js("format", value, spec) == format(value, spec)
     assert js("format", -5, "pow") == "10\u207b\u2075"
+
+
+def format_cases():
+    """Values for `format` against Python's: exact ties at every place the specs round to,
+    their float neighbours, negatives, 0 and -0, subnormals, the largest double, random
+    magnitudes from 1e-330 to 1e308, and float32 values (what the page reads from frames)."""
+    rng = np.random.default_rng(0)
+    dyadic = [k / 2**j for k in range(-48, 49) for j in range(0, 11)]  # 0.5, 2.5, 0.125, ...
+    fives = [m * 10.0**e for m in (5, 15, 25, 125, 375, 995, 9995) for e in range(-4, 12)]
+    ties = np.array(dyadic + fives + [-v for v in fives])
+    values = np.concatenate(
+        [
+            ties,
+            np.nextafter(ties, np.inf),
+            np.nextafter(ties, -np.inf),
+            [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308],
+            [-1.7976931348623157e308, 1e21, 1e22, 1e-7, 9.995, 9.9995, 99.95, 0.00009999],
+            10.0 ** rng.uniform(-330, 308, 600) * rng.choice([-1.0, 1.0], 600),
+            rng.standard_normal(300),
+            rng.standard_normal(300).astype(np.float32) * 1000,
+        ]
+    ).astype(np.float64)
+    return [float(v) for v in np.unique(values)] + [-0.0]  # np.unique folds -0 into 0
+
+
+FORMAT_SPECS = [".0f", ".1f", ".2f", ".3f", "+.3f", ".6f", ".12f"]
+FORMAT_SPECS += [".0e", ".1e", ".2e", ".3e", "+.2e", ".12e"]
+FORMAT_SPECS += [".0g", ".1g", ".2g", ".3g", ".4g", "+.3g", ".6g", ".12g", ".17g"]
+
+
+def test_format_prints_what_python_prints_for_every_spec_it_takes(chart_page):
+    # Python rounds the exact binary value half to even; toFixed and toPrecision round ties
+    # away from zero (0.5 -> "1", 0.125 at ".2f" -> "0.13", -2.5 -> "-3").
+    values = format_cases()
+    assert len(values) > 3000
+    bits = [struct.pack(">d", v).hex() for v in values]  # exact, -0 and subnormals too
+    printed = chart_page.evaluate(
+        """([bits, specs]) => {
+          const view = new DataView(new ArrayBuffer(8));
+          return bits.map((b) => {
+            view.setBigUint64(0, BigInt("0x" + b));
+            const v = view.getFloat64(0);
+            return specs.map((spec) => window.chart.format(v, spec));
+          });
+        }""",
+        [bits, FORMAT_SPECS],
+    )
+    wrong = [
+        (v, spec, got, format(v, spec))
+        for v, row in zip(values, printed)
+        for spec, got in zip(FORMAT_SPECS, row)
+        if got != format(v, spec)
+    ]
+    assert not wrong, f"{len(wrong)} differ, e.g. (value, spec, page, Python): {wrong[:10]}"
+    ties = {(0.5, ".0f"): "0", (2.5, ".0f"): "2", (-2.5, ".0f"): "-2", (0.125, ".2f"): "0.12"}
+    ties |= {(2.5, ".1g"): "2", (125.0, ".1e"): "1.2e+02", (-0.0, "+.3f"): "-0.000"}
+    assert {(v, spec): js_format(chart_page, v, spec) for v, spec in ties} == ties
+
+
+def js_format(page, value, spec):
+    return page.evaluate("([v, spec]) => window.chart.format(v, spec)", [value, spec])
 
 
 def test_log_range_and_ticks(js):

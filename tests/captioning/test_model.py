@@ -241,6 +241,59 @@ def test_bad_arguments(models, data):
         caption_loss(models[0], torch.zeros(2, 48, 48), torch.zeros(2, 5, dtype=torch.long))
 
 
+@pytest.mark.parametrize("kind", captioning.KINDS)
+def test_every_size_is_checked_by_name_before_torch_sees_it(kind, data):
+    model_class = AttentionCaptioner if kind == "attention" else BaselineCaptioner
+    for name in captioning._size_defaults(model_class):
+        for bad in (0, -3):
+            with pytest.raises(ValueError, match=f"{name} must be an int >= "):
+                make_captioner(kind, **{name: bad})
+        for bad in (True, 4.0, "8"):
+            with pytest.raises(TypeError, match=f"{name} must be an int"):
+                make_captioner(kind, **{name: bad})
+        with pytest.raises(ValueError, match=rf"{name}=\d+ would hold .* weights"):
+            make_captioner(kind, **{name: 10**9})
+        # The smallest size each takes builds a model that trains and decodes, and numpy
+        # ints are sizes too (saved as plain ints).
+        smallest = 3 if name == "vocab_size" else 1  # <NULL>, <START>, <END>
+        model = make_captioner(kind, **{name: np.int64(smallest)})
+        assert model.sizes[name] == smallest and type(model.sizes[name]) is int
+        captions = np.minimum(data.captions[:2], model.sizes["vocab_size"] - 1)
+        loss = caption_loss(model, torch.as_tensor(data.images[:2]), torch.as_tensor(captions))
+        loss.backward()
+        assert torch.isfinite(loss)
+        words, _ = model.eval().generate(torch.as_tensor(data.images[:2]))
+        assert int(words.max()) < model.sizes["vocab_size"]
+
+
+def test_the_vocabulary_must_hold_the_special_tokens():
+    for kind in captioning.KINDS:
+        for too_small in (1, 2):
+            with pytest.raises(ValueError, match="vocab_size must be an int >= 3, got"):
+                make_captioner(kind, vocab_size=too_small)
+    assert captioning.MIN_VOCAB_SIZE == 3  # <NULL> 0, <START> 1, <END> 2
+
+
+def test_a_checkpoint_whose_vocab_size_is_not_its_vocabulary_is_refused(tmp_path):
+    big = make_captioner("baseline", vocab_size=len(scenes.idx_to_word) + 5, hidden_size=4)
+    save_captioner(big, tmp_path / "big.pt", {"seed": 0})
+    with pytest.raises(
+        ValueError, match=f"big.pt: its vocab_size {big.sizes['vocab_size']} is not"
+    ):
+        load_captioner(tmp_path / "big.pt")
+    # Sizes a file's metadata claims meet make_captioner's checks, named with the file.
+    from rnnviz.checkpoint import load_checkpoint, save_checkpoint
+
+    save_captioner(make_captioner("baseline", hidden_size=4), tmp_path / "small.pt", {})
+    tensors, meta = load_checkpoint(tmp_path / "small.pt")
+    for name, bad in (("vocab_size", 1), ("hidden_size", 0), ("hidden_size", True)):
+        save_checkpoint(
+            tmp_path / "bad.pt", tensors, dict(meta, sizes={**meta["sizes"], name: bad})
+        )
+        with pytest.raises(ValueError, match=f"bad.pt.*{name}"):
+            load_captioner(tmp_path / "bad.pt")
+
+
 def test_checkpoint_round_trip_and_refusals(tmp_path, models, data):
     model = models[0]
     path = tmp_path / "att.pt"

@@ -40,6 +40,19 @@ def test_committed_results_tell_who_made_each_part():
     assert provenance(results).count("python -m rnnviz.experiments") == len(parts)
 
 
+def test_provenance_names_each_parts_commit():
+    results = load_results()
+    lines = provenance(results).splitlines()
+    for part in results["parts"]:
+        assert part["git_commit"], "every committed part records its commit"
+        made = [line for line in lines if line.startswith(f"  {part['date']}, ")]
+        assert len(made) == 1 and f", commit {part['git_commit'][:7]}, " in made[0], made
+    # A file without parts (before --resume) and a run outside a git checkout.
+    single = {k: v for k, v in results.items() if k != "parts"}
+    assert f", commit {results['git_commit'][:7]}, " in provenance(single)
+    assert ", commit unknown, " in provenance(dict(single, git_commit=None))
+
+
 def test_sweep_table_shows_every_model():
     table = sweep_table(load_results())
     for cell in CELLS + LINEAR_CELLS:

@@ -34,16 +34,70 @@ const fontOf = (px, weight = "") => `${weight}${px}px 'Open Sans', verdana, aria
 
 // --- numbers ------------------------------------------------------------------------------
 function format(value, spec) {
-  // A Python-style format spec: ".3f", ".1e", ".2g"; "pow" prints a log10 value as 10^x.
+  // A Python-style format spec, "[+].N" then "f", "e" or "g" (".3f", "+.3f", ".1e", ".2g";
+  // none is ".3g"), printed as Python's format() prints the same float; "pow" prints a log10
+  // value as 10^x. Python rounds the exact binary value half to even (2.5 -> "2", 0.125 at
+  // ".2f" -> "0.12"), where toFixed and toPrecision round ties away from zero, so the digits
+  // come from exact BigInt arithmetic on the float's bits.
   if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "inf" : "0";
   if (spec === "pow") return `10${String(Math.round(value)).replace(/./g, (c) => SUPERSCRIPT[c])}`;
   const m = /^(\+?)\.(\d+)([efg])$/.exec(spec || ".3g");
   const digits = Number(m[2]),
-    sign = m[1] && value >= 0 ? "+" : ""; // "+.3f": r = +0.532
-  if (m[3] === "f") return sign + value.toFixed(digits);
-  if (m[3] === "e")
-    return sign + value.toExponential(digits).replace(/e([+-])(\d)$/, (_, s, d) => `e${s}0${d}`);
-  return sign + String(Number(value.toPrecision(Math.max(1, digits))));
+    x = Math.abs(value);
+  // The sign as Python writes it: "-" for -0.0 too, "+" only when asked.
+  const sign = value < 0 || Object.is(value, -0) ? "-" : m[1];
+
+  function scaled(k) {
+    // x * 10^k truncated and rounded half to even, as BigInts: x = mantissa * 2^exponent.
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x);
+    const bits = view.getBigUint64(0),
+      biased = Number(bits >> 52n),
+      fraction = bits & ((1n << 52n) - 1n);
+    const mantissa = biased ? fraction | (1n << 52n) : fraction,
+      exponent = biased ? biased - 1075 : -1074; // subnormals: no hidden bit
+    let num = mantissa * 10n ** BigInt(Math.max(k, 0)),
+      den = 10n ** BigInt(Math.max(-k, 0));
+    if (exponent >= 0) num <<= BigInt(exponent);
+    else den <<= BigInt(-exponent);
+    const q = num / den,
+      twice = 2n * (num % den);
+    return [q, twice > den || (twice === den && q % 2n === 1n) ? q + 1n : q];
+  }
+  function fixed(places) {
+    // x with `places` digits after the point (Python's "f").
+    const text = String(scaled(places)[1]).padStart(places + 1, "0");
+    return places ? `${text.slice(0, -places)}.${text.slice(-places)}` : text;
+  }
+  function exponentOf(places) {
+    // x's exponent in "e" with `places` digits after the point, and its rounded digits.
+    const low = 10n ** BigInt(places),
+      high = 10n * low;
+    if (!x) return [0, "0".repeat(places + 1)];
+    // floor(log10(x)), exactly: Math.log10 may be one off near a power of ten.
+    let power = Math.floor(Math.log10(x)),
+      [q, n] = scaled(places - power);
+    while (q >= high) [q, n] = scaled(places - ++power);
+    while (q < low) [q, n] = scaled(places - --power);
+    // Rounding may carry into a new digit: 9.96 at ".1e" is 1.0e+01.
+    return n === high ? [power + 1, low.toString()] : [power, n.toString()];
+  }
+  function scientific(places) {
+    // Python's "e": d.ddde+XX, at least two exponent digits.
+    const [power, text] = exponentOf(places);
+    const mantissa = places ? `${text[0]}.${text.slice(1)}` : text;
+    return `${mantissa}e${power < 0 ? "-" : "+"}${String(Math.abs(power)).padStart(2, "0")}`;
+  }
+
+  if (m[3] === "f") return sign + fixed(digits);
+  if (m[3] === "e") return sign + scientific(digits);
+  // Python's "g": "f" or "e" by the exponent "e" would print, trailing zeros removed.
+  const precision = Math.max(1, digits),
+    power = exponentOf(precision - 1)[0];
+  if (power < -4 || power >= precision)
+    return sign + scientific(precision - 1).replace(/\.?0+e/, "e");
+  const text = fixed(precision - 1 - power);
+  return sign + (text.includes(".") ? text.replace(/\.?0+$/, "") : text);
 }
 
 function niceTicks(lo, hi, log, count = 6) {
