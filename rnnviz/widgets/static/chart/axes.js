@@ -141,7 +141,7 @@ function drawAxes(ctx, panel, fr) {
         ? opts.ticktext[k]
         : real
           ? real[k][1]
-          : format(v, axis === "y" && yLog ? "pow" : ".4g");
+          : format(v, axis === "y" && yLog ? "pow" : ".6g");
       if (along === 0) {
         const x = fr.px(v);
         if (x < l - 0.5 || x > l + w + 0.5) return;

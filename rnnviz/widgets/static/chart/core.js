@@ -121,7 +121,7 @@ function realLogTicks(lo, hi) {
   // over more than 10); over fewer, 1-2-5, then every digit, then linear steps in value
   // space, whichever first gives at least three ticks in [lo, hi].
   if (!(hi > lo)) return [];
-  const label = (v) => [v, format(Math.pow(10, v), ".3g")];
+  const label = (v) => [v, format(Math.pow(10, v), ".6g")];
   if (hi - lo > 10) return niceTicks(lo, hi, true).map((v) => [v, format(v, "pow")]);
   const sets =
     hi - lo > 3.5
