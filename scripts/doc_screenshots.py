@@ -215,7 +215,7 @@ def student_version(page, html_file: Path, release, out: Path) -> None:
         raise SystemExit("the student version's first exercise still holds its solution")
     page.goto(html_file.as_uri())
     shown = [page.locator(f'[id="cell-id={cells[k].id}"]') for k in (first - 1, first, first + 1)]
-    shoot(page, out / "exercise_student_version.png", *shown)
+    shoot(page, out / "exercise_student_version.png", *shown, pad=4)
 
 
 def graded(page, feedback: Path, out: Path) -> None:
