@@ -30,7 +30,7 @@ LABS := $(sort $(wildcard labs/*.ipynb))
 LAB_CPU ?= default
 LAB_ENV := $(if $(LAB_CPU),ATEN_CPU_CAPABILITY=$(LAB_CPU),)
 
-.PHONY: install lab assignments site test test-unit test-labs test-browser test-load labs execute claims bench benchmarks experiments checkpoints lint chromium clean
+.PHONY: install lab assignments site doc-screenshots test test-unit test-labs test-browser test-load labs execute claims bench benchmarks experiments checkpoints lint chromium clean
 
 install: $(STAMP)
 
@@ -70,6 +70,12 @@ assignments: install
 # Without them the links hold placeholders (github.com/OWNER/rnnviz, hub.example.edu).
 site: install chromium
 	$(PY) scripts/build_site.py --out site $(if $(REPO_URL),--repo-url $(REPO_URL)) $(if $(HUB_URL),--hub-url $(HUB_URL)) $(SITE_ARGS)
+
+# The screenshots of a student at work in docs/screenshots/after/ (scripts/doc_screenshots.py):
+# lab 06's Predicts before and after Check, the exercises' student version and a graded
+# submission. ARGS="--only predict" (or exercise) makes one part.
+doc-screenshots: install chromium
+	$(PY) scripts/doc_screenshots.py $(ARGS)
 
 # Every test: the linters, unit tests, nbval over every lab, and the browser tests.
 # All of them run offline: conftest.py refuses outbound connections (tests/network_guard.py).
