@@ -41,6 +41,14 @@ function revealText(p, secret, guess) {
   ];
 }
 
+// A disabled button that also looks disabled: JupyterLab's jupyter-button style does not
+// dim one, so a pressed Check would still look pressable.
+function setEnabled(button, on) {
+  button.disabled = !on;
+  button.style.opacity = on ? "" : "0.5";
+  button.style.cursor = on ? "" : "default";
+}
+
 function renderPredict({ model, el }) {
   const root = document.createElement("div");
   root.className = "rnnviz-predict";
@@ -65,7 +73,7 @@ function renderPredict({ model, el }) {
     inputs = [];
   if (p.kind === "choice") {
     guess = null;
-    check.disabled = true; // until a choice is made
+    setEnabled(check, false); // until a choice is made
     p.choices.forEach((label, k) => {
       const b = document.createElement("button");
       b.className = "rnnviz-predict-choice jupyter-button";
@@ -77,7 +85,7 @@ function renderPredict({ model, el }) {
           o.setAttribute("aria-pressed", String(j === k));
           o.style.fontWeight = j === k ? "bold" : "";
         });
-        check.disabled = false;
+        setEnabled(check, true);
       });
       inputs.push(b);
     });
@@ -119,7 +127,7 @@ function renderPredict({ model, el }) {
     inputs.forEach((o) => {
       o.disabled = true;
     });
-    check.disabled = true;
+    setEnabled(check, false);
     const entry = model.get("data").reveal,
       dv = entry.values;
     const secret = unmask(new Uint8Array(dv.buffer, dv.byteOffset, dv.byteLength), p.key);
