@@ -16,7 +16,12 @@ script):
   controls show their saved value, disabled (they need the kernel);
 - a widget output with no stored state (it needs the kernel) becomes its text.
 
-Only the HTML exporter (and its subclasses) runs it; `--to notebook` is untouched.
+A second preprocessor, `HiddenCells`, keeps hidden what JupyterLab hides: a cell whose source
+is hidden (a Predict cell: its code holds the answer) is exported without its source, and one
+whose outputs are hidden without its outputs. JupyterLab lets a student unfold them; a page
+cannot, and showing them would give the answers away.
+
+Only the HTML exporter (and its subclasses) runs them; `--to notebook` is untouched.
 """
 
 import html
@@ -125,6 +130,21 @@ def page_script() -> str:
     if hazards:
         raise RuntimeError(f"rnnviz's page script contains {hazards}, unsafe inside <script>")
     return f'<script type="module">\n{source}\n</script>'
+
+
+class HiddenCells(Preprocessor):
+    """Export a cell with hidden source (`metadata.jupyter.source_hidden`) without its
+    source, and one with hidden outputs (`outputs_hidden`) without its outputs."""
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            hidden = cell.metadata.get("jupyter", {})
+            if hidden.get("source_hidden"):
+                # nbconvert's templates leave out a source marked transient.remove_source.
+                cell.metadata.setdefault("transient", {})["remove_source"] = True
+            if hidden.get("outputs_hidden") and cell.cell_type == "code":
+                cell.outputs = []
+        return nb, resources
 
 
 class OfflineWidgets(Preprocessor):

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from rnnviz.export import OfflineWidgets, page_script, script_json
+from rnnviz.export import HiddenCells, OfflineWidgets, page_script, script_json
 
 REPO = Path(__file__).resolve().parents[1]
 LAB = REPO / "labs" / "05_lstm_gates.ipynb"
@@ -30,7 +30,7 @@ def test_the_shipped_config_adds_the_preprocessor_to_the_html_exporter(tmp_path)
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
     )
-    assert json.loads(out.stdout) == ["rnnviz.export.OfflineWidgets"]
+    assert json.loads(out.stdout) == ["rnnviz.export.OfflineWidgets", "rnnviz.export.HiddenCells"]
 
 
 def test_export_replaces_every_widget_output_and_asks_no_cdn():
@@ -56,6 +56,31 @@ def test_an_output_without_stored_state_becomes_its_text():
     data = nb.cells[0].outputs[0].data
     assert VIEW_MIME not in data
     assert "&lt;LossPlot widget&gt; (drawn only with a running kernel)" in data["text/html"]
+
+
+def test_what_jupyterlab_hides_the_page_leaves_out():
+    """A Predict cell's hidden source holds its answer; a hidden output may show it."""
+    nb = nbformat.v4.new_notebook()
+    shown = nbformat.v4.new_code_cell("print('shown source')")
+    predict = nbformat.v4.new_code_cell("answer = 'hidden source'")
+    predict.metadata["jupyter"] = {"source_hidden": True}
+    solution = nbformat.v4.new_code_cell(
+        "print('its source shows')",
+        outputs=[nbformat.v4.new_output("stream", name="stdout", text="hidden output\n")],
+    )
+    solution.metadata["jupyter"] = {"outputs_hidden": True}
+    nb.cells += [shown, predict, solution]
+    page, _ = HTMLExporter(
+        config={"HTMLExporter": {"preprocessors": [HiddenCells]}}
+    ).from_notebook_node(nb)
+    assert "shown source" in page and "its source shows" in page
+    assert "hidden source" not in page and "hidden output" not in page
+    # and on a lab, every hidden Predict source is gone
+    lab_page, _ = HTMLExporter(
+        config={"HTMLExporter": {"preprocessors": [OfflineWidgets, HiddenCells]}}
+    ).from_notebook_node(nbformat.read(LAB, as_version=4))
+    assert "This cell&#39;s code holds the answer" not in lab_page
+    assert "holds the answer" not in lab_page
 
 
 HOSTILE = [
