@@ -133,9 +133,9 @@ def train(
       the last `eval_every` steps) falls below it; stop_when_solved ends the run there
     - seconds: optional wall-clock budget (scripts only: it makes results irreproducible)
     - progress: True: a progress bar with the step count and the loss; False: none;
-      "blind": a bar that shows how far the run is but not how it went (no step count, no
-      loss, and it closes full however the run ended), for a run whose outcome a student
-      predicts before seeing it
+      "blind": a bar that says only "training", then "done", full, however the run ended (no
+      step count, no loss, no progress a run solved early would jump), for a run whose
+      outcome a student predicts before seeing it
     - callback: None, or callback(result) called after every step with the TrainResult so
       far and once more when the run ends (result.finished is then True); a view such as
       `LossPlot.run()` draws from it
@@ -148,20 +148,18 @@ def train(
         model, loss_fn, steps, lr, clip, eval_every, solve_loss, seconds, eval_fn, callback
     )
     stop_when_solved = checks.switch("stop_when_solved", stop_when_solved)
-    blind = isinstance(progress, str)
-    if blind:
-        checks.choice("progress", progress, {"blind"})
-    else:
-        progress = checks.switch("progress", progress)
+    blind = progress == "blind"
+    if not blind and not isinstance(progress, bool | np.bool_):
+        raise TypeError(f"progress must be True, False or 'blind', got {progress!r}")
     seed_everything(seed)
     optimizer = torch.optim.Adam(params, lr=lr)
     result = TrainResult(label=label)
     bar = tqdm(
         total=steps,
-        desc=label,
+        desc=f"{label}: training" if blind else label,
         disable=not progress,
         leave=True,
-        bar_format="{l_bar}{bar}|" if blind else "{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}",
+        bar_format="{desc} {bar}|" if blind else "{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}",
     )
     bar.blind = blind
     start = time.perf_counter()
@@ -254,11 +252,13 @@ def _record_eval(model, eval_fn, eval_every, solve_loss, step, elapsed, result) 
 
 
 def _report(bar, callback, result, steps) -> None:
-    """Advance the progress bar (its loss readout about 50 times a run) and call back."""
+    """Advance the progress bar (its loss readout about 50 times a run; a blind bar stays
+    as it is until the run ends) and call back."""
     step = result.steps
-    if step % max(1, steps // 50) == 0 or step == steps:
-        bar.set_postfix_str(f"loss {result.losses[-1]:.4g}", refresh=False)
-    bar.update(1)
+    if not bar.blind:
+        if step % max(1, steps // 50) == 0 or step == steps:
+            bar.set_postfix_str(f"loss {result.losses[-1]:.4g}", refresh=False)
+        bar.update(1)
     if callback is not None:
         callback(result)
 
@@ -281,9 +281,10 @@ def _close_bar(bar, result) -> None:
     """Close the progress bar; a run that ended early without diverging (or any run, on a
     blind bar) closes it full."""
     if bar.blind:
-        # Filled to the step budget, however many steps ran: the bar's widget state then
-        # holds nothing that tells a solved run from an unsolved or diverged one.
-        bar.update(bar.total - bar.n)
+        # "done" and full, however many steps ran: neither the page nor the bar's stored
+        # widget state tells a solved run from an unsolved or diverged one.
+        bar.set_description_str(bar.desc.removesuffix(": training") + ": done", refresh=False)
+        bar.update(bar.total)
     elif not result.diverged:
         # Stopping early because the task is solved (or the time is up) is no failure:
         # a bar closed short of its total would be drawn red, and one whose total stayed at

@@ -250,7 +250,41 @@ def test_a_blind_progress_bar_tells_nothing_of_the_outcome(monkeypatch):
     ]
     assert states[0] == states[1] == states[2]
     texts = "".join(str(value) for value, _, _ in states[0] if isinstance(value, str))
-    assert "loss" not in texts and "/" not in texts and "100%" in texts
+    assert texts.startswith("run:\u2007done") and not any(ch.isdigit() for ch in texts), texts
     for bad in ("yes", "Blind", 1, None):
-        with pytest.raises((TypeError, ValueError), match="progress"):
+        with pytest.raises(TypeError, match="progress must be True, False or 'blind'"):
             train(model, loss_fn, steps=1, progress=bad)
+
+
+def test_a_blind_bar_does_not_move_while_the_run_trains(monkeypatch, capsys):
+    """Watched live, a blind bar would otherwise give away a run solved early by jumping to
+    its end: it says "training", empty, until the run is over."""
+    from tqdm import tqdm as console_tqdm
+
+    bars, seen = [], []
+
+    def console_bar(*args, **kwargs):
+        bars.append(console_tqdm(*args, **kwargs))
+        return bars[-1]
+
+    def callback(result):
+        if not result.finished:
+            seen.append(bars[-1].n)
+
+    monkeypatch.setattr("rnnviz.training.tqdm", console_bar)
+    model, loss_fn = regression_problem()
+    result = train(
+        model,
+        loss_fn,
+        steps=400,
+        lr=0.05,
+        eval_every=10,
+        solve_loss=1e-2,
+        stop_when_solved=True,
+        progress="blind",
+        callback=callback,
+        label="run",
+    )
+    assert result.steps < 400 and set(seen) == {0}
+    err = capsys.readouterr().err
+    assert "run: training" in err and "run: done" in err and "%" not in err
