@@ -83,9 +83,12 @@ def load_checkpoint(path, required_meta=(), required_tensors=()):
     Returns:
     - (tensors, meta): name -> torch.Tensor, and the metadata dict
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file path (str or Path), got {type(path).__name__}")
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"checkpoint {path} does not exist")
+        what = "is a directory, not a file" if path.is_dir() else "does not exist"
+        raise ValueError(f"checkpoint {path} {what}")
     _check_archive(path)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)

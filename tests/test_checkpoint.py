@@ -214,3 +214,10 @@ def test_a_pickled_code_payload_is_refused_by_name_and_never_runs(tmp_path, load
     with pytest.raises(ValueError, match="payload.pt"):
         load(path)
     assert not marker.exists()
+
+
+def test_a_path_that_is_no_path_or_a_folder_is_refused_by_name(tmp_path):
+    with pytest.raises(TypeError, match="path must be a file path"):
+        load_checkpoint(None)
+    with pytest.raises(ValueError, match="is a directory, not a file"):
+        load_checkpoint(tmp_path)

@@ -326,6 +326,12 @@ def caption_loss(model, images, captions, attention_penalty: float = 0.0):
     """
     checks.tensor("images", images, ndim=4)
     checks.tensor("captions", captions, ndim=2)
+    vocab_size = model.sizes["vocab_size"]
+    if captions.numel() and not (0 <= int(captions.min()) and int(captions.max()) < vocab_size):
+        raise ValueError(
+            f"captions must hold word ids in [0, {vocab_size}) (the model's vocab_size), got "
+            f"ids from {int(captions.min())} to {int(captions.max())}"
+        )
     captions_in, captions_out = captions[:, :-1], captions[:, 1:]
     mask = captions_out != scenes.NULL  # (N, T)
     logits, alphas = model(images, captions_in)

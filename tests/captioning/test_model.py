@@ -354,3 +354,12 @@ def test_attention_peak_and_mass_are_what_the_viewer_and_the_score_use():
     assert attention_mass(alpha, masks).tolist() == [0.75, 0.0, 0.25]
     alpha[2, 3] = np.nan  # no finite peak there: the largest finite cell stands in
     assert attention_peak(alpha) == (0, 0)
+
+
+def test_caption_loss_refuses_word_ids_past_the_vocabulary():
+    model = make_captioner("attention", vocab_size=3)
+    images = torch.zeros(2, 3, 48, 48)
+    with pytest.raises(ValueError, match=r"captions must hold word ids in \[0, 3\)"):
+        caption_loss(model, images, torch.tensor([[1, 5, 2], [1, 0, 2]]))
+    with pytest.raises(ValueError, match="captions must hold word ids"):
+        caption_loss(model, images, torch.tensor([[1, -1, 2], [1, 0, 2]]))
