@@ -4,7 +4,7 @@ Each check runs the student's function on fixed float64 inputs, compares its out
 reference layer's by `rel_error`, and (for a backward pass) compares the student's analytic
 gradients with numerical gradients of the student's own forward pass. It prints the errors,
 as the assignment does, and raises AssertionError naming the first output that is off, so an
-nbgrader test cell scores it. `exercises/source/rnn_exercises/rnn_exercises.ipynb` calls them.
+nbgrader test cell scores it. `exercises/rnn_exercises/rnn_exercises.ipynb` calls them.
 """
 
 import numpy as np
