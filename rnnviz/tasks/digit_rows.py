@@ -55,12 +55,14 @@ def train_row_classifier(
     seed: int = 0,
     label: str = "RNN",
     callback=None,
+    progress: bool | str = True,
 ):
     """Train on the digits' training split with cross-entropy on random minibatches.
 
     Inputs:
     - model: a RowClassifier; data: from rnnviz.tasks.digits.load_digit_sequences("rows")
-    - steps, batch_size, lr, seed, label, callback: as rnnviz.training.train_minibatches
+    - steps, batch_size, lr, seed, label, callback, progress: as
+      rnnviz.training.train_minibatches (progress="blind": a bar without the loss)
     Returns: rnnviz.training.TrainResult
     """
     _check(model, data)
@@ -78,6 +80,7 @@ def train_row_classifier(
         seed=seed,
         label=label,
         callback=callback,
+        progress=progress,
     )
 
 

@@ -172,12 +172,14 @@ def train_sentiment(
     seed: int = 0,
     label: str = "model",
     callback=None,
+    progress: bool | str = True,
 ):
     """Train a BagOfWords or SentimentRNN with cross-entropy on random minibatches.
 
     Inputs:
     - model: BagOfWords or SentimentRNN; sentences: the training set
-    - steps, batch_size, lr, seed, label, callback: as rnnviz.training.train_minibatches
+    - steps, batch_size, lr, seed, label, callback, progress: as
+      rnnviz.training.train_minibatches (progress="blind": a bar without the loss)
     Returns: rnnviz.training.TrainResult
     """
     _check_model(model)
@@ -197,6 +199,7 @@ def train_sentiment(
         seed=seed,
         label=label,
         callback=callback,
+        progress=progress,
     )
 
 

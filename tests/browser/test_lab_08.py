@@ -20,8 +20,8 @@ from tests.browser.latency import (
 
 pytestmark = pytest.mark.browser
 
-# Renderer charts in document order: the live loss plot, then the AttentionViewer. The
-# viewer's sliders, in document order: the word, then the scene.
+# Renderer charts in document order: the live loss plot, the AttentionViewer, then the viewer
+# of its wrong captions. The first viewer's sliders, in document order: the word, the scene.
 CHART = 1
 WORD_SLIDER, SCENE_SLIDER = 0, 1
 IMAGE_BOX = (40, 110, 270, 270)  # the "where it looked" panel, px in the canvas
@@ -34,7 +34,7 @@ def handle(lab, slider):
 def test_lab_08(lab):
     lab.run("08_captioning_attention.ipynb", min_plots=2, min_sliders=2)
     page = lab.page
-    lab.wait_until(lambda: page.locator(".rnnviz-chart canvas").count(), lambda n: n == 2)
+    lab.wait_until(lambda: page.locator(".rnnviz-chart canvas").count(), lambda n: n == 3)
     assert chart_state(page, CHART)["word"] == 0
 
     # The word slider: step 0 ("a") to step 1; each step's attention map replaces the last.

@@ -241,8 +241,10 @@ def test_lab_page_works_offline(browser, site, name):
         print(f"{name}: first chart drawn {first_ms:.0f} ms after navigation, {count} charts")
         if name in WHOLE_ON_SITE:
             label, expected = WHOLE_ON_SITE[name]
+            # The first such slider is the whole widget's (lab 08: a second viewer follows,
+            # of the captions its check found wrong).
             positions = page.evaluate(SLIDER_POSITIONS_JS, label)
-            assert positions == [expected()], (
+            assert positions and positions[0] == expected(), (
                 f"{name}: the {label!r} slider has {positions} positions, expected {expected()}"
             )
             print(f"{name}: the {label!r} slider reaches all {expected()}")
