@@ -46,7 +46,7 @@ def picture_frames(seq_len=100, hidden_size=32):
     frames["rnn_stats"] = [0.0, 0.0]
     frames["lstm_stats"] = [0.0]
     spec = dict(flow.chart.spec)
-    spec["panels"] = [dict(p, cursor=None) if p["kind"] == "lines" else p for p in spec["panels"]]
+    spec["panels"] = [dict(p, cursor=None) if p["kind"] == "xy" else p for p in spec["panels"]]
     return frames, spec
 
 

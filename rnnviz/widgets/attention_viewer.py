@@ -26,9 +26,9 @@ from rnnviz.captioning.metrics import attention_mass, attention_peak, generated_
 from rnnviz.captioning.model import GRID_SIZE, caption_images
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
+    BarsPanel,
     ChartWidget,
     ImagePanel,
-    LabelledBarsPanel,
     Panel,
     Ref,
     TextPanel,
@@ -284,10 +284,11 @@ class AttentionViewer(ChartWidget):
                     outline=dict(data=Ref("peak"), color="cyan", width=2),
                     title="where it looked",
                 ),
-                LabelledBarsPanel(
+                BarsPanel(
                     [480, 110, 360, 270],
-                    names,
+                    (),
                     [dict(name="attention", data=Ref("mass"), color=colors)],
+                    labels=names,
                     y_range=[0, 1],
                     y_title="share of attention",
                     title="attention on each object",

@@ -21,8 +21,8 @@ from rnnviz.widgets.controls import dropdown, int_slider
 from rnnviz.widgets.renderer import (
     CharsPanel,
     ChartWidget,
-    LinesPanel,
     Ref,
+    XYPanel,
     char_codes,
     frames,
     text_rows,
@@ -208,7 +208,7 @@ class CellActivations(ChartWidget):
         feature_top = line_top + LINE_HEIGHT_PX + 45
         height = feature_top + FEATURE_HEIGHT_PX + 50
         steps = [0, len(self.text) - 1] if len(self.text) > 1 else [-0.5, 0.5]
-        line = LinesPanel(
+        line = XYPanel(
             [60, line_top, 770, LINE_HEIGHT_PX],
             [
                 dict(
@@ -228,7 +228,7 @@ class CellActivations(ChartWidget):
             x_range=steps,
             y_range=Ref("y_range"),  # the chosen cell's own range, from the kernel
         )
-        feature = LinesPanel(
+        feature = XYPanel(
             [60, feature_top, 770, FEATURE_HEIGHT_PX],
             [
                 dict(

@@ -21,8 +21,8 @@ from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     CharsPanel,
     ChartWidget,
-    LinesPanel,
     Ref,
+    XYPanel,
     char_codes,
     frames,
     log10_or_edge,
@@ -159,14 +159,14 @@ class Connectivity(ChartWidget):
             for j, name in enumerate(names)
         ]
         panels.append(
-            LinesPanel(
+            XYPanel(
                 [60, top + 10, 770, LINES_HEIGHT],
                 series,
                 title="||dy_t/dx_k|| against the input step k (t marked)",
                 x_title="input step k",
                 x_label="k",
                 y_title="||dy_t/dx_k||",
-                log=True,
+                y_log=True,
                 y_range=[lo, hi + 0.2],
                 x_range=[0, max(T - 1, 1)],
                 marks=[dict(control="step", color="#444444", dash=[3, 3], width=1)],

@@ -23,8 +23,8 @@ from rnnviz.widgets.renderer import (
     BarsPanel,
     ChartWidget,
     HeatmapPanel,
-    LinesPanel,
     Ref,
+    XYPanel,
     frames,
     grid_boxes,
     span,
@@ -190,7 +190,7 @@ class GateSequenceExplorer(ChartWidget):
                 )
             )
         panels.append(
-            LinesPanel(
+            XYPanel(
                 span(box[2][1], box[2][2]),
                 lines,
                 share="highway",

@@ -7,7 +7,7 @@ them (one lines panel a model over the unrolled chain of states) and the legend.
 import numpy as np
 
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
-from rnnviz.widgets.renderer import HeatmapPanel, LinesPanel, Ref, grid_boxes, span
+from rnnviz.widgets.renderer import HeatmapPanel, Ref, XYPanel, grid_boxes, span
 
 NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 # The chain's rows, top to bottom: (model, state, y position).
@@ -35,7 +35,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     )
     t = dict(x0=1, dx=1)
     rnn_color, lstm_color = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
-    common = dict(log=True, share="top", x_title="step t", x_label="t")
+    common = dict(y_log=True, share="top", x_title="step t", x_label="t")
     rnn_series = [
         dict(
             name="vanilla RNN ||dL/dh_t||",
@@ -66,7 +66,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             )
         )
     panels = [
-        LinesPanel(
+        XYPanel(
             top[0][0],
             rnn_series,
             y_title="||dL/dh_t||",
@@ -78,7 +78,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             ),
             **common,
         ),
-        LinesPanel(
+        XYPanel(
             top[0][1],
             [
                 dict(
@@ -110,7 +110,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     if with_gru:
         gru_color = MODEL_COLORS["gru"]
         panels.append(
-            LinesPanel(
+            XYPanel(
                 top[0][2],
                 [
                     dict(

@@ -23,8 +23,8 @@ from rnnviz.widgets.renderer import (
     ChartWidget,
     HBarsPanel,
     HeatmapPanel,
-    LinesPanel,
     Ref,
+    XYPanel,
     frames,
 )
 
@@ -268,7 +268,7 @@ class HiddenStateExplorer(ChartWidget):
             **heat,
         )
         return [
-            LinesPanel(
+            XYPanel(
                 _box(LEFT, "x"),
                 [
                     dict(name="x_t", data=Ref("x"), x0=1, dx=1, color=INPUT_COLOR, markers=True),

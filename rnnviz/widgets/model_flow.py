@@ -16,8 +16,8 @@ from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLO
 from rnnviz.widgets.renderer import (
     ChartWidget,
     HeatmapPanel,
-    LinesPanel,
     Ref,
+    XYPanel,
     frames,
     grid_boxes,
     log10_or_edge,
@@ -102,7 +102,7 @@ class ModelGradientFlow(ChartWidget):
                 if f.layer == layer
             ]
             panels.append(
-                LinesPanel(
+                XYPanel(
                     box[0][layer],
                     series,
                     title=f"{NAMES[self.flow.cell]} layer {layer}"
@@ -110,7 +110,7 @@ class ModelGradientFlow(ChartWidget):
                     x_title="step t",
                     x_label="t",
                     y_title="||dL/dh_t||" if layer == 0 else "",
-                    log=True,
+                    y_log=True,
                     share="top",
                     marks=[dict(control="step", color="#444444", dash=[3, 3], width=1)],
                 )

@@ -26,9 +26,8 @@ from rnnviz.style import MODEL_COLORS, UNDERFLOW_COLOR
 from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
-    LinesPanel,
     Ref,
-    ScatterPanel,
+    XYPanel,
     frames,
     grid_boxes,
     log10_or_edge,
@@ -207,14 +206,14 @@ class RingFlow(ChartWidget):
         lru, rnn, gru = MODEL_COLORS["lru"], MODEL_COLORS["rnn"], MODEL_COLORS["mingru"]
         k = dict(x0=0, dx=STRIDE)
         flow_axes = dict(
-            log=True,
+            y_log=True,
             y_range=Y_RANGE,
             x_title="steps back from the loss, k",
             x_label="k",
         )
         ring_line = dict(color=lru, dash=[3, 3], width=1, opacity=0.6, hover=False)
         return [
-            ScatterPanel(
+            XYPanel(
                 plane,
                 [
                     dict(
@@ -241,11 +240,13 @@ class RingFlow(ChartWidget):
                 y_title="Im lambda",
                 x_range=[-1.05, 1.05],
                 y_range=[-1.05, 1.05],
-                hover_names=("Re", "Im"),
-                x_label="mode",
+                hover_mode="indexed",
+                x_label="Re",
+                y_label="Im",
+                index_label="mode",
                 hover=".3f",
             ),
-            LinesPanel(
+            XYPanel(
                 lru_box,
                 [
                     dict(
@@ -277,7 +278,7 @@ class RingFlow(ChartWidget):
                 y_title="||dL/dx_(T-k)|| / ||dL/dx_T||",
                 **flow_axes,
             ),
-            LinesPanel(
+            XYPanel(
                 gru_box,
                 [
                     dict(

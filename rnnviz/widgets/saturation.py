@@ -15,7 +15,7 @@ import numpy as np
 from rnnviz.charlm.interpret import saturation
 from rnnviz.style import GATE_COLORS, GATE_NAMES
 from rnnviz.widgets.controls import float_slider
-from rnnviz.widgets.renderer import ChartWidget, Ref, ScatterPanel, frames, grid_boxes
+from rnnviz.widgets.renderer import ChartWidget, Ref, XYPanel, frames, grid_boxes
 
 THRESHOLD_RANGE = (0.02, 0.4)
 THRESHOLDS = np.round(np.arange(0.02, 0.4001, 0.02), 2)  # the slider's positions
@@ -78,7 +78,7 @@ class Saturation(ChartWidget):
             WIDTH, HEIGHT, rows=1, cols=len(names), margin=(70, 20, 70, 50), hspace=40
         )[0]
         panels = [
-            ScatterPanel(
+            XYPanel(
                 box,
                 [
                     dict(
@@ -93,7 +93,7 @@ class Saturation(ChartWidget):
                     dict(
                         name=GATE_NAMES.get(name, name),
                         data=Ref(f"{name}_right"),
-                        x=f"{name}_left",
+                        x=Ref(f"{name}_left"),
                         mode="markers",
                         color=GATE_COLORS.get(name, OTHER_GATE_COLOR),
                         size=6,
@@ -105,8 +105,10 @@ class Saturation(ChartWidget):
                 y_title="fraction right-saturated" if k == 0 else "",
                 x_range=[-0.02, 1.02],
                 y_range=[-0.02, 1.02],
-                hover_names=("left", "right"),
-                x_label="unit",
+                hover_mode="indexed",
+                x_label="left",
+                y_label="right",
+                index_label="unit",
                 hover=".2f",
             )
             for k, (name, box) in enumerate(zip(names, boxes))

@@ -19,7 +19,7 @@ from rnnviz.models.min_gru import MinGRU
 from rnnviz.models.scan import scan_depth
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS
 from rnnviz.widgets.controls import int_slider
-from rnnviz.widgets.renderer import ChartWidget, HeatmapPanel, LinesPanel, Ref, frames
+from rnnviz.widgets.renderer import ChartWidget, HeatmapPanel, Ref, XYPanel, frames
 
 WIDTH, HEIGHT = 900, 430
 LOOP_COLOR = MODEL_COLORS["rnn"]  # the sequential loop: red like the sequential RNN
@@ -115,7 +115,7 @@ class ScanRounds(ChartWidget):
                 colorbar="share",
                 hover=".2f",
             ),
-            LinesPanel(
+            XYPanel(
                 [170, 220, WIDTH - 260, 160],
                 [
                     dict(

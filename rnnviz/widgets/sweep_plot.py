@@ -10,7 +10,7 @@ import numpy as np
 from rnnviz.experiments.results import runs_by_config
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
 from rnnviz.style import MODEL_COLORS
-from rnnviz.widgets.renderer import ChartWidget, PointsPanel, Ref, frames, grid_boxes, value_range
+from rnnviz.widgets.renderer import ChartWidget, Ref, XYPanel, frames, grid_boxes, value_range
 
 WIDTH, HEIGHT = 940, 400
 BASELINE_COLOR = "#000000"
@@ -55,7 +55,7 @@ def sweep_chart(results):
                 dict(
                     name=label,
                     data=Ref(key),
-                    x=f"{key}_T",
+                    x=Ref(f"{key}_T"),
                     color=color,
                     mode="markers",
                     size=8,
@@ -88,7 +88,7 @@ def sweep_chart(results):
             dict(
                 name=name,
                 data=Ref(f"{cell}_mse"),
-                x=f"{cell}_mse_T",
+                x=Ref(f"{cell}_mse_T"),
                 color=color,
                 mode="markers",
                 size=8,
@@ -115,7 +115,15 @@ def sweep_chart(results):
     x_range = value_range(_log10(lens), log=True, pad=0.1)
     x_ticks = (_log10(lens), [str(t) for t in lens])
     boxes = grid_boxes(WIDTH, HEIGHT, rows=1, cols=2, margin=(80, 40, 80, 60), hspace=90)[0]
-    common = dict(x_title="sequence length T", x_label="T", x_log=True, y_log=True, x_ticks=x_ticks)
+    common = dict(
+        hover_mode="point",
+        x_title="sequence length T",
+        x_label="T",
+        x_log=True,
+        y_log=True,
+        y_real=True,
+        x_ticks=x_ticks,
+    )
     spec = {
         "width": WIDTH,
         "height": HEIGHT,
@@ -123,21 +131,21 @@ def sweep_chart(results):
         "controls": {},
         "legend": legend,
         "panels": [
-            PointsPanel(
+            XYPanel(
                 boxes[0],
                 left,
-                x_range,
-                y_range(left),
+                x_range=x_range,
+                y_range=y_range(left),
                 title="steps to reach MSE < %g (hollow: not solved)" % settings["solve_mse"],
                 y_title="steps",
                 y_label="steps",
                 **common,
             ),
-            PointsPanel(
+            XYPanel(
                 boxes[1],
                 right,
-                x_range,
-                y_range(right),
+                x_range=x_range,
+                y_range=y_range(right),
                 title="final MSE (dashed: predict 1.0)",
                 y_title="MSE",
                 y_label="MSE",

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 from rnnviz.widgets.renderer import (
+    BarsPanel,
     Chart,
     HeatmapPanel,
     ImagePanel,
-    LinesPanel,
     Ref,
+    XYPanel,
     frame_at,
     frame_index,
     frames,
@@ -42,7 +43,7 @@ def test_show_sends_one_picture_and_checks_its_references(shown):
         "width": 200,
         "height": 100,
         "controls": {"a": {"grid": [0.0, 0.5, 1.0]}},
-        "panels": [LinesPanel([10, 10, 100, 50], [dict(name="y", data=Ref("y"), x0=1, dx=1)])],
+        "panels": [XYPanel([10, 10, 100, 50], [dict(name="y", data=Ref("y"), x0=1, dx=1)])],
     }
     chart.show(spec, {"y": frames(np.eye(3), ["a"])}, controls={"a": slider})
     assert chart.spec["control_names"] == ["a"] and chart.controls == [slider]
@@ -50,7 +51,7 @@ def test_show_sends_one_picture_and_checks_its_references(shown):
     slider.value = 1.0
     np.testing.assert_array_equal(shown(chart, "y"), [0, 0, 1])
     with pytest.raises(ValueError, match="missing data 'z'"):
-        bad = dict(spec, panels=[LinesPanel([0, 0, 1, 1], [dict(name="z", data=Ref("z"))])])
+        bad = dict(spec, panels=[XYPanel([0, 0, 1, 1], [dict(name="z", data=Ref("z"))])])
         chart.show(bad, {}, controls={"a": slider})
     with pytest.raises(ValueError, match="unknown controls"):
         chart.show(spec, {"y": frames(np.eye(3), ["b"])}, controls={"a": slider})
@@ -110,13 +111,14 @@ def test_charts_share_one_library_holding_the_front_end():
 def test_a_panel_is_a_typed_value_sent_with_refs_as_names():
     series = [dict(name="y", data=Ref("y"), x0=1, dx=1)]
     cursor = dict(control="a", x0=1, markers=[dict(data=Ref("y"), fade=Ref("fade"))])
-    panel = LinesPanel([0, 0, 10, 10], series, y_range=Ref("y_range"), cursor=cursor)
+    panel = XYPanel([0, 0, 10, 10], series, y_range=Ref("y_range"), cursor=cursor)
     spec = panel.to_spec()
     assert spec["series"][0]["data"] == "y" and spec["y"]["range"] == "y_range"
     assert spec["cursor"]["markers"][0] == {"data": "y", "fade": "fade"}
-    assert list(spec) == ["kind", "box", "series", "title", "x", "y", "edge_colors", "cursor"]
+    assert spec["kind"] == "xy" and spec["hover_mode"] == "x"
+    assert list(spec)[-2:] == ["edge_colors", "cursor"]
     with pytest.raises(TypeError, match="y_titel"):
-        LinesPanel([0, 0, 10, 10], series, y_titel="loss")  # a misspelt field is refused
+        XYPanel([0, 0, 10, 10], series, y_titel="loss")  # a misspelt field is refused
     with pytest.raises(dataclasses.FrozenInstanceError):
         panel.title = "changed"
     with pytest.raises(TypeError, match="Ref name must be a str"):
@@ -135,14 +137,14 @@ def test_show_finds_every_ref_a_panel_holds_and_refuses_a_bare_dict():
     series = [dict(name="y", data=Ref("y"), x0=1, dx=1)]
     # a Ref deep in the cursor's markers, in a range, in a heatmap group: each is checked
     for panel, missing in (
-        (LinesPanel([0] * 4, series, cursor=dict(markers=[dict(data=Ref("m"))])), "m"),
-        (LinesPanel([0] * 4, series, x_range=Ref("xr")), "xr"),
+        (XYPanel([0] * 4, series, cursor=dict(markers=[dict(data=Ref("m"))])), "m"),
+        (XYPanel([0] * 4, series, x_range=Ref("xr")), "xr"),
         (HeatmapPanel([0] * 4, [dict(data=Ref("g"))], "Viridis"), "g"),
     ):
         with pytest.raises(ValueError, match=f"missing data '{missing}'"):
             Chart().show(dict(spec, panels=[panel]), data, controls={"a": slider})
     with pytest.raises(TypeError, match="must hold Panels, got dict"):
-        Chart().show(dict(spec, panels=[{"kind": "lines"}]), data, controls={"a": slider})
+        Chart().show(dict(spec, panels=[{"kind": "xy"}]), data, controls={"a": slider})
 
 
 def test_frame_index_picks_the_packed_frame():
@@ -158,3 +160,16 @@ def test_frame_index_picks_the_packed_frame():
     assert frame_index(star, spec, {"a": 0.3, "b": "x"}) == 2
     assert frame_index(star, spec, {"a": 0.2, "b": "y"}) == 3 + 1
     assert frame_at(star, spec, {"a": 0.3, "b": "y"}) is None  # two moved: not sent yet
+
+
+def test_an_xy_panel_names_its_hover_mode_and_bars_take_categories_or_labels():
+    series = [dict(name="y", data=Ref("y"), x0=1, dx=1)]
+    assert XYPanel([0] * 4, series, hover_mode="point").to_spec()["hover_mode"] == "point"
+    with pytest.raises(ValueError, match="hover_mode must be one of"):
+        XYPanel([0] * 4, series, hover_mode="nearest")
+    names = labels([["a", "b"], ["c", "d"]], {"k": [0, 1]})
+    bars = BarsPanel([0] * 4, (), [dict(name="v", data=Ref("v"))], labels=names).to_spec()
+    assert bars["kind"] == "bars" and bars["labels"] == names and bars["categories"] == []
+    for categories, given in ((["a"], names), ((), None)):
+        with pytest.raises(ValueError, match="categories or labels, one of them"):
+            BarsPanel([0] * 4, categories, [], labels=given)

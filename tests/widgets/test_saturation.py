@@ -20,7 +20,8 @@ def gates():
 def test_one_scatter_per_gate_with_the_statistic(gates, shown):
     widget = Saturation(gates)
     panels = widget.chart.spec["panels"]
-    assert [p["kind"] for p in panels] == ["scatter"] * 3
+    assert [p["kind"] for p in panels] == ["xy"] * 3
+    assert {p["hover_mode"] for p in panels} == {"indexed"}
     assert [p["title"] for p in panels] == ["input gate i", "forget gate f", "output gate o"]
     stats = saturation(gates, 0.1, 0.9)
     for name in "ifo":

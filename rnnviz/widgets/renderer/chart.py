@@ -11,7 +11,7 @@ is the truth, and setting it from Python moves the picture.
     chart = Chart()
     chart.show(
         spec={"width": 600, "height": 300, "controls": {"radius": {"grid": radii}},
-              "panels": [LinesPanel(box, [dict(name="rnn", data=Ref("rnn"), x0=0, dx=1)])]},
+              "panels": [XYPanel(box, [dict(name="rnn", data=Ref("rnn"), x0=0, dx=1)])]},
         data={"rnn": frames(values, axes=["radius"])},   # values (len(radii), T)
         controls={"radius": slider},
     )

@@ -25,6 +25,7 @@ from rnnviz.style import OVERFLOW_COLOR, UNDERFLOW_COLOR
 
 EDGE_COLORS = {"under": UNDERFLOW_COLOR, "over": OVERFLOW_COLOR}
 HIDDEN_AXIS = {"hidden": True, "range": [0, 1]}
+HOVER_MODES = ("x", "point", "indexed")
 
 
 @dataclass(frozen=True)
@@ -86,50 +87,64 @@ class Panel:
 
 
 @dataclass(frozen=True)
-class LinesPanel(Panel):
-    """Lines (or markers) over x.
+class XYPanel(Panel):
+    """Series of values over x: lines, markers or flags, at x = x0 + k dx or at x values.
 
-    Fields: box [left, top, width, height] px; series (module docstring); log: the y values
-    are log10 (labelled as powers of ten); share: a name for a y range common to every panel
-    that has it; y_range, x_range: ranges; cursor: {"control", "x0", "markers": [{"data" (Ref),
-    "color", "fade" (Ref of opacities), "open"}]}: a marker on each listed series at x = the
-    control's value; y_real: label log10 values 0.2, 0.5, 1, 2, ... (None: not sent);
-    hover: the value's format (None: the page's own).
+    Fields: box [left, top, width, height] px; series (module docstring); hover_mode: what the
+    pointer reads, "x" (every series' value at the pointer's x, series at x = x0 + k dx:
+    "<series> at <x_label> = 3: <value>"), "point" (the nearest point within 12 px, in the
+    axes' real values: "<series>: <x_label> = 10, <y_label> = 0.25") or "indexed" (the
+    nearest point of a series with an "x" Ref, within 10 px, with its index:
+    "<series> <index_label> 3: <x_label> 0.5, <y_label> 0.2"); a series with "hover": False
+    is skipped by the nearest-point modes; x_log, y_log: that axis holds log10 values
+    (log10_or_edge): x labelled with the real values, y with powers of ten unless y_real
+    (labels 0.2, 0.5, 1, 2, ...); share: a name for a y log range common to every panel that
+    has it; x_range, y_range: ranges; x_ticks: (values, labels) for fixed ticks on x (in the
+    axis's units), or None; cursor: {"control", "x0", "markers": [{"data" (Ref), "color",
+    "fade" (Ref of opacities), "open"}]}: a marker on each listed series at x = the control's
+    value; marks; hover: the values' format (None: the mode's own, .3g or, "point", .4g).
     """
 
-    kind: ClassVar[str] = "lines"
+    kind: ClassVar[str] = "xy"
     box: list
     series: list
+    hover_mode: str = "x"
     title: str = ""
     x_title: str = ""
     y_title: str = ""
-    log: bool = False
-    share: str | None = None
-    y_range: list | Ref | None = None
-    x_range: list | Ref | None = None
     x_label: str = "x"
+    y_label: str = "y"
+    index_label: str = "point"
+    x_log: bool = False
+    y_log: bool = False
+    y_real: bool = False
+    share: str | None = None
+    x_range: list | Ref | None = None
+    y_range: list | Ref | None = None
+    x_ticks: tuple | None = None
     cursor: dict | None = None
-    y_real: bool | None = None
     marks: list | None = None
     hover: str | None = None
 
-    def _axes(self) -> tuple[dict, dict]:
-        x = {"title": self.x_title, "label": self.x_label}
-        y = {"title": self.y_title, "log": self.log, "share": self.share}
-        if self.y_range is not None:
-            y["range"] = _range(self.y_range)
-        if self.x_range is not None:
-            x["range"] = _range(self.x_range)
-        if self.y_real is not None:
-            y["real"] = self.y_real
-        return x, y
+    def __post_init__(self):
+        if self.hover_mode not in HOVER_MODES:
+            raise ValueError(f"hover_mode must be one of {HOVER_MODES}, got {self.hover_mode!r}")
 
     def to_spec(self) -> dict:
-        x, y = self._axes()
+        # A log x axis is always labelled with its real values (there are no powers-of-ten x).
+        x = {"title": self.x_title, "label": self.x_label, "log": self.x_log, "real": self.x_log}
+        y = {"title": self.y_title, "label": self.y_label, "log": self.y_log, "real": self.y_real}
+        _optional(x, range=None if self.x_range is None else _range(self.x_range))
+        _optional(y, share=self.share, range=None if self.y_range is None else _range(self.y_range))
+        if self.x_ticks is not None:
+            x["tickvals"] = [float(v) for v in self.x_ticks[0]]
+            x["ticktext"] = [str(t) for t in self.x_ticks[1]]
         spec = {
             "kind": self.kind,
             "box": self.box,
             "series": to_json(self.series),
+            "hover_mode": self.hover_mode,
+            "index_label": self.index_label,
             "title": self.title,
             "x": x,
             "y": y,
@@ -140,62 +155,6 @@ class LinesPanel(Panel):
 
 
 @dataclass(frozen=True)
-class ScatterPanel(LinesPanel):
-    """A lines panel whose series are drawn at x values (each series' "x" Ref), hovered by
-    the nearest point: "<series> <x_label> k: <x name> x, <y name> y" (hover_names); a series
-    with "hover": False (a reference line) is skipped."""
-
-    kind: ClassVar[str] = "scatter"
-    x_label: str = "point"
-    hover_names: tuple = ("x", "y")
-
-    def to_spec(self) -> dict:
-        return dict(super().to_spec(), hover_names=list(self.hover_names))
-
-
-@dataclass(frozen=True)
-class PointsPanel(Panel):
-    """Markers and lines at real x values (a scatter), hovered by the nearest point.
-
-    Fields: series: as LinesPanel's, each with "x" (a Ref of x values) or "x0"/"dx", and
-    "open" (hollow markers); x_range, y_range: [lo, hi] in the axes' units; x_log, y_log: that
-    axis holds log10 values (log10_or_edge), labelled and hovered with the real values;
-    x_ticks: (values, labels) for fixed ticks on x (in the axis's units), or None.
-    """
-
-    kind: ClassVar[str] = "points"
-    box: list
-    series: list
-    x_range: list
-    y_range: list
-    title: str = ""
-    x_title: str = ""
-    y_title: str = ""
-    x_label: str = "x"
-    y_label: str = "y"
-    x_log: bool = False
-    y_log: bool = False
-    x_ticks: tuple | None = None
-
-    def to_spec(self) -> dict:
-        x = {"title": self.x_title, "label": self.x_label, "log": self.x_log, "real": self.x_log}
-        y = {"title": self.y_title, "label": self.y_label, "log": self.y_log, "real": self.y_log}
-        x["range"], y["range"] = list(self.x_range), list(self.y_range)
-        if self.x_ticks is not None:
-            x["tickvals"] = [float(v) for v in self.x_ticks[0]]
-            x["ticktext"] = [str(t) for t in self.x_ticks[1]]
-        return {
-            "kind": self.kind,
-            "box": self.box,
-            "series": to_json(self.series),
-            "title": self.title,
-            "x": x,
-            "y": y,
-            "edge_colors": EDGE_COLORS,
-        }
-
-
-@dataclass(frozen=True)
 class HeatmapPanel(Panel):
     """Coloured cells.
 
@@ -203,7 +162,7 @@ class HeatmapPanel(Panel):
     "x0", "dx", "y0" (y of the group's first row), "rows" (hover names), "cell" (px, square
     markers instead of full cells), "ring", "gaps"}; scale: a plotly colour scale's name or
     [[position, "#rrggbb" or "rgb(r, g, b)"], ...]; crange: [lo, hi] or a Ref; share: take
-    the range of the lines panels' share group of that name instead; cursor: {"control",
+    the range of the xy panels' share group of that name instead; cursor: {"control",
     "dim_before" (opacity of cells left of it), "ring", "line"}; colorbar: its title, or
     None; colorbar_format: label the bar's ends and middle in this format (".2g"), its title
     above it; hover: the value's format.
@@ -270,27 +229,37 @@ class HeatmapPanel(Panel):
 class BarsPanel(Panel):
     """Bars over named categories.
 
-    Fields: series: dicts {"name", "data" (Ref: frame (len(categories),)) or "values"
-    (fixed), "base" (a Ref: where each bar starts) or "bases" (fixed), "color" (one, or one
-    a category), "text" (a format for the value above each bar, e.g. ".3f")}; mode:
-    "overlay" or "group" (side by side); y_range: [lo, hi], or None to fit the bars;
-    x_title: words under the (hidden) axis.
+    Fields: categories: the bars' names, or () with `labels`; series: dicts {"name", "data"
+    (Ref: frame (len(categories),)) or "values" (fixed), "base" (a Ref: where each bar
+    starts) or "bases" (fixed), "color" (one, one a category, or a labels(...) entry of colour
+    lists), "text" (a format for the value above each bar, e.g. ".3f")}; labels: names that
+    follow the controls, a labels(...) entry of name lists (each name wraps onto two lines at
+    its last space), or None; mode: "overlay" or "group" (side by side); y_range: [lo, hi], or
+    None to fit the bars; x_title: words under the (hidden) axis.
     """
 
     kind: ClassVar[str] = "bars"
     box: list
-    categories: list
+    categories: list | tuple
     series: list
+    labels: dict | None = None
     y_range: list | None = None
     title: str = ""
     mode: str = "overlay"
     hover: str = ".3f"
     x_title: str = ""
+    y_title: str = ""
+
+    def __post_init__(self):
+        if (self.labels is None) == (not self.categories):
+            raise ValueError("a bars panel takes categories or labels, one of them")
 
     def to_spec(self) -> dict:
         x = {"hidden": True}
+        y = {"range": None if self.y_range is None else list(self.y_range)}
         _optional(x, title=self.x_title or None)
-        return {
+        _optional(y, title=self.y_title or None)
+        spec = {
             "kind": self.kind,
             "box": self.box,
             "categories": list(self.categories),
@@ -299,31 +268,9 @@ class BarsPanel(Panel):
             "mode": self.mode,
             "hover": self.hover,
             "x": x,
-            "y": {"range": None if self.y_range is None else list(self.y_range)},
+            "y": y,
         }
-
-
-@dataclass(frozen=True)
-class LabelledBarsPanel(Panel):
-    """Bars whose categories (and colours) follow the controls: `categories` is a
-    labels(...) entry of name lists, a series' "color" may be one of colour lists. Names
-    wrap onto two lines at their last space. Other fields as BarsPanel's."""
-
-    kind: ClassVar[str] = "labelled_bars"
-    box: list
-    categories: dict
-    series: list
-    y_range: list | None = None
-    y_title: str = ""
-    title: str = ""
-    mode: str = "overlay"
-    hover: str = ".3f"
-
-    def to_spec(self) -> dict:
-        bars = BarsPanel(self.box, [], self.series, self.y_range, self.title, self.mode, self.hover)
-        spec = dict(bars.to_spec(), kind=self.kind, categories=self.categories)
-        spec["x"]["range"] = [0, 1]
-        spec["y"]["title"] = self.y_title
+        _optional(spec, labels=self.labels)
         return spec
 
 
