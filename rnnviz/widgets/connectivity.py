@@ -16,7 +16,7 @@ import numpy as np
 
 from rnnviz.gradients.model_gradients import connectivity
 from rnnviz.models.foreign import cell_of, find_core
-from rnnviz.style import MODEL_COLORS, model_color
+from rnnviz.style import MODEL_COLORS, STEP_COLOR, model_color
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     CharsPanel,
@@ -169,7 +169,7 @@ class Connectivity(ChartWidget):
                 y_log=True,
                 y_range=[lo, hi + 0.2],
                 x_range=[0, max(T - 1, 1)],
-                marks=[dict(control="step", color="#444444", dash=[3, 3], width=1)],
+                marks=[dict(control="step", color=STEP_COLOR, dash=[3, 3], width=1)],
             )
         )
         spec = {

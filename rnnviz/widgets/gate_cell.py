@@ -27,12 +27,11 @@ from rnnviz.gradients.gate_unit import (
     unit_step,
 )
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
-from rnnviz.style import GATE_COLORS, MODEL_COLORS
+from rnnviz.style import GATE_COLORS, INPUT_COLOR, MODEL_COLORS
 from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import BarsPanel, ChartWidget, Ref, frames, grid_boxes, span
 
 TRACK_COLOR = "rgba(0, 0, 0, 0.08)"
-INPUT_COLOR = "#7f7f7f"
 # Slider ranges: inputs like a tanh unit's, weights wide enough to saturate any gate.
 INPUT_RANGE, CELL_RANGE, WEIGHT_RANGE = (-1.0, 1.0, 0.05), (-3.0, 3.0, 0.1), (-6.0, 6.0, 0.1)
 WIDTH, HEIGHT = 900, 540

@@ -17,7 +17,7 @@ import numpy as np
 
 from rnnviz import checks
 from rnnviz.gradients.hidden_state import hidden_state_view
-from rnnviz.style import MODEL_COLORS, SIGNED_SCALE
+from rnnviz.style import EDIT_COLOR, INPUT_COLOR, MODEL_COLORS, SIGNED_SCALE, STEP_COLOR
 from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
@@ -28,9 +28,6 @@ from rnnviz.widgets.renderer import (
     frames,
 )
 
-EDIT_COLOR = "#ff7f0e"
-MARKER_COLOR = "#222222"
-INPUT_COLOR = "#555555"
 VALUE_RANGE = 3.0  # the edit slider spans [-3, 3], where a standard-normal input lives
 VALUE_STEP = 0.1
 # The slider's own positions: the frames the page can pick for "new x_k".
@@ -230,7 +227,7 @@ class HiddenStateExplorer(ChartWidget):
 
     def _panels(self, T, H):
         units = [f"unit {j}" for j in range(1, H + 1)]
-        t_mark = dict(control="step", color=MARKER_COLOR, width=2)
+        t_mark = dict(control="step", color=STEP_COLOR, width=2)
         k_mark = dict(control="edit_step", color=EDIT_COLOR, width=2, dash=[6, 4])
         at_t = dict(control="step", x0=1)
         heat = dict(

@@ -12,7 +12,13 @@ sequence and a step in the browser (rnnviz.widgets.renderer).
 import ipywidgets as widgets
 
 from rnnviz.gradients.model_gradients import gradient_flow
-from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
+from rnnviz.style import (
+    MAGNITUDE_SCALE,
+    MODEL_COLORS,
+    OVERFLOW_COLOR,
+    STEP_COLOR,
+    UNDERFLOW_COLOR,
+)
 from rnnviz.widgets.renderer import (
     ChartWidget,
     HeatmapPanel,
@@ -112,7 +118,7 @@ class ModelGradientFlow(ChartWidget):
                     y_title="||dL/dh_t||" if layer == 0 else "",
                     y_log=True,
                     share="top",
-                    marks=[dict(control="step", color="#444444", dash=[3, 3], width=1)],
+                    marks=[dict(control="step", color=STEP_COLOR, dash=[3, 3], width=1)],
                 )
             )
         groups = [

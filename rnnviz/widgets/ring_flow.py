@@ -22,7 +22,7 @@ from rnnviz import checks
 from rnnviz.gradients.flow import gradient_flow
 from rnnviz.gradients.linear_flow import ring_gradient_norm
 from rnnviz.models.lru import ring_eigenvalues
-from rnnviz.style import MODEL_COLORS, UNDERFLOW_COLOR
+from rnnviz.style import MODEL_COLORS, REFERENCE_COLOR, UNDERFLOW_COLOR
 from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
@@ -220,7 +220,7 @@ class RingFlow(ChartWidget):
                         name="unit circle",
                         data=Ref("circle_y"),
                         x=Ref("circle_x"),
-                        color="#888888",
+                        color=REFERENCE_COLOR,
                         width=1,
                         hover=False,
                     ),

@@ -13,7 +13,7 @@ once; the renderer (rnnviz.widgets.renderer) picks the frame.
 import numpy as np
 
 from rnnviz.charlm.interpret import saturation
-from rnnviz.style import GATE_COLORS, GATE_NAMES
+from rnnviz.style import GATE_COLORS, GATE_NAMES, REFERENCE_COLOR
 from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import ChartWidget, Ref, XYPanel, frames, grid_boxes
 
@@ -85,7 +85,7 @@ class Saturation(ChartWidget):
                         name=f"{name} limit",
                         data=Ref("limit_y"),
                         x=Ref("limit_x"),
-                        color="#bbbbbb",
+                        color=REFERENCE_COLOR,
                         dash=[3, 3],
                         width=1,
                         hover=False,

@@ -17,7 +17,7 @@ import torch
 from rnnviz import checks
 from rnnviz.models.min_gru import MinGRU
 from rnnviz.models.scan import scan_depth
-from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS
+from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, REFERENCE_COLOR
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import ChartWidget, HeatmapPanel, Ref, XYPanel, frames
 
@@ -87,7 +87,7 @@ class ScanRounds(ChartWidget):
             "title": {"control": "ops", "texts": titles},
             "panels": self._panels(T, d),
             "legend": [
-                dict(name="exact h_t", color="#888888"),
+                dict(name="exact h_t", color=REFERENCE_COLOR),
                 dict(name="scan after r rounds", color=SCAN_COLOR, symbol="\u25cf"),
                 dict(name="loop after r steps", color=LOOP_COLOR, symbol="\u25a0"),
             ],
@@ -119,7 +119,12 @@ class ScanRounds(ChartWidget):
                 [170, 220, WIDTH - 260, 160],
                 [
                     dict(
-                        name="exact h_t", data=Ref("exact"), x0=1, dx=1, color="#888888", width=1.5
+                        name="exact h_t",
+                        data=Ref("exact"),
+                        x0=1,
+                        dx=1,
+                        color=REFERENCE_COLOR,
+                        width=1.5,
                     ),
                     dict(
                         name="scan after r rounds",
