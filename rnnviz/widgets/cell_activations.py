@@ -222,7 +222,7 @@ class CellActivations(ChartWidget):
                     width=1,
                 )
             ],
-            title="{signal_name:chars}, cell {cell_no[0]:.0f}: r = {r[0]:+.3f} with "
+            title="{signal_name:chars}, cell {cell_no:.0f}: r = {r:+.3f} with "
             "{feature_name:chars} (on this text)",
             x_label="character",
             x_range=steps,
@@ -255,7 +255,7 @@ class CellActivations(ChartWidget):
                 scale=ACTIVATION_SCALE,
                 crange=Ref("crange"),
                 title="the text, each character on the colour of "
-                "{signal_short:chars} cell {cell_no[0]:.0f} after reading it",
+                "{signal_short:chars} cell {cell_no:.0f} after reading it",
                 char_width=CHAR_WIDTH,
                 line_height=LINE_HEIGHT,
                 colorbar="{signal_short:chars}",

@@ -136,7 +136,7 @@ class Connectivity(ChartWidget):
                     values=Ref(f"values_{j}"),
                     scale="Viridis",
                     crange=[lo, hi],
-                    title=f"{name}: log10 ||dy_t/dx_k|| for t = {{t_no[0]:.0f}} "
+                    title=f"{name}: log10 ||dy_t/dx_k|| for t = {{t_no:.0f}} "
                     f"({{t_char:chars}}){nan}",
                     char_width=CHAR_WIDTH,
                     line_height=LINE_HEIGHT,

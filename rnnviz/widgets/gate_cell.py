@@ -216,11 +216,15 @@ class GateCellExplorer(ChartWidget):
             deriv = [step.local_derivative, step.rnn.local_derivative]
             parts = [s.c_prev, step.kept, step.written, step.c]
             out = [step.gates["o"], step.tanh_c, step.h]
+            named = {"c_prev": s.c_prev, "c_t": step.c, "h_t": step.h}
         else:
             w_h_n = s.weights["n"][1]
             deriv = [step.local_derivative, step.full_derivative, step.rnn.local_derivative]
             parts = [s.h_prev, step.kept, step.written, step.h]
             out = [w_h_n * s.h_prev, step.gates["r"] * w_h_n * s.h_prev, step.gates["n"]]
+            named = {"h_prev": s.h_prev, "h_t": step.h}
+        # The title's numbers, one entry each, named for the template.
+        named |= {f"gate_{g}": step.gates[g] for g in self.gates}
         return {
             "pre": [step.pre[g] for g in self.gates],
             "gates": gates,
@@ -228,6 +232,7 @@ class GateCellExplorer(ChartWidget):
             "parts": parts,
             "part_bases": [0.0, 0.0, step.kept, 0.0],
             "out": out,
+            **named,
         }
 
     def _setting_with(self, setting, name, value):
@@ -252,13 +257,13 @@ class GateCellExplorer(ChartWidget):
         data = {key: frames([r[key] for r in rows], axes, star=True) for key in rows[0]}
         if self.cell == "lstm":
             title = (
-                "c_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + {gates[0]:.3f}\u00b7"
-                "{gates[3]:.3f} = {parts[3]:.3f},   h_t = {out[2]:.3f}"
+                "c_t = {gate_f:.3f}\u00b7{c_prev:.2f} + {gate_i:.3f}\u00b7"
+                "{gate_g:.3f} = {c_t:.3f},   h_t = {h_t:.3f}"
             )
         else:
             title = (
-                "h_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + (1 - {gates[1]:.3f})"
-                "\u00b7{gates[2]:.3f} = {parts[3]:.3f}"
+                "h_t = {gate_z:.3f}\u00b7{h_prev:.2f} + (1 - {gate_z:.3f})"
+                "\u00b7{gate_n:.3f} = {h_t:.3f}"
             )
         spec = {
             "width": WIDTH,

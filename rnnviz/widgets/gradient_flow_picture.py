@@ -70,7 +70,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             top[0][0],
             rnn_series,
             y_title="||dL/dh_t||",
-            title="vanilla RNN: s = {rnn_stats[0]:.2f}, h_1/h_T = {rnn_stats[1]:.1e}",
+            title="vanilla RNN: s = {rnn_s:.2f}, h_1/h_T = {rnn_ratio:.1e}",
             cursor=dict(
                 control="step",
                 x0=1,
@@ -98,7 +98,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
                     **t,
                 ),
             ],
-            title="LSTM: c_1/c_T = {lstm_stats[0]:.1e}",
+            title="LSTM: c_1/c_T = {lstm_ratio:.1e}",
             cursor=dict(
                 control="step",
                 x0=1,
@@ -122,7 +122,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
                         **t,
                     )
                 ],
-                title="GRU: h_1/h_T = {gru_stats[0]:.1e}",
+                title="GRU: h_1/h_T = {gru_ratio:.1e}",
                 cursor=dict(
                     control="step",
                     x0=1,

@@ -293,7 +293,7 @@ class HiddenStateExplorer(ChartWidget):
                 units,
                 [dict(name="h_t", data=Ref("h"), at=at_t, color=MODEL_COLORS["rnn"])],
                 x_range=[-1, 1],
-                title="h_t at t={t_now[0]:.0f}",
+                title="h_t at t={t_now:.0f}",
                 hover=".3f",
             ),
             dh_map,
@@ -302,7 +302,7 @@ class HiddenStateExplorer(ChartWidget):
                 units,
                 [dict(name="change", data=Ref("dh"), at=at_t, color=EDIT_COLOR)],
                 x_range=Ref("dh_xrange"),
-                title="change at t={t_now[0]:.0f}",
+                title="change at t={t_now:.0f}",
                 hover=".2e",
             ),
         ]

@@ -153,8 +153,9 @@ class RingFlow(ChartWidget):
             "rnn": frames(log10_or_edge(rnn), []),
             "mingru": frames(log10_or_edge(gates), ["gate_bias"]),
             # The values at k = T - 1 for the titles (float64: they may be below 1e-38).
-            "lru_stats": frames(np.stack([lru[..., -1], exact_last], -1), ring, dtype="float64"),
-            "mingru_stats": frames(gates[:, -1:], ["gate_bias"], dtype="float64"),
+            "lru_last": frames(lru[..., -1], ring, dtype="float64"),
+            "closed_last": frames(exact_last, ring, dtype="float64"),
+            "mingru_last": frames(gates[:, -1], ["gate_bias"], dtype="float64"),
         }
         data.update(self._eigenvalue_entries())
         grids = {"r_min": R_MINS, "r_max": R_MAXS, "max_phase": PHASES, "gate_bias": GATE_BIASES}
@@ -274,7 +275,7 @@ class RingFlow(ChartWidget):
                         **k,
                     ),
                 ],
-                title="LRU at k = T-1: {lru_stats[0]:.2e} (closed form {lru_stats[1]:.2e})",
+                title="LRU at k = T-1: {lru_last:.2e} (closed form {closed_last:.2e})",
                 y_title="||dL/dx_(T-k)|| / ||dL/dx_T||",
                 **flow_axes,
             ),
@@ -290,7 +291,7 @@ class RingFlow(ChartWidget):
                         **k,
                     )
                 ],
-                title="minGRU at k = T-1: {mingru_stats[0]:.2e}",
+                title="minGRU at k = T-1: {mingru_last:.2e}",
                 **flow_axes,
             ),
         ]

@@ -198,7 +198,7 @@ class SampleExplorer(ChartWidget):
         spec = {
             "width": WIDTH,
             "height": height,
-            "title": "temperature {temperature[0]:.1f}",
+            "title": "temperature {temperature:.1f}",
             "controls": {"temperature": {"grid": self._temperatures.tolist()}},
             "panels": panels,
         }

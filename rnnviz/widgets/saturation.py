@@ -67,7 +67,8 @@ class Saturation(ChartWidget):
         names = list(self.gates)
         stats = [self.compute(float(t)) for t in THRESHOLDS]
         data = {
-            "threshold": frames(np.stack([THRESHOLDS, 1 - THRESHOLDS], axis=1), ["threshold"]),
+            "left_threshold": frames(THRESHOLDS, ["threshold"]),
+            "right_threshold": frames(1 - THRESHOLDS, ["threshold"]),
             "limit_x": frames([0.0, 1.0], []),
             "limit_y": frames([1.0, 0.0], []),
         }
@@ -116,7 +117,7 @@ class Saturation(ChartWidget):
         spec = {
             "width": WIDTH,
             "height": HEIGHT,
-            "title": "gate saturation: left < {threshold[0]:.2f}, right > {threshold[1]:.2f}",
+            "title": "gate saturation: left < {left_threshold:.2f}, right > {right_threshold:.2f}",
             "controls": {"threshold": {"grid": THRESHOLDS.tolist()}},
             "panels": panels,
         }

@@ -407,7 +407,7 @@ def test_real_log_ticks_label_values_like_a_plotly_log_axis(js):
 def test_a_title_may_be_one_text_a_control_position(js):
     spec = {"title": {"control": "k", "texts": ["one", "two"]}, "controls": {"k": {"grid": [1, 2]}}}
     assert js("titleText", spec, {"k": 2}) == "two"
-    assert js("titleText", {"title": "s = {a[0]:.2f}"}, {}) == "s = {a[0]:.2f}"
+    assert js("titleText", {"title": "s = {a:.2f}"}, {}) == "s = {a:.2f}"
 
 
 def test_a_legend_click_hides_the_series_of_that_name_or_group(js):
@@ -458,12 +458,13 @@ def test_templates_and_rows_read_the_current_frame(chart_page):
     got = chart_page.evaluate(
         """() => {
           const c = window.chart, h = { data: "h", at: { control: "t", x0: 1 } };
-          const data = { s: [0.5, 2.34], name: [104, 105, 0], h: [1, 2, 3, 4, 5, 6] };
+          const data = { s: [2.34], r: [0.5, 2.34], name: [104, 105, 0], h: [1, 2, 3, 4, 5, 6] };
           const read = (n) => (n in data ? Float32Array.from(data[n]) : null);
-          return [c.fillTemplate("s = {s[1]:.1f} of {name:chars}, {gone[0]}", read),
+          return [c.fillTemplate("s = {s:.1f} of {name:chars}, {gone}, c_{t-1}", read),
                   Array.from(c.rowOf(h, read, { t: 2 }, 2)), c.rowOf(h, read, { t: 4 }, 2),
-                  c.rangeOf({ data: "s" }, read), c.rangeOf(null, read)];
+                  c.rangeOf({ data: "r" }, read), c.rangeOf(null, read)];
         }"""
     )
-    # A value the kernel has not sent is "?"; t = 2 is row 1 of the (3, 2) frame; t = 4 has none.
-    assert got == ["s = 2.3 of hi, ?", [3, 4], None, [0.5, pytest.approx(2.34)], None]
+    # A value the kernel has not sent is "?", and braces around no entry's name are words;
+    # t = 2 is row 1 of the (3, 2) frame; t = 4 has none.
+    assert got == ["s = 2.3 of hi, ?, c_{t-1}", [3, 4], None, [0.5, pytest.approx(2.34)], None]
