@@ -22,6 +22,7 @@ from rnnviz.widgets.renderer import (
     CharsPanel,
     ChartWidget,
     Ref,
+    Series,
     XYPanel,
     char_codes,
     frames,
@@ -211,7 +212,7 @@ class CellActivations(ChartWidget):
         line = XYPanel(
             [60, line_top, 770, LINE_HEIGHT_PX],
             [
-                dict(
+                Series(
                     name="activation",
                     data=Ref("values"),
                     x0=0,
@@ -231,7 +232,7 @@ class CellActivations(ChartWidget):
         feature = XYPanel(
             [60, feature_top, 770, FEATURE_HEIGHT_PX],
             [
-                dict(
+                Series(
                     name="feature",
                     data=Ref("feature"),
                     x0=0,

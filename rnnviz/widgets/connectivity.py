@@ -22,6 +22,7 @@ from rnnviz.widgets.renderer import (
     CharsPanel,
     ChartWidget,
     Ref,
+    Series,
     XYPanel,
     char_codes,
     frames,
@@ -147,7 +148,7 @@ class Connectivity(ChartWidget):
             )
             top += text_height + 45
         series = [
-            dict(
+            Series(
                 name=name,
                 data=Ref(f"values_{j}"),
                 x0=0,
@@ -177,7 +178,7 @@ class Connectivity(ChartWidget):
             "height": top + LINES_HEIGHT + 70,
             "controls": {"step": {"grid": list(range(T))}},
             "panels": panels,
-            "legend": [dict(name=s["name"], color=s["color"], dash=bool(s["dash"])) for s in series]
+            "legend": [dict(name=s.name, color=s.color, dash=bool(s.dash)) for s in series]
             + [dict(name="not read yet", color=NOT_READ, symbol="\u25a0")],
         }
         self.chart.show(spec, data, controls={"step": self.step})

@@ -29,7 +29,7 @@ from rnnviz.gradients.gate_unit import (
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.style import GATE_COLORS, INPUT_COLOR, MODEL_COLORS
 from rnnviz.widgets.controls import float_slider
-from rnnviz.widgets.renderer import BarsPanel, ChartWidget, Ref, frames, grid_boxes, span
+from rnnviz.widgets.renderer import BarSeries, BarsPanel, ChartWidget, Ref, frames, grid_boxes, span
 
 TRACK_COLOR = "rgba(0, 0, 0, 0.08)"
 # Slider ranges: inputs like a tanh unit's, weights wide enough to saturate any gate.
@@ -155,7 +155,7 @@ class GateCellExplorer(ChartWidget):
             BarsPanel(
                 box[0][0],
                 [f"a_{g}" for g in names],
-                [dict(name="pre-activation", data=Ref("pre"), color=colors)],
+                [BarSeries(name="pre-activation", data=Ref("pre"), color=colors)],
                 title="pre-activations a = w_x\u00b7x + w_h\u00b7h + b",
             ),
             BarsPanel(
@@ -163,13 +163,13 @@ class GateCellExplorer(ChartWidget):
                 names,
                 [
                     # A faint track shows each gate's range: sigmoid 0..1, tanh -1..1.
-                    dict(
+                    BarSeries(
                         name="range",
                         values=[2.0 if g == tanh_gate else 1.0 for g in names],
                         bases=[-1.0 if g == tanh_gate else 0.0 for g in names],
                         color=TRACK_COLOR,
                     ),
-                    dict(name="gate value", data=Ref("gates"), color=colors, **text),
+                    BarSeries(name="gate value", data=Ref("gates"), color=colors, **text),
                 ],
                 y_range=[-1.15, 1.3],
                 title="gates (grey: their range)",
@@ -177,14 +177,14 @@ class GateCellExplorer(ChartWidget):
             BarsPanel(
                 box[0][2],
                 deriv[0],
-                [dict(name="local derivative", data=Ref("deriv"), color=deriv[1], **text)],
+                [BarSeries(name="local derivative", data=Ref("deriv"), color=deriv[1], **text)],
                 title="local derivative, one step back",
             ),
             BarsPanel(
                 span(box[1][0], box[1][1]),
                 parts[0],
                 [
-                    dict(
+                    BarSeries(
                         name="update",
                         data=Ref("parts"),
                         base=Ref("part_bases"),
@@ -200,7 +200,7 @@ class GateCellExplorer(ChartWidget):
             BarsPanel(
                 box[1][2],
                 out[0],
-                [dict(name="output", data=Ref("out"), color=out[1], **text)],
+                [BarSeries(name="output", data=Ref("out"), color=out[1], **text)],
                 y_range=[-1.3, 1.3],
                 title="h_t = o\u00b7tanh(c_t)"
                 if lstm

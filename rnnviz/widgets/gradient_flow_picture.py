@@ -7,7 +7,15 @@ them (one lines panel a model over the unrolled chain of states) and the legend.
 import numpy as np
 
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
-from rnnviz.widgets.renderer import HeatmapPanel, Ref, XYPanel, grid_boxes, span
+from rnnviz.widgets.renderer import (
+    HeatmapGroup,
+    HeatmapPanel,
+    Ref,
+    Series,
+    XYPanel,
+    grid_boxes,
+    span,
+)
 
 NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 # The chain's rows, top to bottom: (model, state, y position).
@@ -37,7 +45,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     rnn_color, lstm_color = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
     common = dict(y_log=True, share="top", x_title="step t", x_label="t")
     rnn_series = [
-        dict(
+        Series(
             name="vanilla RNN ||dL/dh_t||",
             data=Ref("rnn_h"),
             color=rnn_color,
@@ -45,7 +53,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             edges=True,
             **t,
         ),
-        dict(
+        Series(
             name="Pascanu bound",
             data=Ref("rnn_bound"),
             color=rnn_color,
@@ -57,7 +65,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     ]
     if jacobians:
         rnn_series.append(
-            dict(
+            Series(
                 name="||dh_T/dh_t||_2",
                 data=Ref("rnn_jacobian"),
                 color=rnn_color,
@@ -81,7 +89,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
         XYPanel(
             top[0][1],
             [
-                dict(
+                Series(
                     name="LSTM ||dL/dh_t||",
                     data=Ref("lstm_h"),
                     color=lstm_color,
@@ -89,7 +97,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
                     edges=True,
                     **t,
                 ),
-                dict(
+                Series(
                     name="LSTM ||dL/dc_t||",
                     data=Ref("lstm_c"),
                     color=lstm_color,
@@ -113,7 +121,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             XYPanel(
                 top[0][2],
                 [
-                    dict(
+                    Series(
                         name="GRU ||dL/dh_t||",
                         data=Ref("gru_h"),
                         color=gru_color,
@@ -134,7 +142,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     rows = [r for r in CHAIN_ROWS if with_gru or r[0] != "gru"]
     cell = float(np.clip(700 / T, 2.5, 12))
     groups = [
-        dict(
+        HeatmapGroup(
             data=Ref(f"{m}_{s}"),
             x0=1,
             dx=1,

@@ -21,9 +21,12 @@ from rnnviz.style import EDIT_COLOR, INPUT_COLOR, MODEL_COLORS, SIGNED_SCALE, ST
 from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    HBarSeries,
     HBarsPanel,
+    HeatmapGroup,
     HeatmapPanel,
     Ref,
+    Series,
     XYPanel,
     frames,
 )
@@ -239,7 +242,7 @@ class HiddenStateExplorer(ChartWidget):
         )
 
         def group(name):
-            return dict(data=Ref(name), ny=H, x0=1, dx=1, y0=1, rows=units)
+            return HeatmapGroup(data=Ref(name), ny=H, x0=1, dx=1, y0=1, rows=units)
 
         h_map = HeatmapPanel(
             _box(LEFT, "h"),
@@ -268,8 +271,8 @@ class HiddenStateExplorer(ChartWidget):
             XYPanel(
                 _box(LEFT, "x"),
                 [
-                    dict(name="x_t", data=Ref("x"), x0=1, dx=1, color=INPUT_COLOR, markers=True),
-                    dict(
+                    Series(name="x_t", data=Ref("x"), x0=1, dx=1, color=INPUT_COLOR, markers=True),
+                    Series(
                         name="edited x_k",
                         data=Ref("x_edited"),
                         x0=1,
@@ -291,7 +294,7 @@ class HiddenStateExplorer(ChartWidget):
             HBarsPanel(
                 _box(RIGHT, "h"),
                 units,
-                [dict(name="h_t", data=Ref("h"), at=at_t, color=MODEL_COLORS["rnn"])],
+                [HBarSeries(name="h_t", data=Ref("h"), at=at_t, color=MODEL_COLORS["rnn"])],
                 x_range=[-1, 1],
                 title="h_t at t={t_now:.0f}",
                 hover=".3f",
@@ -300,7 +303,7 @@ class HiddenStateExplorer(ChartWidget):
             HBarsPanel(
                 _box(RIGHT, "dh"),
                 units,
-                [dict(name="change", data=Ref("dh"), at=at_t, color=EDIT_COLOR)],
+                [HBarSeries(name="change", data=Ref("dh"), at=at_t, color=EDIT_COLOR)],
                 x_range=Ref("dh_xrange"),
                 title="change at t={t_now:.0f}",
                 hover=".2e",

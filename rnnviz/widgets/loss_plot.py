@@ -14,7 +14,7 @@ import plotly.colors
 
 from rnnviz import checks
 from rnnviz.style import model_color
-from rnnviz.widgets.renderer import ChartWidget, Ref, XYPanel, frames, value_range
+from rnnviz.widgets.renderer import ChartWidget, Ref, Series, XYPanel, frames, value_range
 
 # At most this many updates a second reach the browser, however fast the steps are: each
 # one is a message from the kernel and a redraw in the page.
@@ -145,7 +145,7 @@ class LossPlot(ChartWidget):
         panel = XYPanel(
             BOX,
             [
-                dict(
+                Series(
                     name=c.name,
                     data=Ref(c.key),
                     x0=1,

@@ -21,8 +21,10 @@ from rnnviz.style import (
 )
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    HeatmapGroup,
     HeatmapPanel,
     Ref,
+    Series,
     XYPanel,
     frames,
     grid_boxes,
@@ -94,7 +96,7 @@ class ModelGradientFlow(ChartWidget):
         panels = []
         for layer in range(layers):
             series = [
-                dict(
+                Series(
                     name=f"{f.direction} ||dL/d{state}_t||",
                     data=Ref(f"row_{k}"),
                     x0=1,
@@ -122,7 +124,7 @@ class ModelGradientFlow(ChartWidget):
                 )
             )
         groups = [
-            dict(data=Ref(f"row_{k}"), x0=1, dx=1, y0=len(rows) - 1 - k, rows=[name])
+            HeatmapGroup(data=Ref(f"row_{k}"), x0=1, dx=1, y0=len(rows) - 1 - k, rows=[name])
             for k, (name, _, _, _) in enumerate(rows)
         ]
         panels.append(

@@ -27,6 +27,7 @@ from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
     Ref,
+    Series,
     XYPanel,
     frames,
     grid_boxes,
@@ -217,7 +218,7 @@ class RingFlow(ChartWidget):
             XYPanel(
                 plane,
                 [
-                    dict(
+                    Series(
                         name="unit circle",
                         data=Ref("circle_y"),
                         x=Ref("circle_x"),
@@ -225,9 +226,9 @@ class RingFlow(ChartWidget):
                         width=1,
                         hover=False,
                     ),
-                    dict(name="r_min", data=Ref("inner_y"), x=Ref("inner_x"), **ring_line),
-                    dict(name="r_max", data=Ref("outer_y"), x=Ref("outer_x"), **ring_line),
-                    dict(
+                    Series(name="r_min", data=Ref("inner_y"), x=Ref("inner_x"), **ring_line),
+                    Series(name="r_max", data=Ref("outer_y"), x=Ref("outer_x"), **ring_line),
+                    Series(
                         name="LRU eigenvalues",
                         data=Ref("eig_im"),
                         x=Ref("eig_re"),
@@ -250,7 +251,7 @@ class RingFlow(ChartWidget):
             XYPanel(
                 lru_box,
                 [
-                    dict(
+                    Series(
                         name="LRU, sampled ring",
                         data=Ref("lru"),
                         color=lru,
@@ -258,7 +259,7 @@ class RingFlow(ChartWidget):
                         edges=True,
                         **k,
                     ),
-                    dict(
+                    Series(
                         name="closed form",
                         data=Ref("closed"),
                         color=lru,
@@ -266,7 +267,7 @@ class RingFlow(ChartWidget):
                         opacity=0.7,
                         **k,
                     ),
-                    dict(
+                    Series(
                         name=f"tanh RNN, rho = {RNN_RADIUS}",
                         data=Ref("rnn"),
                         color=rnn,
@@ -282,7 +283,7 @@ class RingFlow(ChartWidget):
             XYPanel(
                 gru_box,
                 [
-                    dict(
+                    Series(
                         name="minGRU: prod (1 - z)",
                         data=Ref("mingru"),
                         color=gru,

@@ -15,7 +15,7 @@ import numpy as np
 from rnnviz.charlm.interpret import saturation
 from rnnviz.style import GATE_COLORS, GATE_NAMES, REFERENCE_COLOR
 from rnnviz.widgets.controls import float_slider
-from rnnviz.widgets.renderer import ChartWidget, Ref, XYPanel, frames, grid_boxes
+from rnnviz.widgets.renderer import ChartWidget, Ref, Series, XYPanel, frames, grid_boxes
 
 THRESHOLD_RANGE = (0.02, 0.4)
 THRESHOLDS = np.round(np.arange(0.02, 0.4001, 0.02), 2)  # the slider's positions
@@ -82,7 +82,7 @@ class Saturation(ChartWidget):
             XYPanel(
                 box,
                 [
-                    dict(
+                    Series(
                         name=f"{name} limit",
                         data=Ref("limit_y"),
                         x=Ref("limit_x"),
@@ -91,7 +91,7 @@ class Saturation(ChartWidget):
                         width=1,
                         hover=False,
                     ),
-                    dict(
+                    Series(
                         name=GATE_NAMES.get(name, name),
                         data=Ref(f"{name}_right"),
                         x=Ref(f"{name}_left"),

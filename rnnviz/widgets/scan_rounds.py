@@ -19,7 +19,15 @@ from rnnviz.models.min_gru import MinGRU
 from rnnviz.models.scan import scan_depth
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, REFERENCE_COLOR
 from rnnviz.widgets.controls import int_slider
-from rnnviz.widgets.renderer import ChartWidget, HeatmapPanel, Ref, XYPanel, frames
+from rnnviz.widgets.renderer import (
+    ChartWidget,
+    HeatmapGroup,
+    HeatmapPanel,
+    Ref,
+    Series,
+    XYPanel,
+    frames,
+)
 
 WIDTH, HEIGHT = 900, 430
 LOOP_COLOR = MODEL_COLORS["rnn"]  # the sequential loop: red like the sequential RNN
@@ -103,7 +111,7 @@ class ScanRounds(ChartWidget):
         return [
             HeatmapPanel(
                 [170, 70, WIDTH - 260, 90],
-                [dict(data=Ref("folded"), ny=2, x0=1, dx=1, y0=0, gaps=True)],
+                [HeatmapGroup(data=Ref("folded"), ny=2, x0=1, dx=1, y0=0, gaps=True)],
                 MAGNITUDE_SCALE,
                 crange=[0, 1],
                 title="share of steps 1..t folded into position t (1 = final; blank = not started)",
@@ -118,7 +126,7 @@ class ScanRounds(ChartWidget):
             XYPanel(
                 [170, 220, WIDTH - 260, 160],
                 [
-                    dict(
+                    Series(
                         name="exact h_t",
                         data=Ref("exact"),
                         x0=1,
@@ -126,7 +134,7 @@ class ScanRounds(ChartWidget):
                         color=REFERENCE_COLOR,
                         width=1.5,
                     ),
-                    dict(
+                    Series(
                         name="scan after r rounds",
                         data=Ref("scan"),
                         x0=1,
@@ -135,7 +143,7 @@ class ScanRounds(ChartWidget):
                         mode="markers",
                         symbol="circle",
                     ),
-                    dict(
+                    Series(
                         name="loop after r steps",
                         data=Ref("loop"),
                         x0=1,

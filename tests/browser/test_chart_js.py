@@ -11,9 +11,11 @@ import pytest
 
 from rnnviz.front_end import chart_source
 from rnnviz.widgets.renderer import (
+    BarSeries,
     BarsPanel,
     CharsPanel,
     Ref,
+    Series,
     XYPanel,
     frame_index,
     labels,
@@ -297,8 +299,8 @@ def test_an_xy_panel_hovers_the_nearest_indexed_point(browser):
     panel = XYPanel(
         [20, 20, 100, 100],
         [
-            dict(name="limit", data=Ref("ly"), x=Ref("lx"), hover=False, color="#bbbbbb"),
-            dict(
+            Series("limit", Ref("ly"), x=Ref("lx"), hover=False, color="#bbbbbb"),
+            Series(
                 name="forget gate f",
                 data=Ref("right"),
                 x=Ref("left"),
@@ -335,8 +337,8 @@ def test_an_xy_panel_hovers_per_x_or_the_nearest_point_in_real_values(chart_page
     """hover_mode "x" lists every x0 + k dx series' value at the pointer's x (10^v on a log
     y); "point" reads the nearest point within 12 px in the axes' real values."""
     series = [
-        dict(name="a", data=Ref("a"), x0=0, dx=1, color="#ff0000"),
-        dict(name="b", data=Ref("b"), x=Ref("bx"), mode="markers", color="#0000ff"),
+        Series("a", Ref("a"), x0=0, dx=1, color="#ff0000"),
+        Series("b", Ref("b"), x=Ref("bx"), mode="markers", color="#0000ff"),
     ]
     box = [0, 0, 100, 100]
     per_x = XYPanel(box, series, x_range=[0, 2], y_range=[-1, 1], y_log=True, x_label="t")
@@ -367,7 +369,7 @@ def test_bars_with_labels_pick_names_and_colours_for_the_controls(chart_page):
     panel = BarsPanel(
         [0, 0, 100, 100],
         (),
-        [dict(name="v", values=[1, 1], color=colours)],
+        [BarSeries("v", values=[1, 1], color=colours)],
         labels=names,
         y_range=[0, 1],
     ).to_spec()

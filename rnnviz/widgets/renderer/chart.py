@@ -29,7 +29,8 @@ import numpy as np
 import traitlets
 
 from rnnviz.front_end import chart_source
-from rnnviz.widgets.renderer.panels import Panel, refs_in
+from rnnviz.widgets.renderer.panels import Panel
+from rnnviz.widgets.renderer.parts import refs_in
 
 STATIC = Path(__file__).parent.parent / "static"
 

@@ -1,66 +1,37 @@
 """Panels: what a chart draws, each kind a small frozen value with named fields.
 
-A panel names the data entries it reads with `Ref`s (in its own fields, and inside its series,
-groups, cursor, overlay and outline dicts); `to_spec()` gives the JSON static/chart/ draws,
+A panel names the data entries it reads with `Ref`s (in its own fields, in its parts, and
+inside its cursor dicts); `to_spec()` gives the JSON static/chart/ draws,
 a Ref sent as the entry's name. `Chart.show` walks a panel's fields for its Refs and refuses
 one that names no entry. A range is `[lo, hi]` or the `Ref` of an entry whose frame is
 [lo, hi] (computed in Python with the picture, so it follows the controls).
 
-Series dicts: {"name", "data" (Ref: frame (n,)), "x0", "dx" (x of value k is x0 + k dx) or
-"x" (Ref of x values), "color", "dash" [on, off] px, "width", "opacity", "mode" ("lines" |
-"markers" | "flags": a mark on the top edge where the value is non-zero), "markers", "symbol"
-(circle, square, diamond, ...; a "markers" series has no point where its value is NaN),
-"edges" (mark -inf/+inf on the edges), "visible", "hover" (False: skipped by hover)}.
-`marks` (lines and heatmaps): [{"control", "color", "dash", "width"}], a vertical line at
+The series, heatmap groups and (drawings.py) image overlays a panel holds are frozen values
+too (`Series`, `BarSeries`, `HBarSeries`, `HeatmapGroup`): a misspelt field is a TypeError,
+and only the fields that are set are sent, so the page's defaults hold for the rest.
+`marks` (xy and heatmap panels): [{"control", "color", "dash", "width"}], a vertical line at
 x = the control's value.
 """
 
-import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
 import plotly.colors
 
 from rnnviz.style import OVERFLOW_COLOR, UNDERFLOW_COLOR
+from rnnviz.widgets.renderer.parts import (
+    BarSeries,
+    HBarSeries,
+    HeatmapGroup,
+    Ref,
+    Series,
+    parts_of,
+    to_json,
+)
 
 EDGE_COLORS = {"under": UNDERFLOW_COLOR, "over": OVERFLOW_COLOR}
 HIDDEN_AXIS = {"hidden": True, "range": [0, 1]}
 HOVER_MODES = ("x", "point", "indexed")
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A data entry a panel reads, by its name in Chart.show's data."""
-
-    name: str
-
-    def __post_init__(self):
-        if not isinstance(self.name, str):
-            raise TypeError(f"Ref name must be a str, got {type(self.name).__name__}")
-
-
-def to_json(value):
-    """`value` as the page reads it: every Ref as its entry's name."""
-    if isinstance(value, Ref):
-        return value.name
-    if isinstance(value, dict):
-        return {key: to_json(v) for key, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    return value
-
-
-def refs_in(value) -> list[Ref]:
-    """Every Ref in `value`: a panel's fields, and the dicts and lists they hold."""
-    if isinstance(value, Ref):
-        return [value]
-    if isinstance(value, Panel):
-        return [r for f in dataclasses.fields(value) for r in refs_in(getattr(value, f.name))]
-    if isinstance(value, dict):
-        return [r for v in value.values() for r in refs_in(v)]
-    if isinstance(value, list | tuple):
-        return [r for v in value for r in refs_in(v)]
-    return []
 
 
 def colorscale(name: str) -> list:
@@ -90,7 +61,7 @@ class Panel:
 class XYPanel(Panel):
     """Series of values over x: lines, markers or flags, at x = x0 + k dx or at x values.
 
-    Fields: box [left, top, width, height] px; series (module docstring); hover_mode: what the
+    Fields: box [left, top, width, height] px; series: Series; hover_mode: what the
     pointer reads, "x" (every series' value at the pointer's x, series at x = x0 + k dx:
     "<series> at <x_label> = 3: <value>"), "point" (the nearest point within 12 px, in the
     axes' real values: "<series>: <x_label> = 10, <y_label> = 0.25") or "indexed" (the
@@ -127,6 +98,7 @@ class XYPanel(Panel):
     hover: str | None = None
 
     def __post_init__(self):
+        parts_of("XYPanel", "series", self.series, Series)
         if self.hover_mode not in HOVER_MODES:
             raise ValueError(f"hover_mode must be one of {HOVER_MODES}, got {self.hover_mode!r}")
 
@@ -158,9 +130,7 @@ class XYPanel(Panel):
 class HeatmapPanel(Panel):
     """Coloured cells.
 
-    Fields: groups: dicts {"data" (Ref: frame (nx, ny) x-major, or (nx,) for one row), "ny",
-    "x0", "dx", "y0" (y of the group's first row), "rows" (hover names), "cell" (px, square
-    markers instead of full cells), "ring", "gaps"}; scale: a plotly colour scale's name or
+    Fields: groups: HeatmapGroups, blocks of rows; scale: a plotly colour scale's name or
     [[position, "#rrggbb" or "rgb(r, g, b)"], ...]; crange: [lo, hi] or a Ref; share: take
     the range of the xy panels' share group of that name instead; cursor: {"control",
     "dim_before" (opacity of cells left of it), "ring", "line"}; colorbar: its title, or
@@ -188,6 +158,9 @@ class HeatmapPanel(Panel):
     hover: str | None = None
     marks: list | None = None
     colorbar_format: str | None = None
+
+    def __post_init__(self):
+        parts_of("HeatmapPanel", "groups", self.groups, HeatmapGroup)
 
     def to_spec(self) -> dict:
         # A name there is a share group's, so a Ref is sent as {"data": name}.
@@ -229,10 +202,7 @@ class HeatmapPanel(Panel):
 class BarsPanel(Panel):
     """Bars over named categories.
 
-    Fields: categories: the bars' names, or () with `labels`; series: dicts {"name", "data"
-    (Ref: frame (len(categories),)) or "values" (fixed), "base" (a Ref: where each bar
-    starts) or "bases" (fixed), "color" (one, one a category, or a labels(...) entry of colour
-    lists), "text" (a format for the value above each bar, e.g. ".3f")}; labels: names that
+    Fields: categories: the bars' names, or () with `labels`; series: BarSeries; labels: names that
     follow the controls, a labels(...) entry of name lists (each name wraps onto two lines at
     its last space), or None; mode: "overlay" or "group" (side by side); y_range: [lo, hi], or
     None to fit the bars; x_title: words under the (hidden) axis.
@@ -251,6 +221,7 @@ class BarsPanel(Panel):
     y_title: str = ""
 
     def __post_init__(self):
+        parts_of("BarsPanel", "series", self.series, BarSeries)
         if (self.labels is None) == (not self.categories):
             raise ValueError("a bars panel takes categories or labels, one of them")
 
@@ -278,9 +249,8 @@ class BarsPanel(Panel):
 class HBarsPanel(Panel):
     """Horizontal bars, one a row at y = y0, y0 + 1, ... (beside a heatmap's rows).
 
-    Fields: rows: the rows' names (hover); series: dicts {"name", "data" (Ref: frame
-    (len(rows),), or (m, len(rows)) with "at"), "at" {"control", "x0"} (draw row value - x0
-    of the frame: a slider picks a heatmap's column), "color"}; x_range: a range or None.
+    Fields: rows: the rows' names (hover); series: HBarSeries (one with `at` draws the row a
+    slider picks of a (m, len(rows)) frame: a heatmap's column); x_range: a range or None.
     """
 
     kind: ClassVar[str] = "hbars"
@@ -293,6 +263,9 @@ class HBarsPanel(Panel):
     x_title: str = ""
     y_title: str = ""
     hover: str = ".3f"
+
+    def __post_init__(self):
+        parts_of("HBarsPanel", "series", self.series, HBarSeries)
 
     def to_spec(self) -> dict:
         rows = list(self.rows)
