@@ -39,12 +39,12 @@ GATE_NAMES = {
 # grey, apart from the underflow grey.
 INPUT_COLOR = "#555555"
 # What a student's edit is drawn in (HiddenStateExplorer's new x_k, its mark and the change
-# it makes): green-teal, CIEDE2000 >= 12 from every model, gate and named colour here, in
+# it makes): teal, CIEDE2000 >= 12 from every model, gate and named colour here, in
 # normal vision and under simulated deuteranopia and protanopia (Machado et al. 2009;
 # tests/test_style.py); it once shared the IRNN's orange.
 EDIT_COLOR = "#00bb77"
-# The line at the step a slider picks (a control's mark).
-STEP_COLOR = "#444444"
+# The line at the step a slider picks (a control's mark): darker than the axes and the input.
+STEP_COLOR = "#222222"
 # A reference drawn for comparison, never data: the unit circle, the exact h_t, a limit.
 REFERENCE_COLOR = "#888888"
 # Words that say something went wrong (a refused input), as the chart's "recomputing" mark:

@@ -283,7 +283,7 @@ class HiddenStateExplorer(ChartWidget):
                         size=14,
                     ),
                 ],
-                title="input x_t (orange: the edited x_k)",
+                title="input x_t (teal diamond: the edited x_k)",
                 x_label="t",
                 x_range=[0.5, T + 0.5],
                 y_range=Ref("x_range"),
