@@ -43,10 +43,9 @@ def picture_frames(seq_len=100, hidden_size=32):
     frames.update(
         {name: frames_of(name)[bias].tolist() for name in ("lstm_h", "lstm_c", "lstm_fade")}
     )
-    frames["rnn_stats"] = [0.0, 0.0]
-    frames["lstm_stats"] = [0.0]
+    frames["rnn_s"] = frames["rnn_ratio"] = frames["lstm_ratio"] = [0.0]
     spec = dict(flow.chart.spec)
-    spec["panels"] = [dict(p, cursor=None) if p["kind"] == "lines" else p for p in spec["panels"]]
+    spec["panels"] = [dict(p, cursor=None) if p["kind"] == "xy" else p for p in spec["panels"]]
     return frames, spec
 
 

@@ -2,7 +2,8 @@
 
 A student learns these once: the vanilla RNN is always red, the LSTM blue, the GRU green;
 the LSTM's gates i, f, o, g and the GRU's r, z, n keep their colours in every lab. Lab 09's
-linear recurrences add the LRU (indigo) and minGRU (plum).
+linear recurrences add the LRU (indigo) and minGRU (plum). An input is dark grey, a student's
+own edit teal, the step a slider picks a dark line, a reference drawn for comparison grey.
 """
 
 MODEL_COLORS = {
@@ -33,6 +34,22 @@ GATE_NAMES = {
     "z": "update gate z",
     "n": "candidate n",
 }
+
+# The input a step reads (x_t; the state c_{t-1} or h_{t-1} a cell step starts from): dark
+# grey, apart from the underflow grey.
+INPUT_COLOR = "#555555"
+# What a student's edit is drawn in (HiddenStateExplorer's new x_k, its mark and the change
+# it makes): teal, CIEDE2000 >= 12 from every model, gate and named colour here, in
+# normal vision and under simulated deuteranopia and protanopia (Machado et al. 2009;
+# tests/test_style.py); it once shared the IRNN's orange.
+EDIT_COLOR = "#00bb77"
+# The line at the step a slider picks (a control's mark): darker than the axes and the input.
+STEP_COLOR = "#222222"
+# A reference drawn for comparison, never data: the unit circle, the exact h_t, a limit.
+REFERENCE_COLOR = "#888888"
+# Words that say something went wrong (a refused input), as the chart's "recomputing" mark:
+# not the RNN's red.
+ERROR_COLOR = "#bb0000"
 
 # Drawn where a value underflowed to exactly 0 or overflowed to inf/NaN, so that neither
 # ever shows as a silent gap in a log plot.

@@ -26,9 +26,12 @@ from rnnviz.captioning.metrics import attention_mass, attention_peak, generated_
 from rnnviz.captioning.model import GRID_SIZE, caption_images
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
+    BarSeries,
+    BarsPanel,
     ChartWidget,
+    ImageOutline,
+    ImageOverlay,
     ImagePanel,
-    LabelledBarsPanel,
     Panel,
     Ref,
     TextPanel,
@@ -272,7 +275,7 @@ class AttentionViewer(ChartWidget):
                     [40, 110, 270, 270],
                     Ref("image"),
                     size=[scenes.IMAGE_SIZE, scenes.IMAGE_SIZE],
-                    overlay=dict(
+                    overlay=ImageOverlay(
                         data=Ref("alpha"),
                         size=[GRID_SIZE, GRID_SIZE],
                         colorscale=GLOW,
@@ -281,13 +284,14 @@ class AttentionViewer(ChartWidget):
                         value_label="attention ",
                         hover=".3f",
                     ),
-                    outline=dict(data=Ref("peak"), color="cyan", width=2),
+                    outline=ImageOutline(data=Ref("peak"), color="cyan", width=2),
                     title="where it looked",
                 ),
-                LabelledBarsPanel(
+                BarsPanel(
                     [480, 110, 360, 270],
-                    names,
-                    [dict(name="attention", data=Ref("mass"), color=colors)],
+                    (),
+                    [BarSeries(name="attention", data=Ref("mass"), color=colors)],
+                    labels=names,
                     y_range=[0, 1],
                     y_title="share of attention",
                     title="attention on each object",

@@ -21,8 +21,9 @@ from rnnviz.widgets.controls import dropdown, int_slider
 from rnnviz.widgets.renderer import (
     CharsPanel,
     ChartWidget,
-    LinesPanel,
     Ref,
+    Series,
+    XYPanel,
     char_codes,
     frames,
     text_rows,
@@ -208,10 +209,10 @@ class CellActivations(ChartWidget):
         feature_top = line_top + LINE_HEIGHT_PX + 45
         height = feature_top + FEATURE_HEIGHT_PX + 50
         steps = [0, len(self.text) - 1] if len(self.text) > 1 else [-0.5, 0.5]
-        line = LinesPanel(
+        line = XYPanel(
             [60, line_top, 770, LINE_HEIGHT_PX],
             [
-                dict(
+                Series(
                     name="activation",
                     data=Ref("values"),
                     x0=0,
@@ -222,16 +223,16 @@ class CellActivations(ChartWidget):
                     width=1,
                 )
             ],
-            title="{signal_name:chars}, cell {cell_no[0]:.0f}: r = {r[0]:+.3f} with "
+            title="{signal_name:chars}, cell {cell_no:.0f}: r = {r:+.3f} with "
             "{feature_name:chars} (on this text)",
             x_label="character",
             x_range=steps,
             y_range=Ref("y_range"),  # the chosen cell's own range, from the kernel
         )
-        feature = LinesPanel(
+        feature = XYPanel(
             [60, feature_top, 770, FEATURE_HEIGHT_PX],
             [
-                dict(
+                Series(
                     name="feature",
                     data=Ref("feature"),
                     x0=0,
@@ -255,7 +256,7 @@ class CellActivations(ChartWidget):
                 scale=ACTIVATION_SCALE,
                 crange=Ref("crange"),
                 title="the text, each character on the colour of "
-                "{signal_short:chars} cell {cell_no[0]:.0f} after reading it",
+                "{signal_short:chars} cell {cell_no:.0f} after reading it",
                 char_width=CHAR_WIDTH,
                 line_height=LINE_HEIGHT,
                 colorbar="{signal_short:chars}",

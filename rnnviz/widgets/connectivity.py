@@ -16,13 +16,14 @@ import numpy as np
 
 from rnnviz.gradients.model_gradients import connectivity
 from rnnviz.models.foreign import cell_of, find_core
-from rnnviz.style import MODEL_COLORS, model_color
+from rnnviz.style import MODEL_COLORS, STEP_COLOR, model_color
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     CharsPanel,
     ChartWidget,
-    LinesPanel,
     Ref,
+    Series,
+    XYPanel,
     char_codes,
     frames,
     log10_or_edge,
@@ -136,7 +137,7 @@ class Connectivity(ChartWidget):
                     values=Ref(f"values_{j}"),
                     scale="Viridis",
                     crange=[lo, hi],
-                    title=f"{name}: log10 ||dy_t/dx_k|| for t = {{t_no[0]:.0f}} "
+                    title=f"{name}: log10 ||dy_t/dx_k|| for t = {{t_no:.0f}} "
                     f"({{t_char:chars}}){nan}",
                     char_width=CHAR_WIDTH,
                     line_height=LINE_HEIGHT,
@@ -147,7 +148,7 @@ class Connectivity(ChartWidget):
             )
             top += text_height + 45
         series = [
-            dict(
+            Series(
                 name=name,
                 data=Ref(f"values_{j}"),
                 x0=0,
@@ -159,17 +160,17 @@ class Connectivity(ChartWidget):
             for j, name in enumerate(names)
         ]
         panels.append(
-            LinesPanel(
+            XYPanel(
                 [60, top + 10, 770, LINES_HEIGHT],
                 series,
                 title="||dy_t/dx_k|| against the input step k (t marked)",
                 x_title="input step k",
                 x_label="k",
                 y_title="||dy_t/dx_k||",
-                log=True,
+                y_log=True,
                 y_range=[lo, hi + 0.2],
                 x_range=[0, max(T - 1, 1)],
-                marks=[dict(control="step", color="#444444", dash=[3, 3], width=1)],
+                marks=[dict(control="step", color=STEP_COLOR, dash=[3, 3], width=1)],
             )
         )
         spec = {
@@ -177,7 +178,7 @@ class Connectivity(ChartWidget):
             "height": top + LINES_HEIGHT + 70,
             "controls": {"step": {"grid": list(range(T))}},
             "panels": panels,
-            "legend": [dict(name=s["name"], color=s["color"], dash=bool(s["dash"])) for s in series]
+            "legend": [dict(name=s.name, color=s.color, dash=bool(s.dash)) for s in series]
             + [dict(name="not read yet", color=NOT_READ, symbol="\u25a0")],
         }
         self.chart.show(spec, data, controls={"step": self.step})

@@ -27,12 +27,11 @@ from rnnviz.gradients.gate_unit import (
     unit_step,
 )
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
-from rnnviz.style import GATE_COLORS, MODEL_COLORS
+from rnnviz.style import GATE_COLORS, INPUT_COLOR, MODEL_COLORS
 from rnnviz.widgets.controls import float_slider
-from rnnviz.widgets.renderer import BarsPanel, ChartWidget, Ref, frames, grid_boxes, span
+from rnnviz.widgets.renderer import BarSeries, BarsPanel, ChartWidget, Ref, frames, grid_boxes, span
 
 TRACK_COLOR = "rgba(0, 0, 0, 0.08)"
-INPUT_COLOR = "#7f7f7f"
 # Slider ranges: inputs like a tanh unit's, weights wide enough to saturate any gate.
 INPUT_RANGE, CELL_RANGE, WEIGHT_RANGE = (-1.0, 1.0, 0.05), (-3.0, 3.0, 0.1), (-6.0, 6.0, 0.1)
 WIDTH, HEIGHT = 900, 540
@@ -156,7 +155,7 @@ class GateCellExplorer(ChartWidget):
             BarsPanel(
                 box[0][0],
                 [f"a_{g}" for g in names],
-                [dict(name="pre-activation", data=Ref("pre"), color=colors)],
+                [BarSeries(name="pre-activation", data=Ref("pre"), color=colors)],
                 title="pre-activations a = w_x\u00b7x + w_h\u00b7h + b",
             ),
             BarsPanel(
@@ -164,13 +163,13 @@ class GateCellExplorer(ChartWidget):
                 names,
                 [
                     # A faint track shows each gate's range: sigmoid 0..1, tanh -1..1.
-                    dict(
+                    BarSeries(
                         name="range",
                         values=[2.0 if g == tanh_gate else 1.0 for g in names],
                         bases=[-1.0 if g == tanh_gate else 0.0 for g in names],
                         color=TRACK_COLOR,
                     ),
-                    dict(name="gate value", data=Ref("gates"), color=colors, **text),
+                    BarSeries(name="gate value", data=Ref("gates"), color=colors, **text),
                 ],
                 y_range=[-1.15, 1.3],
                 title="gates (grey: their range)",
@@ -178,14 +177,14 @@ class GateCellExplorer(ChartWidget):
             BarsPanel(
                 box[0][2],
                 deriv[0],
-                [dict(name="local derivative", data=Ref("deriv"), color=deriv[1], **text)],
+                [BarSeries(name="local derivative", data=Ref("deriv"), color=deriv[1], **text)],
                 title="local derivative, one step back",
             ),
             BarsPanel(
                 span(box[1][0], box[1][1]),
                 parts[0],
                 [
-                    dict(
+                    BarSeries(
                         name="update",
                         data=Ref("parts"),
                         base=Ref("part_bases"),
@@ -201,7 +200,7 @@ class GateCellExplorer(ChartWidget):
             BarsPanel(
                 box[1][2],
                 out[0],
-                [dict(name="output", data=Ref("out"), color=out[1], **text)],
+                [BarSeries(name="output", data=Ref("out"), color=out[1], **text)],
                 y_range=[-1.3, 1.3],
                 title="h_t = o\u00b7tanh(c_t)"
                 if lstm
@@ -217,11 +216,15 @@ class GateCellExplorer(ChartWidget):
             deriv = [step.local_derivative, step.rnn.local_derivative]
             parts = [s.c_prev, step.kept, step.written, step.c]
             out = [step.gates["o"], step.tanh_c, step.h]
+            named = {"c_prev": s.c_prev, "c_t": step.c, "h_t": step.h}
         else:
             w_h_n = s.weights["n"][1]
             deriv = [step.local_derivative, step.full_derivative, step.rnn.local_derivative]
             parts = [s.h_prev, step.kept, step.written, step.h]
             out = [w_h_n * s.h_prev, step.gates["r"] * w_h_n * s.h_prev, step.gates["n"]]
+            named = {"h_prev": s.h_prev, "h_t": step.h}
+        # The title's numbers, one entry each, named for the template.
+        named |= {f"gate_{g}": step.gates[g] for g in self.gates}
         return {
             "pre": [step.pre[g] for g in self.gates],
             "gates": gates,
@@ -229,6 +232,7 @@ class GateCellExplorer(ChartWidget):
             "parts": parts,
             "part_bases": [0.0, 0.0, step.kept, 0.0],
             "out": out,
+            **named,
         }
 
     def _setting_with(self, setting, name, value):
@@ -253,13 +257,13 @@ class GateCellExplorer(ChartWidget):
         data = {key: frames([r[key] for r in rows], axes, star=True) for key in rows[0]}
         if self.cell == "lstm":
             title = (
-                "c_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + {gates[0]:.3f}\u00b7"
-                "{gates[3]:.3f} = {parts[3]:.3f},   h_t = {out[2]:.3f}"
+                "c_t = {gate_f:.3f}\u00b7{c_prev:.2f} + {gate_i:.3f}\u00b7"
+                "{gate_g:.3f} = {c_t:.3f},   h_t = {h_t:.3f}"
             )
         else:
             title = (
-                "h_t = {gates[1]:.3f}\u00b7{parts[0]:.2f} + (1 - {gates[1]:.3f})"
-                "\u00b7{gates[2]:.3f} = {parts[3]:.3f}"
+                "h_t = {gate_z:.3f}\u00b7{h_prev:.2f} + (1 - {gate_z:.3f})"
+                "\u00b7{gate_n:.3f} = {h_t:.3f}"
             )
         spec = {
             "width": WIDTH,

@@ -20,11 +20,14 @@ from rnnviz.models.cells import LSTM
 from rnnviz.style import GATE_COLORS, MODEL_COLORS, SIGNED_SCALE
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
+    BarSeries,
     BarsPanel,
     ChartWidget,
+    HeatmapGroup,
     HeatmapPanel,
-    LinesPanel,
     Ref,
+    Series,
+    XYPanel,
     frames,
     grid_boxes,
     span,
@@ -123,7 +126,7 @@ class GateSequenceExplorer(ChartWidget):
             panels.append(
                 HeatmapPanel(
                     box[k // 3][k % 3],
-                    [dict(data=Ref(name), ny=H, x0=0, dx=1, y0=0, rows=units)],
+                    [HeatmapGroup(data=Ref(name), ny=H, x0=0, dx=1, y0=0, rows=units)],
                     scale,
                     crange=crange,
                     title=f"{name} (units x steps)",
@@ -138,14 +141,17 @@ class GateSequenceExplorer(ChartWidget):
             BarsPanel(
                 box[2][0],
                 units,
-                [dict(name=g, data=Ref(f"{g}_at_t"), color=GATE_COLORS[g]) for g in self.gates],
+                [
+                    BarSeries(name=g, data=Ref(f"{g}_at_t"), color=GATE_COLORS[g])
+                    for g in self.gates
+                ],
                 y_range=[-1.05, 1.05],
                 mode="group",
                 title="gate values at step t",
             )
         )
         lines = [
-            dict(
+            Series(
                 name=f"{cell}: prod of {highway_name} (best unit)",
                 data=Ref("highway"),
                 color=MODEL_COLORS[self.cell],
@@ -155,7 +161,7 @@ class GateSequenceExplorer(ChartWidget):
                 x0=0,
                 dx=1,
             ),
-            dict(
+            Series(
                 name=rnn_label,
                 data=Ref("rnn_highway"),
                 color=MODEL_COLORS["rnn"],
@@ -165,7 +171,7 @@ class GateSequenceExplorer(ChartWidget):
                 x0=0,
                 dx=1,
             ),
-            dict(
+            Series(
                 name=f"{rnn_label}: product of step norms (upper bound)",
                 data=Ref("rnn_bound"),
                 color=MODEL_COLORS["rnn"],
@@ -179,7 +185,7 @@ class GateSequenceExplorer(ChartWidget):
         ]
         if self.marked is not None:
             lines.append(
-                dict(
+                Series(
                     name="marked steps",
                     data=Ref("marked"),
                     mode="flags",
@@ -190,7 +196,7 @@ class GateSequenceExplorer(ChartWidget):
                 )
             )
         panels.append(
-            LinesPanel(
+            XYPanel(
                 span(box[2][1], box[2][2]),
                 lines,
                 share="highway",

@@ -288,12 +288,10 @@ class GradientFlow(ChartWidget):
         data = {name: frames(v, axes[name[: name.index("_")]]) for name, v in logs.items()}
         data["rnn_fade"] = frames(pulse_fade(logs["rnn_h"]), axes["rnn"])
         data["lstm_fade"] = frames(pulse_fade(logs["lstm_c"]), axes["lstm"])
-        data["rnn_stats"] = frames(
-            [[f.top_singular_value, f.ratio("h")[0]] for f in rnn], axes["rnn"], dtype="float64"
-        )
-        data["lstm_stats"] = frames(
-            [[f.ratio("c")[0]] for f in lstm], axes["lstm"], dtype="float64"
-        )
+        # The titles' numbers, one entry each (float64: a ratio may be below 1e-38).
+        data["rnn_s"] = frames([f.top_singular_value for f in rnn], axes["rnn"], dtype="float64")
+        data["rnn_ratio"] = frames([f.ratio("h")[0] for f in rnn], axes["rnn"], dtype="float64")
+        data["lstm_ratio"] = frames([f.ratio("c")[0] for f in lstm], axes["lstm"], dtype="float64")
         if self.jacobians.value:
             data["rnn_jacobian"] = frames(
                 np.stack([log10_or_edge(f.jacobian[0]) for f in rnn]), axes["rnn"]
@@ -302,7 +300,7 @@ class GradientFlow(ChartWidget):
             gru_h = log10_or_edge(gru.grad_h[0])
             data["gru_h"] = frames(gru_h, [])
             data["gru_fade"] = frames(pulse_fade(gru_h), [])
-            data["gru_stats"] = frames([gru.ratio("h")[0]], [], dtype="float64")
+            data["gru_ratio"] = frames([gru.ratio("h")[0]], [], dtype="float64")
         grids = {"spectral_radius": radii, "forget_bias": biases, "step": np.arange(1, T + 1)}
         spec = {
             "width": WIDTH,

@@ -7,7 +7,15 @@ them (one lines panel a model over the unrolled chain of states) and the legend.
 import numpy as np
 
 from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
-from rnnviz.widgets.renderer import HeatmapPanel, LinesPanel, Ref, grid_boxes, span
+from rnnviz.widgets.renderer import (
+    HeatmapGroup,
+    HeatmapPanel,
+    Ref,
+    Series,
+    XYPanel,
+    grid_boxes,
+    span,
+)
 
 NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 # The chain's rows, top to bottom: (model, state, y position).
@@ -35,9 +43,9 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     )
     t = dict(x0=1, dx=1)
     rnn_color, lstm_color = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
-    common = dict(log=True, share="top", x_title="step t", x_label="t")
+    common = dict(y_log=True, share="top", x_title="step t", x_label="t")
     rnn_series = [
-        dict(
+        Series(
             name="vanilla RNN ||dL/dh_t||",
             data=Ref("rnn_h"),
             color=rnn_color,
@@ -45,7 +53,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             edges=True,
             **t,
         ),
-        dict(
+        Series(
             name="Pascanu bound",
             data=Ref("rnn_bound"),
             color=rnn_color,
@@ -57,7 +65,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     ]
     if jacobians:
         rnn_series.append(
-            dict(
+            Series(
                 name="||dh_T/dh_t||_2",
                 data=Ref("rnn_jacobian"),
                 color=rnn_color,
@@ -66,11 +74,11 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             )
         )
     panels = [
-        LinesPanel(
+        XYPanel(
             top[0][0],
             rnn_series,
             y_title="||dL/dh_t||",
-            title="vanilla RNN: s = {rnn_stats[0]:.2f}, h_1/h_T = {rnn_stats[1]:.1e}",
+            title="vanilla RNN: s = {rnn_s:.2f}, h_1/h_T = {rnn_ratio:.1e}",
             cursor=dict(
                 control="step",
                 x0=1,
@@ -78,10 +86,10 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             ),
             **common,
         ),
-        LinesPanel(
+        XYPanel(
             top[0][1],
             [
-                dict(
+                Series(
                     name="LSTM ||dL/dh_t||",
                     data=Ref("lstm_h"),
                     color=lstm_color,
@@ -89,7 +97,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
                     edges=True,
                     **t,
                 ),
-                dict(
+                Series(
                     name="LSTM ||dL/dc_t||",
                     data=Ref("lstm_c"),
                     color=lstm_color,
@@ -98,7 +106,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
                     **t,
                 ),
             ],
-            title="LSTM: c_1/c_T = {lstm_stats[0]:.1e}",
+            title="LSTM: c_1/c_T = {lstm_ratio:.1e}",
             cursor=dict(
                 control="step",
                 x0=1,
@@ -110,10 +118,10 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     if with_gru:
         gru_color = MODEL_COLORS["gru"]
         panels.append(
-            LinesPanel(
+            XYPanel(
                 top[0][2],
                 [
-                    dict(
+                    Series(
                         name="GRU ||dL/dh_t||",
                         data=Ref("gru_h"),
                         color=gru_color,
@@ -122,7 +130,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
                         **t,
                     )
                 ],
-                title="GRU: h_1/h_T = {gru_stats[0]:.1e}",
+                title="GRU: h_1/h_T = {gru_ratio:.1e}",
                 cursor=dict(
                     control="step",
                     x0=1,
@@ -134,7 +142,7 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     rows = [r for r in CHAIN_ROWS if with_gru or r[0] != "gru"]
     cell = float(np.clip(700 / T, 2.5, 12))
     groups = [
-        dict(
+        HeatmapGroup(
             data=Ref(f"{m}_{s}"),
             x0=1,
             dx=1,

@@ -17,20 +17,20 @@ import numpy as np
 
 from rnnviz import checks
 from rnnviz.gradients.hidden_state import hidden_state_view
-from rnnviz.style import MODEL_COLORS, SIGNED_SCALE
+from rnnviz.style import EDIT_COLOR, INPUT_COLOR, MODEL_COLORS, SIGNED_SCALE, STEP_COLOR
 from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    HBarSeries,
     HBarsPanel,
+    HeatmapGroup,
     HeatmapPanel,
-    LinesPanel,
     Ref,
+    Series,
+    XYPanel,
     frames,
 )
 
-EDIT_COLOR = "#ff7f0e"
-MARKER_COLOR = "#222222"
-INPUT_COLOR = "#555555"
 VALUE_RANGE = 3.0  # the edit slider spans [-3, 3], where a standard-normal input lives
 VALUE_STEP = 0.1
 # The slider's own positions: the frames the page can pick for "new x_k".
@@ -231,7 +231,7 @@ class HiddenStateExplorer(ChartWidget):
 
     def _panels(self, T, H):
         units = [f"unit {j}" for j in range(1, H + 1)]
-        t_mark = dict(control="step", color=MARKER_COLOR, width=2)
+        t_mark = dict(control="step", color=STEP_COLOR, width=2)
         k_mark = dict(control="edit_step", color=EDIT_COLOR, width=2, dash=[6, 4])
         at_t = dict(control="step", x0=1)
         heat = dict(
@@ -243,7 +243,7 @@ class HiddenStateExplorer(ChartWidget):
         )
 
         def group(name):
-            return dict(data=Ref(name), ny=H, x0=1, dx=1, y0=1, rows=units)
+            return HeatmapGroup(data=Ref(name), ny=H, x0=1, dx=1, y0=1, rows=units)
 
         h_map = HeatmapPanel(
             _box(LEFT, "h"),
@@ -269,11 +269,11 @@ class HiddenStateExplorer(ChartWidget):
             **heat,
         )
         return [
-            LinesPanel(
+            XYPanel(
                 _box(LEFT, "x"),
                 [
-                    dict(name="x_t", data=Ref("x"), x0=1, dx=1, color=INPUT_COLOR, markers=True),
-                    dict(
+                    Series(name="x_t", data=Ref("x"), x0=1, dx=1, color=INPUT_COLOR, markers=True),
+                    Series(
                         name="edited x_k",
                         data=Ref("x_edited"),
                         x0=1,
@@ -284,7 +284,7 @@ class HiddenStateExplorer(ChartWidget):
                         size=14,
                     ),
                 ],
-                title="input x_t (orange: the edited x_k)",
+                title="input x_t (teal diamond: the edited x_k)",
                 x_label="t",
                 x_range=[0.5, T + 0.5],
                 y_range=Ref("x_range"),
@@ -295,18 +295,18 @@ class HiddenStateExplorer(ChartWidget):
             HBarsPanel(
                 _box(RIGHT, "h"),
                 units,
-                [dict(name="h_t", data=Ref("h"), at=at_t, color=MODEL_COLORS["rnn"])],
+                [HBarSeries(name="h_t", data=Ref("h"), at=at_t, color=MODEL_COLORS["rnn"])],
                 x_range=[-1, 1],
-                title="h_t at t={t_now[0]:.0f}",
+                title="h_t at t={t_now:.0f}",
                 hover=".3f",
             ),
             dh_map,
             HBarsPanel(
                 _box(RIGHT, "dh"),
                 units,
-                [dict(name="change", data=Ref("dh"), at=at_t, color=EDIT_COLOR)],
+                [HBarSeries(name="change", data=Ref("dh"), at=at_t, color=EDIT_COLOR)],
                 x_range=Ref("dh_xrange"),
-                title="change at t={t_now[0]:.0f}",
+                title="change at t={t_now:.0f}",
                 hover=".2e",
             ),
         ]

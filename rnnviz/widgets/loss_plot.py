@@ -14,7 +14,7 @@ import plotly.colors
 
 from rnnviz import checks
 from rnnviz.style import model_color
-from rnnviz.widgets.renderer import ChartWidget, LinesPanel, Ref, frames, value_range
+from rnnviz.widgets.renderer import ChartWidget, Ref, Series, XYPanel, frames, value_range
 
 # At most this many updates a second reach the browser, however fast the steps are: each
 # one is a message from the kernel and a redraw in the page.
@@ -142,10 +142,10 @@ class LossPlot(ChartWidget):
     def _draw(self) -> None:
         steps = max((len(c.values) for c in self.curves), default=0)
         y_range = value_range(np.concatenate([c.values for c in self.curves] or [[]]), self.log_y)
-        panel = LinesPanel(
+        panel = XYPanel(
             BOX,
             [
-                dict(
+                Series(
                     name=c.name,
                     data=Ref(c.key),
                     x0=1,
@@ -159,7 +159,7 @@ class LossPlot(ChartWidget):
             x_title="step",
             y_title=self.yaxis_title,
             x_label="step",
-            log=self.log_y,
+            y_log=self.log_y,
             # the steps drawn; the values drawn, padded by 5% of their span
             x_range=[1, max(steps, 2)],
             y_range=y_range or ([-1, 1] if self.log_y else [0, 1]),

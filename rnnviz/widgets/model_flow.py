@@ -12,12 +12,20 @@ sequence and a step in the browser (rnnviz.widgets.renderer).
 import ipywidgets as widgets
 
 from rnnviz.gradients.model_gradients import gradient_flow
-from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
+from rnnviz.style import (
+    MAGNITUDE_SCALE,
+    MODEL_COLORS,
+    OVERFLOW_COLOR,
+    STEP_COLOR,
+    UNDERFLOW_COLOR,
+)
 from rnnviz.widgets.renderer import (
     ChartWidget,
+    HeatmapGroup,
     HeatmapPanel,
-    LinesPanel,
     Ref,
+    Series,
+    XYPanel,
     frames,
     grid_boxes,
     log10_or_edge,
@@ -88,7 +96,7 @@ class ModelGradientFlow(ChartWidget):
         panels = []
         for layer in range(layers):
             series = [
-                dict(
+                Series(
                     name=f"{f.direction} ||dL/d{state}_t||",
                     data=Ref(f"row_{k}"),
                     x0=1,
@@ -102,7 +110,7 @@ class ModelGradientFlow(ChartWidget):
                 if f.layer == layer
             ]
             panels.append(
-                LinesPanel(
+                XYPanel(
                     box[0][layer],
                     series,
                     title=f"{NAMES[self.flow.cell]} layer {layer}"
@@ -110,13 +118,13 @@ class ModelGradientFlow(ChartWidget):
                     x_title="step t",
                     x_label="t",
                     y_title="||dL/dh_t||" if layer == 0 else "",
-                    log=True,
+                    y_log=True,
                     share="top",
-                    marks=[dict(control="step", color="#444444", dash=[3, 3], width=1)],
+                    marks=[dict(control="step", color=STEP_COLOR, dash=[3, 3], width=1)],
                 )
             )
         groups = [
-            dict(data=Ref(f"row_{k}"), x0=1, dx=1, y0=len(rows) - 1 - k, rows=[name])
+            HeatmapGroup(data=Ref(f"row_{k}"), x0=1, dx=1, y0=len(rows) - 1 - k, rows=[name])
             for k, (name, _, _, _) in enumerate(rows)
         ]
         panels.append(

@@ -22,13 +22,13 @@ from rnnviz import checks
 from rnnviz.gradients.flow import gradient_flow
 from rnnviz.gradients.linear_flow import ring_gradient_norm
 from rnnviz.models.lru import ring_eigenvalues
-from rnnviz.style import MODEL_COLORS, UNDERFLOW_COLOR
+from rnnviz.style import MODEL_COLORS, REFERENCE_COLOR, UNDERFLOW_COLOR
 from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
-    LinesPanel,
     Ref,
-    ScatterPanel,
+    Series,
+    XYPanel,
     frames,
     grid_boxes,
     log10_or_edge,
@@ -154,8 +154,9 @@ class RingFlow(ChartWidget):
             "rnn": frames(log10_or_edge(rnn), []),
             "mingru": frames(log10_or_edge(gates), ["gate_bias"]),
             # The values at k = T - 1 for the titles (float64: they may be below 1e-38).
-            "lru_stats": frames(np.stack([lru[..., -1], exact_last], -1), ring, dtype="float64"),
-            "mingru_stats": frames(gates[:, -1:], ["gate_bias"], dtype="float64"),
+            "lru_last": frames(lru[..., -1], ring, dtype="float64"),
+            "closed_last": frames(exact_last, ring, dtype="float64"),
+            "mingru_last": frames(gates[:, -1], ["gate_bias"], dtype="float64"),
         }
         data.update(self._eigenvalue_entries())
         grids = {"r_min": R_MINS, "r_max": R_MAXS, "max_phase": PHASES, "gate_bias": GATE_BIASES}
@@ -207,27 +208,27 @@ class RingFlow(ChartWidget):
         lru, rnn, gru = MODEL_COLORS["lru"], MODEL_COLORS["rnn"], MODEL_COLORS["mingru"]
         k = dict(x0=0, dx=STRIDE)
         flow_axes = dict(
-            log=True,
+            y_log=True,
             y_range=Y_RANGE,
             x_title="steps back from the loss, k",
             x_label="k",
         )
         ring_line = dict(color=lru, dash=[3, 3], width=1, opacity=0.6, hover=False)
         return [
-            ScatterPanel(
+            XYPanel(
                 plane,
                 [
-                    dict(
+                    Series(
                         name="unit circle",
                         data=Ref("circle_y"),
                         x=Ref("circle_x"),
-                        color="#888888",
+                        color=REFERENCE_COLOR,
                         width=1,
                         hover=False,
                     ),
-                    dict(name="r_min", data=Ref("inner_y"), x=Ref("inner_x"), **ring_line),
-                    dict(name="r_max", data=Ref("outer_y"), x=Ref("outer_x"), **ring_line),
-                    dict(
+                    Series(name="r_min", data=Ref("inner_y"), x=Ref("inner_x"), **ring_line),
+                    Series(name="r_max", data=Ref("outer_y"), x=Ref("outer_x"), **ring_line),
+                    Series(
                         name="LRU eigenvalues",
                         data=Ref("eig_im"),
                         x=Ref("eig_re"),
@@ -241,14 +242,16 @@ class RingFlow(ChartWidget):
                 y_title="Im lambda",
                 x_range=[-1.05, 1.05],
                 y_range=[-1.05, 1.05],
-                hover_names=("Re", "Im"),
-                x_label="mode",
+                hover_mode="indexed",
+                x_label="Re",
+                y_label="Im",
+                index_label="mode",
                 hover=".3f",
             ),
-            LinesPanel(
+            XYPanel(
                 lru_box,
                 [
-                    dict(
+                    Series(
                         name="LRU, sampled ring",
                         data=Ref("lru"),
                         color=lru,
@@ -256,7 +259,7 @@ class RingFlow(ChartWidget):
                         edges=True,
                         **k,
                     ),
-                    dict(
+                    Series(
                         name="closed form",
                         data=Ref("closed"),
                         color=lru,
@@ -264,7 +267,7 @@ class RingFlow(ChartWidget):
                         opacity=0.7,
                         **k,
                     ),
-                    dict(
+                    Series(
                         name=f"tanh RNN, rho = {RNN_RADIUS}",
                         data=Ref("rnn"),
                         color=rnn,
@@ -273,14 +276,14 @@ class RingFlow(ChartWidget):
                         **k,
                     ),
                 ],
-                title="LRU at k = T-1: {lru_stats[0]:.2e} (closed form {lru_stats[1]:.2e})",
+                title="LRU at k = T-1: {lru_last:.2e} (closed form {closed_last:.2e})",
                 y_title="||dL/dx_(T-k)|| / ||dL/dx_T||",
                 **flow_axes,
             ),
-            LinesPanel(
+            XYPanel(
                 gru_box,
                 [
-                    dict(
+                    Series(
                         name="minGRU: prod (1 - z)",
                         data=Ref("mingru"),
                         color=gru,
@@ -289,7 +292,7 @@ class RingFlow(ChartWidget):
                         **k,
                     )
                 ],
-                title="minGRU at k = T-1: {mingru_stats[0]:.2e}",
+                title="minGRU at k = T-1: {mingru_last:.2e}",
                 **flow_axes,
             ),
         ]

@@ -16,7 +16,15 @@ from rnnviz.style import MODEL_COLORS, SIGNED_SCALE
 from rnnviz.tasks.digit_rows import N_CLASSES, RowClassifier, read_digit
 from rnnviz.tasks.digits import DigitSequences
 from rnnviz.widgets.controls import int_slider
-from rnnviz.widgets.renderer import BarsPanel, ChartWidget, HeatmapPanel, Ref, frames
+from rnnviz.widgets.renderer import (
+    BarSeries,
+    BarsPanel,
+    ChartWidget,
+    HeatmapGroup,
+    HeatmapPanel,
+    Ref,
+    frames,
+)
 
 # Data entries, one per panel from left to right.
 DIGIT, HIDDEN, PROBS = "digit", "hidden", "probs"
@@ -127,7 +135,7 @@ class RowReading(ChartWidget):
         return [
             HeatmapPanel(
                 [40, TOP, side, side],
-                [dict(data=Ref(DIGIT), ny=8, x0=0, dx=1, y0=0, gaps=True)],
+                [HeatmapGroup(data=Ref(DIGIT), ny=8, x0=0, dx=1, y0=0, gaps=True)],
                 "Greys",
                 crange=[0, 1],
                 title="the digit (rows read so far)",
@@ -140,7 +148,7 @@ class RowReading(ChartWidget):
             ),
             HeatmapPanel(
                 [330, TOP, 250, side],
-                [dict(data=Ref(HIDDEN), ny=H, x0=1, dx=1, y0=0, gaps=True)],
+                [HeatmapGroup(data=Ref(HIDDEN), ny=H, x0=1, dx=1, y0=0, gaps=True)],
                 SIGNED_SCALE,
                 crange=[-1, 1],
                 title="hidden state h_t (red +1, blue -1)",
@@ -154,7 +162,7 @@ class RowReading(ChartWidget):
             BarsPanel(
                 [640, TOP, 250, side],
                 [str(c) for c in range(N_CLASSES)],
-                [dict(name="P(class)", data=Ref(PROBS), color=bar_colors)],
+                [BarSeries(name="P(class)", data=Ref(PROBS), color=bar_colors)],
                 y_range=[0, 1],
                 title="P(class) after these rows",
                 x_title="digit",

@@ -17,6 +17,7 @@ import numpy as np
 
 from rnnviz import checks
 from rnnviz.charlm.model import CharLM, sample
+from rnnviz.style import ERROR_COLOR
 from rnnviz.widgets.controls import float_slider, int_slider
 from rnnviz.widgets.renderer import CharsPanel, ChartWidget, Ref, char_codes, frames, text_rows
 
@@ -127,7 +128,7 @@ class SampleExplorer(ChartWidget):
         for t in temperatures:
             result = self.compute(float(t))
             if isinstance(result, str):
-                self.output.value = f"<b style='color:#d62728'>{html.escape(result)}</b>"
+                self.output.value = f"<b style='color:{ERROR_COLOR}'>{html.escape(result)}</b>"
                 if not self.samples:  # nothing to show yet: an empty picture
                     self.chart.show({"width": WIDTH, "height": 30, "panels": []}, {}, {})
                 self.chart.busy = False
@@ -197,7 +198,7 @@ class SampleExplorer(ChartWidget):
         spec = {
             "width": WIDTH,
             "height": height,
-            "title": "temperature {temperature[0]:.1f}",
+            "title": "temperature {temperature:.1f}",
             "controls": {"temperature": {"grid": self._temperatures.tolist()}},
             "panels": panels,
         }

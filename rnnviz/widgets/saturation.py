@@ -13,9 +13,9 @@ once; the renderer (rnnviz.widgets.renderer) picks the frame.
 import numpy as np
 
 from rnnviz.charlm.interpret import saturation
-from rnnviz.style import GATE_COLORS, GATE_NAMES
+from rnnviz.style import GATE_COLORS, GATE_NAMES, REFERENCE_COLOR
 from rnnviz.widgets.controls import float_slider
-from rnnviz.widgets.renderer import ChartWidget, Ref, ScatterPanel, frames, grid_boxes
+from rnnviz.widgets.renderer import ChartWidget, Ref, Series, XYPanel, frames, grid_boxes
 
 THRESHOLD_RANGE = (0.02, 0.4)
 THRESHOLDS = np.round(np.arange(0.02, 0.4001, 0.02), 2)  # the slider's positions
@@ -67,7 +67,8 @@ class Saturation(ChartWidget):
         names = list(self.gates)
         stats = [self.compute(float(t)) for t in THRESHOLDS]
         data = {
-            "threshold": frames(np.stack([THRESHOLDS, 1 - THRESHOLDS], axis=1), ["threshold"]),
+            "left_threshold": frames(THRESHOLDS, ["threshold"]),
+            "right_threshold": frames(1 - THRESHOLDS, ["threshold"]),
             "limit_x": frames([0.0, 1.0], []),
             "limit_y": frames([1.0, 0.0], []),
         }
@@ -78,22 +79,22 @@ class Saturation(ChartWidget):
             WIDTH, HEIGHT, rows=1, cols=len(names), margin=(70, 20, 70, 50), hspace=40
         )[0]
         panels = [
-            ScatterPanel(
+            XYPanel(
                 box,
                 [
-                    dict(
+                    Series(
                         name=f"{name} limit",
                         data=Ref("limit_y"),
                         x=Ref("limit_x"),
-                        color="#bbbbbb",
+                        color=REFERENCE_COLOR,
                         dash=[3, 3],
                         width=1,
                         hover=False,
                     ),
-                    dict(
+                    Series(
                         name=GATE_NAMES.get(name, name),
                         data=Ref(f"{name}_right"),
-                        x=f"{name}_left",
+                        x=Ref(f"{name}_left"),
                         mode="markers",
                         color=GATE_COLORS.get(name, OTHER_GATE_COLOR),
                         size=6,
@@ -105,8 +106,10 @@ class Saturation(ChartWidget):
                 y_title="fraction right-saturated" if k == 0 else "",
                 x_range=[-0.02, 1.02],
                 y_range=[-0.02, 1.02],
-                hover_names=("left", "right"),
-                x_label="unit",
+                hover_mode="indexed",
+                x_label="left",
+                y_label="right",
+                index_label="unit",
                 hover=".2f",
             )
             for k, (name, box) in enumerate(zip(names, boxes))
@@ -114,7 +117,7 @@ class Saturation(ChartWidget):
         spec = {
             "width": WIDTH,
             "height": HEIGHT,
-            "title": "gate saturation: left < {threshold[0]:.2f}, right > {threshold[1]:.2f}",
+            "title": "gate saturation: left < {left_threshold:.2f}, right > {right_threshold:.2f}",
             "controls": {"threshold": {"grid": THRESHOLDS.tolist()}},
             "panels": panels,
         }

@@ -17,9 +17,17 @@ import torch
 from rnnviz import checks
 from rnnviz.models.min_gru import MinGRU
 from rnnviz.models.scan import scan_depth
-from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS
+from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, REFERENCE_COLOR
 from rnnviz.widgets.controls import int_slider
-from rnnviz.widgets.renderer import ChartWidget, HeatmapPanel, LinesPanel, Ref, frames
+from rnnviz.widgets.renderer import (
+    ChartWidget,
+    HeatmapGroup,
+    HeatmapPanel,
+    Ref,
+    Series,
+    XYPanel,
+    frames,
+)
 
 WIDTH, HEIGHT = 900, 430
 LOOP_COLOR = MODEL_COLORS["rnn"]  # the sequential loop: red like the sequential RNN
@@ -87,7 +95,7 @@ class ScanRounds(ChartWidget):
             "title": {"control": "ops", "texts": titles},
             "panels": self._panels(T, d),
             "legend": [
-                dict(name="exact h_t", color="#888888"),
+                dict(name="exact h_t", color=REFERENCE_COLOR),
                 dict(name="scan after r rounds", color=SCAN_COLOR, symbol="\u25cf"),
                 dict(name="loop after r steps", color=LOOP_COLOR, symbol="\u25a0"),
             ],
@@ -103,7 +111,7 @@ class ScanRounds(ChartWidget):
         return [
             HeatmapPanel(
                 [170, 70, WIDTH - 260, 90],
-                [dict(data=Ref("folded"), ny=2, x0=1, dx=1, y0=0, gaps=True)],
+                [HeatmapGroup(data=Ref("folded"), ny=2, x0=1, dx=1, y0=0, gaps=True)],
                 MAGNITUDE_SCALE,
                 crange=[0, 1],
                 title="share of steps 1..t folded into position t (1 = final; blank = not started)",
@@ -115,13 +123,18 @@ class ScanRounds(ChartWidget):
                 colorbar="share",
                 hover=".2f",
             ),
-            LinesPanel(
+            XYPanel(
                 [170, 220, WIDTH - 260, 160],
                 [
-                    dict(
-                        name="exact h_t", data=Ref("exact"), x0=1, dx=1, color="#888888", width=1.5
+                    Series(
+                        name="exact h_t",
+                        data=Ref("exact"),
+                        x0=1,
+                        dx=1,
+                        color=REFERENCE_COLOR,
+                        width=1.5,
                     ),
-                    dict(
+                    Series(
                         name="scan after r rounds",
                         data=Ref("scan"),
                         x0=1,
@@ -130,7 +143,7 @@ class ScanRounds(ChartWidget):
                         mode="markers",
                         symbol="circle",
                     ),
-                    dict(
+                    Series(
                         name="loop after r steps",
                         data=Ref("loop"),
                         x0=1,

@@ -10,7 +10,15 @@ import numpy as np
 from rnnviz.experiments.results import runs_by_config
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
 from rnnviz.style import MODEL_COLORS
-from rnnviz.widgets.renderer import ChartWidget, PointsPanel, Ref, frames, grid_boxes, value_range
+from rnnviz.widgets.renderer import (
+    ChartWidget,
+    Ref,
+    Series,
+    XYPanel,
+    frames,
+    grid_boxes,
+    value_range,
+)
 
 WIDTH, HEIGHT = 940, 400
 BASELINE_COLOR = "#000000"
@@ -52,10 +60,10 @@ def sweep_chart(results):
             data[key] = frames(_log10([_steps(r) for r in chosen]), [])
             data[f"{key}_T"] = frames(_log10([r["seq_len"] for r in chosen]), [])
             left.append(
-                dict(
+                Series(
                     name=label,
                     data=Ref(key),
-                    x=f"{key}_T",
+                    x=Ref(f"{key}_T"),
                     color=color,
                     mode="markers",
                     size=8,
@@ -69,7 +77,7 @@ def sweep_chart(results):
         ]
         data[f"{cell}_median"] = frames(_log10(medians), [])
         left.append(
-            dict(
+            Series(
                 name=f"{name}, median",
                 data=Ref(f"{cell}_median"),
                 x=Ref("lens"),
@@ -85,10 +93,10 @@ def sweep_chart(results):
         data[f"{cell}_mse"] = frames(_log10([r["final_mse"] for r in ended]), [])
         data[f"{cell}_mse_T"] = frames(_log10([r["seq_len"] for r in ended]), [])
         right.append(
-            dict(
+            Series(
                 name=name,
                 data=Ref(f"{cell}_mse"),
-                x=f"{cell}_mse_T",
+                x=Ref(f"{cell}_mse_T"),
                 color=color,
                 mode="markers",
                 size=8,
@@ -98,7 +106,7 @@ def sweep_chart(results):
     data["ends"] = frames(_log10([min(lens), max(lens)]), [])
     data["baseline"] = frames(_log10([settings["baseline_mse"]] * 2), [])
     right.append(
-        dict(
+        Series(
             name="predict 1.0",
             data=Ref("baseline"),
             x=Ref("ends"),
@@ -109,13 +117,21 @@ def sweep_chart(results):
     legend.append(dict(name="predict 1.0", color=BASELINE_COLOR, dash=True))
 
     def y_range(series):
-        values = [np.frombuffer(data[s["data"].name]["values"], np.float32) for s in series]
+        values = [np.frombuffer(data[s.data.name]["values"], np.float32) for s in series]
         return value_range(np.concatenate(values), log=True, pad=0.08) or [0, 1]
 
     x_range = value_range(_log10(lens), log=True, pad=0.1)
     x_ticks = (_log10(lens), [str(t) for t in lens])
     boxes = grid_boxes(WIDTH, HEIGHT, rows=1, cols=2, margin=(80, 40, 80, 60), hspace=90)[0]
-    common = dict(x_title="sequence length T", x_label="T", x_log=True, y_log=True, x_ticks=x_ticks)
+    common = dict(
+        hover_mode="point",
+        x_title="sequence length T",
+        x_label="T",
+        x_log=True,
+        y_log=True,
+        y_real=True,
+        x_ticks=x_ticks,
+    )
     spec = {
         "width": WIDTH,
         "height": HEIGHT,
@@ -123,21 +139,21 @@ def sweep_chart(results):
         "controls": {},
         "legend": legend,
         "panels": [
-            PointsPanel(
+            XYPanel(
                 boxes[0],
                 left,
-                x_range,
-                y_range(left),
+                x_range=x_range,
+                y_range=y_range(left),
                 title="steps to reach MSE < %g (hollow: not solved)" % settings["solve_mse"],
                 y_title="steps",
                 y_label="steps",
                 **common,
             ),
-            PointsPanel(
+            XYPanel(
                 boxes[1],
                 right,
-                x_range,
-                y_range(right),
+                x_range=x_range,
+                y_range=y_range(right),
                 title="final MSE (dashed: predict 1.0)",
                 y_title="MSE",
                 y_label="MSE",

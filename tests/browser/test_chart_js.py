@@ -11,7 +11,17 @@ import numpy as np
 import pytest
 
 from rnnviz.front_end import chart_source
-from rnnviz.widgets.renderer import CharsPanel, Ref, ScatterPanel, frame_index, text_rows
+from rnnviz.widgets.renderer import (
+    BarSeries,
+    BarsPanel,
+    CharsPanel,
+    Ref,
+    Series,
+    XYPanel,
+    frame_index,
+    labels,
+    text_rows,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -345,14 +355,14 @@ def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser):
     assert result["outside"] == ""
 
 
-def test_a_scatter_panel_hovers_the_nearest_point(browser):
+def test_an_xy_panel_hovers_the_nearest_indexed_point(browser):
     source = base64.b64encode(chart_source().encode()).decode()
     page = browser.new_page()
-    panel = ScatterPanel(
+    panel = XYPanel(
         [20, 20, 100, 100],
         [
-            dict(name="limit", data=Ref("ly"), x=Ref("lx"), hover=False, color="#bbbbbb"),
-            dict(
+            Series("limit", Ref("ly"), x=Ref("lx"), hover=False, color="#bbbbbb"),
+            Series(
                 name="forget gate f",
                 data=Ref("right"),
                 x=Ref("left"),
@@ -362,8 +372,10 @@ def test_a_scatter_panel_hovers_the_nearest_point(browser):
         ],
         x_range=[0, 1],
         y_range=[0, 1],
-        hover_names=("left", "right"),
-        x_label="unit",
+        hover_mode="indexed",
+        x_label="left",
+        y_label="right",
+        index_label="unit",
         hover=".2f",
     ).to_spec()
     words = page.evaluate(
@@ -374,13 +386,69 @@ def test_a_scatter_panel_hovers_the_nearest_point(browser):
           const read = (n) => data[n], spec = {{ width: 140, height: 140, panels: [panel] }};
           const frames = chart.draw(canvas, spec, read, {{}});
           // unit 1 sits at (20 + 50, 20 + 80) px; the limit line's points are not hovered
-          return [chart.PANELS.scatter.hover(panel, frames[0], read, 72, 98),
-                  chart.PANELS.scatter.hover(panel, frames[0], read, 119, 119)];
+          return [chart.PANELS.xy.hover(panel, frames[0], read, 72, 98),
+                  chart.PANELS.xy.hover(panel, frames[0], read, 119, 119)];
         }}""",
         panel,
     )
     page.close()
     assert words == ["forget gate f unit 1: left 0.50, right 0.20", ""]
+
+
+def test_an_xy_panel_hovers_per_x_or_the_nearest_point_in_real_values(chart_page):
+    """hover_mode "x" lists every x0 + k dx series' value at the pointer's x (10^v on a log
+    y); "point" reads the nearest point within 12 px in the axes' real values."""
+    series = [
+        Series("a", Ref("a"), x0=0, dx=1, color="#ff0000"),
+        Series("b", Ref("b"), x=Ref("bx"), mode="markers", color="#0000ff"),
+    ]
+    box = [0, 0, 100, 100]
+    per_x = XYPanel(box, series, x_range=[0, 2], y_range=[-1, 1], y_log=True, x_label="t")
+    point = XYPanel(
+        box, series, hover_mode="point", x_range=[0, 2], y_range=[-1, 1], x_log=True, y_log=True
+    )
+    words = chart_page.evaluate(
+        """([perX, point]) => {
+          const c = window.chart, data = { a: [0, 0.5, 1], b: [-0.5], bx: [1] };
+          const read = (n) => data[n], canvas = document.createElement('canvas');
+          const [fx] = c.draw(canvas, { width: 100, height: 100, panels: [perX] }, read, {});
+          const [fp] = c.draw(canvas, { width: 100, height: 100, panels: [point] }, read, {});
+          // x = 1 is at 50 px; y = -0.5 at 75 px, y = 0.5 at 25 px
+          return [c.PANELS.xy.hover(perX, fx, read, 52, 10),
+                  c.PANELS.xy.hover(point, fp, read, 55, 80),
+                  c.PANELS.xy.hover(point, fp, read, 50, 45)];
+        }""",
+        [per_x.to_spec(), point.to_spec()],
+    )
+    assert words[0] == "a at t = 1: 3.162e+00"  # the x series "b" has no per-x value
+    assert words[1] == "b: x = 10, y = 0.3162"
+    assert words[2] == ""  # 20 px from "a"'s point at (50, 25): outside 12 px
+
+
+def test_bars_with_labels_pick_names_and_colours_for_the_controls(chart_page):
+    names = labels([["left", "right"], ["up", "down"]], {"k": [0, 1]})
+    colours = labels([["#ff0000", "#00ff00"], ["#0000ff", "#ff0000"]], {"k": [0, 1]})
+    panel = BarsPanel(
+        [0, 0, 100, 100],
+        (),
+        [BarSeries("v", values=[1, 1], color=colours)],
+        labels=names,
+        y_range=[0, 1],
+    ).to_spec()
+    result = chart_page.evaluate(
+        """(panel) => {
+          const c = window.chart, canvas = document.createElement('canvas');
+          canvas.width = 100; canvas.height = 120;
+          const state = { k: 1 }, read = () => null;
+          const [fr] = c.draw(canvas, { width: 100, height: 120, panels: [panel] }, read, state);
+          const at = (x, y) => Array.from(
+            canvas.getContext('2d').getImageData(x, y, 1, 1).data.slice(0, 3));
+          return [at(25, 50), at(75, 50), c.PANELS.bars.hover(panel, fr, read, 80, 50, state)];
+        }""",
+        panel,
+    )
+    assert result[0] == [0, 0, 255] and result[1] == [255, 0, 0]
+    assert result[2] == "down v: 1.000"
 
 
 def test_real_log_ticks_label_values_like_a_plotly_log_axis(js):
@@ -403,7 +471,7 @@ def test_real_log_ticks_label_values_like_a_plotly_log_axis(js):
 def test_a_title_may_be_one_text_a_control_position(js):
     spec = {"title": {"control": "k", "texts": ["one", "two"]}, "controls": {"k": {"grid": [1, 2]}}}
     assert js("titleText", spec, {"k": 2}) == "two"
-    assert js("titleText", {"title": "s = {a[0]:.2f}"}, {}) == "s = {a[0]:.2f}"
+    assert js("titleText", {"title": "s = {a:.2f}"}, {}) == "s = {a:.2f}"
 
 
 def test_a_legend_click_hides_the_series_of_that_name_or_group(js):
@@ -425,9 +493,9 @@ def test_axis_ranges_follow_the_series_and_the_bars(chart_page):
         """() => {
           const c = window.chart, data = { v: [1, 2, 3, 4], r: [-3, 5] }, read = (n) => data[n];
           const series = [{ data: "v", x0: 1, dx: 2 }];
-          const lines = { kind: "lines", x: {}, y: { range: "r" }, series };
+          const lines = { kind: "xy", x: {}, y: { range: "r" }, series };
           const bars = { kind: "bars", x: {}, y: {}, series: [{ values: [1, -2] }] };
-          const shared = { kind: "lines", y: { share: "g" }, series: [] };
+          const shared = { kind: "xy", y: { share: "g" }, series: [] };
           return [c.xRangeOf(lines, read), c.yRangeOf(lines, read, {}), c.xRangeOf(bars, read),
                   c.yRangeOf(bars, read, {}), c.yRangeOf(shared, read, { g: [-4, 1] })];
         }"""
@@ -454,12 +522,13 @@ def test_templates_and_rows_read_the_current_frame(chart_page):
     got = chart_page.evaluate(
         """() => {
           const c = window.chart, h = { data: "h", at: { control: "t", x0: 1 } };
-          const data = { s: [0.5, 2.34], name: [104, 105, 0], h: [1, 2, 3, 4, 5, 6] };
+          const data = { s: [2.34], r: [0.5, 2.34], name: [104, 105, 0], h: [1, 2, 3, 4, 5, 6] };
           const read = (n) => (n in data ? Float32Array.from(data[n]) : null);
-          return [c.fillTemplate("s = {s[1]:.1f} of {name:chars}, {gone[0]}", read),
+          return [c.fillTemplate("s = {s:.1f} of {name:chars}, {gone}, c_{t-1}", read),
                   Array.from(c.rowOf(h, read, { t: 2 }, 2)), c.rowOf(h, read, { t: 4 }, 2),
-                  c.rangeOf({ data: "s" }, read), c.rangeOf(null, read)];
+                  c.rangeOf({ data: "r" }, read), c.rangeOf(null, read)];
         }"""
     )
-    # A value the kernel has not sent is "?"; t = 2 is row 1 of the (3, 2) frame; t = 4 has none.
-    assert got == ["s = 2.3 of hi, ?", [3, 4], None, [0.5, pytest.approx(2.34)], None]
+    # A value the kernel has not sent is "?", and braces around no entry's name are words;
+    # t = 2 is row 1 of the (3, 2) frame; t = 4 has none.
+    assert got == ["s = 2.3 of hi, ?, c_{t-1}", [3, 4], None, [0.5, pytest.approx(2.34)], None]

@@ -112,8 +112,8 @@ def test_scene_slider_picks_the_scene_and_resets_the_word_slider(viewer, shown, 
     assert viewer.word_slider.value == 0
     assert viewer.word_slider.max == len(generated_words(viewer.words[3])) - 1
     np.testing.assert_array_equal(shown(chart, "image"), viewer.data["rgb"])
-    bars = panel(chart, "labelled_bars")
-    assert label(bars["categories"], chart) == viewer.data["names"]
+    bars = panel(chart, "bars")
+    assert label(bars["labels"], chart) == viewer.data["names"]
     colors = label(bars["series"][0]["color"], chart)
     assert len(colors) == len(viewer.scenes.objects[3]) + 1 and colors[-1] == "rgb(128,128,128)"
     assert viewer.scenes.texts()[3] in label(panel(chart, "text")["lines"][1], chart)

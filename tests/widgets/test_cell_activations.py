@@ -59,7 +59,7 @@ def test_the_text_is_coloured_on_the_cells_own_scale(acts, shown):
     np.testing.assert_allclose(shown(widget.chart, "crange"), [-reach, reach], rtol=1e-6)
     lo, hi = shown(widget.chart, "y_range")
     assert lo < acts.signals["c"][:100, 3].min() and hi > acts.signals["c"][:100, 3].max()
-    assert "{cell_no[0]:.0f}" in line["title"] and "{r[0]:+.3f}" in line["title"]
+    assert "{cell_no:.0f}" in line["title"] and "{r:+.3f}" in line["title"]
     widget.signal.value = "i"  # a gate: half-open is white
     np.testing.assert_allclose(shown(widget.chart, "crange"), [0.0, 1.0])
 

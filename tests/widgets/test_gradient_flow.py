@@ -28,7 +28,7 @@ def test_frames_are_the_flow_at_every_slider_position(widget, shown):
             shown(widget.chart, "rnn_bound"), np.log10(expected.bound[0]), rtol=1e-6
         )
         np.testing.assert_allclose(
-            shown(widget.chart, "rnn_stats"),
+            [float(shown(widget.chart, "rnn_s")), float(shown(widget.chart, "rnn_ratio"))],
             [expected.top_singular_value, expected.ratio("h")[0]],
             rtol=1e-6,
         )

@@ -76,8 +76,8 @@ def test_the_page_answers_every_slider_from_the_frames_it_holds(tanh_rnn, shown)
 def test_the_picture_shows_t_and_k(tanh_rnn):
     explorer = HiddenStateExplorer(*tanh_rnn, step=3, edit_step=5, value=2.0)
     panels = {p["title"]: p for p in explorer.chart.spec["panels"]}
-    assert {"h_t at t={t_now[0]:.0f}", "change at t={t_now[0]:.0f}"} <= set(panels)
-    h_bars = panels["h_t at t={t_now[0]:.0f}"]
+    assert {"h_t at t={t_now:.0f}", "change at t={t_now:.0f}"} <= set(panels)
+    h_bars = panels["h_t at t={t_now:.0f}"]
     assert h_bars["kind"] == "hbars" and h_bars["series"][0]["at"]["control"] == "step"
     change_map = panels["change h(edited) - h: zero before k"]
     assert [m["control"] for m in change_map["marks"]] == ["step", "edit_step"]

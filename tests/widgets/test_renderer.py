@@ -8,11 +8,19 @@ import numpy as np
 import pytest
 
 from rnnviz.widgets.renderer import (
+    BarSeries,
+    BarsPanel,
     Chart,
+    HBarSeries,
+    HBarsPanel,
+    HeatmapGroup,
     HeatmapPanel,
+    ImageOutline,
+    ImageOverlay,
     ImagePanel,
-    LinesPanel,
     Ref,
+    Series,
+    XYPanel,
     frame_at,
     frame_index,
     frames,
@@ -42,7 +50,7 @@ def test_show_sends_one_picture_and_checks_its_references(shown):
         "width": 200,
         "height": 100,
         "controls": {"a": {"grid": [0.0, 0.5, 1.0]}},
-        "panels": [LinesPanel([10, 10, 100, 50], [dict(name="y", data=Ref("y"), x0=1, dx=1)])],
+        "panels": [XYPanel([10, 10, 100, 50], [Series("y", Ref("y"), x0=1, dx=1)])],
     }
     chart.show(spec, {"y": frames(np.eye(3), ["a"])}, controls={"a": slider})
     assert chart.spec["control_names"] == ["a"] and chart.controls == [slider]
@@ -50,7 +58,7 @@ def test_show_sends_one_picture_and_checks_its_references(shown):
     slider.value = 1.0
     np.testing.assert_array_equal(shown(chart, "y"), [0, 0, 1])
     with pytest.raises(ValueError, match="missing data 'z'"):
-        bad = dict(spec, panels=[LinesPanel([0, 0, 1, 1], [dict(name="z", data=Ref("z"))])])
+        bad = dict(spec, panels=[XYPanel([0, 0, 1, 1], [Series("z", Ref("z"))])])
         chart.show(bad, {}, controls={"a": slider})
     with pytest.raises(ValueError, match="unknown controls"):
         chart.show(spec, {"y": frames(np.eye(3), ["b"])}, controls={"a": slider})
@@ -81,7 +89,12 @@ def test_labels_pack_like_frames_and_uint8_frames_carry_images(label):
             dict(
                 spec,
                 panels=[
-                    ImagePanel([0, 0, 9, 9], Ref("rgb"), [2, 2], overlay={"data": Ref("alpha")})
+                    ImagePanel(
+                        [0, 0, 9, 9],
+                        Ref("rgb"),
+                        [2, 2],
+                        overlay=ImageOverlay(Ref("alpha"), [1, 1], [], [0, 1]),
+                    )
                 ],
             ),
             {"rgb": frames(rgb, ["a"], dtype="uint8")},
@@ -108,23 +121,49 @@ def test_charts_share_one_library_holding_the_front_end():
 
 
 def test_a_panel_is_a_typed_value_sent_with_refs_as_names():
-    series = [dict(name="y", data=Ref("y"), x0=1, dx=1)]
+    series = [Series("y", Ref("y"), x0=1, dx=1)]
     cursor = dict(control="a", x0=1, markers=[dict(data=Ref("y"), fade=Ref("fade"))])
-    panel = LinesPanel([0, 0, 10, 10], series, y_range=Ref("y_range"), cursor=cursor)
+    panel = XYPanel([0, 0, 10, 10], series, y_range=Ref("y_range"), cursor=cursor)
     spec = panel.to_spec()
     assert spec["series"][0]["data"] == "y" and spec["y"]["range"] == "y_range"
     assert spec["cursor"]["markers"][0] == {"data": "y", "fade": "fade"}
-    assert list(spec) == ["kind", "box", "series", "title", "x", "y", "edge_colors", "cursor"]
+    assert spec["kind"] == "xy" and spec["hover_mode"] == "x"
+    assert list(spec)[-2:] == ["edge_colors", "cursor"]
     with pytest.raises(TypeError, match="y_titel"):
-        LinesPanel([0, 0, 10, 10], series, y_titel="loss")  # a misspelt field is refused
+        XYPanel([0, 0, 10, 10], series, y_titel="loss")  # a misspelt field is refused
     with pytest.raises(dataclasses.FrozenInstanceError):
         panel.title = "changed"
     with pytest.raises(TypeError, match="Ref name must be a str"):
         Ref(3)
+    # A series, a group, an overlay are typed values too: a misspelt field is refused, a dict
+    # where one belongs is refused, and only the fields that are set are sent.
+    assert spec["series"][0] == {"name": "y", "data": "y", "x0": 1, "dx": 1}
+    for build, misspelt in (
+        (lambda: Series("y", Ref("y"), colour="red"), "colour"),
+        (lambda: BarSeries("v", Ref("v"), texts=".3f"), "texts"),
+        (lambda: HBarSeries("v", Ref("v"), att={}), "att"),
+        (lambda: HeatmapGroup(Ref("h"), 0, 1, 0, row=["a"]), "row"),
+        (lambda: ImageOverlay(Ref("a"), [1, 1], [], [0, 1], opacty=0.5), "opacty"),
+        (lambda: ImageOutline(Ref("p"), "cyan", widht=2), "widht"),
+        (lambda: Series("y", Ref("y"), x="x"), "Series.x must be a Ref, got str"),
+    ):
+        with pytest.raises(TypeError, match=misspelt):
+            build()
+    for build, message in (
+        (lambda: XYPanel([0] * 4, [dict(name="y", data=Ref("y"))]), "XYPanel.series must hold"),
+        (lambda: BarsPanel([0] * 4, ["a"], [dict(name="v")]), "BarsPanel.series must hold"),
+        (lambda: HBarsPanel([0] * 4, ["a"], [{}]), "HBarsPanel.series must hold"),
+        (lambda: HeatmapPanel([0] * 4, [{}], "Viridis"), "HeatmapPanel.groups must hold"),
+        (lambda: ImagePanel([0] * 4, Ref("i"), [1, 1], overlay={}), "ImagePanel.overlay"),
+    ):
+        with pytest.raises(TypeError, match=message):
+            build()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        series[0].color = "red"
     # A heatmap's crange Ref is sent as {"data": name}: a bare name there is a share group.
-    heat = HeatmapPanel([0, 0, 1, 1], [dict(data=Ref("h"))], "Viridis", crange=Ref("c"))
+    heat = HeatmapPanel([0, 0, 1, 1], [HeatmapGroup(Ref("h"), 0, 1, 0)], "Viridis", crange=Ref("c"))
     assert heat.to_spec()["crange"] == {"data": "c"}
-    shared = HeatmapPanel([0, 0, 1, 1], [dict(data=Ref("h"))], "Viridis", share="top")
+    shared = HeatmapPanel([0, 0, 1, 1], [HeatmapGroup(Ref("h"), 0, 1, 0)], "Viridis", share="top")
     assert shared.to_spec()["crange"] == "top"
 
 
@@ -132,17 +171,17 @@ def test_show_finds_every_ref_a_panel_holds_and_refuses_a_bare_dict():
     slider = widgets.FloatSlider(0.5, min=0.0, max=1.0, step=0.5)
     data = {"y": frames(np.eye(3), ["a"])}
     spec = {"width": 200, "height": 100, "controls": {"a": {"grid": [0.0, 0.5, 1.0]}}}
-    series = [dict(name="y", data=Ref("y"), x0=1, dx=1)]
+    series = [Series("y", Ref("y"), x0=1, dx=1)]
     # a Ref deep in the cursor's markers, in a range, in a heatmap group: each is checked
     for panel, missing in (
-        (LinesPanel([0] * 4, series, cursor=dict(markers=[dict(data=Ref("m"))])), "m"),
-        (LinesPanel([0] * 4, series, x_range=Ref("xr")), "xr"),
-        (HeatmapPanel([0] * 4, [dict(data=Ref("g"))], "Viridis"), "g"),
+        (XYPanel([0] * 4, series, cursor=dict(markers=[dict(data=Ref("m"))])), "m"),
+        (XYPanel([0] * 4, series, x_range=Ref("xr")), "xr"),
+        (HeatmapPanel([0] * 4, [HeatmapGroup(Ref("g"), 0, 1, 0)], "Viridis"), "g"),
     ):
         with pytest.raises(ValueError, match=f"missing data '{missing}'"):
             Chart().show(dict(spec, panels=[panel]), data, controls={"a": slider})
     with pytest.raises(TypeError, match="must hold Panels, got dict"):
-        Chart().show(dict(spec, panels=[{"kind": "lines"}]), data, controls={"a": slider})
+        Chart().show(dict(spec, panels=[{"kind": "xy"}]), data, controls={"a": slider})
 
 
 def test_frame_index_picks_the_packed_frame():
@@ -158,3 +197,16 @@ def test_frame_index_picks_the_packed_frame():
     assert frame_index(star, spec, {"a": 0.3, "b": "x"}) == 2
     assert frame_index(star, spec, {"a": 0.2, "b": "y"}) == 3 + 1
     assert frame_at(star, spec, {"a": 0.3, "b": "y"}) is None  # two moved: not sent yet
+
+
+def test_an_xy_panel_names_its_hover_mode_and_bars_take_categories_or_labels():
+    series = [Series("y", Ref("y"), x0=1, dx=1)]
+    assert XYPanel([0] * 4, series, hover_mode="point").to_spec()["hover_mode"] == "point"
+    with pytest.raises(ValueError, match="hover_mode must be one of"):
+        XYPanel([0] * 4, series, hover_mode="nearest")
+    names = labels([["a", "b"], ["c", "d"]], {"k": [0, 1]})
+    bars = BarsPanel([0] * 4, (), [BarSeries("v", Ref("v"))], labels=names).to_spec()
+    assert bars["kind"] == "bars" and bars["labels"] == names and bars["categories"] == []
+    for categories, given in ((["a"], names), ((), None)):
+        with pytest.raises(ValueError, match="categories or labels, one of them"):
+            BarsPanel([0] * 4, categories, [], labels=given)

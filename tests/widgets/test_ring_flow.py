@@ -45,7 +45,7 @@ def test_the_shown_flow_is_gradient_flows_and_the_closed_form(widget, shown):
     closed = ring_gradient_norm(np.arange(0, 100, STRIDE), 0.5, 0.99)
     np.testing.assert_allclose(shown(widget.chart, "closed"), np.log10(closed), atol=1e-5)
     np.testing.assert_allclose(
-        shown(widget.chart, "lru_stats")[1], ring_gradient_norm(99, 0.5, 0.99)
+        float(shown(widget.chart, "closed_last")), ring_gradient_norm(99, 0.5, 0.99)
     )
 
 

@@ -20,13 +20,15 @@ def gates():
 def test_one_scatter_per_gate_with_the_statistic(gates, shown):
     widget = Saturation(gates)
     panels = widget.chart.spec["panels"]
-    assert [p["kind"] for p in panels] == ["scatter"] * 3
+    assert [p["kind"] for p in panels] == ["xy"] * 3
+    assert {p["hover_mode"] for p in panels} == {"indexed"}
     assert [p["title"] for p in panels] == ["input gate i", "forget gate f", "output gate o"]
     stats = saturation(gates, 0.1, 0.9)
     for name in "ifo":
         np.testing.assert_allclose(shown(widget.chart, f"{name}_left"), stats[name][0], rtol=1e-6)
         np.testing.assert_allclose(shown(widget.chart, f"{name}_right"), stats[name][1], rtol=1e-6)
-    np.testing.assert_allclose(shown(widget.chart, "threshold"), [0.1, 0.9], rtol=1e-6)
+    np.testing.assert_allclose(shown(widget.chart, "left_threshold"), [0.1], rtol=1e-6)
+    np.testing.assert_allclose(shown(widget.chart, "right_threshold"), [0.9], rtol=1e-6)
     assert widget._repr_mimebundle_()["text/plain"] == "<Saturation widget>"
     json.dumps(widget.chart.spec, allow_nan=False)
 
@@ -41,7 +43,8 @@ def test_every_threshold_of_the_grid_is_sent(gates, shown):
         stats = saturation(gates, t, 1 - t)
         np.testing.assert_allclose(shown(widget.chart, "f_left"), stats["f"][0], rtol=1e-6)
         np.testing.assert_allclose(shown(widget.chart, "f_right"), stats["f"][1], rtol=1e-6)
-        np.testing.assert_allclose(shown(widget.chart, "threshold"), [t, 1 - t], rtol=1e-6)
+        np.testing.assert_allclose(shown(widget.chart, "left_threshold"), [t], rtol=1e-6)
+        np.testing.assert_allclose(shown(widget.chart, "right_threshold"), [1 - t], rtol=1e-6)
         np.testing.assert_array_equal(widget.data["f"][0], stats["f"][0])
 
 
@@ -55,7 +58,7 @@ def test_the_threshold_slider_recomputes_nothing(gates, monkeypatch, shown):
     assert calls == [] and widget.chart.spec is spec
     after = shown(widget.chart, "i_left")
     assert np.all(after >= before) and np.any(after > before)  # a wider band: more saturated
-    assert "{threshold[0]:.2f}" in spec["title"] and "{threshold[1]:.2f}" in spec["title"]
+    assert "{left_threshold:.2f}" in spec["title"] and "{right_threshold:.2f}" in spec["title"]
 
 
 def test_gates_without_a_house_colour_get_one(gates):

@@ -9,6 +9,7 @@ should is recorded again on purpose with `RNNVIZ_RECORD_SNAPSHOT=1`."""
 import hashlib
 import json
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -16,6 +17,9 @@ import ipywidgets
 import numpy as np
 import pytest
 import torch
+
+from rnnviz.widgets.renderer import frame_at
+from tests.widgets.conftest import control_values
 
 SNAPSHOT = Path(__file__).parent / "spec_snapshot.json"
 TEXT = 'def f(a, b="x"):\n    # c\n    return [a]\n' * 3
@@ -203,3 +207,39 @@ def test_every_widget_sends_the_recorded_spec_and_frames(cases, monkeypatch):
         or not all(map(same_record, found[name], recorded[name]))
     ]
     assert not changed, f"charts that changed: {changed}"
+
+
+TEMPLATE_KEYS = ("title", "colorbar", "value_label")
+
+
+def templates(value) -> list:
+    """Every string the page fills as a template (static/chart/core.js's fillTemplate): the
+    chart's and each panel's title, a chars panel's colour bar and value label."""
+    if isinstance(value, dict):
+        found = [v for k, v in value.items() if k in TEMPLATE_KEYS and isinstance(v, str)]
+        return found + [t for v in value.values() for t in templates(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in templates(v)]
+    return []
+
+
+def test_every_template_names_its_entries(cases, monkeypatch):
+    """A title says "{rnn_ratio:.1e}", never "{rnn_stats[1]:.1e}": each placeholder names a
+    data entry of one number (or characters, ":chars"), so a reader knows what it shows."""
+    monkeypatch.setattr("secrets.token_bytes", bytes)
+    placeholder = re.compile(r"\{(\w+)(?::[^}]+)?\}")  # as fillTemplate reads them
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, build in sorted(cases.items()):
+            np.random.seed(0)
+            widget = build()
+            chart = widget.chart
+            for template in templates(chart.spec):
+                assert not re.search(r"\[\d+\]", template), (name, template)
+                for entry in placeholder.findall(template):
+                    assert entry in chart.data, (name, template, entry)
+                    frame = frame_at(chart.data[entry], chart.spec, control_values(chart))
+                    assert frame is not None and (
+                        frame.size == 1 or "{%s:chars}" % entry in template
+                    )
+            widget.close()

@@ -28,7 +28,8 @@ def test_chart_shows_every_model_and_every_run():
     results = load_results()
     plot = SweepPlot(results)
     spec, data = plot.chart.spec, plot.chart.data  # as sent: sweep_chart's panels as JSON
-    assert [p.kind for p in sweep_chart(results)[0]["panels"]] == ["points", "points"]
+    assert [p.kind for p in sweep_chart(results)[0]["panels"]] == ["xy", "xy"]
+    assert [p.hover_mode for p in sweep_chart(results)[0]["panels"]] == ["point", "point"]
     models = {CELL_NAMES[c] for c in CELLS + LINEAR_CELLS}  # lab 06's four and lab 09's two
     assert models | {"predict 1.0"} == {i["name"] for i in spec["legend"]}
     # Every run is one marker on the left panel, at its steps to solve or its steps run.

@@ -7,6 +7,8 @@
 - `layout`: panel boxes in pixels (`grid_boxes`, `span`).
 - `panels` and `drawings`: the panel kinds, frozen values with named fields whose data
   references are `Ref`s; `to_spec()` gives the JSON the front end draws.
+- `parts`: `Ref`, and what panels hold, frozen too: `Series`, `BarSeries`, `HBarSeries`,
+  `HeatmapGroup` (drawings: `ImageOverlay`, `ImageOutline`).
 """
 
 from rnnviz.widgets.renderer.chart import (
@@ -18,7 +20,14 @@ from rnnviz.widgets.renderer.chart import (
     close_models,
     fixed_text_bundle,
 )
-from rnnviz.widgets.renderer.drawings import CharsPanel, GraphPanel, ImagePanel, TextPanel
+from rnnviz.widgets.renderer.drawings import (
+    CharsPanel,
+    GraphPanel,
+    ImageOutline,
+    ImageOverlay,
+    ImagePanel,
+    TextPanel,
+)
 from rnnviz.widgets.renderer.frames import (
     Words,
     char_codes,
@@ -39,35 +48,35 @@ from rnnviz.widgets.renderer.panels import (
     BarsPanel,
     HBarsPanel,
     HeatmapPanel,
-    LabelledBarsPanel,
-    LinesPanel,
     Panel,
-    PointsPanel,
-    Ref,
-    ScatterPanel,
+    XYPanel,
     colorscale,
 )
+from rnnviz.widgets.renderer.parts import BarSeries, HBarSeries, HeatmapGroup, Ref, Series
 
 __all__ = [
     "STATIC",
     "EDGE_COLORS",
+    "BarSeries",
     "BarsPanel",
     "Chart",
     "ChartLibrary",
     "ChartWidget",
     "CharsPanel",
     "GraphPanel",
+    "HBarSeries",
     "HBarsPanel",
+    "HeatmapGroup",
     "HeatmapPanel",
+    "ImageOutline",
+    "ImageOverlay",
     "ImagePanel",
-    "LabelledBarsPanel",
-    "LinesPanel",
     "Panel",
-    "PointsPanel",
     "Ref",
-    "ScatterPanel",
+    "Series",
     "TextPanel",
     "Words",
+    "XYPanel",
     "char_codes",
     "chart_library",
     "close_models",

@@ -11,7 +11,7 @@ is the truth, and setting it from Python moves the picture.
     chart = Chart()
     chart.show(
         spec={"width": 600, "height": 300, "controls": {"radius": {"grid": radii}},
-              "panels": [LinesPanel(box, [dict(name="rnn", data=Ref("rnn"), x0=0, dx=1)])]},
+              "panels": [XYPanel(box, [dict(name="rnn", data=Ref("rnn"), x0=0, dx=1)])]},
         data={"rnn": frames(values, axes=["radius"])},   # values (len(radii), T)
         controls={"radius": slider},
     )
@@ -29,7 +29,8 @@ import numpy as np
 import traitlets
 
 from rnnviz.front_end import chart_source
-from rnnviz.widgets.renderer.panels import Panel, refs_in
+from rnnviz.widgets.renderer.panels import Panel
+from rnnviz.widgets.renderer.parts import refs_in
 
 STATIC = Path(__file__).parent.parent / "static"
 

@@ -5,7 +5,8 @@ coloured backgrounds. Each is a frozen value like those of `panels`, its entries
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rnnviz.widgets.renderer.panels import HIDDEN_AXIS, Panel, Ref, _scale, to_json
+from rnnviz.widgets.renderer.panels import HIDDEN_AXIS, Panel, _scale
+from rnnviz.widgets.renderer.parts import Part, Ref, parts_of, to_json
 
 
 @dataclass(frozen=True)
@@ -80,24 +81,61 @@ class TextPanel(Panel):
 
 
 @dataclass(frozen=True)
+class ImageOverlay(Part):
+    """A coarse grid of coloured cells over an image: data (Ref, frame (rows, cols)
+    row-major); size [rows, cols]; colorscale [[position, "rgba(r,g,b,a)" or "#rrggbb"], ...];
+    crange [lo, hi], each a number or the Ref of an entry whose frame's first value it is;
+    opacity; colorbar: its title, or None; value_label; hover: the value's format."""
+
+    data: Ref
+    size: list
+    colorscale: list
+    crange: list
+    opacity: float | None = None
+    colorbar: str | None = None
+    value_label: str | None = None
+    hover: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageOutline(Part):
+    """One overlay cell framed: data (Ref, frame (row, col)), color, width px."""
+
+    data: Ref
+    color: str
+    width: float = 2
+
+
+@dataclass(frozen=True)
 class ImagePanel(Panel):
     """An RGB image, optionally under a coarse grid of coloured cells (a heat map with alpha).
 
     Fields: image: the Ref of an entry whose frame is (H, W, 3) values 0..255 (frames(...,
-    dtype="uint8")); size: [H, W]; overlay: {"data" (Ref, frame (rows, cols) row-major),
-    "size" [rows, cols], "colorscale" ([[position, "rgba(r,g,b,a)" or "#rrggbb"], ...]),
-    "crange" [lo, hi] (each a number or the Ref of an entry whose frame's first value it is),
-    "opacity", "colorbar" (its title, or None), "value_label", "hover" (format)};
-    outline: {"data" (Ref, frame (row, col)), "color", "width"}: one overlay cell framed.
+    dtype="uint8")); size: [H, W]; overlay: an ImageOverlay or None; outline: an
+    ImageOutline (one overlay cell framed) or None.
     """
 
     kind: ClassVar[str] = "image"
     box: list
     image: Ref
     size: list
-    overlay: dict | None = None
-    outline: dict | None = None
+    overlay: ImageOverlay | None = None
+    outline: ImageOutline | None = None
     title: str = ""
+
+    def __post_init__(self):
+        parts_of(
+            "ImagePanel",
+            "overlay",
+            [self.overlay] if self.overlay is not None else [],
+            ImageOverlay,
+        )
+        parts_of(
+            "ImagePanel",
+            "outline",
+            [self.outline] if self.outline is not None else [],
+            ImageOutline,
+        )
 
     def to_spec(self) -> dict:
         spec = {
@@ -113,7 +151,7 @@ class ImagePanel(Panel):
         for name, part in (("overlay", self.overlay), ("outline", self.outline)):
             if part is not None:
                 spec[name] = to_json(part)
-                spec["series"].append({"data": part["data"].name})
+                spec["series"].append({"data": part.data.name})
         return spec
 
 

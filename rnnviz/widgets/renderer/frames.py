@@ -169,7 +169,7 @@ def labels(values, grids: dict) -> dict:
     Inputs: values: nested lists, one level a control in `grids` order (values[i][j] for
     grid_a[i], grid_b[j]); grids: control name -> its grid (spec["controls"][name]["grid"]).
     Returns: {"axes", "grids", "values" (flat, in frames' packing)} for TextPanel and
-    LabelledBarsPanel; the browser picks the entry for the controls' current values.
+    BarsPanel's labels; the browser picks the entry for the controls' current values.
     """
     flat = list(values)
     for _ in range(len(grids) - 1):

@@ -1,65 +1,37 @@
 """Panels: what a chart draws, each kind a small frozen value with named fields.
 
-A panel names the data entries it reads with `Ref`s (in its own fields, and inside its series,
-groups, cursor, overlay and outline dicts); `to_spec()` gives the JSON static/chart/ draws,
+A panel names the data entries it reads with `Ref`s (in its own fields, in its parts, and
+inside its cursor dicts); `to_spec()` gives the JSON static/chart/ draws,
 a Ref sent as the entry's name. `Chart.show` walks a panel's fields for its Refs and refuses
 one that names no entry. A range is `[lo, hi]` or the `Ref` of an entry whose frame is
 [lo, hi] (computed in Python with the picture, so it follows the controls).
 
-Series dicts: {"name", "data" (Ref: frame (n,)), "x0", "dx" (x of value k is x0 + k dx) or
-"x" (Ref of x values), "color", "dash" [on, off] px, "width", "opacity", "mode" ("lines" |
-"markers" | "flags": a mark on the top edge where the value is non-zero), "markers", "symbol"
-(circle, square, diamond, ...; a "markers" series has no point where its value is NaN),
-"edges" (mark -inf/+inf on the edges), "visible", "hover" (False: skipped by hover)}.
-`marks` (lines and heatmaps): [{"control", "color", "dash", "width"}], a vertical line at
+The series, heatmap groups and (drawings.py) image overlays a panel holds are frozen values
+too (`Series`, `BarSeries`, `HBarSeries`, `HeatmapGroup`): a misspelt field is a TypeError,
+and only the fields that are set are sent, so the page's defaults hold for the rest.
+`marks` (xy and heatmap panels): [{"control", "color", "dash", "width"}], a vertical line at
 x = the control's value.
 """
 
-import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
 import plotly.colors
 
 from rnnviz.style import OVERFLOW_COLOR, UNDERFLOW_COLOR
+from rnnviz.widgets.renderer.parts import (
+    BarSeries,
+    HBarSeries,
+    HeatmapGroup,
+    Ref,
+    Series,
+    parts_of,
+    to_json,
+)
 
 EDGE_COLORS = {"under": UNDERFLOW_COLOR, "over": OVERFLOW_COLOR}
 HIDDEN_AXIS = {"hidden": True, "range": [0, 1]}
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A data entry a panel reads, by its name in Chart.show's data."""
-
-    name: str
-
-    def __post_init__(self):
-        if not isinstance(self.name, str):
-            raise TypeError(f"Ref name must be a str, got {type(self.name).__name__}")
-
-
-def to_json(value):
-    """`value` as the page reads it: every Ref as its entry's name."""
-    if isinstance(value, Ref):
-        return value.name
-    if isinstance(value, dict):
-        return {key: to_json(v) for key, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    return value
-
-
-def refs_in(value) -> list[Ref]:
-    """Every Ref in `value`: a panel's fields, and the dicts and lists they hold."""
-    if isinstance(value, Ref):
-        return [value]
-    if isinstance(value, Panel):
-        return [r for f in dataclasses.fields(value) for r in refs_in(getattr(value, f.name))]
-    if isinstance(value, dict):
-        return [r for v in value.values() for r in refs_in(v)]
-    if isinstance(value, list | tuple):
-        return [r for v in value for r in refs_in(v)]
-    return []
+HOVER_MODES = ("x", "point", "indexed")
 
 
 def colorscale(name: str) -> list:
@@ -86,50 +58,65 @@ class Panel:
 
 
 @dataclass(frozen=True)
-class LinesPanel(Panel):
-    """Lines (or markers) over x.
+class XYPanel(Panel):
+    """Series of values over x: lines, markers or flags, at x = x0 + k dx or at x values.
 
-    Fields: box [left, top, width, height] px; series (module docstring); log: the y values
-    are log10 (labelled as powers of ten); share: a name for a y range common to every panel
-    that has it; y_range, x_range: ranges; cursor: {"control", "x0", "markers": [{"data" (Ref),
-    "color", "fade" (Ref of opacities), "open"}]}: a marker on each listed series at x = the
-    control's value; y_real: label log10 values 0.2, 0.5, 1, 2, ... (None: not sent);
-    hover: the value's format (None: the page's own).
+    Fields: box [left, top, width, height] px; series: Series; hover_mode: what the
+    pointer reads, "x" (every series' value at the pointer's x, series at x = x0 + k dx:
+    "<series> at <x_label> = 3: <value>"), "point" (the nearest point within 12 px, in the
+    axes' real values: "<series>: <x_label> = 10, <y_label> = 0.25") or "indexed" (the
+    nearest point of a series with an "x" Ref, within 10 px, with its index:
+    "<series> <index_label> 3: <x_label> 0.5, <y_label> 0.2"); a series with "hover": False
+    is skipped by the nearest-point modes; x_log, y_log: that axis holds log10 values
+    (log10_or_edge): x labelled with the real values, y with powers of ten unless y_real
+    (labels 0.2, 0.5, 1, 2, ...); share: a name for a y log range common to every panel that
+    has it; x_range, y_range: ranges; x_ticks: (values, labels) for fixed ticks on x (in the
+    axis's units), or None; cursor: {"control", "x0", "markers": [{"data" (Ref), "color",
+    "fade" (Ref of opacities), "open"}]}: a marker on each listed series at x = the control's
+    value; marks; hover: the values' format (None: the mode's own, .3g or, "point", .4g).
     """
 
-    kind: ClassVar[str] = "lines"
+    kind: ClassVar[str] = "xy"
     box: list
     series: list
+    hover_mode: str = "x"
     title: str = ""
     x_title: str = ""
     y_title: str = ""
-    log: bool = False
-    share: str | None = None
-    y_range: list | Ref | None = None
-    x_range: list | Ref | None = None
     x_label: str = "x"
+    y_label: str = "y"
+    index_label: str = "point"
+    x_log: bool = False
+    y_log: bool = False
+    y_real: bool = False
+    share: str | None = None
+    x_range: list | Ref | None = None
+    y_range: list | Ref | None = None
+    x_ticks: tuple | None = None
     cursor: dict | None = None
-    y_real: bool | None = None
     marks: list | None = None
     hover: str | None = None
 
-    def _axes(self) -> tuple[dict, dict]:
-        x = {"title": self.x_title, "label": self.x_label}
-        y = {"title": self.y_title, "log": self.log, "share": self.share}
-        if self.y_range is not None:
-            y["range"] = _range(self.y_range)
-        if self.x_range is not None:
-            x["range"] = _range(self.x_range)
-        if self.y_real is not None:
-            y["real"] = self.y_real
-        return x, y
+    def __post_init__(self):
+        parts_of("XYPanel", "series", self.series, Series)
+        if self.hover_mode not in HOVER_MODES:
+            raise ValueError(f"hover_mode must be one of {HOVER_MODES}, got {self.hover_mode!r}")
 
     def to_spec(self) -> dict:
-        x, y = self._axes()
+        # A log x axis is always labelled with its real values (there are no powers-of-ten x).
+        x = {"title": self.x_title, "label": self.x_label, "log": self.x_log, "real": self.x_log}
+        y = {"title": self.y_title, "label": self.y_label, "log": self.y_log, "real": self.y_real}
+        _optional(x, range=None if self.x_range is None else _range(self.x_range))
+        _optional(y, share=self.share, range=None if self.y_range is None else _range(self.y_range))
+        if self.x_ticks is not None:
+            x["tickvals"] = [float(v) for v in self.x_ticks[0]]
+            x["ticktext"] = [str(t) for t in self.x_ticks[1]]
         spec = {
             "kind": self.kind,
             "box": self.box,
             "series": to_json(self.series),
+            "hover_mode": self.hover_mode,
+            "index_label": self.index_label,
             "title": self.title,
             "x": x,
             "y": y,
@@ -140,70 +127,12 @@ class LinesPanel(Panel):
 
 
 @dataclass(frozen=True)
-class ScatterPanel(LinesPanel):
-    """A lines panel whose series are drawn at x values (each series' "x" Ref), hovered by
-    the nearest point: "<series> <x_label> k: <x name> x, <y name> y" (hover_names); a series
-    with "hover": False (a reference line) is skipped."""
-
-    kind: ClassVar[str] = "scatter"
-    x_label: str = "point"
-    hover_names: tuple = ("x", "y")
-
-    def to_spec(self) -> dict:
-        return dict(super().to_spec(), hover_names=list(self.hover_names))
-
-
-@dataclass(frozen=True)
-class PointsPanel(Panel):
-    """Markers and lines at real x values (a scatter), hovered by the nearest point.
-
-    Fields: series: as LinesPanel's, each with "x" (a Ref of x values) or "x0"/"dx", and
-    "open" (hollow markers); x_range, y_range: [lo, hi] in the axes' units; x_log, y_log: that
-    axis holds log10 values (log10_or_edge), labelled and hovered with the real values;
-    x_ticks: (values, labels) for fixed ticks on x (in the axis's units), or None.
-    """
-
-    kind: ClassVar[str] = "points"
-    box: list
-    series: list
-    x_range: list
-    y_range: list
-    title: str = ""
-    x_title: str = ""
-    y_title: str = ""
-    x_label: str = "x"
-    y_label: str = "y"
-    x_log: bool = False
-    y_log: bool = False
-    x_ticks: tuple | None = None
-
-    def to_spec(self) -> dict:
-        x = {"title": self.x_title, "label": self.x_label, "log": self.x_log, "real": self.x_log}
-        y = {"title": self.y_title, "label": self.y_label, "log": self.y_log, "real": self.y_log}
-        x["range"], y["range"] = list(self.x_range), list(self.y_range)
-        if self.x_ticks is not None:
-            x["tickvals"] = [float(v) for v in self.x_ticks[0]]
-            x["ticktext"] = [str(t) for t in self.x_ticks[1]]
-        return {
-            "kind": self.kind,
-            "box": self.box,
-            "series": to_json(self.series),
-            "title": self.title,
-            "x": x,
-            "y": y,
-            "edge_colors": EDGE_COLORS,
-        }
-
-
-@dataclass(frozen=True)
 class HeatmapPanel(Panel):
     """Coloured cells.
 
-    Fields: groups: dicts {"data" (Ref: frame (nx, ny) x-major, or (nx,) for one row), "ny",
-    "x0", "dx", "y0" (y of the group's first row), "rows" (hover names), "cell" (px, square
-    markers instead of full cells), "ring", "gaps"}; scale: a plotly colour scale's name or
+    Fields: groups: HeatmapGroups, blocks of rows; scale: a plotly colour scale's name or
     [[position, "#rrggbb" or "rgb(r, g, b)"], ...]; crange: [lo, hi] or a Ref; share: take
-    the range of the lines panels' share group of that name instead; cursor: {"control",
+    the range of the xy panels' share group of that name instead; cursor: {"control",
     "dim_before" (opacity of cells left of it), "ring", "line"}; colorbar: its title, or
     None; colorbar_format: label the bar's ends and middle in this format (".2g"), its title
     above it; hover: the value's format.
@@ -229,6 +158,9 @@ class HeatmapPanel(Panel):
     hover: str | None = None
     marks: list | None = None
     colorbar_format: str | None = None
+
+    def __post_init__(self):
+        parts_of("HeatmapPanel", "groups", self.groups, HeatmapGroup)
 
     def to_spec(self) -> dict:
         # A name there is a share group's, so a Ref is sent as {"data": name}.
@@ -270,27 +202,35 @@ class HeatmapPanel(Panel):
 class BarsPanel(Panel):
     """Bars over named categories.
 
-    Fields: series: dicts {"name", "data" (Ref: frame (len(categories),)) or "values"
-    (fixed), "base" (a Ref: where each bar starts) or "bases" (fixed), "color" (one, or one
-    a category), "text" (a format for the value above each bar, e.g. ".3f")}; mode:
-    "overlay" or "group" (side by side); y_range: [lo, hi], or None to fit the bars;
-    x_title: words under the (hidden) axis.
+    Fields: categories: the bars' names, or () with `labels`; series: BarSeries; labels: names that
+    follow the controls, a labels(...) entry of name lists (each name wraps onto two lines at
+    its last space), or None; mode: "overlay" or "group" (side by side); y_range: [lo, hi], or
+    None to fit the bars; x_title: words under the (hidden) axis.
     """
 
     kind: ClassVar[str] = "bars"
     box: list
-    categories: list
+    categories: list | tuple
     series: list
+    labels: dict | None = None
     y_range: list | None = None
     title: str = ""
     mode: str = "overlay"
     hover: str = ".3f"
     x_title: str = ""
+    y_title: str = ""
+
+    def __post_init__(self):
+        parts_of("BarsPanel", "series", self.series, BarSeries)
+        if (self.labels is None) == (not self.categories):
+            raise ValueError("a bars panel takes categories or labels, one of them")
 
     def to_spec(self) -> dict:
         x = {"hidden": True}
+        y = {"range": None if self.y_range is None else list(self.y_range)}
         _optional(x, title=self.x_title or None)
-        return {
+        _optional(y, title=self.y_title or None)
+        spec = {
             "kind": self.kind,
             "box": self.box,
             "categories": list(self.categories),
@@ -299,31 +239,9 @@ class BarsPanel(Panel):
             "mode": self.mode,
             "hover": self.hover,
             "x": x,
-            "y": {"range": None if self.y_range is None else list(self.y_range)},
+            "y": y,
         }
-
-
-@dataclass(frozen=True)
-class LabelledBarsPanel(Panel):
-    """Bars whose categories (and colours) follow the controls: `categories` is a
-    labels(...) entry of name lists, a series' "color" may be one of colour lists. Names
-    wrap onto two lines at their last space. Other fields as BarsPanel's."""
-
-    kind: ClassVar[str] = "labelled_bars"
-    box: list
-    categories: dict
-    series: list
-    y_range: list | None = None
-    y_title: str = ""
-    title: str = ""
-    mode: str = "overlay"
-    hover: str = ".3f"
-
-    def to_spec(self) -> dict:
-        bars = BarsPanel(self.box, [], self.series, self.y_range, self.title, self.mode, self.hover)
-        spec = dict(bars.to_spec(), kind=self.kind, categories=self.categories)
-        spec["x"]["range"] = [0, 1]
-        spec["y"]["title"] = self.y_title
+        _optional(spec, labels=self.labels)
         return spec
 
 
@@ -331,9 +249,8 @@ class LabelledBarsPanel(Panel):
 class HBarsPanel(Panel):
     """Horizontal bars, one a row at y = y0, y0 + 1, ... (beside a heatmap's rows).
 
-    Fields: rows: the rows' names (hover); series: dicts {"name", "data" (Ref: frame
-    (len(rows),), or (m, len(rows)) with "at"), "at" {"control", "x0"} (draw row value - x0
-    of the frame: a slider picks a heatmap's column), "color"}; x_range: a range or None.
+    Fields: rows: the rows' names (hover); series: HBarSeries (one with `at` draws the row a
+    slider picks of a (m, len(rows)) frame: a heatmap's column); x_range: a range or None.
     """
 
     kind: ClassVar[str] = "hbars"
@@ -346,6 +263,9 @@ class HBarsPanel(Panel):
     x_title: str = ""
     y_title: str = ""
     hover: str = ".3f"
+
+    def __post_init__(self):
+        parts_of("HBarsPanel", "series", self.series, HBarSeries)
 
     def to_spec(self) -> dict:
         rows = list(self.rows)

@@ -102,7 +102,7 @@ function xRange(panel, read) {
 function yRange(panel, read, shared) {
   // A shared log range, a fixed one, or (bars) from 0 to the furthest bar end, padded for
   // the text above the bars.
-  if (panel.kind === "lines" && panel.y.share) return shared[panel.y.share];
+  if (panel.kind === "xy" && panel.y.share) return shared[panel.y.share];
   const fixed = rangeOf(panel.y.range, read);
   if (fixed) return fixed;
   let lo = 0,

@@ -236,14 +236,14 @@ function charString(codes) {
 }
 
 function fillTemplate(template, read) {
-  // "s = {rnn_stats[0]:.2f}" -> the current frame's value, formatted; "{name:chars}" -> the
-  // frame's character codes as a string (words the kernel chose, e.g. a signal's name).
-  return (template || "")
-    .replace(/\{(\w+):chars\}/g, (_, name) => charString(read(name)))
-    .replace(/\{(\w+)\[(\d+)\](?::([^}]+))?\}/g, (_, name, i, fmt) => {
-      const v = read(name);
-      return v ? format(v[Number(i)], fmt) : "?";
-    });
+  // "s = {rnn_s:.2f}" -> the value of the entry rnn_s (a frame of one number, named for what it
+  // is), formatted; "{name:chars}" -> the frame's character codes as a string (words the
+  // kernel chose, e.g. a signal's name). No index: a template names its entries.
+  return (template || "").replace(/\{(\w+)(?::([^}]+))?\}/g, (_, name, fmt) => {
+    const v = read(name);
+    if (!v) return "?";
+    return fmt === "chars" ? charString(v) : format(v[0], fmt);
+  });
 }
 
 function titleText(spec, state) {

@@ -5,11 +5,8 @@
 // hover(panel, frame, read, x, y, state) returns the text under the pointer. A new kind is
 // one file in panels/ (listed in front_end.CHART_FILES) and one entry here.
 const PANELS = {
-  lines: linesPanel,
-  points: pointsPanel,
-  scatter: scatterPanel,
+  xy: xyPanel,
   bars: barsPanel,
-  labelled_bars: labelledBarsPanel,
   hbars: hbarsPanel,
   heatmap: heatmapPanel,
   image: imagePanel,

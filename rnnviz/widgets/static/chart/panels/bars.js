@@ -1,8 +1,41 @@
 // "bars": bars over categories; series side by side ("group") or on top of each other
 // ("overlay"), each on an optional base entry, with the value written above when `text`
 // gives its format. The hover lists every series' value of the category under the pointer.
+// With `labels` (AttentionViewer) the category names and bar colours are labels entries
+// (pickLabel), so they change with the controls; a long name is written on two lines, split
+// at its last space.
 
-function drawBars(ctx, panel, fr, read) {
+function labelledBars(panel, state) {
+  // The bars panel for the controls' current values: categories and colours picked.
+  if (!panel.labels) return panel;
+  return {
+    ...panel,
+    categories: pickLabel(panel.labels, state),
+    series: panel.series.map((s) =>
+      s.color && s.color.axes ? { ...s, color: pickLabel(s.color, state) } : s,
+    ),
+  };
+}
+
+function drawBars(ctx, panel, fr, read, state) {
+  if (!panel.labels) return drawBarsOf(ctx, panel, fr, read);
+  const p = labelledBars(panel, state),
+    n = p.categories.length,
+    slot = fr.box[2] / n;
+  drawBarsOf(ctx, { ...p, categories: p.categories.map(() => "") }, fr, read);
+  p.categories.forEach((name, i) => {
+    const cut = name.lastIndexOf(" "),
+      x = fr.box[0] + (i + 0.5) * slot,
+      y = fr.box[1] + fr.box[3] + 12;
+    if (cut < 0) write(ctx, name, x, y);
+    else {
+      write(ctx, name.slice(0, cut), x, y);
+      write(ctx, name.slice(cut + 1), x, y + 14);
+    }
+  });
+}
+
+function drawBarsOf(ctx, panel, fr, read) {
   ctx.strokeStyle = AXIS_COLOR;
   ctx.lineWidth = 1;
   ctx.beginPath();
@@ -38,7 +71,11 @@ function drawBars(ctx, panel, fr, read) {
     write(ctx, panel.x.title, fr.box[0] + fr.box[2] / 2, fr.box[1] + fr.box[3] + 30);
 }
 
-function hoverBars(panel, fr, read, x) {
+function hoverBars(panel, fr, read, x, y, state) {
+  return hoverBarsOf(labelledBars(panel, state), fr, read, x);
+}
+
+function hoverBarsOf(panel, fr, read, x) {
   const i = Math.floor(((x - fr.box[0]) / fr.box[2]) * panel.categories.length);
   return panel.series
     .filter((s) => s.visible !== false && (s.data || s.values))

@@ -1,9 +1,14 @@
-// "lines": series of values at x = x0 + k dx (or at x values from an entry), drawn as lines,
+// "xy": series of values at x = x0 + k dx (or at x values from an entry), drawn as lines,
 // markers or flags; log axes hold log10 values, and values that left float's range sit on
 // the edge they went through. A cursor marks each listed series at x = a control's value.
-// The hover lists every series' value at the pointer's x.
+// The hover follows the panel's hover_mode:
+//   "x"       every series' value at the pointer's x (series at x0 + k dx);
+//   "point"   the nearest point within 12 px, in the axes' real values (a log axis holds
+//             log10 values: 10^v is shown): "name: x = 10, y = 0.25";
+//   "indexed" the nearest point of a series with an `x` entry within 10 px, with its index:
+//             "name t 3: x 0.5, y 0.2".
 
-function drawLines(ctx, panel, fr, read, state) {
+function drawXY(ctx, panel, fr, read, state) {
   const [l, t, w, h] = fr.box;
   ctx.save();
   ctx.beginPath();
@@ -107,7 +112,7 @@ function drawLineCursor(ctx, panel, fr, read, state) {
   }
 }
 
-function hoverLines(panel, fr, read, x) {
+function hoverAtX(panel, fr, read, x) {
   const val = (v) =>
     panel.y.log && Number.isFinite(v)
       ? format(Math.pow(10, v), ".3e")
@@ -123,4 +128,41 @@ function hoverLines(panel, fr, read, x) {
   return lines.join("\n");
 }
 
-const linesPanel = { draw: drawLines, hover: hoverLines };
+function nearestPoint(panel, fr, read, x, y, radius, needsX) {
+  // [series, index, x value, y value] of the finite point nearest (x, y) px, within radius.
+  let best = null,
+    dist = radius * radius;
+  for (const s of panel.series) {
+    const v = read(s.data),
+      xs = s.x ? read(s.x) : null;
+    if (!v || s.visible === false || s.hover === false || (needsX && !xs)) continue;
+    for (let k = 0; k < v.length; k++) {
+      const xv = xs ? xs[k] : s.x0 + k * s.dx;
+      if (!Number.isFinite(v[k]) || !Number.isFinite(xv)) continue;
+      const d = (fr.px(xv) - x) ** 2 + (fr.py(v[k]) - y) ** 2;
+      if (d < dist) {
+        dist = d;
+        best = [s, k, xv, v[k]];
+      }
+    }
+  }
+  return best;
+}
+
+function hoverXY(panel, fr, read, x, y) {
+  if (panel.hover_mode === "x") return hoverAtX(panel, fr, read, x);
+  const indexed = panel.hover_mode === "indexed";
+  const best = nearestPoint(panel, fr, read, x, y, indexed ? 10 : 12, indexed);
+  if (!best) return "";
+  const [s, k, xv, yv] = best;
+  if (indexed) {
+    const f = panel.hover || ".3g";
+    const where = `${panel.x.label} ${format(xv, f)}, ${panel.y.label} ${format(yv, f)}`;
+    return `${s.name} ${panel.index_label} ${k}: ${where}`;
+  }
+  const real = (v, log) => format(log ? Math.pow(10, v) : v, panel.hover || ".4g");
+  const xText = `${panel.x.label} = ${real(xv, panel.x.log)}`;
+  return `${s.name}: ${xText}, ${panel.y.label} = ${real(yv, panel.y.log)}`;
+}
+
+const xyPanel = { draw: drawXY, hover: hoverXY };

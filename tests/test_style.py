@@ -1,0 +1,102 @@
+"""rnnviz.style: the picture language gives each concept its own colour, and a student's edit
+stands apart from every model and gate colour, also to a viewer without red or green cones."""
+
+import numpy as np
+
+from rnnviz import style
+
+# Machado, Oliveira and Fernandes (2009), severity 1, on linear sRGB.
+DICHROMACY = {
+    "deuteranopia": [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ],
+    "protanopia": [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ],
+}
+SRGB_TO_XYZ = [
+    [0.4124564, 0.3575761, 0.1804375],
+    [0.2126729, 0.7151522, 0.0721750],
+    [0.0193339, 0.1191920, 0.9503041],
+]
+WHITE = np.array([0.95047, 1.0, 1.08883])  # D65
+
+
+def lab(color: str, vision: str = "normal") -> np.ndarray:
+    """CIELAB (D65) of a "#rrggbb" colour as seen with normal vision or a simulated dichromacy."""
+    rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    if vision != "normal":
+        linear = np.clip(np.array(DICHROMACY[vision]) @ linear, 0, 1)
+    xyz = np.array(SRGB_TO_XYZ) @ linear / WHITE
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def delta_e(lab1, lab2) -> float:
+    """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005)."""
+    (L1, a1, b1), (L2, a2, b2) = lab1, lab2
+    c_mean = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - np.sqrt(c_mean**7 / (c_mean**7 + 25**7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = np.hypot(a1, b1), np.hypot(a2, b2)
+    h1, h2 = np.degrees(np.arctan2(b1, a1)) % 360, np.degrees(np.arctan2(b2, a2)) % 360
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    d_hue = 2 * np.sqrt(c1 * c2) * np.sin(np.radians(dh / 2))
+    L, c = (L1 + L2) / 2, (c1 + c2) / 2
+    h = h1 + h2 if c1 * c2 == 0 else (h1 + h2) / 2 + (180 if abs(h1 - h2) > 180 else 0)
+    t = (
+        1
+        - 0.17 * np.cos(np.radians(h - 30))
+        + 0.24 * np.cos(np.radians(2 * h))
+        + 0.32 * np.cos(np.radians(3 * h + 6))
+        - 0.20 * np.cos(np.radians(4 * h - 63))
+    )
+    s_l = 1 + 0.015 * (L - 50) ** 2 / np.sqrt(20 + (L - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * c, 1 + 0.015 * c * t
+    r_t = (
+        -np.sin(np.radians(60 * np.exp(-(((h - 275) / 25) ** 2))))
+        * 2
+        * np.sqrt(c**7 / (c**7 + 25**7))
+    )
+    dl, dc, dhh = (L2 - L1) / s_l, (c2 - c1) / s_c, d_hue / s_h
+    return float(np.sqrt(dl**2 + dc**2 + dhh**2 + r_t * dc * dhh))
+
+
+def named_colors() -> dict:
+    """Every concept's colour in style: models, gates and the single named colours."""
+    colors = {f"model {k}": v for k, v in style.MODEL_COLORS.items()}
+    colors |= {f"gate {k}": v for k, v in style.GATE_COLORS.items()}
+    colors |= {k: v for k, v in vars(style).items() if k.endswith("_COLOR")}
+    return colors
+
+
+def test_delta_e_matches_the_published_pairs():
+    # Sharma, Wu and Dalal (2005), Table 1, pairs 1 and 17.
+    assert abs(delta_e([50, 2.6772, -79.7751], [50, 0, -82.7485]) - 2.0425) < 1e-4
+    assert abs(delta_e([50, 2.5, 0], [73, 25, -18]) - 27.1492) < 1e-4
+    assert delta_e(lab("#00bb77"), lab("#00bb77")) == 0
+
+
+def test_no_two_concepts_share_a_colour():
+    colors = named_colors()
+    shared = {
+        frozenset({"gate f", "model lstm"}),  # the gradient highway: blue like the LSTM, on purpose
+        frozenset({"gate o", "model irnn"}),  # never in one picture (gates are the LSTM's)
+    }
+    seen = {}
+    for name, color in colors.items():
+        other = seen.setdefault(color.lower(), name)
+        assert other == name or {other, name} in shared, f"{name} and {other} share {color}"
+
+
+def test_an_edit_stands_apart_from_every_model_gate_and_grey_in_three_visions():
+    others = {k: v for k, v in named_colors().items() if k != "EDIT_COLOR"}
+    for vision in ("normal", "deuteranopia", "protanopia"):
+        edit = lab(style.EDIT_COLOR, vision)
+        nearest = min(others, key=lambda k: delta_e(edit, lab(others[k], vision)))
+        assert delta_e(edit, lab(others[nearest], vision)) >= 12, (vision, nearest)
