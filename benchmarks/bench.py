@@ -60,6 +60,8 @@ def main():
         for name in PARTS
         if name in previous
     }
+    # Rows measured apart (--pages' latency_pages) are no part: kept as they are.
+    kept |= {k: v for k, v in previous.items() if k not in (*PARTS, "machine", "started")}
     results = {
         "machine": {
             "cpus": os.cpu_count(),
