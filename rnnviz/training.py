@@ -283,7 +283,7 @@ def _close_bar(bar, result) -> None:
     if bar.blind:
         # "done" and full, however many steps ran: neither the page nor the bar's stored
         # widget state tells a solved run from an unsolved or diverged one.
-        bar.set_description_str(bar.desc.removesuffix(": training") + ": done", refresh=False)
+        bar.set_description_str(f"{result.label}: done", refresh=False)
         bar.update(bar.total)
     elif not result.diverged:
         # Stopping early because the task is solved (or the time is up) is no failure:

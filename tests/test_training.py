@@ -192,18 +192,23 @@ def test_minibatch_order_is_seeded_in_range_and_validated():
             minibatch_order(**{**good, name: -1})
 
 
+def recorded_bars(monkeypatch, bar_class):
+    """The progress bars train makes, each a bar_class (tqdm's notebook or console bar)."""
+    bars = []
+
+    def make_bar(*args, **kwargs):
+        bars.append(bar_class(*args, **kwargs))
+        return bars[-1]
+
+    monkeypatch.setattr("rnnviz.training.tqdm", make_bar)
+    return bars
+
+
 @pytest.mark.parametrize("stop_when_solved", [True, False])
 def test_the_notebook_progress_bar_closes_full_and_green(monkeypatch, stop_when_solved):
     """A run that stops early because it solved the task fills its bar: the widget's max
     follows the shortened total, so "100%" never sits over a half-filled bar."""
-    tqdm_notebook = pytest.importorskip("tqdm.notebook").tqdm
-    bars = []
-
-    def notebook_bar(*args, **kwargs):
-        bars.append(tqdm_notebook(*args, **kwargs))
-        return bars[-1]
-
-    monkeypatch.setattr("rnnviz.training.tqdm", notebook_bar)
+    bars = recorded_bars(monkeypatch, pytest.importorskip("tqdm.notebook").tqdm)
     model, loss_fn = regression_problem()
     result = train(
         model,
@@ -225,14 +230,7 @@ def test_a_blind_progress_bar_tells_nothing_of_the_outcome(monkeypatch):
     """progress="blind": a run that solves the task early, one that never does and one that
     diverges leave the same bar behind (no step count, no loss, full), so a stored lab shows
     no answer above the prediction that asks for it."""
-    tqdm_notebook = pytest.importorskip("tqdm.notebook").tqdm
-    bars = []
-
-    def notebook_bar(*args, **kwargs):
-        bars.append(tqdm_notebook(*args, **kwargs))
-        return bars[-1]
-
-    monkeypatch.setattr("rnnviz.training.tqdm", notebook_bar)
+    bars = recorded_bars(monkeypatch, pytest.importorskip("tqdm.notebook").tqdm)
     model, loss_fn = regression_problem()
     common = dict(steps=400, eval_every=10, solve_loss=1e-2, progress="blind", label="run")
     solved = train(model, loss_fn, lr=0.05, stop_when_solved=True, **common)
@@ -261,17 +259,12 @@ def test_a_blind_bar_does_not_move_while_the_run_trains(monkeypatch, capsys):
     its end: it says "training", empty, until the run is over."""
     from tqdm import tqdm as console_tqdm
 
-    bars, seen = [], []
-
-    def console_bar(*args, **kwargs):
-        bars.append(console_tqdm(*args, **kwargs))
-        return bars[-1]
+    bars, seen = recorded_bars(monkeypatch, console_tqdm), []
 
     def callback(result):
         if not result.finished:
             seen.append(bars[-1].n)
 
-    monkeypatch.setattr("rnnviz.training.tqdm", console_bar)
     model, loss_fn = regression_problem()
     result = train(
         model,

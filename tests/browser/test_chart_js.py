@@ -466,6 +466,9 @@ def test_real_log_ticks_label_values_like_a_plotly_log_axis(js):
     assert [label for _, label in ticks(0.35, 0.66)] == ["2.5", "3", "3.5", "4", "4.5"]
     assert [label for _, label in ticks(-3, 2)] == ["0.001", "0.01", "0.1", "1", "10", "100"]
     assert ticks(-30, 0)[0][1] == "10\u207b\u00b3\u2070"  # many decades: powers of ten
+    # Steps from 150 to 6000 (lab 06's sweep): the labels read as Python's g would print the
+    # values at full precision, 1000 and not 1e+03.
+    assert [label for _, label in ticks(2.2, 3.8)] == ["200", "500", "1000", "2000", "5000"]
 
 
 def test_a_title_may_be_one_text_a_control_position(js):
