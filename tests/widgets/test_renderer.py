@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from rnnviz.widgets.renderer import (
+    WIDGET_CLASS,
     BarSeries,
     BarsPanel,
     Chart,
@@ -210,3 +211,13 @@ def test_an_xy_panel_names_its_hover_mode_and_bars_take_categories_or_labels():
     for categories, given in ((["a"], names), ((), None)):
         with pytest.raises(ValueError, match="categories or labels, one of them"):
             BarsPanel([0] * 4, categories, [], labels=given)
+
+
+def test_every_widget_marks_its_outermost_element_and_its_chart(every_widget):
+    # The page finds a widget's controls (keyboard focus) and its stored view by the class.
+    for name, build in every_widget.items():
+        widget = build()
+        box = widget.box if hasattr(widget, "box") else widget
+        assert WIDGET_CLASS in box._dom_classes, name
+        assert WIDGET_CLASS in widget.chart._dom_classes, name
+        widget.close()

@@ -13,6 +13,7 @@
 
 from rnnviz.widgets.renderer.chart import (
     STATIC,
+    WIDGET_CLASS,
     Chart,
     ChartLibrary,
     ChartWidget,
@@ -56,6 +57,7 @@ from rnnviz.widgets.renderer.parts import BarSeries, HBarSeries, HeatmapGroup, R
 
 __all__ = [
     "STATIC",
+    "WIDGET_CLASS",
     "EDGE_COLORS",
     "BarSeries",
     "BarsPanel",

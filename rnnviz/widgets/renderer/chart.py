@@ -33,6 +33,8 @@ from rnnviz.widgets.renderer.panels import Panel
 from rnnviz.widgets.renderer.parts import refs_in
 
 STATIC = Path(__file__).parent.parent / "static"
+# The class of every rnnviz widget's outermost element in the page (its box, or a lone chart).
+WIDGET_CLASS = "rnnviz-widget"
 
 
 class ChartLibrary(widgets.Widget):
@@ -88,6 +90,7 @@ class Chart(anywidget.AnyWidget):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.add_class(WIDGET_CLASS)
         self._on_settle = []
         self._on_event = {}
         self._settle_state = None  # the values the page settled on, until the kernel has them
@@ -210,6 +213,9 @@ class ChartWidget:
                 self.chart,
             ]
         )
+        # The page finds a widget's controls and chart by this class (keyboard focus, the
+        # stored view's look before a kernel runs).
+        self.box.add_class(WIDGET_CLASS)
 
     def _repr_mimebundle_(self, **kwargs):
         return fixed_text_bundle(self, **kwargs)
