@@ -217,9 +217,11 @@ def folded(summary: str) -> contextlib.AbstractContextManager:
 
     Inside `with folded("Check Q1"):` everything the block writes to stdout is captured and, when
     the block ends, shown as one closed fold (`folded_output`); nothing is shown if it printed
-    nothing, and outside IPython (a script) the text is printed as it was. stderr (a claim's
-    notice to the student) goes straight out. An exception in the block propagates after the
-    fold shows what was printed before it.
+    nothing, and outside IPython (a script) the text is printed as it was. What it writes to
+    stderr (a claim's notice, which holds the measured value) goes into the fold too, after the
+    printed text, and one line outside it says the fold holds a notice: the answer stays closed
+    and the miss is still seen. An exception in the block propagates after the fold shows what
+    was printed before it.
 
     Inputs: summary: the fold's one-line label. Returns: a context manager.
     Raises: TypeError/ValueError naming summary, at the call (before the block runs).
@@ -229,13 +231,16 @@ def folded(summary: str) -> contextlib.AbstractContextManager:
 
 @contextlib.contextmanager
 def _fold(summary: str):
-    printed = io.StringIO()
+    if get_ipython() is None:
+        yield
+        return
+    printed, notices = io.StringIO(), io.StringIO()
     try:
-        with contextlib.redirect_stdout(printed):
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(notices):
             yield
     finally:
-        text = printed.getvalue()
-        if text and get_ipython() is None:
-            sys.stdout.write(text)
-        elif text:
-            display(folded_output(summary, text), raw=True)
+        text, notes = printed.getvalue(), notices.getvalue()
+        if text or notes:
+            display(folded_output(summary, text + notes), raw=True)
+        if notes:
+            print(f"{summary}: the fold holds a notice; open it after you commit.", file=sys.stderr)

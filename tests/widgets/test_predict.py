@@ -186,16 +186,26 @@ def shown(monkeypatch):
     return bundles
 
 
-def test_folded_shows_the_printed_text_as_one_fold_and_lets_stderr_through(shown, capsys):
+def test_folded_shows_the_printed_text_as_one_fold(shown, capsys):
     print("above the fold")
     with folded("Check Q1"):
         print("answer: 0.0658")
-        print("notice for the student", file=sys.stderr)
         print("answer: 3.2496")
     out = capsys.readouterr()
-    assert out.out == "above the fold\n"
-    assert out.err == "notice for the student\n"
+    assert out.out == "above the fold\n" and out.err == ""
     assert shown == [(folded_output("Check Q1", "answer: 0.0658\nanswer: 3.2496\n"), True)]
+
+
+def test_a_claims_notice_goes_into_the_fold_and_one_line_outside_says_so(shown, capsys):
+    # A missed claim's notice holds the measured value: outside the fold it would be the answer.
+    with folded("Check Q1"):
+        print("answer: 0.0658")
+        print("claim missed: value 0.0658", file=sys.stderr)
+    out = capsys.readouterr()
+    assert "0.0658" not in out.out + out.err
+    assert out.err == "Check Q1: the fold holds a notice; open it after you commit.\n"
+    text = "answer: 0.0658\nclaim missed: value 0.0658\n"
+    assert shown == [(folded_output("Check Q1", text), True)]
 
 
 def test_folded_shows_nothing_when_nothing_was_printed(shown, capsys):
