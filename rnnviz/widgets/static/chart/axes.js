@@ -18,6 +18,24 @@ function marker(ctx, symbol, x, y, size, color, filled = true) {
     ctx.moveTo(x + r, y - r);
     ctx.lineTo(x - r, y + r);
     filled = false;
+  } else if (symbol === "cross") {
+    // a filled plus, so that it can be hollow as the other shapes can
+    const a = r / 3;
+    for (const [dx, dy] of [
+      [-a, -r],
+      [a, -r],
+      [a, -a],
+      [r, -a],
+      [r, a],
+      [a, a],
+      [a, r],
+      [-a, r],
+      [-a, a],
+      [-r, a],
+      [-r, -a],
+      [-a, -a],
+    ])
+      ctx.lineTo(x + dx, y + dy);
   } else if (symbol === "square") ctx.rect(x - r, y - r, size, size);
   else if (symbol === "diamond") {
     ctx.moveTo(x, y - r);
