@@ -166,7 +166,7 @@ def test_a_model_style_is_found_from_a_run_label():
         color=style.MODEL_COLORS["lstm"], dash=style.MODEL_DASHES["lstm"], symbol="square"
     )
     assert style.model_style("IRNN (ReLU, W=I)")["color"] == style.MODEL_COLORS["irnn"]
-    assert style.model_style("min-GRU")["symbol"] == style.MODEL_SYMBOLS["mingru"]
+    assert style.model_style("minGRU T=50")["symbol"] == style.MODEL_SYMBOLS["mingru"]
     assert style.model_style("a transformer") is None
     assert style.model_color("gru") == style.MODEL_COLORS["gru"]
     with pytest.raises(TypeError, match="label"):
