@@ -42,6 +42,8 @@ MODEL_SYMBOLS = {
     "lru": "triangle-down",
     "mingru": "cross",
 }
+# Along a line, a model's marker every this many px at least: a few, not one a step.
+MODEL_MARKER_GAP = 70
 
 GATE_COLORS = {
     "i": "#9467bd",  # input gate

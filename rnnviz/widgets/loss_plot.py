@@ -13,7 +13,7 @@ import numpy as np
 import plotly.colors
 
 from rnnviz import checks
-from rnnviz.style import model_style
+from rnnviz.style import MODEL_MARKER_GAP, model_style
 from rnnviz.widgets.renderer import ChartWidget, Ref, Series, XYPanel, frames, value_range
 
 # At most this many updates a second reach the browser, however fast the steps are: each
@@ -25,8 +25,6 @@ UPDATES_PER_SECOND = 10
 # output fell minutes behind, and nbval failed the cell "waiting for output".
 MIN_GROWTH = 0.05
 WIDTH, HEIGHT = 720, 320
-# A model's curve carries its marker every this many px: a few along the line, not one a step.
-MARKER_GAP = 70
 BOX = [75, 50, 620, 220]  # the panel [left, top, width, height] (px); the legend is below
 # A curve without a colour of its own takes the next colour of this cycle.
 COLORWAY = plotly.colors.qualitative.Plotly
@@ -159,7 +157,7 @@ class LossPlot(ChartWidget):
                     width=1.5,
                     dash=self._dash(c),
                     markers=c.look and True,
-                    marker_gap=c.look and MARKER_GAP,
+                    marker_gap=c.look and MODEL_MARKER_GAP,
                     symbol=c.look and c.look["symbol"],
                 )
                 for c in self.curves
