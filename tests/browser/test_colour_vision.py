@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 
 from rnnviz.front_end import chart_source
-from rnnviz.style import MODEL_COLORS
+from rnnviz.style import MODEL_COLORS, MODEL_DASHES, MODEL_SYMBOLS
 from rnnviz.widgets.renderer import Ref, Series, XYPanel
 from tests.test_style import delta_e, lab
 
 pytestmark = pytest.mark.browser
 
+SWATCH_WIDTH = 30  # px, static/chart/swatch.js at a pixel ratio of 1
 BAND = 24  # px: each model's line, thick enough to sample its middle clear of antialiasing
 SIZE = 60 + BAND * 2 * len(MODEL_COLORS)
 
@@ -70,6 +71,7 @@ def model_lines(browser):
     page.evaluate(
         f"""async (panel) => {{
           const chart = await import('data:text/javascript;base64,{source}');
+          window.chart = chart;
           const models = {list(MODEL_COLORS)!r};
           const data = Object.fromEntries(models.map((m, k) => [m, [2 * k + 1, 2 * k + 1]]));
           const canvas = document.createElement('canvas');
@@ -113,3 +115,32 @@ def test_achromatopsia_is_measured_not_promised(model_lines):
         for (a, p), (b, q) in combinations(bands.items(), 2)
     )
     print(f"achromatopsia: nearest models {nearest[1]} and {nearest[2]}: {nearest[0]:.1f}")
+
+
+def test_each_models_legend_swatch_draws_its_own_dash_and_marker(model_lines):
+    """Without colour the swatches still differ: their painted shapes (alpha) are pairwise
+    different, each has its marker off the line at its centre, and only the RNN's is solid."""
+    items = [
+        dict(name=m, color=MODEL_COLORS[m], dash=MODEL_DASHES[m], marker=MODEL_SYMBOLS[m])
+        for m in MODEL_COLORS
+    ]
+    shapes = model_lines.evaluate(
+        """(items) => {
+          const el = document.createElement('div');
+          window.chart.legend(el, items);
+          return Array.from(el.querySelectorAll('canvas'), (c) =>
+            Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)
+              .filter((_, i) => i % 4 === 3));
+        }""",
+        items,
+    )
+    assert len(shapes) == len(items)
+    height = len(shapes[0]) // SWATCH_WIDTH
+    masks = [np.array(s).reshape(height, SWATCH_WIDTH) > 128 for s in shapes]
+    for model, mask in zip(MODEL_COLORS, masks):
+        row = mask[height // 2]
+        line = np.concatenate([row[:11], row[20:]])  # the line either side of the marker
+        assert line.all() == (MODEL_DASHES[model] == []), model
+        assert mask[height // 2 - 3, SWATCH_WIDTH // 2], model  # the marker, above the line
+    for a, b in combinations(range(len(masks)), 2):
+        assert (masks[a] != masks[b]).any(), (items[a]["name"], items[b]["name"])
