@@ -3,14 +3,14 @@ colour per gate.
 
 A student learns these once: the vanilla RNN is always red and solid with circles, the LSTM
 blue and long-dashed with squares, the GRU teal and dotted with diamonds; the IRNN (an RNN
-started at the identity) dark red, the LRU lavender and minGRU ochre, each with a dash and a
-marker of its own; the LSTM's gates i, f, o, g and the GRU's r, z, n keep their colours in
-every lab. No model is told apart by colour alone: its dash and marker say it too. The model
-colours stay CIEDE2000 >= 20 apart in normal vision and under simulated protanopia,
-deuteranopia and tritanopia (Machado et al. 2009; tests/test_style.py), and each keeps a
-contrast of at least 2:1 on white and on a dark theme's #111. An input is dark grey, a
-student's own edit green-teal, the step a slider picks a dark line, a reference drawn for
-comparison grey.
+started at the identity) dark red with triangles, the LRU lavender with stars and minGRU
+ochre with crosses, each with a dash of its own; the LSTM's gates i, f, o, g and the GRU's
+r, z, n keep their colours in every lab. No model is told apart by colour alone: its dash and
+marker say it too. The model colours stay CIEDE2000 >= 20 apart in normal vision and under
+simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009; tests/test_style.py),
+and each keeps a contrast of at least 2:1 on white and on a dark theme's #111. An input is
+dark grey, a student's own edit green-teal, the step a slider picks a dark line, a reference
+drawn for comparison grey.
 """
 
 # Found by a search of the sRGB cube for the six colours whose smallest CIEDE2000 distance in
@@ -25,7 +25,8 @@ MODEL_COLORS = {
 }
 
 # Line dashes ([on, off, ...] px at a line width of 2; [] is solid) and markers, one a model,
-# so that a line reads without its colour. The symbols are the renderer's marker shapes.
+# so that a line reads without its colour. The symbols are the renderer's marker shapes; none
+# is the underflow's triangle-down, which marks an exact 0 on a panel's bottom edge.
 MODEL_DASHES = {
     "rnn": [],
     "lstm": [10, 4],
@@ -39,7 +40,7 @@ MODEL_SYMBOLS = {
     "lstm": "square",
     "gru": "diamond",
     "irnn": "triangle-up",
-    "lru": "triangle-down",
+    "lru": "star",
     "mingru": "cross",
 }
 # Along a line, a model's marker every this many px at least: a few, not one a step.

@@ -150,6 +150,7 @@ def test_every_model_has_a_dash_and_a_marker_of_its_own():
     dashes = [tuple(d) for d in style.MODEL_DASHES.values()]
     assert len(set(dashes)) == len(dashes)
     assert len(set(style.MODEL_SYMBOLS.values())) == len(style.MODEL_SYMBOLS)
+    assert "triangle-down" not in style.MODEL_SYMBOLS.values()  # an underflow's edge mark
     marker_shapes = (Path(style.__file__).parent / "widgets/static/chart/axes.js").read_text()
     for symbol in style.MODEL_SYMBOLS.values():
         assert f'symbol === "{symbol}"' in marker_shapes or symbol == "circle", symbol

@@ -58,7 +58,7 @@ def curve_values(values, log_y: bool) -> np.ndarray:
 
 class Curve:
     """One curve of a LossPlot: its legend name, colour and dash, and the values drawn; a
-    model's curve also its model's dash and marker (look: rnnviz.style.model_style)."""
+    model's curve also its model's marker (look: rnnviz.style.model_style)."""
 
     def __init__(self, name: str, color: str, dash: str | None, key: str, look=None):
         self.name, self.color, self.dash, self.key, self.look = name, color, dash, key, look
@@ -90,8 +90,10 @@ class LossPlot(ChartWidget):
         """Draw a finished series (one value a step, e.g. a run's grad_norms) as a new curve.
 
         Inputs: label: the legend name; values: floats (NaN/inf drawn as gaps); color: default
-        the house colour, dash and markers of the model the label names (rnnviz.style); dash:
-        a line dash name ("dot", "dash", "dashdot", ...), default the model's or solid.
+        the house colour and marker of the model the label names (rnnviz.style), a few
+        markers along the line; dash: a line dash name ("dot", "dash", "dashdot", ...), default
+        solid: the dash is the caller's to say something with (lab 06: T=10 dotted), so a
+        model's curve is told apart by its marker.
         Returns: the new Curve.
         Raises: ValueError naming `dash` for an unknown dash, `color` for anything but a hex
         colour, a CSS colour name or rgb()/rgba().
@@ -155,7 +157,7 @@ class LossPlot(ChartWidget):
                     dx=1,
                     color=c.color,
                     width=1.5,
-                    dash=self._dash(c),
+                    dash=DASHES[c.dash][0],
                     markers=c.look and True,
                     marker_gap=c.look and MODEL_MARKER_GAP,
                     symbol=c.look and c.look["symbol"],
@@ -180,15 +182,10 @@ class LossPlot(ChartWidget):
             "legend": [
                 dict(name=c.name, color=c.color, dash=DASHES[c.dash][1])
                 if c.look is None
-                else dict(name=c.name, color=c.color, dash=self._dash(c), marker=c.look["symbol"])
+                else dict(
+                    name=c.name, color=c.color, dash=DASHES[c.dash][0], marker=c.look["symbol"]
+                )
                 for c in self.curves
             ],
         }
         self.chart.show(spec, {c.key: c.entry for c in self.curves}, controls={})
-
-    @staticmethod
-    def _dash(curve: Curve):
-        """The curve's line dash on the canvas: the one asked for, else its model's."""
-        if curve.dash is None and curve.look is not None:
-            return curve.look["dash"]
-        return DASHES[curve.dash][0]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz.style import MODEL_COLORS, MODEL_DASHES, MODEL_SYMBOLS
+from rnnviz.style import MODEL_COLORS, MODEL_SYMBOLS
 from rnnviz.training import TrainResult, train
 from rnnviz.widgets.loss_plot import LossPlot
 
@@ -45,11 +45,9 @@ def test_runs_share_one_chart_in_their_house_colours():
         np.testing.assert_allclose(sent(plot, s["data"]), np.log10(run.losses), rtol=1e-6)
         assert (s["x0"], s["dx"]) == (1, 1)  # value k is step k + 1
     lstm = series(plot)[1]
-    assert (lstm["color"], lstm["dash"], lstm["symbol"]) == (
-        MODEL_COLORS["lstm"],
-        MODEL_DASHES["lstm"],
-        MODEL_SYMBOLS["lstm"],
-    )
+    # the model's colour and marker; the dash stays the caller's (solid unless asked)
+    assert (lstm["color"], lstm["symbol"]) == (MODEL_COLORS["lstm"], MODEL_SYMBOLS["lstm"])
+    assert "dash" not in lstm
     assert lstm["markers"] and lstm["marker_gap"] > 0  # a few markers, not one a step
     legend = chart.spec["legend"]
     assert [item["name"] for item in legend] == ["RNN", "LSTM"]

@@ -82,10 +82,10 @@ class Series(Part):
     mode: "lines" (None), "markers" (no point where a value is NaN) or "flags" (a mark on the
     top edge where the value is non-zero); markers: markers on the line too, at every point or,
     with marker_gap px, only where the last one is that far behind (a few along a long line);
-    symbol ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "x") and
-    size px of the markers; open: hollow markers; edges: mark
-    -inf/+inf on the bottom/top edges; autorange: False leaves it out of a shared range;
-    hover: False skips it in the nearest-point hovers; group: the legend item that hides it.
+    symbol ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "star",
+    "x") and size px of the markers; open: hollow markers; edges: mark -inf/+inf on the
+    bottom/top edges; autorange: False leaves it out of a shared range; hover: False skips it
+    in the nearest-point hovers; group: the legend item that hides it.
     """
 
     name: str
