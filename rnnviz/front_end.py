@@ -27,6 +27,7 @@ CHART_FILES = (
     "panels/chars.js",
     "panels/graph.js",
     "predict.js",
+    "swatch.js",
     "legend.js",
     "widget.js",
 )

@@ -1,23 +1,54 @@
-"""The picture language shared by every widget: one colour per model and per gate.
+"""The picture language shared by every widget: a colour, a dash and a marker per model, a
+colour per gate.
 
-A student learns these once: the vanilla RNN is always red, the LSTM blue, the GRU green;
-the LSTM's gates i, f, o, g and the GRU's r, z, n keep their colours in every lab. Lab 09's
-linear recurrences add the LRU (indigo) and minGRU (plum). An input is dark grey, a student's
-own edit teal, the step a slider picks a dark line, a reference drawn for comparison grey.
+A student learns these once: the vanilla RNN is always red and solid with circles, the LSTM
+blue and long-dashed with squares, the GRU teal and dotted with diamonds; the IRNN (an RNN
+started at the identity) dark red with triangles, the LRU lavender with stars and minGRU
+ochre with crosses, each with a dash of its own; the LSTM's gates i, f, o, g and the GRU's
+r, z, n keep their colours in every lab. No model is told apart by colour alone: its dash and
+marker say it too. The model colours stay CIEDE2000 >= 20 apart in normal vision and under
+simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009; tests/test_style.py),
+and each keeps a contrast of at least 2:1 on white and on a dark theme's #111. An input is
+dark grey, a student's own edit green-teal, the step a slider picks a dark line, a reference
+drawn for comparison grey.
 """
 
+# Found by a search of the sRGB cube for the six colours whose smallest CIEDE2000 distance in
+# any of the four visions is largest (23.6), with the LSTM blue and the RNN warm.
 MODEL_COLORS = {
-    "rnn": "#d62728",
-    "lstm": "#1f77b4",
-    "gru": "#2ca02c",
-    "irnn": "#ff7f0e",
-    "lru": "#393b79",  # deep indigo: a ring of eigenvalues, darker than the LSTM's blue
-    "mingru": "#7b4173",  # plum: a gate again, apart from every gate's own colour
+    "rnn": "#cc0000",
+    "lstm": "#0b0ae9",
+    "gru": "#008b8c",
+    "irnn": "#743142",  # dark red: an RNN too, with ReLU and W_hh = I
+    "lru": "#b3afff",  # lavender: a ring of eigenvalues, lighter than the LSTM's blue
+    "mingru": "#c4ba00",  # ochre: a gate again, apart from every gate's own colour
 }
+
+# Line dashes ([on, off, ...] px at a line width of 2; [] is solid) and markers, one a model,
+# so that a line reads without its colour. The symbols are the renderer's marker shapes; none
+# is the underflow's triangle-down, which marks an exact 0 on a panel's bottom edge.
+MODEL_DASHES = {
+    "rnn": [],
+    "lstm": [10, 4],
+    "gru": [2, 3],
+    "irnn": [10, 3, 2, 3],
+    "lru": [5, 5],
+    "mingru": [10, 3, 2, 3, 2, 3],
+}
+MODEL_SYMBOLS = {
+    "rnn": "circle",
+    "lstm": "square",
+    "gru": "diamond",
+    "irnn": "triangle-up",
+    "lru": "star",
+    "mingru": "cross",
+}
+# Along a line, a model's marker every this many px at least: a few, not one a step.
+MODEL_MARKER_GAP = 70
 
 GATE_COLORS = {
     "i": "#9467bd",  # input gate
-    "f": "#1f77b4",  # forget gate: the gradient highway, blue like the LSTM
+    "f": "#0b0ae9",  # forget gate: the gradient highway, blue like the LSTM
     "o": "#ff7f0e",  # output gate
     "g": "#8c564b",  # gate gate (candidate)
     "r": "#e377c2",  # GRU reset gate
@@ -61,10 +92,28 @@ SIGNED_SCALE = "RdBu_r"
 MAGNITUDE_SCALE = "Viridis"
 
 
-def model_color(label: str) -> str | None:
-    """The house colour of the model a run's label names ("LSTM T=100" -> LSTM blue), or None."""
+def model_style(label: str) -> dict | None:
+    """The colour, dash and marker of the model a run's label names ("LSTM T=100" -> LSTM's).
+
+    Inputs: label: a model's name ("gru") or a run's label that names one as a word.
+    Returns: {"color": "#rrggbb", "dash": [on, off, ...] px, "symbol": marker shape}, the
+    fields of a renderer Series, or None when the label names no model.
+    Raises: TypeError if label is not a str.
+    """
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str, got {type(label).__name__}")
     words = label.lower().replace("-", " ").split()
     for name in ("irnn", "lstm", "mingru", "gru", "lru", "rnn"):
         if name in words:
-            return MODEL_COLORS[name]
+            return dict(
+                color=MODEL_COLORS[name],
+                dash=list(MODEL_DASHES[name]),
+                symbol=MODEL_SYMBOLS[name],
+            )
     return None
+
+
+def model_color(label: str) -> str | None:
+    """The house colour of the model a run's label names ("LSTM T=100" -> LSTM blue), or None."""
+    style = model_style(label)
+    return style and style["color"]

@@ -1,6 +1,7 @@
 """The screenshots of a student at work in docs/screenshots/after/: `make doc-screenshots`.
 
-Usage: python scripts/doc_screenshots.py [--out docs/screenshots/after] [--only predict,exercise]
+Usage: python scripts/doc_screenshots.py [--out docs/screenshots/after]
+       [--only predict,exercise,sweep]
 
 - predict: lab 06 opened in JupyterLab from its stored outputs (nothing runs; the kernel only
   starts, as `make lab` leaves it), in headless Chromium as the browser tests drive it
@@ -14,6 +15,10 @@ Usage: python scripts/doc_screenshots.py [--out docs/screenshots/after] [--only 
   BUGS: the tanh derivative left out of rnn_step_backward) autograded and its feedback page
   (`nbgrader generate_feedback`) opened with the network blocked, cut down to the score summary,
   the student's answer and the check it fails (exercise_graded.png).
+- sweep: lab 06's sweep (SweepPlot of the committed results/, the chart its cell shows),
+  drawn by the front end in a blank page, as a student with normal vision sees it
+  (sweep_normal.png) and under Chromium's emulated deuteranopia (sweep_deuteranopia.png): each
+  model keeps its marker and dash where red and green merge.
 
 Each picture is an element screenshot at device scale DEVICE_SCALE, so a 640 px widget is
 about 900 px wide. The script checks what it photographs (no answer before Check, the answer
@@ -139,6 +144,62 @@ def predict_screenshots(out: Path, browser) -> None:
             server.stop()
 
 
+# --- lab 06's sweep under emulated deuteranopia --------------------------------------------
+def sweep_screenshots(out: Path, browser) -> None:
+    import base64
+
+    from rnnviz.experiments.results import load_results
+    from rnnviz.front_end import chart_source
+    from rnnviz.widgets.sweep_plot import SweepPlot
+
+    chart = SweepPlot(load_results()).chart
+    data = {
+        name: {**entry, "values": base64.b64encode(entry["values"]).decode()}
+        for name, entry in chart.data.items()
+    }
+    source = base64.b64encode(chart_source().encode()).decode()
+    page = browser.new_page(
+        viewport={"width": 1000, "height": 600}, device_scale_factor=DEVICE_SCALE
+    )
+    try:
+        # The widget's own render() with a stand-in for its model: the stored spec and data.
+        page.evaluate(
+            f"""async ([spec, data]) => {{
+              const chart = await import('data:text/javascript;base64,{source}');
+              for (const entry of Object.values(data)) {{
+                const bytes = Uint8Array.from(atob(entry.values), (c) => c.charCodeAt(0));
+                entry.values = new DataView(bytes.buffer);
+              }}
+              const traits = {{ spec, data, controls: {{}}, busy: false }};
+              const model = {{ get: (n) => traits[n], on() {{}}, off() {{}}, send() {{}} }};
+              const el = document.createElement('div');
+              el.id = 'sweep';
+              el.style.cssText = 'display:inline-block;background:#fff';
+              document.body.append(el);
+              await chart.default.render({{ model, el }});
+            }}""",
+            [chart.spec, data],
+        )
+        sweep = page.locator("#sweep")
+        sweep.locator(".rnnviz-legend-item").first.wait_for()
+        models = sweep.locator(".rnnviz-legend-item canvas").count()
+        if models != 6:
+            raise SystemExit(f"the sweep's legend draws {models} model swatches, not 6")
+        cdp = page.context.new_cdp_session(page)
+        shots = {}
+        for vision, name in (
+            ("none", "sweep_normal.png"),
+            ("deuteranopia", "sweep_deuteranopia.png"),
+        ):
+            cdp.send("Emulation.setEmulatedVisionDeficiency", {"type": vision})
+            shoot(page, out / name, sweep)
+            shots[vision] = (out / name).read_bytes()
+        if shots["none"] == shots["deuteranopia"]:
+            raise SystemExit("the emulated deuteranopia changed nothing in the picture")
+    finally:
+        page.close()
+
+
 # --- a graded exercise --------------------------------------------------------------------
 def submission(release, source, bug: tuple[str, str]):
     """The student version filled in as a student would: each solution cell holds the source's
@@ -251,11 +312,13 @@ def graded(page, feedback: Path, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--only", default="predict,exercise", help="predict, exercise or both")
+    parser.add_argument(
+        "--only", default="predict,exercise,sweep", help="predict, exercise and/or sweep"
+    )
     args = parser.parse_args()
     parts = set(args.only.split(","))
-    if not parts <= {"predict", "exercise"}:
-        raise SystemExit(f"--only takes predict and/or exercise, got {args.only!r}")
+    if not parts <= {"predict", "exercise", "sweep"}:
+        raise SystemExit(f"--only takes predict, exercise and/or sweep, got {args.only!r}")
     if not os.access(CHROMIUM, os.X_OK):
         raise SystemExit(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -268,6 +331,8 @@ def main() -> None:
                 predict_screenshots(args.out.resolve(), browser)
             if "exercise" in parts:
                 exercise_screenshots(args.out.resolve(), browser)
+            if "sweep" in parts:
+                sweep_screenshots(args.out.resolve(), browser)
         finally:
             browser.close()
 

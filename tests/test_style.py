@@ -1,11 +1,18 @@
-"""rnnviz.style: the picture language gives each concept its own colour, and a student's edit
-stands apart from every model and gate colour, also to a viewer without red or green cones."""
+"""rnnviz.style: the picture language gives each concept its own colour, every model a colour,
+dash and marker of its own, and a student's edit stands apart from every model and gate colour,
+also to a viewer without red, green or blue cones."""
+
+from itertools import combinations
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from rnnviz import style
 
-# Machado, Oliveira and Fernandes (2009), severity 1, on linear sRGB.
+# Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of
+# color vision deficiency", IEEE TVCG 15(6); the matrices of their supplementary table for
+# severity 1.0, applied to linear sRGB (as Chromium's emulated vision deficiencies are).
 DICHROMACY = {
     "deuteranopia": [
         [0.367322, 0.860646, -0.227968],
@@ -17,7 +24,13 @@ DICHROMACY = {
         [0.114503, 0.786281, 0.099216],
         [-0.003882, -0.048116, 1.051998],
     ],
+    "tritanopia": [
+        [1.255528, -0.076749, -0.178779],
+        [-0.078411, 0.930809, 0.147602],
+        [0.004733, 0.691367, 0.303900],
+    ],
 }
+VISIONS = ("normal", *DICHROMACY)
 SRGB_TO_XYZ = [
     [0.4124564, 0.3575761, 0.1804375],
     [0.2126729, 0.7151522, 0.0721750],
@@ -96,7 +109,78 @@ def test_no_two_concepts_share_a_colour():
 
 def test_an_edit_stands_apart_from_every_model_gate_and_grey_in_three_visions():
     others = {k: v for k, v in named_colors().items() if k != "EDIT_COLOR"}
+    # Not under tritanopia: no colour but near-white stays 12 from all of them there (the
+    # GRU's z gate cyan and the edit's green merge); the test holds it to three visions.
     for vision in ("normal", "deuteranopia", "protanopia"):
         edit = lab(style.EDIT_COLOR, vision)
         nearest = min(others, key=lambda k: delta_e(edit, lab(others[k], vision)))
         assert delta_e(edit, lab(others[nearest], vision)) >= 12, (vision, nearest)
+
+
+def test_each_simulation_keeps_greys_grey():
+    # Machado et al. normalise every matrix so that white (and so every grey) maps to itself:
+    # a mistyped entry breaks a row's sum of 1.
+    for vision, matrix in DICHROMACY.items():
+        assert np.allclose(np.sum(matrix, axis=1), 1, atol=2e-6), vision
+        assert np.allclose(lab("#777777", vision), lab("#777777"), atol=1e-3), vision
+
+
+def test_the_simulations_merge_what_each_dichromat_confuses():
+    # The classic confusions: red and green for a protanope and a deuteranope, blue and green
+    # for a tritanope; each simulation pulls its pair far closer than normal vision does.
+    pairs = {
+        "protanopia": ("#d62728", "#2ca02c"),
+        "deuteranopia": ("#d62728", "#2ca02c"),
+        "tritanopia": ("#1f77b4", "#2ca02c"),
+    }
+    for vision, (first, second) in pairs.items():
+        seen = delta_e(lab(first, vision), lab(second, vision))
+        assert seen < delta_e(lab(first), lab(second)) / 2, vision
+
+
+def test_any_two_models_stay_apart_in_normal_vision_and_three_dichromacies():
+    for vision in VISIONS:
+        for (name, color), (other, other_color) in combinations(style.MODEL_COLORS.items(), 2):
+            apart = delta_e(lab(color, vision), lab(other_color, vision))
+            assert apart >= 20, f"{name} and {other} are {apart:.1f} apart in {vision}"
+
+
+def test_every_model_has_a_dash_and_a_marker_of_its_own():
+    assert set(style.MODEL_DASHES) == set(style.MODEL_SYMBOLS) == set(style.MODEL_COLORS)
+    dashes = [tuple(d) for d in style.MODEL_DASHES.values()]
+    assert len(set(dashes)) == len(dashes)
+    assert len(set(style.MODEL_SYMBOLS.values())) == len(style.MODEL_SYMBOLS)
+    assert "triangle-down" not in style.MODEL_SYMBOLS.values()  # an underflow's edge mark
+    marker_shapes = (Path(style.__file__).parent / "widgets/static/chart/axes.js").read_text()
+    for symbol in style.MODEL_SYMBOLS.values():
+        assert f'symbol === "{symbol}"' in marker_shapes or symbol == "circle", symbol
+
+
+def test_the_model_colours_show_on_white_and_on_a_dark_theme():
+    for name, color in style.MODEL_COLORS.items():
+        for background in ("#ffffff", "#111111"):
+            assert contrast(color, background) >= 2, (name, background)
+
+
+def test_a_model_style_is_found_from_a_run_label():
+    assert style.model_style("LSTM T=100") == dict(
+        color=style.MODEL_COLORS["lstm"], dash=style.MODEL_DASHES["lstm"], symbol="square"
+    )
+    assert style.model_style("IRNN (ReLU, W=I)")["color"] == style.MODEL_COLORS["irnn"]
+    assert style.model_style("minGRU T=50")["symbol"] == style.MODEL_SYMBOLS["mingru"]
+    assert style.model_style("a transformer") is None
+    assert style.model_color("gru") == style.MODEL_COLORS["gru"]
+    with pytest.raises(TypeError, match="label"):
+        style.model_style(None)
+
+
+def contrast(color: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two "#rrggbb" colours."""
+
+    def luminance(c):
+        rgb = np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+
+    high, low = sorted([luminance(color), luminance(background)], reverse=True)
+    return (high + 0.05) / (low + 0.05)

@@ -16,7 +16,7 @@ import numpy as np
 
 from rnnviz.gradients.model_gradients import connectivity
 from rnnviz.models.foreign import cell_of, find_core
-from rnnviz.style import MODEL_COLORS, STEP_COLOR, model_color
+from rnnviz.style import MODEL_MARKER_GAP, STEP_COLOR, model_style
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     CharsPanel,
@@ -35,7 +35,8 @@ TEXT_LEFT, TEXT_WIDTH = 10, 820
 CHAR_WIDTH, LINE_HEIGHT = 7.2, 15
 LINES_HEIGHT = 170
 DECADES = 8  # the colour scale's span below the largest value, in orders of magnitude
-DASHES = ([], [6, 4], [2, 3], [8, 3, 2, 3])  # a model's line, told apart without colour
+# A model's line, told apart without colour by its dash (two LSTMs too) and its model's marker.
+DASHES = ([], [6, 4], [2, 3], [8, 3, 2, 3])
 NOT_READ = "rgb(225,225,225)"
 
 
@@ -147,17 +148,21 @@ class Connectivity(ChartWidget):
                 )
             )
             top += text_height + 45
+        looks = [model_style(name) or model_style(self.cells[name]) for name in names]
         series = [
             Series(
                 name=name,
                 data=Ref(f"values_{j}"),
                 x0=0,
                 dx=1,
-                color=model_color(name) or MODEL_COLORS[self.cells[name]],
+                color=look["color"],
                 dash=DASHES[j % len(DASHES)],
                 width=1.5,
+                markers=True,
+                marker_gap=MODEL_MARKER_GAP,
+                symbol=look["symbol"],
             )
-            for j, name in enumerate(names)
+            for j, (name, look) in enumerate(zip(names, looks))
         ]
         panels.append(
             XYPanel(
@@ -178,7 +183,9 @@ class Connectivity(ChartWidget):
             "height": top + LINES_HEIGHT + 70,
             "controls": {"step": {"grid": list(range(T))}},
             "panels": panels,
-            "legend": [dict(name=s.name, color=s.color, dash=bool(s.dash)) for s in series]
+            "legend": [
+                dict(name=s.name, color=s.color, dash=s.dash, marker=s.symbol) for s in series
+            ]
             + [dict(name="not read yet", color=NOT_READ, symbol="\u25a0")],
         }
         self.chart.show(spec, data, controls={"step": self.step})

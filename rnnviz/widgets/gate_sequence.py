@@ -17,7 +17,7 @@ from rnnviz import checks
 from rnnviz.gradients.highway import sequence_gates
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.models.cells import LSTM
-from rnnviz.style import GATE_COLORS, MODEL_COLORS, SIGNED_SCALE
+from rnnviz.style import GATE_COLORS, MODEL_COLORS, MODEL_SYMBOLS, SIGNED_SCALE
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     BarSeries,
@@ -156,6 +156,7 @@ class GateSequenceExplorer(ChartWidget):
                 data=Ref("highway"),
                 color=MODEL_COLORS[self.cell],
                 markers=True,
+                symbol=MODEL_SYMBOLS[self.cell],
                 size=5,
                 edges=True,
                 x0=0,
@@ -166,6 +167,7 @@ class GateSequenceExplorer(ChartWidget):
                 data=Ref("rnn_highway"),
                 color=MODEL_COLORS["rnn"],
                 markers=True,
+                symbol=MODEL_SYMBOLS["rnn"],
                 size=5,
                 edges=True,
                 x0=0,
@@ -177,6 +179,7 @@ class GateSequenceExplorer(ChartWidget):
                 color=MODEL_COLORS["rnn"],
                 dash=[2, 3],
                 markers=True,
+                symbol=MODEL_SYMBOLS["rnn"],
                 size=5,
                 edges=True,
                 x0=0,
@@ -220,14 +223,12 @@ class GateSequenceExplorer(ChartWidget):
         cell = self.cell.upper()
         highway_name = "f" if self.cell == "lstm" else "z"
         items = [dict(name=g, color=GATE_COLORS[g], symbol="\u25a0") for g in self.gates]
+        model = dict(color=MODEL_COLORS[self.cell], dash=[], marker=MODEL_SYMBOLS[self.cell])
+        rnn = dict(color=MODEL_COLORS["rnn"], marker=MODEL_SYMBOLS["rnn"])
         items += [
-            dict(name=f"{cell}: prod of {highway_name} (best unit)", color=MODEL_COLORS[self.cell]),
-            dict(name=rnn_label, color=MODEL_COLORS["rnn"]),
-            dict(
-                name=f"{rnn_label}: product of step norms (upper bound)",
-                color=MODEL_COLORS["rnn"],
-                dash=True,
-            ),
+            dict(name=f"{cell}: prod of {highway_name} (best unit)", **model),
+            dict(name=rnn_label, dash=[], **rnn),
+            dict(name=f"{rnn_label}: product of step norms (upper bound)", dash=[2, 3], **rnn),
             dict(name="step t", color="black", symbol="\u25cb"),
         ]
         if self.marked is not None:

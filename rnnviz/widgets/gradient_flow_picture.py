@@ -6,7 +6,14 @@ them (one lines panel a model over the unrolled chain of states) and the legend.
 
 import numpy as np
 
-from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, OVERFLOW_COLOR, UNDERFLOW_COLOR
+from rnnviz.style import (
+    MAGNITUDE_SCALE,
+    MODEL_COLORS,
+    MODEL_MARKER_GAP,
+    MODEL_SYMBOLS,
+    OVERFLOW_COLOR,
+    UNDERFLOW_COLOR,
+)
 from rnnviz.widgets.renderer import (
     HeatmapGroup,
     HeatmapPanel,
@@ -43,10 +50,15 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
     )
     t = dict(x0=1, dx=1)
     rnn_color, lstm_color = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
+    # Each model's ||dL/dh_t|| carries its marker (rnnviz.style); within a panel the dash
+    # keeps telling the series apart (solid: the gradient; dashed: a bound or the cell state).
+    marked = dict(markers=True, marker_gap=MODEL_MARKER_GAP)
     common = dict(y_log=True, share="top", x_title="step t", x_label="t")
     rnn_series = [
         Series(
             name="vanilla RNN ||dL/dh_t||",
+            symbol=MODEL_SYMBOLS["rnn"],
+            **marked,
             data=Ref("rnn_h"),
             color=rnn_color,
             width=2.5,
@@ -91,6 +103,8 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
             [
                 Series(
                     name="LSTM ||dL/dh_t||",
+                    symbol=MODEL_SYMBOLS["lstm"],
+                    **marked,
                     data=Ref("lstm_h"),
                     color=lstm_color,
                     width=2.5,
@@ -123,6 +137,8 @@ def flow_panels(T: int, with_gru: bool, jacobians: bool) -> list:
                 [
                     Series(
                         name="GRU ||dL/dh_t||",
+                        symbol=MODEL_SYMBOLS["gru"],
+                        **marked,
                         data=Ref("gru_h"),
                         color=gru_color,
                         width=2.5,
@@ -178,15 +194,16 @@ def flow_legend(jacobians: bool, with_gru: bool) -> list:
     """The legend of GradientFlow's picture, for the same switches as flow_panels."""
     rnn, lstm = MODEL_COLORS["rnn"], MODEL_COLORS["lstm"]
     items = [
-        dict(name="vanilla RNN ||dL/dh_t||", color=rnn),
+        dict(name="vanilla RNN ||dL/dh_t||", color=rnn, dash=[], marker=MODEL_SYMBOLS["rnn"]),
         dict(name="Pascanu bound", color=rnn, dash=True),
-        dict(name="LSTM ||dL/dh_t||", color=lstm),
+        dict(name="LSTM ||dL/dh_t||", color=lstm, dash=[], marker=MODEL_SYMBOLS["lstm"]),
         dict(name="LSTM ||dL/dc_t||", color=lstm, dash=True),
     ]
     if jacobians:
         items.append(dict(name="||dh_T/dh_t||_2", color=rnn, dash=True))
     if with_gru:
-        items.append(dict(name="GRU ||dL/dh_t||", color=MODEL_COLORS["gru"]))
+        gru = dict(color=MODEL_COLORS["gru"], dash=[], marker=MODEL_SYMBOLS["gru"])
+        items.append(dict(name="GRU ||dL/dh_t||", **gru))
     return items + [
         dict(name="0: underflow", color=UNDERFLOW_COLOR, symbol="\u25bc"),
         dict(name="inf/NaN: overflow", color=OVERFLOW_COLOR, symbol="\u25b2"),

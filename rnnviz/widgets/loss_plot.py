@@ -13,7 +13,7 @@ import numpy as np
 import plotly.colors
 
 from rnnviz import checks
-from rnnviz.style import model_color
+from rnnviz.style import MODEL_MARKER_GAP, model_style
 from rnnviz.widgets.renderer import ChartWidget, Ref, Series, XYPanel, frames, value_range
 
 # At most this many updates a second reach the browser, however fast the steps are: each
@@ -57,10 +57,11 @@ def curve_values(values, log_y: bool) -> np.ndarray:
 
 
 class Curve:
-    """One curve of a LossPlot: its legend name, colour and dash, and the values drawn."""
+    """One curve of a LossPlot: its legend name, colour and dash, and the values drawn; a
+    model's curve also its model's marker (look: rnnviz.style.model_style)."""
 
-    def __init__(self, name: str, color: str, dash: str | None, key: str):
-        self.name, self.color, self.dash, self.key = name, color, dash, key
+    def __init__(self, name: str, color: str, dash: str | None, key: str, look=None):
+        self.name, self.color, self.dash, self.key, self.look = name, color, dash, key, look
         self.values = np.zeros(0)  # what the panel draws (curve_values)
         self.entry = frames(self.values, [])
 
@@ -89,8 +90,10 @@ class LossPlot(ChartWidget):
         """Draw a finished series (one value a step, e.g. a run's grad_norms) as a new curve.
 
         Inputs: label: the legend name; values: floats (NaN/inf drawn as gaps); color: default
-        the house colour of the model the label names; dash: a line dash name ("dot",
-        "dash", "dashdot", ...).
+        the house colour and marker of the model the label names (rnnviz.style), a few
+        markers along the line; dash: a line dash name ("dot", "dash", "dashdot", ...), default
+        solid: the dash is the caller's to say something with (lab 06: T=10 dotted), so a
+        model's curve is told apart by its marker.
         Returns: the new Curve.
         Raises: ValueError naming `dash` for an unknown dash, `color` for anything but a hex
         colour, a CSS colour name or rgb()/rgba().
@@ -104,8 +107,10 @@ class LossPlot(ChartWidget):
                 f"color must be a hex colour, a CSS colour name or rgb()/rgba(), got {color!r}"
             )
         index = len(self.curves)
-        color = color or model_color(label) or COLORWAY[index % len(COLORWAY)]
-        curve = Curve(str(label), color, dash, f"curve{index}")
+        # A colour of the caller's own is a curve of its own: not dressed as a model.
+        look = model_style(label) if color is None and isinstance(label, str) else None
+        color = color or (look and look["color"]) or COLORWAY[index % len(COLORWAY)]
+        curve = Curve(str(label), color, dash, f"curve{index}", look)
         self.curves.append(curve)
         self._set(curve, values)
         return curve
@@ -153,6 +158,9 @@ class LossPlot(ChartWidget):
                     color=c.color,
                     width=1.5,
                     dash=DASHES[c.dash][0],
+                    markers=c.look and True,
+                    marker_gap=c.look and MODEL_MARKER_GAP,
+                    symbol=c.look and c.look["symbol"],
                 )
                 for c in self.curves
             ],
@@ -172,7 +180,12 @@ class LossPlot(ChartWidget):
             "controls": {},
             "panels": [panel],
             "legend": [
-                dict(name=c.name, color=c.color, dash=DASHES[c.dash][1]) for c in self.curves
+                dict(name=c.name, color=c.color, dash=DASHES[c.dash][1])
+                if c.look is None
+                else dict(
+                    name=c.name, color=c.color, dash=DASHES[c.dash][0], marker=c.look["symbol"]
+                )
+                for c in self.curves
             ],
         }
         self.chart.show(spec, {c.key: c.entry for c in self.curves}, controls={})

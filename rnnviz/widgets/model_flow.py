@@ -15,6 +15,8 @@ from rnnviz.gradients.model_gradients import gradient_flow
 from rnnviz.style import (
     MAGNITUDE_SCALE,
     MODEL_COLORS,
+    MODEL_MARKER_GAP,
+    MODEL_SYMBOLS,
     OVERFLOW_COLOR,
     STEP_COLOR,
     UNDERFLOW_COLOR,
@@ -92,7 +94,7 @@ class ModelGradientFlow(ChartWidget):
             vspace=75,
             row_heights=[240 / (height - 170), 1 - 240 / (height - 170)],
         )
-        color = MODEL_COLORS[self.flow.cell]
+        color, symbol = MODEL_COLORS[self.flow.cell], MODEL_SYMBOLS[self.flow.cell]
         panels = []
         for layer in range(layers):
             series = [
@@ -105,6 +107,10 @@ class ModelGradientFlow(ChartWidget):
                     dash=DASH[(f.direction, state)],
                     width=2.5 if state == "h" else 1.5,
                     edges=True,
+                    # the model's marker on its h lines; the dash tells direction and state
+                    markers=state == "h" or None,
+                    marker_gap=MODEL_MARKER_GAP if state == "h" else None,
+                    symbol=symbol if state == "h" else None,
                 )
                 for k, (_, f, state, _) in enumerate(rows)
                 if f.layer == layer
@@ -146,7 +152,12 @@ class ModelGradientFlow(ChartWidget):
             )
         )
         legend = [
-            dict(name=f"{d} ||dL/d{s}_t||", color=color, dash=bool(DASH[(d, s)]))
+            dict(
+                name=f"{d} ||dL/d{s}_t||",
+                color=color,
+                dash=DASH[(d, s)],
+                marker=symbol if s == "h" else None,
+            )
             for (d, s) in DASH
             if any(
                 f.direction == d and (s == "h" or f.grad_c is not None) for f in self.flow.layers

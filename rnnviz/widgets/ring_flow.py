@@ -22,7 +22,13 @@ from rnnviz import checks
 from rnnviz.gradients.flow import gradient_flow
 from rnnviz.gradients.linear_flow import ring_gradient_norm
 from rnnviz.models.lru import ring_eigenvalues
-from rnnviz.style import MODEL_COLORS, REFERENCE_COLOR, UNDERFLOW_COLOR
+from rnnviz.style import (
+    MODEL_COLORS,
+    MODEL_MARKER_GAP,
+    MODEL_SYMBOLS,
+    REFERENCE_COLOR,
+    UNDERFLOW_COLOR,
+)
 from rnnviz.widgets.controls import float_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
@@ -166,10 +172,10 @@ class RingFlow(ChartWidget):
             "controls": {name: {"grid": [float(v) for v in g]} for name, g in grids.items()},
             "panels": self._panels(),
             "legend": [
-                dict(name="LRU, sampled ring", color=MODEL_COLORS["lru"]),
+                dict(name="LRU, sampled ring", **_legend_look("lru")),
                 dict(name="closed form", color=MODEL_COLORS["lru"], dash=True),
-                dict(name=f"tanh RNN, rho = {RNN_RADIUS}", color=MODEL_COLORS["rnn"]),
-                dict(name="minGRU", color=MODEL_COLORS["mingru"]),
+                dict(name=f"tanh RNN, rho = {RNN_RADIUS}", **_legend_look("rnn")),
+                dict(name="minGRU", **_legend_look("mingru")),
                 dict(name="0: underflow", color=UNDERFLOW_COLOR, symbol="\u25bc"),
             ],
         }
@@ -214,6 +220,8 @@ class RingFlow(ChartWidget):
             x_label="k",
         )
         ring_line = dict(color=lru, dash=[3, 3], width=1, opacity=0.6, hover=False)
+        # Each model's line carries its marker (rnnviz.style); the dash marks the closed form.
+        marked = dict(markers=True, marker_gap=MODEL_MARKER_GAP)
         return [
             XYPanel(
                 plane,
@@ -234,7 +242,8 @@ class RingFlow(ChartWidget):
                         x=Ref("eig_re"),
                         mode="markers",
                         color=lru,
-                        size=5,
+                        symbol=MODEL_SYMBOLS["lru"],
+                        size=6,
                     ),
                 ],
                 title="LRU eigenvalues lambda",
@@ -253,6 +262,8 @@ class RingFlow(ChartWidget):
                 [
                     Series(
                         name="LRU, sampled ring",
+                        symbol=MODEL_SYMBOLS["lru"],
+                        **marked,
                         data=Ref("lru"),
                         color=lru,
                         width=2.5,
@@ -269,6 +280,8 @@ class RingFlow(ChartWidget):
                     ),
                     Series(
                         name=f"tanh RNN, rho = {RNN_RADIUS}",
+                        symbol=MODEL_SYMBOLS["rnn"],
+                        **marked,
                         data=Ref("rnn"),
                         color=rnn,
                         width=2,
@@ -285,6 +298,8 @@ class RingFlow(ChartWidget):
                 [
                     Series(
                         name="minGRU: prod (1 - z)",
+                        symbol=MODEL_SYMBOLS["mingru"],
+                        **marked,
                         data=Ref("mingru"),
                         color=gru,
                         width=2.5,
@@ -296,3 +311,8 @@ class RingFlow(ChartWidget):
                 **flow_axes,
             ),
         ]
+
+
+def _legend_look(model: str) -> dict:
+    """A model's legend swatch: its colour, a solid line and its marker."""
+    return dict(color=MODEL_COLORS[model], dash=[], marker=MODEL_SYMBOLS[model])

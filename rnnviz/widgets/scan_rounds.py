@@ -17,7 +17,7 @@ import torch
 from rnnviz import checks
 from rnnviz.models.min_gru import MinGRU
 from rnnviz.models.scan import scan_depth
-from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, REFERENCE_COLOR
+from rnnviz.style import MAGNITUDE_SCALE, MODEL_COLORS, MODEL_SYMBOLS, REFERENCE_COLOR
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     ChartWidget,
@@ -30,8 +30,9 @@ from rnnviz.widgets.renderer import (
 )
 
 WIDTH, HEIGHT = 900, 430
-LOOP_COLOR = MODEL_COLORS["rnn"]  # the sequential loop: red like the sequential RNN
-SCAN_COLOR = MODEL_COLORS["mingru"]
+# The sequential loop in the sequential RNN's colour and marker, the scan in minGRU's.
+LOOP_COLOR, LOOP_SYMBOL = MODEL_COLORS["rnn"], MODEL_SYMBOLS["rnn"]
+SCAN_COLOR, SCAN_SYMBOL = MODEL_COLORS["mingru"], MODEL_SYMBOLS["mingru"]
 
 
 def scan_pictures(seq_len, seed=0):
@@ -96,8 +97,8 @@ class ScanRounds(ChartWidget):
             "panels": self._panels(T, d),
             "legend": [
                 dict(name="exact h_t", color=REFERENCE_COLOR),
-                dict(name="scan after r rounds", color=SCAN_COLOR, symbol="\u25cf"),
-                dict(name="loop after r steps", color=LOOP_COLOR, symbol="\u25a0"),
+                dict(name="scan after r rounds", color=SCAN_COLOR, symbol="\u271a"),  # a cross
+                dict(name="loop after r steps", color=LOOP_COLOR, symbol="\u25cf"),  # a circle
             ],
         }
         self.chart.show(spec, data, controls={"ops": self.ops})
@@ -141,7 +142,7 @@ class ScanRounds(ChartWidget):
                         dx=1,
                         color=SCAN_COLOR,
                         mode="markers",
-                        symbol="circle",
+                        symbol=SCAN_SYMBOL,
                     ),
                     Series(
                         name="loop after r steps",
@@ -150,7 +151,7 @@ class ScanRounds(ChartWidget):
                         dx=1,
                         color=LOOP_COLOR,
                         mode="markers",
-                        symbol="square",
+                        symbol=LOOP_SYMBOL,
                     ),
                 ],
                 title="the values: the scan's partial results become h_t, 2^r positions a round",

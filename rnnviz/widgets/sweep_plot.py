@@ -9,7 +9,7 @@ import numpy as np
 
 from rnnviz.experiments.results import runs_by_config
 from rnnviz.models.cell_kinds import CELL_NAMES, CELLS, LINEAR_CELLS
-from rnnviz.style import MODEL_COLORS
+from rnnviz.style import MODEL_COLORS, MODEL_DASHES, MODEL_SYMBOLS
 from rnnviz.widgets.renderer import (
     ChartWidget,
     Ref,
@@ -35,7 +35,8 @@ def _steps(run):
 
 
 def sweep_chart(results):
-    """Steps-to-solve (left) and final MSE (right) against T, one colour per model.
+    """Steps-to-solve (left) and final MSE (right) against T, one colour, dash and marker per
+    model (rnnviz.style), so that no model is told apart by colour alone.
 
     Each marker is one seed; the line joins medians. An unsolved run is drawn at its step
     budget (hollow marker) on the left, so "failed within the budget" is never hidden. A run
@@ -51,6 +52,7 @@ def sweep_chart(results):
     left, right, legend = [], [], []
     for cell in [c for c in CELLS + LINEAR_CELLS if any(k[0] == c for k in groups)]:
         color, name = MODEL_COLORS[cell], CELL_NAMES[cell]
+        dash, symbol = MODEL_DASHES[cell], MODEL_SYMBOLS[cell]
         runs = [r for t in lens for r in groups.get((cell, t), [])]
         for solved, label in ((True, name), (False, f"{name}, not solved")):
             chosen = [r for r in runs if r["solved"] == solved]
@@ -66,6 +68,7 @@ def sweep_chart(results):
                     x=Ref(f"{key}_T"),
                     color=color,
                     mode="markers",
+                    symbol=symbol,
                     size=8,
                     open=not solved,
                     group=name,
@@ -82,12 +85,13 @@ def sweep_chart(results):
                 data=Ref(f"{cell}_median"),
                 x=Ref("lens"),
                 color=color,
+                dash=dash,
                 group=name,
             )
         )
         # A diverged run has no final MSE (null in the file; NaN in an older one).
         ended = [r for r in runs if r["final_mse"] is not None and np.isfinite(r["final_mse"])]
-        legend.append(dict(name=name, color=color, symbol="\u25cf"))
+        legend.append(dict(name=name, color=color, dash=dash, marker=symbol))
         if not ended:
             continue
         data[f"{cell}_mse"] = frames(_log10([r["final_mse"] for r in ended]), [])
@@ -99,6 +103,7 @@ def sweep_chart(results):
                 x=Ref(f"{cell}_mse_T"),
                 color=color,
                 mode="markers",
+                symbol=symbol,
                 size=8,
                 group=name,
             )

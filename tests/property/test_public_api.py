@@ -12,7 +12,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rnnviz import checkpoint, lab, training
+from rnnviz import checkpoint, lab, style, training
 from rnnviz.captioning import scenes
 from rnnviz.charlm import interpret
 from rnnviz.charlm import model as charlm
@@ -544,6 +544,8 @@ CASES = {
         lambda: dict(captions=np.array([[1, 3, 2]])),
         dict(captions=ARRAY),
     ),
+    # the picture language
+    "model_style": (style.model_style, lambda: dict(label="LSTM T=100"), dict(label="text")),
 }
 
 # Names the error may use for an argument of a wrapper above (the wrapped function's own).

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from rnnviz.style import MODEL_COLORS, MODEL_SYMBOLS
 from rnnviz.training import TrainResult, train
 from rnnviz.widgets.loss_plot import LossPlot
 
@@ -43,9 +44,14 @@ def test_runs_share_one_chart_in_their_house_colours():
     for run, s in zip(runs, series(plot)):
         np.testing.assert_allclose(sent(plot, s["data"]), np.log10(run.losses), rtol=1e-6)
         assert (s["x0"], s["dx"]) == (1, 1)  # value k is step k + 1
-    assert series(plot)[1]["color"] == "#1f77b4"  # LSTM blue
+    lstm = series(plot)[1]
+    # the model's colour and marker; the dash stays the caller's (solid unless asked)
+    assert (lstm["color"], lstm["symbol"]) == (MODEL_COLORS["lstm"], MODEL_SYMBOLS["lstm"])
+    assert "dash" not in lstm
+    assert lstm["markers"] and lstm["marker_gap"] > 0  # a few markers, not one a step
     legend = chart.spec["legend"]
     assert [item["name"] for item in legend] == ["RNN", "LSTM"]
+    assert [item["marker"] for item in legend] == ["circle", "square"]
     panel = chart.spec["panels"][0]
     assert panel["y"]["log"] and panel["x"]["range"] == [1, 40]
     assert "<LossPlot widget>" == plot._repr_mimebundle_()["text/plain"]
@@ -58,6 +64,7 @@ def test_style_overrides_and_a_nan_loss_is_a_gap_not_json():
     s = series(plot)[0]
     assert s["color"] == "#000000" and s["dash"] == [2, 3]
     assert plot.chart.spec["legend"][0]["dash"] == "dotted"
+    assert "symbol" not in s and "marker" not in plot.chart.spec["legend"][0]  # not a model's
     values = sent(plot, s["data"])
     np.testing.assert_allclose(values[:2], np.log10([1.46, 1.39]), rtol=1e-6)
     assert np.isnan(values[2:]).all()  # NaN, inf, and 0 on a log axis: gaps
@@ -72,7 +79,8 @@ def test_curves_of_different_lengths_each_have_their_own_entry_and_a_linear_axis
     first, second = series(plot)
     np.testing.assert_array_equal(sent(plot, first["data"]), [0.5, 0.25, 0.125])
     np.testing.assert_array_equal(sent(plot, second["data"])[[0, 1, 3, 4]], [3, -1, 2, 1])
-    assert first["color"] == "#2ca02c" and second["color"] == "#EF553B"  # plotly's 2nd colour
+    assert first["color"] == MODEL_COLORS["gru"]
+    assert second["color"] == "#EF553B"  # plotly's 2nd colour
     panel = plot.chart.spec["panels"][0]
     assert not panel["y"]["log"] and panel["x"]["range"] == [1, 5]
     assert panel["y"]["range"] == pytest.approx([-1.2, 3.2])  # values padded by 5%

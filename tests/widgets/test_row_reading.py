@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from rnnviz.style import MODEL_COLORS
 from rnnviz.tasks.digit_rows import RowClassifier, read_digit
 from rnnviz.tasks.digits import load_digit_sequences
 from rnnviz.widgets.row_reading import DIGIT, HIDDEN, PROBS, RowReading
@@ -46,7 +47,7 @@ def test_every_rows_read_frame_is_the_reading_so_far(digits, shown):
         )
     # The true class's bar is red, the others grey.
     colors = chart.spec["panels"][2]["series"][0]["color"]
-    assert colors[reading.label] == "#d62728" and colors.count("#bbbbbb") == 9
+    assert colors[reading.label] == MODEL_COLORS["rnn"] and colors.count("#bbbbbb") == 9
     json.dumps(chart.spec, allow_nan=False)
     assert w._repr_mimebundle_()["text/plain"] == "<RowReading widget>"
 

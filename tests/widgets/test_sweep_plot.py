@@ -57,3 +57,24 @@ def test_a_run_without_a_finite_final_mse_is_left_out_of_the_mse_panel():
     x, y = markers(plot.chart.spec, plot.chart.data, 1)
     assert len(y) == len(results["runs"]) - 2 and np.isfinite(y).all()
     json.dumps(plot.chart.spec, allow_nan=False)
+
+
+def test_each_model_is_drawn_with_its_own_marker_and_dash_and_says_so_in_the_legend():
+    spec, _ = sweep_chart(load_results())
+    looks = {}
+    for panel in spec["panels"]:
+        for s in panel.series:
+            if s.group is None:
+                continue
+            look = (s.color, s.symbol) if s.mode == "markers" else (s.color, tuple(s.dash))
+            looks.setdefault((s.group, s.mode), set()).add(look)
+    assert all(len(found) == 1 for found in looks.values()), looks
+    models = [item for item in spec["legend"] if item["name"] in set(CELL_NAMES.values())]
+    assert len(models) == 6
+    for item in models:
+        group = item["name"]
+        assert looks[group, "markers"] == {(item["color"], item["marker"])}
+        assert looks[group, None] == {(item["color"], tuple(item["dash"]))}
+    for key in ("color", "marker"):
+        assert len({item[key] for item in models}) == 6, key
+    assert len({tuple(item["dash"]) for item in models}) == 6

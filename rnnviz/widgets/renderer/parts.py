@@ -80,10 +80,12 @@ class Series(Part):
     Fields: name (legend and hover); data: Ref of its values, frame (n,); x0, dx: x of value k
     is x0 + k dx, or x: Ref of the x values; color; dash [on, off] px; width px; opacity;
     mode: "lines" (None), "markers" (no point where a value is NaN) or "flags" (a mark on the
-    top edge where the value is non-zero); markers: markers on the line too; symbol ("circle",
-    "square", "diamond", ...) and size px of the markers; open: hollow markers; edges: mark
-    -inf/+inf on the bottom/top edges; autorange: False leaves it out of a shared range;
-    hover: False skips it in the nearest-point hovers; group: the legend item that hides it.
+    top edge where the value is non-zero); markers: markers on the line too, at every point or,
+    with marker_gap px, only where the last one is that far behind (a few along a long line);
+    symbol ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "star",
+    "x") and size px of the markers; open: hollow markers; edges: mark -inf/+inf on the
+    bottom/top edges; autorange: False leaves it out of a shared range; hover: False skips it
+    in the nearest-point hovers; group: the legend item that hides it.
     """
 
     name: str
@@ -97,6 +99,7 @@ class Series(Part):
     opacity: float | None = None
     mode: str | None = None
     markers: bool | None = None
+    marker_gap: float | None = None
     symbol: str | None = None
     size: float | None = None
     open: bool | None = None

@@ -18,6 +18,31 @@ function marker(ctx, symbol, x, y, size, color, filled = true) {
     ctx.moveTo(x + r, y - r);
     ctx.lineTo(x - r, y + r);
     filled = false;
+  } else if (symbol === "cross") {
+    // a filled plus, so that it can be hollow as the other shapes can
+    const a = r / 3;
+    for (const [dx, dy] of [
+      [-a, -r],
+      [a, -r],
+      [a, -a],
+      [r, -a],
+      [r, a],
+      [a, a],
+      [a, r],
+      [-a, r],
+      [-a, a],
+      [-r, a],
+      [-r, -a],
+      [-a, -a],
+    ])
+      ctx.lineTo(x + dx, y + dy);
+  } else if (symbol === "star") {
+    // five points, a little larger than the size so that it reads as large as a circle
+    for (let k = 0; k < 10; k++) {
+      const radius = k % 2 ? r * 0.55 : r * 1.25;
+      const angle = (Math.PI * k) / 5 - Math.PI / 2;
+      ctx.lineTo(x + radius * Math.cos(angle), y + radius * Math.sin(angle));
+    }
   } else if (symbol === "square") ctx.rect(x - r, y - r, size, size);
   else if (symbol === "diamond") {
     ctx.moveTo(x, y - r);

@@ -1,5 +1,6 @@
-// The legend under a chart: one item a series name or group, with its line or symbol; a
-// click hides (or shows again) the series of that name or group.
+// The legend under a chart: one item a series name or group, with its line or symbol (a
+// model's line with its dash and marker: lineSwatch); a click hides (or shows again) the
+// series of that name or group.
 
 function legend(el, items, toggle = null, hidden = new Set()) {
   el.replaceChildren(
@@ -10,13 +11,16 @@ function legend(el, items, toggle = null, hidden = new Set()) {
         "margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444;cursor:pointer;" +
         `opacity:${hidden.has(item.name) ? 0.4 : 1}`;
       if (toggle) span.addEventListener("click", () => toggle(item.name));
-      const swatch = document.createElement("span");
+      const swatch =
+        item.marker || Array.isArray(item.dash) ? lineSwatch(item) : document.createElement("span");
       const line = item.symbol
         ? `color:${item.color};`
         : `border-top:2px ${item.dash === true ? "dashed" : item.dash || "solid"} ${item.color};`;
       const place = "display:inline-block;width:22px;margin-right:4px;vertical-align:middle;";
-      swatch.style.cssText = place + line;
-      swatch.textContent = item.symbol || "";
+      if (swatch.tagName === "SPAN") {
+        swatch.style.cssText = place + line;
+        swatch.textContent = item.symbol || "";
+      }
       span.append(swatch, item.name);
       return span;
     }),

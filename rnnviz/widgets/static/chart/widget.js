@@ -254,6 +254,7 @@ export {
   flowLayout,
   format,
   frameOf,
+  legend,
   logRange,
   nearest,
   niceTicks,

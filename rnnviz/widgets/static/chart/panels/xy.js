@@ -48,17 +48,15 @@ function drawXY(ctx, panel, fr, read, state) {
     }
     ctx.setLineDash([]);
     if (s.mode === "markers" || s.markers) {
+      // marker_gap: a few markers along a long line, at least that many px apart
+      let last = -Infinity;
       for (let k = 0; k < v.length; k++) {
-        if (Number.isFinite(v[k]))
-          marker(
-            ctx,
-            s.symbol || "circle",
-            fr.px(x(k)),
-            fr.py(v[k]),
-            s.size || 6,
-            s.color,
-            !s.open,
-          );
+        if (!Number.isFinite(v[k])) continue;
+        if (s.mode !== "markers" && s.marker_gap) {
+          if (fr.px(x(k)) - last < s.marker_gap) continue;
+          last = fr.px(x(k));
+        }
+        marker(ctx, s.symbol || "circle", fr.px(x(k)), fr.py(v[k]), s.size || 6, s.color, !s.open);
       }
     }
     ctx.globalAlpha = 1;
