@@ -28,6 +28,7 @@ CHART_FILES = (
     "panels/graph.js",
     "predict.js",
     "legend.js",
+    "stored_view.js",
     "widget.js",
 )
 

@@ -109,6 +109,12 @@ class Chart(anywidget.AnyWidget):
     def _message(self, _widget, content, _buffers):
         if not isinstance(content, dict):
             return
+        if content.get("event") == "library":
+            # A page without the ChartLibrary model (Colab draws each output in its own frame)
+            # asks this chart's kernel for the front end instead (static/chart_loader.js).
+            self.send(
+                {"event": "library", "source": self.library.source, "version": self.library.version}
+            )
         if content.get("event") == "settle":
             self._settle_state = content.get("state", {})
             self._try_settle()

@@ -48,6 +48,7 @@ function draw(canvas, spec, read, state) {
 }
 
 async function render({ model, el }) {
+  addStoredViewStyle(el.ownerDocument);
   if (model.get("spec").predict) return renderPredict({ model, el });
   const root = document.createElement("div");
   root.className = "rnnviz-chart";
@@ -247,6 +248,8 @@ export default { render };
 // The pure functions, for the browser tests (tests/browser/test_chart_js.py).
 export {
   Frame,
+  STORED_VIEW_NOTE,
+  addStoredViewStyle,
   PANELS,
   charString,
   draw,
