@@ -28,6 +28,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from rnnviz.colab import colab_widget_metadata
 from rnnviz.front_end import chart_source
 from rnnviz.widgets.renderer.panels import Panel
 from rnnviz.widgets.renderer.parts import refs_in
@@ -262,7 +263,8 @@ def close_models(roots) -> None:
 
 
 def fixed_text_bundle(widget, **kwargs) -> dict:
-    """`widget.box`'s display bundle with a fixed text repr, `<Name widget>`.
+    """`widget.box`'s display bundle with a fixed text repr, `<Name widget>`; in Colab, with
+    the metadata that sends it to Colab's custom widget manager (rnnviz.colab).
 
     The default text repr holds model ids; a fixed one keeps nbval's comparison of stored
     outputs stable.
@@ -272,4 +274,6 @@ def fixed_text_bundle(widget, **kwargs) -> dict:
         bundle = bundle[0]
     bundle = dict(bundle)
     bundle["text/plain"] = f"<{type(widget).__name__} widget>"
-    return bundle
+    # In Colab a widget shown as a cell's last value needs the custom manager's mark too.
+    metadata = colab_widget_metadata()
+    return (bundle, metadata) if metadata else bundle
