@@ -61,13 +61,19 @@ SCROLL_JS = """(step) => {
     el.scrollTop += step;
     return el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
 }"""
-# Each outermost rnnviz widget in the page: the text before it, and how many elements inside
-# it are marked disconnected and still show ipywidgets' icon before them.
+# Each outermost rnnviz widget in the page: the text before it, its controls the chart has
+# frames for (hot) and those shown dimmed, and how many elements inside it are marked
+# disconnected and still show ipywidgets' icon before them.
 STORED_VIEW_JS = """() => [...document.querySelectorAll('.rnnviz-widget')]
   .filter((w) => !w.parentElement.closest('.rnnviz-widget'))
   .map((w) => {
     const marked = [...w.querySelectorAll('.jupyter-widgets-disconnected')];
+    const controls = [...w.querySelectorAll('.widget-slider, .widget-dropdown, .widget-checkbox')];
     return {note: getComputedStyle(w, '::before').content,
+            hot: controls.filter((e) => e.classList.contains('rnnviz-hot-control')).length,
+            dimmed: controls.filter((e) => Number(getComputedStyle(e).opacity) < 1).length,
+            hotDimmed: controls.filter((e) => e.classList.contains('rnnviz-hot-control')
+                                         && Number(getComputedStyle(e).opacity) < 1).length,
             disconnected: marked.length + w.classList.contains('jupyter-widgets-disconnected'),
             icons: marked.filter((e) => getComputedStyle(e, '::before').content !== 'none')
                          .length};
@@ -210,6 +216,9 @@ def check_stored_view(lab) -> None:
     assert stored and all(w["disconnected"] for w in stored), stored  # no kernel holds them
     assert all(w["icons"] == 0 for w in stored), f"red icons inside rnnviz widgets: {stored}"
     assert all("Saved view" in w["note"] for w in stored), stored
+    # GradientFlow: radius, forget bias and the pulse's step have frames; its other sliders,
+    # dropdowns and switches need the kernel.
+    assert all(w["hot"] == 3 and w["dimmed"] == 8 and not w["hotDimmed"] for w in stored), stored
     last_slider_repaints(lab)
     assert not BROKEN_WIDGET.search(lab.page.locator(".jp-Notebook").inner_text())
     assert not lab.page_errors, lab.page_errors[:5]
@@ -237,7 +246,8 @@ def test_run_widgets_draw_and_answer_in_every_windowing_mode(browser, lab_server
         assert len(seen) == WIDGETS, f"charts drawn after the run in cells {sorted(seen)}"
         live = lab.page.evaluate(STORED_VIEW_JS)
         assert not any(w["disconnected"] for w in live), f"a live widget is marked: {live}"
-        assert all(w["note"] == "none" for w in live), live  # the note is for stored views only
+        # The note and the dimming are for stored views only.
+        assert all(w["note"] == "none" and w["dimmed"] == 0 for w in live), live
         last_slider_repaints(lab)
         assert not BROKEN_WIDGET.search(lab.page.locator(".jp-Notebook").inner_text())
         assert not lab.page_errors, lab.page_errors[:5]
