@@ -14,12 +14,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.browser.conftest import BROKEN_WIDGET, JupyterServer, Lab
+from tests.browser.conftest import BROKEN_WIDGET, PAGE_KERNEL_JS, JupyterServer, Lab
 from tests.browser.latency import watch_charts
 
 pytestmark = pytest.mark.browser
@@ -54,7 +55,9 @@ CHARTS_JS = """() => [...document.querySelectorAll(
 })"""
 # The notebook's scrolling element, scrolled by `step` pixels; true once at the bottom.
 SCROLL_JS = """(step) => {
-    let el = document.querySelector('.jp-Notebook');
+    // JupyterLab 4's notebook scrolls inside its windowed panel's outer element.
+    let el = document.querySelector('.jp-Notebook .jp-WindowedPanel-outer')
+             || document.querySelector('.jp-Notebook');
     while (el && !(el.scrollHeight > el.clientHeight + 1
                    && /(auto|scroll)/.test(getComputedStyle(el).overflowY))) el = el.parentElement;
     el = el || document.scrollingElement;
@@ -163,6 +166,22 @@ def wait_for_stored_widgets(lab) -> None:
     lab._wait_until_widgets_restored()
 
 
+def wait_until_run(lab, quiet: float = 5, timeout: float = 300) -> None:
+    """Run All has finished: the kernel, on the server and in the page, has stayed idle for
+    `quiet` seconds. (The harness's own wait reads every cell's prompt, which a windowed
+    notebook does not render for cells out of view, and content-visibility hides from
+    innerText.)"""
+    deadline, idle_since = time.time() + timeout, None
+    while True:
+        page_kernel = lab.page.evaluate(PAGE_KERNEL_JS)
+        idle = lab._session_state() == "idle" and page_kernel["status"] == "idle"
+        idle_since = (idle_since or time.time()) if idle else None
+        if idle_since and time.time() - idle_since >= quiet:
+            return
+        assert time.time() < deadline, f"the kernel still busy {timeout} s after Run All"
+        time.sleep(0.5)
+
+
 def scroll_through(lab) -> dict:
     """Scroll the notebook from top to bottom; at each step every chart attached to the page
     must be drawn with ink. Returns {cell index: its chart's reading} for every chart seen."""
@@ -240,8 +259,8 @@ def test_run_widgets_draw_and_answer_in_every_windowing_mode(browser, lab_server
         lab._wait_until_widgets_restored()
         lab._clear_all_outputs()
         lab._run_all_cells()
-        lab._wait_until_executed(timeout=300)
-        lab._wait_until_kernel_idle()
+        wait_until_run(lab)
+        assert not lab._tracebacks(), lab._tracebacks()
         seen = scroll_through(lab)
         assert len(seen) == WIDGETS, f"charts drawn after the run in cells {sorted(seen)}"
         live = lab.page.evaluate(STORED_VIEW_JS)
