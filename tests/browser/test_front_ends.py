@@ -11,6 +11,7 @@ widgets, and no output says "Error displaying widget".
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from rnnviz.front_end import chart_source
 from tests.browser.conftest import BROKEN_WIDGET, PAGE_KERNEL_JS, JupyterServer, Lab
 from tests.browser.latency import watch_charts
 
@@ -199,9 +201,25 @@ def scroll_through(lab) -> dict:
     return seen
 
 
-def last_slider_repaints(lab) -> None:
-    """Scrolled to the bottom: press the last widget's sliders one at a time until one moves
-    a control its chart has frames for; the chart must repaint (the kernel need not answer)."""
+def key_press(handle) -> None:
+    handle.focus()
+    handle.press("ArrowRight")
+
+
+def mouse_drag(handle) -> None:
+    """Drag a slider's handle 25 px to the right, as a student with a mouse does."""
+    page, box = handle.page, handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 25, y, steps=5)
+    page.mouse.up()
+
+
+def last_slider_repaints(lab, press=key_press) -> None:
+    """Scrolled to the bottom: move the last widget's sliders one at a time (`press`) until
+    one moves a control its chart has frames for; the chart must repaint (the kernel need not
+    answer)."""
     page = lab.page
     widget = page.locator(".rnnviz-widget:not(.rnnviz-widget .rnnviz-widget)").last
     handles = widget.locator(".widget-slider .noUi-handle")
@@ -214,8 +232,7 @@ def last_slider_repaints(lab) -> None:
     for k in range(handles.count()):
         handle = handles.nth(k)
         handle.scroll_into_view_if_needed()
-        handle.focus()
-        handle.press("ArrowRight")
+        press(handle)
         now = lab.wait_until(chart, lambda c: c["state"] is not None)
         if now["state"] != before["state"]:
             lab.wait_until(
@@ -228,7 +245,7 @@ def last_slider_repaints(lab) -> None:
     raise AssertionError("no slider of the last widget moved its chart's controls")
 
 
-def check_stored_view(lab) -> None:
+def check_stored_view(lab, press=key_press, page_errors=None) -> None:
     seen = scroll_through(lab)
     assert len(seen) == WIDGETS, f"charts drawn from stored state in cells {sorted(seen)}"
     stored = lab.page.evaluate(STORED_VIEW_JS)
@@ -238,9 +255,10 @@ def check_stored_view(lab) -> None:
     # GradientFlow: radius, forget bias and the pulse's step have frames; its other sliders,
     # dropdowns and switches need the kernel.
     assert all(w["hot"] == 3 and w["dimmed"] == 8 and not w["hotDimmed"] for w in stored), stored
-    last_slider_repaints(lab)
+    last_slider_repaints(lab, press)
     assert not BROKEN_WIDGET.search(lab.page.locator(".jp-Notebook").inner_text())
-    assert not lab.page_errors, lab.page_errors[:5]
+    errors = [e for e in lab.page_errors if not (page_errors and page_errors.search(e))]
+    assert not errors, errors[:5]
 
 
 def test_stored_widgets_draw_in_every_windowing_mode(browser, lab_server):
@@ -279,6 +297,56 @@ def test_stored_widgets_draw_in_notebook_7(browser, notebook7_server):
     lab = open_page(browser, notebook7_server, f"/notebooks/{NOTEBOOK}")
     try:
         wait_for_stored_widgets(lab)
-        check_stored_view(lab)
+        # Notebook 7.6.5 here: ArrowRight on a focused slider handle moves no slider (the
+        # keyboard's own tests cover that), and the page throws "Cannot read properties of
+        # undefined (reading 'schema')" as it opens, before any widget exists. A mouse drags.
+        check_stored_view(lab, mouse_drag, page_errors=re.compile(r"reading 'schema'"))
     finally:
         lab.page.context.close()
+
+
+# ipywidgets' own rule (@jupyter-widgets/base's widgets-base.css), then a stored rnnviz widget
+# (a box holding a cold and a hot slider and its chart), a stored widget that is not ours and
+# a live rnnviz widget.
+STORED_VIEW_PAGE = """
+<style>.jupyter-widgets-disconnected::before { content: '\\f127'; color: #d9534f; }</style>
+<div id="outer" class="rnnviz-widget jupyter-widgets-disconnected">
+  <div id="cold" class="widget-slider jupyter-widgets-disconnected">cold</div>
+  <div id="hot" class="widget-slider jupyter-widgets-disconnected rnnviz-hot-control">hot</div>
+  <div id="chart" class="rnnviz-widget jupyter-widgets-disconnected">chart</div>
+</div>
+<div id="foreign" class="widget-slider jupyter-widgets-disconnected">not ours</div>
+<div id="live" class="rnnviz-widget"><div id="live-cold" class="widget-slider">live</div></div>
+"""
+
+
+def test_the_stored_view_style_in_a_blank_page(browser):
+    """static/chart/stored_view.js alone: icons go only inside rnnviz widgets, the outermost
+    says the note, cold controls are dimmed only in a stored view, the style is added once."""
+    page = browser.new_page()
+    try:
+        page.set_content(STORED_VIEW_PAGE)
+        source = chart_source()
+        note = page.evaluate(
+            """async (source) => {
+                const url = URL.createObjectURL(new Blob([source], {type: 'text/javascript'}));
+                const chart = await import(url);
+                chart.addStoredViewStyle(document);
+                chart.addStoredViewStyle(document);
+                return chart.STORED_VIEW_NOTE;
+            }""",
+            source,
+        )
+        read = """() => Object.fromEntries([...document.querySelectorAll('[id]')].map((e) => [
+            e.id, {before: getComputedStyle(e, '::before').content,
+                   opacity: getComputedStyle(e).opacity}]))"""
+        seen = page.evaluate(read)
+        assert page.locator("#rnnviz-stored-view-style").count() == 1
+        assert seen["outer"]["before"] == f'"{note}"'
+        assert seen["cold"] == {"before": "none", "opacity": "0.45"}
+        assert seen["hot"] == {"before": "none", "opacity": "1"}
+        assert seen["chart"]["before"] == "none"
+        assert seen["foreign"]["before"] != "none"  # ipywidgets' icon, outside rnnviz widgets
+        assert seen["live"]["before"] == "none" and seen["live-cold"]["opacity"] == "1"
+    finally:
+        page.close()
