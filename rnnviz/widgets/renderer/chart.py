@@ -71,6 +71,9 @@ class Chart(anywidget.AnyWidget):
     {"axes", "shape", "star", "dtype", "values": bytes}), controls (the ipywidgets whose
     values pick frames, in spec["control_names"] order), busy (the kernel is recomputing:
     the front end says so over the picture).
+    Messages from the page: {"event": "settle"} (see on_settle); {"event": "library"}, from a
+    page without the ChartLibrary model (Colab), answered with the front end's source and
+    version; any event an on_event callback listens for.
     """
 
     # anywidget names the front end "<module>.<class>"; stored widget state and the offline
