@@ -29,6 +29,7 @@ CHART_FILES = (
     "predict.js",
     "swatch.js",
     "legend.js",
+    "stored_view.js",
     "widget.js",
 )
 

@@ -19,10 +19,12 @@ def setup_lab(seed: int = 0, threads: int = 1) -> int:
       made backward passes up to 5.6x slower on our CPUs.
     - Uses `threads` torch threads (1 by default) so a lab's numbers and timings do not
       depend on how many cores the machine has.
+    - In Google Colab, turns on its custom widget manager (rnnviz.colab), which the charts need.
     """
     import torch
 
     from rnnviz import checks
+    from rnnviz.colab import enable_colab_widgets
     from rnnviz.seeding import seed_everything
 
     checks.positive_int("threads", threads)
@@ -37,4 +39,5 @@ def setup_lab(seed: int = 0, threads: int = 1) -> int:
     torch.set_flush_denormal(True)
     torch.set_num_threads(threads)
     np.set_printoptions(precision=4, suppress=True)
+    enable_colab_widgets()  # in Colab only: its custom widget manager draws the charts
     return seed

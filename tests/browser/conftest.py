@@ -58,10 +58,18 @@ def _free_port() -> int:
 
 
 class JupyterServer:
-    """A JupyterLab server on a temporary copy of the labs."""
+    """A JupyterLab server on a temporary copy of the labs (root/labs).
 
-    def __init__(self, root: Path):
-        self.root = root
+    windowing_mode: JupyterLab's notebook setting ("none" renders every cell, so plots below
+    the fold are drawn and can be checked; "full", "contentVisibility", "defer" are what a
+    student may have). app: "lab" (JupyterLab) or "notebook" (Notebook 7, same settings)."""
+
+    WINDOWING_MODES = ("none", "full", "contentVisibility", "defer")
+
+    def __init__(self, root: Path, windowing_mode: str = "none", app: str = "lab"):
+        if windowing_mode not in self.WINDOWING_MODES or app not in ("lab", "notebook"):
+            raise ValueError(f"unknown windowing_mode {windowing_mode!r} or app {app!r}")
+        self.root, self.app = root, app
         self.token = secrets.token_hex(16)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -81,10 +89,9 @@ class JupyterServer:
             settings / "apputils-extension" / "notification.jupyterlab-settings",
             {"fetchNews": "false", "checkForUpdates": False},
         )
-        # Render every cell, so plots below the fold are drawn and can be checked.
         self._write(
             settings / "notebook-extension" / "tracker.jupyterlab-settings",
-            {"windowingMode": "none"},
+            {"windowingMode": windowing_mode},
         )
         self._write(
             settings / "docmanager-extension" / "plugin.jupyterlab-settings", {"autosave": False}
@@ -94,7 +101,7 @@ class JupyterServer:
         self.process = subprocess.Popen(
             [
                 str(jupyter),
-                "lab",
+                app,
                 "--no-browser",
                 "--allow-root",
                 "--ip=127.0.0.1",

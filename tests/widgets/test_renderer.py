@@ -221,3 +221,17 @@ def test_every_widget_marks_its_outermost_element_and_its_chart(every_widget):
         assert WIDGET_CLASS in box._dom_classes, name
         assert WIDGET_CLASS in widget.chart._dom_classes, name
         widget.close()
+
+
+def test_a_chart_sends_the_front_end_to_a_page_that_asks_for_it():
+    # A page without the ChartLibrary model (Colab's per-output frames) asks the chart itself.
+    from rnnviz.front_end import chart_source
+
+    chart = Chart()
+    replies = []
+    chart.send = replies.append
+    chart._message(chart, {"event": "library"}, [])
+    chart._message(chart, {"event": "predict", "guess": 1}, [])  # not a request for the code
+    assert replies == [
+        {"event": "library", "source": chart_source(), "version": chart.library.version}
+    ]

@@ -28,6 +28,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from rnnviz.colab import colab_widget_metadata
 from rnnviz.front_end import chart_source
 from rnnviz.widgets.renderer.panels import Panel
 from rnnviz.widgets.renderer.parts import refs_in
@@ -70,6 +71,9 @@ class Chart(anywidget.AnyWidget):
     {"axes", "shape", "star", "dtype", "values": bytes}), controls (the ipywidgets whose
     values pick frames, in spec["control_names"] order), busy (the kernel is recomputing:
     the front end says so over the picture).
+    Messages from the page: {"event": "settle"} (see on_settle); {"event": "library"}, from a
+    page without the ChartLibrary model (Colab), answered with the front end's source and
+    version; any event an on_event callback listens for.
     """
 
     # anywidget names the front end "<module>.<class>"; stored widget state and the offline
@@ -109,6 +113,12 @@ class Chart(anywidget.AnyWidget):
     def _message(self, _widget, content, _buffers):
         if not isinstance(content, dict):
             return
+        if content.get("event") == "library":
+            # A page without the ChartLibrary model (Colab draws each output in its own frame)
+            # asks this chart's kernel for the front end instead (static/chart_loader.js).
+            self.send(
+                {"event": "library", "source": self.library.source, "version": self.library.version}
+            )
         if content.get("event") == "settle":
             self._settle_state = content.get("state", {})
             self._try_settle()
@@ -256,7 +266,8 @@ def close_models(roots) -> None:
 
 
 def fixed_text_bundle(widget, **kwargs) -> dict:
-    """`widget.box`'s display bundle with a fixed text repr, `<Name widget>`.
+    """`widget.box`'s display bundle with a fixed text repr, `<Name widget>`; in Colab, with
+    the metadata that sends it to Colab's custom widget manager (rnnviz.colab).
 
     The default text repr holds model ids; a fixed one keeps nbval's comparison of stored
     outputs stable.
@@ -266,4 +277,6 @@ def fixed_text_bundle(widget, **kwargs) -> dict:
         bundle = bundle[0]
     bundle = dict(bundle)
     bundle["text/plain"] = f"<{type(widget).__name__} widget>"
-    return bundle
+    # In Colab a widget shown as a cell's last value needs the custom manager's mark too.
+    metadata = colab_widget_metadata()
+    return (bundle, metadata) if metadata else bundle

@@ -1,15 +1,36 @@
-// Each Chart's own front end: a stub that imports the renderer (static/chart/, joined) from the one
-// ChartLibrary model its "library" trait names. The source travels once per notebook (in
-// that model's state, stored widget state included), and a page imports it once per version.
+// Each Chart's front end: a stub importing the renderer (static/chart/, joined) from the one
+// ChartLibrary model its "library" trait names, once a page per version. A page without that
+// model (Colab: each output in its own frame) asks the chart's kernel for the source.
 const modules = (globalThis.__rnnvizChartModules ??= new Map());
+const NO_LIBRARY =
+  "This chart cannot draw: its code (rnnviz's ChartLibrary widget) is missing here and " +
+  "no kernel sent it. Run the cell again.";
+
+function askKernel(model) {
+  return new Promise((resolve, reject) => {
+    const answer = (message) => {
+      if (message?.event !== "library") return;
+      clearTimeout(timer);
+      model.off("msg:custom", answer);
+      resolve(message);
+    };
+    const timer = setTimeout(() => reject(new Error(NO_LIBRARY)), 10000);
+    model.on("msg:custom", answer);
+    model.send({ event: "library" });
+  });
+}
 
 async function chartModule(model) {
   const id = model.get("library").replace("IPY_MODEL_", "");
-  const library = await model.widget_manager.get_model(id);
-  const version = library.get("version");
+  // ipywidgets 8 rejects an unknown id, 7 may give undefined
+  const found = await Promise.resolve()
+    .then(() => model.widget_manager.get_model(id))
+    .catch(() => null);
+  const { source, version } = found
+    ? { source: found.get("source"), version: found.get("version") }
+    : await askKernel(model);
   if (!modules.has(version)) {
-    const blob = new Blob([library.get("source")], { type: "text/javascript" });
-    const url = URL.createObjectURL(blob);
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     modules.set(
       version,
       import(url).catch((error) => {
@@ -22,7 +43,12 @@ async function chartModule(model) {
 }
 
 export default {
-  async render(context) {
-    return (await chartModule(context.model)).default.render(context);
+  async render({ model, el }) {
+    const module = await chartModule(model).catch((error) => {
+      const note = el.appendChild(document.createElement("div"));
+      note.className = "rnnviz-chart-missing";
+      note.textContent = error.message === NO_LIBRARY ? NO_LIBRARY : `${error}`;
+    });
+    return module?.default.render({ model, el });
   },
 };

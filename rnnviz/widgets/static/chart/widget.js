@@ -48,6 +48,7 @@ function draw(canvas, spec, read, state) {
 }
 
 async function render({ model, el }) {
+  addStoredViewStyle(el.ownerDocument);
   if (model.get("spec").predict) return renderPredict({ model, el });
   const root = document.createElement("div");
   root.className = "rnnviz-chart";
@@ -160,6 +161,7 @@ async function render({ model, el }) {
       const name = names[k];
       if (controlModels[name] === control) continue;
       controlModels[name] = control;
+      if (spec.controls[name]?.grid) markHotControl(control);
       // A selection (toggle buttons, a dropdown) syncs its index, not its value. With
       // "trait": "index" its grid is the indexes; otherwise its grid lists its options' values.
       const trait = spec.controls[name]?.trait;
@@ -247,6 +249,8 @@ export default { render };
 // The pure functions, for the browser tests (tests/browser/test_chart_js.py).
 export {
   Frame,
+  STORED_VIEW_NOTE,
+  addStoredViewStyle,
   PANELS,
   charString,
   draw,

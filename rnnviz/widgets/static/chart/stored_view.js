@@ -1,0 +1,44 @@
+// A widget drawn from a notebook's stored state, before any kernel holds its models: ipywidgets
+// marks every such view "jupyter-widgets-disconnected" and paints a red broken-link icon
+// before it (10-13 on one of our widgets), which reads as an error on a lab's first screen.
+// Inside an rnnviz widget the icons go, and the outermost element says once, quietly, what
+// is true: its hot controls (marked by the chart, markHotControl) still pick among the saved
+// frames; every other control would only move itself, so it is dimmed and takes no pointer.
+const STORED_VIEW_STYLE_ID = "rnnviz-stored-view-style";
+const STORED_VIEW_NOTE =
+  "Saved view, no kernel: the controls not greyed out step through the saved pictures; " +
+  "run the cell to use the rest.";
+const STORED_VIEW_CSS = `
+.rnnviz-widget .jupyter-widgets-disconnected::before,
+.rnnviz-widget.jupyter-widgets-disconnected::before {
+  content: none;
+}
+.rnnviz-widget.jupyter-widgets-disconnected:not(.rnnviz-widget .rnnviz-widget)::before {
+  content: ${JSON.stringify(STORED_VIEW_NOTE)};
+  display: block;
+  align-self: stretch;
+  font: 12px var(--jp-ui-font-family, sans-serif);
+  color: var(--jp-ui-font-color2, #616161);
+  padding: 2px 0 4px;
+}
+.rnnviz-widget.jupyter-widgets-disconnected:not(.rnnviz-widget .rnnviz-widget)
+  :is(.widget-slider, .widget-dropdown, .widget-checkbox, .widget-toggle-buttons, .widget-text,
+    .widget-textarea, .widget-button):not(.rnnviz-hot-control) {
+  opacity: 0.45;
+  pointer-events: none;
+}`;
+
+function addStoredViewStyle(doc) {
+  // Once a document: every chart of a page calls it as it renders.
+  if (!doc || doc.getElementById(STORED_VIEW_STYLE_ID)) return;
+  const style = doc.createElement("style");
+  style.id = STORED_VIEW_STYLE_ID;
+  style.textContent = STORED_VIEW_CSS;
+  doc.head.append(style);
+}
+
+function markHotControl(control) {
+  // A control whose frames the page holds: its views stay usable in a stored view.
+  for (const view of Object.values(control.views || {}))
+    Promise.resolve(view).then((v) => v?.el?.classList.add("rnnviz-hot-control"));
+}
