@@ -8,12 +8,17 @@ around the whole draw, around each panel kind's draw, and to the canvas's pixels
 getImageData forces the recorded drawing to raster). Idle and with the CPU throttled 4x
 (CDP Emulation.setCPUThrottlingRate), as a slow laptop. Prints median / p90 ms per row.
 
-Run: `python benchmarks/profile_panels.py` (about a minute). Numbers depend on the machine's
-load: the load average is printed with them.
+Run: `python benchmarks/profile_panels.py [REV]` (about a minute; with a git revision, its
+front end is profiled too, in the same page, each chart's rows one after the other: a before
+and after on a busy machine). `--same-pixels REV` draws every grid value of each chart's hot
+control with this checkout's front end and REV's, at devicePixelRatio 1 and 2, and prints the
+bytes that differ (an optimisation must leave them all equal). Numbers depend on the
+machine's load: the load average is printed with them.
 """
 
 import base64
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
-from rnnviz.front_end import chart_source  # noqa: E402
+from rnnviz.front_end import CHART_DIR, CHART_FILES, chart_source  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 PRESSES = 40
@@ -138,47 +143,147 @@ def _stat(times):
     ]
 
 
-def profile(rates=(1, 4), presses=PRESSES):
-    """Each profiled chart at each CPU throttling rate.
-    Returns: [{"chart", "rate", "call", "pixels", "frame", "kinds": {kind: (median, p90)}}]."""
+def source_at(rev):
+    """The front end as chart_source joins it, from git revision `rev` of this repository."""
+    root = CHART_DIR.relative_to(REPO).as_posix()
+    return "\n".join(
+        subprocess.run(
+            ["git", "show", f"{rev}:{root}/{name}"],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for name in CHART_FILES
+    )
+
+
+def profile(rates=(1, 4), presses=PRESSES, against=None):
+    """Each profiled chart at each CPU throttling rate (and with git revision `against`'s
+    front end too).
+    Returns: [{"chart", "source", "rate", "call", "pixels", "frame", "kinds": {kind: (median,
+    p90)}}]."""
     from playwright.sync_api import sync_playwright
 
     charts = {name: (chart_of(w), control) for name, (w, control) in widgets().items()}
-    source = base64.b64encode(chart_source().encode()).decode()
+    sources = {"this checkout": chart_source()}
+    if against:
+        sources[against] = source_at(against)
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 1400})
         page.evaluate(
-            "async (s) => { window.chart = await import(`data:text/javascript;base64,${s}`); }",
-            source,
+            """async (sources) => {
+              window.charts = {};
+              for (const [name, s] of Object.entries(sources))
+                window.charts[name] = await import(
+                  'data:text/javascript;base64,' + btoa(unescape(encodeURIComponent(s))));
+            }""",
+            sources,
         )
         cdp = page.context.new_cdp_session(page)
         for rate in rates:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
             for name, ((spec, data, state), control) in charts.items():
-                out = page.evaluate(PROFILE_JS, [spec, data, dict(state), control, presses])
-                rows.append(
-                    {
-                        "chart": name,
-                        "rate": rate,
-                        **{k: _stat(out[k]) for k in ("call", "pixels", "frame")},
-                        "kinds": {k: _stat(v) for k, v in out["kinds"].items() if v},
-                    }
-                )
+                for source in sources:
+                    page.evaluate("s => { window.chart = window.charts[s]; }", source)
+                    out = page.evaluate(PROFILE_JS, [spec, data, dict(state), control, presses])
+                    rows.append(
+                        {
+                            "chart": name,
+                            "source": source,
+                            "rate": rate,
+                            **{k: _stat(out[k]) for k in ("call", "pixels", "frame")},
+                            "kinds": {k: _stat(v) for k, v in out["kinds"].items() if v},
+                        }
+                    )
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
         browser.close()
     return rows
 
 
-def main():
+SAME_PIXELS_JS = """
+async ([spec, data, state, control, names]) => {
+  // Every grid value of the control in turn, drawn by each front end on its own canvas: the
+  // bytes that differ from the first front end's picture, per value.
+  const types = {float64: Float64Array, uint8: Uint8Array};
+  const entries = {};
+  for (const [name, e] of Object.entries(data)) {
+    const bytes = Uint8Array.from(atob(e.b64), (c) => c.charCodeAt(0));
+    entries[name] = {...e, values: new (types[e.dtype] || Float32Array)(bytes.buffer)};
+  }
+  const read = (name) => {
+    const e = entries[name];
+    if (!e) return null;
+    const f = window.charts[names[0]].frameOf(e, state, spec);
+    if (f === null) return null;
+    const size = e.shape.slice(e.star ? 1 : e.axes.length).reduce((a, b) => a * b, 1);
+    return e.values.subarray(f * size, (f + 1) * size);
+  };
+  const canvases = names.map(() => {
+    const c = document.createElement('canvas');
+    c.width = spec.width * devicePixelRatio; c.height = spec.height * devicePixelRatio;
+    return c;
+  });
+  const differ = [];
+  for (const value of spec.controls[control].grid) {
+    state[control] = value;
+    const pixels = names.map((name, i) => {
+      window.charts[name].draw(canvases[i], spec, read, state);
+      return canvases[i].getContext('2d').getImageData(
+        0, 0, canvases[i].width, canvases[i].height).data;
+    });
+    let n = 0;
+    for (const p of pixels.slice(1)) for (let i = 0; i < p.length; i++) n += p[i] !== pixels[0][i];
+    differ.push(n);
+  }
+  return differ;
+}
+"""
+
+
+def same_pixels(against):
+    """Each profiled chart at every grid value of its hot control, drawn by this checkout's
+    front end and by git revision `against`'s, at devicePixelRatio 1 and 2.
+    Returns: {chart: {ratio: bytes that differ, summed over the values}}."""
+    from playwright.sync_api import sync_playwright
+
+    charts = {name: (chart_of(w), control) for name, (w, control) in widgets().items()}
+    sources = {"this checkout": chart_source(), against: source_at(against)}
+    out = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for ratio in (1, 2):
+            page = browser.new_page(device_scale_factor=ratio)
+            page.evaluate(
+                """async (sources) => {
+                  window.charts = {};
+                  for (const [name, s] of Object.entries(sources))
+                    window.charts[name] = await import(
+                      'data:text/javascript;base64,' + btoa(unescape(encodeURIComponent(s))));
+                }""",
+                sources,
+            )
+            for name, ((spec, data, state), control) in charts.items():
+                differ = page.evaluate(
+                    SAME_PIXELS_JS, [spec, data, dict(state), control, list(sources)]
+                )
+                out.setdefault(name, {})[ratio] = sum(differ)
+            page.close()
+        browser.close()
+    return out
+
+
+def main(against=None):
     load = os.getloadavg()
-    rows = profile()
+    rows = profile(against=against)
     print(f"load average before {load}, after {os.getloadavg()}; median / p90 ms")
     for r in rows:
         kinds = ", ".join(f"{k} {m:.1f}/{p:.1f}" for k, (m, p) in r["kinds"].items())
         print(
-            f"  {r['chart']:<32} CPU x{r['rate']}: draw {r['call'][0]:5.1f}/{r['call'][1]:5.1f}"
+            f"  {r['chart']:<32} {r['source'][:13]:<13} CPU x{r['rate']}:"
+            f" draw {r['call'][0]:5.1f}/{r['call'][1]:5.1f}"
             f"  to pixels {r['pixels'][0]:5.1f}/{r['pixels'][1]:5.1f}"
             f"  to frame {r['frame'][0]:5.1f}/{r['frame'][1]:5.1f}  ({kinds})"
         )
@@ -186,4 +291,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--same-pixels"]:
+        print(same_pixels(sys.argv[2]))
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else None)

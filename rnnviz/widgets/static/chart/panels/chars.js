@@ -38,14 +38,18 @@ const colorSteps = new WeakMap(),
 // The letters' colour (the prefix has its own).
 const LETTER_COLOR = "#222";
 
-function charColor(panel, u, lo, hi) {
-  if (!Number.isFinite(u)) return panel.missing_color;
+function panelSteps(panel) {
   if (!colorSteps.has(panel))
     colorSteps.set(
       panel,
       Array.from({ length: 256 }, (_, k) => scaleColor(panel.colorscale, k / 255)),
     );
-  return colorSteps.get(panel)[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
+  return colorSteps.get(panel);
+}
+
+function charColor(panel, u, lo, hi, steps = panelSteps(panel)) {
+  if (!Number.isFinite(u)) return panel.missing_color;
+  return steps[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
 }
 
 const glyph = (c) => (c === 10 || c === 9 || c === 32 ? "" : String.fromCodePoint(c));
@@ -155,11 +159,18 @@ function drawChars(ctx, panel, fr, read) {
     ctx.rect(l, t, w, h);
     ctx.clip();
     if (values) {
-      letters.cells.forEach((at, k) => {
-        if (!at) return;
-        ctx.fillStyle = charColor(panel, values[k], lo, hi);
+      // A slider's redraw is these 1500-odd fills: the colour is set only when it changes
+      // (neighbours often share one), a colour string being parsed at each set.
+      const steps = panelSteps(panel),
+        cells = letters.cells;
+      let shown = null;
+      for (let k = 0; k < cells.length; k++) {
+        const at = cells[k];
+        if (!at) continue;
+        const color = charColor(panel, values[k], lo, hi, steps);
+        if (color !== shown) ctx.fillStyle = shown = color;
         ctx.fillRect(l + at[0] * cw, t + at[1] * lh, cw + 0.3, lh + 0.3);
-      });
+      }
     }
     // One layer pixel to one canvas pixel: the layer was made at the canvas's scale.
     const m = ctx.getTransform();
