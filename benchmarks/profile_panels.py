@@ -16,6 +16,7 @@ bytes that differ (an optimisation must leave them all equal). Numbers depend on
 machine's load: the load average is printed with them.
 """
 
+import ast
 import base64
 import os
 import subprocess
@@ -27,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
-from rnnviz.front_end import CHART_DIR, CHART_FILES, chart_source  # noqa: E402
+from rnnviz.front_end import CHART_DIR, chart_source  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 PRESSES = 40
@@ -144,18 +145,22 @@ def _stat(times):
 
 
 def source_at(rev):
-    """The front end as chart_source joins it, from git revision `rev` of this repository."""
-    root = CHART_DIR.relative_to(REPO).as_posix()
-    return "\n".join(
-        subprocess.run(
-            ["git", "show", f"{rev}:{root}/{name}"],
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-            text=True,
+    """The front end as chart_source joins it, from git revision `rev` of this repository
+    (its own CHART_FILES)."""
+
+    def show(path):
+        return subprocess.run(
+            ["git", "show", f"{rev}:{path}"], cwd=REPO, check=True, capture_output=True, text=True
         ).stdout
-        for name in CHART_FILES
+
+    tree = ast.parse(show("rnnviz/front_end.py"))
+    files = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "CHART_FILES"
     )
+    root = CHART_DIR.relative_to(REPO).as_posix()
+    return "\n".join(show(f"{root}/{name}") for name in files)
 
 
 def profile(rates=(1, 4), presses=PRESSES, against=None):
