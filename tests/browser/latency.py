@@ -73,20 +73,25 @@ AFTER_DRAW_JS = (
   // __paintedAt) for the stamps.
   const hashLater = (root, r) => {
     r.waiting = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      const drawnAt = r.drawnAt, paintedAt = performance.now();
-      setTimeout(() => {
-        if (r.drawnAt !== drawnAt) return hashLater(root, r);  // drawn again: not painted yet
-        r.waiting = false;
-        const h = globalThis.__rnnvizPixels(r.chart.canvas);
-        if (h === r.hash) return;
-        r.hash = h;
-        r.drawn += 1;
-        root.__drawnAt = drawnAt;
-        root.__paintedAt = paintedAt;
-        root.dataset.drawn = String(r.drawn);
+    requestAnimationFrame(() => {
+      // A draw before this frame's animation callbacks is painted in this frame: the next
+      // frame's callbacks come after that paint.
+      const drawnAt = r.drawnAt;
+      requestAnimationFrame(() => {
+        const paintedAt = performance.now();
+        setTimeout(() => {
+          if (r.drawnAt !== drawnAt) return hashLater(root, r);  // drawn again since
+          r.waiting = false;
+          const h = globalThis.__rnnvizPixels(r.chart.canvas);
+          if (h === r.hash) return;
+          r.hash = h;
+          r.drawn += 1;
+          root.__drawnAt = drawnAt;
+          root.__paintedAt = paintedAt;
+          root.dataset.drawn = String(r.drawn);
+        });
       });
-    }));
+    });
   };
 })();"""
 )
