@@ -122,7 +122,8 @@ JOBS ?= $(shell nproc)
 claims: install
 	$(PY) scripts/claims_table.py $(LABS) --seeds $(SEEDS) --kernels $(KERNELS) --jobs $(JOBS) $(ARGS)
 
-# Every benchmark: prints its tables and writes benchmarks/results.json (about 15 minutes).
+# Every benchmark: prints its tables and writes benchmarks/results.json (about 15 minutes,
+# and an estimated 15 more for the latency rows timed with the CPU throttled 4x).
 # Installs the `bench` extra first (altair and vl-convert-python: the Vega-Lite comparison).
 # ARGS narrows it, e.g. make bench ARGS="--only latency,widgets --out /tmp/bench.json"
 bench: install chromium

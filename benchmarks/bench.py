@@ -126,17 +126,20 @@ def markdown(results) -> str:
             f"Browser latency (load average {lat['load_before'][0]:.1f} before, "
             f"{lat['load_after'][0]:.1f} after, on 2 cores), ms, median / p90 / max:",
             "",
-            "| run | widget | slider | key -> DOM | key -> painted frame | changed |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| run | widget | slider | key -> DOM | key -> painted frame "
+            "| key -> compositor frame | changed | load |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for r in lat["rows"]:
             if "frame_ms" in r:
                 frame = _ms(r["frame_ms"])
                 if r["run"] == "cold" and r.get("first_frame_ms"):
                     frame = f"{frame} (first picture {_ms(r['first_frame_ms'])})"
+                load = f"{r['load']:.1f}" if "load" in r else "-"
                 lines.append(
                     f"| {r['run']} | {r['widget']} | {r['slider']} | "
-                    f"{_ms(r['dom_ms'])} | {frame} | {r['changed']}/{r['presses']} |"
+                    f"{_ms(r['dom_ms'])} | {frame} | {_ms(r.get('screencast_ms'))} | "
+                    f"{r['changed']}/{r['presses']} | {load} |"
                 )
         lines += [
             "",

@@ -18,6 +18,7 @@ CHART_FILES = (
     "core.js",
     "colour.js",
     "axes.js",
+    "layers.js",
     "panels/xy.js",
     "panels/bars.js",
     "panels/hbars.js",

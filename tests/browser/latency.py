@@ -5,10 +5,13 @@ output area stamps the last change the press caused ("DOM"); a double requestAni
 after that change stamps the painted frame ("frame"). The renderer draws on a canvas and
 changes no DOM; it calls `globalThis.__rnnvizAfterDraw(root, chart)` after each draw if a
 page defines it. The tests define it (AFTER_DRAW_JS, in every page before it loads, by
-`watch_charts`): it hashes the canvas's pixels and marks each new picture on the chart's root
-element (`data-drawn`), which is the DOM change, and it gives the root a `chart` to read
-(state, read(name), spec(), hidden(), drawn()). Used by the browser tests, the static site's
-test (test_site.py), benchmarks/bench_latency.py and scripts/build_site.py's screenshots.
+`watch_charts`): once the frame showing a draw has been painted it hashes the canvas's pixels
+and marks each new picture on the chart's root element (`data-drawn`, with when it was drawn
+and painted: a chart's "DOM" and "frame" stamps), and it gives the root a `chart` to read
+(state, read(name), spec(), hidden(), drawn()). The compositor's own frames (Screencast, CDP
+screencast) time the same presses with no script in the page's way. Used by the browser
+tests, the static site's test (test_site.py), benchmarks/bench_latency.py and
+scripts/build_site.py's screenshots.
 """
 
 import statistics
@@ -59,11 +62,36 @@ AFTER_DRAW_JS = (
       };
     }
     r.chart = chart;
-    const h = globalThis.__rnnvizPixels(chart.canvas);
-    if (h === r.hash) return;
-    r.hash = h;
-    r.drawn += 1;
-    root.dataset.drawn = String(r.drawn);
+    r.drawnAt = performance.now();
+    if (!r.waiting) hashLater(root, r);
+  };
+  // The pixels are read once the frame showing the draw has been painted (a double
+  // requestAnimationFrame, as the latency method stamps a painted frame), not in the draw's
+  // own task: reading a canvas back makes it raster at once, which in a key press's task
+  // delayed the very frame being timed (6 ms for CellActivations' tall canvas, 24 ms at 4x
+  // CPU throttling). The root keeps when the picture was drawn and painted (__drawnAt,
+  // __paintedAt) for the stamps.
+  const hashLater = (root, r) => {
+    r.waiting = true;
+    requestAnimationFrame(() => {
+      // A draw before this frame's animation callbacks is painted in this frame: the next
+      // frame's callbacks come after that paint.
+      const drawnAt = r.drawnAt;
+      requestAnimationFrame(() => {
+        const paintedAt = performance.now();
+        setTimeout(() => {
+          if (r.drawnAt !== drawnAt) return hashLater(root, r);  // drawn again since
+          r.waiting = false;
+          const h = globalThis.__rnnvizPixels(r.chart.canvas);
+          if (h === r.hash) return;
+          r.hash = h;
+          r.drawn += 1;
+          root.__drawnAt = drawnAt;
+          root.__paintedAt = paintedAt;
+          root.dataset.drawn = String(r.drawn);
+        });
+      });
+    });
   };
 })();"""
 )
@@ -91,19 +119,25 @@ INSTALL_JS = (
   }, true);
   L.observer = new MutationObserver((records) => {
     if (L.key === null) return;
-    const now = performance.now();
-    L.dom = now; L.changes += 1;
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      if (L.dom === now) L.frame = performance.now();
-    }));
+    // A renderer chart's new picture is marked after it was painted (AFTER_DRAW_JS): its
+    // stamps are the root's, when it was drawn and painted.
+    const pictures = records.filter((r) => r.attributeName === 'data-drawn');
+    if (pictures.length < records.length) {
+      const now = performance.now();
+      L.dom = now; L.changes += 1;
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        if (L.dom === now) L.frame = performance.now();
+      }));
+    }
+    const root = pictures.length ? pictures[pictures.length - 1].target : null;
+    if (!root || root.__drawnAt < L.key) return;
+    if (L.dom === null || root.__drawnAt >= L.dom) {
+      L.dom = root.__drawnAt; L.frame = root.__paintedAt; L.changes += 1;
+    }
     // The first new picture a renderer chart drew (a cold control shows "recomputing" and
     // may draw again when every frame has arrived).
-    if (L.firstFrame === null && L.firstDom === null
-        && records.some((r) => r.attributeName === 'data-drawn')) {
-      L.firstDom = now;
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        L.firstFrame = performance.now();
-      }));
+    if (L.firstFrame === null && L.firstDom === null) {
+      L.firstDom = root.__drawnAt; L.firstFrame = root.__paintedAt;
     }
   });
   L.watch = (el) => {
@@ -194,6 +228,10 @@ def time_presses(
     settle: float = 0.4,
     picture=None,
     key: str = "ArrowRight",
+    screencast=None,
+    crop=None,
+    inset: float = 0.0,
+    crop_width: float | None = None,
 ) -> dict:
     """Press a slider's arrow keys and time each press to its DOM change and painted frame.
 
@@ -202,15 +240,18 @@ def time_presses(
     changes with the picture (a canvas hash), or None. The direction turns at the slider's
     ends; a press that did not change the value is not counted.
     `key` is the first direction; `settle` the wait after each press (s).
+    With a `screencast` (Screencast), each press is also timed by the compositor's frames
+    to the first one that changed the `crop` locator's box (shrunk by `inset` px, its left
+    `crop_width` px only if given).
     Returns: {"dom_ms", "frame_ms" (to the last change a press caused), "first_frame_ms" (to
-    the frame after a chart's first new picture): lists; "changed": presses that changed the
-    picture, "presses"}.
+    the frame after a chart's first new picture), "screencast_ms" (with a screencast): lists;
+    "changed": presses that changed the picture, "presses"}.
     """
     install(page)
     _watch(page, *watch)
     handle.scroll_into_view_if_needed()
     handle.focus()
-    timings = _Timings()
+    timings, screen = _Timings(), []
     turn = {
         "ArrowRight": "ArrowLeft",
         "ArrowLeft": "ArrowRight",
@@ -225,7 +266,10 @@ def time_presses(
         before = _value(handle)
         shown = picture() if picture else None
         handle.press(key)
-        time.sleep(settle)
+        if screencast:  # Playwright delivers (and acknowledges) the frames while it waits
+            page.wait_for_timeout(settle * 1000)
+        else:
+            time.sleep(settle)
         stamps = page.evaluate(STAMPS_JS)
         if _value(handle) == before:  # at an end: turn round, and press again
             key = turn[key]
@@ -234,7 +278,18 @@ def time_presses(
         if done <= warmup:
             continue
         timings.add(stamps, picture is None or picture() != shown)
-    return timings.result(presses)
+        if screencast:
+            key_s = page.evaluate("() => (performance.timeOrigin + window.__latency.key) / 1000")
+            box = crop.bounding_box()
+            if crop_width:
+                box["width"] = min(box["width"], crop_width)
+            ms = screencast.latency_ms(key_s, box, inset)
+            if ms is not None:
+                screen.append(ms)
+    result = timings.result(presses)
+    if screencast:
+        result["screencast_ms"] = screen
+    return result
 
 
 def time_clicks(page, buttons: list, watch: tuple, picture, start=0, clicks=12, settle=0.4):
@@ -345,10 +400,7 @@ def hold_key(page, handle, chart: int, control: str, keys: int = 40, hz: float =
           };
           window.addEventListener('keydown', L.onKey);
           L.draws = new MutationObserver(() => {
-            const t = L.lastDraw = performance.now();
-            requestAnimationFrame(() => requestAnimationFrame(() => {
-              if (L.lastDraw === t) L.lastFrame = performance.now();
-            }));
+            L.lastDraw = root.__drawnAt; L.lastFrame = root.__paintedAt;
           });
           L.draws.observe(root, { attributes: true, attributeFilter: ['data-drawn'] });
           const tick = () => {
@@ -470,3 +522,89 @@ def interrupt_kernels(lab) -> None:
     """Interrupt every kernel of the lab's server (ends a busy cell), through its REST API."""
     for kernel in lab.server.api("GET", "/api/kernels"):
         lab.server.api("POST", f"/api/kernels/{kernel['id']}/interrupt")
+
+
+# --- the compositor's own frames (RECIPES: "Latency by the compositor's own frames") ---------
+# A press's latency read from Chromium's screencast: each Page.screencastFrame carries the
+# time its frame was swapped to the screen (metadata.timestamp, epoch seconds). The press is
+# stamped in the page as performance.timeOrigin + performance.now() (the same clock); its
+# latency is the first frame after it whose crop of the answer (the chart's canvas, a linked
+# slider) differs from the last frame before it. The frames are decoded and compared after
+# the press has settled, in a second page (no Pillow needed): the measured page does nothing
+# extra while it answers.
+CROP_HASH_JS = """
+async ([frames, crop, viewportWidth]) => {
+  // crop: [x, y, width, height] in CSS px; a frame is the viewport at its own pixel size.
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const out = [];
+  for (const b64 of frames) {
+    const blob = await (await fetch('data:image/jpeg;base64,' + b64)).blob();
+    const whole = await createImageBitmap(blob), scale = whole.width / viewportWidth;
+    whole.close();
+    const [x, y, w, h] = crop.map((v) => Math.round(v * scale));
+    if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+    const bitmap = await createImageBitmap(blob, x, y, w, h);
+    ctx.clearRect(0, 0, w, h);
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const d = ctx.getImageData(0, 0, w, h).data;
+    let hash = 2166136261;
+    for (let i = 0; i < d.length; i++) hash = Math.imul(hash ^ d[i], 16777619);
+    out.push(hash >>> 0);
+  }
+  return out;
+}
+"""
+
+
+class Screencast:
+    """Chromium's screencast of `page` (CDP Page.startScreencast, JPEG, every frame), each
+    frame acknowledged as it arrives; `decoder` is another page of the same browser that
+    compares crops. Also sets the page's CPU throttling (a slow laptop: rate 4)."""
+
+    def __init__(self, page, decoder, quality: int = 90):
+        self.page, self.decoder = page, decoder
+        self.cdp = page.context.new_cdp_session(page)
+        self.frames = []  # (swap time s, base64 JPEG, metadata)
+        self.cdp.on("Page.screencastFrame", self._frame)
+        self.cdp.send(
+            "Page.startScreencast", {"format": "jpeg", "quality": quality, "everyNthFrame": 1}
+        )
+
+    def _frame(self, params) -> None:
+        self.cdp.send("Page.screencastFrameAck", {"sessionId": params["sessionId"]})
+        self.frames.append((params["metadata"]["timestamp"], params["data"], params["metadata"]))
+
+    def throttle(self, rate: float) -> None:
+        """CPU throttling of the page's renderer: 1 none, 4 a 4x slower CPU."""
+        self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+
+    def stop(self) -> None:
+        self.throttle(1)
+        self.cdp.send("Page.stopScreencast")
+        self.cdp.detach()
+
+    def latency_ms(self, key_s: float, box: dict, inset: float = 0.0):
+        """Milliseconds from the press at `key_s` (epoch s) to the first frame whose crop of
+        `box` (a bounding box in CSS px, shrunk by `inset` px: JPEG's 16 px blocks at its
+        edges may take colour from outside) differs from the last frame before the press;
+        None if no frame changed it. Frames older than that last one are dropped."""
+        before = [k for k, f in enumerate(self.frames) if f[0] <= key_s]
+        if not before:
+            return None
+        start = before[-1]
+        self.frames = self.frames[start:]
+        top = self.frames[0][2].get("offsetTop", 0)  # the viewport's top in the frame (CSS px)
+        crop = [
+            box["x"] + inset,
+            box["y"] + inset + top,
+            max(1.0, box["width"] - 2 * inset),
+            max(1.0, box["height"] - 2 * inset),
+        ]
+        width = self.page.viewport_size["width"]
+        hashes = self.decoder.evaluate(CROP_HASH_JS, [[f[1] for f in self.frames], crop, width])
+        for (t, _, _), h in zip(self.frames[1:], hashes[1:]):
+            if h != hashes[0]:
+                return (t - key_s) * 1000.0
+        return None

@@ -535,3 +535,87 @@ def test_templates_and_rows_read_the_current_frame(chart_page):
     # A value the kernel has not sent is "?", and braces around no entry's name are words;
     # t = 2 is row 1 of the (3, 2) frame; t = 4 has none.
     assert got == ["s = 2.3 of hi, ?, c_{t-1}", [3, 4], None, [0.5, pytest.approx(2.34)], None]
+
+
+def test_cached_layers_draw_what_a_full_redraw_draws_after_moves_and_a_scale_change(browser):
+    # CellActivations' chart: its chars panel keeps the letters on a layer across presses, and
+    # the feature's xy panel, which the cell slider leaves alone, is copied from the draw
+    # before (layers.js). Drawn on one canvas through control moves and a devicePixelRatio change
+    # (the canvas resized as the widget resizes it), each picture must be the one a fresh
+    # module (no cached layer) draws on a new canvas, pixel for pixel.
+    from rnnviz.charlm.interpret import Activations
+    from rnnviz.widgets.cell_activations import CellActivations
+
+    rng = np.random.default_rng(0)
+    text = "def f(x):\n\tif x:\n        return 'a\\tb' + str(x)\n" * 6
+    signals = {n: rng.standard_normal((len(text), 6)).astype(np.float32) for n in "ch"}
+    signals["c"][7, 2] = np.nan
+    chart = CellActivations(Activations(text, signals), cell=1).chart
+    data = {name: {**e, "values": list(e["values"])} for name, e in chart.data.items()}
+    source = chart_source()
+    page = browser.new_page()
+    page.evaluate(
+        """async ([source, spec, data]) => {
+          const modules = [];
+          // A module instance of its own: its caches start empty.
+          window.fresh = async () =>
+            import('data:text/javascript;base64,' +
+                   btoa(unescape(encodeURIComponent(source + '\\n// ' + modules.push(0)))));
+          window.warm = await window.fresh();
+          const types = { float64: Float64Array, uint8: Uint8Array };
+          const entries = {};
+          for (const [name, e] of Object.entries(data))
+            entries[name] = { ...e, values: new (types[e.dtype] || Float32Array)(
+              Uint8Array.from(e.values).buffer) };
+          window.state = {};
+          window.read = (name) => {
+            const e = entries[name];
+            const f = window.warm.frameOf(e, window.state, spec);
+            const size = e.shape.slice(e.star ? 1 : e.axes.length).reduce((a, b) => a * b, 1);
+            return e.values.subarray(f * size, (f + 1) * size);
+          };
+          window.shown = document.createElement('canvas');
+          document.body.append(window.shown);
+          // Draw with the warm module on the shown canvas (sized as the widget sizes it) and
+          // with a fresh one on a new canvas: how many bytes differ.
+          window.compare = async (state) => {
+            Object.assign(window.state, state);
+            const ratio = window.devicePixelRatio;
+            for (const c of [window.shown]) {
+              if (c.width !== spec.width * ratio) {
+                c.width = spec.width * ratio; c.height = spec.height * ratio;
+              }
+            }
+            window.warm.draw(window.shown, spec, window.read, window.state);
+            const full = document.createElement('canvas');
+            full.width = spec.width * ratio; full.height = spec.height * ratio;
+            (await window.fresh()).draw(full, spec, window.read, window.state);
+            const pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const a = pixels(window.shown), b = pixels(full);
+            let differ = 0;
+            for (let i = 0; i < a.length; i++) differ += a[i] !== b[i];
+            return [ratio, differ, a.length];
+          };
+        }""",
+        [source, chart.spec, data],
+    )
+    moves = [
+        {"signal": "c", "cell": 1, "feature": "indent"},
+        {"cell": 2},
+        {"cell": 5},
+        {"signal": "h"},
+        {"cell": 0},
+        {"feature": "in_string"},
+    ]
+    results = [page.evaluate("s => window.compare(s)", m) for m in moves]
+    page.context.new_cdp_session(page).send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1000, "height": 800, "deviceScaleFactor": 2, "mobile": False},
+    )
+    # After the change: the kept regions are remade (a cell, the same again), then copied.
+    after = ({"cell": 3}, {"cell": 4}, {"cell": 2})
+    results += [page.evaluate("s => window.compare(s)", m) for m in after]
+    page.close()
+    assert [r[0] for r in results] == [1] * len(moves) + [2] * len(after)  # the ratio changed
+    assert all(r[2] > 0 for r in results)
+    assert [r[1] for r in results] == [0] * len(results), results

@@ -1,14 +1,23 @@
 // Colour scales and the colour bar: one interpolator and one painter for every panel kind.
 
+// Each colour string parsed once: a heatmap recolours hundreds of cells per slider press,
+// and parsing its scale's stops again for each took most of its draw.
+const parsedColors = new Map();
+
 function parseColor(color) {
   // [r, g, b, a] of "#rrggbb" (opaque), "rgb(r, g, b)" or "rgba(r, g, b, a)": the forms
-  // plotly's colour scales and rnnviz.style use.
+  // plotly's colour scales and rnnviz.style use. Shared: callers must not change it.
+  let rgba = parsedColors.get(color);
+  if (rgba) return rgba;
   if (color.startsWith("#")) {
     const n = parseInt(color.slice(1), 16);
-    return [(n >> 16) & 255, (n >> 8) & 255, n & 255, 1];
+    rgba = [(n >> 16) & 255, (n >> 8) & 255, n & 255, 1];
+  } else {
+    const v = color.match(/[\d.]+/g).map(Number);
+    rgba = v.length > 3 ? v.slice(0, 4) : [...v, 1];
   }
-  const v = color.match(/[\d.]+/g).map(Number);
-  return v.length > 3 ? v.slice(0, 4) : [...v, 1];
+  parsedColors.set(color, rgba);
+  return rgba;
 }
 
 function scaleColor(scale, u) {

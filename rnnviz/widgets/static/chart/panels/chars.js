@@ -35,57 +35,81 @@ function flowLayout(prefix, codes, columns) {
 // control recolours them): a slider's redraw only fills backgrounds and copies the letters.
 const colorSteps = new WeakMap(),
   letterLayers = new WeakMap();
+// The letters' colour (the prefix has its own).
+const LETTER_COLOR = "#222";
 
-function charColor(panel, u, lo, hi) {
-  if (!Number.isFinite(u)) return panel.missing_color;
+function panelSteps(panel) {
   if (!colorSteps.has(panel))
     colorSteps.set(
       panel,
       Array.from({ length: 256 }, (_, k) => scaleColor(panel.colorscale, k / 255)),
     );
-  return colorSteps.get(panel)[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
+  return colorSteps.get(panel);
+}
+
+function charColor(panel, u, lo, hi, steps = panelSteps(panel)) {
+  if (!Number.isFinite(u)) return panel.missing_color;
+  return steps[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
 }
 
 const glyph = (c) => (c === 10 || c === 9 || c === 32 ? "" : String.fromCodePoint(c));
 
-function flowLetters(panel, codes, w, h) {
-  // The flow layout and its letters on a transparent canvas, remade when the codes change.
+function flowLetters(ctx, panel, codes, w, h) {
+  // The flow layout and its letters on a transparent canvas at the target's pixel scale,
+  // remade when anything they show changes: the codes, the box, the canvas's scale (its
+  // devicePixelRatio, a fit to the page's width), the font and the colours.
+  const m = ctx.getTransform(),
+    sx = Math.hypot(m.a, m.b),
+    sy = Math.hypot(m.c, m.d);
+  const key = JSON.stringify([
+    sx,
+    sy,
+    w,
+    h,
+    panel.font_size,
+    panel.prefix,
+    panel.prefix_color,
+    LETTER_COLOR,
+    panel.char_width,
+    panel.line_height,
+  ]);
   const old = letterLayers.get(panel);
   if (
     old &&
+    old.key === key &&
     old.buffer === codes.buffer &&
     old.offset === codes.byteOffset &&
     old.length === codes.length
   )
     return old;
   const cw = panel.char_width,
-    lh = panel.line_height,
-    ratio = window.devicePixelRatio || 1;
+    lh = panel.line_height;
   const { before, cells } = flowLayout(panel.prefix, codes, Math.floor(w / cw));
   const canvas = document.createElement("canvas");
-  canvas.width = Math.ceil(w * ratio);
-  canvas.height = Math.ceil(h * ratio);
-  const ctx = canvas.getContext("2d");
-  ctx.scale(ratio, ratio);
-  ctx.font = `${panel.font_size}px monospace`;
-  ctx.textAlign = "center";
-  ctx.textBaseline = "middle";
+  canvas.width = Math.ceil(w * sx);
+  canvas.height = Math.ceil(h * sy);
+  const layer = canvas.getContext("2d");
+  layer.scale(sx, sy);
+  layer.font = `${panel.font_size}px monospace`;
+  layer.textAlign = "center";
+  layer.textBaseline = "middle";
   const put = (c, at) => {
-    if (at) ctx.fillText(glyph(c), (at[0] + 0.5) * cw, (at[1] + 0.5) * lh);
+    if (at) layer.fillText(glyph(c), (at[0] + 0.5) * cw, (at[1] + 0.5) * lh);
   };
-  ctx.fillStyle = panel.prefix_color;
+  layer.fillStyle = panel.prefix_color;
   Array.from(panel.prefix || "").forEach((ch, k) => put(ch.codePointAt(0), before[k]));
-  ctx.fillStyle = "#222";
+  layer.fillStyle = LETTER_COLOR;
   cells.forEach((at, k) => put(codes[k], at));
-  const layer = {
+  const made = {
+    key,
     buffer: codes.buffer,
     offset: codes.byteOffset,
     length: codes.length,
     cells,
     canvas,
   };
-  letterLayers.set(panel, layer);
-  return layer;
+  letterLayers.set(panel, made);
+  return made;
 }
 
 function drawChars(ctx, panel, fr, read) {
@@ -130,18 +154,33 @@ function drawChars(ctx, panel, fr, read) {
   } else {
     const cw = panel.char_width,
       lh = panel.line_height,
-      letters = flowLetters(panel, codes, w, h);
+      letters = flowLetters(ctx, panel, codes, w, h);
     ctx.beginPath();
     ctx.rect(l, t, w, h);
     ctx.clip();
     if (values) {
-      letters.cells.forEach((at, k) => {
-        if (!at) return;
-        ctx.fillStyle = charColor(panel, values[k], lo, hi);
+      // A slider's redraw is these 1500-odd fills: the colour is set only when it changes
+      // (neighbours often share one), a colour string being parsed at each set.
+      const steps = panelSteps(panel),
+        cells = letters.cells;
+      let shown = null;
+      for (let k = 0; k < cells.length; k++) {
+        const at = cells[k];
+        if (!at) continue;
+        const color = charColor(panel, values[k], lo, hi, steps);
+        if (color !== shown) ctx.fillStyle = shown = color;
         ctx.fillRect(l + at[0] * cw, t + at[1] * lh, cw + 0.3, lh + 0.3);
-      });
+      }
     }
-    ctx.drawImage(letters.canvas, l, t, w, h);
+    // One layer pixel to one canvas pixel: the layer was made at the canvas's scale.
+    const m = ctx.getTransform();
+    ctx.drawImage(
+      letters.canvas,
+      l,
+      t,
+      letters.canvas.width / Math.hypot(m.a, m.b),
+      letters.canvas.height / Math.hypot(m.c, m.d),
+    );
     fr.flow = { cells: letters.cells, cw, lh }; // for hover
   }
   ctx.restore();

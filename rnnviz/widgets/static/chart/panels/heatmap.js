@@ -11,6 +11,19 @@ function heatmapRange(panel, read, shared) {
     : rangeOf(c, read) || logRange(panel.groups.flatMap((g) => Array.from(read(g.data) || [])));
 }
 
+// Per panel: the colour of each value drawn lately. A control usually changes some rows of
+// a heatmap and leaves the others (GradientFlow's radius moves the RNN's row, not the
+// LSTM's): their colours are looked up, not interpolated and formatted again.
+const cellColors = new WeakMap();
+
+function cellColor(panel, t) {
+  let colors = cellColors.get(panel);
+  if (!colors || colors.size > 8192) cellColors.set(panel, (colors = new Map()));
+  let color = colors.get(t);
+  if (color === undefined) colors.set(t, (color = scaleColor(panel.colorscale, t)));
+  return color;
+}
+
 function drawHeatmap(ctx, panel, fr, read, state, shared) {
   const crange = heatmapRange(panel, read, shared),
     [lo, hi] = crange;
@@ -31,7 +44,7 @@ function drawHeatmap(ctx, panel, fr, read, state, shared) {
           Y = fr.py(g.y0 + j);
         ctx.globalAlpha = dim ? panel.cursor.dim_before : 1;
         if (Number.isFinite(u)) {
-          ctx.fillStyle = scaleColor(panel.colorscale, (u - lo) / (hi - lo));
+          ctx.fillStyle = cellColor(panel, (u - lo) / (hi - lo));
           const size = g.cell ? Math.min(g.cell, cw) : cw;
           ctx.fillRect(
             X - size / 2,

@@ -9,6 +9,20 @@
 //             "name t 3: x 0.5, y 0.2".
 
 function drawXY(ctx, panel, fr, read, state) {
+  // The series, clipped to the box, over the axes: copied from the last draw when neither
+  // their frames nor the axes changed (layers.js), e.g. the panels a slider leaves alone.
+  const key = [
+    fr.box,
+    fr.xr,
+    fr.yr,
+    panel.series.map((s) => [s.visible, frameKey(read(s.data)), s.x ? frameKey(read(s.x)) : 0]),
+  ];
+  cachedRegion(ctx, panel, key, fr.box, () => drawSeries(ctx, panel, fr, read));
+  drawEdges(ctx, panel, fr, read);
+  if (panel.cursor) drawLineCursor(ctx, panel, fr, read, state);
+}
+
+function drawSeries(ctx, panel, fr, read) {
   const [l, t, w, h] = fr.box;
   ctx.save();
   ctx.beginPath();
@@ -62,8 +76,6 @@ function drawXY(ctx, panel, fr, read, state) {
     ctx.globalAlpha = 1;
   }
   ctx.restore();
-  drawEdges(ctx, panel, fr, read);
-  if (panel.cursor) drawLineCursor(ctx, panel, fr, read, state);
 }
 
 function drawEdges(ctx, panel, fr, read) {

@@ -1,0 +1,65 @@
+// Layers: a part of the picture that a control leaves unchanged is copied, not drawn again.
+// A panel's region (its box and one device pixel around it, where its clipped drawing may
+// blend into the axes' edges) is kept as the canvas showed it right after the part was drawn,
+// and copied back, pixel for pixel, when everything it depends on is the same: the part's
+// own key (its data frames, ranges, box, visibility), the canvas's transform and size (its
+// devicePixelRatio, a fit to the page's width) and the theme (the axis and grid colours as
+// the draw reads them). A copy, not a transparent layer composited: a hairline composited
+// from a layer differs by a level or two from the same line drawn in place.
+// It is kept only when a draw finds the key of the draw before it (a part that changes with
+// every press is never read back: reading a canvas makes it raster at once).
+
+const regions = new WeakMap(), // owner (a panel) -> {key, canvas}
+  bufferIds = new WeakMap();
+let nextBufferId = 1;
+
+function frameKey(values) {
+  // Which frame of which data entry: a subarray's buffer, offset and length (a new message
+  // makes new buffers).
+  if (!values) return null;
+  if (!values.buffer) return Array.from(values);
+  if (!bufferIds.has(values.buffer)) bufferIds.set(values.buffer, nextBufferId++);
+  return [bufferIds.get(values.buffer), values.byteOffset, values.length];
+}
+
+function themeKey() {
+  // The colours the axes are drawn in, as they are when this draw reads them.
+  return [GRID_COLOR, AXIS_COLOR];
+}
+
+function cachedRegion(ctx, owner, key, box, paint) {
+  // paint() the part, or copy the region it left last time (see above). box: [l, t, w, h].
+  const m = ctx.getTransform();
+  if (m.b || m.c) return paint(); // a rotated canvas: never a copy
+  const W = ctx.canvas.width,
+    H = ctx.canvas.height;
+  const x0 = Math.max(0, Math.floor(m.a * box[0] + m.e) - 1),
+    y0 = Math.max(0, Math.floor(m.d * box[1] + m.f) - 1),
+    x1 = Math.min(W, Math.ceil(m.a * (box[0] + box[2]) + m.e) + 1),
+    y1 = Math.min(H, Math.ceil(m.d * (box[1] + box[3]) + m.f) + 1);
+  if (x1 <= x0 || y1 <= y0) return paint();
+  const full = JSON.stringify([key, themeKey(), [m.a, m.d, m.e, m.f], [W, H, x0, y0, x1, y1]]);
+  const kept = regions.get(owner);
+  if (kept && kept.key === full && kept.canvas) {
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.globalCompositeOperation = "copy";
+    ctx.beginPath();
+    ctx.rect(x0, y0, x1 - x0, y1 - y0);
+    ctx.clip();
+    ctx.drawImage(kept.canvas, x0, y0);
+    ctx.restore();
+    return;
+  }
+  paint();
+  if (!kept || kept.key !== full) {
+    regions.set(owner, { key: full, canvas: null });
+    return;
+  }
+  const canvas = document.createElement("canvas");
+  canvas.width = x1 - x0;
+  canvas.height = y1 - y0;
+  canvas.getContext("2d").drawImage(ctx.canvas, x0, y0, x1 - x0, y1 - y0, 0, 0, x1 - x0, y1 - y0);
+  kept.canvas = canvas;
+}
