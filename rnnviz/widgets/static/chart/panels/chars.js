@@ -49,18 +49,23 @@ function charColor(panel, u, lo, hi) {
 const glyph = (c) => (c === 10 || c === 9 || c === 32 ? "" : String.fromCodePoint(c));
 
 function flowLetters(panel, codes, w, h) {
-  // The flow layout and its letters on a transparent canvas, remade when the codes change.
-  const old = letterLayers.get(panel);
+  // The flow layout and its letters on a transparent canvas, remade when the codes, the
+  // screen's pixels per spec px (zoom, fit) or the letters' colour change. Letters over
+  // coloured cells are dark; letters on the page are the theme's.
+  const old = letterLayers.get(panel),
+    ratio = (window.devicePixelRatio || 1) * VIEW.scale,
+    letterColor = panel.values ? "#222" : THEME.text;
   if (
     old &&
     old.buffer === codes.buffer &&
     old.offset === codes.byteOffset &&
-    old.length === codes.length
+    old.length === codes.length &&
+    old.ratio === ratio &&
+    old.letterColor === letterColor
   )
     return old;
   const cw = panel.char_width,
-    lh = panel.line_height,
-    ratio = window.devicePixelRatio || 1;
+    lh = panel.line_height;
   const { before, cells } = flowLayout(panel.prefix, codes, Math.floor(w / cw));
   const canvas = document.createElement("canvas");
   canvas.width = Math.ceil(w * ratio);
@@ -73,11 +78,13 @@ function flowLetters(panel, codes, w, h) {
   const put = (c, at) => {
     if (at) ctx.fillText(glyph(c), (at[0] + 0.5) * cw, (at[1] + 0.5) * lh);
   };
-  ctx.fillStyle = panel.prefix_color;
+  ctx.fillStyle = readable(panel.prefix_color, THEME.background);
   Array.from(panel.prefix || "").forEach((ch, k) => put(ch.codePointAt(0), before[k]));
-  ctx.fillStyle = "#222";
+  ctx.fillStyle = letterColor;
   cells.forEach((at, k) => put(codes[k], at));
   const layer = {
+    ratio,
+    letterColor,
     buffer: codes.buffer,
     offset: codes.byteOffset,
     length: codes.length,
@@ -121,7 +128,7 @@ function drawChars(ctx, panel, fr, read) {
       }
     }
     const labels = panel.labels ? read(panel.labels) : null;
-    ctx.fillStyle = AXIS_COLOR;
+    ctx.fillStyle = THEME.axis;
     if (labels && cw >= 5)
       labels.forEach((c, i) =>
         ctx.fillText(String.fromCodePoint(c || 32), l + (i + 0.5) * cw, t + h + 12),
