@@ -174,3 +174,21 @@ function watchTheme(onChange) {
     scheme?.removeEventListener?.("change", onChange);
   };
 }
+
+function styleChrome({ tip, busy, keys }, scale, last) {
+  // The tooltip, busy mark and legend box in the current theme's colours, their text
+  // following the scale down to the floor (fit.js); returns the style's key, and changes
+  // nothing when it is `last`.
+  const size = `${Math.max(MIN_TEXT_PX, 12 * scale)}px`;
+  const key = [size, THEME.axis, THEME.text, THEME.tooltip, THEME.border, THEME.busy].join();
+  if (key === last) return key;
+  Object.assign(tip.style, {
+    fontSize: size,
+    color: THEME.tooltipText,
+    background: THEME.tooltip,
+    borderColor: THEME.border,
+  });
+  Object.assign(busy.style, { fontSize: size, color: THEME.busy });
+  Object.assign(keys.style, { fontSize: size, color: THEME.axis });
+  return key;
+}

@@ -126,29 +126,16 @@ async function render({ model, el }) {
     // recomputing around a settled slider) do not look like a change.
     const scale = fitScale(spec.width, root.clientWidth);
     frames = draw(canvas, shownSpec, read, state, { scale, theme: readTheme(root) });
-    styleChrome(scale);
+    const style = styleChrome({ tip, busy, keys }, scale, chrome);
+    if (style !== chrome) {
+      chrome = style; // the legend's swatches are inked in the theme: drawn again
+      legend(keys, spec.legend || [], toggle, hidden);
+    }
     const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
     const show = model.get("busy") || stale ? "" : "none";
     if (busy.style.display !== show) busy.style.display = show;
     // A page that measures or reads the charts (the browser tests) may listen here.
     globalThis.__rnnvizAfterDraw?.(root, { canvas, state, read, spec, hidden });
-  }
-  function styleChrome(scale) {
-    // The tooltip, busy mark and legend in the theme's colours, their text following the
-    // scale down to the floor (fit.js); the legend is remade when its swatches' ink changes.
-    const size = `${Math.max(MIN_TEXT_PX, 12 * scale)}px`;
-    const key = [size, THEME.axis, THEME.text, THEME.tooltip, THEME.border, THEME.busy].join();
-    if (key === chrome) return;
-    chrome = key;
-    Object.assign(tip.style, {
-      fontSize: size,
-      color: THEME.tooltipText,
-      background: THEME.tooltip,
-      borderColor: THEME.border,
-    });
-    Object.assign(busy.style, { fontSize: size, color: THEME.busy });
-    Object.assign(keys.style, { fontSize: size, color: THEME.axis });
-    legend(keys, spec.legend || [], toggle, hidden);
   }
   // New data draws in the next animation frame (several changes in one task make one
   // picture); a slider's change draws at once, inside the key press's own task, so that the
