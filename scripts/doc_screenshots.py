@@ -1,6 +1,7 @@
 """The screenshots of a student at work in docs/screenshots/after/: `make doc-screenshots`.
 
-Usage: python scripts/doc_screenshots.py [--out docs/screenshots/after] [--only predict,exercise]
+Usage: python scripts/doc_screenshots.py [--out docs/screenshots/after]
+       [--only predict,exercise,fit]
 
 - predict: lab 06 opened in JupyterLab from its stored outputs (nothing runs; the kernel only
   starts, as `make lab` leaves it), in headless Chromium as the browser tests drive it
@@ -14,6 +15,11 @@ Usage: python scripts/doc_screenshots.py [--out docs/screenshots/after] [--only 
   BUGS: the tanh derivative left out of rnn_step_backward) autograded and its feedback page
   (`nbgrader generate_feedback`) opened with the network blocked, cut down to the score summary,
   the student's answer and the check it fails (exercise_graded.png).
+- fit: lab 04 run (Run All: the pictures are of the front end this checkout holds, not of the
+  stored outputs') in a 1024x768 window with the file browser open; GradientFlow's widget as
+  it fits the narrow notebook (width_1024.png), zoomed to 125% after load (the CSS viewport
+  shrinks and devicePixelRatio becomes 1.25, as a browser zoom does: zoom_125.png, at that
+  ratio), then in JupyterLab Dark (dark_theme.png).
 
 Each picture is an element screenshot at device scale DEVICE_SCALE, so a 640 px widget is
 about 900 px wide. The script checks what it photographs (no answer before Check, the answer
@@ -139,6 +145,54 @@ def predict_screenshots(out: Path, browser) -> None:
             server.stop()
 
 
+# --- charts that fit the window, the zoom and the theme (lab 04) ----------------------------
+FIT_LAB = "04_vanishing_gradients.ipynb"
+
+
+def fit_screenshots(out: Path, browser) -> None:
+    from tests.browser.test_fit_theme import WINDOW, ZOOMS, dark_theme, fitted, open_file_browser
+
+    with tempfile.TemporaryDirectory() as work:
+        root = Path(work)
+        (root / "labs").mkdir()
+        shutil.copy(REPO / "labs" / FIT_LAB, root / "labs" / FIT_LAB)
+        server = JupyterServer(root)
+        context = browser.new_context(viewport=WINDOW)
+        try:
+            lab = Lab(context.new_page(), server)
+            page = lab.page
+            lab.run(FIT_LAB, min_plots=3, min_sliders=5)
+            open_file_browser(page)
+            widget = page.locator(".rnnviz-chart").first.locator(
+                "xpath=ancestor::div[contains(@class, 'widget-vbox')][1]"
+            )
+
+            def settled_shot(name: str) -> None:
+                lab.wait_until(lambda: fitted(page), message=f"charts to fit for {name}")
+                widget.scroll_into_view_if_needed()
+                page.screenshot(path=str(out / name))
+                print(f"{out / name}: {(out / name).stat().st_size / 1e3:.0f} kB")
+
+            settled_shot("width_1024.png")  # the whole window: the file browser beside it
+            cdp = context.new_cdp_session(page)
+            _, viewport, ratio = next(z for z in ZOOMS if z[0] == "125%")
+            cdp.send(
+                "Emulation.setDeviceMetricsOverride",
+                {**viewport, "deviceScaleFactor": ratio, "mobile": False},
+            )
+            settled_shot("zoom_125.png")
+            cdp.send("Emulation.clearDeviceMetricsOverride")
+            dark_theme(lab)
+            lab.wait_until(lambda: fitted(page), message="charts to redraw in the dark theme")
+            shoot(page, out / "dark_theme.png", widget)
+            if lab.page_errors:
+                raise SystemExit(f"page errors: {lab.page_errors[:5]}")
+        finally:
+            context.close()
+            server.shutdown_kernels()
+            server.stop()
+
+
 # --- a graded exercise --------------------------------------------------------------------
 def submission(release, source, bug: tuple[str, str]):
     """The student version filled in as a student would: each solution cell holds the source's
@@ -251,11 +305,13 @@ def graded(page, feedback: Path, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--only", default="predict,exercise", help="predict, exercise or both")
+    parser.add_argument(
+        "--only", default="predict,exercise,fit", help="any of predict, exercise and fit"
+    )
     args = parser.parse_args()
     parts = set(args.only.split(","))
-    if not parts <= {"predict", "exercise"}:
-        raise SystemExit(f"--only takes predict and/or exercise, got {args.only!r}")
+    if not parts <= {"predict", "exercise", "fit"}:
+        raise SystemExit(f"--only takes predict, exercise and/or fit, got {args.only!r}")
     if not os.access(CHROMIUM, os.X_OK):
         raise SystemExit(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -268,6 +324,8 @@ def main() -> None:
                 predict_screenshots(args.out.resolve(), browser)
             if "exercise" in parts:
                 exercise_screenshots(args.out.resolve(), browser)
+            if "fit" in parts:
+                fit_screenshots(args.out.resolve(), browser)
         finally:
             browser.close()
 

@@ -124,7 +124,8 @@ CHARTS_JS = (
     out.push({
       cssWidth: box.width, cssHeight: box.height, width: w, height: h,
       inside: box.left >= area.left - 0.5 && box.right <= area.right + 0.5,
-      scrolls, sticking, unpainted, corners: [px(0, 0), px(w - 1, 0), px(0, h - 1), px(w - 1, h - 1)],
+      scrolls, sticking, unpainted,
+      corners: [px(0, 0), px(w - 1, 0), px(0, h - 1), px(w - 1, h - 1)],
       page, texts, legend, ratio: devicePixelRatio,
     });
   }
@@ -182,6 +183,7 @@ def check_charts(lab, where: str, dark: bool = False) -> None:
         # Whole: every backing pixel painted (no ghost, no uncovered strip), corners the page's.
         assert c["unpainted"] == 0, at
         assert all(corner == c["page"] for corner in c["corners"]), (at, c["corners"], c["page"])
+        assert c["texts"], at  # the text boxes were recorded: the contrast check reads some
         poor = [(t["text"], round(t["contrast"], 2)) for t in c["texts"] if t["contrast"] < 4.5]
         assert not poor, (at, poor)
         small = [
