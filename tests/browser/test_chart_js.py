@@ -693,3 +693,22 @@ def test_black_marks_and_text_follow_the_dark_theme(chart_page):
     assert got["background"] == [17, 17, 17]
     assert got["overflow"] == [255, 255, 255]  # the triangle at x = 1, 6 px under the top
     assert got["brightest"] > 200
+
+
+def test_the_pointer_maps_to_spec_pixels_at_any_scale(chart_page):
+    """Hover works in the spec's pixels: a pointer over a chart shown at half its layout's
+    width (and at any ratio) lands where it would at full size."""
+    got = chart_page.evaluate(
+        """() => {
+          const c = window.chart, canvas = document.createElement('canvas');
+          document.body.append(canvas);
+          const spec = { width: 200, height: 100, panels: [] };
+          c.draw(canvas, spec, () => null, {}, { scale: 0.5 });
+          const box = canvas.getBoundingClientRect();
+          return { size: [box.width, box.height],
+                   centre: c.toSpec(canvas, spec, box.left + 50, box.top + 25),
+                   corner: c.toSpec(canvas, spec, box.left + 100, box.top + 50) };
+        }"""
+    )
+    assert got["size"] == [100, 50]
+    assert got["centre"] == [100, 50] and got["corner"] == [200, 100]

@@ -134,6 +134,30 @@ CHARTS_JS = (
 )
 
 
+# Every Predict in the page: inside its output area, its text readable on the page.
+PREDICTS_JS = (
+    """() => {"""
+    + CONTRAST_JS
+    + """
+  const probe = document.createElement('div');
+  probe.style.color = 'var(--jp-layout-color0, white)';
+  document.body.append(probe);
+  const page = rgb(getComputedStyle(probe).color);
+  probe.remove();
+  return [...document.querySelectorAll('.rnnviz-predict')].map((p) => {
+    const box = p.getBoundingClientRect(),
+      area = p.closest('.jp-OutputArea-output').getBoundingClientRect();
+    const texts = [p, ...p.querySelectorAll('*')].filter((e) => e.childNodes.length
+      && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())
+      && !e.closest('button'));
+    return { inside: box.right <= area.right + 1 && box.left >= area.left - 1,
+             contrast: Math.min(...texts.map((e) => contrast(rgb(getComputedStyle(e).color),
+                                                             page))) };
+  });
+}"""
+)
+
+
 def open_file_browser(page) -> None:
     """The left sidebar's file browser open, as a student usually has it."""
     if not page.locator("#filebrowser").is_visible():
@@ -195,6 +219,8 @@ def check_charts(lab, where: str, dark: bool = False) -> None:
         assert all(ratio >= 4.5 for ratio in c["legend"]), (at, c["legend"])
         if dark:
             assert sum(c["page"]) < 3 * 80, at  # JupyterLab Dark's background, not white
+    for k, p in enumerate(page.evaluate(PREDICTS_JS)):
+        assert p["inside"] and p["contrast"] >= 4.5, (f"{where}, Predict {k}", p)
 
 
 @pytest.mark.parametrize(

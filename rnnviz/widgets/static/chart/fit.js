@@ -69,3 +69,9 @@ function watchFit(el, onChange) {
     query?.removeEventListener("change", changed);
   };
 }
+
+function watchPage(el, onChange) {
+  // Calls onChange on a resize, zoom or theme change; returns the function that stops.
+  const stops = [watchFit(el, onChange), watchTheme(onChange)];
+  return () => stops.forEach((stop) => stop());
+}

@@ -81,7 +81,11 @@ async function render({ model, el }) {
     legendItems = null,
     pending = false,
     animation = null,
-    chrome = "";
+    chrome = "",
+    // The notebook's width and the theme: read after a resize, zoom or theme change
+    // (watchPage), not per slider step (reading them forces a layout).
+    available = null,
+    theme = null;
   const state = {},
     controlModels = {},
     hidden = new Set();
@@ -120,12 +124,12 @@ async function render({ model, el }) {
     pending = false;
     if (!spec) return;
     shownSpec = withHidden(spec, hidden);
-    // The size, pixel ratio and theme are read again for every picture: the page may have
-    // been zoomed, narrowed or switched to dark since the last one. The canvas is resized
-    // only when they changed (fitCanvas), so new frames for the same picture (the kernel
-    // recomputing around a settled slider) do not look like a change.
-    const scale = fitScale(spec.width, root.clientWidth);
-    frames = draw(canvas, shownSpec, read, state, { scale, theme: readTheme(root) });
+    // Every draw reads the pixel ratio and resizes the canvas only if the size or ratio
+    // changed (fitCanvas): new frames for the same picture do not look like a change.
+    available ??= root.clientWidth;
+    theme ??= readTheme(root);
+    const scale = fitScale(spec.width, available);
+    frames = draw(canvas, shownSpec, read, state, { scale, theme });
     const style = styleChrome({ tip, busy, keys }, scale, chrome);
     if (style !== chrome) {
       chrome = style; // the legend's swatches are inked in the theme: drawn again
@@ -240,8 +244,10 @@ async function render({ model, el }) {
   redraw();
   // A narrower or wider notebook, a browser zoom, another screen, another theme: the same
   // picture drawn again to fit.
-  const stopFit = watchFit(root, schedule);
-  const stopTheme = watchTheme(schedule);
+  const stopWatching = watchPage(root, () => {
+    available = theme = null;
+    schedule();
+  });
   const reload = async () => {
     load();
     await bindControls();
@@ -253,8 +259,7 @@ async function render({ model, el }) {
   model.on("change:busy", schedule);
   return () => {
     if (animation) cancelAnimationFrame(animation);
-    stopFit();
-    stopTheme();
+    stopWatching();
   };
 }
 
@@ -287,6 +292,7 @@ export {
   scaleColor,
   textPx,
   titleText,
+  toSpec,
   unmask,
   withHidden,
   xRange as xRangeOf,
