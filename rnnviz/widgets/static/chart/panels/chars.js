@@ -46,6 +46,10 @@ function charColor(panel, u, lo, hi) {
   return colorSteps.get(panel)[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
 }
 
+// Black or white letters, whichever stands out more from the cell: one of them keeps 4.5:1
+// on any colour.
+const letterOn = (cell) => (contrast("black", cell) >= contrast("white", cell) ? "black" : "white");
+
 const glyph = (c) => (c === 10 || c === 9 || c === 32 ? "" : String.fromCodePoint(c));
 
 function flowLetters(panel, codes, w, h) {
@@ -116,9 +120,8 @@ function drawChars(ctx, panel, fr, read) {
           ctx.fillStyle = charColor(panel, values[k], lo, hi);
           ctx.fillRect(l + i * cw, t + j * ch, cw + 0.5, ch + 0.5);
         }
-        // Dark letters on light cells, white on dark ones (the colour's own lightness).
-        const dark = values && Number.isFinite(values[k]) && (values[k] - lo) / (hi - lo) > 0.6;
-        ctx.fillStyle = dark ? "white" : "#222";
+        // On a cell, letterOn's; on the page, the theme's.
+        ctx.fillStyle = values ? letterOn(charColor(panel, values[k], lo, hi)) : THEME.text;
         if (cw >= 5)
           ctx.fillText(
             String.fromCodePoint(codes[k] || 32),
