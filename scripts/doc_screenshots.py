@@ -150,6 +150,7 @@ FIT_LAB = "04_vanishing_gradients.ipynb"
 
 
 def fit_screenshots(out: Path, browser) -> None:
+    from tests.browser.latency import watch_charts
     from tests.browser.test_fit_theme import WINDOW, ZOOMS, dark_theme, fitted, open_file_browser
 
     with tempfile.TemporaryDirectory() as work:
@@ -158,6 +159,7 @@ def fit_screenshots(out: Path, browser) -> None:
         shutil.copy(REPO / "labs" / FIT_LAB, root / "labs" / FIT_LAB)
         server = JupyterServer(root)
         context = browser.new_context(viewport=WINDOW)
+        watch_charts(context)  # Lab.run counts what the charts drew
         try:
             lab = Lab(context.new_page(), server)
             page = lab.page
