@@ -27,6 +27,7 @@ after; a partial score and a failed check) and fails otherwise.
 """
 
 import argparse
+import base64
 import os
 import re
 import shutil
@@ -169,21 +170,31 @@ def fit_screenshots(out: Path, browser) -> None:
                 "xpath=ancestor::div[contains(@class, 'widget-vbox')][1]"
             )
 
+            cdp = context.new_cdp_session(page)
+
             def settled_shot(name: str) -> None:
+                # The whole window, the file browser beside the notebook, by CDP: Playwright's
+                # own screenshot would put back its viewport and ratio, undoing the zoom.
                 lab.wait_until(lambda: fitted(page), message=f"charts to fit for {name}")
                 widget.scroll_into_view_if_needed()
-                page.screenshot(path=str(out / name))
+                page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+                shot = cdp.send("Page.captureScreenshot", {"format": "png"})
+                (out / name).write_bytes(base64.b64decode(shot["data"]))
                 print(f"{out / name}: {(out / name).stat().st_size / 1e3:.0f} kB")
 
-            settled_shot("width_1024.png")  # the whole window: the file browser beside it
-            cdp = context.new_cdp_session(page)
+            settled_shot("width_1024.png")
             _, viewport, ratio = next(z for z in ZOOMS if z[0] == "125%")
             cdp.send(
                 "Emulation.setDeviceMetricsOverride",
                 {**viewport, "deviceScaleFactor": ratio, "mobile": False},
             )
+            if page.evaluate("() => devicePixelRatio") != ratio:
+                raise SystemExit("the zoom did not take: devicePixelRatio is not 1.25")
             settled_shot("zoom_125.png")
-            cdp.send("Emulation.clearDeviceMetricsOverride")
+            cdp.send(
+                "Emulation.setDeviceMetricsOverride",
+                {**WINDOW, "deviceScaleFactor": 1, "mobile": False},
+            )
             dark_theme(lab)
             lab.wait_until(lambda: fitted(page), message="charts to redraw in the dark theme")
             shoot(page, out / "dark_theme.png", widget)

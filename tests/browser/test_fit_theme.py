@@ -200,8 +200,14 @@ def fitted(page) -> bool:
     )
 
 
-def check_charts(lab, where: str, dark: bool = False) -> None:
+def check_charts(lab, where: str, viewport: dict, ratio: float, dark: bool = False) -> None:
     page = lab.page
+    # The zoom took: the page's CSS viewport and pixel ratio are the zoomed window's.
+    assert page.evaluate("() => [innerWidth, innerHeight]") == [
+        viewport["width"],
+        viewport["height"],
+    ], where
+    assert page.evaluate("() => devicePixelRatio") == pytest.approx(ratio), where
     # A slider move (where the lab has one): every chart is drawn again at this size, ratio
     # and theme.
     if lab.slider_count():
@@ -259,8 +265,11 @@ def test_charts_fit_zoom_and_theme(lab, notebook, plots, sliders, timeout):
             "Emulation.setDeviceMetricsOverride",
             {**viewport, "deviceScaleFactor": ratio, "mobile": False},
         )
-        check_charts(lab, f"{notebook} at zoom {name}")
-    cdp.send("Emulation.clearDeviceMetricsOverride")
+        check_charts(lab, f"{notebook} at zoom {name}", viewport, ratio)
+    # Back to 100% (clearing the override would drop the window's size too).
+    cdp.send(
+        "Emulation.setDeviceMetricsOverride", {**WINDOW, "deviceScaleFactor": 1, "mobile": False}
+    )
     dark_theme(lab)
-    check_charts(lab, f"{notebook} in JupyterLab Dark", dark=True)
+    check_charts(lab, f"{notebook} in JupyterLab Dark", WINDOW, 1, dark=True)
     lab.assert_healthy()
