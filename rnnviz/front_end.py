@@ -16,6 +16,8 @@ CHART_DIR = Path(__file__).parent / "widgets" / "static" / "chart"
 # kind's file, then the widget (its PANELS registry names every kind; its exports last).
 CHART_FILES = (
     "core.js",
+    "theme.js",
+    "fit.js",
     "colour.js",
     "axes.js",
     "layers.js",

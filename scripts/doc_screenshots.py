@@ -1,7 +1,7 @@
 """The screenshots of a student at work in docs/screenshots/after/: `make doc-screenshots`.
 
 Usage: python scripts/doc_screenshots.py [--out docs/screenshots/after]
-       [--only predict,exercise,sweep]
+       [--only predict,exercise,sweep,fit]
 
 - predict: lab 06 opened in JupyterLab from its stored outputs (nothing runs; the kernel only
   starts, as `make lab` leaves it), in headless Chromium as the browser tests drive it
@@ -19,6 +19,11 @@ Usage: python scripts/doc_screenshots.py [--out docs/screenshots/after]
   drawn by the front end in a blank page, as a student with normal vision sees it
   (sweep_normal.png) and under Chromium's emulated deuteranopia (sweep_deuteranopia.png): each
   model keeps its marker and dash where red and green merge.
+- fit: lab 04 run (Run All: the pictures are of the front end this checkout holds, not of the
+  stored outputs') in a 1024x768 window with the file browser open; GradientFlow's widget as
+  it fits the narrow notebook (width_1024.png), zoomed to 125% after load (the CSS viewport
+  shrinks and devicePixelRatio becomes 1.25, as a browser zoom does: zoom_125.png, at that
+  ratio), then in JupyterLab Dark (dark_theme.png).
 
 Each picture is an element screenshot at device scale DEVICE_SCALE, so a 640 px widget is
 about 900 px wide. The script checks what it photographs (no answer before Check, the answer
@@ -26,6 +31,7 @@ after; a partial score and a failed check) and fails otherwise.
 """
 
 import argparse
+import base64
 import os
 import re
 import shutil
@@ -200,6 +206,66 @@ def sweep_screenshots(out: Path, browser) -> None:
         page.close()
 
 
+# --- charts that fit the window, the zoom and the theme (lab 04) ----------------------------
+FIT_LAB = "04_vanishing_gradients.ipynb"
+
+
+def fit_screenshots(out: Path, browser) -> None:
+    from tests.browser.latency import watch_charts
+    from tests.browser.test_fit_theme import WINDOW, ZOOMS, dark_theme, fitted, open_file_browser
+
+    with tempfile.TemporaryDirectory() as work:
+        root = Path(work)
+        (root / "labs").mkdir()
+        shutil.copy(REPO / "labs" / FIT_LAB, root / "labs" / FIT_LAB)
+        server = JupyterServer(root)
+        context = browser.new_context(viewport=WINDOW)
+        watch_charts(context)  # Lab.run counts what the charts drew
+        try:
+            lab = Lab(context.new_page(), server)
+            page = lab.page
+            lab.run(FIT_LAB, min_plots=3, min_sliders=5)
+            open_file_browser(page)
+            widget = page.locator(".rnnviz-chart").first.locator(
+                "xpath=ancestor::div[contains(@class, 'widget-vbox')][1]"
+            )
+
+            cdp = context.new_cdp_session(page)
+
+            def settled_shot(name: str) -> None:
+                # The whole window, the file browser beside the notebook, by CDP: Playwright's
+                # own screenshot would put back its viewport and ratio, undoing the zoom.
+                lab.wait_until(lambda: fitted(page), message=f"charts to fit for {name}")
+                widget.scroll_into_view_if_needed()
+                page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+                shot = cdp.send("Page.captureScreenshot", {"format": "png"})
+                (out / name).write_bytes(base64.b64decode(shot["data"]))
+                print(f"{out / name}: {(out / name).stat().st_size / 1e3:.0f} kB")
+
+            settled_shot("width_1024.png")
+            _, viewport, ratio = next(z for z in ZOOMS if z[0] == "125%")
+            cdp.send(
+                "Emulation.setDeviceMetricsOverride",
+                {**viewport, "deviceScaleFactor": ratio, "mobile": False},
+            )
+            if page.evaluate("() => devicePixelRatio") != ratio:
+                raise SystemExit("the zoom did not take: devicePixelRatio is not 1.25")
+            settled_shot("zoom_125.png")
+            cdp.send(
+                "Emulation.setDeviceMetricsOverride",
+                {**WINDOW, "deviceScaleFactor": 1, "mobile": False},
+            )
+            dark_theme(lab)
+            lab.wait_until(lambda: fitted(page), message="charts to redraw in the dark theme")
+            shoot(page, out / "dark_theme.png", widget)
+            if lab.page_errors:
+                raise SystemExit(f"page errors: {lab.page_errors[:5]}")
+        finally:
+            context.close()
+            server.shutdown_kernels()
+            server.stop()
+
+
 # --- a graded exercise --------------------------------------------------------------------
 def submission(release, source, bug: tuple[str, str]):
     """The student version filled in as a student would: each solution cell holds the source's
@@ -313,12 +379,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
-        "--only", default="predict,exercise,sweep", help="predict, exercise and/or sweep"
+        "--only",
+        default="predict,exercise,sweep,fit",
+        help="any of predict, exercise, sweep and fit",
     )
     args = parser.parse_args()
     parts = set(args.only.split(","))
-    if not parts <= {"predict", "exercise", "sweep"}:
-        raise SystemExit(f"--only takes predict, exercise and/or sweep, got {args.only!r}")
+    if not parts <= {"predict", "exercise", "sweep", "fit"}:
+        raise SystemExit(f"--only takes predict, exercise, sweep and/or fit, got {args.only!r}")
     if not os.access(CHROMIUM, os.X_OK):
         raise SystemExit(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -333,6 +401,8 @@ def main() -> None:
                 exercise_screenshots(args.out.resolve(), browser)
             if "sweep" in parts:
                 sweep_screenshots(args.out.resolve(), browser)
+            if "fit" in parts:
+                fit_screenshots(args.out.resolve(), browser)
         finally:
             browser.close()
 

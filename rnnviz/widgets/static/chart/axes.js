@@ -51,6 +51,7 @@ function marker(ctx, symbol, x, y, size, color, filled = true) {
     ctx.lineTo(x - r, y);
   } else ctx.arc(x, y, r, 0, 2 * Math.PI);
   ctx.closePath();
+  color = ink(color);
   if (filled) {
     ctx.fillStyle = color;
     ctx.fill();
@@ -65,11 +66,13 @@ function write(
   words,
   x,
   y,
-  { align = "center", base = "middle", color = AXIS_COLOR, font = FONT, angle = 0 } = {},
+  { align = "center", base = "middle", color = null, font = null, angle = 0, on = null } = {},
 ) {
+  // Text in the theme's axis colour, or in `color` made readable on `on` (the colour it is
+  // drawn over: the page's background unless said).
   ctx.save();
-  ctx.font = font;
-  ctx.fillStyle = color;
+  ctx.font = font || fontOf(12);
+  ctx.fillStyle = color ? readable(color, on || THEME.background) : THEME.axis;
   ctx.textAlign = align;
   ctx.textBaseline = base;
   ctx.translate(x, y);
@@ -171,7 +174,7 @@ function drawAxes(ctx, panel, fr) {
         const x = fr.px(v);
         if (x < l - 0.5 || x > l + w + 0.5) return;
         if (!opts.nogrid) {
-          ctx.strokeStyle = GRID_COLOR;
+          ctx.strokeStyle = THEME.grid;
           ctx.beginPath();
           ctx.moveTo(x, t);
           ctx.lineTo(x, t + h);
@@ -182,7 +185,7 @@ function drawAxes(ctx, panel, fr) {
         const y = fr.py(v);
         if (y < t - 0.5 || y > t + h + 0.5) return;
         if (!opts.nogrid) {
-          ctx.strokeStyle = GRID_COLOR;
+          ctx.strokeStyle = THEME.grid;
           ctx.beginPath();
           ctx.moveTo(l, y);
           ctx.lineTo(l + w, y);
@@ -203,7 +206,7 @@ function drawMarks(ctx, panel, fr, state) {
   for (const m of panel.marks) {
     const X = fr.px(state[m.control]);
     if (!(X >= l - 0.5 && X <= l + w + 0.5)) continue;
-    ctx.strokeStyle = m.color || "black";
+    ctx.strokeStyle = ink(m.color || "black");
     ctx.lineWidth = m.width ?? 2;
     ctx.setLineDash(m.dash || []);
     ctx.beginPath();

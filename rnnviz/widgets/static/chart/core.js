@@ -14,9 +14,6 @@
 // Log axes receive log10 values: -inf is an underflow to 0, +inf or NaN an overflow; both
 // are drawn as markers on the panel's edge, never as a silent gap.
 
-const FONT = "12px 'Open Sans', verdana, arial, sans-serif";
-const GRID_COLOR = "#ebebeb";
-const AXIS_COLOR = "#444";
 const SUPERSCRIPT = {
   "-": "\u207b",
   0: "\u2070",
@@ -30,7 +27,9 @@ const SUPERSCRIPT = {
   8: "\u2078",
   9: "\u2079",
 };
-const fontOf = (px, weight = "") => `${weight}${px}px 'Open Sans', verdana, arial, sans-serif`;
+// A font of `px` spec pixels, never under MIN_TEXT_PX on screen (fit.js) at the current scale.
+const fontOf = (px, weight = "") =>
+  `${weight}${textPx(px)}px 'Open Sans', verdana, arial, sans-serif`;
 
 // --- numbers ------------------------------------------------------------------------------
 function format(value, spec) {

@@ -23,8 +23,9 @@ function frameKey(values) {
 }
 
 function themeKey() {
-  // The colours the axes are drawn in, as they are when this draw reads them.
-  return [GRID_COLOR, AXIS_COLOR];
+  // The theme's colours as this draw reads them (series may be inked or made readable on
+  // its background).
+  return Object.values(THEME);
 }
 
 function cachedRegion(ctx, owner, key, box, paint) {

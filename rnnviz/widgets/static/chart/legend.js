@@ -8,14 +8,18 @@ function legend(el, items, toggle = null, hidden = new Set()) {
       const span = document.createElement("span");
       span.className = "rnnviz-legend-item";
       span.style.cssText =
-        "margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444;cursor:pointer;" +
+        // Size and colour from the legend's box (the widget sets them from the theme and scale).
+        "margin-right:14px;white-space:nowrap;font-family:sans-serif;cursor:pointer;" +
         `opacity:${hidden.has(item.name) ? 0.4 : 1}`;
       if (toggle) span.addEventListener("click", () => toggle(item.name));
+      const color = ink(item.color);
       const swatch =
-        item.marker || Array.isArray(item.dash) ? lineSwatch(item) : document.createElement("span");
+        item.marker || Array.isArray(item.dash)
+          ? lineSwatch({ ...item, color })
+          : document.createElement("span");
       const line = item.symbol
-        ? `color:${item.color};`
-        : `border-top:2px ${item.dash === true ? "dashed" : item.dash || "solid"} ${item.color};`;
+        ? `color:${color};`
+        : `border-top:2px ${item.dash === true ? "dashed" : item.dash || "solid"} ${color};`;
       const place = "display:inline-block;width:22px;margin-right:4px;vertical-align:middle;";
       if (swatch.tagName === "SPAN") {
         swatch.style.cssText = place + line;

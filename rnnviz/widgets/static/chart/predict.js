@@ -52,9 +52,11 @@ function setEnabled(button, on) {
 function renderPredict({ model, el }) {
   const root = document.createElement("div");
   root.className = "rnnviz-predict";
+  // As wide as the notebook allows (up to its layout's width); its colours are the theme's,
+  // read again when the theme changes.
   root.style.cssText =
-    `max-width:${model.get("spec").width}px;font:13px sans-serif;padding:6px 8px;` +
-    "border-left:3px solid #1f77b4;color:var(--jp-ui-font-color1, #222)";
+    `max-width:min(100%, ${model.get("spec").width}px);box-sizing:border-box;` +
+    "font:13px sans-serif;padding:6px 8px;border-left:3px solid";
   const p = model.get("spec").predict;
   const question = document.createElement("div");
   question.textContent = p.question;
@@ -102,7 +104,7 @@ function renderPredict({ model, el }) {
     input.value = predictPosition(p, p.value);
     input.setAttribute("aria-label", p.question);
     input.setAttribute("data-lm-suppress-shortcuts", "true");
-    input.style.width = "260px";
+    input.style.cssText = "width:260px;max-width:100%;min-width:120px;flex:0 1 260px";
     const readout = document.createElement("span");
     readout.className = "rnnviz-predict-readout";
     readout.style.minWidth = "80px";
@@ -114,7 +116,7 @@ function renderPredict({ model, el }) {
     show();
     inputs = [input];
     const scale = document.createElement("span");
-    scale.style.cssText = "color:#777";
+    scale.className = "rnnviz-predict-scale";
     scale.textContent = p.log ? "(log scale)" : "";
     row.append(input, readout, scale, check);
   }
@@ -155,4 +157,14 @@ function renderPredict({ model, el }) {
   if (p.committed !== null && p.committed !== undefined) revealWith(p.committed);
   root.append(question, row, reveal);
   el.append(root);
+  const paint = () => {
+    const theme = readTheme(root);
+    root.style.color = theme.text;
+    root.style.borderLeftColor = theme.accent;
+    for (const muted of root.querySelectorAll(".rnnviz-predict-scale"))
+      muted.style.color = theme.muted;
+  };
+  paint();
+  requestAnimationFrame(paint); // once the page has put the widget in place
+  return watchTheme(paint);
 }

@@ -15,13 +15,17 @@ const PANELS = {
   graph: graphPanel,
 };
 
-function draw(canvas, spec, read, state) {
-  // The whole picture on the canvas; returns each panel's Frame (null: hidden) for hover.
-  const ratio = window.devicePixelRatio || 1;
+function draw(canvas, spec, read, state, { scale = 1, theme = null } = {}) {
+  // The whole picture on the canvas, at `scale` CSS px per spec px (fit.js) and the screen's
+  // current pixel ratio, in `theme`'s colours (theme.js; default: read on the canvas);
+  // returns each panel's Frame (null: hidden) for hover.
+  VIEW.scale = scale;
+  useTheme(theme || readTheme(canvas));
+  const [sx, sy] = fitCanvas(canvas, spec, scale, window.devicePixelRatio || 1);
   const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.setTransform(sx, 0, 0, sy, 0, 0);
   ctx.clearRect(0, 0, spec.width, spec.height);
-  ctx.fillStyle = "white";
+  ctx.fillStyle = THEME.background;
   ctx.fillRect(0, 0, spec.width, spec.height);
   const shared = sharedRanges(spec, read),
     frames = [];
@@ -52,17 +56,18 @@ async function render({ model, el }) {
   if (model.get("spec").predict) return renderPredict({ model, el });
   const root = document.createElement("div");
   root.className = "rnnviz-chart";
-  root.style.cssText = "position:relative;display:inline-block";
+  // A block as wide as the notebook gives it: the canvas fits inside (fit.js).
+  root.style.cssText = "position:relative;display:block;max-width:100%;min-width:0";
   const canvas = document.createElement("canvas");
+  canvas.style.display = "block";
   const tip = document.createElement("div");
   tip.style.cssText =
-    "position:absolute;display:none;pointer-events:none;background:rgba(255,255,255,.95);" +
-    "border:1px solid #999;padding:3px 6px;font:12px sans-serif;white-space:pre;z-index:5";
+    "position:absolute;display:none;pointer-events:none;border:1px solid;padding:3px 6px;" +
+    "font-family:sans-serif;white-space:pre;z-index:5";
   const busy = document.createElement("div");
   busy.className = "rnnviz-busy";
   busy.textContent = "recomputing\u2026";
-  busy.style.cssText =
-    "position:absolute;top:2px;right:6px;font:12px sans-serif;color:#b00;display:none";
+  busy.style.cssText = "position:absolute;top:2px;right:6px;font-family:sans-serif;display:none";
   const play = document.createElement("button");
   play.className = "rnnviz-play jupyter-button";
   play.style.display = "none"; // until a spec asks for Play
@@ -76,7 +81,12 @@ async function render({ model, el }) {
     frames = [],
     legendItems = null,
     pending = false,
-    animation = null;
+    animation = null,
+    chrome = "",
+    // The notebook's width and the theme: read after a resize, zoom or theme change
+    // (watchPage), not per slider step (reading them forces a layout).
+    available = null,
+    theme = null;
   const state = {},
     controlModels = {},
     hidden = new Set();
@@ -100,15 +110,6 @@ async function render({ model, el }) {
         values: new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)),
       };
     }
-    // The page changes only where the picture does: new frames for the same picture (the
-    // kernel recomputing around a settled slider) must not look like a change.
-    const ratio = window.devicePixelRatio || 1;
-    if (canvas.width !== spec.width * ratio || canvas.height !== spec.height * ratio) {
-      canvas.width = spec.width * ratio;
-      canvas.height = spec.height * ratio;
-      canvas.style.width = `${spec.width}px`;
-      canvas.style.height = `${spec.height}px`;
-    }
     const items = JSON.stringify(spec.legend || []);
     if (items !== legendItems) {
       legendItems = items;
@@ -124,7 +125,17 @@ async function render({ model, el }) {
     pending = false;
     if (!spec) return;
     shownSpec = withHidden(spec, hidden);
-    frames = draw(canvas, shownSpec, read, state);
+    // Every draw reads the pixel ratio and resizes the canvas only if the size or ratio
+    // changed (fitCanvas): new frames for the same picture do not look like a change.
+    available ??= root.clientWidth;
+    theme ??= readTheme(root);
+    const scale = fitScale(spec.width, available);
+    frames = draw(canvas, shownSpec, read, state, { scale, theme });
+    const style = styleChrome({ tip, busy, keys }, scale, chrome);
+    if (style !== chrome) {
+      chrome = style; // the legend's swatches are inked in the theme: drawn again
+      legend(keys, spec.legend || [], toggle, hidden);
+    }
     const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
     const show = model.get("busy") || stale ? "" : "none";
     if (busy.style.display !== show) busy.style.display = show;
@@ -204,9 +215,11 @@ async function render({ model, el }) {
   });
 
   canvas.addEventListener("mousemove", (event) => {
-    const box = canvas.getBoundingClientRect(),
-      x = event.clientX - box.left,
-      y = event.clientY - box.top;
+    // Frames and hovers work in spec px; the tooltip is placed in CSS px.
+    const [x, y] = toSpec(canvas, spec, event.clientX, event.clientY),
+      box = canvas.getBoundingClientRect(),
+      cssX = event.clientX - box.left,
+      cssY = event.clientY - box.top;
     const k = frames.findIndex(
       (fr) =>
         fr &&
@@ -221,8 +234,8 @@ async function render({ model, el }) {
         : PANELS[shownSpec.panels[k].kind].hover(shownSpec.panels[k], frames[k], read, x, y, state);
     tip.style.display = words ? "" : "none";
     tip.textContent = words;
-    tip.style.left = `${Math.min(x + 12, spec.width - 260)}px`;
-    tip.style.top = `${y + 12}px`;
+    tip.style.left = `${Math.max(0, Math.min(cssX + 12, box.width - tip.offsetWidth))}px`;
+    tip.style.top = `${cssY + 12}px`;
   });
   canvas.addEventListener("mouseleave", () => {
     tip.style.display = "none";
@@ -231,6 +244,12 @@ async function render({ model, el }) {
   load();
   await bindControls();
   redraw();
+  // A narrower or wider notebook, a browser zoom, another screen, another theme: the same
+  // picture drawn again to fit.
+  const stopWatching = watchPage(root, () => {
+    available = theme = null;
+    schedule();
+  });
   const reload = async () => {
     load();
     await bindControls();
@@ -242,6 +261,7 @@ async function render({ model, el }) {
   model.on("change:busy", schedule);
   return () => {
     if (animation) cancelAnimationFrame(animation);
+    stopWatching();
   };
 }
 
@@ -253,7 +273,10 @@ export {
   addStoredViewStyle,
   PANELS,
   charString,
+  contrast,
   draw,
+  fitCanvas,
+  fitScale,
   fillTemplate,
   flowLayout,
   format,
@@ -266,11 +289,15 @@ export {
   predictPosition,
   predictValue,
   rangeOf,
+  readTheme,
+  readable,
   realLogTicks,
   revealText,
   rowOf,
   scaleColor,
+  textPx,
   titleText,
+  toSpec,
   unmask,
   withHidden,
   xRange as xRangeOf,

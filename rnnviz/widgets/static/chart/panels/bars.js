@@ -36,7 +36,7 @@ function drawBars(ctx, panel, fr, read, state) {
 }
 
 function drawBarsOf(ctx, panel, fr, read) {
-  ctx.strokeStyle = AXIS_COLOR;
+  ctx.strokeStyle = THEME.axis;
   ctx.lineWidth = 1;
   ctx.beginPath();
   ctx.moveTo(fr.box[0], fr.py(0));
@@ -58,10 +58,7 @@ function drawBarsOf(ctx, panel, fr, read) {
         y1 = fr.py(b + v[i]);
       ctx.fillStyle = Array.isArray(s.color) ? s.color[i] : s.color;
       ctx.fillRect(left, Math.min(y0, y1), width, Math.abs(y1 - y0));
-      if (s.text)
-        write(ctx, format(v[i], s.text), left + width / 2, Math.min(y0, y1) - 8, {
-          color: AXIS_COLOR,
-        });
+      if (s.text) write(ctx, format(v[i], s.text), left + width / 2, Math.min(y0, y1) - 8);
     }
   });
   panel.categories.forEach((c, i) =>

@@ -35,8 +35,6 @@ function flowLayout(prefix, codes, columns) {
 // control recolours them): a slider's redraw only fills backgrounds and copies the letters.
 const colorSteps = new WeakMap(),
   letterLayers = new WeakMap();
-// The letters' colour (the prefix has its own).
-const LETTER_COLOR = "#222";
 
 function panelSteps(panel) {
   if (!colorSteps.has(panel))
@@ -52,15 +50,22 @@ function charColor(panel, u, lo, hi, steps = panelSteps(panel)) {
   return steps[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
 }
 
+// Black or white letters, whichever stands out more from the cell: one of them keeps 4.5:1
+// on any colour.
+const letterOn = (cell) => (contrast("black", cell) >= contrast("white", cell) ? "black" : "white");
+
 const glyph = (c) => (c === 10 || c === 9 || c === 32 ? "" : String.fromCodePoint(c));
 
 function flowLetters(ctx, panel, codes, w, h) {
   // The flow layout and its letters on a transparent canvas at the target's pixel scale,
   // remade when anything they show changes: the codes, the box, the canvas's scale (its
-  // devicePixelRatio, a fit to the page's width), the font and the colours.
+  // devicePixelRatio, a fit to the page's width), the font and the colours. Letters over
+  // coloured cells are dark; letters on the page are the theme's.
   const m = ctx.getTransform(),
     sx = Math.hypot(m.a, m.b),
     sy = Math.hypot(m.c, m.d);
+  const letterColor = panel.values ? "#222" : THEME.text,
+    prefixColor = readable(panel.prefix_color, THEME.background);
   const key = JSON.stringify([
     sx,
     sy,
@@ -68,8 +73,8 @@ function flowLetters(ctx, panel, codes, w, h) {
     h,
     panel.font_size,
     panel.prefix,
-    panel.prefix_color,
-    LETTER_COLOR,
+    prefixColor,
+    letterColor,
     panel.char_width,
     panel.line_height,
   ]);
@@ -96,9 +101,9 @@ function flowLetters(ctx, panel, codes, w, h) {
   const put = (c, at) => {
     if (at) layer.fillText(glyph(c), (at[0] + 0.5) * cw, (at[1] + 0.5) * lh);
   };
-  layer.fillStyle = panel.prefix_color;
+  layer.fillStyle = prefixColor;
   Array.from(panel.prefix || "").forEach((ch, k) => put(ch.codePointAt(0), before[k]));
-  layer.fillStyle = LETTER_COLOR;
+  layer.fillStyle = letterColor;
   cells.forEach((at, k) => put(codes[k], at));
   const made = {
     key,
@@ -133,9 +138,8 @@ function drawChars(ctx, panel, fr, read) {
           ctx.fillStyle = charColor(panel, values[k], lo, hi);
           ctx.fillRect(l + i * cw, t + j * ch, cw + 0.5, ch + 0.5);
         }
-        // Dark letters on light cells, white on dark ones (the colour's own lightness).
-        const dark = values && Number.isFinite(values[k]) && (values[k] - lo) / (hi - lo) > 0.6;
-        ctx.fillStyle = dark ? "white" : "#222";
+        // On a cell, letterOn's; on the page, the theme's.
+        ctx.fillStyle = values ? letterOn(charColor(panel, values[k], lo, hi)) : THEME.text;
         if (cw >= 5)
           ctx.fillText(
             String.fromCodePoint(codes[k] || 32),
@@ -145,7 +149,7 @@ function drawChars(ctx, panel, fr, read) {
       }
     }
     const labels = panel.labels ? read(panel.labels) : null;
-    ctx.fillStyle = AXIS_COLOR;
+    ctx.fillStyle = THEME.axis;
     if (labels && cw >= 5)
       labels.forEach((c, i) =>
         ctx.fillText(String.fromCodePoint(c || 32), l + (i + 0.5) * cw, t + h + 12),

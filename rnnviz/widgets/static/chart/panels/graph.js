@@ -34,7 +34,7 @@ function arrowhead(ctx, x0, y0, x1, y1, size, color) {
   ctx.fill();
 }
 
-function nodeLabel(ctx, panel, x, y, label, sub, color, size) {
+function nodeLabel(ctx, panel, x, y, label, sub, color, size, on = null) {
   // A label with an optional subscript (h, 3 -> h\u2083 drawn as plotly's h<sub>3</sub>).
   const S = panel.strings,
     base = fontOf(size),
@@ -44,8 +44,8 @@ function nodeLabel(ctx, panel, x, y, label, sub, color, size) {
   ctx.font = small;
   const ws = Number.isFinite(sub) ? ctx.measureText(S[sub]).width : 0;
   const left = x - (wb + ws) / 2;
-  write(ctx, S[label], left, y, { align: "left", color, font: base });
-  if (ws) write(ctx, S[sub], left + wb, y + size * 0.3, { align: "left", color, font: small });
+  write(ctx, S[label], left, y, { align: "left", color, font: base, on });
+  if (ws) write(ctx, S[sub], left + wb, y + size * 0.3, { align: "left", color, font: small, on });
 }
 
 function drawGraph(ctx, panel, _fr, read) {
@@ -94,7 +94,7 @@ function drawGraph(ctx, panel, _fr, read) {
     ctx.fillStyle = C[fill];
     ctx.fill();
     ctx.lineWidth = outline;
-    ctx.strokeStyle = panel.outline;
+    ctx.strokeStyle = ink(panel.outline);
     ctx.stroke();
     if (Number.isFinite(label))
       nodeLabel(
@@ -106,6 +106,7 @@ function drawGraph(ctx, panel, _fr, read) {
         sub,
         C[color],
         panel.label_size,
+        below ? null : C[fill],
       );
   }
   // texts: x, y, string, colour, size px, placed above (0) or right of (1) the point

@@ -21,7 +21,7 @@ function drawHbars(ctx, panel, fr, read, state) {
       if (Number.isFinite(u)) ctx.fillRect(Math.min(x0, x1), y - half, Math.abs(x1 - x0), 2 * half);
     });
   }
-  ctx.strokeStyle = AXIS_COLOR;
+  ctx.strokeStyle = THEME.axis;
   ctx.lineWidth = 1;
   ctx.beginPath();
   ctx.moveTo(fr.px(0), t);

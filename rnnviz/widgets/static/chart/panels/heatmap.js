@@ -66,7 +66,7 @@ function drawHeatmap(ctx, panel, fr, read, state, shared) {
     }
   }
   if (panel.cursor && panel.cursor.line) {
-    ctx.strokeStyle = "black";
+    ctx.strokeStyle = THEME.text;
     ctx.lineWidth = 2;
     ctx.beginPath();
     ctx.moveTo(fr.px(cursor), fr.box[1]);
