@@ -28,6 +28,8 @@ CHART_FILES = (
     "panels/graph.js",
     "predict.js",
     "legend.js",
+    "access.js",
+    "reader.js",
     "widget.js",
 )
 

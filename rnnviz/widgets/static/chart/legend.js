@@ -1,16 +1,25 @@
 // The legend under a chart: one item a series name or group, with its line or symbol; a
-// click hides (or shows again) the series of that name or group.
+// click (or Enter or Space: each item is a button, pressed while its series is shown) hides
+// (or shows again) the series of that name or group.
 
 function legend(el, items, toggle = null, hidden = new Set()) {
+  // A toggle rebuilds the items: the one the keyboard pressed keeps the focus.
+  const focused = [...el.children].indexOf(document.activeElement);
   el.replaceChildren(
     ...items.map((item) => {
-      const span = document.createElement("span");
+      const span = document.createElement(toggle ? "button" : "span");
       span.className = "rnnviz-legend-item";
       span.style.cssText =
         "margin-right:14px;white-space:nowrap;font:12px sans-serif;color:#444;cursor:pointer;" +
+        "background:none;border:none;padding:1px 2px;" +
         `opacity:${hidden.has(item.name) ? 0.4 : 1}`;
-      if (toggle) span.addEventListener("click", () => toggle(item.name));
+      if (toggle) {
+        span.type = "button";
+        span.setAttribute("aria-pressed", String(!hidden.has(item.name)));
+        span.addEventListener("click", () => toggle(item.name));
+      }
       const swatch = document.createElement("span");
+      swatch.setAttribute("aria-hidden", "true");
       const line = item.symbol
         ? `color:${item.color};`
         : `border-top:2px ${item.dash === true ? "dashed" : item.dash || "solid"} ${item.color};`;
@@ -21,4 +30,5 @@ function legend(el, items, toggle = null, hidden = new Set()) {
       return span;
     }),
   );
+  if (focused >= 0) el.children[focused]?.focus();
 }

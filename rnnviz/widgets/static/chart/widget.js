@@ -88,6 +88,18 @@ async function render({ model, el }) {
     const e = entries[name];
     return e ? frameValues(e, state, spec) : null;
   };
+  // Keyboard and screen reader access (access.js): names, live region, keyboard cursor.
+  const access = accessible({
+    el,
+    root,
+    canvas,
+    tip,
+    frames: () => frames,
+    spec: () => shownSpec,
+    read,
+    state,
+    redraw: () => redraw(),
+  });
   function load() {
     spec = model.get("spec");
     entries = {};
@@ -124,6 +136,7 @@ async function render({ model, el }) {
     if (!spec) return;
     shownSpec = withHidden(spec, hidden);
     frames = draw(canvas, shownSpec, read, state);
+    access.afterDraw(canvas.getContext("2d"));
     const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
     const show = model.get("busy") || stale ? "" : "none";
     if (busy.style.display !== show) busy.style.display = show;
@@ -240,6 +253,7 @@ async function render({ model, el }) {
   model.on("change:busy", schedule);
   return () => {
     if (animation) cancelAnimationFrame(animation);
+    access.close();
   };
 }
 
@@ -248,6 +262,10 @@ export default { render };
 export {
   Frame,
   PANELS,
+  announceText,
+  chartName,
+  cursorStops,
+  describeRows,
   charString,
   draw,
   fillTemplate,
@@ -265,6 +283,7 @@ export {
   revealText,
   rowOf,
   scaleColor,
+  stepCursor,
   titleText,
   unmask,
   withHidden,
