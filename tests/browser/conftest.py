@@ -58,14 +58,16 @@ def _free_port() -> int:
 
 
 class JupyterServer:
-    """A JupyterLab server on a temporary copy of the labs."""
+    """A JupyterLab server (app="lab"), or a Notebook 7 one (app="notebook"), on a temporary
+    copy of the labs."""
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, root: Path, app: str = "lab"):
+        self.root, self.app = root, app
         self.token = secrets.token_hex(16)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        state = root / "jupyter-state"
+        suffix = "" if app == "lab" else f"-{app}"  # a Notebook server's state apart
+        state = root / f"jupyter-state{suffix}"
         env = dict(os.environ)
         for var, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),
@@ -89,12 +91,12 @@ class JupyterServer:
         self._write(
             settings / "docmanager-extension" / "plugin.jupyterlab-settings", {"autosave": False}
         )
-        self.log = open(root / "jupyter.log", "w")
+        self.log = open(root / f"jupyter{suffix}.log", "w")
         jupyter = Path(sys.executable).parent / "jupyter"
         self.process = subprocess.Popen(
             [
                 str(jupyter),
-                "lab",
+                app,
                 "--no-browser",
                 "--allow-root",
                 "--ip=127.0.0.1",
@@ -115,7 +117,8 @@ class JupyterServer:
                 if self.process.poll() is not None or time.time() > deadline:
                     self.stop()
                     raise RuntimeError(
-                        f"JupyterLab did not start; log: {(root / 'jupyter.log').read_text()}"
+                        f"jupyter {app} did not start; log: "
+                        f"{(root / f'jupyter{suffix}.log').read_text()}"
                     ) from None
                 time.sleep(0.5)
 
@@ -296,7 +299,14 @@ class Lab:
         charts) and sliders (give them all: a widget that has not rendered yet is not in the
         page to be waited for)."""
         page, self.notebook = self.page, notebook
-        page.goto(f"{self.server.url}/lab/tree/{notebook}?reset&token={self.server.token}")
+        # Notebook 7 opens a notebook at /notebooks/; its page has JupyterLab's menu bar,
+        # cells, toolbar and kernel indicator, so every step below serves both.
+        where = (
+            f"notebooks/{notebook}?"
+            if self.server.app == "notebook"
+            else f"lab/tree/{notebook}?reset&"
+        )
+        page.goto(f"{self.server.url}/{where}token={self.server.token}")
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=WAIT * 1000)
         self._start_kernel()
         self._wait_until_widgets_restored()
@@ -588,15 +598,27 @@ class Lab:
         return path
 
 
-@pytest.fixture(scope="session")
-def jupyter_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser-labs")
+def _serve(tmp_path_factory, app: str):
+    root = tmp_path_factory.mktemp(f"browser-labs-{app}")
     for folder in ("labs", "results"):
         if (REPO / folder).is_dir():
             shutil.copytree(
                 REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
             )
-    server = JupyterServer(root)
+    return JupyterServer(root, app=app)
+
+
+@pytest.fixture(scope="session")
+def jupyter_server(tmp_path_factory):
+    server = _serve(tmp_path_factory, "lab")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def notebook_server(tmp_path_factory):
+    """A Notebook 7 server (`jupyter notebook`) on its own copy of the labs."""
+    server = _serve(tmp_path_factory, "notebook")
     yield server
     server.stop()
 
@@ -640,14 +662,24 @@ def cpu_load(_load_everything):
         burner.stop()
 
 
-@pytest.fixture
-def lab(browser, jupyter_server):
+def _open(browser, server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     watch_charts(context)
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
-        yield Lab(page, jupyter_server)
+        yield Lab(page, server)
     finally:
         context.close()
-        jupyter_server.shutdown_kernels()
+        server.shutdown_kernels()
+
+
+@pytest.fixture
+def lab(browser, jupyter_server):
+    yield from _open(browser, jupyter_server)
+
+
+@pytest.fixture
+def notebook7(browser, notebook_server):
+    """A lab open in Notebook 7 (`/notebooks/<lab>`), with the `lab` fixture's actions."""
+    yield from _open(browser, notebook_server)

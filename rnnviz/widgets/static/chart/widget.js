@@ -48,6 +48,7 @@ function draw(canvas, spec, read, state) {
 }
 
 async function render({ model, el }) {
+  guardShortcuts(document); // access.js: notebook shortcuts stay off in rnnviz widgets
   if (model.get("spec").predict) return renderPredict({ model, el });
   const root = document.createElement("div");
   root.className = "rnnviz-chart";
