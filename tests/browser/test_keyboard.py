@@ -27,10 +27,7 @@ FOCUSABLES_JS = """(chart) => {
       : e.matches('.rnnviz-legend-item') ? 'legend' : e.matches('.rnnviz-describe') ? 'describe'
       : e.matches('.rnnviz-play') ? 'play' : e.tagName.toLowerCase() === 'input' ? e.type
       : e.tagName.toLowerCase();
-    const chartOf = box.querySelectorAll('.rnnviz-chart');
-    return { k, kind, at: e.getAttribute('aria-valuenow'), max: e.getAttribute('aria-valuemax'),
-             last: e.tagName === 'SELECT' ? e.selectedIndex === e.options.length - 1 : null,
-             charts: chartOf.length };
+    return { k, kind };
   });
 }"""
 FOCUSED_JS = "() => document.activeElement ? document.activeElement.dataset.kbd ?? null : null"
@@ -74,11 +71,13 @@ def operate(lab, chart, part):
     before = canvas_hash(page, chart)
     element = focus(page, part["k"])
     kind = part["kind"]
+    # Read now: an earlier key (a shortcut typed into a select) may have moved it.
     if kind == "slider":
-        at_end = part["at"] is not None and float(part["at"]) >= float(part["max"])
+        at_end = element.get_attribute("aria-valuenow") == element.get_attribute("aria-valuemax")
         key = "ArrowLeft" if at_end else "ArrowRight"
     elif kind == "select":
-        key = "ArrowUp" if part["last"] else "ArrowDown"
+        last = element.evaluate("e => e.selectedIndex === e.options.length - 1")
+        key = "ArrowUp" if last else "ArrowDown"
     elif kind == "checkbox":
         key = "Space"
     else:  # legend items, Play and Describe are buttons; the canvas moves its cursor

@@ -140,7 +140,8 @@ function guardShortcuts(doc) {
     if (!widget) return;
     // The outermost rnnviz widget's nearest focusable ancestor: the cell (JupyterLab,
     // Notebook 7), where the notebook's own keys work again.
-    const home = outermostWidget(widget).parentElement?.closest("[tabindex]");
+    const outer = outermostWidget(widget);
+    const home = outer.closest(".jp-Cell") ?? outer.parentElement?.closest("[tabindex]");
     target.blur();
     home?.focus();
   });
