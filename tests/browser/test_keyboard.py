@@ -130,7 +130,8 @@ def named_tree(lab, chart):
         .locator("xpath=ancestor::div[contains(@class, 'rnnviz-widget')][last()]")
     )
     tree = box.aria_snapshot()
-    roles = re.findall(r"^\s*- (\w+)( \"[^\"]+\"| /.+/)?", tree, re.M)
+    # A line is `- role "name"`, or that in YAML quotes when the name has a colon.
+    roles = re.findall(r"^\s*- '?(\w+)( \"[^\"]+\"| /.+/)?", tree, re.M)
     controls = [(role, name) for role, name in roles if role in CONTROL_ROLES]
     assert "img" in {r for r, _ in controls}, tree
     unnamed = [role for role, name in controls if not name]
