@@ -316,7 +316,8 @@ class Lab:
         self._wait_until_kernel_idle()
         self._wait_until_rendered(min_plots, min_sliders)
         self.assert_healthy()
-        self.screenshot(Path(notebook).stem)
+        suffix = "_notebook7" if self.server.app == "notebook" else ""
+        self.screenshot(Path(notebook).stem + suffix)
 
     def _session_state(self) -> str | None:
         """The server's execution state of this notebook's kernel, or None if it has none."""
