@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.latency import canvas_hash, charts_settled, install
+from tests.browser.latency import charts_settled, install
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,16 @@ FOCUSABLES_JS = """(chart) => {
 FOCUSED_JS = "() => document.activeElement ? document.activeElement.dataset.kbd ?? null : null"
 CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
   .map((c) => (c.classList.contains('jp-MarkdownCell') ? 'm' : 'c')).join('')"""
+# What chart number `chart` shows: its pixels' hash and every entry its panels draw (a cold
+# control such as the precision may change the numbers by less than a pixel).
+PICTURE_JS = """(chart) => {
+  const c = document.querySelectorAll('.rnnviz-chart')[chart].chart, names = new Set();
+  for (const p of c.spec().panels)
+    for (const part of [...(p.series || []), ...(p.groups || [])])
+      if (typeof part.data === 'string') names.add(part.data);
+  const canvas = document.querySelectorAll('.rnnviz-chart canvas')[chart];
+  return JSON.stringify([window.__latency.pixels(canvas), [...names].map((n) => c.read(n))]);
+}"""
 LIVE_JS = "(chart) => document.querySelectorAll('.rnnviz-live')[chart].textContent"
 CONTROL_ROLES = ("slider", "combobox", "checkbox", "button", "img", "textbox", "spinbutton")
 
@@ -65,10 +75,11 @@ def tab_walk(lab, parts):
 
 
 def operate(lab, chart, part):
-    """Press the key that changes `part`; wait until the picture of `chart` changes."""
+    """Press the key that changes `part`; wait until the picture of `chart` changes (its
+    pixels, or the numbers it draws)."""
     page = lab.page
     lab.wait_until(lambda: charts_settled(page), message="the charts to settle")
-    before = canvas_hash(page, chart)
+    before = page.evaluate(PICTURE_JS, chart)
     element = focus(page, part["k"])
     kind = part["kind"]
     # Read now: an earlier key (a shortcut typed into a select) may have moved it.
@@ -87,8 +98,8 @@ def operate(lab, chart, part):
         assert element.get_attribute("aria-expanded") == "true"
         return
     lab.wait_until(
-        lambda: canvas_hash(page, chart),
-        lambda h: h != before,
+        lambda: page.evaluate(PICTURE_JS, chart),
+        lambda now: now != before,
         message=f"the picture to change after {key} on {kind} {part['k']}",
     )
     if kind == "legend":  # shown again, by the keyboard too
