@@ -150,6 +150,14 @@ def named_tree(lab, chart):
     return tree
 
 
+def settled(lab) -> bool:
+    """Wait until the kernel is idle and no chart is recomputing (then the page's controls
+    are the ones it will keep)."""
+    lab._wait_until_kernel_idle()
+    lab.wait_until(lambda: charts_settled(lab.page), message="the charts to settle")
+    return True
+
+
 def by_keyboard(lab, notebook, charts, min_sliders):
     lab.run(notebook, min_plots=0, min_sliders=min_sliders)
     page = lab.page
@@ -165,9 +173,15 @@ def by_keyboard(lab, notebook, charts, min_sliders):
             "(c) => !!document.querySelectorAll('.rnnviz-chart')[c].chart.spec().announce", chart
         )
         said = page.evaluate(LIVE_JS, chart)
-        for part in parts:
-            if part["kind"] != "play":  # Play runs for seconds: pressed last, below
-                operate(lab, chart, part)
+        # Parts are found again before each press: a cold control's recompute may replace
+        # a control (T makes a new pulse slider) or add legend items (show the GRU).
+        k, played = 0, False
+        while settled(lab) and k < len(parts := page.evaluate(FOCUSABLES_JS, chart)):
+            part = parts[k]
+            k += 1
+            if part["kind"] == "play":  # Play runs for seconds: pressed last, below
+                continue
+            operate(lab, chart, part)
             if part["kind"] == "slider" and announces and said is not None:
                 # The first slider's settled value is announced, in the kernel's words.
                 lab.wait_until(
@@ -176,9 +190,11 @@ def by_keyboard(lab, notebook, charts, min_sliders):
                     message="the live region to announce the slider's change",
                 )
                 said = None
-        for part in parts:
+        for part in page.evaluate(FOCUSABLES_JS, chart):
             if part["kind"] == "play":
                 operate(lab, chart, part)
+                played = True
+        assert played == any(p["kind"] == "play" for p in parts)
         assert tree
     lab.assert_healthy()
 

@@ -88,6 +88,7 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
   canvas.addEventListener("keydown", (event) => {
     const panels = shownPanels();
     if (!panels.length) return;
+    if (cursor && !panels.includes(cursor.panel)) cursor = null; // its panel went (a new spec)
     if (event.key === "Escape") {
       if (!cursor) return; // the page's Escape: back to the cell
       cursor = null;
