@@ -33,15 +33,17 @@ FOCUSABLES_JS = """(chart) => {
 FOCUSED_JS = "() => document.activeElement ? document.activeElement.dataset.kbd ?? null : null"
 CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
   .map((c) => (c.classList.contains('jp-MarkdownCell') ? 'm' : 'c')).join('')"""
-# What chart number `chart` shows: its pixels' hash and every entry its panels draw (a cold
-# control such as the precision may change the numbers by less than a pixel).
+# What chart number `chart` shows: its pixels' hash, every entry its panels draw (a cold
+# control such as the precision may change the numbers by less than a pixel) and the control
+# values it draws for (h_{t-1} moves nothing while every w_h is 0).
 PICTURE_JS = """(chart) => {
   const c = document.querySelectorAll('.rnnviz-chart')[chart].chart, names = new Set();
   for (const p of c.spec().panels)
     for (const part of [...(p.series || []), ...(p.groups || [])])
       if (typeof part.data === 'string') names.add(part.data);
   const canvas = document.querySelectorAll('.rnnviz-chart canvas')[chart];
-  return JSON.stringify([window.__latency.pixels(canvas), [...names].map((n) => c.read(n))]);
+  return JSON.stringify([window.__latency.pixels(canvas), [...names].map((n) => c.read(n)),
+                         { ...c.state }]);
 }"""
 LIVE_JS = "(chart) => document.querySelectorAll('.rnnviz-live')[chart].textContent"
 CONTROL_ROLES = ("slider", "combobox", "checkbox", "button", "img", "textbox", "spinbutton")
