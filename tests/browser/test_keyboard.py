@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 # The focusable parts of the rnnviz widget around chart number `chart` (its outermost box),
 # in document order, each tagged data-kbd="k" so a Tab walk can name what has focus.
 FOCUSABLES_JS = """(chart) => {
+  for (const e of document.querySelectorAll('[data-kbd]')) delete e.dataset.kbd;
   let box = document.querySelectorAll('.rnnviz-chart')[chart].closest('.rnnviz-widget');
   while (box.parentElement && box.parentElement.closest('.rnnviz-widget'))
     box = box.parentElement.closest('.rnnviz-widget');
