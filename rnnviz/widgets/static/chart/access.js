@@ -178,21 +178,26 @@ function nameControls(box) {
 }
 
 function watchControls(el) {
-  // Names the controls of the rnnviz widget around `el` now and whenever its views change
-  // (ipywidgets renders a box's children after the chart, and restyles a toggle on click).
-  let box = null,
-    observer = null;
+  // Names the controls of the rnnviz widget around `el` once it is in the page, and again
+  // whenever its views change (ipywidgets renders a box's children after the chart, and
+  // restyles a toggle on click); changes inside a chart (its tip, its live region) are not.
+  let observer = null,
+    closed = false;
   const attach = () => {
-    box = outermostWidget(el.closest(WIDGET_SELECTOR) || el);
+    const box = outermostWidget(el.closest(WIDGET_SELECTOR) || el);
     nameControls(box);
-    observer = new MutationObserver(() => nameControls(box));
+    observer = new MutationObserver((records) => {
+      if (records.some((r) => !r.target.closest(".rnnviz-chart"))) nameControls(box);
+    });
     observer.observe(box, { childList: true, subtree: true, attributeFilter: ["class"] });
   };
-  if (el.isConnected) attach();
-  else
-    requestAnimationFrame(function wait() {
-      if (el.isConnected) attach();
-      else if (!observer) requestAnimationFrame(wait);
-    });
-  return () => observer?.disconnect();
+  requestAnimationFrame(function wait() {
+    if (closed) return;
+    if (el.isConnected) attach();
+    else requestAnimationFrame(wait);
+  });
+  return () => {
+    closed = true;
+    observer?.disconnect();
+  };
 }
