@@ -655,6 +655,12 @@ def test_a_chart_is_named_announces_and_reads_by_keyboard(chart_page):
     assert canvas.get_attribute("role") == "img"
     assert canvas.get_attribute("aria-label") == "r = 0.5. the a panel"
     assert live.get_attribute("aria-live") == "polite"
+    # Named by the chart's root, outside the widget's output (whose mutations time a press).
+    assert page.evaluate(
+        """() => { const root = document.querySelector('.rnnviz-chart');
+                   const live = document.getElementById(root.dataset.live);
+                   return live.classList.contains('rnnviz-live') && !root.contains(live); }"""
+    )
     page.wait_for_timeout(800)
     assert live.text_content() == ""  # the first picture is not news
 

@@ -46,7 +46,8 @@ PICTURE_JS = """(chart) => {
   return JSON.stringify([window.__latency.pixels(canvas), [...names].map((n) => c.read(n)),
                          { ...c.state }]);
 }"""
-LIVE_JS = "(chart) => document.querySelectorAll('.rnnviz-live')[chart].textContent"
+LIVE_JS = """(chart) => document.getElementById(
+  document.querySelectorAll('.rnnviz-chart')[chart].dataset.live).textContent"""
 CONTROL_ROLES = ("slider", "combobox", "checkbox", "button", "img", "textbox", "spinbutton")
 
 

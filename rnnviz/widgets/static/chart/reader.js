@@ -19,6 +19,12 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
   live.setAttribute("role", "status");
   live.setAttribute("aria-live", "polite");
   live.style.cssText = VISUALLY_HIDDEN;
+  // In the page's body, not in the widget's output: its words come half a second after a
+  // change, and a page that times a press by the output's last mutation (the latency
+  // method) must not take them for the picture's answer. The chart's root names it.
+  live.id = `rnnviz-live-${Math.random().toString(36).slice(2)}`;
+  root.dataset.live = live.id;
+  document.body.append(live);
   const hint = document.createElement("div");
   hint.id = `rnnviz-hint-${Math.random().toString(36).slice(2)}`;
   hint.textContent = KEY_HINT;
@@ -33,7 +39,7 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
   const table = document.createElement("div");
   table.className = "rnnviz-describe-table";
   table.style.cssText = "display:none;font:12px sans-serif;max-height:240px;overflow:auto";
-  root.append(live, hint, describe, table);
+  root.append(hint, describe, table);
   canvas.tabIndex = 0;
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-describedby", hint.id);
@@ -160,6 +166,7 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
       clearTimeout(settleTimer);
       clearTimeout(cursorTimer);
       stopWatching();
+      live.remove();
     },
   };
 }
