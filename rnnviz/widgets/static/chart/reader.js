@@ -29,7 +29,6 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
   hint.id = `rnnviz-hint-${Math.random().toString(36).slice(2)}`;
   hint.textContent = KEY_HINT;
   hint.setAttribute("aria-hidden", "true"); // read as the canvas's description, not again
-
   hint.style.cssText = VISUALLY_HIDDEN;
   const describe = document.createElement("button");
   describe.className = "rnnviz-describe";
