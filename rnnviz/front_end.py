@@ -33,6 +33,9 @@ CHART_FILES = (
     "swatch.js",
     "legend.js",
     "stored_view.js",
+    "access.js",
+    "reader.js",
+    "picture.js",
     "widget.js",
 )
 

@@ -256,11 +256,16 @@ class GateCellExplorer(ChartWidget):
         axes = list(grids)
         data = {key: frames([r[key] for r in rows], axes, star=True) for key in rows[0]}
         if self.cell == "lstm":
+            announce = (
+                "forget gate f = {gate_f:.3f}, input gate i = {gate_i:.3f}, output gate "
+                "o = {gate_o:.3f}: c_t = {c_t:.3f}, h_t = {h_t:.3f}"
+            )
             title = (
                 "c_t = {gate_f:.3f}\u00b7{c_prev:.2f} + {gate_i:.3f}\u00b7"
                 "{gate_g:.3f} = {c_t:.3f},   h_t = {h_t:.3f}"
             )
         else:
+            announce = "update gate z = {gate_z:.3f}, candidate n = {gate_n:.3f}: h_t = {h_t:.3f}"
             title = (
                 "h_t = {gate_z:.3f}\u00b7{h_prev:.2f} + (1 - {gate_z:.3f})"
                 "\u00b7{gate_n:.3f} = {h_t:.3f}"
@@ -269,6 +274,7 @@ class GateCellExplorer(ChartWidget):
             "width": WIDTH,
             "height": HEIGHT,
             "title": title,
+            "announce": announce,
             "panels": self._panels(),
             "controls": {name: {"grid": grid.tolist()} for name, grid in grids.items()},
             "base": {name: slider.value for name, slider in self._named.items()},

@@ -302,12 +302,21 @@ class GradientFlow(ChartWidget):
             data["gru_fade"] = frames(pulse_fade(gru_h), [])
             data["gru_ratio"] = frames([gru.ratio("h")[0]], [], dtype="float64")
         grids = {"spectral_radius": radii, "forget_bias": biases, "step": np.arange(1, T + 1)}
+        # What a screen reader hears once a slider settles: the titles' ratios in words.
+        announce = [
+            f"vanilla RNN, s = {{rnn_s:.2f}}: the gradient at step 1 is {{rnn_ratio:.1e}} of "
+            f"step {T}",
+            f"LSTM: the cell-state gradient at step 1 is {{lstm_ratio:.1e}} of step {T}",
+        ]
+        if gru is not None:
+            announce.append(f"GRU: the gradient at step 1 is {{gru_ratio:.1e}} of step {T}")
         spec = {
             "width": WIDTH,
             "height": HEIGHT,
             "panels": flow_panels(T, gru is not None, self.jacobians.value),
             "controls": {name: {"grid": [float(v) for v in g]} for name, g in grids.items()},
             "legend": flow_legend(self.jacobians.value, gru is not None),
+            "announce": announce,
             "play": {"control": "step", "label": "\u25b6 Play", "seconds": PLAY_SECONDS},
         }
         self.chart.show(

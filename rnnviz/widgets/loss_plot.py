@@ -39,7 +39,7 @@ DASHES = {
     "longdashdot": ([12, 3, 2, 3], "dashed"),
 }
 
-# A colour lands in the legend's CSS (static/chart/widget.js) as well as on the canvas: only a
+# A colour lands in the legend's CSS (static/chart/legend.js) as well as on the canvas: only a
 # hex colour, a CSS colour name or rgb()/rgba() of numbers, so no text a user passes can add a
 # declaration.
 CSS_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|rgba?\([0-9., %]{5,40}\)")

@@ -796,3 +796,179 @@ def test_the_pointer_maps_to_spec_pixels_at_any_scale(chart_page):
     )
     assert got["size"] == [100, 50]
     assert got["centre"] == [100, 50] and got["corner"] == [200, 100]
+
+
+# --- keyboard and screen reader (access.js, reader.js) -----------------------------------
+def test_a_charts_name_and_announcement_are_its_filled_titles_or_its_announce(chart_page):
+    got = chart_page.evaluate(
+        """() => {
+          const c = window.chart, data = { r: [1.5e-21], s: [0.9] };
+          const read = (n) => (n in data ? Float64Array.from(data[n]) : null);
+          const panels = [{ kind: "xy", title: "RNN: h_1/h_T = {r:.1e}" },
+                          { kind: "xy", title: "hidden", visible: false },
+                          { kind: "text", lines: ["a **bold**  word"] }];
+          const spec = { title: "s = {s:.2f}", panels };
+          return [c.chartName(spec, read, {}), c.announceText(spec, read, {}),
+                  c.announceText({ ...spec, announce: "the gradient at step 1 is {r:.1e}" },
+                                 read, {}),
+                  c.announceText({ ...spec, announce: ["one {s:.1f}", "two"] }, read, {}),
+                  c.chartName({ panels: [] }, read, {})];
+        }"""
+    )
+    name = "s = 0.90. RNN: h_1/h_T = 1.5e-21. a bold word"  # hidden panels are not named
+    assert got == [name, name, "the gradient at step 1 is 1.5e-21", "one 0.9. two", "chart"]
+
+
+def test_the_keyboard_cursor_steps_along_a_panels_points(chart_page):
+    panel = XYPanel([0, 0, 100, 100], [Series("a", Ref("a"), x0=1, dx=1)], x_range=[0, 4])
+    got = chart_page.evaluate(
+        """(panel) => {
+          const c = window.chart, data = { a: [1, 2, 3] }, read = (n) => data[n];
+          const [fr] = c.draw(document.createElement('canvas'),
+                              { width: 100, height: 100, panels: [panel] }, read, {});
+          const bars = { kind: "bars", categories: ["x", "y"] };
+          return [c.cursorStops(panel, fr, read), c.cursorStops(bars, fr, read),
+                  ["ArrowRight", "ArrowLeft", "Home", "End", "a"].map(
+                    (k) => [null, 1, 2].map((i) => c.stepCursor(i, 3, k))),
+                  c.stepCursor(null, 0, "Home")];
+        }""",
+        panel.to_spec(),
+    )
+    assert got[0] == [25, 50, 75]  # x = 1, 2, 3 on [0, 4]
+    assert got[1] == [25, 75]  # the bars' centres
+    assert got[2] == [
+        [0, 2, 2],  # right: the first stop, then one on, stopping at the end
+        [2, 0, 1],  # left: from the last stop
+        [0, 0, 0],
+        [2, 2, 2],
+        [None, None, None],  # a key that moves nothing
+    ]
+    assert got[3] is None  # a panel with no stops
+
+
+def test_describe_lists_each_panels_hover_values_by_position(chart_page):
+    panel = XYPanel(
+        [0, 0, 100, 100],
+        [Series("a", Ref("a"), x0=1, dx=1), Series("b", Ref("b"), x0=1, dx=1)],
+        x_range=[0, 4],
+        x_label="t",
+        title="a and b at {k:.0f}",
+    )
+    got = chart_page.evaluate(
+        """(panel) => {
+          const c = window.chart, data = { a: [1, 2, 3], b: [4, 5, 6], k: [7] };
+          const read = (n) => data[n], spec = { width: 100, height: 100, panels: [panel] };
+          const frames = c.draw(document.createElement('canvas'), spec, read, {});
+          return c.describeRows(spec, frames, read, {});
+        }""",
+        panel.to_spec(),
+    )
+    assert got == [
+        {
+            "title": "a and b at 7",
+            "rows": [[f"a at t = {t}: {t}", f"b at t = {t}: {t + 3}"] for t in (1, 2, 3)],
+        }
+    ]
+
+
+RENDER_JS = """async ([panel, legend]) => {
+  // One chart rendered by the product's own render() on a stand-in model: entry "a" (one
+  // frame a radius r), "rv" the radius itself; the control a stand-in slider.
+  const control = { v: 0.5, get(k) { return k === "value" ? this.v : undefined; },
+                    on(_event, callback) { this.changed = callback; } };
+  const floats = (v) => new DataView(Float32Array.from(v).buffer);
+  const data = {
+    a: { axes: ["r"], shape: [2, 3], star: false, dtype: "float32",
+         values: floats([1, 2, 3, 10, 20, 30]) },
+    rv: { axes: ["r"], shape: [2], star: false, dtype: "float32", values: floats([0.5, 1]) },
+  };
+  const spec = { width: 300, height: 200, title: "r = {rv:.1f}", panels: [panel], legend,
+                 controls: { r: { grid: [0.5, 1] } }, control_names: ["r"],
+                 announce: "a reads {rv:.1f}" };
+  const model = {
+    get: (k) => ({ spec, data, controls: ["IPY_MODEL_c"], busy: false })[k],
+    on() {}, send() {}, widget_manager: { get_model: async () => control },
+  };
+  const el = document.createElement("div");
+  el.className = "rnnviz-widget";
+  document.body.append(el);
+  await window.chart.default.render({ model, el });
+  window.control = control;
+}"""
+
+
+def test_a_chart_is_named_announces_and_reads_by_keyboard(chart_page):
+    """The product's render(): the canvas is an img named by its filled titles; a control's
+    change is announced once it settles (never the first picture); arrow keys move a cursor
+    that shows and announces the panel's hover; Escape clears it; legend items are buttons
+    the keyboard presses; Describe shows the hover values as a table."""
+    page = chart_page
+    panel = XYPanel(
+        [40, 30, 240, 140],
+        [Series("a", Ref("a"), x0=1, dx=1, color="#ff0000")],
+        x_range=[0, 4],
+        x_label="t",
+        title="the a panel",
+    )
+    page.evaluate(RENDER_JS, [panel.to_spec(), [{"name": "a", "color": "#ff0000"}]])
+    canvas = page.locator(".rnnviz-chart canvas")
+    live = page.locator(".rnnviz-live")
+    assert canvas.get_attribute("role") == "img"
+    assert canvas.get_attribute("aria-label") == "r = 0.5. the a panel"
+    assert live.get_attribute("aria-live") == "polite"
+    # Named by the chart's root, outside the widget's output (whose mutations time a press).
+    assert page.evaluate(
+        """() => { const root = document.querySelector('.rnnviz-chart');
+                   const live = document.getElementById(root.dataset.live);
+                   return live.classList.contains('rnnviz-live') && !root.contains(live); }"""
+    )
+    page.wait_for_timeout(800)
+    assert live.text_content() == ""  # the first picture is not news
+
+    # The slider moves: the name follows at once, the live region once it has settled.
+    page.evaluate("() => { window.control.v = 1; window.control.changed(); }")
+    assert canvas.get_attribute("aria-label") == "r = 1.0. the a panel"
+    assert live.text_content() == ""
+    page.wait_for_function(
+        "() => document.querySelector('.rnnviz-live').textContent === 'a reads 1.0'",
+        timeout=5000,
+    )
+
+    # The keyboard cursor: focus, Home, right arrow; the tip shows what hover() says there.
+    canvas.focus()
+    assert canvas.get_attribute("data-lm-suppress-shortcuts") == "true"
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    tip = page.locator(".rnnviz-chart > div").first
+    assert tip.text_content() == "a at t = 2: 20" and tip.is_visible()
+    page.wait_for_function(
+        "() => document.querySelector('.rnnviz-live').textContent"
+        " === 'the a panel: a at t = 2: 20'",
+        timeout=5000,
+    )
+    page.keyboard.press("End")
+    assert tip.text_content() == "a at t = 3: 30"
+    page.keyboard.press("Escape")  # the cursor goes; focus stays
+    assert not tip.is_visible()
+    assert page.evaluate("() => document.activeElement.tagName") == "CANVAS"
+    page.keyboard.press("Escape")  # then focus leaves the chart
+    assert page.evaluate("() => document.activeElement.tagName") != "CANVAS"
+
+    # The legend: a button, pressed while its series shows; Enter and Space toggle it.
+    item = page.locator(".rnnviz-legend-item")
+    assert page.evaluate("() => document.querySelector('.rnnviz-legend-item').tagName") == "BUTTON"
+    assert item.get_attribute("aria-pressed") == "true"
+    item.focus()
+    page.keyboard.press("Enter")
+    assert item.get_attribute("aria-pressed") == "false"
+    assert page.evaluate("() => document.activeElement.className") == "rnnviz-legend-item"
+    page.keyboard.press("Space")
+    assert item.get_attribute("aria-pressed") == "true"
+
+    # Describe: the panel's hover values at each x, as a table.
+    describe = page.locator(".rnnviz-describe")
+    describe.focus()
+    page.keyboard.press("Enter")
+    assert describe.get_attribute("aria-expanded") == "true"
+    rows = page.locator(".rnnviz-describe-table td").all_text_contents()
+    assert rows == ["a at t = 1: 10", "a at t = 2: 20", "a at t = 3: 30"]

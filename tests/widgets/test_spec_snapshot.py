@@ -209,14 +209,21 @@ def test_every_widget_sends_the_recorded_spec_and_frames(cases, monkeypatch):
     assert not changed, f"charts that changed: {changed}"
 
 
-TEMPLATE_KEYS = ("title", "colorbar", "value_label")
+TEMPLATE_KEYS = ("title", "colorbar", "value_label", "announce")
 
 
 def templates(value) -> list:
     """Every string the page fills as a template (static/chart/core.js's fillTemplate): the
-    chart's and each panel's title, a chars panel's colour bar and value label."""
+    chart's and each panel's title, a chars panel's colour bar and value label, and what the
+    live region announces (a template or a list of them)."""
     if isinstance(value, dict):
-        found = [v for k, v in value.items() if k in TEMPLATE_KEYS and isinstance(v, str)]
+        found = [
+            t
+            for k, v in value.items()
+            if k in TEMPLATE_KEYS
+            for t in (v if isinstance(v, list) else [v])
+            if isinstance(t, str)
+        ]
         return found + [t for v in value.values() for t in templates(v)]
     if isinstance(value, list):
         return [t for v in value for t in templates(v)]

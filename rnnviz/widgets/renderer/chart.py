@@ -151,7 +151,9 @@ class Chart(anywidget.AnyWidget):
         - spec: {"width", "height", "panels": [Panel, ...], "controls": {name: {"grid": [...],
           optional "trait": "index" (a selection widget, picked by its option's index)}},
           optional "base" {name: value} (star entries), "settle_ms" (see on_settle),
-          "legend", "title" (a template: "{entry[i]:.3f}"), "play"}
+          "legend", "title" (a template: "{entry:.3f}"), "play", "announce" (what the
+          page's live region says once the controls settle: a template or a list of them,
+          filled like titles; default the filled titles)}
         - data: name -> frames(...) entries the panels' series refer to
         - controls: name -> the ipywidget whose `.value` picks that control's frame
         - busy: show "recomputing" until the next show()

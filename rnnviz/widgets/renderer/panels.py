@@ -49,7 +49,7 @@ def _range(r):
 
 
 class Panel:
-    """A panel kind: `kind` names its draw and hover in static/chart/widget.js's PANELS."""
+    """A panel kind: `kind` names its draw and hover in static/chart/picture.js's PANELS."""
 
     kind: ClassVar[str]
 

@@ -1,58 +1,9 @@
-// The widget: every panel kind by name, the picture for the controls' current values, and
-// the view JupyterLab (chart_loader.js) and the HTML export (offline.js) render.
-
-// One entry a kind: draw(ctx, panel, frame, read, state, shared ranges) paints the panel;
-// hover(panel, frame, read, x, y, state) returns the text under the pointer. A new kind is
-// one file in panels/ (listed in front_end.CHART_FILES) and one entry here.
-const PANELS = {
-  xy: xyPanel,
-  bars: barsPanel,
-  hbars: hbarsPanel,
-  heatmap: heatmapPanel,
-  image: imagePanel,
-  text: textPanel,
-  chars: charsPanel,
-  graph: graphPanel,
-};
-
-function draw(canvas, spec, read, state, { scale = 1, theme = null } = {}) {
-  // The whole picture on the canvas, at `scale` CSS px per spec px (fit.js) and the screen's
-  // current pixel ratio, in `theme`'s colours (theme.js; default: read on the canvas);
-  // returns each panel's Frame (null: hidden) for hover.
-  VIEW.scale = scale;
-  useTheme(theme || readTheme(canvas));
-  const [sx, sy] = fitCanvas(canvas, spec, scale, window.devicePixelRatio || 1);
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(sx, 0, 0, sy, 0, 0);
-  ctx.clearRect(0, 0, spec.width, spec.height);
-  ctx.fillStyle = THEME.background;
-  ctx.fillRect(0, 0, spec.width, spec.height);
-  const shared = sharedRanges(spec, read),
-    frames = [];
-  if (spec.title)
-    write(ctx, fillTemplate(titleText(spec, state), read), spec.width / 2, 16, {
-      font: fontOf(14),
-    });
-  for (const panel of spec.panels) {
-    if (panel.visible === false) {
-      frames.push(null);
-      continue;
-    }
-    const fr = new Frame(panel.box, xRange(panel, read), yRange(panel, read, shared));
-    frames.push(fr);
-    drawAxes(ctx, panel, fr);
-    if (panel.title)
-      write(ctx, fillTemplate(panel.title, read), fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, {
-        font: fontOf(13),
-      });
-    PANELS[panel.kind].draw(ctx, panel, fr, read, state, shared);
-    if (panel.marks) drawMarks(ctx, panel, fr, state);
-  }
-  return frames;
-}
+// The widget: the view JupyterLab (chart_loader.js) and the HTML export (offline.js) render,
+// drawing the picture (picture.js) for the controls' current values; the module's exports.
 
 async function render({ model, el }) {
   addStoredViewStyle(el.ownerDocument);
+  guardShortcuts(document); // access.js: notebook shortcuts stay off in rnnviz widgets
   if (model.get("spec").predict) return renderPredict({ model, el });
   const root = document.createElement("div");
   root.className = "rnnviz-chart";
@@ -99,6 +50,18 @@ async function render({ model, el }) {
     const e = entries[name];
     return e ? frameValues(e, state, spec) : null;
   };
+  // Keyboard and screen reader access (access.js): names, live region, keyboard cursor.
+  const access = accessible({
+    el,
+    root,
+    canvas,
+    tip,
+    frames: () => frames,
+    spec: () => shownSpec,
+    read,
+    state,
+    redraw: () => redraw(),
+  });
   function load() {
     spec = model.get("spec");
     entries = {};
@@ -131,6 +94,7 @@ async function render({ model, el }) {
     theme ??= readTheme(root);
     const scale = fitScale(spec.width, available);
     frames = draw(canvas, shownSpec, read, state, { scale, theme });
+    access.afterDraw(canvas.getContext("2d"));
     const style = styleChrome({ tip, busy, keys }, scale, chrome);
     if (style !== chrome) {
       chrome = style; // the legend's swatches are inked in the theme: drawn again
@@ -262,6 +226,7 @@ async function render({ model, el }) {
   return () => {
     if (animation) cancelAnimationFrame(animation);
     stopWatching();
+    access.close();
   };
 }
 
@@ -272,6 +237,10 @@ export {
   STORED_VIEW_NOTE,
   addStoredViewStyle,
   PANELS,
+  announceText,
+  chartName,
+  cursorStops,
+  describeRows,
   charString,
   contrast,
   draw,
@@ -296,6 +265,7 @@ export {
   rowOf,
   scaleColor,
   textPx,
+  stepCursor,
   titleText,
   toSpec,
   unmask,

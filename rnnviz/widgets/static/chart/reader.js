@@ -1,0 +1,171 @@
+// One chart's reader (access.js has the pure parts and the page's rules): a polite live
+// region that says what changed once the controls settle, the canvas's accessible name kept
+// current, a keyboard cursor that reads each panel's own hover() (no new maths here), and a
+// "Describe" button that shows every panel's hover values as a table.
+
+const SETTLE_ANNOUNCE_MS = 500; // after the slider settles: one announcement, not one a step
+const CURSOR_ANNOUNCE_MS = 150;
+const KEY_HINT =
+  "Left and right arrows, Home and End move a cursor that reads the values; up and down " +
+  "arrows change panel; Escape leaves.";
+
+function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }) {
+  // The keyboard cursor, the names and the live region of one chart. `frames()`, `spec()`
+  // (the shown one) and `state` are the chart's; `redraw()` paints again. Returns
+  // {afterDraw(ctx), close()}: afterDraw runs after each picture.
+  guardShortcuts(document);
+  const live = document.createElement("div");
+  live.className = "rnnviz-live";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  live.style.cssText = VISUALLY_HIDDEN;
+  // In the page's body, not in the widget's output: its words come half a second after a
+  // change, and a page that times a press by the output's last mutation (the latency
+  // method) must not take them for the picture's answer. The chart's root names it.
+  live.id = `rnnviz-live-${Math.random().toString(36).slice(2)}`;
+  root.dataset.live = live.id;
+  document.body.append(live);
+  const hint = document.createElement("div");
+  hint.id = `rnnviz-hint-${Math.random().toString(36).slice(2)}`;
+  hint.textContent = KEY_HINT;
+  hint.setAttribute("aria-hidden", "true"); // read as the canvas's description, not again
+  hint.style.cssText = VISUALLY_HIDDEN;
+  const describe = document.createElement("button");
+  describe.className = "rnnviz-describe";
+  describe.textContent = "Describe";
+  describe.setAttribute("aria-expanded", "false");
+  describe.style.cssText = "font:12px sans-serif;margin:2px 0";
+  const table = document.createElement("div");
+  table.className = "rnnviz-describe-table";
+  table.style.cssText = "display:none;font:12px sans-serif;max-height:240px;overflow:auto";
+  root.append(hint, describe, table);
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-describedby", hint.id);
+  const stopWatching = watchControls(el);
+
+  let cursor = null, // {panel, index}
+    said = null, // the last settled text (none announced before the first change)
+    settleTimer = null,
+    cursorTimer = null;
+  const say = (text, ms) => {
+    clearTimeout(cursorTimer);
+    cursorTimer = setTimeout(() => {
+      if (live.textContent !== text) live.textContent = text;
+    }, ms);
+  };
+  const shownPanels = () => frames().flatMap((fr, k) => (fr ? [k] : []));
+  const cursorAt = () => {
+    const k = cursor.panel,
+      fr = frames()[k],
+      panel = spec().panels[k];
+    if (!fr) return null;
+    const stops = cursorStops(panel, fr, read);
+    const x = stops[Math.min(cursor.index, stops.length - 1)];
+    return { k, fr, panel, x, words: hoverAt(panel, fr, read, x, state) };
+  };
+
+  function fillTable() {
+    const sections = describeRows(spec(), frames(), read, state);
+    const out = document.createElement("table");
+    const caption = out.createCaption();
+    caption.textContent = chartName(spec(), read, state);
+    for (const { title, rows } of sections) {
+      const body = out.createTBody();
+      const head = body.insertRow().appendChild(document.createElement("th"));
+      head.colSpan = Math.max(...rows.map((r) => r.length));
+      head.scope = "rowgroup";
+      head.textContent = title || "panel";
+      for (const row of rows) {
+        const tr = body.insertRow();
+        for (const cell of row) tr.insertCell().textContent = cell;
+      }
+    }
+    table.replaceChildren(out);
+  }
+  describe.addEventListener("click", () => {
+    const open = describe.getAttribute("aria-expanded") !== "true";
+    describe.setAttribute("aria-expanded", String(open));
+    table.style.display = open ? "" : "none";
+    if (open) fillTable();
+  });
+
+  canvas.addEventListener("keydown", (event) => {
+    const panels = shownPanels();
+    if (!panels.length) return;
+    if (cursor && !panels.includes(cursor.panel)) cursor = null; // its panel went (a new spec)
+    if (event.key === "Escape") {
+      if (!cursor) return; // the page's Escape: back to the cell
+      cursor = null;
+      tip.style.display = "none";
+      event.preventDefault();
+      redraw();
+      return;
+    }
+    const move = { ArrowUp: -1, PageUp: -1, ArrowDown: 1, PageDown: 1 }[event.key];
+    if (move) {
+      const at = cursor ? panels.indexOf(cursor.panel) : -1;
+      const next = panels[Math.min(panels.length - 1, Math.max(0, at + move))];
+      cursor = { panel: next, index: cursor?.index ?? 0 };
+    } else {
+      const k = cursor?.panel ?? panels[0];
+      const count = cursorStops(spec().panels[k], frames()[k], read).length;
+      const index = stepCursor(cursor?.index ?? null, count, event.key);
+      if (index === null) return;
+      cursor = { panel: k, index };
+    }
+    event.preventDefault();
+    redraw();
+    const at = cursorAt();
+    if (at) {
+      const title = plainWords(fillTemplate(at.panel.title, read));
+      say([title, at.words].filter(Boolean).join(": ").replace(/\n/g, "; "), CURSOR_ANNOUNCE_MS);
+    }
+  });
+  canvas.addEventListener("blur", () => {
+    if (cursor) tip.style.display = "none";
+  });
+
+  function afterDraw(ctx) {
+    // The canvas's name, kept current (the DOM touched only when the words change); the
+    // cursor drawn over the picture with its hover text; the settled change announced.
+    const shown = spec(),
+      name = chartName(shown, read, state);
+    if (canvas.getAttribute("aria-label") !== name) canvas.setAttribute("aria-label", name);
+    if (cursor) {
+      const at = cursorAt();
+      if (!at) cursor = null;
+      else {
+        ctx.save();
+        ctx.strokeStyle = "#000";
+        ctx.setLineDash([4, 3]);
+        ctx.beginPath();
+        ctx.moveTo(at.x, at.fr.box[1]);
+        ctx.lineTo(at.x, at.fr.box[1] + at.fr.box[3]);
+        ctx.stroke();
+        ctx.restore();
+        tip.textContent = at.words;
+        tip.style.display = at.words ? "" : "none";
+        tip.style.left = `${Math.min(at.x + 12, shown.width - 260)}px`;
+        tip.style.top = `${at.fr.box[1] + 8}px`;
+      }
+    }
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => {
+      const text = announceText(spec(), read, state);
+      if (said !== null && text !== said && live.textContent !== text) live.textContent = text;
+      said = text;
+      if (describe.getAttribute("aria-expanded") === "true") fillTable();
+    }, SETTLE_ANNOUNCE_MS);
+  }
+
+  return {
+    afterDraw,
+    close() {
+      clearTimeout(settleTimer);
+      clearTimeout(cursorTimer);
+      stopWatching();
+      live.remove();
+    },
+  };
+}
