@@ -397,7 +397,7 @@ def _page_rows(lab, page_spec, run, settle=0.4, screencast=None, hot_only=False)
             settle=settle,
             picture=lambda index=h["chart"]: canvas_hash(page, index),
             screencast=screencast,
-            crop=page.locator(".rnnviz-chart canvas").nth(h["chart"]),
+            crop=page.locator(".rnnviz-chart > canvas").nth(h["chart"]),
             inset=8,  # clear of the JPEG blocks shared with the page around the chart
         )
         rows.append(_row(run, h["widget"], h["slider"], times))
@@ -486,7 +486,7 @@ def _measure_page(browser, server, root, page_spec):
     try:
         lab.run(name, min_plots=0, min_sliders=page_spec["sliders"])
         lab.page.wait_for_function(
-            "n => document.querySelectorAll('.rnnviz-chart canvas').length === n",
+            "n => document.querySelectorAll('.rnnviz-chart > canvas').length === n",
             arg=page_spec["charts"],
         )
         screencast = Screencast(lab.page, context.new_page())

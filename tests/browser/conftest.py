@@ -74,7 +74,7 @@ class JupyterServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         suffix = "" if app == "lab" else f"-{app}"  # a Notebook server's state apart
-        state = root / f"jupyter-state{suffix}"
+        state = self.state = root / f"jupyter-state{suffix}"
         env = dict(os.environ)
         for var, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),

@@ -174,7 +174,8 @@ def chart_state(page, chart: int) -> dict:
 
 def canvas_hash(page, chart: int) -> int:
     return page.evaluate(
-        "i => window.__latency.pixels(document.querySelectorAll('.rnnviz-chart canvas')[i])", chart
+        "i => window.__latency.pixels(document.querySelectorAll('.rnnviz-chart > canvas')[i])",
+        chart,
     )
 
 

@@ -911,7 +911,7 @@ def test_a_chart_is_named_announces_and_reads_by_keyboard(chart_page):
         title="the a panel",
     )
     page.evaluate(RENDER_JS, [panel.to_spec(), [{"name": "a", "color": "#ff0000"}]])
-    canvas = page.locator(".rnnviz-chart canvas")
+    canvas = page.locator(".rnnviz-chart > canvas")
     live = page.locator(".rnnviz-live")
     assert canvas.get_attribute("role") == "img"
     assert canvas.get_attribute("aria-label") == "r = 0.5. the a panel"

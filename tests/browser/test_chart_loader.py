@@ -41,7 +41,7 @@ RENDER_JS = """async ({loader, source, library}) => {
   const el = document.createElement("div");
   document.body.append(el);
   await stub.render({model, el});
-  const canvas = el.querySelector(".rnnviz-chart canvas");
+  const canvas = el.querySelector(".rnnviz-chart > canvas");
   let ink = 0;
   if (canvas) {
     const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;

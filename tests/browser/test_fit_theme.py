@@ -192,7 +192,7 @@ def fitted(page) -> bool:
     """Every chart drawn at its present size and ratio (the redraw a resize, zoom or theme
     asks for has happened) and no chart recomputing."""
     return charts_settled(page) and page.evaluate(
-        """() => [...document.querySelectorAll('.rnnviz-chart canvas')].every((c) => {
+        """() => [...document.querySelectorAll('.rnnviz-chart > canvas')].every((c) => {
              const w = parseFloat(c.style.width), r = devicePixelRatio;
              return c.width === Math.max(1, Math.round(w * r))
                     && w <= c.parentElement.clientWidth + 0.5;

@@ -123,7 +123,7 @@ def start_server(executed: Path, tmp_path_factory, windowing_mode: str, app: str
     root = tmp_path_factory.mktemp(f"{app}-{windowing_mode}")
     shutil.copytree(executed / "labs", root / "labs")
     server = JupyterServer(root, windowing_mode=windowing_mode, app=app)
-    env = dict(os.environ, JUPYTER_DATA_DIR=str(root / "jupyter-state" / "data"))
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(server.state / "data"))
     subprocess.run(
         [str(Path(sys.executable).parent / "jupyter"), "trust", str(root / "labs" / NOTEBOOK)],
         env=env,

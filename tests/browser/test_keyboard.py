@@ -42,7 +42,7 @@ PICTURE_JS = """(chart) => {
   for (const p of c.spec().panels)
     for (const part of [...(p.series || []), ...(p.groups || [])])
       if (typeof part.data === 'string') names.add(part.data);
-  const canvas = document.querySelectorAll('.rnnviz-chart canvas')[chart];
+  const canvas = document.querySelectorAll('.rnnviz-chart > canvas')[chart];
   return JSON.stringify([window.__latency.pixels(canvas), [...names].map((n) => c.read(n)),
                          { ...c.state }]);
 }"""

@@ -35,7 +35,7 @@ def zero_before(change, k):
 def test_lab_01(lab):
     lab.run("01_rnn_from_scratch.ipynb", min_plots=0, min_sliders=3)
     page = lab.page
-    lab.wait_until(lambda: page.locator(".rnnviz-chart canvas").count(), lambda n: n == 1)
+    lab.wait_until(lambda: page.locator(".rnnviz-chart > canvas").count(), lambda n: n == 1)
     # (The page's slider may round 2.0 to -3 + 50 * 0.1 = 2.000000000000001.)
     assert chart_state(page, CHART) == {"step": 1, "edit_step": 5, "value": pytest.approx(2.0)}
     assert len(chart_read(page, CHART, "x")) == T and len(chart_read(page, CHART, "h")) == T * H
@@ -60,7 +60,7 @@ def test_lab_01(lab):
 
     # Hover names the cell and its value as computed: the change map at t = 6, unit 1
     # (the panel's box is [60, 440, 500, 180] px, steps 0.5..12.5, units 0.5..8.5).
-    canvas = page.locator(".rnnviz-chart canvas").first
+    canvas = page.locator(".rnnviz-chart > canvas").first
     canvas.scroll_into_view_if_needed()
     canvas.hover(position={"x": 60 + 5.5 / 12 * 500, "y": 440 + 180 - 0.5 / 8 * 180})
     tip = page.locator(".rnnviz-chart > div").first

@@ -56,7 +56,7 @@ def button(page, name):
 def test_lab_02(lab):
     lab.run("02_computational_graphs.ipynb", min_plots=0, min_sliders=2)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 2
+    assert page.locator(".rnnviz-chart > canvas").count() == 2
 
     def nodes():
         return rows(page, UNROLLER, "nodes", NODE_FIELDS)
@@ -69,7 +69,7 @@ def test_lab_02(lab):
     first = nodes()[1]  # x_1
     x = box[0] + (first[0] - view[0]) / (view[1] - view[0]) * box[2]
     y = box[1] + box[3] - (first[1] - view[2]) / (view[3] - view[2]) * box[3]
-    canvas = page.locator(".rnnviz-chart canvas").nth(UNROLLER)
+    canvas = page.locator(".rnnviz-chart > canvas").nth(UNROLLER)
     canvas.scroll_into_view_if_needed()
     corner = canvas.bounding_box()
     page.mouse.move(corner["x"] + x, corner["y"] + y)

@@ -32,7 +32,7 @@ def rows_shown(image):
 def test_lab_03(lab):
     lab.run("03_sequence_tasks.ipynb", min_plots=5, min_sliders=2)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 5
+    assert page.locator(".rnnviz-chart > canvas").count() == 5
 
     # Each run's whole loss curve reached the browser: one value a training step.
     for chart, curve, steps in [

@@ -34,7 +34,7 @@ def handle(lab, slider):
 def test_lab_04(lab):
     lab.run("04_vanishing_gradients.ipynb", min_plots=3, min_sliders=5)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 3  # and the two LossPlots
+    assert page.locator(".rnnviz-chart > canvas").count() == 3  # and the two LossPlots
 
     # The RNN's radius: its gradient changes; the LSTM's does not.
     before, lstm_before = chart_read(page, CHART, "rnn_h"), chart_read(page, CHART, "lstm_c")
@@ -73,8 +73,12 @@ def test_lab_04(lab):
     lab.press_slider(slider=T_SLIDER, key="ArrowRight", times=1)
     lab.wait_until(lambda: chart_read(page, CHART, "rnn_h"), lambda v: len(v) == 101)
 
-    # The pulse's slider reaches the new T; Play sends the pulse back from T to 1 in the
-    # browser, then the slider reads 1.
+    # The pulse's slider reaches the new T (a new slider replaces the old one: press it once
+    # it is on the page); Play sends the pulse back from T to 1 in the browser, then the slider
+    # reads 1.
+    lab.wait_until(
+        lambda: handle(lab, PULSE).get_attribute("aria-valuemax"), lambda v: float(v) == 101
+    )
     lab.press_slider(slider=PULSE, key="End")
     lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: s == 101)
     page.locator(".rnnviz-chart").nth(CHART).locator(".rnnviz-play").click()

@@ -38,7 +38,7 @@ def handle(lab, slider):
 def test_lab_05(lab):
     lab.run("05_lstm_gates.ipynb", min_plots=0, min_sliders=SEQUENCE_TIME + 1)
     page = lab.page
-    lab.wait_until(lambda: page.locator(".rnnviz-chart canvas").count(), lambda n: n == 3)
+    lab.wait_until(lambda: page.locator(".rnnviz-chart > canvas").count(), lambda n: n == 3)
 
     # Run All leaves the cell at its neutral start (the solution cell does not touch it).
     neutral = 1 / (1 + math.exp(-1))

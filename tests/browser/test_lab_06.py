@@ -27,7 +27,7 @@ def test_lab_06(lab):
     # Training runs make this the slowest lab: about a minute of CPU, more on a busy machine.
     lab.run("06_long_range_memory.ipynb", min_plots=3, timeout=900)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 3
+    assert page.locator(".rnnviz-chart > canvas").count() == 3
 
     # One loss chart holds all eight adding-problem runs: T=10 dotted, T=50 solid.
     names = sorted(f"{m} T={t}" for m in MODELS for t in (10, 50))

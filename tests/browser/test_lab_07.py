@@ -36,7 +36,7 @@ def chart_spec(page, chart):
 def test_lab_07(lab):
     lab.run("07_char_language_model.ipynb", min_plots=4, min_sliders=4, timeout=600)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 4
+    assert page.locator(".rnnviz-chart > canvas").count() == 4
 
     # The temperature picks another sample: colder sharpens the first character's choice
     # (the same prime at every temperature), and the text changes.

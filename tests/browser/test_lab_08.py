@@ -34,7 +34,7 @@ def handle(lab, slider):
 def test_lab_08(lab):
     lab.run("08_captioning_attention.ipynb", min_plots=2, min_sliders=2)
     page = lab.page
-    lab.wait_until(lambda: page.locator(".rnnviz-chart canvas").count(), lambda n: n == 3)
+    lab.wait_until(lambda: page.locator(".rnnviz-chart > canvas").count(), lambda n: n == 3)
     assert chart_state(page, CHART)["word"] == 0
 
     # The word slider: step 0 ("a") to step 1; each step's attention map replaces the last.
@@ -48,7 +48,7 @@ def test_lab_08(lab):
     assert after[int(peak[0]) * 6 + int(peak[1])] == max(after)
 
     # Hovering a cell of the image reads its attention, as the kernel computed it.
-    box = page.locator(".rnnviz-chart canvas").nth(CHART).bounding_box()
+    box = page.locator(".rnnviz-chart > canvas").nth(CHART).bounding_box()
     left, top, width, height = IMAGE_BOX
     row, col = int(peak[0]), int(peak[1])
     page.mouse.move(

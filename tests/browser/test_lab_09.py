@@ -33,7 +33,7 @@ def handle(lab, slider):
 def test_lab_09(lab):
     lab.run("09_recurrence_today.ipynb", min_plots=3, min_sliders=5)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 3
+    assert page.locator(".rnnviz-chart > canvas").count() == 3
 
     # r_max: the LRU's measured flow and its closed form move; the RNN's does not.
     lru, closed, rnn = (chart_read(page, RING, n) for n in ("lru", "closed", "rnn"))

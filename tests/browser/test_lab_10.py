@@ -34,7 +34,7 @@ def handle(lab, slider):
 def test_lab_10(lab):
     lab.run("10_your_own_model.ipynb", min_plots=4, min_sliders=4, timeout=600)
     page = lab.page
-    assert page.locator(".rnnviz-chart canvas").count() == 4
+    assert page.locator(".rnnviz-chart > canvas").count() == 4
 
     # Connectivity opens at t = 110: every model's row has a value for k <= t, none after.
     assert chart_state(page, CONNECTIVITY)["step"] == 110

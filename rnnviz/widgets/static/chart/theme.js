@@ -178,9 +178,12 @@ function watchTheme(onChange) {
 function styleChrome({ tip, busy, keys }, scale, last) {
   // The tooltip, busy mark and legend box in the current theme's colours, their text
   // following the scale down to the floor (fit.js); returns the style's key, and changes
-  // nothing when it is `last`.
+  // nothing when it is `last`. The key holds the pixel ratio too: the widget draws the
+  // legend's swatches (swatch.js) again when it changes, so a zoom keeps them sharp.
   const size = `${Math.max(MIN_TEXT_PX, 12 * scale)}px`;
-  const key = [size, THEME.axis, THEME.text, THEME.tooltip, THEME.border, THEME.busy].join();
+  const key = [size, THEME.axis, THEME.text, THEME.tooltip, THEME.border, THEME.busy]
+    .concat(window.devicePixelRatio || 1)
+    .join();
   if (key === last) return key;
   Object.assign(tip.style, {
     fontSize: size,
