@@ -13,6 +13,8 @@ dark grey, a student's own edit green-teal, the step a slider picks a dark line,
 drawn for comparison grey.
 """
 
+import re
+
 # Found by a search of the sRGB cube for the six colours whose smallest CIEDE2000 distance in
 # any of the four visions is largest (23.6), with the LSTM blue and the RNN warm.
 MODEL_COLORS = {
@@ -102,7 +104,8 @@ def model_style(label: str) -> dict | None:
     """
     if not isinstance(label, str):
         raise TypeError(f"label must be a str, got {type(label).__name__}")
-    words = label.lower().replace("-", " ").split()
+    # A word: letters and digits between anything else ("gru(64)", "LSTM_T=100", "rnn,lstm").
+    words = re.split(r"[^a-z0-9]+", label.lower())
     for name in ("irnn", "lstm", "mingru", "gru", "lru", "rnn"):
         if name in words:
             return dict(

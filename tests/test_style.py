@@ -169,6 +169,11 @@ def test_a_model_style_is_found_from_a_run_label():
     assert style.model_style("IRNN (ReLU, W=I)")["color"] == style.MODEL_COLORS["irnn"]
     assert style.model_style("minGRU T=50")["symbol"] == style.MODEL_SYMBOLS["mingru"]
     assert style.model_style("a transformer") is None
+    # A word is letters and digits between anything else, not only between spaces.
+    assert style.model_style("gru(64)")["symbol"] == style.MODEL_SYMBOLS["gru"]
+    assert style.model_style("LSTM_T=100")["symbol"] == style.MODEL_SYMBOLS["lstm"]
+    assert style.model_style("irnn,relu")["symbol"] == style.MODEL_SYMBOLS["irnn"]
+    assert style.model_style("grumpy cat") is None
     assert style.model_color("gru") == style.MODEL_COLORS["gru"]
     with pytest.raises(TypeError, match="label"):
         style.model_style(None)

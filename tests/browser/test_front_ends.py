@@ -245,6 +245,21 @@ def last_slider_repaints(lab, press=key_press) -> None:
     raise AssertionError("no slider of the last widget moved its chart's controls")
 
 
+def cold_slider_takes_no_key(lab) -> None:
+    """A dimmed slider (its frames need the kernel) says it is disabled and its keys move
+    nothing: the picture could not follow."""
+    handle = lab.page.locator(
+        ".rnnviz-widget .widget-slider:not(.rnnviz-hot-control) .noUi-handle >> visible=true"
+    ).last
+    handle.scroll_into_view_if_needed()
+    before = handle.get_attribute("aria-valuenow")
+    handle.focus()
+    handle.press("ArrowRight")
+    handle.press("End")
+    assert handle.get_attribute("aria-disabled") == "true"
+    assert handle.get_attribute("aria-valuenow") == before
+
+
 def check_stored_view(lab, press=key_press, page_errors=None) -> None:
     seen = scroll_through(lab)
     assert len(seen) == WIDGETS, f"charts drawn from stored state in cells {sorted(seen)}"
@@ -255,6 +270,7 @@ def check_stored_view(lab, press=key_press, page_errors=None) -> None:
     # GradientFlow: radius, forget bias and the pulse's step have frames; its other sliders,
     # dropdowns and switches need the kernel.
     assert all(w["hot"] == 3 and w["dimmed"] == 8 and not w["hotDimmed"] for w in stored), stored
+    cold_slider_takes_no_key(lab)
     last_slider_repaints(lab, press)
     assert not BROKEN_WIDGET.search(lab.page.locator(".jp-Notebook").inner_text())
     errors = [e for e in lab.page_errors if not (page_errors and page_errors.search(e))]

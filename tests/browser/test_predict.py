@@ -104,6 +104,7 @@ def commit_and_check(page) -> str:
     for _ in range(12):
         slider.press("ArrowLeft")
     guess = page.locator(".rnnviz-predict-readout").first.inner_text()
+    assert slider.get_attribute("aria-valuetext") == guess  # read as shown, not its position
     page.locator(".rnnviz-predict-check").first.click()
     page.locator(".rnnviz-predict-choice", has_text="the LSTM").click()
     page.locator(".rnnviz-predict-check").nth(1).click()

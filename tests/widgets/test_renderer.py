@@ -235,3 +235,22 @@ def test_a_chart_sends_the_front_end_to_a_page_that_asks_for_it():
     assert replies == [
         {"event": "library", "source": chart_source(), "version": chart.library.version}
     ]
+
+
+@pytest.mark.parametrize(
+    "announce, error, words",
+    [
+        (42, TypeError, "announce"),
+        (["s = {s:.2f}", 5], TypeError, "announce"),
+        ("{nope:.2f}", ValueError, "missing data 'nope'"),
+        ("{s:.2q}", ValueError, "format '.2q'"),
+    ],
+)
+def test_a_bad_announce_template_is_refused_by_name(announce, error, words):
+    chart = Chart()
+    spec = {"width": 100, "height": 50, "panels": [], "controls": {}, "announce": announce}
+    with pytest.raises(error, match=words):
+        chart.show(spec, {"s": frames(np.array([0.5]), axes=[])}, {})
+    spec["announce"] = ["s = {s:.2f}", "{s:pow}"]
+    chart.show(spec, {"s": frames(np.array([0.5]), axes=[])}, {})
+    chart.close()

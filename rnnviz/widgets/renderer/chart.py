@@ -21,6 +21,7 @@ base of every widget drawn this way.
 """
 
 import hashlib
+import re
 from pathlib import Path
 
 import anywidget
@@ -159,9 +160,10 @@ class Chart(anywidget.AnyWidget):
         - busy: show "recomputing" until the next show()
         A dropdown may be a control too: its grid lists its options' values, in order (the
         page knows a dropdown's index, not its value).
-        Raises: TypeError if a panel is not a Panel; ValueError if a panel's Ref names missing
-        data, an entry names an unknown control, or a dropdown's grid is not its options'
-        values.
+        Raises: TypeError if a panel is not a Panel or "announce" is not a str or a list of
+        them; ValueError if a panel's Ref names missing data, an entry names an unknown
+        control, a dropdown's grid is not its options' values, or an "announce" template
+        names missing data or a format the page cannot print.
         """
         _check_spec(spec, data, controls)
         panels = [panel.to_spec() for panel in spec["panels"]]
@@ -177,7 +179,33 @@ class Chart(anywidget.AnyWidget):
             control.observe(self._try_settle, names="value")
 
 
+# A template's fields, as the page's fillTemplate reads them, and the formats it prints.
+TEMPLATE_FIELD = re.compile(r"\{(\w+)(?::([^}]+))?\}")
+TEMPLATE_FORMAT = re.compile(r"\+?\.\d+[efg]|chars|pow")
+
+
+def _check_announce(spec, data):
+    announce = spec.get("announce")
+    if announce is None:
+        return
+    templates = [announce] if isinstance(announce, str) else announce
+    if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
+        raise TypeError(
+            f"spec['announce'] must be a template string or a list of them, got {announce!r}"
+        )
+    for template in templates:
+        for name, fmt in TEMPLATE_FIELD.findall(template):
+            if name not in data:
+                raise ValueError(f"spec['announce'] {template!r} names missing data {name!r}")
+            if fmt and not TEMPLATE_FORMAT.fullmatch(fmt):
+                raise ValueError(
+                    f"spec['announce'] {template!r}: format {fmt!r} is not one the page prints "
+                    "('.3f', '+.2e', '.2g', 'chars', 'pow')"
+                )
+
+
 def _check_spec(spec, data, controls):
+    _check_announce(spec, data)
     names = set(controls)
     for name, control in controls.items():
         # A selection's index picks its frame: its grid lists its options' values, unless

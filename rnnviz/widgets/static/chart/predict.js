@@ -111,6 +111,8 @@ function renderPredict({ model, el }) {
     const show = () => {
       guess = predictValue(p, Number(input.value));
       readout.textContent = `${format(guess, p.fmt)}${p.unit ? ` ${p.unit}` : ""}`;
+      // A screen reader reads the guess as shown, not the slider's position.
+      input.setAttribute("aria-valuetext", readout.textContent);
     };
     input.addEventListener("input", show);
     show();

@@ -137,7 +137,7 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
       if (!at) cursor = null;
       else {
         ctx.save();
-        ctx.strokeStyle = "#000";
+        ctx.strokeStyle = THEME.text;
         ctx.setLineDash([4, 3]);
         ctx.beginPath();
         ctx.moveTo(at.x, at.fr.box[1]);
@@ -146,8 +146,10 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
         ctx.restore();
         tip.textContent = at.words;
         tip.style.display = at.words ? "" : "none";
-        tip.style.left = `${Math.min(at.x + 12, shown.width - 260)}px`;
-        tip.style.top = `${at.fr.box[1] + 8}px`;
+        // The cursor is in spec px; the tip is placed in CSS px, inside the shown canvas.
+        const scale = VIEW.scale;
+        tip.style.left = `${Math.max(0, Math.min((at.x + 12) * scale, shown.width * scale - tip.offsetWidth))}px`;
+        tip.style.top = `${(at.fr.box[1] + 8) * scale}px`;
       }
     }
     clearTimeout(settleTimer);

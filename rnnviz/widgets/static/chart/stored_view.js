@@ -28,6 +28,17 @@ const STORED_VIEW_CSS = `
   pointer-events: none;
 }`;
 
+// A dimmed control of a stored view: keys would move it without moving the picture.
+const COLD_CONTROL =
+  ":is(.widget-slider, .widget-dropdown, .widget-checkbox, .widget-toggle-buttons, " +
+  ".widget-text, .widget-textarea, .widget-button):not(.rnnviz-hot-control)";
+
+function coldControl(target) {
+  // The dimmed control `target` is in, or null (a live widget's controls are never cold).
+  const control = target?.closest?.(COLD_CONTROL);
+  return control?.closest(".rnnviz-widget.jupyter-widgets-disconnected") ? control : null;
+}
+
 function addStoredViewStyle(doc) {
   // Once a document: every chart of a page calls it as it renders.
   if (!doc || doc.getElementById(STORED_VIEW_STYLE_ID)) return;
@@ -35,6 +46,24 @@ function addStoredViewStyle(doc) {
   style.id = STORED_VIEW_STYLE_ID;
   style.textContent = STORED_VIEW_CSS;
   doc.head.append(style);
+  // The keyboard as the pointer: a dimmed control says it is disabled and takes no key but
+  // the ones that move the focus on.
+  doc.addEventListener(
+    "focusin",
+    (event) => {
+      if (coldControl(event.target)) event.target.setAttribute("aria-disabled", "true");
+    },
+    true,
+  );
+  doc.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key === "Tab" || event.key === "Escape" || !coldControl(event.target)) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    },
+    true,
+  );
 }
 
 function markHotControl(control) {

@@ -110,10 +110,15 @@ function readable(color, background, min = MIN_CONTRAST) {
   return answer;
 }
 
+// Below this contrast with the background a line or mark all but vanishes (#222 on #111 is
+// 1.1:1); model and gate colours stay above it in both themes.
+const INK_MIN_CONTRAST = 1.6;
 function ink(color) {
-  // A mark meant as black (the overflow marker, "no clipping") is the theme's foreground.
+  // A mark or line meant as black or near-black (the overflow marker, "no clipping", a
+  // control's step line) is the theme's foreground where it would vanish on the background.
   const c = rgbaOf(color);
-  return c && c[0] + c[1] + c[2] === 0 && c[3] === 1 ? THEME.text : color;
+  if (!c || c[3] < 1) return color;
+  return contrast(color, THEME.background) < INK_MIN_CONTRAST ? THEME.text : color;
 }
 
 function isDarkPage() {

@@ -34,13 +34,14 @@ function drawSeries(ctx, panel, fr, read) {
     const xs = s.x ? read(s.x) : null;
     const x = (k) => (xs ? xs[k] : s.x0 + k * s.dx);
     ctx.globalAlpha = s.opacity ?? 1;
-    ctx.strokeStyle = s.color;
+    const color = ink(s.color); // a black line stays seen on a dark theme
+    ctx.strokeStyle = color;
     ctx.lineWidth = s.width ?? 2;
     ctx.setLineDash(s.dash || []);
     if (s.mode === "flags") {
       // a mark at the top edge where the value is non-zero
       for (let k = 0; k < v.length; k++)
-        if (v[k]) marker(ctx, "triangle-down", fr.px(x(k)), t + 6, s.size || 9, s.color);
+        if (v[k]) marker(ctx, "triangle-down", fr.px(x(k)), t + 6, s.size || 9, color);
       ctx.globalAlpha = 1;
       continue;
     }
@@ -70,7 +71,7 @@ function drawSeries(ctx, panel, fr, read) {
           if (fr.px(x(k)) - last < s.marker_gap) continue;
           last = fr.px(x(k));
         }
-        marker(ctx, s.symbol || "circle", fr.px(x(k)), fr.py(v[k]), s.size || 6, s.color, !s.open);
+        marker(ctx, s.symbol || "circle", fr.px(x(k)), fr.py(v[k]), s.size || 6, color, !s.open);
       }
     }
     ctx.globalAlpha = 1;
