@@ -78,16 +78,17 @@ def chart_of(widget):
     return chart.spec, data, state
 
 
-PROFILE_JS = """
-async ([spec, data, state, control, presses]) => {
-  const chart = window.chart;
+# The entries a page was handed (base64 frames) and `read(name)`, the frame the controls'
+# state picks: the part both page scripts share, put on each page first.
+READER_JS = """() => {
+window.readerOf = (chart, spec, data, state) => {
   const types = {float64: Float64Array, uint8: Uint8Array};
   const entries = {};
   for (const [name, e] of Object.entries(data)) {
     const bytes = Uint8Array.from(atob(e.b64), (c) => c.charCodeAt(0));
     entries[name] = {...e, values: new (types[e.dtype] || Float32Array)(bytes.buffer)};
   }
-  const read = (name) => {
+  return (name) => {
     const e = entries[name];
     if (!e) return null;
     const f = chart.frameOf(e, state, spec);
@@ -95,6 +96,13 @@ async ([spec, data, state, control, presses]) => {
     const size = e.shape.slice(e.star ? 1 : e.axes.length).reduce((a, b) => a * b, 1);
     return e.values.subarray(f * size, (f + 1) * size);
   };
+};
+}"""
+
+PROFILE_JS = """
+async ([spec, data, state, control, presses]) => {
+  const chart = window.chart;
+  const read = readerOf(chart, spec, data, state);
   const canvas = document.createElement('canvas');
   canvas.width = spec.width; canvas.height = spec.height;
   document.body.append(canvas);
@@ -178,6 +186,7 @@ def profile(rates=(1, 4), presses=PRESSES, against=None):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        page.evaluate(READER_JS)
         page.evaluate(
             """async (sources) => {
               window.charts = {};
@@ -212,20 +221,7 @@ SAME_PIXELS_JS = """
 async ([spec, data, state, control, names]) => {
   // Every grid value of the control in turn, drawn by each front end on its own canvas: the
   // bytes that differ from the first front end's picture, per value.
-  const types = {float64: Float64Array, uint8: Uint8Array};
-  const entries = {};
-  for (const [name, e] of Object.entries(data)) {
-    const bytes = Uint8Array.from(atob(e.b64), (c) => c.charCodeAt(0));
-    entries[name] = {...e, values: new (types[e.dtype] || Float32Array)(bytes.buffer)};
-  }
-  const read = (name) => {
-    const e = entries[name];
-    if (!e) return null;
-    const f = window.charts[names[0]].frameOf(e, state, spec);
-    if (f === null) return null;
-    const size = e.shape.slice(e.star ? 1 : e.axes.length).reduce((a, b) => a * b, 1);
-    return e.values.subarray(f * size, (f + 1) * size);
-  };
+  const read = readerOf(window.charts[names[0]], spec, data, state);
   const canvases = names.map(() => {
     const c = document.createElement('canvas');
     c.width = spec.width * devicePixelRatio; c.height = spec.height * devicePixelRatio;
@@ -261,6 +257,7 @@ def same_pixels(against):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for ratio in (1, 2):
             page = browser.new_page(device_scale_factor=ratio)
+            page.evaluate(READER_JS)
             page.evaluate(
                 """async (sources) => {
                   window.charts = {};

@@ -88,13 +88,17 @@ def shoot(page, path: Path, *locators, pad: float = PAD) -> None:
     print(f"{path}: {path.stat().st_size / 1e3:.0f} kB")
 
 
+def serve_lab(root: Path, lab: str) -> JupyterServer:
+    """JupyterLab on a copy of one stored lab in `root`, as the browser tests serve labs."""
+    (root / "labs").mkdir()
+    shutil.copy(REPO / "labs" / lab, root / "labs" / lab)
+    return JupyterServer(root)
+
+
 # --- a Predict in lab 06 ------------------------------------------------------------------
 def predict_screenshots(out: Path, browser) -> None:
     with tempfile.TemporaryDirectory() as work:
-        root = Path(work)
-        (root / "labs").mkdir()
-        shutil.copy(REPO / "labs" / LAB, root / "labs" / LAB)
-        server = JupyterServer(root)
+        server = serve_lab(Path(work), LAB)
         context = browser.new_context(
             viewport={"width": 1100, "height": 900}, device_scale_factor=DEVICE_SCALE
         )
@@ -215,10 +219,7 @@ def fit_screenshots(out: Path, browser) -> None:
     from tests.browser.test_fit_theme import WINDOW, ZOOMS, dark_theme, fitted, open_file_browser
 
     with tempfile.TemporaryDirectory() as work:
-        root = Path(work)
-        (root / "labs").mkdir()
-        shutil.copy(REPO / "labs" / FIT_LAB, root / "labs" / FIT_LAB)
-        server = JupyterServer(root)
+        server = serve_lab(Path(work), FIT_LAB)
         context = browser.new_context(viewport=WINDOW)
         watch_charts(context)  # Lab.run counts what the charts drew
         try:
