@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from rnnviz.widgets.renderer import (
+    HOT_CONTROL_CLASS,
     WIDGET_CLASS,
     BarSeries,
     BarsPanel,
@@ -254,3 +255,15 @@ def test_a_bad_announce_template_is_refused_by_name(announce, error, words):
     spec["announce"] = ["s = {s:.2f}", "{s:pow}"]
     chart.show(spec, {"s": frames(np.array([0.5]), axes=[])}, {})
     chart.close()
+
+
+def test_the_controls_a_chart_has_frames_for_are_marked_hot_in_their_state(every_widget):
+    # A stored view keeps these usable (they pick saved frames) and dims the rest.
+    widget = every_widget["GradientFlow"]()
+    hot = set(widget.chart.spec["controls"])
+    assert hot, "GradientFlow has hot controls"
+    for name, control in zip(widget.chart.spec["control_names"], widget.chart.controls):
+        assert (HOT_CONTROL_CLASS in control._dom_classes) == (name in hot), name
+    cold = [c for c in widget.controls if c not in widget.chart.controls]
+    assert cold and not any(HOT_CONTROL_CLASS in c._dom_classes for c in cold)
+    widget.close()

@@ -12,6 +12,7 @@
 """
 
 from rnnviz.widgets.renderer.chart import (
+    HOT_CONTROL_CLASS,
     STATIC,
     WIDGET_CLASS,
     Chart,
@@ -56,6 +57,7 @@ from rnnviz.widgets.renderer.panels import (
 from rnnviz.widgets.renderer.parts import BarSeries, HBarSeries, HeatmapGroup, Ref, Series
 
 __all__ = [
+    "HOT_CONTROL_CLASS",
     "STATIC",
     "WIDGET_CLASS",
     "EDGE_COLORS",

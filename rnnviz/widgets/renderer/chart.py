@@ -37,6 +37,10 @@ from rnnviz.widgets.renderer.parts import refs_in
 STATIC = Path(__file__).parent.parent / "static"
 # The class of every rnnviz widget's outermost element in the page (its box, or a lone chart).
 WIDGET_CLASS = "rnnviz-widget"
+# The class of a control whose frames the chart holds: in a stored view (no kernel) it still
+# moves the picture, so the page leaves it usable. Set here, it is in the stored state of
+# every view of the control, whenever the page makes it.
+HOT_CONTROL_CLASS = "rnnviz-hot-control"
 
 
 class ChartLibrary(widgets.Widget):
@@ -170,6 +174,9 @@ class Chart(anywidget.AnyWidget):
         spec = dict(spec, panels=panels, control_names=list(controls))
         for control in self.controls:
             control.unobserve(self._try_settle, names="value")
+        for name, control in controls.items():
+            if spec["controls"].get(name, {}).get("grid") is not None:
+                control.add_class(HOT_CONTROL_CLASS)
         with self.hold_sync():
             self.spec = spec
             self.data = data

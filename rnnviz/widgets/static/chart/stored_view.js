@@ -2,8 +2,9 @@
 // marks every such view "jupyter-widgets-disconnected" and paints a red broken-link icon
 // before it (10-13 on one of our widgets), which reads as an error on a lab's first screen.
 // Inside an rnnviz widget the icons go, and the outermost element says once, quietly, what
-// is true: its hot controls (marked by the chart, markHotControl) still pick among the saved
-// frames; every other control would only move itself, so it is dimmed and takes no pointer.
+// is true: its hot controls (the kernel marks them: renderer.HOT_CONTROL_CLASS) still pick
+// among the saved frames; every other control would only move itself, so it is dimmed and
+// takes no pointer and no key.
 const STORED_VIEW_STYLE_ID = "rnnviz-stored-view-style";
 const STORED_VIEW_NOTE =
   "Saved view, no kernel: the controls not greyed out step through the saved pictures; " +
@@ -64,10 +65,4 @@ function addStoredViewStyle(doc) {
     },
     true,
   );
-}
-
-function markHotControl(control) {
-  // A control whose frames the page holds: its views stay usable in a stored view.
-  for (const view of Object.values(control.views || {}))
-    Promise.resolve(view).then((v) => v?.el?.classList.add("rnnviz-hot-control"));
 }

@@ -136,7 +136,6 @@ async function render({ model, el }) {
       const name = names[k];
       if (controlModels[name] === control) continue;
       controlModels[name] = control;
-      if (spec.controls[name]?.grid) markHotControl(control);
       // A selection (toggle buttons, a dropdown) syncs its index, not its value. With
       // "trait": "index" its grid is the indexes; otherwise its grid lists its options' values.
       const trait = spec.controls[name]?.trait;
