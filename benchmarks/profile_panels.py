@@ -99,6 +99,22 @@ window.readerOf = (chart, spec, data, state) => {
 };
 }"""
 
+
+def load_front_ends(page, sources: dict) -> None:
+    """Each front end of `sources` (name -> joined source) imported into `page` as
+    window.charts[name], and READER_JS's readerOf beside them."""
+    page.evaluate(READER_JS)
+    page.evaluate(
+        """async (sources) => {
+          window.charts = {};
+          for (const [name, s] of Object.entries(sources))
+            window.charts[name] = await import(
+              'data:text/javascript;base64,' + btoa(unescape(encodeURIComponent(s))));
+        }""",
+        sources,
+    )
+
+
 PROFILE_JS = """
 async ([spec, data, state, control, presses]) => {
   const chart = window.chart;
@@ -186,16 +202,7 @@ def profile(rates=(1, 4), presses=PRESSES, against=None):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 1400})
-        page.evaluate(READER_JS)
-        page.evaluate(
-            """async (sources) => {
-              window.charts = {};
-              for (const [name, s] of Object.entries(sources))
-                window.charts[name] = await import(
-                  'data:text/javascript;base64,' + btoa(unescape(encodeURIComponent(s))));
-            }""",
-            sources,
-        )
+        load_front_ends(page, sources)
         cdp = page.context.new_cdp_session(page)
         for rate in rates:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
@@ -257,16 +264,7 @@ def same_pixels(against):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for ratio in (1, 2):
             page = browser.new_page(device_scale_factor=ratio)
-            page.evaluate(READER_JS)
-            page.evaluate(
-                """async (sources) => {
-                  window.charts = {};
-                  for (const [name, s] of Object.entries(sources))
-                    window.charts[name] = await import(
-                      'data:text/javascript;base64,' + btoa(unescape(encodeURIComponent(s))));
-                }""",
-                sources,
-            )
+            load_front_ends(page, sources)
             for name, ((spec, data, state), control) in charts.items():
                 differ = page.evaluate(
                     SAME_PIXELS_JS, [spec, data, dict(state), control, list(sources)]
