@@ -19,6 +19,7 @@ import pytest
 import torch
 
 from rnnviz.widgets.renderer import frame_at
+from rnnviz.widgets.renderer.chart import TEMPLATE_FIELD
 from tests.widgets.conftest import control_values
 
 SNAPSHOT = Path(__file__).parent / "spec_snapshot.json"
@@ -234,7 +235,6 @@ def test_every_template_names_its_entries(cases, monkeypatch):
     """A title says "{rnn_ratio:.1e}", never "{rnn_stats[1]:.1e}": each placeholder names a
     data entry of one number (or characters, ":chars"), so a reader knows what it shows."""
     monkeypatch.setattr("secrets.token_bytes", bytes)
-    placeholder = re.compile(r"\{(\w+)(?::[^}]+)?\}")  # as fillTemplate reads them
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, build in sorted(cases.items()):
@@ -243,7 +243,7 @@ def test_every_template_names_its_entries(cases, monkeypatch):
             chart = widget.chart
             for template in templates(chart.spec):
                 assert not re.search(r"\[\d+\]", template), (name, template)
-                for entry in placeholder.findall(template):
+                for entry, _ in TEMPLATE_FIELD.findall(template):  # as fillTemplate reads them
                     assert entry in chart.data, (name, template, entry)
                     frame = frame_at(chart.data[entry], chart.spec, control_values(chart))
                     assert frame is not None and (
