@@ -161,9 +161,10 @@ function nameControls(box) {
     const label = hbox.querySelector(":scope > .widget-label");
     const name = plainWords(label?.textContent) || hbox.title || "";
     if (!name) continue;
-    for (const el of hbox.querySelectorAll(".noUi-handle, .widget-readout"))
-      if (el.getAttribute("aria-label") !== (el.matches(".noUi-handle") ? name : `${name} value`))
-        el.setAttribute("aria-label", el.matches(".noUi-handle") ? name : `${name} value`);
+    for (const el of hbox.querySelectorAll(".noUi-handle, .widget-readout")) {
+      const words = el.matches(".noUi-handle") ? name : `${name} value`;
+      if (el.getAttribute("aria-label") !== words) el.setAttribute("aria-label", words);
+    }
     const group = hbox.querySelector(".widget-toggle-buttons");
     if (group && group.getAttribute("aria-label") !== name) {
       group.setAttribute("role", "group");

@@ -13,7 +13,6 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
   // The keyboard cursor, the names and the live region of one chart. `frames()`, `spec()`
   // (the shown one) and `state` are the chart's; `redraw()` paints again. Returns
   // {afterDraw(ctx), close()}: afterDraw runs after each picture.
-  guardShortcuts(document);
   const live = document.createElement("div");
   live.className = "rnnviz-live";
   live.setAttribute("role", "status");
