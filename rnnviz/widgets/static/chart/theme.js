@@ -154,7 +154,6 @@ function readTheme(el) {
   for (const name of ["text", "axis", "muted", "busy"])
     theme[name] = readable(theme[name], theme.background);
   theme.tooltipText = readable(theme.text, theme.tooltip);
-  theme.dark = dark;
   return theme;
 }
 
