@@ -186,8 +186,10 @@ class GradientFlow(ChartWidget):
         for control in cold:
             control.observe(self._on_cold_change, names="value")
         self._show(full=True)
+        # The note goes under the slider in a column too narrow for both, not cut off.
         self._pulse_row = widgets.HBox(
-            [self.step, widgets.Label("Play (top left) sends the gradient from step T back to 1")]
+            [self.step, widgets.Label("Play (top left) sends the gradient from step T back to 1")],
+            layout=widgets.Layout(flex_flow="row wrap"),
         )
         self._finish(extra=[self._pulse_row])
 

@@ -77,7 +77,7 @@ TEXT_BOXES_JS = (
       if (c > best) { best = c; drawn = contrast(ink, b); }
     }
     list.push({ text: String(text), font: this.font, yScale: Math.hypot(t.c, t.d),
-                contrast: best, drawn: drawn ?? 1,
+                contrast: best, drawn: drawn ?? 1, box: [x0 + 1, y0 + 1, x1 - 1, y1 - 1],
                 // Smoothing keeps a glyph a few device px across (",", "_", any letter under
                 // 10 device px) from full ink: its pixels are not held to 4.5:1, its colour is.
                 thin: Math.min(x1 - x0, y1 - y0) < 8
@@ -120,7 +120,7 @@ CHARTS_JS = (
     for (let i = 3; i < d.length; i += 4) if (d[i] !== 255) unpainted++;
     const px = (x, y) => Array.from(d.slice(4 * (y * w + x), 4 * (y * w + x) + 3));
     const texts = globalThis.__rnnvizTextBoxes(canvas).map((t) => ({
-      text: t.text, contrast: t.contrast, drawn: t.drawn, thin: t.thin,
+      text: t.text, contrast: t.contrast, drawn: t.drawn, thin: t.thin, box: t.box,
       css_px: Number(/([\\d.]+)px/.exec(t.font)[1]) * t.yScale / devicePixelRatio,
       monospace: t.font.includes('monospace') }));
     // The page's background as the browser resolves it (the variable may be "white").
@@ -200,6 +200,21 @@ def fitted(page) -> bool:
     )
 
 
+def overlapping(texts: list, slack: float = 1.0) -> list:
+    """The pairs of different texts whose ink boxes (device px) overlap by more than `slack`
+    px both ways."""
+    crossed = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if a["text"] == b["text"]:
+                continue
+            w = min(a["box"][2], b["box"][2]) - max(a["box"][0], b["box"][0])
+            h = min(a["box"][3], b["box"][3]) - max(a["box"][1], b["box"][1])
+            if w > slack and h > slack:
+                crossed.append((a["text"], b["text"]))
+    return crossed
+
+
 def check_charts(lab, where: str, viewport: dict, ratio: float, dark: bool = False) -> None:
     page = lab.page
     # The zoom took: the page's CSS viewport and pixel ratio are the zoomed window's.
@@ -238,6 +253,13 @@ def check_charts(lab, where: str, viewport: dict, ratio: float, dark: bool = Fal
             if t["css_px"] < 9.5 and not t["monospace"]
         ]
         assert not small, (at, small)
+        # Legible: no two pieces of text (of different words) run into each other, however
+        # the text floor widened them, down to a 600 px notebook column (a 1024 px
+        # window's, 592 px). Narrower (125% of it, a 400 px column) the kernel's layout is
+        # only scaled, and axis titles still meet their tick labels.
+        if viewport["width"] >= WINDOW["width"]:
+            crossed = overlapping(c["texts"])
+            assert not crossed, (at, crossed)
         assert all(ratio >= 4.5 for ratio in c["legend"]), (at, c["legend"])
         if dark:
             assert sum(c["page"]) < 3 * 80, at  # JupyterLab Dark's background, not white

@@ -322,8 +322,8 @@ def test_stored_widgets_draw_in_notebook_7(browser, notebook7_server):
 
 
 # ipywidgets' own rule (@jupyter-widgets/base's widgets-base.css), then a stored rnnviz widget
-# (a box holding a cold and a hot slider and its chart), a stored widget that is not ours and
-# a live rnnviz widget.
+# (a box holding a cold and a hot slider and its chart), a stored chart with no controls, a
+# stored widget that is not ours and a live rnnviz widget.
 STORED_VIEW_PAGE = """
 <style>.jupyter-widgets-disconnected::before { content: '\\f127'; color: #d9534f; }</style>
 <div id="outer" class="rnnviz-widget jupyter-widgets-disconnected">
@@ -331,6 +331,7 @@ STORED_VIEW_PAGE = """
   <div id="hot" class="widget-slider jupyter-widgets-disconnected rnnviz-hot-control">hot</div>
   <div id="chart" class="rnnviz-widget jupyter-widgets-disconnected">chart</div>
 </div>
+<div id="bare" class="rnnviz-widget jupyter-widgets-disconnected">a chart alone</div>
 <div id="foreign" class="widget-slider jupyter-widgets-disconnected">not ours</div>
 <div id="live" class="rnnviz-widget"><div id="live-cold" class="widget-slider">live</div></div>
 """
@@ -338,7 +339,8 @@ STORED_VIEW_PAGE = """
 
 def test_the_stored_view_style_in_a_blank_page(browser):
     """static/chart/stored_view.js alone: icons go only inside rnnviz widgets, the outermost
-    says the note, cold controls are dimmed only in a stored view, the style is added once."""
+    says the note if it has controls, cold controls are dimmed only in a stored view, the
+    style is added once."""
     page = browser.new_page()
     try:
         page.set_content(STORED_VIEW_PAGE)
@@ -362,6 +364,7 @@ def test_the_stored_view_style_in_a_blank_page(browser):
         assert seen["cold"] == {"before": "none", "opacity": "0.45"}
         assert seen["hot"] == {"before": "none", "opacity": "1"}
         assert seen["chart"]["before"] == "none"
+        assert seen["bare"]["before"] == "none"  # no controls: nothing to explain
         assert seen["foreign"]["before"] != "none"  # ipywidgets' icon, outside rnnviz widgets
         assert seen["live"]["before"] == "none" and seen["live-cold"]["opacity"] == "1"
     finally:

@@ -161,6 +161,7 @@ function drawAxes(ctx, panel, fr) {
     const opts = panel[axis] || {};
     if (opts.hidden) continue;
     const real = opts.real && !opts.tickvals ? realLogTicks(range[0], range[1]) : null;
+    let widest = 0; // the widest y tick label drawn, in spec px
     const ticks =
       opts.tickvals ||
       (real ? real.map(([v]) => v) : niceTicks(range[0], range[1], axis === "y" && yLog));
@@ -192,11 +193,25 @@ function drawAxes(ctx, panel, fr) {
           ctx.stroke();
         }
         write(ctx, label, l - 4, y, { align: "right" });
+        ctx.font = fontOf(12);
+        widest = Math.max(widest, ctx.measureText(label).width);
       }
     });
     if (opts.title && along === 0) write(ctx, opts.title, l + w / 2, t + h + 30);
-    if (opts.title && along === 1)
-      write(ctx, opts.title, l - 45, t + h / 2, { angle: -Math.PI / 2 });
+    if (opts.title && along === 1) {
+      // Left of the tick labels: the layout's 45 px, or further when a narrow column's text
+      // floor (fit.js) widened them; never past the canvas's left edge.
+      const half = textPx(12) / 2;
+      write(
+        ctx,
+        opts.title,
+        Math.max(half + 1, Math.min(l - 45, l - 8 - widest - half)),
+        t + h / 2,
+        {
+          angle: -Math.PI / 2,
+        },
+      );
+    }
   }
 }
 

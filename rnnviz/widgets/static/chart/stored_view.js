@@ -9,12 +9,20 @@ const STORED_VIEW_STYLE_ID = "rnnviz-stored-view-style";
 const STORED_VIEW_NOTE =
   "Saved view, no kernel: the controls not greyed out step through the saved pictures; " +
   "run the cell to use the rest.";
+// The controls a view may hold, and those of them the kernel has no frames for.
+const CONTROLS =
+  ".widget-slider, .widget-dropdown, .widget-checkbox, .widget-toggle-buttons, " +
+  ".widget-text, .widget-textarea, .widget-button";
+const COLD_CONTROL = `:is(${CONTROLS}):not(.rnnviz-hot-control)`;
+// The outermost element of a stored widget; the note only where there are controls to explain.
+const STORED_OUTER =
+  ".rnnviz-widget.jupyter-widgets-disconnected:not(.rnnviz-widget .rnnviz-widget)";
 const STORED_VIEW_CSS = `
 .rnnviz-widget .jupyter-widgets-disconnected::before,
 .rnnviz-widget.jupyter-widgets-disconnected::before {
   content: none;
 }
-.rnnviz-widget.jupyter-widgets-disconnected:not(.rnnviz-widget .rnnviz-widget)::before {
+${STORED_OUTER}:has(${CONTROLS})::before {
   content: ${JSON.stringify(STORED_VIEW_NOTE)};
   display: block;
   align-self: stretch;
@@ -22,17 +30,10 @@ const STORED_VIEW_CSS = `
   color: var(--jp-ui-font-color2, #616161);
   padding: 2px 0 4px;
 }
-.rnnviz-widget.jupyter-widgets-disconnected:not(.rnnviz-widget .rnnviz-widget)
-  :is(.widget-slider, .widget-dropdown, .widget-checkbox, .widget-toggle-buttons, .widget-text,
-    .widget-textarea, .widget-button):not(.rnnviz-hot-control) {
+${STORED_OUTER} ${COLD_CONTROL} {
   opacity: 0.45;
   pointer-events: none;
 }`;
-
-// A dimmed control of a stored view: keys would move it without moving the picture.
-const COLD_CONTROL =
-  ":is(.widget-slider, .widget-dropdown, .widget-checkbox, .widget-toggle-buttons, " +
-  ".widget-text, .widget-textarea, .widget-button):not(.rnnviz-hot-control)";
 
 function coldControl(target) {
   // The dimmed control `target` is in, or null (a live widget's controls are never cold).

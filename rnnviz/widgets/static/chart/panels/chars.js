@@ -34,6 +34,7 @@ function flowLayout(prefix, codes, columns) {
 // Per panel: its colour scale at 256 steps, and its letters drawn once (they stay while a
 // control recolours them): a slider's redraw only fills backgrounds and copies the letters.
 const colorSteps = new WeakMap(),
+  colorBytes = new WeakMap(),
   letterLayers = new WeakMap();
 
 function panelSteps(panel) {
@@ -45,9 +46,43 @@ function panelSteps(panel) {
   return colorSteps.get(panel);
 }
 
-function charColor(panel, u, lo, hi, steps = panelSteps(panel)) {
-  if (!Number.isFinite(u)) return panel.missing_color;
-  return steps[Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255)];
+function panelBytes(panel) {
+  // The scale's 256 steps and then the missing colour as RGBA bytes, 4 a colour (ImageData's
+  // order).
+  if (!colorBytes.has(panel)) {
+    const colors = [...panelSteps(panel), panel.missing_color];
+    colorBytes.set(
+      panel,
+      Uint8ClampedArray.from(
+        colors.flatMap((c) => {
+          const [r, g, b, a] = parseColor(c);
+          return [r, g, b, Math.round(a * 255)];
+        }),
+      ),
+    );
+  }
+  return colorBytes.get(panel);
+}
+
+function cellImage(letters) {
+  // A canvas of one pixel per cell of the flow layout, made once per layout.
+  if (!letters.image) {
+    const canvas = document.createElement("canvas");
+    canvas.width = letters.columns;
+    canvas.height = letters.rows;
+    const layer = canvas.getContext("2d");
+    letters.image = { canvas, layer, data: layer.createImageData(canvas.width, canvas.height) };
+  }
+  return letters.image;
+}
+
+// A value's step on the panel's scale (0..255), or 256, the missing colour, if not finite.
+const charStep = (u, lo, hi) =>
+  Number.isFinite(u) ? Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255) : 256;
+
+function charColor(panel, u, lo, hi) {
+  const step = charStep(u, lo, hi);
+  return step === 256 ? panel.missing_color : panelSteps(panel)[step];
 }
 
 // Black or white letters, whichever stands out more from the cell: one of them keeps 4.5:1
@@ -112,6 +147,8 @@ function flowLetters(ctx, panel, codes, w, h) {
     length: codes.length,
     cells,
     canvas,
+    columns: Math.max(1, Math.floor(w / cw)),
+    rows: Math.max(1, ...cells.map((at) => (at ? at[1] + 1 : 0))),
   };
   letterLayers.set(panel, made);
   return made;
@@ -163,18 +200,22 @@ function drawChars(ctx, panel, fr, read) {
     ctx.rect(l, t, w, h);
     ctx.clip();
     if (values) {
-      // A slider's redraw is these 1500-odd fills: the colour is set only when it changes
-      // (neighbours often share one), a colour string being parsed at each set.
-      const steps = panelSteps(panel),
+      // The backgrounds are one image, a pixel per cell, drawn scaled up without smoothing: a
+      // slider's redraw writes 1500-odd pixels' bytes instead of filling as many rectangles.
+      const image = cellImage(letters),
+        bytes = panelBytes(panel),
+        pixels = image.data.data,
         cells = letters.cells;
-      let shown = null;
+      pixels.fill(0);
       for (let k = 0; k < cells.length; k++) {
         const at = cells[k];
         if (!at) continue;
-        const color = charColor(panel, values[k], lo, hi, steps);
-        if (color !== shown) ctx.fillStyle = shown = color;
-        ctx.fillRect(l + at[0] * cw, t + at[1] * lh, cw + 0.3, lh + 0.3);
+        const step = charStep(values[k], lo, hi);
+        pixels.set(bytes.subarray(4 * step, 4 * step + 4), 4 * (at[1] * letters.columns + at[0]));
       }
+      image.layer.putImageData(image.data, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(image.canvas, l, t, letters.columns * cw, letters.rows * lh);
     }
     // One layer pixel to one canvas pixel: the layer was made at the canvas's scale.
     const m = ctx.getTransform();
