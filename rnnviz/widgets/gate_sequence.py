@@ -17,7 +17,7 @@ from rnnviz import checks
 from rnnviz.gradients.highway import sequence_gates
 from rnnviz.models.cell_kinds import GRU_GATES, LSTM_GATES
 from rnnviz.models.cells import LSTM
-from rnnviz.style import GATE_COLORS, MODEL_COLORS, MODEL_SYMBOLS, SIGNED_SCALE
+from rnnviz.style import GATE_COLORS, MODEL_COLORS, MODEL_DASHES, MODEL_SYMBOLS, SIGNED_SCALE
 from rnnviz.widgets.controls import int_slider
 from rnnviz.widgets.renderer import (
     BarSeries,
@@ -155,6 +155,7 @@ class GateSequenceExplorer(ChartWidget):
                 name=f"{cell}: prod of {highway_name} (best unit)",
                 data=Ref("highway"),
                 color=MODEL_COLORS[self.cell],
+                dash=MODEL_DASHES[self.cell],
                 markers=True,
                 symbol=MODEL_SYMBOLS[self.cell],
                 size=5,
@@ -223,7 +224,11 @@ class GateSequenceExplorer(ChartWidget):
         cell = self.cell.upper()
         highway_name = "f" if self.cell == "lstm" else "z"
         items = [dict(name=g, color=GATE_COLORS[g], symbol="\u25a0") for g in self.gates]
-        model = dict(color=MODEL_COLORS[self.cell], dash=[], marker=MODEL_SYMBOLS[self.cell])
+        model = dict(
+            color=MODEL_COLORS[self.cell],
+            dash=MODEL_DASHES[self.cell],
+            marker=MODEL_SYMBOLS[self.cell],
+        )
         rnn = dict(color=MODEL_COLORS["rnn"], marker=MODEL_SYMBOLS["rnn"])
         items += [
             dict(name=f"{cell}: prod of {highway_name} (best unit)", **model),

@@ -846,29 +846,45 @@ def test_the_keyboard_cursor_steps_along_a_panels_points(chart_page):
     assert got[3] is None  # a panel with no stops
 
 
-def test_describe_lists_each_panels_hover_values_by_position(chart_page):
-    panel = XYPanel(
+DESCRIBE_JS = """(panel) => {
+  const c = window.chart, data = { a: [1, 2, 3], b: [4, 5, NaN], k: [7] };
+  const read = (n) => data[n], spec = { width: 100, height: 100, panels: [panel] };
+  const frames = c.draw(document.createElement('canvas'), spec, read, {});
+  return c.describeRows(spec, frames, read, {});
+}"""
+
+
+def describe_panel(hover_mode: str) -> XYPanel:
+    return XYPanel(
         [0, 0, 100, 100],
-        [Series("a", Ref("a"), x0=1, dx=1), Series("b", Ref("b"), x0=1, dx=1)],
+        [Series("a", Ref("a"), x0=1, dx=1), Series("b", Ref("b"), x0=1, dx=1, mode="markers")],
         x_range=[0, 4],
         x_label="t",
         title="a and b at {k:.0f}",
+        hover_mode=hover_mode,
     )
-    got = chart_page.evaluate(
-        """(panel) => {
-          const c = window.chart, data = { a: [1, 2, 3], b: [4, 5, 6], k: [7] };
-          const read = (n) => data[n], spec = { width: 100, height: 100, panels: [panel] };
-          const frames = c.draw(document.createElement('canvas'), spec, read, {});
-          return c.describeRows(spec, frames, read, {});
-        }""",
-        panel.to_spec(),
-    )
+
+
+def test_describe_tabulates_a_panel_read_along_x(chart_page):
+    """A panel hovered by x is a data table: a column a series, a row an x (its first cell),
+    a missing marker an empty cell."""
+    got = chart_page.evaluate(DESCRIBE_JS, describe_panel("x").to_spec())
     assert got == [
         {
             "title": "a and b at 7",
-            "rows": [[f"a at t = {t}: {t}", f"b at t = {t}: {t + 3}"] for t in (1, 2, 3)],
+            "head": ["t", "a", "b"],
+            "rows": [["1", "1", "4"], ["2", "2", "5"], ["3", "3", ""]],
         }
     ]
+
+
+def test_describe_lists_other_panels_hover_values_by_position(chart_page):
+    """A panel hovered by point lists its hover text at each stop (the nearest point to the
+    box's middle row). b's NaN leaves the y range finite: a NaN there once blanked the
+    panel's hover, and so its description."""
+    got = chart_page.evaluate(DESCRIBE_JS, describe_panel("point").to_spec())
+    assert got[0]["title"] == "a and b at 7" and "head" not in got[0]
+    assert got[0]["rows"][:2] == [["b: t = 1, y = 4"], ["a: t = 2, y = 2"]]
 
 
 RENDER_JS = """async ([panel, legend]) => {
@@ -970,5 +986,8 @@ def test_a_chart_is_named_announces_and_reads_by_keyboard(chart_page):
     describe.focus()
     page.keyboard.press("Enter")
     assert describe.get_attribute("aria-expanded") == "true"
-    rows = page.locator(".rnnviz-describe-table td").all_text_contents()
-    assert rows == ["a at t = 1: 10", "a at t = 2: 20", "a at t = 3: 30"]
+    columns = page.locator(".rnnviz-describe-table th[scope=col]").all_text_contents()
+    assert columns == ["t", "a"]
+    steps = page.locator(".rnnviz-describe-table th[scope=row]").all_text_contents()
+    assert steps == ["1", "2", "3"]
+    assert page.locator(".rnnviz-describe-table td").all_text_contents() == ["10", "20", "30"]

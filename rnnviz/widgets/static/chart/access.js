@@ -98,12 +98,19 @@ function hoverAt(panel, fr, read, x, state) {
 }
 
 function describeRows(spec, frames, read, state) {
-  // The table "Describe" shows: per shown panel, its title, then its hover text at each of
-  // its cursor stops (one row a stop, one cell a line), duplicates dropped.
+  // The table "Describe" shows: per shown panel, its title, then its data table where its
+  // kind has one (`head`: the column names), else its hover text at each of its cursor stops
+  // (one row a stop, one cell a line), duplicates dropped.
   const sections = [];
   spec.panels.forEach((panel, k) => {
     const fr = frames[k];
     if (!fr || panel.kind === "text") return;
+    const title = plainWords(fillTemplate(panel.title, read));
+    const table = PANELS[panel.kind].table?.(panel, fr, read);
+    if (table) {
+      sections.push({ title, ...table });
+      return;
+    }
     const seen = new Set(),
       rows = [];
     for (const x of cursorStops(panel, fr, read)) {
@@ -113,7 +120,7 @@ function describeRows(spec, frames, read, state) {
         rows.push(words.split("\n"));
       }
     }
-    if (rows.length) sections.push({ title: plainWords(fillTemplate(panel.title, read)), rows });
+    if (rows.length) sections.push({ title, rows });
   });
   return sections;
 }

@@ -141,6 +141,7 @@ function yRange(panel, read, shared) {
     if (!v || s.visible === false) continue;
     v.forEach((u, i) => {
       const end = u + (base ? base[i] : 0);
+      if (!Number.isFinite(end)) return; // drawn on an edge or as a gap, not in the range
       lo = Math.min(lo, end);
       hi = Math.max(hi, end);
     });

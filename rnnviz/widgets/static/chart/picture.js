@@ -2,7 +2,8 @@
 // current values (the view in widget.js calls it on every change).
 
 // One entry a kind: draw(ctx, panel, frame, read, state, shared ranges) paints the panel;
-// hover(panel, frame, read, x, y, state) returns the text under the pointer. A new kind is
+// hover(panel, frame, read, x, y, state) returns the text under the pointer; a kind may add
+// table(panel, frame, read), its data as {head, rows} for Describe, or null. A new kind is
 // one file in panels/ (listed in front_end.CHART_FILES) and one entry here.
 const PANELS = {
   xy: xyPanel,

@@ -69,15 +69,31 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
     const out = document.createElement("table");
     const caption = out.createCaption();
     caption.textContent = chartName(spec(), read, state);
-    for (const { title, rows } of sections) {
+    for (const { title, head, rows } of sections) {
       const body = out.createTBody();
-      const head = body.insertRow().appendChild(document.createElement("th"));
-      head.colSpan = Math.max(...rows.map((r) => r.length));
-      head.scope = "rowgroup";
-      head.textContent = title || "panel";
+      const name = body.insertRow().appendChild(document.createElement("th"));
+      name.colSpan = Math.max(head?.length || 0, ...rows.map((r) => r.length));
+      name.scope = "rowgroup";
+      name.textContent = title || "panel";
+      if (head) {
+        const tr = body.insertRow();
+        for (const words of head) {
+          const th = tr.appendChild(document.createElement("th"));
+          th.scope = "col";
+          th.textContent = words;
+        }
+      }
       for (const row of rows) {
         const tr = body.insertRow();
-        for (const cell of row) tr.insertCell().textContent = cell;
+        row.forEach((words, k) => {
+          // A data table's first cell names its row (the x it is at).
+          const cell = head && k === 0 ? document.createElement("th") : tr.insertCell();
+          if (cell.tagName === "TH") {
+            cell.scope = "row";
+            tr.append(cell);
+          }
+          cell.textContent = words;
+        });
       }
     }
     table.replaceChildren(out);

@@ -123,20 +123,49 @@ function drawLineCursor(ctx, panel, fr, read, state) {
   }
 }
 
+// The "x" hover's parts: the series it reads (shown, at x0 + k dx), a value as it prints it
+// (a log axis holds log10 values: 10^v is shown), and a series' value at step k ("" where it
+// has none).
+const atXSeries = (panel, read) =>
+  panel.series.filter((s) => read(s.data) && s.visible !== false && !s.x);
+
+function valueAtX(panel, s, read, k) {
+  const v = read(s.data);
+  if (k < 0 || k >= v.length || (s.mode === "markers" && Number.isNaN(v[k]))) return "";
+  return panel.y.log && Number.isFinite(v[k])
+    ? format(Math.pow(10, v[k]), ".3e")
+    : format(v[k], panel.hover || ".3g");
+}
+
 function hoverAtX(panel, fr, read, x) {
-  const val = (v) =>
-    panel.y.log && Number.isFinite(v)
-      ? format(Math.pow(10, v), ".3e")
-      : format(v, panel.hover || ".3g");
   const lines = [];
-  for (const s of panel.series) {
-    const v = read(s.data);
-    if (!v || s.visible === false || s.x) continue;
-    const k = Math.round((fr.x(x) - s.x0) / s.dx);
-    if (k >= 0 && k < v.length && !(s.mode === "markers" && Number.isNaN(v[k])))
-      lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${val(v[k])}`);
+  for (const s of atXSeries(panel, read)) {
+    const k = Math.round((fr.x(x) - s.x0) / s.dx),
+      value = valueAtX(panel, s, read, k);
+    if (value) lines.push(`${s.name} at ${panel.x.label || "x"} = ${s.x0 + k * s.dx}: ${value}`);
   }
   return lines.join("\n");
+}
+
+function tableAtX(panel, fr, read) {
+  // The "x" hover as a data table (Describe): a column per shown series, a row per x inside
+  // the box; null for other hover modes.
+  if (panel.hover_mode !== "x") return null;
+  const series = atXSeries(panel, read);
+  if (!series.length) return null;
+  const xs = new Set();
+  for (const s of series)
+    for (let k = 0; k < read(s.data).length; k++) {
+      const x = s.x0 + k * s.dx;
+      if (x >= fr.xr[0] && x <= fr.xr[1]) xs.add(x);
+    }
+  const rows = [...xs]
+    .toSorted((a, b) => a - b)
+    .map((x) => [
+      format(x, ".6g"),
+      ...series.map((s) => valueAtX(panel, s, read, Math.round((x - s.x0) / s.dx))),
+    ]);
+  return { head: [panel.x.label || "x", ...series.map((s) => s.name)], rows };
 }
 
 function nearestPoint(panel, fr, read, x, y, radius, needsX) {
@@ -176,4 +205,4 @@ function hoverXY(panel, fr, read, x, y) {
   return `${s.name}: ${xText}, ${panel.y.label} = ${real(yv, panel.y.log)}`;
 }
 
-const xyPanel = { draw: drawXY, hover: hoverXY };
+const xyPanel = { draw: drawXY, hover: hoverXY, table: tableAtX };
