@@ -145,8 +145,9 @@ def _latency_rows(rows) -> list:
 
 
 def _goal_rows(rows) -> list:
-    """Each hot row timed by the compositor against its run's goal: GOAL_MS, or the jslinked
-    baseline's p90 in the same run + OVER_BASELINE_MS where that p90 is over GOAL_MS."""
+    """Each hot row timed by the compositor against its run's goal: GOAL_MS, or, where the
+    jslinked baseline's p90 in the run of that name (on the baselines page, measured with the
+    others) is over GOAL_MS, that p90 + OVER_BASELINE_MS. A run with no baseline is left out."""
     baseline = {
         r["run"]: r["screencast_ms"]["p90"]
         for r in rows

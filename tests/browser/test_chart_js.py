@@ -314,7 +314,13 @@ def test_flow_text_layout_is_the_kernels(js, prefix, text, columns):
     assert js("charString", [104, 105, 0, 0]) == "hi"
 
 
-def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser):
+@pytest.mark.parametrize(
+    "missing, grey",
+    [(None, 178), ("lightgray", 211), ("#ccc", 204), ("hsl(0, 0%, 50%)", 128)],
+)
+def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser, missing, grey):
+    """Each character on its value's colour; a value that is not finite on the missing
+    colour, given in any CSS form."""
     source = base64.b64encode(chart_source().encode()).decode()
     page = browser.new_page()
     panel = CharsPanel(
@@ -326,6 +332,7 @@ def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser):
         char_width=7.2,
         line_height=16,
         value_label="{name:chars} = ",
+        **({} if missing is None else {"missing_color": missing}),
     ).to_spec()
     result = page.evaluate(
         f"""async (panel) => {{
@@ -349,7 +356,7 @@ def test_a_chars_panel_colours_each_character_and_hovers_its_value(browser):
     )
     page.close()
     assert result["a"] == [0, 0, 255] and result["b"] == [255, 0, 0]
-    assert result["c"] == [178, 178, 178]  # not finite: the missing colour
+    assert result["c"] == [grey, grey, grey]  # not finite: the missing colour
     assert result["hoverB"] == '"b" at character 1: c = 1.000'
     assert result["hoverC"] == '"c" at character 3: c = NaN'
     assert result["outside"] == ""
@@ -986,6 +993,9 @@ def test_a_chart_is_named_announces_and_reads_by_keyboard(chart_page):
     describe.focus()
     page.keyboard.press("Enter")
     assert describe.get_attribute("aria-expanded") == "true"
+    # One table a panel, captioned by the chart's and the panel's titles.
+    captions = page.locator(".rnnviz-describe-table caption").all_text_contents()
+    assert captions == ["r = 1.0: the a panel"]
     columns = page.locator(".rnnviz-describe-table th[scope=col]").all_text_contents()
     assert columns == ["t", "a"]
     steps = page.locator(".rnnviz-describe-table th[scope=row]").all_text_contents()

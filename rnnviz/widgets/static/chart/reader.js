@@ -65,24 +65,22 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
   };
 
   function fillTable() {
-    const sections = describeRows(spec(), frames(), read, state);
-    const out = document.createElement("table");
-    const caption = out.createCaption();
-    caption.textContent = chartName(spec(), read, state);
-    for (const { title, head, rows } of sections) {
-      const body = out.createTBody();
-      const name = body.insertRow().appendChild(document.createElement("th"));
-      name.colSpan = Math.max(head?.length || 0, ...rows.map((r) => r.length));
-      name.scope = "rowgroup";
-      name.textContent = title || "panel";
+    // One table a panel, captioned with the chart's and the panel's titles: column headers
+    // in one table never name another panel's cells.
+    const shown = spec(),
+      name = shown.title ? plainWords(fillTemplate(titleText(shown, state), read)) : "";
+    const tables = describeRows(shown, frames(), read, state).map(({ title, head, rows }) => {
+      const out = document.createElement("table");
+      out.createCaption().textContent = [name, title].filter(Boolean).join(": ") || "panel";
       if (head) {
-        const tr = body.insertRow();
+        const tr = out.createTHead().insertRow();
         for (const words of head) {
           const th = tr.appendChild(document.createElement("th"));
           th.scope = "col";
           th.textContent = words;
         }
       }
+      const body = out.createTBody();
       for (const row of rows) {
         const tr = body.insertRow();
         row.forEach((words, k) => {
@@ -95,8 +93,9 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
           cell.textContent = words;
         });
       }
-    }
-    table.replaceChildren(out);
+      return out;
+    });
+    table.replaceChildren(...tables);
   }
   describe.addEventListener("click", () => {
     const open = describe.getAttribute("aria-expanded") !== "true";

@@ -31,8 +31,9 @@ function flowLayout(prefix, codes, columns) {
   return { before, cells: Array.from(codes || [], place) };
 }
 
-// Per panel: its colour scale at 256 steps, and its letters drawn once (they stay while a
-// control recolours them): a slider's redraw only fills backgrounds and copies the letters.
+// Per panel: its colour scale at 256 steps (as strings and as bytes), and its letters drawn
+// once (they stay while a control recolours them): a slider's redraw writes the backgrounds'
+// bytes, draws them as one image and copies the letters.
 const colorSteps = new WeakMap(),
   colorBytes = new WeakMap(),
   letterLayers = new WeakMap();
@@ -46,20 +47,28 @@ function panelSteps(panel) {
   return colorSteps.get(panel);
 }
 
+let colorProbe = null;
+
+function cssBytes(color) {
+  // Any CSS colour as the RGBA bytes the canvas paints it with (a user's missing_color may be
+  // a name, "#ccc" or hsl()): painted on a 1 x 1 canvas and read back.
+  colorProbe ??= document.createElement("canvas").getContext("2d", { willReadFrequently: true });
+  colorProbe.canvas.width = colorProbe.canvas.height = 1;
+  colorProbe.clearRect(0, 0, 1, 1);
+  colorProbe.fillStyle = color;
+  colorProbe.fillRect(0, 0, 1, 1);
+  return Array.from(colorProbe.getImageData(0, 0, 1, 1).data);
+}
+
 function panelBytes(panel) {
   // The scale's 256 steps and then the missing colour as RGBA bytes, 4 a colour (ImageData's
   // order).
   if (!colorBytes.has(panel)) {
-    const colors = [...panelSteps(panel), panel.missing_color];
-    colorBytes.set(
-      panel,
-      Uint8ClampedArray.from(
-        colors.flatMap((c) => {
-          const [r, g, b, a] = parseColor(c);
-          return [r, g, b, Math.round(a * 255)];
-        }),
-      ),
-    );
+    const steps = panelSteps(panel).flatMap((c) => {
+      const [r, g, b, a] = parseColor(c);
+      return [r, g, b, Math.round(a * 255)];
+    });
+    colorBytes.set(panel, Uint8ClampedArray.from([...steps, ...cssBytes(panel.missing_color)]));
   }
   return colorBytes.get(panel);
 }
@@ -76,9 +85,12 @@ function cellImage(letters) {
   return letters.image;
 }
 
-// A value's step on the panel's scale (0..255), or 256, the missing colour, if not finite.
+// A value's step on the panel's scale (0..255; the bottom on a range of one value), or 256,
+// the missing colour, if not finite.
 const charStep = (u, lo, hi) =>
-  Number.isFinite(u) ? Math.round(Math.min(1, Math.max(0, (u - lo) / (hi - lo))) * 255) : 256;
+  Number.isFinite(u)
+    ? Math.round(Math.min(1, Math.max(0, hi > lo ? (u - lo) / (hi - lo) : 0)) * 255)
+    : 256;
 
 function charColor(panel, u, lo, hi) {
   const step = charStep(u, lo, hi);
@@ -148,7 +160,7 @@ function flowLetters(ctx, panel, codes, w, h) {
     cells,
     canvas,
     columns: Math.max(1, Math.floor(w / cw)),
-    rows: Math.max(1, ...cells.map((at) => (at ? at[1] + 1 : 0))),
+    rows: 1 + (cells.findLast((at) => at)?.[1] ?? 0), // the flow fills rows in order
   };
   letterLayers.set(panel, made);
   return made;
@@ -210,8 +222,9 @@ function drawChars(ctx, panel, fr, read) {
       for (let k = 0; k < cells.length; k++) {
         const at = cells[k];
         if (!at) continue;
-        const step = charStep(values[k], lo, hi);
-        pixels.set(bytes.subarray(4 * step, 4 * step + 4), 4 * (at[1] * letters.columns + at[0]));
+        const from = 4 * charStep(values[k], lo, hi),
+          to = 4 * (at[1] * letters.columns + at[0]);
+        for (let b = 0; b < 4; b++) pixels[to + b] = bytes[from + b];
       }
       image.layer.putImageData(image.data, 0, 0);
       ctx.imageSmoothingEnabled = false;
