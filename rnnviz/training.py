@@ -60,6 +60,20 @@ class TrainResult:
 MAX_LR = 1e3
 
 
+# A stored lab shows its training bars before any kernel runs: the front end's stored-view
+# style hides ipywidgets' "disconnected" icons inside this class (static/chart/stored_view.js).
+PROGRESS_CLASS = "rnnviz-progress"
+
+
+def progress_bar(*args, **kwargs):
+    """tqdm.auto's bar (same arguments); in a notebook its widget carries PROGRESS_CLASS."""
+    bar = tqdm(*args, **kwargs)
+    container = getattr(bar, "container", None)  # tqdm.notebook's HBox; absent in a terminal
+    if container is not None:
+        container.add_class(PROGRESS_CLASS)
+    return bar
+
+
 def minibatch_order(num_examples: int, batch_size: int, steps: int, seed: int) -> list:
     """The examples each step trains on, drawn with replacement from a seeded generator.
 
@@ -154,7 +168,7 @@ def train(
     seed_everything(seed)
     optimizer = torch.optim.Adam(params, lr=lr)
     result = TrainResult(label=label)
-    bar = tqdm(
+    bar = progress_bar(
         total=steps,
         desc=f"{label}: training" if blind else label,
         disable=not progress,

@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 
+from rnnviz import training
 from rnnviz.training import train
 
 
@@ -281,3 +282,19 @@ def test_a_blind_bar_does_not_move_while_the_run_trains(monkeypatch, capsys):
     assert result.steps < 400 and set(seen) == {0}
     err = capsys.readouterr().err
     assert "run: training" in err and "run: done" in err and "%" not in err
+
+
+def test_a_notebook_progress_bar_carries_the_class_the_stored_view_reads(monkeypatch):
+    """In a notebook (tqdm's widget bar) the bar's box is marked, so that a stored lab's
+    bars show no "disconnected" icons (static/chart/stored_view.js); in a terminal there is
+    no widget to mark."""
+    from tqdm.notebook import tqdm as notebook_tqdm
+
+    monkeypatch.setattr(training, "tqdm", notebook_tqdm)
+    bar = training.progress_bar(total=3, desc="LSTM")
+    assert training.PROGRESS_CLASS in bar.container._dom_classes
+    bar.close()
+    monkeypatch.undo()
+    plain = training.progress_bar(total=3, disable=True)
+    assert getattr(plain, "container", None) is None
+    plain.close()

@@ -280,7 +280,7 @@ def run_sweep(
     Returns: the results dict (see `rnnviz.experiments.results`).
     Raises: ValueError if `earlier` was made with other settings.
     """
-    from tqdm.auto import tqdm
+    from rnnviz.training import progress_bar
 
     part = {
         "command": command,
@@ -322,7 +322,7 @@ def run_sweep(
     if earlier is not None:
         results, plan = _continue(earlier, results, part, plan)
     start = time.perf_counter()
-    bar = tqdm(plan, desc="sweep", unit="run")
+    bar = progress_bar(plan, desc="sweep", unit="run")
     for done, (cell, seq_len, seed) in enumerate(bar):
         cap = None
         if total_seconds is not None:

@@ -75,6 +75,7 @@ class SampleExplorer(ChartWidget):
             description="temperature",
             continuous_update=True,
             readout_format=".1f",
+            style={"description_width": "initial"},  # the whole word, not "temperat..."
         )
         self.prime = widgets.Text(value=prime, description="prime", continuous_update=False)
         self.length = int_slider(

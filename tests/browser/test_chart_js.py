@@ -15,6 +15,8 @@ from rnnviz.widgets.renderer import (
     BarSeries,
     BarsPanel,
     CharsPanel,
+    HeatmapGroup,
+    HeatmapPanel,
     Ref,
     Series,
     XYPanel,
@@ -883,6 +885,33 @@ def test_describe_tabulates_a_panel_read_along_x(chart_page):
             "rows": [["1", "1", "4"], ["2", "2", "5"], ["3", "3", ""]],
         }
     ]
+
+
+def test_describe_tabulates_a_heatmap_by_row_and_x(chart_page):
+    """Every row of every group is a column (not only the row the cursor reads), every x a
+    row; a gap is an empty cell."""
+    panel = HeatmapPanel(
+        [0, 0, 100, 60],
+        [
+            HeatmapGroup(data=Ref("h"), ny=2, x0=1, dx=1, y0=0, rows=["RNN h", "LSTM h"]),
+            HeatmapGroup(data=Ref("c"), ny=1, x0=1, dx=1, y0=2, rows=["LSTM c"], gaps=True),
+        ],
+        "viridis",
+        crange=[0, 10],
+        x_label="t",
+        y_range=[-0.5, 2.5],
+    ).to_spec()
+    got = chart_page.evaluate(
+        """(panel) => {
+          const c = window.chart, data = { h: [1, 2, 3, 4], c: [5, NaN] };
+          const read = (n) => data[n], spec = { width: 100, height: 60, panels: [panel] };
+          const frames = c.draw(document.createElement('canvas'), spec, read, {});
+          return c.describeRows(spec, frames, read, {});
+        }""",
+        panel,
+    )
+    assert got[0]["head"] == ["t", "RNN h", "LSTM h", "LSTM c"]
+    assert got[0]["rows"] == [["1", "1", "2", "5"], ["2", "3", "4", ""]]
 
 
 def test_describe_lists_other_panels_hover_values_by_position(chart_page):

@@ -323,7 +323,7 @@ def test_stored_widgets_draw_in_notebook_7(browser, notebook7_server):
 
 # ipywidgets' own rule (@jupyter-widgets/base's widgets-base.css), then a stored rnnviz widget
 # (a box holding a cold and a hot slider and its chart), a stored chart with no controls, a
-# stored widget that is not ours and a live rnnviz widget.
+# training's progress bar, a stored widget that is not ours and a live rnnviz widget.
 STORED_VIEW_PAGE = """
 <style>.jupyter-widgets-disconnected::before { content: '\\f127'; color: #d9534f; }</style>
 <div id="outer" class="rnnviz-widget jupyter-widgets-disconnected">
@@ -332,6 +332,9 @@ STORED_VIEW_PAGE = """
   <div id="chart" class="rnnviz-widget jupyter-widgets-disconnected">chart</div>
 </div>
 <div id="bare" class="rnnviz-widget jupyter-widgets-disconnected">a chart alone</div>
+<div id="progress" class="rnnviz-progress jupyter-widgets-disconnected">
+  <div id="bar" class="widget-progress jupyter-widgets-disconnected">a training's bar</div>
+</div>
 <div id="foreign" class="widget-slider jupyter-widgets-disconnected">not ours</div>
 <div id="live" class="rnnviz-widget"><div id="live-cold" class="widget-slider">live</div></div>
 """
@@ -365,6 +368,7 @@ def test_the_stored_view_style_in_a_blank_page(browser):
         assert seen["hot"] == {"before": "none", "opacity": "1"}
         assert seen["chart"]["before"] == "none"
         assert seen["bare"]["before"] == "none"  # no controls: nothing to explain
+        assert seen["progress"]["before"] == seen["bar"]["before"] == "none"  # a training's bar
         assert seen["foreign"]["before"] != "none"  # ipywidgets' icon, outside rnnviz widgets
         assert seen["live"]["before"] == "none" and seen["live-cold"]["opacity"] == "1"
     finally:

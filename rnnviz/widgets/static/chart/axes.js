@@ -206,7 +206,7 @@ function drawAxes(ctx, panel, fr) {
       write(
         ctx,
         opts.title,
-        Math.max(half + 1, Math.min(l - 45, l - 8 - widest - half)),
+        Math.max(half + 1, Math.min(l - 45, l - 10 - widest - half)),
         t + h / 2,
         {
           angle: -Math.PI / 2,

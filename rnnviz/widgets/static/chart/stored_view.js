@@ -1,10 +1,10 @@
 // A widget drawn from a notebook's stored state, before any kernel holds its models: ipywidgets
 // marks every such view "jupyter-widgets-disconnected" and paints a red broken-link icon
 // before it (10-13 on one of our widgets), which reads as an error on a lab's first screen.
-// Inside an rnnviz widget the icons go, and the outermost element says once, quietly, what
-// is true: its hot controls (the kernel marks them: renderer.HOT_CONTROL_CLASS) still pick
-// among the saved frames; every other control would only move itself, so it is dimmed and
-// takes no pointer and no key.
+// Inside an rnnviz widget, and in a training's progress bar (rnnviz.training.PROGRESS_CLASS),
+// the icons go, and the outermost element says once, quietly, what is true: its hot controls
+// (the kernel marks them: renderer.HOT_CONTROL_CLASS) still pick among the saved frames;
+// every other control would only move itself, so it is dimmed and takes no pointer and no key.
 const STORED_VIEW_STYLE_ID = "rnnviz-stored-view-style";
 const STORED_VIEW_NOTE =
   "Saved view, no kernel: the controls not greyed out step through the saved pictures; " +
@@ -19,7 +19,9 @@ const STORED_OUTER =
   ".rnnviz-widget.jupyter-widgets-disconnected:not(.rnnviz-widget .rnnviz-widget)";
 const STORED_VIEW_CSS = `
 .rnnviz-widget .jupyter-widgets-disconnected::before,
-.rnnviz-widget.jupyter-widgets-disconnected::before {
+.rnnviz-widget.jupyter-widgets-disconnected::before,
+.rnnviz-progress .jupyter-widgets-disconnected::before,
+.rnnviz-progress.jupyter-widgets-disconnected::before {
   content: none;
 }
 ${STORED_OUTER}:has(${CONTROLS})::before {
