@@ -102,6 +102,26 @@ class Frame {
   }
 }
 
+// --- Describe's tables: the x values of series and heatmap groups on grids x0 + k dx ------
+function xsInside(fr, grids) {
+  // Every x0 + k dx (k < n) of the [x0, dx, n] grids inside the frame's x range, ascending.
+  const lo = Math.min(...fr.xr),
+    hi = Math.max(...fr.xr),
+    xs = new Set();
+  for (const [x0, dx, n] of grids)
+    for (let k = 0; k < n; k++) {
+      const x = x0 + k * dx;
+      if (x >= lo && x <= hi) xs.add(x);
+    }
+  return [...xs].toSorted((a, b) => a - b);
+}
+
+function stepAt(x0, dx, n, x) {
+  // The k < n with x0 + k dx = x (to float rounding), or -1: a grid with no point at x.
+  const k = Math.round((x - x0) / dx);
+  return k >= 0 && k < n && Math.abs(x0 + k * dx - x) <= 1e-9 * Math.max(1, Math.abs(x)) ? k : -1;
+}
+
 // --- ranges -------------------------------------------------------------------------------
 // A range (x.range, y.range, a heatmap's crange) may name a data entry (rangeOf).
 function sharedRanges(spec, read) {
@@ -194,24 +214,19 @@ function drawAxes(ctx, panel, fr) {
           ctx.stroke();
         }
         write(ctx, label, l - 4, y, { align: "right" });
-        ctx.font = fontOf(12);
-        widest = Math.max(widest, ctx.measureText(label).width);
+        if (opts.title) {
+          ctx.font = fontOf(12); // write()'s font, which it sets inside save/restore
+          widest = Math.max(widest, ctx.measureText(label).width);
+        }
       }
     });
     if (opts.title && along === 0) write(ctx, opts.title, l + w / 2, t + h + 30);
     if (opts.title && along === 1) {
       // Left of the tick labels: the layout's 45 px, or further when a narrow column's text
       // floor (fit.js) widened them; never past the canvas's left edge.
-      const half = textPx(12) / 2;
-      write(
-        ctx,
-        opts.title,
-        Math.max(half + 1, Math.min(l - 45, l - 10 - widest - half)),
-        t + h / 2,
-        {
-          angle: -Math.PI / 2,
-        },
-      );
+      const half = textPx(12) / 2,
+        x = Math.max(half + 1, Math.min(l - 45, l - 10 - widest - half));
+      write(ctx, opts.title, x, t + h / 2, { angle: -Math.PI / 2 });
     }
   }
 }

@@ -85,11 +85,9 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
         const tr = body.insertRow();
         row.forEach((words, k) => {
           // A data table's first cell names its row (the x it is at).
-          const cell = head && k === 0 ? document.createElement("th") : tr.insertCell();
-          if (cell.tagName === "TH") {
-            cell.scope = "row";
-            tr.append(cell);
-          }
+          const rowHead = head && k === 0,
+            cell = rowHead ? tr.appendChild(document.createElement("th")) : tr.insertCell();
+          if (rowHead) cell.scope = "row";
           cell.textContent = words;
         });
       }

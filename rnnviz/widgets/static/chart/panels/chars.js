@@ -47,29 +47,18 @@ function panelSteps(panel) {
   return colorSteps.get(panel);
 }
 
-let colorProbe = null;
-
-function cssBytes(color) {
-  // Any CSS colour as the RGBA bytes the canvas paints it with (a user's missing_color may be
-  // a name, "#ccc" or hsl()): painted on a 1 x 1 canvas and read back.
-  colorProbe ??= document.createElement("canvas").getContext("2d", { willReadFrequently: true });
-  colorProbe.canvas.width = colorProbe.canvas.height = 1;
-  colorProbe.clearRect(0, 0, 1, 1);
-  colorProbe.fillStyle = color;
-  colorProbe.fillRect(0, 0, 1, 1);
-  return Array.from(colorProbe.getImageData(0, 0, 1, 1).data);
-}
-
 function panelBytes(panel) {
-  // The scale's 256 steps and then the missing colour as RGBA bytes, 4 a colour (ImageData's
-  // order).
-  if (!colorBytes.has(panel)) {
-    const steps = panelSteps(panel).flatMap((c) => {
-      const [r, g, b, a] = parseColor(c);
-      return [r, g, b, Math.round(a * 255)];
-    });
-    colorBytes.set(panel, Uint8ClampedArray.from([...steps, ...cssBytes(panel.missing_color)]));
-  }
+  // The scale's 256 steps as RGBA bytes, 4 a colour (ImageData's order).
+  if (!colorBytes.has(panel))
+    colorBytes.set(
+      panel,
+      Uint8ClampedArray.from(
+        panelSteps(panel).flatMap((c) => {
+          const [r, g, b, a] = parseColor(c);
+          return [r, g, b, Math.round(a * 255)];
+        }),
+      ),
+    );
   return colorBytes.get(panel);
 }
 
@@ -214,21 +203,30 @@ function drawChars(ctx, panel, fr, read) {
     if (values) {
       // The backgrounds are one image, a pixel per cell, drawn scaled up without smoothing: a
       // slider's redraw writes 1500-odd pixels' bytes instead of filling as many rectangles.
+      // A value that is not finite (rare) leaves its pixel clear and is filled after, in the
+      // missing colour as CSS gives it (any form a user may pass).
       const image = cellImage(letters),
         bytes = panelBytes(panel),
         pixels = image.data.data,
-        cells = letters.cells;
+        cells = letters.cells,
+        missing = [];
       pixels.fill(0);
       for (let k = 0; k < cells.length; k++) {
         const at = cells[k];
         if (!at) continue;
-        const from = 4 * charStep(values[k], lo, hi),
-          to = 4 * (at[1] * letters.columns + at[0]);
-        for (let b = 0; b < 4; b++) pixels[to + b] = bytes[from + b];
+        const step = charStep(values[k], lo, hi);
+        if (step === 256) {
+          missing.push(at);
+          continue;
+        }
+        const to = 4 * (at[1] * letters.columns + at[0]);
+        for (let b = 0; b < 4; b++) pixels[to + b] = bytes[4 * step + b];
       }
       image.layer.putImageData(image.data, 0, 0);
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(image.canvas, l, t, letters.columns * cw, letters.rows * lh);
+      ctx.fillStyle = panel.missing_color;
+      for (const at of missing) ctx.fillRect(l + at[0] * cw, t + at[1] * lh, cw, lh);
     }
     // One layer pixel to one canvas pixel: the layer was made at the canvas's scale.
     const m = ctx.getTransform();

@@ -107,37 +107,26 @@ function hoverHeatmap(panel, fr, read, x, y) {
 function heatmapTable(panel, fr, read) {
   // Describe's table: a column per heatmap row (each group's rows, named as the hover names
   // them), a row per x inside the box; a cell off its group's grid, or a gap, is empty.
-  const lo = Math.min(...fr.xr),
-    hi = Math.max(...fr.xr),
-    columns = [],
-    xs = new Set();
+  const columns = [];
   for (const g of panel.groups) {
     const v = read(g.data);
     if (!v || g.visible === false) continue;
-    const ny = g.ny || 1,
-      nx = v.length / ny;
+    const ny = g.ny || 1;
     for (let j = 0; j < ny; j++)
       columns.push({ g, v, ny, j, name: g.rows ? g.rows[j] : `${panel.y.label || "row"} ${j}` });
-    for (let i = 0; i < nx; i++) {
-      const x = g.x0 + i * g.dx;
-      if (x >= lo && x <= hi) xs.add(x);
-    }
   }
-  if (!xs.size) return null;
+  const xs = xsInside(
+    fr,
+    columns.map(({ g, v, ny }) => [g.x0, g.dx, v.length / ny]),
+  );
+  if (!xs.length) return null;
   const cell = ({ g, v, ny, j }, x) => {
-    const i = Math.round((x - g.x0) / g.dx);
-    if (
-      i < 0 ||
-      i >= v.length / ny ||
-      Math.abs(g.x0 + i * g.dx - x) > 1e-9 * Math.max(1, Math.abs(x))
-    )
-      return "";
+    const i = stepAt(g.x0, g.dx, v.length / ny, x);
+    if (i < 0) return "";
     const u = v[i * ny + j];
     return g.gaps && !Number.isFinite(u) ? "" : format(u, panel.hover || ".3g");
   };
-  const rows = [...xs]
-    .toSorted((a, b) => a - b)
-    .map((x) => [format(x, ".6g"), ...columns.map((c) => cell(c, x))]);
+  const rows = xs.map((x) => [format(x, ".6g"), ...columns.map((c) => cell(c, x))]);
   return { head: [panel.x.label || "x", ...columns.map((c) => c.name)], rows };
 }
 

@@ -152,23 +152,17 @@ function tableAtX(panel, fr, read) {
   // the box (a series not at that x has an empty cell); null for other hover modes or when
   // nothing is inside.
   if (panel.hover_mode !== "x") return null;
-  const series = atXSeries(panel, read);
-  const lo = Math.min(...fr.xr),
-    hi = Math.max(...fr.xr);
-  const xs = new Set();
-  for (const s of series)
-    for (let k = 0; k < read(s.data).length; k++) {
-      const x = s.x0 + k * s.dx;
-      if (x >= lo && x <= hi) xs.add(x);
-    }
-  if (!xs.size) return null;
-  const at = (s, x) => {
-    const k = Math.round((x - s.x0) / s.dx);
-    return Math.abs(s.x0 + k * s.dx - x) <= 1e-9 * Math.max(1, Math.abs(x)) ? k : -1;
-  };
-  const rows = [...xs]
-    .toSorted((a, b) => a - b)
-    .map((x) => [format(x, ".6g"), ...series.map((s) => valueAtX(panel, s, read, at(s, x)))]);
+  const series = atXSeries(panel, read),
+    n = (s) => read(s.data).length;
+  const xs = xsInside(
+    fr,
+    series.map((s) => [s.x0, s.dx, n(s)]),
+  );
+  if (!xs.length) return null;
+  const rows = xs.map((x) => [
+    format(x, ".6g"),
+    ...series.map((s) => valueAtX(panel, s, read, stepAt(s.x0, s.dx, n(s), x))),
+  ]);
   return { head: [panel.x.label || "x", ...series.map((s) => s.name)], rows };
 }
 
