@@ -546,22 +546,12 @@ def test_templates_and_rows_read_the_current_frame(chart_page):
     assert got == ["s = 2.3 of hi, ?, c_{t-1}", [3, 4], None, [0.5, pytest.approx(2.34)], None]
 
 
-def test_cached_layers_draw_what_a_full_redraw_draws_after_moves_and_a_scale_change(browser):
-    # CellActivations' chart: its chars panel keeps the letters on a layer across presses, and
-    # the feature's xy panel, which the cell slider leaves alone, is copied from the draw
-    # before (layers.js). Drawn on one canvas through control moves and a devicePixelRatio change
-    # (the canvas resized as the widget resizes it), each picture must be the one a fresh
-    # module (no cached layer) draws on a new canvas, pixel for pixel.
-    from rnnviz.charlm.interpret import Activations
-    from rnnviz.widgets.cell_activations import CellActivations
-
-    rng = np.random.default_rng(0)
-    text = "def f(x):\n\tif x:\n        return 'a\\tb' + str(x)\n" * 6
-    signals = {n: rng.standard_normal((len(text), 6)).astype(np.float32) for n in "ch"}
-    signals["c"][7, 2] = np.nan
-    chart = CellActivations(Activations(text, signals), cell=1).chart
+def _layered_differences(browser, chart, moves, after):
+    """Draw `chart` on one canvas through `moves` (control values), then a devicePixelRatio
+    change (the canvas resized as the widget resizes it), a dark theme and `after`; each
+    picture against the one a fresh module (no kept layer) draws on a new canvas.
+    Returns: [(devicePixelRatio, bytes that differ, bytes)] a move."""
     data = {name: {**e, "values": list(e["values"])} for name, e in chart.data.items()}
-    source = chart_source()
     page = browser.new_page()
     page.evaluate(
         """async ([source, spec, data]) => {
@@ -579,6 +569,7 @@ def test_cached_layers_draw_what_a_full_redraw_draws_after_moves_and_a_scale_cha
           window.state = {};
           window.read = (name) => {
             const e = entries[name];
+            if (!e) return null;
             const f = window.warm.frameOf(e, window.state, spec);
             const size = e.shape.slice(e.star ? 1 : e.axes.length).reduce((a, b) => a * b, 1);
             return e.values.subarray(f * size, (f + 1) * size);
@@ -590,24 +581,55 @@ def test_cached_layers_draw_what_a_full_redraw_draws_after_moves_and_a_scale_cha
           window.compare = async (state) => {
             Object.assign(window.state, state);
             const ratio = window.devicePixelRatio;
-            for (const c of [window.shown]) {
-              if (c.width !== spec.width * ratio) {
-                c.width = spec.width * ratio; c.height = spec.height * ratio;
-              }
-            }
-            window.warm.draw(window.shown, spec, window.read, window.state);
             const full = document.createElement('canvas');
-            full.width = spec.width * ratio; full.height = spec.height * ratio;
+            document.body.append(full);
+            window.warm.draw(window.shown, spec, window.read, window.state);
             (await window.fresh()).draw(full, spec, window.read, window.state);
             const pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             const a = pixels(window.shown), b = pixels(full);
-            let differ = 0;
+            full.remove();
+            let differ = a.length !== b.length ? a.length : 0;
             for (let i = 0; i < a.length; i++) differ += a[i] !== b[i];
             return [ratio, differ, a.length];
           };
         }""",
-        [source, chart.spec, data],
+        [chart_source(), chart.spec, data],
     )
+    results = [page.evaluate("s => window.compare(s)", m) for m in moves]
+    page.context.new_cdp_session(page).send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1000, "height": 800, "deviceScaleFactor": 2, "mobile": False},
+    )
+    # After the change: the kept layers are remade (a move, the same again), then copied.
+    results += [page.evaluate("s => window.compare(s)", m) for m in after]
+    page.evaluate(
+        """() => { document.body.style.setProperty('--jp-layout-color0', '#111111');
+                   document.body.style.setProperty('--jp-ui-font-color1', '#ffffff'); }"""
+    )
+    results += [page.evaluate("s => window.compare(s)", m) for m in after]
+    page.close()
+    return results
+
+
+def _assert_same_pictures(results, moves, after):
+    assert [r[0] for r in results] == [1] * len(moves) + [2] * 2 * len(after)  # ratio changed
+    assert all(r[2] > 0 for r in results)
+    assert [r[1] for r in results] == [0] * len(results), results
+
+
+def test_cached_layers_draw_what_a_full_redraw_draws_after_moves_and_a_scale_change(browser):
+    # CellActivations' chart: its chars panel keeps the letters on a layer across presses, the
+    # feature's xy panel, which the cell slider leaves alone, is copied from the draw before,
+    # and the axes and plain titles are copied from the frame layer (layers.js). Each
+    # picture must be the one a fresh module (no cached layer) draws, pixel for pixel.
+    from rnnviz.charlm.interpret import Activations
+    from rnnviz.widgets.cell_activations import CellActivations
+
+    rng = np.random.default_rng(0)
+    text = "def f(x):\n\tif x:\n        return 'a\\tb' + str(x)\n" * 6
+    signals = {n: rng.standard_normal((len(text), 6)).astype(np.float32) for n in "ch"}
+    signals["c"][7, 2] = np.nan
+    chart = CellActivations(Activations(text, signals), cell=1).chart
     moves = [
         {"signal": "c", "cell": 1, "feature": "indent"},
         {"cell": 2},
@@ -616,18 +638,34 @@ def test_cached_layers_draw_what_a_full_redraw_draws_after_moves_and_a_scale_cha
         {"cell": 0},
         {"feature": "in_string"},
     ]
-    results = [page.evaluate("s => window.compare(s)", m) for m in moves]
-    page.context.new_cdp_session(page).send(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": 1000, "height": 800, "deviceScaleFactor": 2, "mobile": False},
-    )
-    # After the change: the kept regions are remade (a cell, the same again), then copied.
     after = ({"cell": 3}, {"cell": 4}, {"cell": 2})
-    results += [page.evaluate("s => window.compare(s)", m) for m in after]
-    page.close()
-    assert [r[0] for r in results] == [1] * len(moves) + [2] * len(after)  # the ratio changed
-    assert all(r[2] > 0 for r in results)
-    assert [r[1] for r in results] == [0] * len(results), results
+    _assert_same_pictures(_layered_differences(browser, chart, moves, after), moves, after)
+
+
+def test_cached_layers_follow_ranges_that_move_with_every_press(browser):
+    # GradientFlow: the radius moves both line panels' shared log range and the chain's colour
+    # range with every press (the frame layer is made again), and the forget bias leaves the
+    # RNN's series alone (copied); HiddenStateExplorer's step leaves its axes in place (the
+    # frame layer copied).
+    from rnnviz.models.weight_init import rnn_params
+    from rnnviz.widgets.gradient_flow import GradientFlow
+    from rnnviz.widgets.hidden_state_explorer import HiddenStateExplorer
+
+    flow = GradientFlow(seq_len=30, hidden_size=8, spectral_radius=0.9).chart
+    radius = flow.spec["controls"]["spectral_radius"]["grid"]
+    bias = flow.spec["controls"]["forget_bias"]["grid"]
+    moves = [{"spectral_radius": r} for r in radius[10:14]] + [
+        {"forget_bias": b} for b in bias[3:6]
+    ]
+    after = ({"spectral_radius": radius[20]}, {"spectral_radius": radius[20]})
+    _assert_same_pictures(_layered_differences(browser, flow, moves, after), moves, after)
+
+    p = rnn_params(1, 8, spectral_radius=0.9, seed=0)
+    x = np.random.default_rng(2).standard_normal((12, 1))
+    explorer = HiddenStateExplorer(x, p["Wx"], p["Wh"], p["b"], step=1, edit_step=5).chart
+    moves = [{"step": t} for t in (1, 2, 3, 4, 3)]
+    after = ({"step": 6}, {"step": 7}, {"step": 6})
+    _assert_same_pictures(_layered_differences(browser, explorer, moves, after), moves, after)
 
 
 # --- fit, pixel ratio and theme (fit.js, theme.js) -----------------------------------------

@@ -64,3 +64,40 @@ function cachedRegion(ctx, owner, key, box, paint) {
   canvas.getContext("2d").drawImage(ctx.canvas, x0, y0, x1 - x0, y1 - y0, 0, 0, x1 - x0, y1 - y0);
   kept.canvas = canvas;
 }
+
+// The canvas's frame layer: its background, every panel's axes and the titles that are plain
+// words (no template, no control) depend only on the layout, the ranges and the theme, not
+// on the frames a slider picks. The second draw that finds the same key paints them once on
+// a canvas of its own; every later one copies that canvas whole, in place of drawing them
+// again (a press then records and rasters one copy, not dozens of words and grid lines). A
+// chart drawn once, or whose ranges change with every draw, never makes the second canvas.
+const frameLayers = new WeakMap(); // a chart's canvas -> {key, canvas}
+
+function cachedLayer(ctx, key, paint) {
+  // paint(c) the layer on c (ctx, or the kept canvas's context; it restores c's drawing
+  // state), or copy it from the kept canvas.
+  const m = ctx.getTransform(),
+    W = ctx.canvas.width,
+    H = ctx.canvas.height;
+  const full = JSON.stringify([key, themeKey(), [m.a, m.b, m.c, m.d, m.e, m.f], [W, H]]);
+  const kept = frameLayers.get(ctx.canvas);
+  if (!kept || kept.key !== full) {
+    frameLayers.set(ctx.canvas, { key: full, canvas: null });
+    paint(ctx);
+    return;
+  }
+  if (!kept.canvas) {
+    kept.canvas = document.createElement("canvas");
+    kept.canvas.width = W;
+    kept.canvas.height = H;
+    const layer = kept.canvas.getContext("2d");
+    layer.setTransform(m);
+    paint(layer);
+  }
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.globalCompositeOperation = "copy";
+  ctx.drawImage(kept.canvas, 0, 0);
+  ctx.restore();
+}

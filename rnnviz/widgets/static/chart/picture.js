@@ -25,29 +25,73 @@ function draw(canvas, spec, read, state, { scale = 1, theme = null } = {}) {
   const [sx, sy] = fitCanvas(canvas, spec, scale, window.devicePixelRatio || 1);
   const ctx = canvas.getContext("2d");
   ctx.setTransform(sx, 0, 0, sy, 0, 0);
-  ctx.clearRect(0, 0, spec.width, spec.height);
-  ctx.fillStyle = THEME.background;
-  ctx.fillRect(0, 0, spec.width, spec.height);
-  const shared = sharedRanges(spec, read),
-    frames = [];
-  if (spec.title)
-    write(ctx, fillTemplate(titleText(spec, state), read), spec.width / 2, 16, {
-      font: fontOf(14),
+  const shared = sharedRanges(spec, read);
+  const frames = spec.panels.map((panel) =>
+    panel.visible === false
+      ? null
+      : new Frame(panel.box, xRange(panel, read), yRange(panel, read, shared)),
+  );
+  // A title the controls pick from texts (spec.title {control, texts}) is drawn every time.
+  const title = titleText(spec, state),
+    fixedTitle = fixedWords(spec.title) ? spec.title : null;
+  cachedLayer(ctx, frameLayerKey(spec, frames), (c) => {
+    c.save();
+    c.clearRect(0, 0, spec.width, spec.height);
+    c.fillStyle = THEME.background;
+    c.fillRect(0, 0, spec.width, spec.height);
+    if (fixedTitle) writeTitle(c, fixedTitle, spec.width / 2, 16, 14);
+    spec.panels.forEach((panel, k) => {
+      if (!frames[k]) return;
+      drawAxes(c, panel, frames[k]);
+      if (fixedWords(panel.title)) writePanelTitle(c, panel.title, frames[k]);
     });
-  for (const panel of spec.panels) {
-    if (panel.visible === false) {
-      frames.push(null);
-      continue;
-    }
-    const fr = new Frame(panel.box, xRange(panel, read), yRange(panel, read, shared));
-    frames.push(fr);
-    drawAxes(ctx, panel, fr);
-    if (panel.title)
-      write(ctx, fillTemplate(panel.title, read), fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, {
-        font: fontOf(13),
-      });
+    c.restore();
+  });
+  if (title && !fixedTitle) writeTitle(ctx, fillTemplate(title, read), spec.width / 2, 16, 14);
+  spec.panels.forEach((panel, k) => {
+    const fr = frames[k];
+    if (!fr) return;
+    if (panel.title && !fixedWords(panel.title))
+      writePanelTitle(ctx, fillTemplate(panel.title, read), fr);
+    ctx.lineWidth = 1; // as the axes left it, for the panel kinds that stroke without setting it
     PANELS[panel.kind].draw(ctx, panel, fr, read, state, shared);
     if (panel.marks) drawMarks(ctx, panel, fr, state);
-  }
+  });
   return frames;
+}
+
+function fixedWords(text) {
+  // Words with no template field: the same in every frame, so part of the frame layer.
+  return typeof text === "string" && !text.includes("{");
+}
+
+function writeTitle(ctx, text, x, y, size) {
+  write(ctx, text, x, y, { font: fontOf(size) });
+}
+
+function writePanelTitle(ctx, text, fr) {
+  writeTitle(ctx, text, fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, 13);
+}
+
+function frameLayerKey(spec, frames) {
+  // What the frame layer shows: the spec's size, its plain titles, and each shown panel's
+  // box, ranges and axes (their ticks, tick words and titles are in the spec).
+  return [
+    spec.width,
+    spec.height,
+    VIEW.scale,
+    fixedWords(spec.title) ? spec.title : null,
+    spec.panels.map((panel, k) =>
+      frames[k]
+        ? [
+            frames[k].box,
+            frames[k].xr,
+            frames[k].yr,
+            panel.x,
+            panel.y,
+            fixedWords(panel.title) ? panel.title : null,
+          ]
+        : null,
+    ),
+  ];
 }
