@@ -117,8 +117,9 @@ def _ms(s):
     )
 
 
-# The goal for a hot slider by the compositor's frames: p90 <= 33 ms; in a run where even the
-# jslinked baseline's p90 misses that (the CPU throttled), that p90 + 8 ms.
+# The goal for a hot slider by the compositor's frames: p90 <= 33 ms; in a run with the CPU
+# throttled where even the jslinked baseline's p90 misses that, that p90 + 8 ms (a run at full
+# speed keeps 33 ms whatever its baseline measured).
 GOAL_MS, OVER_BASELINE_MS = 33, 8
 JSLINKED = "baseline: two jslinked sliders (browser only)"
 
@@ -145,9 +146,10 @@ def _latency_rows(rows) -> list:
 
 
 def _goal_rows(rows) -> list:
-    """Each hot row timed by the compositor against its run's goal: GOAL_MS, or, where the
-    jslinked baseline's p90 in the run of that name (on the baselines page, measured with the
-    others) is over GOAL_MS, that p90 + OVER_BASELINE_MS. A run with no baseline is left out."""
+    """Each hot row timed by the compositor against its run's goal: GOAL_MS, or, in a throttled
+    run (its name starts "CPU ") where the jslinked baseline's p90 in the run of that name (on
+    the baselines page, measured with the others) is over GOAL_MS, that p90 +
+    OVER_BASELINE_MS. A run with no baseline is left out."""
     baseline = {
         r["run"]: r["screencast_ms"]["p90"]
         for r in rows
@@ -161,7 +163,8 @@ def _goal_rows(rows) -> list:
         seen = r.get("screencast_ms")
         if not seen or r["widget"].startswith("baseline") or r["run"] not in baseline:
             continue
-        goal = GOAL_MS if baseline[r["run"]] <= GOAL_MS else baseline[r["run"]] + OVER_BASELINE_MS
+        relaxed = r["run"].startswith("CPU ") and baseline[r["run"]] > GOAL_MS
+        goal = baseline[r["run"]] + OVER_BASELINE_MS if relaxed else GOAL_MS
         lines.append(
             f"| {r['run']} | {r['widget']} | {r['slider']} | {seen['p90']:.1f} | {goal:.1f} | "
             f"{'yes' if seen['p90'] <= goal else 'no'} |"
