@@ -32,20 +32,30 @@ CONTRAST_JS = """
   const rgb = (css) => css.match(/[\\d.]+/g).slice(0, 3).map(Number);
 """
 
-# Test-only: each piece of text a canvas draws (since its last full clear) measured against
-# the pixels it was drawn over: its box's pixels read before and after the text, the text's
-# contrast the largest change's (its darkest pixel on light, its lightest on dark), and its
-# fill colour against the colour that pixel had before.
+# Test-only: each piece of text a canvas draws (since its last full clear or full copy)
+# measured against the pixels it was drawn over: its box's pixels read before and after the
+# text, the text's contrast the largest change's (its darkest pixel on light, its lightest on
+# dark), and its fill colour against the colour that pixel had before.
 TEXT_BOXES_JS = (
     """(() => {"""
     + CONTRAST_JS
     + """
   const boxes = new WeakMap();
   globalThis.__rnnvizTextBoxes = (canvas) => boxes.get(canvas) || [];
-  const P = CanvasRenderingContext2D.prototype, fill = P.fillText, clear = P.clearRect;
+  const P = CanvasRenderingContext2D.prototype, fill = P.fillText, clear = P.clearRect,
+    copy = P.drawImage;
   P.clearRect = function (x, y, ...rest) {
     if (x === 0 && y === 0) boxes.set(this.canvas, []);
     return clear.call(this, x, y, ...rest);
+  };
+  // A kept frame layer copied over the whole canvas (layers.js): the canvas shows the layer's
+  // text, measured when the layer was painted, and nothing drawn before.
+  P.drawImage = function (source, ...rest) {
+    if (boxes.has(source) && this.globalCompositeOperation === 'copy'
+        && rest.length === 2 && rest[0] === 0 && rest[1] === 0
+        && source.width === this.canvas.width && source.height === this.canvas.height)
+      boxes.set(this.canvas, [...boxes.get(source)]);
+    return copy.call(this, source, ...rest);
   };
   P.fillText = function (text, x, y, ...rest) {
     const list = boxes.get(this.canvas);
