@@ -144,7 +144,7 @@ async ([spec, data, state, control, presses]) => {
     await twoFrames();
     if (press === 3) for (const kind in kinds) kinds[kind] = [];
     const start = performance.now();
-    chart.draw(canvas, spec, read, state);
+    chart.draw(canvas, spec, read, state, {keep: true});  // a press, as a slider draws
     const drawn = performance.now();
     ctx.getImageData(0, 0, 1, 1);
     const rastered = performance.now();
@@ -238,7 +238,7 @@ async ([spec, data, state, control, names]) => {
   for (const value of spec.controls[control].grid) {
     state[control] = value;
     const pixels = names.map((name, i) => {
-      window.charts[name].draw(canvases[i], spec, read, state);
+      window.charts[name].draw(canvases[i], spec, read, state, {keep: true});
       return canvases[i].getContext('2d').getImageData(
         0, 0, canvases[i].width, canvases[i].height).data;
     });

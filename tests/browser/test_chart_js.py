@@ -6,6 +6,7 @@ hover."""
 
 import base64
 import struct
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -583,7 +584,8 @@ def _layered_differences(browser, chart, moves, after):
             const ratio = window.devicePixelRatio;
             const full = document.createElement('canvas');
             document.body.append(full);
-            window.warm.draw(window.shown, spec, window.read, window.state);
+            // A student's draw: what it leaves unchanged may be kept and copied.
+            window.warm.draw(window.shown, spec, window.read, window.state, { keep: true });
             (await window.fresh()).draw(full, spec, window.read, window.state);
             const pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             const a = pixels(window.shown), b = pixels(full);
@@ -666,6 +668,131 @@ def test_cached_layers_follow_ranges_that_move_with_every_press(browser):
     moves = [{"step": t} for t in (1, 2, 3, 4, 3)]
     after = ({"step": 6}, {"step": 7}, {"step": 6})
     _assert_same_pictures(_layered_differences(browser, explorer, moves, after), moves, after)
+
+
+# In a page: `entries` from a chart's data (bytes as lists), `state` and `read(name)`, the
+# frame of an entry the state picks (the widget's reader).
+READ_JS = """          const types = { float64: Float64Array, uint8: Uint8Array };
+          const entries = {}, state = {};
+          for (const [name, e] of Object.entries(data))
+            entries[name] = { ...e, values: new (types[e.dtype] || Float32Array)(
+              Uint8Array.from(e.values).buffer) };
+          const read = (name) => {
+            const e = entries[name];
+            if (!e) return null;
+            const f = window.chart.frameOf(e, state, spec);
+            const size = e.shape.slice(e.axes.length).reduce((a, b) => a * b, 1);
+            return e.values.subarray(f * size, (f + 1) * size);
+          };
+"""
+
+
+def _entry(values, axes=()):
+    """A data entry as a chart sends it: float32 bytes, one frame per grid value of `axes`."""
+    values = np.asarray(values, dtype=np.float32)
+    return {
+        "values": values.tobytes(),
+        "dtype": "float32",
+        "shape": list(values.shape),
+        "axes": list(axes),
+        "star": False,
+    }
+
+
+def test_a_kept_region_never_shows_a_neighbours_old_axis(browser):
+    # Two xy panels 30 px apart: the right one's y range follows a control, its wider tick
+    # words reach into the left panel's region (box and a pixel round it), which the control
+    # leaves alone and whose series are copied. The copy must not bring back the right
+    # panel's old tick words: a region's key holds the frame layer's generation.
+    def panel(box, data, y):
+        return {
+            "kind": "xy",
+            "box": box,
+            "x": {"range": [0, 9]},
+            "y": y,
+            "edge_colors": {},
+            "series": [{"name": data, "data": data, "x0": 0, "dx": 1, "color": "#cc0000"}],
+        }
+
+    spec = {
+        "width": 980,
+        "height": 400,
+        "controls": {"c": {"grid": [0, 1, 2, 3]}},
+        "control_names": ["c"],
+        "panels": [
+            panel([105, 50, 370, 290], "a", {"range": [0, 1]}),
+            panel([505, 50, 370, 290], "b", {"range": "rr"}),
+        ],
+    }
+    data = {
+        "a": _entry(np.linspace(0, 1, 10)),
+        "b": _entry(np.linspace(0, 1, 10)),
+        "rr": _entry([[0, 1], [0, 10000], [0, 1e7], [-5, 3]], axes=["c"]),
+    }
+    chart = SimpleNamespace(spec=spec, data=data)
+    moves = [{"c": c} for c in (0, 0, 1, 1, 2, 2, 0, 0, 3, 3)]
+    after = ({"c": 1}, {"c": 1}, {"c": 2})
+    _assert_same_pictures(_layered_differences(browser, chart, moves, after), moves, after)
+
+
+def test_only_a_driven_draw_keeps_a_second_canvas(chart_page):
+    # A chart drawn and fitted to its page (draws without keep) makes no kept canvas; a
+    # student's moves (keep) do.
+    from rnnviz.models.weight_init import rnn_params
+    from rnnviz.widgets.hidden_state_explorer import HiddenStateExplorer
+
+    p = rnn_params(1, 8, spectral_radius=0.9, seed=0)
+    x = np.random.default_rng(2).standard_normal((12, 1))
+    chart = HiddenStateExplorer(x, p["Wx"], p["Wh"], p["b"], step=1, edit_step=5).chart
+    data = {name: {**e, "values": list(e["values"])} for name, e in chart.data.items()}
+    made = chart_page.evaluate(
+        """([spec, data]) => {
+"""
+        + READ_JS
+        + """          // A first draw elsewhere makes what the module keeps (the theme's probe).
+          window.chart.draw(document.createElement('canvas'), spec, read, state);
+          const canvas = document.createElement('canvas');
+          document.body.append(canvas);
+          const create = document.createElement.bind(document);
+          let canvases = 0;
+          document.createElement = (tag) => { canvases += tag === 'canvas'; return create(tag); };
+          const counts = [];
+          for (const keep of [false, true]) {
+            canvases = 0;
+            for (const step of [1, 1, 2, 1, 2]) {
+              state.step = step;
+              window.chart.draw(canvas, spec, read, state, { keep });
+            }
+            counts.push(canvases);
+          }
+          document.createElement = create;
+          return counts;
+        }""",
+        [chart.spec, data],
+    )
+    assert made[0] == 0 and made[1] >= 1, made
+
+
+def test_a_shared_range_with_every_series_hidden_draws(chart_page):
+    # GradientFlow with every line hidden in the legend: its shared log group has no values;
+    # the panels draw on logRange's empty range instead of stopping the chart.
+    from rnnviz.widgets.gradient_flow import GradientFlow
+
+    chart = GradientFlow(seq_len=20, hidden_size=4).chart
+    data = {name: {**e, "values": list(e["values"])} for name, e in chart.data.items()}
+    got = chart_page.evaluate(
+        """([spec, data]) => {
+"""
+        + READ_JS
+        + """          const names = spec.panels.flatMap(
+            (p) => (p.series || []).map((s) => s.group ?? s.name));
+          const shown = window.chart.withHidden(spec, new Set(names));
+          const frames = window.chart.draw(document.createElement('canvas'), shown, read, state);
+          return frames.filter(Boolean).map((fr) => fr.yr);
+        }""",
+        [chart.spec, data],
+    )
+    assert got and all(len(yr) == 2 for yr in got), got
 
 
 # --- fit, pixel ratio and theme (fit.js, theme.js) -----------------------------------------

@@ -156,7 +156,8 @@ function xRange(panel, read) {
 function yRange(panel, read, shared) {
   // A shared log range, a fixed one, or (bars) from 0 to the furthest bar end, padded for
   // the text above the bars.
-  if (panel.kind === "xy" && panel.y.share) return shared[panel.y.share];
+  // A shared group whose series are all hidden has no values: logRange's empty range.
+  if (panel.kind === "xy" && panel.y.share) return shared[panel.y.share] ?? logRange([]);
   const fixed = rangeOf(panel.y.range, read);
   if (fixed) return fixed;
   let lo = 0,

@@ -6,12 +6,17 @@
 // devicePixelRatio, a fit to the page's width) and the theme (the axis and grid colours as
 // the draw reads them). A copy, not a transparent layer composited: a hairline composited
 // from a layer differs by a level or two from the same line drawn in place.
-// It is kept only when a draw finds the key of the draw before it (a part that changes with
-// every press is never read back: reading a canvas makes it raster at once).
+// It is kept only when a draw the student drives (a control, Play, the keyboard cursor:
+// LAYERS.keep, set by draw()) finds the key of the draw before it: a part that changes with
+// every press is never read back (reading a canvas makes it raster at once), and a chart
+// only drawn and fitted to its page keeps no second canvas. The region's key holds the frame
+// layer's generation: a region copies what lies under it too, other panels' axes included.
 
 const regions = new WeakMap(), // owner (a panel) -> {key, canvas}
   bufferIds = new WeakMap();
 let nextBufferId = 1;
+// Whether the draw under way may keep a copy (draw()'s `keep`).
+const LAYERS = { keep: false };
 
 function frameKey(values) {
   // Which frame of which data entry: a subarray's buffer, offset and length (a new message
@@ -39,7 +44,13 @@ function cachedRegion(ctx, owner, key, box, paint) {
     x1 = Math.min(W, Math.ceil(m.a * (box[0] + box[2]) + m.e) + 1),
     y1 = Math.min(H, Math.ceil(m.d * (box[1] + box[3]) + m.f) + 1);
   if (x1 <= x0 || y1 <= y0) return paint();
-  const full = JSON.stringify([key, themeKey(), [m.a, m.d, m.e, m.f], [W, H, x0, y0, x1, y1]]);
+  const full = JSON.stringify([
+    key,
+    themeKey(),
+    frameLayers.get(ctx.canvas)?.generation,
+    [m.a, m.d, m.e, m.f],
+    [W, H, x0, y0, x1, y1],
+  ]);
   const kept = regions.get(owner);
   if (kept && kept.key === full && kept.canvas) {
     ctx.save();
@@ -54,7 +65,7 @@ function cachedRegion(ctx, owner, key, box, paint) {
     return;
   }
   paint();
-  if (!kept || kept.key !== full) {
+  if (!kept || kept.key !== full || !LAYERS.keep) {
     regions.set(owner, { key: full, canvas: null });
     return;
   }
@@ -67,11 +78,13 @@ function cachedRegion(ctx, owner, key, box, paint) {
 
 // The canvas's frame layer: its background, every panel's axes and the titles that are plain
 // words (no template, no control) depend only on the layout, the ranges and the theme, not
-// on the frames a slider picks. The second draw that finds the same key paints them once on
-// a canvas of its own; every later one copies that canvas whole, in place of drawing them
-// again (a press then records and rasters one copy, not dozens of words and grid lines). A
-// chart drawn once, or whose ranges change with every draw, never makes the second canvas.
-const frameLayers = new WeakMap(); // a chart's canvas -> {key, canvas}
+// on the frames a slider picks. A kept draw (LAYERS.keep) that finds the same key as the draw
+// before paints them once on a canvas of its own; every later draw with that key copies that
+// canvas whole, in place of drawing them again (a press then records and rasters one copy,
+// not dozens of words and grid lines). Each new key is a new generation (cachedRegion's key
+// holds it). Not kept while the page's fonts load: the layer would keep a fallback font.
+const frameLayers = new WeakMap(); // a chart's canvas -> {key, generation, canvas}
+let nextGeneration = 1;
 
 function cachedLayer(ctx, key, paint) {
   // paint(c) the layer on c (ctx, or the kept canvas's context; it restores c's drawing
@@ -82,17 +95,22 @@ function cachedLayer(ctx, key, paint) {
   const full = JSON.stringify([key, themeKey(), [m.a, m.b, m.c, m.d, m.e, m.f], [W, H]]);
   const kept = frameLayers.get(ctx.canvas);
   if (!kept || kept.key !== full) {
-    frameLayers.set(ctx.canvas, { key: full, canvas: null });
+    frameLayers.set(ctx.canvas, { key: full, generation: nextGeneration++, canvas: null });
     paint(ctx);
     return;
   }
   if (!kept.canvas) {
-    kept.canvas = document.createElement("canvas");
-    kept.canvas.width = W;
-    kept.canvas.height = H;
-    const layer = kept.canvas.getContext("2d");
+    if (!LAYERS.keep || document.fonts?.status === "loading") {
+      paint(ctx);
+      return;
+    }
+    const canvas = document.createElement("canvas");
+    canvas.width = W;
+    canvas.height = H;
+    const layer = canvas.getContext("2d");
     layer.setTransform(m);
     paint(layer);
+    kept.canvas = canvas; // only once painted whole
   }
   ctx.save();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -100,4 +118,11 @@ function cachedLayer(ctx, key, paint) {
   ctx.globalCompositeOperation = "copy";
   ctx.drawImage(kept.canvas, 0, 0);
   ctx.restore();
+}
+
+function releaseLayers(canvas) {
+  // A closed view's frame layer: its pixels freed now, not when the canvas is collected.
+  const kept = frameLayers.get(canvas);
+  if (kept?.canvas) kept.canvas.width = kept.canvas.height = 0;
+  frameLayers.delete(canvas);
 }

@@ -16,11 +16,13 @@ const PANELS = {
   graph: graphPanel,
 };
 
-function draw(canvas, spec, read, state, { scale = 1, theme = null } = {}) {
+function draw(canvas, spec, read, state, { scale = 1, theme = null, keep = false } = {}) {
   // The whole picture on the canvas, at `scale` CSS px per spec px (fit.js) and the screen's
   // current pixel ratio, in `theme`'s colours (theme.js; default: read on the canvas);
-  // returns each panel's Frame (null: hidden) for hover.
+  // `keep`: a draw the student drives, whose unchanged parts may be kept to copy (layers.js).
+  // Returns each panel's Frame (null: hidden) for hover.
   VIEW.scale = scale;
+  LAYERS.keep = keep;
   useTheme(theme || readTheme(canvas));
   const [sx, sy] = fitCanvas(canvas, spec, scale, window.devicePixelRatio || 1);
   const ctx = canvas.getContext("2d");
@@ -36,16 +38,19 @@ function draw(canvas, spec, read, state, { scale = 1, theme = null } = {}) {
     fixedTitle = fixedWords(spec.title) ? spec.title : null;
   cachedLayer(ctx, frameLayerKey(spec, frames), (c) => {
     c.save();
-    c.clearRect(0, 0, spec.width, spec.height);
-    c.fillStyle = THEME.background;
-    c.fillRect(0, 0, spec.width, spec.height);
-    if (fixedTitle) writeTitle(c, fixedTitle, spec.width / 2, 16, 14);
-    spec.panels.forEach((panel, k) => {
-      if (!frames[k]) return;
-      drawAxes(c, panel, frames[k]);
-      if (fixedWords(panel.title)) writePanelTitle(c, panel.title, frames[k]);
-    });
-    c.restore();
+    try {
+      c.clearRect(0, 0, spec.width, spec.height);
+      c.fillStyle = THEME.background;
+      c.fillRect(0, 0, spec.width, spec.height);
+      if (fixedTitle) writeTitle(c, fixedTitle, spec.width / 2, 16, 14);
+      spec.panels.forEach((panel, k) => {
+        if (!frames[k]) return;
+        drawAxes(c, panel, frames[k]);
+        if (fixedWords(panel.title)) writePanelTitle(c, panel.title, frames[k]);
+      });
+    } finally {
+      c.restore();
+    }
   });
   if (title && !fixedTitle) writeTitle(ctx, fillTemplate(title, read), spec.width / 2, 16, 14);
   spec.panels.forEach((panel, k) => {

@@ -44,7 +44,7 @@ async function render({ model, el }) {
   const toggle = (name) => {
     if (!hidden.delete(name)) hidden.add(name);
     legend(keys, spec.legend || [], toggle, hidden);
-    redraw();
+    redraw(true);
   };
   const read = (name) => {
     const e = entries[name];
@@ -60,7 +60,7 @@ async function render({ model, el }) {
     spec: () => shownSpec,
     read,
     state,
-    redraw: () => redraw(),
+    redraw: () => redraw(true),
   });
   function load() {
     spec = model.get("spec");
@@ -84,7 +84,9 @@ async function render({ model, el }) {
       play.style.cssText = `position:absolute;left:4px;top:2px;${spec.play ? "" : "display:none"}`;
     }
   }
-  function redraw() {
+  function redraw(driven = false) {
+    // driven: a control, Play, the legend or the keyboard cursor asked (layers.js keeps what
+    // such draws leave unchanged); new data, a resize or a theme change did not.
     pending = false;
     if (!spec) return;
     shownSpec = withHidden(spec, hidden);
@@ -93,7 +95,7 @@ async function render({ model, el }) {
     available ??= root.clientWidth;
     theme ??= readTheme(root);
     const scale = fitScale(spec.width, available);
-    frames = draw(canvas, shownSpec, read, state, { scale, theme });
+    frames = draw(canvas, shownSpec, read, state, { scale, theme, keep: driven });
     access.afterDraw(canvas.getContext("2d"));
     const style = styleChrome({ tip, busy, keys }, scale, chrome);
     if (style !== chrome) {
@@ -112,7 +114,7 @@ async function render({ model, el }) {
   const schedule = () => {
     if (!pending) {
       pending = true;
-      requestAnimationFrame(redraw);
+      requestAnimationFrame(() => redraw());
     }
   };
 
@@ -151,7 +153,7 @@ async function render({ model, el }) {
       control.on(`change:${trait || (selection ? "index" : "value")}`, () => {
         state[name] = value();
         settleLater();
-        if (!animation) redraw();
+        if (!animation) redraw(true);
       });
     }
   }
@@ -166,7 +168,7 @@ async function render({ model, el }) {
     const step = (now) => {
       const u = Math.min(1, (now - start) / (p.seconds * 1000));
       state[p.control] = grid[Math.round((1 - u) * (grid.length - 1))];
-      redraw();
+      redraw(true);
       if (u < 1) animation = requestAnimationFrame(step);
       else {
         animation = null;
@@ -226,6 +228,7 @@ async function render({ model, el }) {
     if (animation) cancelAnimationFrame(animation);
     stopWatching();
     access.close();
+    releaseLayers(canvas);
   };
 }
 

@@ -7,7 +7,7 @@
 function heatmapRange(panel, read, shared) {
   const c = panel.crange;
   return typeof c === "string"
-    ? shared[c]
+    ? (shared[c] ?? logRange([]))
     : rangeOf(c, read) || logRange(panel.groups.flatMap((g) => Array.from(read(g.data) || [])));
 }
 
