@@ -796,6 +796,45 @@ def test_a_shared_range_with_every_series_hidden_draws(chart_page):
 
 
 # --- fit, pixel ratio and theme (fit.js, theme.js) -----------------------------------------
+@pytest.mark.parametrize("scale", [1, 0.4])
+def test_words_under_an_axis_and_beside_a_colour_bar_keep_apart_in_a_narrow_column(
+    chart_page, scale
+):
+    # At 0.4 the 10 px text floor makes 12 px words 25 spec px tall and wide: the x-axis
+    # title moves below its tick words, and the colour bar's title right of its tick words.
+    boxes = chart_page.evaluate(
+        """(scale) => {
+          const P = CanvasRenderingContext2D.prototype, fill = P.fillText, shown = [];
+          P.fillText = function (text, x, y) {
+            const m = this.getTransform(), at = m.transformPoint({ x, y });
+            const size = Number(/([\\d.]+)px/.exec(this.font)[1]) * Math.hypot(m.a, m.b);
+            const width = this.measureText(text).width * Math.hypot(m.a, m.b);
+            shown.push({ text, x: at.x, y: at.y, size, width, turned: m.b !== 0,
+                         align: this.textAlign });
+            return fill.call(this, text, x, y);
+          };
+          const spec = { width: 600, height: 300, panels: [
+            { kind: 'xy', box: [70, 20, 200, 200], x: { range: [0, 100], title: 'step t' },
+              y: { range: [0, 1] }, series: [] },
+            { kind: 'heatmap', box: [330, 20, 150, 200], x: { range: [0, 10] },
+              y: { range: [-0.5, 0.5], hidden: true }, crange: [-250, 1],
+              colorscale: [[0, '#000000'], [1, '#ffffff']], colorbar: 'log10 ||grad||',
+              groups: [] } ] };
+          window.chart.draw(document.createElement('canvas'), spec, () => null, {}, { scale });
+          P.fillText = fill;
+          return shown;
+        }""",
+        scale,
+    )
+    ticks = [b for b in boxes if b["text"] in {"0", "20", "40", "60", "80", "100"}]
+    title = next(b for b in boxes if b["text"] == "step t")
+    assert ticks and title["y"] - title["size"] / 2 >= max(b["y"] + b["size"] / 2 for b in ticks)
+    bar_ticks = [b for b in boxes if b["text"] in {"-250", "1"} and b["align"] == "left"]
+    bar_title = next(b for b in boxes if b["text"] == "log10 ||grad||")
+    assert bar_title["turned"] and len(bar_ticks) == 2
+    assert bar_title["x"] - bar_title["size"] / 2 >= max(b["x"] + b["width"] for b in bar_ticks)
+
+
 def test_a_chart_fits_its_container_and_never_grows(chart_page):
     """The fit scale is the container's width over the layout's, at most 1; an element not
     laid out yet keeps the layout's size; text keeps 10 CSS px at any scale."""

@@ -266,7 +266,8 @@ def check_charts(lab, where: str, viewport: dict, ratio: float, dark: bool = Fal
         # Legible: no two pieces of text (of different words) run into each other, however
         # the text floor widened them, down to a 600 px notebook column (a 1024 px
         # window's, 592 px). Narrower (125% of it, a 400 px column) the kernel's layout is
-        # only scaled, and axis titles still meet their tick labels.
+        # only scaled: lab 04's x-axis title meets the chain's title below it and its colour
+        # bar's title its ticks, lab 06's y-axis title its "1000" at the canvas's edge.
         if viewport["width"] >= WINDOW["width"]:
             crossed = overlapping(c["texts"])
             assert not crossed, (at, crossed)

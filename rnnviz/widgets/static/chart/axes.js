@@ -180,6 +180,11 @@ function yRange(panel, read, shared) {
 // --- axes and marks -----------------------------------------------------------------------
 function drawAxes(ctx, panel, fr) {
   const [l, t, w, h] = fr.box;
+  // Under the box: the tick words' middle, then the title's, 12 and 30 px down at full size,
+  // further when a narrow column's text floor (fit.js) makes the words taller than 12 px.
+  const half = textPx(12) / 2,
+    tickY = t + h + Math.max(12, half + 3),
+    titleY = tickY + Math.max(18, 2 * half + 4);
   const yLog = panel.y && panel.y.log;
   ctx.lineWidth = 1;
   for (const [axis, range, along] of [
@@ -209,7 +214,7 @@ function drawAxes(ctx, panel, fr) {
           ctx.lineTo(x, t + h);
           ctx.stroke();
         }
-        write(ctx, label, x, t + h + 12);
+        write(ctx, label, x, tickY);
       } else {
         const y = fr.py(v);
         if (y < t - 0.5 || y > t + h + 0.5) return;
@@ -226,12 +231,11 @@ function drawAxes(ctx, panel, fr) {
         }
       }
     });
-    if (opts.title && along === 0) write(ctx, opts.title, l + w / 2, t + h + 30);
+    if (opts.title && along === 0) write(ctx, opts.title, l + w / 2, titleY);
     if (opts.title && along === 1) {
       // Left of the tick labels: the layout's 45 px, or further when a narrow column's text
       // floor (fit.js) widened them; never past the canvas's left edge.
-      const half = textPx(12) / 2,
-        x = Math.max(half + 1, Math.min(l - 45, l - 10 - widest - half));
+      const x = Math.max(half + 1, Math.min(l - 45, l - 10 - widest - half));
       write(ctx, opts.title, x, t + h / 2, { angle: -Math.PI / 2 });
     }
   }

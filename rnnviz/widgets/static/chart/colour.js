@@ -71,8 +71,19 @@ function colorBar(ctx, scale, box, [lo, hi], bar) {
             [hi, t],
             [lo, t + h],
           ];
-  for (const [v, y] of ticks)
-    write(ctx, format(v, bar.format), x + width + 4, y, { align: "left" });
+  let widest = 0; // the widest tick word, in spec px (write leaves its font set)
+  for (const [v, y] of ticks) {
+    const words = format(v, bar.format);
+    write(ctx, words, x + width + 4, y, { align: "left" });
+    widest = Math.max(widest, ctx.measureText(words).width);
+  }
   if (bar.title_x === "above") write(ctx, bar.title, x, t - 12, { align: "left" });
-  else write(ctx, bar.title, x + bar.title_x, t + h / 2, { angle: -Math.PI / 2 });
+  else {
+    // title_x, or right of the tick words when a narrow column's text floor widened them;
+    // never past the canvas's right edge
+    const half = textPx(12) / 2,
+      right = ctx.canvas.width / ctx.getTransform().a - half - 1,
+      titleX = Math.min(right, x + Math.max(bar.title_x, width + 4 + widest + half));
+    write(ctx, bar.title, titleX, t + h / 2, { angle: -Math.PI / 2 });
+  }
 }
