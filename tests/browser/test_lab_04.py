@@ -81,7 +81,12 @@ def test_lab_04(lab):
     )
     lab.press_slider(slider=PULSE, key="End")
     lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: s == 101)
-    page.locator(".rnnviz-chart").nth(CHART).locator(".rnnviz-play").click()
+    # Play is a row above the picture, never over the first panel's title.
+    chart = page.locator(".rnnviz-chart").nth(CHART)
+    play_box = chart.locator(".rnnviz-play").bounding_box()
+    canvas_box = chart.locator("canvas[role=img]").bounding_box()
+    assert play_box["y"] + play_box["height"] <= canvas_box["y"] + 0.5
+    chart.locator(".rnnviz-play").click()
     lab.wait_until(lambda: chart_state(page, CHART)["step"], lambda s: 1 < s < 101, timeout=5)
     lab.wait_until(
         lambda: handle(lab, PULSE).get_attribute("aria-valuenow"), lambda v: float(v) == 1

@@ -161,7 +161,7 @@ function accessible({ el, root, canvas, tip, frames, spec, read, state, redraw }
         // The cursor is in spec px; the tip is placed in CSS px, inside the shown canvas.
         const scale = VIEW.scale;
         tip.style.left = `${Math.max(0, Math.min((at.x + 12) * scale, shown.width * scale - tip.offsetWidth))}px`;
-        tip.style.top = `${(at.fr.box[1] + 8) * scale}px`;
+        tip.style.top = `${canvas.offsetTop + (at.fr.box[1] + 8) * scale}px`;
       }
     }
     clearTimeout(settleTimer);

@@ -23,7 +23,9 @@ async function render({ model, el }) {
   play.className = "rnnviz-play jupyter-button";
   play.style.display = "none"; // until a spec asks for Play
   const keys = document.createElement("div");
-  root.append(canvas, tip, busy, play, keys);
+  // Play, when the spec has it, is a row above the picture: over it, it hid the start of the
+  // first panel's title in a narrow column. The tip is placed from the canvas's top.
+  root.append(play, canvas, tip, busy, keys);
   el.append(root);
 
   let spec,
@@ -81,7 +83,7 @@ async function render({ model, el }) {
     const label = spec.play ? spec.play.label : "";
     if (play.textContent !== label) {
       play.textContent = label;
-      play.style.cssText = `position:absolute;left:4px;top:2px;${spec.play ? "" : "display:none"}`;
+      play.style.cssText = `margin:0 0 4px 4px;${spec.play ? "" : "display:none"}`;
     }
   }
   function redraw(driven = false) {
@@ -200,7 +202,7 @@ async function render({ model, el }) {
     tip.style.display = words ? "" : "none";
     tip.textContent = words;
     tip.style.left = `${Math.max(0, Math.min(cssX + 12, box.width - tip.offsetWidth))}px`;
-    tip.style.top = `${cssY + 12}px`;
+    tip.style.top = `${canvas.offsetTop + cssY + 12}px`;
   });
   canvas.addEventListener("mouseleave", () => {
     tip.style.display = "none";
