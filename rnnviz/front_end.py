@@ -36,6 +36,7 @@ CHART_FILES = (
     "access.js",
     "reader.js",
     "picture.js",
+    "ahead.js",
     "widget.js",
 )
 

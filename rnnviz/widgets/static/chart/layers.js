@@ -12,7 +12,7 @@
 // only drawn and fitted to its page keeps no second canvas. The region's key holds the frame
 // layer's generation: a region copies what lies under it too, other panels' axes included.
 
-const regions = new WeakMap(), // owner (a panel) -> {key, canvas}
+const regions = new WeakMap(), // a canvas -> WeakMap(owner (a panel) -> {key, canvas})
   bufferIds = new WeakMap();
 let nextBufferId = 1;
 // Whether the draw under way may keep a copy (draw()'s `keep`).
@@ -51,7 +51,11 @@ function cachedRegion(ctx, owner, key, box, paint) {
     [m.a, m.d, m.e, m.f],
     [W, H, x0, y0, x1, y1],
   ]);
-  const kept = regions.get(owner);
+  // Kept a canvas: a picture drawn ahead (ahead.js) on a canvas of its own never takes the
+  // shown canvas's regions away.
+  if (!regions.has(ctx.canvas)) regions.set(ctx.canvas, new WeakMap());
+  const owners = regions.get(ctx.canvas),
+    kept = owners.get(owner);
   if (kept && kept.key === full && kept.canvas) {
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -66,7 +70,7 @@ function cachedRegion(ctx, owner, key, box, paint) {
   }
   paint();
   if (!kept || kept.key !== full || !LAYERS.keep) {
-    regions.set(owner, { key: full, canvas: null });
+    owners.set(owner, { key: full, canvas: null });
     return;
   }
   const canvas = document.createElement("canvas");
@@ -112,11 +116,16 @@ function cachedLayer(ctx, key, paint) {
     paint(layer);
     kept.canvas = canvas; // only once painted whole
   }
+  copyWhole(ctx, kept.canvas);
+}
+
+function copyWhole(ctx, source) {
+  // The canvas made `source`'s pixels, one for one (a layer, a picture drawn ahead).
   ctx.save();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.globalAlpha = 1;
   ctx.globalCompositeOperation = "copy";
-  ctx.drawImage(kept.canvas, 0, 0);
+  ctx.drawImage(source, 0, 0);
   ctx.restore();
 }
 
@@ -125,4 +134,5 @@ function releaseLayers(canvas) {
   const kept = frameLayers.get(canvas);
   if (kept?.canvas) kept.canvas.width = kept.canvas.height = 0;
   frameLayers.delete(canvas);
+  regions.delete(canvas);
 }

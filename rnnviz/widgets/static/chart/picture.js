@@ -21,12 +21,7 @@ function draw(canvas, spec, read, state, { scale = 1, theme = null, keep = false
   // current pixel ratio, in `theme`'s colours (theme.js; default: read on the canvas);
   // `keep`: a draw the student drives, whose unchanged parts may be kept to copy (layers.js).
   // Returns each panel's Frame (null: hidden) for hover.
-  VIEW.scale = scale;
-  LAYERS.keep = keep;
-  useTheme(theme || readTheme(canvas));
-  const [sx, sy] = fitCanvas(canvas, spec, scale, window.devicePixelRatio || 1);
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(sx, 0, 0, sy, 0, 0);
+  const ctx = prepare(canvas, spec, { scale, theme, keep });
   const shared = sharedRanges(spec, read);
   const frames = spec.panels.map((panel) =>
     panel.visible === false
@@ -63,6 +58,19 @@ function draw(canvas, spec, read, state, { scale = 1, theme = null, keep = false
     if (panel.marks) drawMarks(ctx, panel, fr, state);
   });
   return frames;
+}
+
+function prepare(canvas, spec, { scale = 1, theme = null, keep = false } = {}) {
+  // The canvas fitted to `spec` at `scale` and the screen's current pixel ratio, its context
+  // set to spec px, the theme and the text floor in use: what every draw, or a copy of a
+  // picture drawn ahead (ahead.js), starts from. Returns the context.
+  VIEW.scale = scale;
+  LAYERS.keep = keep;
+  useTheme(theme || readTheme(canvas));
+  const [sx, sy] = fitCanvas(canvas, spec, scale, window.devicePixelRatio || 1);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(sx, 0, 0, sy, 0, 0);
+  return ctx;
 }
 
 function fixedWords(text) {

@@ -39,7 +39,9 @@ async function render({ model, el }) {
     // The notebook's width and the theme: read after a resize, zoom or theme change
     // (watchPage), not per slider step (reading them forces a layout).
     available = null,
-    theme = null;
+    theme = null,
+    // Each new spec or data is a new generation: pictures drawn ahead from the old are stale.
+    generation = 0;
   const state = {},
     controlModels = {},
     hidden = new Set();
@@ -48,10 +50,13 @@ async function render({ model, el }) {
     legend(keys, spec.legend || [], toggle, hidden);
     redraw(true);
   };
-  const read = (name) => {
+  // The frames of an entry that the controls' values `at` pick.
+  const readAt = (at) => (name) => {
     const e = entries[name];
-    return e ? frameValues(e, state, spec) : null;
+    return e ? frameValues(e, at, spec) : null;
   };
+  const read = readAt(state);
+  const ahead = picturesAhead();
   // Keyboard and screen reader access (access.js): names, live region, keyboard cursor.
   const access = accessible({
     el,
@@ -66,6 +71,7 @@ async function render({ model, el }) {
   });
   function load() {
     spec = model.get("spec");
+    generation++;
     entries = {};
     for (const [name, e] of Object.entries(model.get("data"))) {
       const dv = e.values; // a DataView on the message's binary buffer
@@ -96,8 +102,11 @@ async function render({ model, el }) {
     // changed (fitCanvas): new frames for the same picture do not look like a change.
     available ??= root.clientWidth;
     theme ??= readTheme(root);
-    const scale = fitScale(spec.width, available);
-    frames = draw(canvas, shownSpec, read, state, { scale, theme, keep: driven });
+    const scale = fitScale(spec.width, available),
+      options = { scale, theme, keep: driven };
+    // A press that lands on a picture drawn ahead copies it (ahead.js).
+    const copied = driven && ahead.take(canvas, view(scale), state, options);
+    frames = copied || draw(canvas, shownSpec, read, state, options);
     access.afterDraw(canvas.getContext("2d"));
     const style = styleChrome({ tip, busy, keys }, scale, chrome);
     if (style !== chrome) {
@@ -108,7 +117,23 @@ async function render({ model, el }) {
     const show = model.get("busy") || stale ? "" : "none";
     if (busy.style.display !== show) busy.style.display = show;
     // A page that measures or reads the charts (the browser tests) may listen here.
-    globalThis.__rnnvizAfterDraw?.(root, { canvas, state, read, spec, hidden });
+    globalThis.__rnnvizAfterDraw?.(root, { canvas, state, read, spec, hidden, ahead: !!copied });
+  }
+  const view = (scale) => ({ generation, hidden, spec: shownSpec, scale, theme });
+  function drawAhead(name, before) {
+    // Once the page is idle, the pictures a step either side of the control's new value
+    // (ahead.js), the way it moved first.
+    if (!spec || !theme) return;
+    const grid = spec.controls[name]?.grid;
+    if (!grid) return;
+    const direction = nearest(grid, state[name]) < nearest(grid, before) ? -1 : 1,
+      shown = shownSpec,
+      options = { scale: fitScale(spec.width, available), theme, keep: false };
+    ahead.plan(view(options.scale), state, name, direction, (target, at) =>
+      Object.values(entries).some((e) => frameOf(e, at, spec) === null)
+        ? null
+        : draw(target, shown, readAt(at), at, options),
+    );
   }
   // New data draws in the next animation frame (several changes in one task make one
   // picture); a slider's change draws at once, inside the key press's own task, so that the
@@ -153,9 +178,13 @@ async function render({ model, el }) {
             : control.get("value");
       state[name] = value();
       control.on(`change:${trait || (selection ? "index" : "value")}`, () => {
+        const before = state[name];
         state[name] = value();
         settleLater();
-        if (!animation) redraw(true);
+        if (!animation) {
+          redraw(true);
+          drawAhead(name, before);
+        }
       });
     }
   }
@@ -230,6 +259,7 @@ async function render({ model, el }) {
     if (animation) cancelAnimationFrame(animation);
     stopWatching();
     access.close();
+    ahead.close();
     releaseLayers(canvas);
   };
 }
@@ -254,6 +284,7 @@ export {
   flowLayout,
   format,
   frameOf,
+  frameValues,
   legend,
   logRange,
   nearest,
