@@ -777,7 +777,7 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
   // GradientFlow rendered by the product's render() on stand-in models, one a control; a
   // fresh module (no kept layer, no picture ahead) draws the same state on a new canvas.
   const views = (e) => ({ ...e, values: new DataView(Uint8Array.from(e.values).buffer) });
-  const controls = {};
+  const controls = {}, handlers = {};
   for (const name of spec.control_names)
     controls[name] = { v: base[name], get(k) { return k === "value" ? this.v : undefined; },
                        on(_event, callback) { this.changed = callback; } };
@@ -785,11 +785,13 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
     get: (k) => ({ spec,
                    data: Object.fromEntries(Object.entries(data).map(([n, e]) => [n, views(e)])),
                    controls: spec.control_names.map((n) => "IPY_MODEL_" + n), busy: false })[k],
-    on() {}, send() {},
+    on(event, callback) { (handlers[event] ||= []).push(callback); },
+    send() {},
     widget_manager: { get_model: async (id) => controls[id] },
   };
   window.drawn = [];
-  globalThis.__rnnvizAfterDraw = (root, chart) => window.drawn.push(chart.ahead);
+  globalThis.__rnnvizAfterDraw = (root, chart) =>
+    window.drawn.push([chart.ahead, JSON.stringify(chart.frames)]);
   const el = document.createElement("div");
   el.className = "rnnviz-widget";
   document.body.append(el);
@@ -797,13 +799,28 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
   const fresh = await import('data:text/javascript;base64,' +
     btoa(unescape(encodeURIComponent(source + '\\n// fresh'))));
   const types = { float64: Float64Array, uint8: Uint8Array };
-  const entries = {};
-  for (const [name, e] of Object.entries(data))
-    entries[name] = { ...e, values: new (types[e.dtype] || Float32Array)(
-      Uint8Array.from(e.values).buffer) };
+  let entries;
+  const load = () => {
+    entries = {};
+    for (const [name, e] of Object.entries(data))
+      entries[name] = { ...e, values: new (types[e.dtype] || Float32Array)(
+        Uint8Array.from(e.values).buffer) };
+  };
+  load();
+  // New data from the kernel, as a model's change:data brings it.
+  window.reload = async (next) => {
+    data = next;
+    load();
+    for (const callback of handlers["change:data"] || []) await callback();
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  };
   const pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  // Move a control (or none), then how the picture came (copied from one drawn ahead?) and
-  // how many bytes differ from a fresh draw of the same state with the same series hidden.
+  // The page idle long enough for the pictures ahead (one an idle callback).
+  const idle = (n) => new Promise((done) =>
+    requestIdleCallback(() => (n > 1 ? idle(n - 1).then(done) : done())));
+  // Move a control (or none), then [copied from a picture drawn ahead?, its frames are a
+  // fresh draw's] for each draw, and how many bytes differ from a fresh draw of the same
+  // state with the same series hidden.
   window.move = async ([name, value, hidden]) => {
     const before = window.drawn.length;
     if (name) { controls[name].v = value; controls[name].changed(); }
@@ -811,15 +828,16 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
     const read = (n) => entries[n] ? fresh.frameValues(entries[n], state, spec) : null;
     const full = document.createElement('canvas');
     document.body.append(full); // the page's theme
-    fresh.draw(full, fresh.withHidden(spec, new Set(hidden)), read, state);
+    const frames = fresh.draw(full, fresh.withHidden(spec, new Set(hidden)), read, state);
     full.remove();
     const shown = document.querySelector('.rnnviz-chart > canvas');
     const a = pixels(shown), b = pixels(full);
     let differ = a.length !== b.length ? a.length : 0;
     for (let i = 0; i < a.length; i++) differ += a[i] !== b[i];
-    // Idle time for the pictures ahead.
-    await new Promise((done) => setTimeout(done, 300));
-    return [window.drawn.slice(before), differ, a.length];
+    const ways = window.drawn.slice(before)
+      .map(([ahead, f], k, all) => [ahead, k < all.length - 1 || f === JSON.stringify(frames)]);
+    await idle(3);
+    return [ways, differ, a.length];
   };
 }"""
 
@@ -827,61 +845,63 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
 def test_a_press_on_a_picture_drawn_ahead_copies_what_a_draw_draws(chart_page):
     # GradientFlow in the product's render(): once a press is drawn, the pictures a grid
     # step either side on the control that moved are drawn while the page is idle (ahead.js);
-    # the next press that lands on one copies it. Each picture must be a fresh draw's, pixel
-    # for pixel; a press whose picture was drawn for other series shown, another pixel ratio
-    # or another theme draws.
+    # the next press that lands on one copies it. Each picture, and the frames hover reads,
+    # must be a fresh draw's, pixel for pixel; a press whose picture was drawn for other data,
+    # other series shown, another pixel ratio or another theme draws.
     from rnnviz.widgets.gradient_flow import GradientFlow
 
+    def sent(chart):
+        return {name: {**e, "values": list(e["values"])} for name, e in chart.data.items()}
+
     chart = GradientFlow(seq_len=30, hidden_size=8, spectral_radius=0.9).chart
-    data = {name: {**e, "values": list(e["values"])} for name, e in chart.data.items()}
     radius = chart.spec["controls"]["spectral_radius"]["grid"]
     bias = chart.spec["controls"]["forget_bias"]["grid"]
     k = radius.index(0.9)
     page = chart_page
     base = {"spectral_radius": radius[k], "forget_bias": bias[4], "step": 30}
-    page.evaluate(AHEAD_JS, [chart_source(), chart.spec, data, base])
+    page.evaluate(AHEAD_JS, [chart_source(), chart.spec, sent(chart), base])
 
     def move(name, value, hidden=()):
-        return page.evaluate("m => window.move(m)", [name, value, list(hidden)])
-
-    def copied(name, value, hidden=()):
-        ways, differ, size = move(name, value, hidden)
+        ways, differ, size = page.evaluate("m => window.move(m)", [name, value, list(hidden)])
         assert size > 0 and differ == 0, (name, value, differ)
-        return ways
+        assert all(same for _, same in ways), (name, value, "hover frames differ")
+        return [ahead for ahead, _ in ways]
 
-    assert copied("spectral_radius", radius[k + 1]) == [False]  # nothing drawn ahead yet
+    assert move("spectral_radius", radius[k + 1]) == [False]  # nothing drawn ahead yet
     # A step on, as the slider's own arithmetic makes it (off the grid's float by a rounding).
-    assert copied("spectral_radius", radius[k + 1] + (radius[k + 1] - radius[k])) == [True]
-    assert copied("spectral_radius", radius[k + 1]) == [True]  # and back: the other side
-    assert copied("spectral_radius", radius[k + 3]) == [False]  # two steps: not drawn ahead
-    assert copied("forget_bias", bias[5]) == [False]
-    assert copied("forget_bias", bias[6]) == [True]
+    assert move("spectral_radius", radius[k + 1] + (radius[k + 1] - radius[k])) == [True]
+    assert move("spectral_radius", radius[k + 1]) == [True]  # and back: the other side
+    assert move("spectral_radius", radius[k + 3]) == [False]  # two steps: not drawn ahead
+    assert move("forget_bias", bias[5]) == [False]
+    assert move("forget_bias", bias[6]) == [True]
+    # New data (another H, the same grids): the pictures drawn from the old are not taken.
+    other = GradientFlow(seq_len=30, hidden_size=4, spectral_radius=0.9).chart
+    assert other.spec["controls"] == chart.spec["controls"]
+    page.evaluate("d => window.reload(d)", sent(other))
+    assert move("forget_bias", bias[7]) == [False]
+    assert move("forget_bias", bias[8]) == [True]
     # Drawn ahead with every series shown: after a legend click, the next step draws.
     page.locator(".rnnviz-legend-item").first.click()
     hidden = [chart.spec["legend"][0]["name"]]
-    assert copied(None, None, hidden) == []
-    assert copied("forget_bias", bias[7], hidden) == [False]
-    assert copied("forget_bias", bias[8], hidden) == [True]
+    assert move(None, None, hidden) == []
+    assert move("forget_bias", bias[9], hidden) == [False]
+    assert move("forget_bias", bias[10], hidden) == [True]
     # Another pixel ratio: the picture drawn ahead at the old one is not taken.
     page.context.new_cdp_session(page).send(
         "Emulation.setDeviceMetricsOverride",
         {"width": 1280, "height": 800, "deviceScaleFactor": 2, "mobile": False},
     )
-    page.wait_for_timeout(300)
-    ways, _, _ = move("forget_bias", bias[9], hidden)
-    assert ways[-1] is False
-    assert copied("forget_bias", bias[10], hidden) == [True]
+    page.wait_for_function("() => window.devicePixelRatio === 2")
+    assert move("forget_bias", bias[11], hidden)[-1] is False
+    assert move("forget_bias", bias[12], hidden) == [True]
     # Another theme: the same.
     page.evaluate(
         """() => { document.body.style.setProperty('--jp-layout-color0', '#111111');
                    document.body.style.setProperty('--jp-ui-font-color1', '#ffffff');
                    document.body.className += ' theme-changed'; }"""
     )
-    page.wait_for_timeout(300)
-    ways, _, _ = move("forget_bias", bias[11], hidden)
-    assert ways[-1] is False
-    assert copied("forget_bias", bias[12], hidden) == [True]
-
+    assert move("forget_bias", bias[13], hidden)[-1] is False
+    assert move("forget_bias", bias[14], hidden) == [True]
 
 def test_a_shared_range_with_every_series_hidden_draws(chart_page):
     # GradientFlow with every line hidden in the legend: its shared log group has no values;

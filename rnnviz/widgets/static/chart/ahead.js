@@ -6,12 +6,15 @@
 // throttling, GradientFlow's draw took 7-10 ms of the key press's task). A picture is taken
 // only when everything it was drawn from is the same: the spec and data (the view's
 // generation), the series hidden, every control's value, the scale, the screen's pixel
-// ratio, the theme and the page's fonts. The shown canvas stays the view's: a picture drawn
-// ahead never includes what is drawn over it (the keyboard cursor).
+// ratio, the theme and the page's fonts, all as they were when the picture was drawn. The
+// view draws every picture with its controls' values snapped to their grids (snappedState),
+// so a copy and a draw show the same values. A picture drawn ahead never includes what is
+// drawn over the picture (the keyboard cursor).
 
 // At most two pictures a chart (a step either side), each of at most this many device
 // pixels (16 MB): up to a 1000 x 1000 px chart at devicePixelRatio 2. A bigger canvas is
-// drawn at every press, as without pictures ahead.
+// drawn at every press, as without pictures ahead. Both are freed once the chart has not
+// moved for AHEAD_KEEP_MS.
 const AHEAD_MAX_PIXELS = 4e6;
 // A control's value within this fraction of a grid value is that value: a slider's own
 // arithmetic (0.9 + 0.05) may miss the grid's float by a rounding, which moves no pixel.
@@ -23,7 +26,8 @@ let fontsLoaded = 0;
 globalThis.document?.fonts?.addEventListener?.("loadingdone", () => fontsLoaded++);
 
 function snappedState(spec, state) {
-  // The controls' values, each that is within GRID_SNAP of a grid value replaced by it.
+  // The controls' values, each that is within GRID_SNAP of a grid value replaced by it (keys
+  // in order: the same values make the same key).
   const out = {};
   for (const name of Object.keys(state).toSorted()) {
     const v = state[name],
@@ -51,62 +55,101 @@ function pictureKey(view, state) {
 }
 
 // When the page is idle: the browser's idle callbacks, or a short timeout where there are
-// none (Safari).
+// none (Safari), its idle time counted from when it runs.
 const WHEN_IDLE = globalThis.requestIdleCallback
   ? { start: (run) => requestIdleCallback(run), stop: (id) => cancelIdleCallback(id) }
   : {
-      start: (run) => setTimeout(() => run({ timeRemaining: () => 8 }), 50),
+      start: (run) =>
+        setTimeout(() => {
+          const end = performance.now() + 8;
+          run({ timeRemaining: () => Math.max(0, end - performance.now()) });
+        }, 50),
       stop: (id) => clearTimeout(id),
     };
+// Idle periods too short for a picture before it is given up (a picture that takes longer
+// than any idle period, a slow draw on a slow machine, is never drawn ahead).
+const AHEAD_TRIES = 10;
+// Pictures not taken for this long are freed: a chart the student left holds no pixels.
+const AHEAD_KEEP_MS = 30000;
+
+function pictureSize(view) {
+  // The shown canvas's backing store for `view`, as fitCanvas sizes it: [width, height].
+  const ratio = window.devicePixelRatio || 1;
+  return [view.spec.width, view.spec.height].map((n) =>
+    Math.max(1, Math.round(n * view.scale * ratio)),
+  );
+}
 
 function picturesAhead(idle = WHEN_IDLE) {
   // One chart's pictures drawn ahead.
-  // take(canvas, view, state, options): copies the picture drawn for `state` onto the shown
-  //   canvas (prepared as draw() prepares it, with draw's options) and returns its frames;
-  //   null when there is none (draw as before).
-  // plan(view, state, control, direction, paint): draws, when the page is idle, the pictures
-  //   one grid step from state[control], the step in `direction` (+1, -1) first; paint(canvas,
-  //   state) draws one and returns its frames, or null when its frames are not all here.
-  // close(): stops, and frees the pictures' pixels.
+  // take(canvas, view, state, options): when a picture was drawn for `view` and `state`,
+  //   copies it onto the shown canvas (prepared as draw() prepares it, with draw's options)
+  //   and returns its frames; otherwise does nothing and returns null (draw as before).
+  // plan(current, state, control, direction, paint): once the page is idle, draws the
+  //   pictures one grid step from state[control], the step in `direction` (+1, -1) first.
+  //   current() is the view as it is when a picture is drawn ({generation, hidden, spec,
+  //   scale, theme}, or null: nothing to draw); paint(canvas, state, view) draws one and
+  //   returns its frames, or null when its frames are not all here.
+  // close(): stops, frees the pictures' pixels and draws no more.
   const slots = []; // {key, canvas, frames}
   let task = null,
+    keepTimer = null,
+    closed = false,
     cost = 0; // the last picture's drawing time (ms): drawn only when the idle time allows
 
+  function stop() {
+    if (task !== null) idle.stop(task);
+    task = null;
+  }
+
+  function drop() {
+    stop();
+    clearTimeout(keepTimer);
+    for (const s of slots) s.canvas.width = s.canvas.height = 0;
+    slots.length = 0;
+  }
+
   function take(canvas, view, state, options) {
-    if (!slots.length) return null;
+    if (closed || !view || !slots.length) return null;
     const key = pictureKey(view, state),
       slot = slots.find((s) => s.key === key);
     if (!slot) return null;
-    const ctx = prepare(canvas, view.spec, options);
-    if (slot.canvas.width !== canvas.width || slot.canvas.height !== canvas.height) return null;
-    copyWhole(ctx, slot.canvas);
+    const [width, height] = pictureSize(view);
+    if (slot.canvas.width !== width || slot.canvas.height !== height) return null;
+    copyWhole(prepare(canvas, view.spec, options), slot.canvas);
     return slot.frames;
   }
 
-  function plan(view, state, control, direction, paint) {
-    if (task !== null) idle.stop(task);
-    task = null;
-    const grid = view.spec.controls?.[control]?.grid,
-      ratio = window.devicePixelRatio || 1,
-      pixels =
-        Math.round(view.spec.width * view.scale * ratio) *
-        Math.round(view.spec.height * view.scale * ratio);
-    if (!grid || grid.length < 2 || !(pixels <= AHEAD_MAX_PIXELS)) return;
+  function plan(current, state, control, direction, paint) {
+    stop();
+    if (closed) return;
+    const first = current(),
+      grid = first?.spec.controls?.[control]?.grid;
+    if (!grid || grid.length < 2) return drop();
+    clearTimeout(keepTimer);
+    keepTimer = setTimeout(drop, AHEAD_KEEP_MS);
     const k = nearest(grid, state[control]);
-    const wanted = [k + direction, k - direction]
+    const todo = [k + direction, k - direction]
       .filter((j) => j >= 0 && j < grid.length)
-      .map((j) => {
-        const s = { ...state, [control]: grid[j] };
-        return { state: s, key: pictureKey(view, s) };
-      });
-    const keys = new Set(wanted.map((w) => w.key));
-    const todo = wanted.filter((w) => !slots.some((s) => s.key === w.key));
+      .map((j) => ({ ...state, [control]: grid[j] }));
+    const wanted = new Set(todo.map((s) => pictureKey(first, s)));
+    let tries = 0;
     const run = (deadline) => {
+      // One picture a callback: a press waits for at most one draw.
       task = null;
-      while (todo.length && deadline.timeRemaining() > cost) {
-        if (globalThis.document?.fonts?.status === "loading") break; // drawn later
-        const w = todo.shift();
-        let slot = slots.find((s) => !keys.has(s.key));
+      const view = current();
+      if (closed || !view) return;
+      const [width, height] = pictureSize(view);
+      if (!(width * height <= AHEAD_MAX_PIXELS)) return drop();
+      const loading = globalThis.document?.fonts?.status === "loading";
+      if (loading || deadline.timeRemaining() <= cost) {
+        if (++tries < AHEAD_TRIES) task = idle.start(run);
+        return;
+      }
+      const at = todo.shift(),
+        key = pictureKey(view, at);
+      if (!slots.some((s) => s.key === key)) {
+        let slot = slots.find((s) => !wanted.has(s.key));
         if (!slot) {
           if (slots.length >= 2) return;
           slot = { key: null, canvas: document.createElement("canvas"), frames: null };
@@ -114,20 +157,18 @@ function picturesAhead(idle = WHEN_IDLE) {
         }
         slot.key = null; // only once painted whole
         const start = performance.now();
-        const frames = paint(slot.canvas, w.state);
+        const frames = paint(slot.canvas, at, view);
         cost = performance.now() - start;
-        if (frames) Object.assign(slot, { key: w.key, frames });
+        if (frames) Object.assign(slot, { key, frames });
       }
       if (todo.length) task = idle.start(run);
     };
-    if (todo.length) task = idle.start(run);
+    task = idle.start(run);
   }
 
   function close() {
-    if (task !== null) idle.stop(task);
-    task = null;
-    for (const s of slots) s.canvas.width = s.canvas.height = 0;
-    slots.length = 0;
+    closed = true;
+    drop();
   }
 
   return { take, plan, close };

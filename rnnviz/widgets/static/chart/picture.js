@@ -70,6 +70,9 @@ function prepare(canvas, spec, { scale = 1, theme = null, keep = false } = {}) {
   const [sx, sy] = fitCanvas(canvas, spec, scale, window.devicePixelRatio || 1);
   const ctx = canvas.getContext("2d");
   ctx.setTransform(sx, 0, 0, sy, 0, 0);
+  // Words run left to right on every canvas, in a right-to-left page too: a canvas outside
+  // the page (a layer, a picture drawn ahead) has no page direction to follow.
+  ctx.direction = "ltr";
   return ctx;
 }
 

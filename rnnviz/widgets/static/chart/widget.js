@@ -44,6 +44,7 @@ async function render({ model, el }) {
     generation = 0;
   const state = {},
     controlModels = {},
+    listening = [], // [control model, event, callback]: let go when the view closes
     hidden = new Set();
   const toggle = (name) => {
     if (!hidden.delete(name)) hidden.add(name);
@@ -104,9 +105,11 @@ async function render({ model, el }) {
     theme ??= readTheme(root);
     const scale = fitScale(spec.width, available),
       options = { scale, theme, keep: driven };
-    // A press that lands on a picture drawn ahead copies it (ahead.js).
-    const copied = driven && ahead.take(canvas, view(scale), state, options);
-    frames = copied || draw(canvas, shownSpec, read, state, options);
+    // A press that lands on a picture drawn ahead copies it (ahead.js); a draw takes the
+    // values on the grid, as the pictures ahead are drawn.
+    const copied = driven && ahead.take(canvas, view(), state, options);
+    const at = snappedState(spec, state);
+    frames = copied || draw(canvas, shownSpec, readAt(at), at, options);
     access.afterDraw(canvas.getContext("2d"));
     const style = styleChrome({ tip, busy, keys }, scale, chrome);
     if (style !== chrome) {
@@ -117,22 +120,32 @@ async function render({ model, el }) {
     const show = model.get("busy") || stale ? "" : "none";
     if (busy.style.display !== show) busy.style.display = show;
     // A page that measures or reads the charts (the browser tests) may listen here.
-    globalThis.__rnnvizAfterDraw?.(root, { canvas, state, read, spec, hidden, ahead: !!copied });
+    globalThis.__rnnvizAfterDraw?.(root, {
+      canvas,
+      state,
+      read,
+      spec,
+      hidden,
+      frames,
+      ahead: !!copied,
+    });
   }
-  const view = (scale) => ({ generation, hidden, spec: shownSpec, scale, theme });
+  // What the picture is drawn from now (ahead.js), or null before the first draw or while a
+  // resize, zoom or theme change waits for its draw.
+  const view = () =>
+    spec && theme && available !== null
+      ? { generation, hidden, spec: shownSpec, scale: fitScale(spec.width, available), theme }
+      : null;
   function drawAhead(name, before) {
     // Once the page is idle, the pictures a step either side of the control's new value
     // (ahead.js), the way it moved first.
-    if (!spec || !theme) return;
-    const grid = spec.controls[name]?.grid;
+    const grid = spec?.controls[name]?.grid;
     if (!grid) return;
-    const direction = nearest(grid, state[name]) < nearest(grid, before) ? -1 : 1,
-      shown = shownSpec,
-      options = { scale: fitScale(spec.width, available), theme, keep: false };
-    ahead.plan(view(options.scale), state, name, direction, (target, at) =>
+    const direction = nearest(grid, state[name]) < nearest(grid, before) ? -1 : 1;
+    ahead.plan(view, state, name, direction, (target, at, v) =>
       Object.values(entries).some((e) => frameOf(e, at, spec) === null)
         ? null
-        : draw(target, shown, readAt(at), at, options),
+        : draw(target, v.spec, readAt(at), at, { scale: v.scale, theme: v.theme }),
     );
   }
   // New data draws in the next animation frame (several changes in one task make one
@@ -177,7 +190,8 @@ async function render({ model, el }) {
             ? spec.controls[name].grid[control.get("index")]
             : control.get("value");
       state[name] = value();
-      control.on(`change:${trait || (selection ? "index" : "value")}`, () => {
+      const event = `change:${trait || (selection ? "index" : "value")}`;
+      const changed = () => {
         const before = state[name];
         state[name] = value();
         settleLater();
@@ -185,7 +199,9 @@ async function render({ model, el }) {
           redraw(true);
           drawAhead(name, before);
         }
-      });
+      };
+      control.on(event, changed);
+      listening.push([control, event, changed]);
     }
   }
 
@@ -259,6 +275,7 @@ async function render({ model, el }) {
     if (animation) cancelAnimationFrame(animation);
     stopWatching();
     access.close();
+    for (const [control, event, changed] of listening) control.off?.(event, changed);
     ahead.close();
     releaseLayers(canvas);
   };
