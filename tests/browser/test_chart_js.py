@@ -903,6 +903,7 @@ def test_a_press_on_a_picture_drawn_ahead_copies_what_a_draw_draws(chart_page):
     assert move("forget_bias", bias[13], hidden)[-1] is False
     assert move("forget_bias", bias[14], hidden) == [True]
 
+
 def test_a_shared_range_with_every_series_hidden_draws(chart_page):
     # GradientFlow with every line hidden in the legend: its shared log group has no values;
     # the panels draw on logRange's empty range instead of stopping the chart.
