@@ -13,7 +13,7 @@ CHART_DIR = Path(__file__).parent / "widgets" / "static" / "chart"
 
 # The front end's files (static/chart/), in the order they are joined into one ES module:
 # plain scripts sharing one scope, no build step. The core and the helpers first, each panel
-# kind's file, then the widget (its PANELS registry names every kind; its exports last).
+# kind's file, then the widget (its PANELS registry names every kind), its exports last.
 CHART_FILES = (
     "core.js",
     "theme.js",
@@ -38,6 +38,7 @@ CHART_FILES = (
     "picture.js",
     "ahead.js",
     "widget.js",
+    "exports.js",
 )
 
 

@@ -904,6 +904,49 @@ def test_a_press_on_a_picture_drawn_ahead_copies_what_a_draw_draws(chart_page):
     assert move("forget_bias", bias[14], hidden) == [True]
 
 
+def test_pictures_ahead_outlast_a_slow_draw_and_stop_at_close(chart_page):
+    # picturesAhead on a stand-in idle queue (idle periods of 20 ms): a first picture that
+    # takes 30 ms does not stop the second for good (the estimate is halved after idle
+    # periods too short for it); both are then taken; after close() nothing is taken and
+    # nothing more is drawn.
+    got = chart_page.evaluate(
+        """() => {
+          const queue = [];
+          const idle = { start: (run) => queue.push(run) - 1, stop: (k) => { queue[k] = null; } };
+          const pump = () => {  // runs the idle callbacks, those they queue too
+            let runs = 0;
+            for (let k = 0; k < queue.length && k < 500; k++)
+              if (queue[k]) { runs++; queue[k]({ timeRemaining: () => 20 }); }
+            queue.length = 0;
+            return runs;
+          };
+          const spec = { width: 40, height: 30, panels: [],
+                         controls: { c: { grid: [0, 1, 2, 3] } } };
+          const view = { generation: 1, hidden: new Set(), spec, scale: 1, theme: {} };
+          let drawn = 0;
+          const paint = (canvas, at) => {
+            canvas.width = 40 * devicePixelRatio;
+            canvas.height = 30 * devicePixelRatio;
+            const end = performance.now() + (drawn++ === 0 ? 30 : 0);
+            while (performance.now() < end);
+            return [at.c];
+          };
+          const ahead = window.chart.picturesAhead(idle);
+          ahead.plan(() => view, { c: 1 }, "c", 1, paint);
+          const runs = pump();
+          const shown = document.createElement('canvas');
+          const took = [2, 0, 3].map((c) => ahead.take(shown, view, { c }, {}));
+          ahead.plan(() => view, { c: 2 }, "c", 1, paint);
+          ahead.close();
+          const after = pump();
+          return { runs, drawn, took, after, closed: ahead.take(shown, view, { c: 0 }, {}) };
+        }"""
+    )
+    assert got["drawn"] == 2 and got["runs"] > 2, got  # the second waited, then was drawn
+    assert got["took"] == [[2], [0], None], got
+    assert got["after"] == 0 and got["closed"] is None, got
+
+
 def test_a_shared_range_with_every_series_hidden_draws(chart_page):
     # GradientFlow with every line hidden in the legend: its shared log group has no values;
     # the panels draw on logRange's empty range instead of stopping the chart.

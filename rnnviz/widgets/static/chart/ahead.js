@@ -66,8 +66,9 @@ const WHEN_IDLE = globalThis.requestIdleCallback
         }, 50),
       stop: (id) => clearTimeout(id),
     };
-// Idle periods too short for a picture before it is given up (a picture that takes longer
-// than any idle period, a slow draw on a slow machine, is never drawn ahead).
+// Idle periods too short for the last picture's drawing time before that estimate is halved
+// (one slow draw, a garbage collection or a busy machine, does not stop the pictures for
+// good), or, while the page's fonts load, before the pictures are given up.
 const AHEAD_TRIES = 10;
 // Pictures not taken for this long are freed: a chart the student left holds no pixels.
 const AHEAD_KEEP_MS = 30000;
@@ -133,7 +134,8 @@ function picturesAhead(idle = WHEN_IDLE) {
       .filter((j) => j >= 0 && j < grid.length)
       .map((j) => ({ ...state, [control]: grid[j] }));
     const wanted = new Set(todo.map((s) => pictureKey(first, s)));
-    let tries = 0;
+    let tries = 0,
+      waits = 0;
     const run = (deadline) => {
       // One picture a callback: a press waits for at most one draw.
       task = null;
@@ -141,9 +143,13 @@ function picturesAhead(idle = WHEN_IDLE) {
       if (closed || !view) return;
       const [width, height] = pictureSize(view);
       if (!(width * height <= AHEAD_MAX_PIXELS)) return drop();
-      const loading = globalThis.document?.fonts?.status === "loading";
-      if (loading || deadline.timeRemaining() <= cost) {
+      if (globalThis.document?.fonts?.status === "loading") {
         if (++tries < AHEAD_TRIES) task = idle.start(run);
+        return;
+      }
+      if (deadline.timeRemaining() <= cost) {
+        if (++waits >= AHEAD_TRIES) [cost, waits] = [cost / 2, 0];
+        task = idle.start(run);
         return;
       }
       const at = todo.shift(),

@@ -31,7 +31,7 @@ function draw(canvas, spec, read, state, { scale = 1, theme = null, keep = false
   // A title the controls pick from texts (spec.title {control, texts}) is drawn every time.
   const title = titleText(spec, state),
     fixedTitle = fixedWords(spec.title) ? spec.title : null;
-  cachedLayer(ctx, frameLayerKey(spec, frames), (c) => {
+  cachedLayer(ctx, frameLayerKey(spec, frames, fixedTitle), (c) => {
     c.save();
     try {
       c.clearRect(0, 0, spec.width, spec.height);
@@ -89,14 +89,15 @@ function writePanelTitle(ctx, text, fr) {
   writeTitle(ctx, text, fr.box[0] + fr.box[2] / 2, fr.box[1] - 12, 13);
 }
 
-function frameLayerKey(spec, frames) {
-  // What the frame layer shows: the spec's size, its plain titles, and each shown panel's
-  // box, ranges and axes (their ticks, tick words and titles are in the spec).
+function frameLayerKey(spec, frames, fixedTitle) {
+  // What the frame layer shows: the spec's size, its plain title (`fixedTitle`, or null),
+  // and each shown panel's box, ranges and axes (their ticks, tick words and titles are in
+  // the spec).
   return [
     spec.width,
     spec.height,
     VIEW.scale,
-    fixedWords(spec.title) ? spec.title : null,
+    fixedTitle,
     spec.panels.map((panel, k) =>
       frames[k]
         ? [

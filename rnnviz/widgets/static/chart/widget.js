@@ -1,5 +1,5 @@
 // The widget: the view JupyterLab (chart_loader.js) and the HTML export (offline.js) render,
-// drawing the picture (picture.js) for the controls' current values; the module's exports.
+// drawing the picture (picture.js) for the controls' current values (exports.js exports it).
 
 async function render({ model, el }) {
   addStoredViewStyle(el.ownerDocument);
@@ -280,48 +280,3 @@ async function render({ model, el }) {
     releaseLayers(canvas);
   };
 }
-
-export default { render };
-// The pure functions, for the browser tests (tests/browser/test_chart_js.py).
-export {
-  Frame,
-  STORED_VIEW_NOTE,
-  addStoredViewStyle,
-  PANELS,
-  announceText,
-  chartName,
-  cursorStops,
-  describeRows,
-  charString,
-  contrast,
-  draw,
-  fitCanvas,
-  fitScale,
-  fillTemplate,
-  flowLayout,
-  format,
-  frameOf,
-  frameValues,
-  legend,
-  logRange,
-  nearest,
-  niceTicks,
-  pickLabel,
-  predictPosition,
-  predictValue,
-  rangeOf,
-  readTheme,
-  readable,
-  realLogTicks,
-  revealText,
-  rowOf,
-  scaleColor,
-  textPx,
-  stepCursor,
-  titleText,
-  toSpec,
-  unmask,
-  withHidden,
-  xRange as xRangeOf,
-  yRange as yRangeOf,
-};

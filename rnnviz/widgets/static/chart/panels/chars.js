@@ -36,7 +36,7 @@ function flowLayout(prefix, codes, columns) {
 // bytes, draws them as one image and copies the letters.
 const colorSteps = new WeakMap(),
   colorBytes = new WeakMap(),
-  letterLayers = new WeakMap();
+  letterLayers = new WeakMap(); // a canvas -> WeakMap(panel -> its letter layer)
 
 function panelSteps(panel) {
   if (!colorSteps.has(panel))
@@ -114,7 +114,11 @@ function flowLetters(ctx, panel, codes, w, h) {
     panel.char_width,
     panel.line_height,
   ]);
-  const old = letterLayers.get(panel);
+  // Kept a canvas, as layers.js keeps regions: a picture drawn ahead (ahead.js) with other
+  // letters never takes the shown canvas's layer away.
+  if (!letterLayers.has(ctx.canvas)) letterLayers.set(ctx.canvas, new WeakMap());
+  const layers = letterLayers.get(ctx.canvas),
+    old = layers.get(panel);
   if (
     old &&
     old.key === key &&
@@ -151,7 +155,7 @@ function flowLetters(ctx, panel, codes, w, h) {
     columns: Math.max(1, Math.floor(w / cw)),
     rows: 1 + (cells.findLast((at) => at)?.[1] ?? 0), // the flow fills rows in order
   };
-  letterLayers.set(panel, made);
+  layers.set(panel, made);
   return made;
 }
 
