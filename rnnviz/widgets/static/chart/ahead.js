@@ -40,13 +40,13 @@ function snappedState(spec, state) {
   return out;
 }
 
-function pictureKey(view, state) {
+function pictureKey(view, at) {
   // Everything a picture is drawn from (see above). view: {generation, hidden, spec, scale,
-  // theme}.
+  // theme}; at: the controls' values, snapped (snappedState).
   return JSON.stringify([
     view.generation,
     [...view.hidden].toSorted(),
-    snappedState(view.spec, state),
+    at,
     view.scale,
     window.devicePixelRatio || 1,
     view.theme,
@@ -83,12 +83,13 @@ function pictureSize(view) {
 
 function picturesAhead(idle = WHEN_IDLE) {
   // One chart's pictures drawn ahead.
-  // take(canvas, view, state, options): when a picture was drawn for `view` and `state`,
-  //   copies it onto the shown canvas (prepared as draw() prepares it, with draw's options)
-  //   and returns its frames; otherwise does nothing and returns null (draw as before).
-  // plan(current, state, control, direction, paint): once the page is idle, draws the
-  //   pictures one grid step from state[control], the step in `direction` (+1, -1) first.
-  //   current() is the view as it is when a picture is drawn ({generation, hidden, spec,
+  // take(canvas, view, at, options): when a picture was drawn for `view` and the controls'
+  //   snapped values `at` (snappedState), copies it onto the shown canvas (prepared as
+  //   draw() prepares it, with draw's options) and returns its frames; otherwise does
+  //   nothing and returns null (draw as before).
+  // plan(current, at, control, direction, paint): once the page is idle, draws the
+  //   pictures one grid step from at[control] (at: snapped values), the step in `direction`
+  //   (+1, -1) first. current() is the view as it is when a picture is drawn ({generation, hidden, spec,
   //   scale, theme}, or null: nothing to draw); paint(canvas, state, view) draws one and
   //   returns its frames, or null when its frames are not all here.
   // close(): stops, frees the pictures' pixels and draws no more.
@@ -110,9 +111,9 @@ function picturesAhead(idle = WHEN_IDLE) {
     slots.length = 0;
   }
 
-  function take(canvas, view, state, options) {
+  function take(canvas, view, at, options) {
     if (closed || !view || !slots.length) return null;
-    const key = pictureKey(view, state),
+    const key = pictureKey(view, at),
       slot = slots.find((s) => s.key === key);
     if (!slot) return null;
     const [width, height] = pictureSize(view);
@@ -121,7 +122,7 @@ function picturesAhead(idle = WHEN_IDLE) {
     return slot.frames;
   }
 
-  function plan(current, state, control, direction, paint) {
+  function plan(current, at, control, direction, paint) {
     stop();
     if (closed) return;
     const first = current(),
@@ -129,10 +130,10 @@ function picturesAhead(idle = WHEN_IDLE) {
     if (!grid || grid.length < 2) return drop();
     clearTimeout(keepTimer);
     keepTimer = setTimeout(drop, AHEAD_KEEP_MS);
-    const k = nearest(grid, state[control]);
+    const k = nearest(grid, at[control]);
     const todo = [k + direction, k - direction]
       .filter((j) => j >= 0 && j < grid.length)
-      .map((j) => ({ ...state, [control]: grid[j] }));
+      .map((j) => ({ ...at, [control]: grid[j] }));
     const wanted = new Set(todo.map((s) => pictureKey(first, s)));
     let tries = 0,
       waits = 0;
@@ -152,8 +153,8 @@ function picturesAhead(idle = WHEN_IDLE) {
         task = idle.start(run);
         return;
       }
-      const at = todo.shift(),
-        key = pictureKey(view, at);
+      const next = todo.shift(),
+        key = pictureKey(view, next);
       if (!slots.some((s) => s.key === key)) {
         let slot = slots.find((s) => !wanted.has(s.key));
         if (!slot) {
@@ -163,7 +164,7 @@ function picturesAhead(idle = WHEN_IDLE) {
         }
         slot.key = null; // only once painted whole
         const start = performance.now();
-        const frames = paint(slot.canvas, at, view);
+        const frames = paint(slot.canvas, next, view);
         cost = performance.now() - start;
         if (frames) Object.assign(slot, { key, frames });
       }

@@ -53,8 +53,7 @@ function cachedRegion(ctx, owner, key, box, paint) {
   ]);
   // Kept a canvas: a picture drawn ahead (ahead.js) on a canvas of its own never takes the
   // shown canvas's regions away.
-  if (!regions.has(ctx.canvas)) regions.set(ctx.canvas, new WeakMap());
-  const owners = regions.get(ctx.canvas),
+  const owners = perCanvas(regions, ctx.canvas),
     kept = owners.get(owner);
   if (kept && kept.key === full && kept.canvas) {
     ctx.save();
@@ -117,6 +116,12 @@ function cachedLayer(ctx, key, paint) {
     kept.canvas = canvas; // only once painted whole
   }
   copyWhole(ctx, kept.canvas);
+}
+
+function perCanvas(maps, canvas) {
+  // `maps` (a canvas -> WeakMap) entry for `canvas`, made when it has none.
+  if (!maps.has(canvas)) maps.set(canvas, new WeakMap());
+  return maps.get(canvas);
 }
 
 function copyWhole(ctx, source) {

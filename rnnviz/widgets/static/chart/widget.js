@@ -57,6 +57,8 @@ async function render({ model, el }) {
     return e ? frameValues(e, at, spec) : null;
   };
   const read = readAt(state);
+  // Whether some entry has no frame for the values `at` (a star entry waiting for the kernel).
+  const framesMissing = (at) => Object.values(entries).some((e) => frameOf(e, at, spec) === null);
   const ahead = picturesAhead();
   // Keyboard and screen reader access (access.js): names, live region, keyboard cursor.
   const access = accessible({
@@ -107,8 +109,8 @@ async function render({ model, el }) {
       options = { scale, theme, keep: driven };
     // A press that lands on a picture drawn ahead copies it (ahead.js); a draw takes the
     // values on the grid, as the pictures ahead are drawn.
-    const copied = driven && ahead.take(canvas, view(), state, options);
-    const at = snappedState(spec, state);
+    const at = snappedState(spec, state),
+      copied = driven && ahead.take(canvas, view(), at, options);
     frames = copied || draw(canvas, shownSpec, readAt(at), at, options);
     access.afterDraw(canvas.getContext("2d"));
     const style = styleChrome({ tip, busy, keys }, scale, chrome);
@@ -116,7 +118,7 @@ async function render({ model, el }) {
       chrome = style; // the legend's swatches are inked in the theme: drawn again
       legend(keys, spec.legend || [], toggle, hidden);
     }
-    const stale = Object.values(entries).some((e) => frameOf(e, state, spec) === null);
+    const stale = framesMissing(state);
     const show = model.get("busy") || stale ? "" : "none";
     if (busy.style.display !== show) busy.style.display = show;
     // A page that measures or reads the charts (the browser tests) may listen here.
@@ -142,8 +144,8 @@ async function render({ model, el }) {
     const grid = spec?.controls[name]?.grid;
     if (!grid) return;
     const direction = nearest(grid, state[name]) < nearest(grid, before) ? -1 : 1;
-    ahead.plan(view, state, name, direction, (target, at, v) =>
-      Object.values(entries).some((e) => frameOf(e, at, spec) === null)
+    ahead.plan(view, snappedState(spec, state), name, direction, (target, at, v) =>
+      framesMissing(at)
         ? null
         : draw(target, v.spec, readAt(at), at, { scale: v.scale, theme: v.theme }),
     );

@@ -116,8 +116,7 @@ function flowLetters(ctx, panel, codes, w, h) {
   ]);
   // Kept a canvas, as layers.js keeps regions: a picture drawn ahead (ahead.js) with other
   // letters never takes the shown canvas's layer away.
-  if (!letterLayers.has(ctx.canvas)) letterLayers.set(ctx.canvas, new WeakMap());
-  const layers = letterLayers.get(ctx.canvas),
+  const layers = perCanvas(letterLayers, ctx.canvas),
     old = layers.get(panel);
   if (
     old &&
