@@ -8,7 +8,9 @@ ochre with crosses, each with a dash of its own; the LSTM's gates i, f, o, g and
 r, z, n keep their colours in every lab. No model is told apart by colour alone: its dash and
 marker say it too. The model colours stay CIEDE2000 >= 20 apart in normal vision and under
 simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009; tests/test_style.py),
-and each keeps a contrast of at least 2:1 on white and on a dark theme's #111. An input is
+and each keeps a contrast of at least 2:1 on white. On a dark theme every model, the forget and
+gate gates and the input take a dark counterpart (DARK_COLORS, chosen the same way, each at
+least 3:1 on #111 and on VS Code's #1e1e1e, WCAG 1.4.11's contrast for graphics). An input is
 dark grey, a student's own edit green-teal, the step a slider picks a dark line, a reference
 drawn for comparison grey.
 """
@@ -24,6 +26,19 @@ MODEL_COLORS = {
     "irnn": "#743142",  # dark red: an RNN too, with ReLU and W_hh = I
     "lru": "#b3afff",  # lavender: a ring of eigenvalues, lighter than the LSTM's blue
     "mingru": "#c4ba00",  # ochre: a gate again, apart from every gate's own colour
+}
+
+# The models' colours on a dark theme: found by the same search, among colours within 25
+# degrees of hue of the light one's (10 for the RNN's red and the LSTM's blue) that keep 3.3:1
+# on #1e1e1e, with the LRU's lavender lighter than the LSTM's blue and the IRNN darker than
+# the RNN, as on white. Smallest CIEDE2000 distance in the four visions: 23.5.
+DARK_MODEL_COLORS = {
+    "rnn": "#e60000",
+    "lstm": "#7350fa",
+    "gru": "#5affd7",
+    "irnn": "#965f73",
+    "lru": "#beb9ff",
+    "mingru": "#ffc300",
 }
 
 # Line dashes ([on, off, ...] px at a line width of 2; [] is solid) and markers, one a model,
@@ -88,6 +103,15 @@ ERROR_COLOR = "#bb0000"
 # ever shows as a silent gap in a log plot.
 UNDERFLOW_COLOR = "#7f7f7f"
 OVERFLOW_COLOR = "#000000"
+
+# Each colour that would fade into a dark theme's background -> what the renderer draws
+# instead there (its lines, marks, bars and legend swatches): the models' dark colours, the
+# forget gate with the LSTM, the gate gate and the input lightened (the input stays apart from
+# the underflow and reference greys). Every chart's spec carries it (Chart.show).
+DARK_COLORS = {MODEL_COLORS[m]: DARK_MODEL_COLORS[m] for m in MODEL_COLORS} | {
+    GATE_COLORS["g"]: "#a87a6e",
+    INPUT_COLOR: "#b0b0b0",
+}
 
 # Diverging scale for signed values (weights, activations), sequential for magnitudes.
 SIGNED_SCALE = "RdBu_r"

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from rnnviz.front_end import chart_source
+from rnnviz.style import DARK_COLORS, MODEL_COLORS
 from rnnviz.widgets.renderer import (
     BarSeries,
     BarsPanel,
@@ -1164,6 +1165,56 @@ def test_black_marks_and_text_follow_the_dark_theme(chart_page):
     assert got["background"] == [17, 17, 17]
     assert got["overflow"] == [255, 255, 255]  # the triangle at x = 1, 6 px under the top
     assert got["brightest"] > 200
+
+
+def test_a_dark_theme_draws_each_colour_the_kernel_gave_a_dark_counterpart(chart_page):
+    """A model's line, its legend swatch, a bar and a graph edge take the dark counterpart
+    the spec carries (rnnviz.style.DARK_COLORS) on a dark theme, and their own colour on a
+    light one; a colour without a counterpart is unchanged."""
+    lstm, dark_lstm = MODEL_COLORS["lstm"], DARK_COLORS[MODEL_COLORS["lstm"]]
+    got = chart_page.evaluate(
+        """([lstm, map]) => {
+          const c = window.chart, out = {};
+          for (const theme of ['light', 'dark']) {
+            const el = document.createElement('div'), canvas = document.createElement('canvas');
+            if (theme === 'dark') el.style.setProperty('--jp-layout-color0', '#111111');
+            document.body.append(el);
+            el.append(canvas);
+            const line = { kind: 'xy', box: [0, 0, 100, 40], x: { range: [0, 1] },
+              y: { range: [0, 1] }, series: [
+                { name: 'a', data: 'v', x0: 0, dx: 1, color: lstm, width: 12 },
+                { name: 'b', data: 'w', x0: 0, dx: 1, color: '#ff7f0e', width: 12 }] };
+            const bars = { kind: 'hbars', box: [0, 50, 100, 40], rows: ['r'], y0: 0,
+              x: { range: [0, 1] }, y: { range: [-0.5, 0.5] },
+              series: [{ name: 'h', data: 'h', color: lstm }] };
+            const read = (n) => ({ v: [0.5, 0.5], w: [0.8, 0.8], h: [1] })[n];
+            c.draw(canvas, { width: 100, height: 100, panels: [line, bars], dark_colors: map },
+                   read, {});
+            const ctx = canvas.getContext('2d'), r = window.devicePixelRatio;
+            const at = (x, y) => {
+              const p = ctx.getImageData(Math.round(x * r), Math.round(y * r), 1, 1).data;
+              return '#' + Array.from(p.slice(0, 3), (v) => v.toString(16).padStart(2, '0'))
+                .join('');
+            };
+            const keys = document.createElement('div');
+            c.legend(keys, [{ name: 'LSTM', color: lstm, dash: [] }]);
+            const sw = keys.querySelector('canvas'), sctx = sw.getContext('2d');
+            const p = sctx.getImageData(0, Math.floor(sw.height / 2), 1, 1).data;
+            const swatch = '#' + Array.from(p.slice(0, 3), (v) => v.toString(16)
+              .padStart(2, '0')).join('');
+            out[theme] = { line: at(50, 20), other: at(50, 8), bar: at(50, 70), swatch };
+          }
+          return out;
+        }""",
+        [lstm, DARK_COLORS],
+    )
+    assert got["light"] == {"line": lstm, "other": "#ff7f0e", "bar": lstm, "swatch": lstm}
+    assert got["dark"] == {
+        "line": dark_lstm,
+        "other": "#ff7f0e",
+        "bar": dark_lstm,
+        "swatch": dark_lstm,
+    }
 
 
 def test_the_pointer_maps_to_spec_pixels_at_any_scale(chart_page):

@@ -2,16 +2,18 @@
 viewer with normal vision and under Chromium's emulated protanopia, deuteranopia and
 tritanopia (CDP `Emulation.setEmulatedVisionDeficiency`): the front end draws one thick line
 a model, the page is screenshot under each vision, and the pixels of each line are compared
-by CIEDE2000 (tests/test_style.py)."""
+by CIEDE2000 (tests/test_style.py). On white and in JupyterLab's dark theme, where the page
+swaps in the dark counterparts the spec carries (rnnviz.style.DARK_COLORS)."""
 
 import base64
+import json
 from itertools import combinations
 
 import numpy as np
 import pytest
 
 from rnnviz.front_end import chart_source
-from rnnviz.style import MODEL_COLORS, MODEL_DASHES, MODEL_SYMBOLS
+from rnnviz.style import DARK_COLORS, DARK_MODEL_COLORS, MODEL_COLORS, MODEL_DASHES, MODEL_SYMBOLS
 from rnnviz.widgets.renderer import Ref, Series, XYPanel
 from tests.test_style import delta_e, lab
 
@@ -54,9 +56,10 @@ def hex_of(rgb) -> str:
     return "#%02x%02x%02x" % tuple(int(round(v)) for v in rgb)
 
 
-@pytest.fixture(scope="module")
-def model_lines(browser):
-    """A page with one thick, solid horizontal line a model, drawn by the front end."""
+@pytest.fixture(scope="module", params=["light", "dark"])
+def model_lines(browser, request):
+    """A page with one thick, solid horizontal line a model, drawn by the front end on white
+    or on JupyterLab's dark background (#111); `.painted`: the colours it should paint."""
     n = len(MODEL_COLORS)
     series = [
         Series(name=model, data=Ref(model), x0=0, dx=1, color=color, width=BAND)
@@ -78,12 +81,15 @@ def model_lines(browser):
           canvas.width = canvas.height = {SIZE};
           canvas.style.display = 'block';
           document.body.style.margin = '0';
+          if ({json.dumps(request.param == "dark")})
+            document.body.style.setProperty('--jp-layout-color0', '#111111');
           document.body.append(canvas);
-          chart.draw(canvas, {{ width: {SIZE}, height: {SIZE}, panels: [panel] }},
-                     (name) => data[name], {{}});
+          chart.draw(canvas, {{ width: {SIZE}, height: {SIZE}, panels: [panel],
+                                dark_colors: {DARK_COLORS!r} }}, (name) => data[name], {{}});
         }}""",
         panel,
     )
+    page.painted = DARK_MODEL_COLORS if request.param == "dark" else MODEL_COLORS
     yield page
     page.close()
 
@@ -94,7 +100,7 @@ def test_painted_models_stay_apart_under_each_emulated_vision(model_lines, visio
     # The line is painted in the model's colour (normal vision) or as the simulation sees it.
     simulated = "normal" if vision == "none" else vision
     for model, rgb in bands.items():
-        expected = lab(MODEL_COLORS[model], simulated)
+        expected = lab(model_lines.painted[model], simulated)
         assert delta_e(lab(hex_of(rgb)), expected) < 3, (model, hex_of(rgb))
     nearest = min(
         (delta_e(lab(hex_of(p)), lab(hex_of(q))), a, b)

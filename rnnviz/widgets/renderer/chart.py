@@ -31,6 +31,7 @@ import traitlets
 
 from rnnviz.colab import colab_widget_metadata
 from rnnviz.front_end import chart_source
+from rnnviz.style import DARK_COLORS
 from rnnviz.widgets.renderer.panels import Panel
 from rnnviz.widgets.renderer.parts import refs_in
 
@@ -171,7 +172,8 @@ class Chart(anywidget.AnyWidget):
         """
         _check_spec(spec, data, controls)
         panels = [panel.to_spec() for panel in spec["panels"]]
-        spec = dict(spec, panels=panels, control_names=list(controls))
+        # The dark theme's colours travel with every picture: the page swaps them in.
+        spec = dict(spec, panels=panels, control_names=list(controls), dark_colors=DARK_COLORS)
         for control in self.controls:
             control.unobserve(self._try_settle, names="value")
         for name, control in controls.items():

@@ -66,7 +66,7 @@ function prepare(canvas, spec, { scale = 1, theme = null, keep = false } = {}) {
   // picture drawn ahead (ahead.js), starts from. Returns the context.
   VIEW.scale = scale;
   LAYERS.keep = keep;
-  useTheme(theme || readTheme(canvas));
+  useTheme(theme || readTheme(canvas)).darkColors = spec.dark_colors || null;
   const [sx, sy] = fitCanvas(canvas, spec, scale, window.devicePixelRatio || 1);
   const ctx = canvas.getContext("2d");
   ctx.setTransform(sx, 0, 0, sy, 0, 0);

@@ -113,9 +113,17 @@ function readable(color, background, min = MIN_CONTRAST) {
 // Below this contrast with the background a line or mark all but vanishes (#222 on #111 is
 // 1.1:1); model and gate colours stay above it in both themes.
 const INK_MIN_CONTRAST = 1.6;
+function themed(color) {
+  // On a dark theme, a colour the kernel gave a dark counterpart (spec.dark_colors, from
+  // rnnviz.style.DARK_COLORS: a model's line, a gate's) is drawn in it.
+  return (THEME.dark && THEME.darkColors?.[color]) || color;
+}
+
 function ink(color) {
-  // A mark or line meant as black or near-black (the overflow marker, "no clipping", a
-  // control's step line) is the theme's foreground where it would vanish on the background.
+  // A line or mark in the theme's version of its colour (themed); one meant as black or
+  // near-black (the overflow marker, "no clipping", a control's step line) is the theme's
+  // foreground where it would vanish on the background.
+  color = themed(color);
   const c = rgbaOf(color);
   if (!c || c[3] < 1) return color;
   return contrast(color, THEME.background) < INK_MIN_CONTRAST ? THEME.text : color;
@@ -154,6 +162,7 @@ function readTheme(el) {
   for (const name of ["text", "axis", "muted", "busy"])
     theme[name] = readable(theme[name], theme.background);
   theme.tooltipText = readable(theme.text, theme.tooltip);
+  theme.dark = dark;
   return theme;
 }
 

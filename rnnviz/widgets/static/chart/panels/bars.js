@@ -56,7 +56,7 @@ function drawBarsOf(ctx, panel, fr, read) {
       const b = base ? base[i] : s.bases ? s.bases[i] : 0;
       const y0 = fr.py(b),
         y1 = fr.py(b + v[i]);
-      ctx.fillStyle = Array.isArray(s.color) ? s.color[i] : s.color;
+      ctx.fillStyle = themed(Array.isArray(s.color) ? s.color[i] : s.color);
       ctx.fillRect(left, Math.min(y0, y1), width, Math.abs(y1 - y0));
       if (s.text) write(ctx, format(v[i], s.text), left + width / 2, Math.min(y0, y1) - 8);
     }

@@ -70,14 +70,14 @@ function drawGraph(ctx, panel, _fr, read) {
       X1 = fr.px(x1),
       Y1 = fr.py(y1);
     ctx.globalAlpha = opacity;
-    ctx.strokeStyle = C[color];
+    ctx.strokeStyle = ink(C[color]);
     ctx.lineWidth = width;
     ctx.setLineDash(dotted ? [2, 3] : []);
     ctx.beginPath();
     ctx.moveTo(X0, Y0);
     ctx.lineTo(X1, Y1);
     ctx.stroke();
-    if (arrow) arrowhead(ctx, X0, Y0, X1, Y1, arrow, C[color]);
+    if (arrow) arrowhead(ctx, X0, Y0, X1, Y1, arrow, ink(C[color]));
   }
   ctx.setLineDash([]);
   ctx.globalAlpha = 1;

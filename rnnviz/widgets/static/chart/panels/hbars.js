@@ -13,7 +13,7 @@ function drawHbars(ctx, panel, fr, read, state) {
   for (const s of panel.series) {
     const v = rowOf(s, read, state, n);
     if (!v || s.visible === false) continue;
-    ctx.fillStyle = s.color;
+    ctx.fillStyle = themed(s.color);
     v.forEach((u, j) => {
       const x0 = fr.px(0),
         x1 = fr.px(u),
