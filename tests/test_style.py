@@ -138,9 +138,10 @@ def test_the_simulations_merge_what_each_dichromat_confuses():
         assert seen < delta_e(lab(first), lab(second)) / 2, vision
 
 
-def test_any_two_models_stay_apart_in_normal_vision_and_three_dichromacies():
+@pytest.mark.parametrize("palette", ["MODEL_COLORS", "DARK_MODEL_COLORS"])
+def test_any_two_models_stay_apart_in_normal_vision_and_three_dichromacies(palette):
     for vision in VISIONS:
-        for (name, color), (other, other_color) in combinations(style.MODEL_COLORS.items(), 2):
+        for (name, color), (other, other_color) in combinations(getattr(style, palette).items(), 2):
             apart = delta_e(lab(color, vision), lab(other_color, vision))
             assert apart >= 20, f"{name} and {other} are {apart:.1f} apart in {vision}"
 
@@ -167,13 +168,6 @@ def test_the_model_colours_show_on_white_and_their_dark_counterparts_on_a_dark_t
     for light, dark in style.DARK_COLORS.items():
         for background in ("#111111", "#1e1e1e"):
             assert contrast(dark, background) >= 3, (light, dark, background)
-
-
-def test_the_dark_model_colours_stay_apart_in_normal_vision_and_three_dichromacies():
-    for vision in VISIONS:
-        for (name, color), (other, other_color) in combinations(style.DARK_MODEL_COLORS.items(), 2):
-            apart = delta_e(lab(color, vision), lab(other_color, vision))
-            assert apart >= 20, f"{name} and {other} are {apart:.1f} apart in {vision}"
 
 
 def test_dark_counterparts_replace_named_colours_and_collide_with_nothing():
