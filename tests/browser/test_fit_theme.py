@@ -196,6 +196,11 @@ def dark_theme(lab) -> None:
         lambda light: light == "false",
         message="JupyterLab Dark to apply",
     )
+    # JupyterLab shows its splash screen over the page while a theme loads.
+    lab.wait_until(
+        lambda: page.evaluate("() => !document.querySelector('#jupyterlab-splash')"),
+        message="JupyterLab's splash screen to go after the theme change",
+    )
 
 
 def fitted(page) -> bool:
