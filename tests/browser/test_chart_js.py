@@ -816,9 +816,20 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   };
   const pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  // The page idle long enough for the pictures ahead (one an idle callback).
-  const idle = (n) => new Promise((done) =>
-    requestIdleCallback(() => (n > 1 ? idle(n - 1).then(done) : done())));
+  // The page idle long enough for the pictures ahead (one an idle callback). Frames keep
+  // coming meanwhile, as on a page a student looks at: headless Chromium, with nothing to
+  // paint, at times gave no idle period at all after the legend's click, and the wait hung.
+  const idle = (n) => new Promise((done) => {
+    let waiting = true;
+    const frame = () => waiting && requestAnimationFrame(frame);
+    frame();
+    const next = (k) => requestIdleCallback(() => {
+      if (k > 1) return next(k - 1);
+      waiting = false;
+      done();
+    });
+    next(n);
+  });
   // Move a control (or none), then [copied from a picture drawn ahead?, its frames are a
   // fresh draw's] for each draw, and how many bytes differ from a fresh draw of the same
   // state with the same series hidden.
@@ -1215,6 +1226,46 @@ def test_a_dark_theme_draws_each_colour_the_kernel_gave_a_dark_counterpart(chart
         "bar": dark_lstm,
         "swatch": dark_lstm,
     }
+
+
+def test_a_theme_change_redraws_and_a_dragged_panel_does_not(chart_page):
+    """watchTheme calls back when JupyterLab's theme attributes, a VS Code theme class or a
+    CSS variable on the body change, not when JupyterLab marks the body during a drag (a
+    class and the cursor): that once redrew every chart at each drag."""
+    calls = chart_page.evaluate(
+        """async () => {
+          const body = document.body, calls = [];
+          const settle = () => new Promise((r) => setTimeout(r, 0));
+          let n = 0;
+          const stop = window.chart.watchTheme(() => (n += 1));
+          const step = async (name, change) => { change(); await settle(); calls.push([name, n]); };
+          await step('drag class', () => body.classList.add('lm-mod-override-cursor'));
+          await step('drag cursor', () => { body.style.cursor = 'col-resize'; });
+          await step('drag ends', () => {
+            body.classList.remove('lm-mod-override-cursor'); body.style.cursor = ''; });
+          await step('theme name', () => { body.dataset.jpThemeName = 'JupyterLab Dark'; });
+          await step('theme light', () => { body.dataset.jpThemeLight = 'false'; });
+          await step('vscode class', () => body.classList.add('vscode-dark'));
+          await step('css variable', () =>
+            body.style.setProperty('--vscode-editor-background', '#1e1e1e'));
+          stop();
+          await step('stopped', () => body.classList.remove('vscode-dark'));
+          body.style.removeProperty('--vscode-editor-background');
+          delete body.dataset.jpThemeName;
+          delete body.dataset.jpThemeLight;
+          return calls;
+        }"""
+    )
+    assert calls == [
+        ["drag class", 0],
+        ["drag cursor", 0],
+        ["drag ends", 0],
+        ["theme name", 1],
+        ["theme light", 2],
+        ["vscode class", 3],
+        ["css variable", 4],
+        ["stopped", 4],
+    ]
 
 
 def test_the_pointer_maps_to_spec_pixels_at_any_scale(chart_page):

@@ -41,6 +41,7 @@ export {
   titleText,
   toSpec,
   unmask,
+  watchTheme,
   withHidden,
   xRange as xRangeOf,
   yRange as yRangeOf,

@@ -171,10 +171,29 @@ function useTheme(theme) {
   return THEME;
 }
 
+function themeMarks() {
+  // What on the body says which theme is on: JupyterLab's theme attributes, VS Code's
+  // `vscode-*` classes and the CSS variables on the body's style. Not the rest: JupyterLab
+  // also sets a class and the cursor on the body while a panel is dragged.
+  const body = document.body;
+  if (!body) return "";
+  const vars = Array.from(body.style)
+    .filter((name) => name.startsWith("--"))
+    .map((name) => `${name}:${body.style.getPropertyValue(name)}`);
+  const classes = Array.from(body.classList).filter((name) => name.startsWith("vscode-"));
+  return [body.dataset.jpThemeName, body.dataset.jpThemeLight, ...classes, ...vars].join("|");
+}
+
 function watchTheme(onChange) {
-  // Calls onChange when the page's theme changes (JupyterLab's body attributes, VS Code's
-  // body class, the user's colour scheme); returns the function that stops watching.
-  const observer = new MutationObserver(onChange);
+  // Calls onChange when the page's theme changes (themeMarks, the user's colour scheme);
+  // returns the function that stops watching.
+  let marks = themeMarks();
+  const observer = new MutationObserver(() => {
+    const now = themeMarks();
+    if (now === marks) return;
+    marks = now;
+    onChange();
+  });
   if (document.body)
     observer.observe(document.body, {
       attributes: true,
