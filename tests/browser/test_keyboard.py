@@ -117,6 +117,16 @@ def operate(lab, chart, part):
         lambda now: now != before,
         message=f"the picture to change after {key} on {kind} {part['k']}",
     )
+    if kind == "slider":
+        # Read out as the readout shows it, not with the slider's float noise (0.9500000000000001).
+        lab.wait_until(
+            lambda: element.evaluate(
+                "h => [h.getAttribute('aria-valuetext'), h.closest('.widget-inline-hbox')"
+                "?.querySelector('.widget-readout')?.textContent.trim() || null]"
+            ),
+            lambda said: said[1] is None or said[0] == said[1],
+            message=f"slider {part['k']}'s value to be read out as its readout shows it",
+        )
     if kind == "canvas":
         lab.wait_until(
             lambda: page.evaluate(LIVE_JS, chart),

@@ -172,6 +172,7 @@ function nameControls(box) {
       const words = el.matches(".noUi-handle") ? name : `${name} value`;
       if (el.getAttribute("aria-label") !== words) el.setAttribute("aria-label", words);
     }
+    readAsShown(hbox);
     const group = hbox.querySelector(".widget-toggle-buttons");
     if (group && group.getAttribute("aria-label") !== name) {
       group.setAttribute("role", "group");
@@ -183,6 +184,15 @@ function nameControls(box) {
     if (button.getAttribute("aria-pressed") !== pressed)
       button.setAttribute("aria-pressed", pressed);
   }
+}
+
+function readAsShown(hbox) {
+  // A slider's value is read out as its readout shows it ("0.95"), not as the slider's own
+  // float arithmetic left it ("0.9500000000000001", which it writes at every move).
+  const handle = hbox.querySelector(".noUi-handle"),
+    shown = hbox.querySelector(".widget-readout")?.textContent.trim();
+  if (handle && shown && handle.getAttribute("aria-valuetext") !== shown)
+    handle.setAttribute("aria-valuetext", shown);
 }
 
 function watchControls(el) {
