@@ -916,6 +916,39 @@ def test_a_press_on_a_picture_drawn_ahead_copies_what_a_draw_draws(chart_page):
     assert move("forget_bias", bias[14], hidden) == [True]
 
 
+def test_a_resize_draws_again_only_when_the_picture_changes(chart_page):
+    # GradientFlow in render(), its output area made wider (the chart stays at full width: no
+    # pixel changes, so no draw: a panel dragged redrew every chart at each step), narrower
+    # (the chart shrinks to fit: a draw) and wide again (a draw back to full size).
+    from rnnviz.widgets.gradient_flow import GradientFlow
+
+    chart = GradientFlow(seq_len=20, hidden_size=4).chart
+    data = {name: {**e, "values": list(e["values"])} for name, e in chart.data.items()}
+    base = {name: spec["grid"][0] for name, spec in chart.spec["controls"].items()}
+    chart_page.evaluate(AHEAD_JS, [chart_source(), chart.spec, data, base])
+    width = chart.spec["width"]
+    got = chart_page.evaluate(
+        """async (widths) => {
+          const el = [...document.querySelectorAll('body > .rnnviz-widget')].pop();
+          const canvas = el.querySelector('.rnnviz-chart > canvas');
+          const frames = () => new Promise((done) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50))));
+          await frames();
+          const seen = [];
+          for (const w of widths) {
+            const before = window.drawn.length;
+            el.style.width = `${w}px`;
+            await frames();
+            seen.push([window.drawn.length - before, parseFloat(canvas.style.width)]);
+          }
+          return seen;
+        }""",
+        [width + 300, width + 600, width // 2, width + 300],
+    )
+    assert [drawn for drawn, _ in got] == [0, 0, 1, 1], got
+    assert [css for _, css in got] == [width, width, pytest.approx(width // 2, abs=1), width]
+
+
 def test_pictures_ahead_outlast_a_slow_draw_and_stop_at_close(chart_page):
     # picturesAhead on a stand-in idle queue (idle periods of 20 ms): a first picture that
     # takes 30 ms does not stop the second for good (the estimate is halved after idle

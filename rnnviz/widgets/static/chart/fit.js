@@ -70,8 +70,12 @@ function watchFit(el, onChange) {
   };
 }
 
-function watchPage(el, onChange) {
-  // Calls onChange on a resize, zoom or theme change; returns the function that stops.
-  const stops = [watchFit(el, onChange), watchTheme(onChange)];
+// What a resize or zoom changes in a picture: its scale and the screen's pixel ratio.
+const fitKey = (scale) => `${scale}|${window.devicePixelRatio || 1}`;
+
+function watchPage(el, onFit, onTheme) {
+  // Calls onFit on a resize or zoom, onTheme on a theme change; returns the function that
+  // stops.
+  const stops = [watchFit(el, onFit), watchTheme(onTheme)];
   return () => stops.forEach((stop) => stop());
 }

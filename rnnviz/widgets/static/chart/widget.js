@@ -40,6 +40,7 @@ async function render({ model, el }) {
     // (watchPage), not per slider step (reading them forces a layout).
     available = null,
     theme = null,
+    fitted = null, // the scale and pixel ratio of the last draw (fitKey)
     // Each new spec or data is a new generation: pictures drawn ahead from the old are stale.
     generation = 0;
   const state = {},
@@ -107,6 +108,7 @@ async function render({ model, el }) {
     theme ??= readTheme(root);
     const scale = fitScale(spec.width, available),
       options = { scale, theme, keep: driven };
+    fitted = fitKey(scale);
     // A press that lands on a picture drawn ahead copies it (ahead.js); a draw takes the
     // values on the grid, as the pictures ahead are drawn.
     const at = snappedState(spec, state),
@@ -260,10 +262,20 @@ async function render({ model, el }) {
   redraw();
   // A narrower or wider notebook, a browser zoom, another screen, another theme: the same
   // picture drawn again to fit.
-  const stopWatching = watchPage(root, () => {
-    available = theme = null;
-    schedule();
-  });
+  const stopWatching = watchPage(
+    root,
+    () => {
+      // A resize that leaves the scale and the pixel ratio as drawn (a chart at full width
+      // in a wider notebook, a panel dragged) changes no pixel: nothing to draw again.
+      available = root.clientWidth;
+      if (spec && fitKey(fitScale(spec.width, available)) === fitted) return;
+      schedule();
+    },
+    () => {
+      available = theme = null;
+      schedule();
+    },
+  );
   const reload = async () => {
     load();
     await bindControls();
