@@ -1234,18 +1234,16 @@ def test_a_dark_theme_draws_each_colour_the_kernel_gave_a_dark_counterpart(chart
             const read = (n) => ({ v: [0.5, 0.5], w: [0.8, 0.8], h: [1] })[n];
             c.draw(canvas, { width: 100, height: 100, panels: [line, bars], dark_colors: map },
                    read, {});
-            const ctx = canvas.getContext('2d'), r = window.devicePixelRatio;
-            const at = (x, y) => {
-              const p = ctx.getImageData(Math.round(x * r), Math.round(y * r), 1, 1).data;
-              return '#' + Array.from(p.slice(0, 3), (v) => v.toString(16).padStart(2, '0'))
-                .join('');
-            };
+            // A pixel's "#rrggbb", at device pixels (x, y) of a canvas.
+            const hex = (canvas, x, y) => '#' + Array.from(
+              canvas.getContext('2d').getImageData(x, y, 1, 1).data.slice(0, 3),
+              (v) => v.toString(16).padStart(2, '0')).join('');
+            const r = window.devicePixelRatio;
+            const at = (x, y) => hex(canvas, Math.round(x * r), Math.round(y * r));
             const keys = document.createElement('div');
             c.legend(keys, [{ name: 'LSTM', color: lstm, dash: [] }]);
-            const sw = keys.querySelector('canvas'), sctx = sw.getContext('2d');
-            const p = sctx.getImageData(0, Math.floor(sw.height / 2), 1, 1).data;
-            const swatch = '#' + Array.from(p.slice(0, 3), (v) => v.toString(16)
-              .padStart(2, '0')).join('');
+            const sw = keys.querySelector('canvas');
+            const swatch = hex(sw, 0, Math.floor(sw.height / 2));
             out[theme] = { line: at(50, 20), other: at(50, 8), bar: at(50, 70), swatch };
           }
           return out;
