@@ -37,6 +37,7 @@ CHART_FILES = (
     "reader.js",
     "picture.js",
     "ahead.js",
+    "sync.js",
     "widget.js",
     "exports.js",
 )

@@ -259,6 +259,8 @@ class Lab:
             "comm_info_request": 0,
             "comm_info_reply": 0,
         }
+        # The widget updates the page sent to the kernel ("update" comm messages), as text.
+        self.updates_sent: list[str] = []
         page.on("websocket", self._watch_kernel_socket)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
@@ -293,7 +295,13 @@ class Lab:
                 if key in direction and f'"{key}"' in text:
                     self.widget_restore[key] += 1
 
-        socket.on("framesent", lambda p: count(("request_states", "comm_info_request"), p))
+        def sent(payload):
+            count(("request_states", "comm_info_request"), payload)
+            text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+            if '"comm_msg"' in text and re.search(r'"method":\s*"update"', text):
+                self.updates_sent.append(text)
+
+        socket.on("framesent", sent)
         socket.on("framereceived", lambda p: count(("update_states", "comm_info_reply"), p))
 
     # --- running -----------------------------------------------------------------------

@@ -1541,3 +1541,76 @@ def test_a_chart_is_named_announces_and_reads_by_keyboard(chart_page):
     steps = page.locator(".rnnviz-describe-table th[scope=row]").all_text_contents()
     assert steps == ["1", "2", "3"]
     assert page.locator(".rnnviz-describe-table td").all_text_contents() == ["10", "20", "30"]
+
+
+# A stand-in ipywidgets model: the fields syncOnceSettled relies on, and a save that records
+# what it would send to the kernel (the buffered diff), then empties the buffer.
+STAND_IN_MODEL_JS = """() => {
+  const listeners = {};
+  const model = {
+    sent: [],
+    _buffered_state_diff: {},
+    _expectedEchoMsgIds: new Map(),
+    _state_lock: null,
+    on: (event, f) => { (listeners[event] ||= []).push(f); },
+    off: (event, f) => { listeners[event] = listeners[event].filter((g) => g !== f); },
+    save_changes(callbacks) {
+      this.sent.push({ ...this._buffered_state_diff, callbacks });
+      this._buffered_state_diff = {};
+    },
+    press(value) {  // what a slider's view does: set, then touch()
+      this._buffered_state_diff.value = value;
+      for (const f of listeners['change:value'] || []) f();
+      this.save_changes(`press ${value}`);
+    },
+    fromKernel(value) {  // ipywidgets' set_state
+      this._state_lock = { value };
+      for (const f of listeners['change:value'] || []) f();
+      this._state_lock = null;
+    },
+  };
+  return model;
+}"""
+
+
+def test_a_hot_control_sends_its_value_once_it_settles(chart_page):
+    # Presses 20 ms apart send nothing until 150 ms after the last, then one message with the
+    # last value (and its callbacks); the echo of an older message is not awaited meanwhile.
+    # A value the kernel sets during a hold wins: the held one is never sent. Releasing sends
+    # what is held at once and gives the model its own save back; a control two charts hold
+    # is let go by the second release only.
+    got = chart_page.evaluate(
+        """async (standIn) => {
+          const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+          const make = eval(standIn);
+          const own = make(), save = own.save_changes;
+          const release = window.chart.syncOnceSettled(own, 'value');
+          for (const v of [1, 2, 3, 4, 5]) { own.press(v); await wait(20); }
+          const during = own.sent.length, echo = own._expectedEchoMsgIds.get('value');
+          await wait(250);
+          const settled = own.sent.map(({ value, callbacks }) => [value, callbacks]);
+          own.press(6);
+          own.fromKernel(0);
+          await wait(250);
+          const afterKernel = [own.sent.length, 'value' in own._buffered_state_diff,
+                               own._expectedEchoMsgIds.has('value')];
+          own.press(7);
+          release();
+          const released = [own.sent.length, own.sent.at(-1).value, own.save_changes === save];
+          const shared = make(), sharedSave = shared.save_changes;
+          const first = window.chart.syncOnceSettled(shared, 'value');
+          const second = window.chart.syncOnceSettled(shared, 'value');
+          first();
+          shared.press(1);
+          const heldAfterFirst = shared.sent.length === 0;
+          second();
+          return { during, echo, settled, afterKernel, released, heldAfterFirst,
+                   sharedSent: shared.sent.length, restored: shared.save_changes === sharedSave };
+        }""",
+        STAND_IN_MODEL_JS,
+    )
+    assert got["during"] == 0 and got["echo"] == "rnnviz-held", got
+    assert got["settled"] == [[5, "press 5"]], got
+    assert got["afterKernel"] == [1, False, False], got
+    assert got["released"] == [2, 7, True], got
+    assert got["heldAfterFirst"] and got["sharedSent"] == 1 and got["restored"], got

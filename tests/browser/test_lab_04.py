@@ -3,6 +3,7 @@ kernel is busy (the two-frame goal is `make bench`'s); its cold controls recompu
 animates; underflow is marked."""
 
 import math
+import re
 
 import pytest
 
@@ -31,6 +32,21 @@ def handle(lab, slider):
     return lab.page.locator(".widget-slider .noUi-handle").nth(slider)
 
 
+def settled_updates(lab, sent: int) -> list[float]:
+    """The values of the widget updates the page sent after the first `sent`, once it has sent
+    one and then nothing for half a second (Playwright hands the socket's frames over while
+    the page is waited on)."""
+    lab.wait_until(
+        lambda: lab.page.wait_for_timeout(50) or len(lab.updates_sent) > sent,
+        message="no widget update sent",
+    )
+    lab.page.wait_for_timeout(500)
+    return [
+        float(re.search(r'"value":\s*([-0-9.e]+)', text).group(1))
+        for text in lab.updates_sent[sent:]
+    ]
+
+
 def test_lab_04(lab):
     lab.run("04_vanishing_gradients.ipynb", min_plots=3, min_sliders=5)
     page = lab.page
@@ -46,6 +62,18 @@ def test_lab_04(lab):
     # own state by the unit tests): 0.95, a decade less vanishing over 99 steps than 0.9.
     assert chart_state(page, CHART)["spectral_radius"] == pytest.approx(0.95)
     assert after[0] > before[0]
+
+    # The kernel hears a hot slider once it settles (sync.js): the press above sent one
+    # update; four steps in one task send one more, with the last value, which the picture
+    # shows too.
+    assert settled_updates(lab, 0) == [pytest.approx(0.95)]
+    sent = len(lab.updates_sent)
+    handle(lab, RADIUS).evaluate(
+        "h => { for (let k = 0; k < 4; k++) h.dispatchEvent(new KeyboardEvent('keydown',"
+        " { key: 'ArrowRight', bubbles: true })); }"
+    )
+    assert settled_updates(lab, sent) == [pytest.approx(1.15)]
+    assert chart_state(page, CHART)["spectral_radius"] == pytest.approx(1.15)
 
     # The forget bias moves the LSTM's cell-state gradient.
     lab.press_slider(slider=FORGET_BIAS, key="ArrowRight", times=2)

@@ -38,6 +38,7 @@ export {
   scaleColor,
   textPx,
   stepCursor,
+  syncOnceSettled,
   titleText,
   toSpec,
   unmask,

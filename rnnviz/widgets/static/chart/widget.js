@@ -46,6 +46,7 @@ async function render({ model, el }) {
   const state = {},
     controlModels = {},
     listening = [], // [control model, event, callback]: let go when the view closes
+    holding = {}, // name -> release() of its syncOnceSettled (sync.js)
     hidden = new Set();
   const toggle = (name) => {
     if (!hidden.delete(name)) hidden.add(name);
@@ -187,14 +188,11 @@ async function render({ model, el }) {
       const trait = spec.controls[name]?.trait;
       const selection =
         !trait && control.get("value") === undefined && control.get("index") !== undefined;
+      const synced = trait || (selection ? "index" : "value"),
+        event = `change:${synced}`;
       const value = () =>
-        trait
-          ? control.get(trait)
-          : selection
-            ? spec.controls[name].grid[control.get("index")]
-            : control.get("value");
+        selection ? spec.controls[name].grid[control.get("index")] : control.get(synced);
       state[name] = value();
-      const event = `change:${trait || (selection ? "index" : "value")}`;
       const changed = () => {
         const before = state[name];
         state[name] = value();
@@ -206,6 +204,8 @@ async function render({ model, el }) {
       };
       control.on(event, changed);
       listening.push([control, event, changed]);
+      holding[name]?.(); // the control replaced, or none: the new one held, if hot
+      if (spec.controls[name]?.grid) holding[name] = syncOnceSettled(control, synced);
     }
   }
 
@@ -290,6 +290,7 @@ async function render({ model, el }) {
     stopWatching();
     access.close();
     for (const [control, event, changed] of listening) control.off?.(event, changed);
+    for (const release of Object.values(holding)) release();
     ahead.close();
     releaseLayers(canvas);
   };
