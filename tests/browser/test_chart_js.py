@@ -1549,6 +1549,8 @@ STAND_IN_MODEL_JS = """() => {
   const listeners = {};
   const model = {
     sent: [],
+    comm: {},
+    _closed: false,
     _buffered_state_diff: {},
     _expectedEchoMsgIds: new Map(),
     _state_lock: null,
@@ -1576,9 +1578,10 @@ STAND_IN_MODEL_JS = """() => {
 def test_a_hot_control_sends_its_value_once_it_settles(chart_page):
     # Presses 20 ms apart send nothing until 150 ms after the last, then one message with the
     # last value (and its callbacks); the echo of an older message is not awaited meanwhile.
-    # A value the kernel sets during a hold wins: the held one is never sent. Releasing sends
-    # what is held at once and gives the model its own save back; a control two charts hold
-    # is let go by the second release only.
+    # A value the kernel sets during a hold wins: it is sent in place of the held one (after
+    # any the kernel has queued), and older echoes stay unapplied. Releasing sends what is held
+    # at once and gives the model its own save back; a control two charts hold is let go by
+    # the second release only; a closed control's release sends nothing.
     got = chart_page.evaluate(
         """async (standIn) => {
           const wait = (ms) => new Promise((done) => setTimeout(done, ms));
@@ -1592,8 +1595,8 @@ def test_a_hot_control_sends_its_value_once_it_settles(chart_page):
           own.press(6);
           own.fromKernel(0);
           await wait(250);
-          const afterKernel = [own.sent.length, 'value' in own._buffered_state_diff,
-                               own._expectedEchoMsgIds.has('value')];
+          const afterKernel = [own.sent.map(({ value }) => value),
+                               own._expectedEchoMsgIds.get('value')];
           own.press(7);
           release();
           const released = [own.sent.length, own.sent.at(-1).value, own.save_changes === save];
@@ -1604,13 +1607,22 @@ def test_a_hot_control_sends_its_value_once_it_settles(chart_page):
           shared.press(1);
           const heldAfterFirst = shared.sent.length === 0;
           second();
+          const closed = make(), closedSave = closed.save_changes;
+          const letGo = window.chart.syncOnceSettled(closed, 'value');
+          closed.press(1);
+          closed.comm = undefined;  // ipywidgets' close()
+          closed._closed = true;
+          letGo();
+          await wait(250);
           return { during, echo, settled, afterKernel, released, heldAfterFirst,
-                   sharedSent: shared.sent.length, restored: shared.save_changes === sharedSave };
+                   sharedSent: shared.sent.length, restored: shared.save_changes === sharedSave,
+                   closed: [closed.sent.length, closed.save_changes === closedSave] };
         }""",
         STAND_IN_MODEL_JS,
     )
     assert got["during"] == 0 and got["echo"] == "rnnviz-held", got
     assert got["settled"] == [[5, "press 5"]], got
-    assert got["afterKernel"] == [1, False, False], got
-    assert got["released"] == [2, 7, True], got
+    assert got["afterKernel"] == [[5, 0], "rnnviz-held"], got
+    assert got["released"] == [3, 7, True], got
     assert got["heldAfterFirst"] and got["sharedSent"] == 1 and got["restored"], got
+    assert got["closed"] == [0, True], got

@@ -32,6 +32,16 @@ def handle(lab, slider):
     return lab.page.locator(".widget-slider .noUi-handle").nth(slider)
 
 
+# The lab's GradientFlow, found from a cell (the lab shows it without naming it).
+FIND_FLOW = (
+    "import gc, time; flow = next(o for o in gc.get_objects()"
+    " if type(o).__name__ == 'GradientFlow')"
+)
+PRESS_JS = (
+    "h => h.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }))"
+)
+
+
 def settled_updates(lab, sent: int) -> list[float]:
     """The values of the widget updates the page sent after the first `sent`, once it has sent
     one and then nothing for half a second (Playwright hands the socket's frames over while
@@ -68,10 +78,7 @@ def test_lab_04(lab):
     # shows too.
     assert settled_updates(lab, 0) == [pytest.approx(0.95)]
     sent = len(lab.updates_sent)
-    handle(lab, RADIUS).evaluate(
-        "h => { for (let k = 0; k < 4; k++) h.dispatchEvent(new KeyboardEvent('keydown',"
-        " { key: 'ArrowRight', bubbles: true })); }"
-    )
+    handle(lab, RADIUS).evaluate(f"h => {{ for (let k = 0; k < 4; k++) ({PRESS_JS})(h); }}")
     assert settled_updates(lab, sent) == [pytest.approx(1.15)]
     assert chart_state(page, CHART)["spectral_radius"] == pytest.approx(1.15)
 
@@ -96,6 +103,30 @@ def test_lab_04(lab):
     # After an interrupted cell the kernel drops the requests queued behind it: press T only
     # once it is idle again.
     lab._wait_until_kernel_idle()
+
+    # Python sets the radius while a busy kernel has the page's earlier values queued and the
+    # student is still pressing: the page and the kernel end on the same value, Python's (the
+    # last the page sends, so the values queued before it do not pull the picture back).
+    lab.press_slider(slider=RADIUS, key="End")
+    start_busy_cell(
+        page,
+        code=f"{FIND_FLOW}; time.sleep(3); flow.spectral_radius.value = 0.5; time.sleep(3)",
+    )
+    lab.press_slider(slider=RADIUS, key="ArrowLeft")  # sent, and queued at the kernel
+    page.wait_for_timeout(400)
+    lab.press_slider(slider=RADIUS, key="ArrowLeft")  # sent, and held by ipywidgets
+    page.wait_for_timeout(400)
+    for k in range(200):  # every 50 ms, until Python's value shows
+        if chart_state(page, CHART)["spectral_radius"] == pytest.approx(0.5):
+            break
+        lab.press_slider(slider=RADIUS, key=("ArrowRight", "ArrowLeft")[k % 2])
+        page.wait_for_timeout(50)
+    sent = len(lab.updates_sent)
+    lab._wait_until_kernel_idle()
+    assert settled_updates(lab, sent - 1)[-1] == pytest.approx(0.5)
+    page.wait_for_timeout(500)
+    assert chart_state(page, CHART)["spectral_radius"] == pytest.approx(0.5)
+    assert handle(lab, RADIUS).get_attribute("aria-valuetext") == "0.50"
 
     # T: a cold control; the kernel recomputes, and every line gets one more step.
     lab.press_slider(slider=T_SLIDER, key="ArrowRight", times=1)
@@ -130,4 +161,5 @@ def test_lab_04(lab):
     )
     assert under[-1] > -math.inf
     lab.screenshot("04_vanishing_gradients_float32")
+
     lab.assert_healthy()

@@ -12,10 +12,10 @@ const SYNC_SETTLE_MS = 150; // as the kernel's recompute of star frames waits (S
 const held = new WeakMap();
 
 // Holds back `control`'s (an ipywidgets model's) saves until `trait` has been still for
-// `delay` ms, then sends what it holds in one message. A value the kernel sets meanwhile wins:
-// the held one is dropped. Returns release(): once the last chart holding `control` lets go,
-// what is held is sent now and the model's own save is back. A model without the ipywidgets
-// 7/8 fields this relies on is left as it is.
+// `delay` ms, then sends what it holds in one message; a value the kernel sets meanwhile is
+// sent in its place. Returns release(): once the last chart holding `control` lets go, what
+// is held is sent now (unless the control was closed) and the model's own save is back. A
+// model without the ipywidgets 7/8 fields this relies on is left as it is.
 function syncOnceSettled(control, trait, delay = SYNC_SETTLE_MS) {
   let entry = held.get(control);
   if (!entry) {
@@ -46,10 +46,11 @@ function holdSaves(control, trait, delay) {
     echoes = control._expectedEchoMsgIds;
   let timer = null,
     callbacks;
+  // A control closed from Python has no comm left to send on: what was held is moot.
   const send = () => {
     clearTimeout(timer);
     timer = null;
-    save.call(control, callbacks);
+    if (control.comm && !control._closed) save.call(control, callbacks);
   };
   control.save_changes = (given) => {
     callbacks = given;
@@ -57,14 +58,13 @@ function holdSaves(control, trait, delay) {
     timer = setTimeout(send, delay);
     if (trait in control._buffered_state_diff) echoes?.set(trait, HELD);
   };
-  // A value Python sets wins over the one held back (ipywidgets applies the kernel's state
-  // with _state_lock set); its echoes were dropped above.
+  // A value Python sets while one is held back replaces it (ipywidgets applies the kernel's
+  // state with _state_lock set): what is sent is Python's value, so it lands after any of
+  // the page's the kernel has queued (a busy kernel), and the page, which already shows it,
+  // stays on it. HELD stays: the echoes of those queued messages are not applied either.
   const fromKernel = () => {
     if (!timer || !control._state_lock || !(trait in control._state_lock)) return;
-    clearTimeout(timer);
-    timer = null;
-    delete control._buffered_state_diff[trait];
-    if (echoes?.get(trait) === HELD) echoes.delete(trait);
+    control._buffered_state_diff[trait] = control._state_lock[trait];
   };
   control.on(`change:${trait}`, fromKernel);
   return () => {
