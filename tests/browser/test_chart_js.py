@@ -1565,9 +1565,13 @@ STAND_IN_MODEL_JS = """() => {
       for (const f of listeners['change:value'] || []) f();
       this.save_changes(`press ${value}`);
     },
-    fromKernel(value) {  // ipywidgets' set_state
+    fromKernel(value, restated) {  // ipywidgets' set_state; the slider view may restate it
       this._state_lock = { value };
       for (const f of listeners['change:value'] || []) f();
+      if (restated !== undefined) {
+        this._buffered_state_diff.value = restated;
+        this.save_changes('restated');
+      }
       this._state_lock = null;
     },
   };
@@ -1579,9 +1583,11 @@ def test_a_hot_control_sends_its_value_once_it_settles(chart_page):
     # Presses 20 ms apart send nothing until 150 ms after the last, then one message with the
     # last value (and its callbacks); the echo of an older message is not awaited meanwhile.
     # A value the kernel sets during a hold wins: it is sent in place of the held one (after
-    # any the kernel has queued), and older echoes stay unapplied. Releasing sends what is held
-    # at once and gives the model its own save back; a control two charts hold is let go by
-    # the second release only; a closed control's release sends nothing.
+    # any the kernel has queued), and older echoes stay unapplied. The slider view restating
+    # a kernel value sends at once, without float noise (0.3 as 0.30000000000000004).
+    # Releasing sends what is held at once and gives the model its own save back; a control
+    # two charts hold is let go by the second release only; a closed control's release sends
+    # nothing.
     got = chart_page.evaluate(
         """async (standIn) => {
           const wait = (ms) => new Promise((done) => setTimeout(done, ms));
@@ -1597,6 +1603,10 @@ def test_a_hot_control_sends_its_value_once_it_settles(chart_page):
           await wait(250);
           const afterKernel = [own.sent.map(({ value }) => value),
                                own._expectedEchoMsgIds.get('value')];
+          own.fromKernel(0.3, 0.30000000000000004);
+          own.fromKernel(0.4, 0.5);
+          const restated = own.sent.slice(2).map(({ value, callbacks }) => [value, callbacks]);
+          own.sent.length = 2;
           own.press(7);
           release();
           const released = [own.sent.length, own.sent.at(-1).value, own.save_changes === save];
@@ -1614,7 +1624,7 @@ def test_a_hot_control_sends_its_value_once_it_settles(chart_page):
           closed._closed = true;
           letGo();
           await wait(250);
-          return { during, echo, settled, afterKernel, released, heldAfterFirst,
+          return { during, echo, settled, afterKernel, restated, released, heldAfterFirst,
                    sharedSent: shared.sent.length, restored: shared.save_changes === sharedSave,
                    closed: [closed.sent.length, closed.save_changes === closedSave] };
         }""",
@@ -1623,6 +1633,7 @@ def test_a_hot_control_sends_its_value_once_it_settles(chart_page):
     assert got["during"] == 0 and got["echo"] == "rnnviz-held", got
     assert got["settled"] == [[5, "press 5"]], got
     assert got["afterKernel"] == [[5, 0], "rnnviz-held"], got
+    assert got["restated"] == [[None, "restated"], [0.5, "restated"]], got
     assert got["released"] == [3, 7, True], got
     assert got["heldAfterFirst"] and got["sharedSent"] == 1 and got["restored"], got
     assert got["closed"] == [0, True], got

@@ -41,6 +41,11 @@ function syncOnceSettled(control, trait, delay = SYNC_SETTLE_MS) {
 // of an older one cannot pull the slider and the picture back.
 const HELD = "rnnviz-held";
 
+const floatNoise = (a, b) =>
+  typeof a === "number" &&
+  typeof b === "number" &&
+  Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
 function holdSaves(control, trait, delay) {
   const save = control.save_changes,
     echoes = control._expectedEchoMsgIds;
@@ -53,6 +58,16 @@ function holdSaves(control, trait, delay) {
     if (control.comm && !control._closed) save.call(control, callbacks);
   };
   control.save_changes = (given) => {
+    // A save asked for while the kernel's state is applied is no student's step: the slider
+    // view restating Python's value on its own grid (0.3 as 0.30000000000000004). Float noise
+    // is not sent back (Python's observers would fire again); the rest goes at once, as
+    // without the hold.
+    const lock = control._state_lock,
+      diff = control._buffered_state_diff;
+    if (lock && trait in lock) {
+      if (trait in diff && floatNoise(diff[trait], lock[trait])) delete diff[trait];
+      return save.call(control, given);
+    }
     callbacks = given;
     clearTimeout(timer);
     timer = setTimeout(send, delay);
