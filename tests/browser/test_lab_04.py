@@ -76,10 +76,10 @@ def test_lab_04(lab):
     # The kernel hears a hot slider once it settles (sync.js): the press above sent one
     # update; four steps in one task send one more, with the last value, which the picture
     # shows too.
-    settled_updates(lab, 0)
+    assert settled_updates(lab, 0) == [pytest.approx(0.95)]
     sent = len(lab.updates_sent)
     handle(lab, RADIUS).evaluate(f"h => {{ for (let k = 0; k < 4; k++) ({PRESS_JS})(h); }}")
-    settled_updates(lab, sent)
+    assert settled_updates(lab, sent) == [pytest.approx(1.15)]
     assert chart_state(page, CHART)["spectral_radius"] == pytest.approx(1.15)
 
     # A value Python sets with no press held is not sent back: the slider's own snapping
@@ -170,5 +170,4 @@ def test_lab_04(lab):
     )
     assert under[-1] > -math.inf
     lab.screenshot("04_vanishing_gradients_float32")
-
     lab.assert_healthy()
