@@ -814,6 +814,7 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
     load();
     for (const callback of handlers["change:data"] || []) await callback();
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    await idle(3);
   };
   const pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   // The page idle long enough for the pictures ahead (one an idle callback). Frames keep
@@ -886,11 +887,12 @@ def test_a_press_on_a_picture_drawn_ahead_copies_what_a_draw_draws(chart_page):
     assert move("spectral_radius", radius[k + 3]) == [False]  # two steps: not drawn ahead
     assert move("forget_bias", bias[5]) == [False]
     assert move("forget_bias", bias[6]) == [True]
-    # New data (another H, the same grids): the pictures drawn from the old are not taken.
+    # New data (another H, the same grids): the pictures a step either side are drawn again
+    # from it (a picture from the old data would differ from a fresh draw), and taken.
     other = GradientFlow(seq_len=30, hidden_size=4, spectral_radius=0.9).chart
     assert other.spec["controls"] == chart.spec["controls"]
     page.evaluate("d => window.reload(d)", sent(other))
-    assert move("forget_bias", bias[7]) == [False]
+    assert move("forget_bias", bias[7]) == [True]
     assert move("forget_bias", bias[8]) == [True]
     # Drawn ahead with every series shown: after a legend click, the next step draws.
     page.locator(".rnnviz-legend-item").first.click()
@@ -990,6 +992,54 @@ def test_pictures_ahead_outlast_a_slow_draw_and_stop_at_close(chart_page):
     assert got["drawn"] == 2 and got["runs"] > 2, got  # the second waited, then was drawn
     assert got["took"] == [[2], [0], None], got
     assert got["after"] == 0 and got["closed"] is None, got
+
+
+def test_new_frames_draw_the_pictures_ahead_again(chart_page):
+    # The kernel recomputing around a settled slider sends new frames: a new generation, so
+    # the pictures drawn ahead from the old frames are stale. replan() draws the last plan's
+    # pictures again from the new ones, so the next press copies instead of drawing in full;
+    # before any plan, and once the pictures were freed (close), it draws nothing.
+    got = chart_page.evaluate(
+        """() => {
+          const queue = [];
+          const idle = { start: (run) => queue.push(run) - 1, stop: (k) => { queue[k] = null; } };
+          const pump = () => {
+            for (let k = 0; k < queue.length && k < 500; k++)
+              if (queue[k]) queue[k]({ timeRemaining: () => 50 });
+            queue.length = 0;
+          };
+          const spec = { width: 40, height: 30, panels: [],
+                         controls: { c: { grid: [0, 1, 2, 3] } } };
+          let view = { generation: 1, hidden: new Set(), spec, scale: 1, theme: {} };
+          const drawn = [];
+          const paint = (canvas, at, v) => {
+            canvas.width = 40 * devicePixelRatio;
+            canvas.height = 30 * devicePixelRatio;
+            drawn.push([v.generation, at.c]);
+            return [v.generation, at.c];
+          };
+          const shown = document.createElement('canvas');
+          const ahead = window.chart.picturesAhead(idle);
+          ahead.replan({ c: 1 });
+          pump();
+          const unplanned = drawn.length;
+          ahead.plan(() => view, { c: 1 }, "c", 1, paint);
+          pump();
+          view = { ...view, generation: 2 };  // new frames from the kernel
+          const stale = ahead.take(shown, view, { c: 2 }, {});
+          ahead.replan({ c: 1 });
+          pump();
+          const took = [2, 0].map((c) => ahead.take(shown, view, { c }, {}));
+          ahead.close();
+          ahead.replan({ c: 1 });
+          pump();
+          return { unplanned, stale, took, drawn };
+        }"""
+    )
+    assert got["unplanned"] == 0, got
+    assert got["stale"] is None, got
+    assert got["took"] == [[2, 2], [2, 0]], got
+    assert got["drawn"] == [[1, 2], [1, 0], [2, 2], [2, 0]], got  # nothing after close
 
 
 def test_a_shared_range_with_every_series_hidden_draws(chart_page):

@@ -92,11 +92,16 @@ function picturesAhead(idle = WHEN_IDLE) {
   //   (+1, -1) first. current() is the view as it is when a picture is drawn ({generation, hidden, spec,
   //   scale, theme}, or null: nothing to draw); paint(canvas, state, view) draws one and
   //   returns its frames, or null when its frames are not all here.
+  // replan(at): new frames or a new spec for a chart whose pictures are still kept (the
+  //   kernel recomputing around a settled slider): the last plan's pictures, drawn again
+  //   from them, for the controls' values `at`. Without it, every press after a settle
+  //   would draw in full.
   // close(): stops, frees the pictures' pixels and draws no more.
   const slots = []; // {key, canvas, frames}
   let task = null,
     keepTimer = null,
     closed = false,
+    last = null, // the last plan's [current, control, direction, paint], while it is kept
     cost = 0; // the last picture's drawing time (ms): drawn only when the idle time allows
 
   function stop() {
@@ -109,6 +114,7 @@ function picturesAhead(idle = WHEN_IDLE) {
     clearTimeout(keepTimer);
     for (const s of slots) s.canvas.width = s.canvas.height = 0;
     slots.length = 0;
+    last = null;
   }
 
   function take(canvas, view, at, options) {
@@ -130,6 +136,7 @@ function picturesAhead(idle = WHEN_IDLE) {
     if (!grid || grid.length < 2) return drop();
     clearTimeout(keepTimer);
     keepTimer = setTimeout(drop, AHEAD_KEEP_MS);
+    last = [current, control, direction, paint];
     const k = nearest(grid, at[control]);
     const todo = [k + direction, k - direction]
       .filter((j) => j >= 0 && j < grid.length)
@@ -173,10 +180,14 @@ function picturesAhead(idle = WHEN_IDLE) {
     task = idle.start(run);
   }
 
+  function replan(at) {
+    if (last) plan(last[0], at, last[1], last[2], last[3]);
+  }
+
   function close() {
     closed = true;
     drop();
   }
 
-  return { take, plan, close };
+  return { take, plan, replan, close };
 }

@@ -280,6 +280,7 @@ async function render({ model, el }) {
     load();
     await bindControls();
     schedule();
+    ahead.replan(snappedState(spec, state));
   };
   model.on("change:spec", reload);
   model.on("change:data", reload);
