@@ -996,9 +996,11 @@ def test_pictures_ahead_outlast_a_slow_draw_and_stop_at_close(chart_page):
 
 def test_new_frames_draw_the_pictures_ahead_again(chart_page):
     # The kernel recomputing around a settled slider sends new frames: a new generation, so
-    # the pictures drawn ahead from the old frames are stale. replan() draws the last plan's
-    # pictures again from the new ones, so the next press copies instead of drawing in full;
-    # before any plan, and once the pictures were freed (close), it draws nothing.
+    # the pictures drawn ahead from the old frames are stale. After renew(), the next draw of
+    # the shown canvas (drawn) draws the last plan's pictures again from the new frames, so
+    # the next press copies instead of drawing in full. A draw with no new frames, a renew
+    # before any plan, and anything after close draw nothing; the keep time still counts
+    # from the last move (a renew does not keep the pictures longer).
     got = chart_page.evaluate(
         """() => {
           const queue = [];
@@ -1008,6 +1010,9 @@ def test_new_frames_draw_the_pictures_ahead_again(chart_page):
               if (queue[k]) queue[k]({ timeRemaining: () => 50 });
             queue.length = 0;
           };
+          const timers = [];
+          const realSetTimeout = window.setTimeout;
+          window.setTimeout = (f, ms) => timers.push([f, ms]);
           const spec = { width: 40, height: 30, panels: [],
                          controls: { c: { grid: [0, 1, 2, 3] } } };
           let view = { generation: 1, hidden: new Set(), spec, scale: 1, theme: {} };
@@ -1020,26 +1025,38 @@ def test_new_frames_draw_the_pictures_ahead_again(chart_page):
           };
           const shown = document.createElement('canvas');
           const ahead = window.chart.picturesAhead(idle);
-          ahead.replan({ c: 1 });
-          pump();
-          const unplanned = drawn.length;
-          ahead.plan(() => view, { c: 1 }, "c", 1, paint);
-          pump();
-          view = { ...view, generation: 2 };  // new frames from the kernel
-          const stale = ahead.take(shown, view, { c: 2 }, {});
-          ahead.replan({ c: 1 });
-          pump();
-          const took = [2, 0].map((c) => ahead.take(shown, view, { c }, {}));
-          ahead.close();
-          ahead.replan({ c: 1 });
-          pump();
-          return { unplanned, stale, took, drawn };
+          try {
+            ahead.renew();
+            ahead.drawn({ c: 1 });
+            pump();
+            const unplanned = drawn.length;
+            ahead.plan(() => view, { c: 1 }, "c", 1, paint);
+            pump();
+            const keepTimers = timers.length;
+            view = { ...view, generation: 2 };  // new frames from the kernel
+            const stale = ahead.take(shown, view, { c: 2 }, {});
+            ahead.renew();
+            ahead.drawn({ c: 1 });
+            pump();
+            const took = [2, 0].map((c) => ahead.take(shown, view, { c }, {}));
+            ahead.drawn({ c: 1 });  // no new frames since: nothing drawn again
+            pump();
+            const renewTimers = timers.length - keepTimers;
+            ahead.close();
+            ahead.renew();
+            ahead.drawn({ c: 1 });
+            pump();
+            return { unplanned, stale, took, drawn, keepTimers, renewTimers };
+          } finally {
+            window.setTimeout = realSetTimeout;
+          }
         }"""
     )
     assert got["unplanned"] == 0, got
     assert got["stale"] is None, got
     assert got["took"] == [[2, 2], [2, 0]], got
-    assert got["drawn"] == [[1, 2], [1, 0], [2, 2], [2, 0]], got  # nothing after close
+    assert got["drawn"] == [[1, 2], [1, 0], [2, 2], [2, 0]], got  # nothing more
+    assert got["keepTimers"] == 1 and got["renewTimers"] == 0, got
 
 
 def test_a_shared_range_with_every_series_hidden_draws(chart_page):

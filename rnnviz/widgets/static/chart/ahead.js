@@ -92,16 +92,18 @@ function picturesAhead(idle = WHEN_IDLE) {
   //   (+1, -1) first. current() is the view as it is when a picture is drawn ({generation, hidden, spec,
   //   scale, theme}, or null: nothing to draw); paint(canvas, state, view) draws one and
   //   returns its frames, or null when its frames are not all here.
-  // replan(at): new frames or a new spec for a chart whose pictures are still kept (the
-  //   kernel recomputing around a settled slider): the last plan's pictures, drawn again
-  //   from them, for the controls' values `at`. Without it, every press after a settle
-  //   would draw in full.
+  // renew(): new frames or a new spec arrived (the kernel recomputing around a settled
+  //   slider). drawn(at): the shown canvas was drawn, for the controls' values `at`; after
+  //   a renew, while the pictures are kept, the last plan's pictures are drawn again from
+  //   what that draw drew from (its spec is current only once drawn). The keep time still
+  //   counts from the last move. Without it, every press after a settle drew in full.
   // close(): stops, frees the pictures' pixels and draws no more.
   const slots = []; // {key, canvas, frames}
   let task = null,
     keepTimer = null,
     closed = false,
-    last = null, // the last plan's [current, control, direction, paint], while it is kept
+    last = null, // the last plan's {current, control, direction, paint}, while it is kept
+    renewed = false,
     cost = 0; // the last picture's drawing time (ms): drawn only when the idle time allows
 
   function stop() {
@@ -128,15 +130,17 @@ function picturesAhead(idle = WHEN_IDLE) {
     return slot.frames;
   }
 
-  function plan(current, at, control, direction, paint) {
+  function plan(current, at, control, direction, paint, moved = true) {
     stop();
     if (closed) return;
     const first = current(),
       grid = first?.spec.controls?.[control]?.grid;
     if (!grid || grid.length < 2) return drop();
-    clearTimeout(keepTimer);
-    keepTimer = setTimeout(drop, AHEAD_KEEP_MS);
-    last = [current, control, direction, paint];
+    if (moved) {
+      clearTimeout(keepTimer);
+      keepTimer = setTimeout(drop, AHEAD_KEEP_MS);
+    }
+    last = { current, control, direction, paint };
     const k = nearest(grid, at[control]);
     const todo = [k + direction, k - direction]
       .filter((j) => j >= 0 && j < grid.length)
@@ -180,8 +184,13 @@ function picturesAhead(idle = WHEN_IDLE) {
     task = idle.start(run);
   }
 
-  function replan(at) {
-    if (last) plan(last[0], at, last[1], last[2], last[3]);
+  function renew() {
+    renewed = true;
+  }
+
+  function drawn(at) {
+    if (renewed && last) plan(last.current, at, last.control, last.direction, last.paint, false);
+    renewed = false;
   }
 
   function close() {
@@ -189,5 +198,5 @@ function picturesAhead(idle = WHEN_IDLE) {
     drop();
   }
 
-  return { take, plan, replan, close };
+  return { take, plan, renew, drawn, close };
 }

@@ -115,6 +115,7 @@ async function render({ model, el }) {
     const at = snappedState(spec, state),
       copied = driven && ahead.take(canvas, view(), at, options);
     frames = copied || draw(canvas, shownSpec, readAt(at), at, options);
+    ahead.drawn(at);
     access.afterDraw(canvas.getContext("2d"));
     const style = styleChrome({ tip, busy, keys }, scale, chrome);
     if (style !== chrome) {
@@ -280,7 +281,7 @@ async function render({ model, el }) {
     load();
     await bindControls();
     schedule();
-    ahead.replan(snappedState(spec, state));
+    ahead.renew();
   };
   model.on("change:spec", reload);
   model.on("change:data", reload);
