@@ -16,9 +16,6 @@
 // drawn at every press, as without pictures ahead. Both are freed once the chart has not
 // moved for AHEAD_KEEP_MS.
 const AHEAD_MAX_PIXELS = 4e6;
-// A control's value within this fraction of a grid value is that value: a slider's own
-// arithmetic (0.9 + 0.05) may miss the grid's float by a rounding, which moves no pixel.
-const GRID_SNAP = 1e-9;
 
 // Web fonts that finished loading since the page opened: a picture drawn before a font
 // arrived is not the one a draw makes now.
@@ -26,8 +23,8 @@ let fontsLoaded = 0;
 globalThis.document?.fonts?.addEventListener?.("loadingdone", () => fontsLoaded++);
 
 function snappedState(spec, state) {
-  // The controls' values, each that is within GRID_SNAP of a grid value replaced by it (keys
-  // in order: the same values make the same key).
+  // The controls' values, each that is a grid value up to rounding (sameFloat) replaced by
+  // it (keys in order: the same values make the same key).
   const out = {};
   for (const name of Object.keys(state).toSorted()) {
     const v = state[name],
@@ -35,7 +32,7 @@ function snappedState(spec, state) {
     out[name] = v;
     if (typeof v !== "number" || !grid?.length || typeof grid[0] !== "number") continue;
     const g = grid[nearest(grid, v)];
-    if (Math.abs(g - v) <= GRID_SNAP * Math.max(1, Math.abs(g))) out[name] = g;
+    if (sameFloat(v, g)) out[name] = g;
   }
   return out;
 }
@@ -87,11 +84,12 @@ function picturesAhead(idle = WHEN_IDLE) {
   //   snapped values `at` (snappedState), copies it onto the shown canvas (prepared as
   //   draw() prepares it, with draw's options) and returns its frames; otherwise does
   //   nothing and returns null (draw as before).
-  // plan(current, at, control, direction, paint): once the page is idle, draws the
+  // plan(current, at, control, direction, paint, moved): once the page is idle, draws the
   //   pictures one grid step from at[control] (at: snapped values), the step in `direction`
-  //   (+1, -1) first. current() is the view as it is when a picture is drawn ({generation, hidden, spec,
-  //   scale, theme}, or null: nothing to draw); paint(canvas, state, view) draws one and
-  //   returns its frames, or null when its frames are not all here.
+  //   (+1, -1) first. current() is the view as it is when a picture is drawn ({generation,
+  //   hidden, spec, scale, theme}, or null: nothing to draw); paint(canvas, state, view)
+  //   draws one and returns its frames, or null when its frames are not all here. moved
+  //   (true unless a renew plans again): a control moved, and the keep time starts again.
   // renew(): new frames or a new spec arrived (the kernel recomputing around a settled
   //   slider). drawn(at): the shown canvas was drawn, for the controls' values `at`; after
   //   a renew, while the pictures are kept, the last plan's pictures are drawn again from

@@ -125,7 +125,7 @@ function xsInside(fr, grids) {
 function stepAt(x0, dx, n, x) {
   // The k < n with x0 + k dx = x (to float rounding), or -1: a grid with no point at x.
   const k = Math.round((x - x0) / dx);
-  return k >= 0 && k < n && Math.abs(x0 + k * dx - x) <= 1e-9 * Math.max(1, Math.abs(x)) ? k : -1;
+  return k >= 0 && k < n && sameFloat(x0 + k * dx, x) ? k : -1;
 }
 
 // --- ranges -------------------------------------------------------------------------------

@@ -32,6 +32,14 @@ const fontOf = (px, weight = "") =>
   `${weight}${textPx(px)}px 'Open Sans', verdana, arial, sans-serif`;
 
 // --- numbers ------------------------------------------------------------------------------
+// Two numbers the same float up to rounding: within 1e-9 of b's size (at least 1e-9). A
+// slider's own arithmetic (0.9 + 0.05), a grid's sum (x0 + k dx) or a value restated on
+// another grid may miss the float it means by a rounding, which moves no pixel.
+const sameFloat = (a, b) =>
+  typeof a === "number" &&
+  typeof b === "number" &&
+  Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
 function format(value, spec) {
   // A Python-style format spec, "[+].N" then "f", "e" or "g" (".3f", "+.3f", ".1e", ".2g";
   // none is ".3g"), printed as Python's format() prints the same float; "pow" prints a log10

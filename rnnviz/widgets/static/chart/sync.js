@@ -41,11 +41,6 @@ function syncOnceSettled(control, trait, delay = SYNC_SETTLE_MS) {
 // of an older one cannot pull the slider and the picture back.
 const HELD = "rnnviz-held";
 
-const floatNoise = (a, b) =>
-  typeof a === "number" &&
-  typeof b === "number" &&
-  Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
-
 function holdSaves(control, trait, delay) {
   const save = control.save_changes,
     echoes = control._expectedEchoMsgIds;
@@ -65,7 +60,7 @@ function holdSaves(control, trait, delay) {
     const lock = control._state_lock,
       diff = control._buffered_state_diff;
     if (lock && trait in lock) {
-      if (trait in diff && floatNoise(diff[trait], lock[trait])) delete diff[trait];
+      if (trait in diff && sameFloat(diff[trait], lock[trait])) delete diff[trait];
       return save.call(control, given);
     }
     callbacks = given;
