@@ -30,9 +30,8 @@ about a minute), `--jupyterchart-only` (the JupyterChart notebook, about three m
 
 Targets (the hot sliders): p90 <= 33 ms and max <= 50 ms key to frame, idle and busy, by the
 compositor's frames too; at CPU 4x p90 <= 33 ms, or, where even the jslinked baseline's p90
-misses that, the baseline's p90 + 8 ms (the baseline on the same page, where the page has
-one); a held key draws >= 95% of the states and ends <= 50 ms after the last press; cold
-controls reach the frame at p90 <= 150 ms.
+misses that, the baseline's p90 + 8 ms; a held key draws >= 95% of the states and ends <= 50
+ms after the last press; cold controls reach the frame at p90 <= 150 ms.
 """
 
 import base64
@@ -88,10 +87,10 @@ TRAINING = (
 
 
 # The pure-browser floor: two jslinked ipywidgets sliders (each press also tells the kernel
-# its value, as a plain slider does). Timed on a page of its own (the baselines page) and, as
-# the last cell of every other page, on the same page as the hot controls: the same presses
-# on the same two sliders cost more on a fuller page (at 4x CPU, p90 31-32 ms alone, 35 ms
-# under HiddenStateExplorer, 38 ms under lab 05's two GateExplorers, over 120 presses).
+# its value, as a plain slider does). Timed on a page of its own (the baselines page: the
+# goal's baseline) and, as the last cell of every other page, under that page's widgets: the
+# same presses on the same two sliders cost more on a fuller page (benchmarks/README.md,
+# "The browser's floor on each page").
 JSLINKED_CELL = (
     "import ipywidgets as w\n"
     "a, b = w.IntSlider(50, 0, 100), w.IntSlider(50, 0, 100)\n"
