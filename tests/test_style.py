@@ -97,10 +97,7 @@ def test_delta_e_matches_the_published_pairs():
 
 def test_no_two_concepts_share_a_colour():
     colors = named_colors()
-    shared = {
-        frozenset({"gate f", "model lstm"}),  # the gradient highway: blue like the LSTM, on purpose
-        frozenset({"gate o", "model irnn"}),  # never in one picture (gates are the LSTM's)
-    }
+    shared = {frozenset({"gate f", "model lstm"})}  # the gradient highway: blue like the LSTM
     seen = {}
     for name, color in colors.items():
         other = seen.setdefault(color.lower(), name)

@@ -66,7 +66,7 @@ function holdSaves(control, trait, delay) {
     callbacks = given;
     clearTimeout(timer);
     timer = setTimeout(send, delay);
-    if (trait in control._buffered_state_diff) echoes?.set(trait, HELD);
+    if (trait in diff) echoes?.set(trait, HELD);
   };
   // A value Python sets while one is held back replaces it (ipywidgets applies the kernel's
   // state with _state_lock set): what is sent is Python's value, so it lands after any of
