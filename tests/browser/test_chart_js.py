@@ -793,6 +793,23 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
   window.drawn = [];
   globalThis.__rnnvizAfterDraw = (root, chart) =>
     window.drawn.push([chart.ahead, JSON.stringify(chart.frames)]);
+  // The product's idle callbacks still to run (ahead.js asks for one a picture): a move waits
+  // for them, however short a busy machine's idle periods make them wait.
+  const askIdle = window.requestIdleCallback.bind(window),
+    cancelIdle = window.cancelIdleCallback.bind(window),
+    asked = new Set();
+  window.requestIdleCallback = (run, options) => {
+    const id = askIdle((deadline) => {
+      asked.delete(id);
+      run(deadline);
+    }, options);
+    asked.add(id);
+    return id;
+  };
+  window.cancelIdleCallback = (id) => {
+    asked.delete(id);
+    cancelIdle(id);
+  };
   const el = document.createElement("div");
   el.className = "rnnviz-widget";
   document.body.append(el);
@@ -817,15 +834,16 @@ AHEAD_JS = """async ([source, spec, data, base]) => {
     await idle(3);
   };
   const pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  // The page idle long enough for the pictures ahead (one an idle callback). Frames keep
-  // coming meanwhile, as on a page a student looks at: headless Chromium, with nothing to
-  // paint, at times gave no idle period at all after the legend's click, and the wait hung.
+  // The page idle for n periods and until the pictures ahead are drawn (no idle callback of
+  // the product's left). Frames keep coming meanwhile, as on a page a student looks at:
+  // headless Chromium, with nothing to paint, at times gave no idle period at all after the
+  // legend's click, and the wait hung.
   const idle = (n) => new Promise((done) => {
     let waiting = true;
     const frame = () => waiting && requestAnimationFrame(frame);
     frame();
-    const next = (k) => requestIdleCallback(() => {
-      if (k > 1) return next(k - 1);
+    const next = (k) => askIdle(() => {
+      if (k > 1 || asked.size) return next(k - 1);
       waiting = false;
       done();
     });
