@@ -17,6 +17,7 @@ import importlib.util
 import json
 import os
 import platform
+import statistics
 import time
 from pathlib import Path
 
@@ -118,10 +119,13 @@ def _ms(s):
 
 
 # The goal for a hot slider by the compositor's frames: p90 <= 33 ms; in a run with the CPU
-# throttled where even the jslinked baseline's p90 (on the baselines page) misses that, that
-# p90 + 8 ms (a run at full speed keeps 33 ms whatever its baseline measured). The same pair
-# timed under each page's own widgets is shown beside it, and judges nothing: a fuller page
-# slows the pair too, and a page's weight is the widgets' to answer for.
+# throttled where even the jslinked baseline (on the baselines page) misses that, the median
+# of its runs' p90s + 8 ms (a run at full speed keeps 33 ms whatever its baseline measured).
+# Throttled, the baselines page times the pair in several runs (bench_latency's
+# THROTTLED_BASELINE_RUNS): the baseline meets 33 ms only if it does in every run, as a
+# claim here must hold in every run. The same pair timed under each page's own widgets is
+# shown beside it, and judges nothing: a fuller page slows the pair too, and a page's weight
+# is the widgets' to answer for.
 GOAL_MS, OVER_BASELINE_MS = 33, 8
 JSLINKED = "baseline: two jslinked sliders (browser only)"
 JSLINKED_HERE = "baseline on this page: two jslinked sliders (browser only)"
@@ -150,17 +154,18 @@ def _latency_rows(rows) -> list:
 
 def _goal_rows(pages) -> list:
     """Each page's hot rows timed by the compositor against their run's goal: GOAL_MS, or, in a
-    throttled run (its name starts "CPU ") where the jslinked baseline's p90 in the run of that
-    name on the baselines page (JSLINKED) is over GOAL_MS, that p90 + OVER_BASELINE_MS. A run
-    the baselines page did not time is left out. Each row also shows the pair timed on its own
-    page in that run (JSLINKED_HERE), where there is one. pages: latency_pages' values."""
+    throttled run (its name starts "CPU ") where the jslinked baseline's p90 on the baselines
+    page (JSLINKED) is over GOAL_MS in any of its runs of that name, the median of those
+    runs' p90s + OVER_BASELINE_MS. A run the baselines page did not time is left out. Each
+    row also shows the pair timed on its own page in that run (JSLINKED_HERE), where there is
+    one. The lines end with the baseline's runs. pages: latency_pages' values."""
 
     def p90s(rows, widget):
-        return {
-            r["run"]: r["screencast_ms"]["p90"]
-            for r in rows
-            if r.get("widget") == widget and r.get("screencast_ms")
-        }
+        runs = {}
+        for r in rows:
+            if r.get("widget") == widget and r.get("screencast_ms"):
+                runs.setdefault(r["run"], []).append(r["screencast_ms"]["p90"])
+        return runs
 
     baseline = p90s([r for page in pages for r in page["rows"]], JSLINKED)
     lines = [
@@ -174,13 +179,22 @@ def _goal_rows(pages) -> list:
             seen = r.get("screencast_ms")
             if not seen or r["widget"].startswith("baseline") or r["run"] not in baseline:
                 continue
-            relaxed = r["run"].startswith("CPU ") and baseline[r["run"]] > GOAL_MS
-            goal = baseline[r["run"]] + OVER_BASELINE_MS if relaxed else GOAL_MS
-            pair = f"{here[r['run']]:.2f}" if r["run"] in here else "-"
+            runs = baseline[r["run"]]
+            relaxed = r["run"].startswith("CPU ") and max(runs) > GOAL_MS
+            goal = statistics.median(runs) + OVER_BASELINE_MS if relaxed else GOAL_MS
+            pair = ", ".join(f"{p:.2f}" for p in here.get(r["run"], [])) or "-"
             lines.append(
                 f"| {r['run']} | {r['widget']} | {r['slider']} | {seen['p90']:.2f} | {goal:.2f} "
                 f"| {'yes' if seen['p90'] <= goal else 'no'} | {pair} |"
             )
+    lines.append("")
+    for run, runs in baseline.items():
+        lines.append(
+            f'- The baseline\'s p90 in the run "{run}": '
+            + ", ".join(f"{p:.2f}" for p in runs)
+            + " ms"
+            + (f" (median {statistics.median(runs):.2f})" if len(runs) > 1 else "")
+        )
     return lines
 
 

@@ -10,7 +10,8 @@ kernel idle; the cold controls (recomputed in the kernel: first new picture and 
 a held key at 30 Hz; kernel busy with a cell sleeping; kernel busy with a cell training an
 LSTM on torch's default threads (every core of this machine). A slow laptop: the hot controls
 and the baselines again with the CPU throttled 4x (CDP Emulation.setCPUThrottlingRate), kernel
-idle and with the training cell, THROTTLED_PRESSES (60) presses each. The idle, training and
+idle and with the training cell, THROTTLED_PRESSES (60) presses each (the jslinked baseline in
+THROTTLED_BASELINE_RUNS runs). The idle, training and
 throttled runs are also timed by the compositor's own frames (Chromium's screencast: the swap
 time of the first frame whose crop of the answer changed; tests/browser/latency.Screencast),
 which the in-page stamps undercount. Every row records the load average when it ended.
@@ -30,7 +31,8 @@ about a minute), `--jupyterchart-only` (the JupyterChart notebook, about three m
 
 Targets (the hot sliders): p90 <= 33 ms and max <= 50 ms key to frame, idle and busy, by the
 compositor's frames too; at CPU 4x p90 <= 33 ms, or, where even the jslinked baseline's p90
-misses that, the baseline's p90 + 8 ms; a held key draws >= 95% of the states and ends <= 50
+misses that in any of its THROTTLED_BASELINE_RUNS runs, the median of their p90s + 8 ms; a
+held key draws >= 95% of the states and ends <= 50
 ms after the last press; cold controls reach the frame at p90 <= 150 ms.
 """
 
@@ -74,6 +76,10 @@ PRESSES = int(os.environ.get("BENCH_PRESSES", 30))  # fewer for a quick look
 # most, and the p90 of 20 presses (their 18th) moved by 2-4 ms from one run to the next, the
 # jslinked baseline's included (30.1 ms in one run, 33.7 ms over 90 presses in another).
 THROTTLED_PRESSES = int(os.environ.get("BENCH_THROTTLED_PRESSES", 60))
+# Throttled, the jslinked baseline on the baselines page is timed in this many runs: its p90
+# at 4x was 29.8-35.5 ms over ten runs of 60 presses, over 33 ms in four, so one run cannot
+# say whether the browser alone meets 33 ms there (bench.py's _goal_rows).
+THROTTLED_BASELINE_RUNS = int(os.environ.get("BENCH_THROTTLED_BASELINE_RUNS", 3))
 SLOW_CPU = 4
 SETUP = "from rnnviz import setup_lab; setup_lab(seed=0)"
 SLIDER = ".widget-slider .noUi-handle"
@@ -380,17 +386,19 @@ def _page_rows(lab, page_spec, run, settle=0.4, screencast=None, hot_only=False)
             " return outs.indexOf(outs.filter(o => o.querySelector('.widget-slider')).at(i)); }",
             ordinal,
         )
-        times = time_presses(
-            page,
-            page.locator(SLIDER).nth(index),
-            (".jp-OutputArea-output", output),
-            presses=presses,
-            settle=settle,
-            screencast=screencast,
-            crop=page.locator(OUTPUT).nth(output).locator(answer).last,
-            crop_width=60 if answer == ".widget-label" else None,
-        )
-        rows.append(_row(run, widget, "", times))
+        runs = THROTTLED_BASELINE_RUNS if hot_only and widget == JSLINKED else 1
+        for k in range(runs):
+            times = time_presses(
+                page,
+                page.locator(SLIDER).nth(index),
+                (".jp-OutputArea-output", output),
+                presses=presses,
+                settle=settle,
+                screencast=screencast,
+                crop=page.locator(OUTPUT).nth(output).locator(answer).last,
+                crop_width=60 if answer == ".widget-label" else None,
+            )
+            rows.append(_row(run, widget, f"run {k + 1} of {runs}" if runs > 1 else "", times))
     if hot_only:
         page_spec = {"hot": page_spec.get("hot", [])}
     for widget, control, names, chart, name in page_spec.get("clicks", []):
