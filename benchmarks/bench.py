@@ -118,12 +118,12 @@ def _ms(s):
     )
 
 
-# The goal for a hot slider by the compositor's frames: p90 <= 33 ms; in a run with the CPU
-# throttled where even the jslinked baseline (on the baselines page) misses that, the median
-# of its runs' p90s + 8 ms (a run at full speed keeps 33 ms whatever its baseline measured).
-# Throttled, the baselines page times the pair in several runs (bench_latency's
-# THROTTLED_BASELINE_RUNS): the baseline meets 33 ms only if it does in every run, as a
-# claim here must hold in every run. The same pair timed under each page's own widgets is
+# The goal for a hot slider by the compositor's frames: p90 <= 33 ms; with the CPU throttled,
+# where even the jslinked baseline (on the baselines page) misses that, the baseline's p90 +
+# 8 ms (at full speed the goal stays 33 ms whatever the baseline measured). Throttled, the
+# baselines page times the pair in several runs (bench_latency's THROTTLED_BASELINE_RUNS):
+# one run's p90 moves by several ms, so the baseline's p90 is the median of its runs', for
+# the decision and for the goal alike. The same pair timed under each page's own widgets is
 # shown beside it, and judges nothing: a fuller page slows the pair too, and a page's weight
 # is the widgets' to answer for.
 GOAL_MS, OVER_BASELINE_MS = 33, 8
@@ -153,12 +153,13 @@ def _latency_rows(rows) -> list:
 
 
 def _goal_rows(pages) -> list:
-    """Each page's hot rows timed by the compositor against their run's goal: GOAL_MS, or, in a
-    throttled run (its name starts "CPU ") where the jslinked baseline's p90 on the baselines
-    page (JSLINKED) is over GOAL_MS in any of its runs of that name, the median of those
-    runs' p90s + OVER_BASELINE_MS. A run the baselines page did not time is left out. Each
-    row also shows the pair timed on its own page in that run (JSLINKED_HERE), where there is
-    one. The lines end with the baseline's runs. pages: latency_pages' values."""
+    """Each page's hot rows timed by the compositor against their condition's goal: GOAL_MS,
+    or, in a throttled condition (its name starts "CPU ") where the median of the jslinked
+    baseline's p90s in its runs on the baselines page (JSLINKED) is over GOAL_MS, that median
+    + OVER_BASELINE_MS. A condition the baselines page did not time is left out. Each row also
+    shows the pair timed on its own page in that condition (JSLINKED_HERE), where there is
+    one. The lines end with each condition's baseline and goal. pages: latency_pages' values.
+    """
 
     def p90s(rows, widget):
         runs = {}
@@ -168,6 +169,11 @@ def _goal_rows(pages) -> list:
         return runs
 
     baseline = p90s([r for page in pages for r in page["rows"]], JSLINKED)
+    goals = {}
+    for condition, runs in baseline.items():
+        median = statistics.median(runs)
+        relaxed = condition.startswith("CPU ") and median > GOAL_MS
+        goals[condition] = median + OVER_BASELINE_MS if relaxed else GOAL_MS
     lines = [
         "| run | widget | slider | compositor p90, ms | goal, ms | met "
         "| the pair on the same page, p90 ms |",
@@ -177,23 +183,21 @@ def _goal_rows(pages) -> list:
         here = p90s(page["rows"], JSLINKED_HERE)
         for r in page["rows"]:
             seen = r.get("screencast_ms")
-            if not seen or r["widget"].startswith("baseline") or r["run"] not in baseline:
+            if not seen or r["widget"].startswith("baseline") or r["run"] not in goals:
                 continue
-            runs = baseline[r["run"]]
-            relaxed = r["run"].startswith("CPU ") and max(runs) > GOAL_MS
-            goal = statistics.median(runs) + OVER_BASELINE_MS if relaxed else GOAL_MS
+            goal = goals[r["run"]]
             pair = ", ".join(f"{p:.2f}" for p in here.get(r["run"], [])) or "-"
             lines.append(
                 f"| {r['run']} | {r['widget']} | {r['slider']} | {seen['p90']:.2f} | {goal:.2f} "
                 f"| {'yes' if seen['p90'] <= goal else 'no'} | {pair} |"
             )
     lines.append("")
-    for run, runs in baseline.items():
+    for condition, runs in baseline.items():
+        median = f", median {statistics.median(runs):.2f}" if len(runs) > 1 else ""
         lines.append(
-            f'- The baseline\'s p90 in the run "{run}": '
+            f'- "{condition}": the baseline\'s p90 '
             + ", ".join(f"{p:.2f}" for p in runs)
-            + " ms"
-            + (f" (median {statistics.median(runs):.2f})" if len(runs) > 1 else "")
+            + f" ms{median}; goal {goals[condition]:.2f} ms"
         )
     return lines
 
