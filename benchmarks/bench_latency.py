@@ -11,10 +11,10 @@ a held key at 30 Hz; kernel busy with a cell sleeping; kernel busy with a cell t
 LSTM on torch's default threads (every core of this machine). A slow laptop: the hot controls
 and the baselines again with the CPU throttled 4x (CDP Emulation.setCPUThrottlingRate), kernel
 idle and with the training cell, THROTTLED_PRESSES (60) presses each (the jslinked baseline in
-THROTTLED_BASELINE_RUNS runs). The idle, training and
-throttled runs are also timed by the compositor's own frames (Chromium's screencast: the swap
-time of the first frame whose crop of the answer changed; tests/browser/latency.Screencast),
-which the in-page stamps undercount. Every row records the load average when it ended.
+THROTTLED_BASELINE_RUNS runs). The idle, training and throttled runs are also timed by the
+compositor's own frames (Chromium's screencast: the swap time of the first frame whose crop
+of the answer changed; tests/browser/latency.Screencast), which the in-page stamps
+undercount. Every row records the load average when it ended.
 Then the same GradientFlow picture (benchmarks/compare_picture.py) in Vega-Lite, as an Altair
 JupyterChart in a second notebook: its param `frame` (the radius frame) bound to Vega's slider,
 on the SVG renderer (vega-embed's default) and the canvas one, idle and busy, and set from
@@ -32,8 +32,8 @@ about a minute), `--jupyterchart-only` (the JupyterChart notebook, about three m
 Targets (the hot sliders): p90 <= 33 ms and max <= 50 ms key to frame, idle and busy, by the
 compositor's frames too; at CPU 4x p90 <= 33 ms, or, where even the jslinked baseline's p90
 (the median of its THROTTLED_BASELINE_RUNS runs' p90s) misses that, that median + 8 ms; a
-held key draws >= 95% of the states and ends <= 50
-ms after the last press; cold controls reach the frame at p90 <= 150 ms.
+held key draws >= 95% of the states and ends <= 50 ms after the last press; cold controls
+reach the frame at p90 <= 150 ms.
 """
 
 import base64
