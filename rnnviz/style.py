@@ -13,9 +13,9 @@ minGRU miss: an ochre minGRU at 3:1 on white is at most CIEDE2000 18.0 from the 
 under deuteranopia (every such colour in the sRGB cube, at step 1), and each model's dash and
 marker tell it apart as well. On a dark theme every model, the forget and gate gates and the
 input take a dark counterpart (DARK_COLORS, chosen the same way, each at least 3:1 on #111 and
-on VS Code's #1e1e1e, WCAG 1.4.11's contrast for graphics). An input is
-dark grey, a student's own edit green-teal, the step a slider picks a dark line, a reference
-drawn for comparison grey.
+on VS Code's #1e1e1e, WCAG 1.4.11's contrast for graphics). An input is dark grey, a
+student's own edit green-teal, the step a slider picks a dark line, a reference drawn for
+comparison grey.
 """
 
 import re
