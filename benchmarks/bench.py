@@ -9,6 +9,8 @@ static site: its size, each page's first chart, its hot sliders), in that order.
 machine's load average is recorded with every part: timings on a shared machine move with it.
 A run of some parts (--only) replaces those parts in --out and keeps the others.
 Run: python benchmarks/bench.py [--out benchmarks/results.json] [--only latency,widgets]
+     python benchmarks/bench.py --pages all   (every latency page in one run: the tables'
+                                               "Pages measured apart", about 100 minutes)
      python benchmarks/bench.py --table   (benchmarks/README.md's tables, from the committed JSON)
 """
 
@@ -45,7 +47,8 @@ def main():
         "--pages",
         default=None,
         help="latency pages to measure (names in bench_latency.PAGES, comma-separated), alone: "
-        "stored as results.json's latency_pages[name], next to the full latency part",
+        "stored as results.json's latency_pages[name], next to the full latency part; `all`: "
+        "every page, and the baselines page again at the end, replacing the stored pages",
     )
     args = parser.parse_args()
     if args.pages:
@@ -90,24 +93,35 @@ def main():
 
 def measure_pages(out: Path, pages: list) -> None:
     """Browser latency of some pages only (a widget's page after a change to it); each page's
-    rows are stored with their own start time and load, apart from the full latency part."""
+    rows are stored with their own start time and load, apart from the full latency part, and
+    --out is written after each page. pages == ["all"]: every page in PAGES' order, then the
+    baselines page again, so that the goal's baseline is timed at both ends of the run (the
+    pages between run at the load of the bench's own kernels and browser, which the first
+    page does not); the stored pages are replaced. A page timed again in one call is stored
+    as "<name> (2)"."""
     names = [page["name"] for page in load("latency").PAGES]
+    whole = pages == ["all"]
+    if whole:
+        pages = [*names, "baselines"]
     unknown = [page for page in pages if page not in names]
     if unknown:
         raise SystemExit(f"--pages: {unknown} are not latency pages; expected some of {names}")
     results = json.loads(out.read_text()) if out.exists() else {}
+    if whole:
+        results["latency_pages"] = {}
     stored = results.setdefault("latency_pages", {})
-    for page in pages:
+    for k, page in enumerate(pages):
         load_before, started = os.getloadavg(), time.strftime("%Y-%m-%d %H:%M:%S %Z")
         figures = load("latency").main(parts=("jupyterlab",), pages=[page])
-        stored[page] = {
+        times = pages[: k + 1].count(page)
+        stored[page if times == 1 else f"{page} ({times})"] = {
             "started": started,
             "load_before": load_before,
             "load_after": os.getloadavg(),
             "rows": figures["rows"],
         }
-    out.write_text(json.dumps(results, indent=1, default=float) + "\n")
-    print(f"\nwrote {out} (latency_pages: {', '.join(pages)})")
+        out.write_text(json.dumps(results, indent=1, default=float) + "\n")
+        print(f"\nwrote {out} (latency_pages: {', '.join(pages[: k + 1])})", flush=True)
 
 
 def _ms(s):
@@ -121,11 +135,12 @@ def _ms(s):
 # The goal for a hot slider by the compositor's frames: p90 <= 33 ms; with the CPU throttled,
 # where even the jslinked baseline (on the baselines page) misses that, the baseline's p90 +
 # 8 ms (at full speed the goal stays 33 ms whatever the baseline measured). Throttled, the
-# baselines page times the pair in several runs (bench_latency's THROTTLED_BASELINE_RUNS):
-# one run's p90 moves by several ms, so the baseline's p90 is the median of its runs', for
-# the decision and for the goal alike. The same pair timed under each page's own widgets is
-# shown beside it, and judges nothing: a fuller page slows the pair too, and a page's weight
-# is the widgets' to answer for.
+# baselines page times the pair in several runs (bench_latency's THROTTLED_BASELINE_RUNS),
+# and `--pages all` times that page at the start and at the end of the run: one run's p90
+# moves by several ms, and from one part of the run to another, so the baseline's p90 is the
+# median of all its runs', for the decision and for the goal alike. The same pair timed under
+# each page's own widgets is shown beside it, and judges nothing: a fuller page slows the pair
+# too, and a page's weight is the widgets' to answer for.
 GOAL_MS, OVER_BASELINE_MS = 33, 8
 JSLINKED = "baseline: two jslinked sliders (browser only)"
 JSLINKED_HERE = "baseline on this page: two jslinked sliders (browser only)"
@@ -155,10 +170,11 @@ def _latency_rows(rows) -> list:
 def _goal_rows(pages) -> list:
     """Each page's hot rows timed by the compositor against their condition's goal: GOAL_MS,
     or, in a throttled condition (its name starts "CPU ") where the median of the jslinked
-    baseline's p90s in its runs on the baselines page (JSLINKED) is over GOAL_MS, that median
-    + OVER_BASELINE_MS. A condition the baselines page did not time is left out. Each row also
-    shows the pair timed on its own page in that condition (JSLINKED_HERE), where there is
-    one. The lines end with each condition's baseline and goal. pages: latency_pages' values.
+    baseline's p90s in all its runs on the baselines page (JSLINKED; each time that page was
+    timed) is over GOAL_MS, that median + OVER_BASELINE_MS. A condition the baselines page did
+    not time is left out. Each row also shows the pair timed on its own page in that condition
+    (JSLINKED_HERE), where there is one. The lines end with each condition's baseline and
+    goal. pages: latency_pages' values.
     """
 
     def p90s(rows, widget):
