@@ -203,7 +203,8 @@ def _goal_rows(pages) -> list:
     def p90s(rows, widget):
         runs = {}
         for r in rows:
-            if r.get("widget") == widget and r.get("screencast_ms"):
+            # A run whose crop no frame changed (n 0, p90 None) measured nothing.
+            if r.get("widget") == widget and (r.get("screencast_ms") or {}).get("p90") is not None:
                 runs.setdefault(r["run"], []).append(r["screencast_ms"]["p90"])
         return runs
 
@@ -230,9 +231,14 @@ def _goal_rows(pages) -> list:
             goal = goals[r["run"]]
             seen_p90s.setdefault(r["run"], []).append(seen["p90"])
             pair = ", ".join(f"{p:.2f}" for p in here.get(r["run"], [])) or "-"
+            p90, met = (
+                ("-", "not measured")
+                if seen["p90"] is None
+                else (f"{seen['p90']:.2f}", "yes" if seen["p90"] <= goal else "no")
+            )
             lines.append(
-                f"| {r['run']} | {r['widget']} | {r['slider']} | {seen['p90']:.2f} | {goal:.2f} "
-                f"| {'yes' if seen['p90'] <= goal else 'no'} | {pair} |"
+                f"| {r['run']} | {r['widget']} | {r['slider']} | {p90} | {goal:.2f} | {met} "
+                f"| {pair} |"
             )
     lines.append("")
     for condition, runs in baseline.items():
@@ -242,13 +248,13 @@ def _goal_rows(pages) -> list:
             f'- "{condition}": the baseline\'s p90 '
             + "; ".join(", ".join(f"{p:.2f}" for p in timing) for timing in runs)
             + f" ms{median}; goal {goals[condition]:.2f} ms, met by "
-            + f"{sum(p <= goals[condition] for p in rows)} of {len(rows)} rows"
+            + f"{sum(p is not None and p <= goals[condition] for p in rows)} of {len(rows)} rows"
         )
         if len(runs) > 1:
             line += (
                 f" (the first timing alone: median {statistics.median(runs[0]):.2f}, goal "
                 f"{first[condition]:.2f} ms, met by "
-                f"{sum(p <= first[condition] for p in rows)} of {len(rows)})"
+                f"{sum(p is not None and p <= first[condition] for p in rows)} of {len(rows)})"
             )
         lines.append(line)
     return lines
