@@ -10,7 +10,7 @@ machine's load average is recorded with every part: timings on a shared machine 
 A run of some parts (--only) replaces those parts in --out and keeps the others.
 Run: python benchmarks/bench.py [--out benchmarks/results.json] [--only latency,widgets]
      python benchmarks/bench.py --pages all   (every latency page in one run: the tables'
-                                               "Pages measured apart", about 100 minutes)
+                                               "Pages measured apart", about 110 minutes)
      python benchmarks/bench.py --table   (benchmarks/README.md's tables, from the committed JSON)
 """
 
@@ -94,11 +94,12 @@ def main():
 def measure_pages(out: Path, pages: list) -> None:
     """Browser latency of some pages only (a widget's page after a change to it); each page's
     rows are stored with their own start time and load, apart from the full latency part, and
-    --out is written after each page, with the pages still to come as latency_pages_pending.
-    pages == ["all"]: every page in PAGES' order, then the baselines page again, replacing
-    the stored pages: the goal's baseline is then timed at both ends of the run, since the
-    pair's p90 at 4x moves by several ms from one part of an hour to another. A page timed
-    again in one call is stored as "<name> (2)"; timing a page alone drops those entries."""
+    --out is written after each page. pages == ["all"]: every page in PAGES' order, then the
+    baselines page again, replacing the stored pages: the goal's baseline is then timed at
+    both ends of the run, since the pair's p90 at 4x moves by several ms from one part of an
+    hour to another. Until that run ends, latency_pages_pending lists the pages it has still
+    to time (other calls keep it). A page timed again in one call is stored as "<name> (2)";
+    timing a page alone drops those entries."""
     names = [page["name"] for page in load("latency").PAGES]
     whole = pages == ["all"]
     if whole:
@@ -124,9 +125,10 @@ def measure_pages(out: Path, pages: list) -> None:
             "load_after": os.getloadavg(),
             "rows": figures["rows"],
         }
-        results["latency_pages_pending"] = pages[k + 1 :]
-        if not results["latency_pages_pending"]:
-            del results["latency_pages_pending"]
+        if whole:
+            results["latency_pages_pending"] = pages[k + 1 :]
+            if not results["latency_pages_pending"]:
+                del results["latency_pages_pending"]
         _write(out, results)
         print(f"\nwrote {out} (latency_pages: {', '.join(pages[: k + 1])})", flush=True)
 
@@ -201,14 +203,18 @@ def _goal_rows(pages) -> list:
     """
 
     def p90s(rows, widget):
+        """condition -> the p90 of each run of `widget`; None for a run whose crop no frame
+        changed (n 0): it measured nothing."""
         runs = {}
         for r in rows:
-            # A run whose crop no frame changed (n 0, p90 None) measured nothing.
-            if r.get("widget") == widget and (r.get("screencast_ms") or {}).get("p90") is not None:
+            if r.get("widget") == widget and r.get("screencast_ms"):
                 runs.setdefault(r["run"], []).append(r["screencast_ms"]["p90"])
         return runs
 
-    timings = [t for t in (p90s(page["rows"], JSLINKED) for page in pages.values()) if t]
+    def measured(runs):
+        return {c: [p for p in ps if p is not None] for c, ps in runs.items() if any(ps)}
+
+    timings = [t for t in (measured(p90s(page["rows"], JSLINKED)) for page in pages.values()) if t]
     baseline = {}
     for timing in timings:
         for condition, runs in timing.items():
@@ -230,7 +236,11 @@ def _goal_rows(pages) -> list:
                 continue
             goal = goals[r["run"]]
             seen_p90s.setdefault(r["run"], []).append(seen["p90"])
-            pair = ", ".join(f"{p:.2f}" for p in here.get(r["run"], [])) or "-"
+            pair = (
+                ", ".join("not measured" if p is None else f"{p:.2f}" for p in here[r["run"]])
+                if r["run"] in here
+                else "-"
+            )
             p90, met = (
                 ("-", "not measured")
                 if seen["p90"] is None
@@ -242,19 +252,20 @@ def _goal_rows(pages) -> list:
             )
     lines.append("")
     for condition, runs in baseline.items():
-        rows = seen_p90s.get(condition, [])
+        rows = [p for p in seen_p90s.get(condition, []) if p is not None]
+        unseen = len(seen_p90s.get(condition, [])) - len(rows)
         median = f", median {medians[condition]:.2f}" if sum(map(len, runs)) > 1 else ""
         line = (
             f'- "{condition}": the baseline\'s p90 '
             + "; ".join(", ".join(f"{p:.2f}" for p in timing) for timing in runs)
             + f" ms{median}; goal {goals[condition]:.2f} ms, met by "
-            + f"{sum(p is not None and p <= goals[condition] for p in rows)} of {len(rows)} rows"
+            + f"{sum(p <= goals[condition] for p in rows)} of {len(rows)} rows measured"
+            + (f" ({unseen} not measured)" if unseen else "")
         )
         if len(runs) > 1:
             line += (
                 f" (the first timing alone: median {statistics.median(runs[0]):.2f}, goal "
-                f"{first[condition]:.2f} ms, met by "
-                f"{sum(p is not None and p <= first[condition] for p in rows)} of {len(rows)})"
+                f"{first[condition]:.2f} ms, met by {sum(p <= first[condition] for p in rows)})"
             )
         lines.append(line)
     return lines
