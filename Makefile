@@ -126,7 +126,7 @@ claims: install
 # and an estimated 15 more for the latency rows timed with the CPU throttled 4x).
 # Installs the `bench` extra first (altair and vl-convert-python: the Vega-Lite comparison).
 # ARGS narrows it, e.g. make bench ARGS="--only latency,widgets --out /tmp/bench.json"
-# make bench ARGS="--pages all": every latency page against the goal (about 110 minutes).
+# make bench ARGS="--pages all": every latency page against the goal (about 100 minutes).
 bench: install chromium
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) benchmarks/bench.py $(ARGS)

@@ -10,7 +10,7 @@ machine's load average is recorded with every part: timings on a shared machine 
 A run of some parts (--only) replaces those parts in --out and keeps the others.
 Run: python benchmarks/bench.py [--out benchmarks/results.json] [--only latency,widgets]
      python benchmarks/bench.py --pages all   (every latency page in one run: the tables'
-                                               "Pages measured apart", about 110 minutes)
+                                               "Pages measured apart", about 100 minutes)
      python benchmarks/bench.py --table   (benchmarks/README.md's tables, from the committed JSON)
 """
 
