@@ -212,7 +212,8 @@ def _goal_rows(pages) -> list:
         return runs
 
     def measured(runs):
-        return {c: [p for p in ps if p is not None] for c, ps in runs.items() if any(ps)}
+        kept = {c: [p for p in ps if p is not None] for c, ps in runs.items()}
+        return {c: ps for c, ps in kept.items() if ps}
 
     timings = [t for t in (measured(p90s(page["rows"], JSLINKED)) for page in pages.values()) if t]
     baseline = {}
@@ -311,16 +312,19 @@ def markdown(results) -> str:
             f"{name} {page['started']}, load {page['load_before'][0]:.1f}"
             for name, page in pages.items()
         )
+        pending = results.get("latency_pages_pending")
         lines += [
             "",
             f"Pages measured apart ({when}), ms, median / p90 / max:",
             "",
-            *[
-                f"An unfinished run: {', '.join(pending)} not timed yet; the goals below "
-                "are not the whole run's.\n"
-                for pending in [results.get("latency_pages_pending")]
-                if pending
-            ],
+        ]
+        if pending:
+            lines += [
+                f"An unfinished run: {', '.join(pending)} not timed yet; the goals below are "
+                "not the whole run's.",
+                "",
+            ]
+        lines += [
             *_latency_rows(rows),
             "",
             "Their hot sliders against the goal (by the compositor's frames):",
