@@ -250,7 +250,12 @@ def time_presses(
     """
     install(page)
     _watch(page, *watch)
+    if screencast:
+        # The frames show the viewport only: a crop below its foot would see no change.
+        crop.scroll_into_view_if_needed()
     handle.scroll_into_view_if_needed()
+    if screencast:
+        _shown_box(crop)
     handle.focus()
     timings, screen = _Timings(), []
     turn = {
@@ -281,7 +286,7 @@ def time_presses(
         timings.add(stamps, picture is None or picture() != shown)
         if screencast:
             key_s = page.evaluate("() => (performance.timeOrigin + window.__latency.key) / 1000")
-            box = crop.bounding_box()
+            box = _shown_box(crop)
             if crop_width:
                 box["width"] = min(box["width"], crop_width)
             ms = screencast.latency_ms(key_s, box, inset)
@@ -291,6 +296,40 @@ def time_presses(
     if screencast:
         result["screencast_ms"] = screen
     return result
+
+
+SHOWN_BOX_JS = """
+el => {
+  // The part of el's box that shows: clipped by every ancestor that clips (the notebook's
+  // scroller ends above JupyterLab's status bar) and by the viewport.
+  const r = el.getBoundingClientRect();
+  let [left, top, right, bottom] = [r.left, r.top, r.right, r.bottom];
+  // The body's overflow is the viewport's (it does not clip its own zero-height box).
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const s = getComputedStyle(p);
+    if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+    const q = p.getBoundingClientRect();
+    [left, top] = [Math.max(left, q.left), Math.max(top, q.top)];
+    [right, bottom] = [Math.min(right, q.right), Math.min(bottom, q.bottom)];
+  }
+  [right, bottom] = [Math.min(right, innerWidth), Math.min(bottom, innerHeight)];
+  [left, top] = [Math.max(left, 0), Math.max(top, 0)];
+  return right > left && bottom > top
+    ? { x: left, y: top, width: right - left, height: bottom - top } : null;
+}
+"""
+
+
+def _shown_box(crop):
+    """The part of `crop`'s bounding box (CSS px) that the viewport shows.
+    Raises: AssertionError if none of it shows (no frame could show the answer)."""
+    box = crop.evaluate(SHOWN_BOX_JS)
+    if box is None:
+        raise AssertionError(
+            f"the screencast's crop {crop.bounding_box()} is out of sight beside the pressed "
+            "control: no frame could show the answer"
+        )
+    return box
 
 
 def time_clicks(page, buttons: list, watch: tuple, picture, start=0, clicks=12, settle=0.4):
