@@ -33,6 +33,7 @@ CHART_FILES = (
     "swatch.js",
     "legend.js",
     "stored_view.js",
+    "readout.js",
     "access.js",
     "reader.js",
     "picture.js",

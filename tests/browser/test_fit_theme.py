@@ -154,6 +154,31 @@ CHARTS_JS = (
 )
 
 
+# Every drawn slider readout in the page (readout.js): its backing store against its CSS size
+# and the pixel ratio, its readout's text, and its ink (the most opaque pixel) against the page.
+READOUTS_JS = (
+    """() => {"""
+    + CONTRAST_JS
+    + """
+  const probe = document.createElement('div');
+  probe.style.color = 'var(--jp-layout-color0, white)';
+  document.body.append(probe);
+  const page = rgb(getComputedStyle(probe).color);
+  probe.remove();
+  return [...document.querySelectorAll('.rnnviz-readout')].filter((c) => c.offsetParent)
+    .map((c) => {
+      const box = c.getBoundingClientRect(),
+        d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let alpha = 0, ink = [0, 0, 0];
+      for (let i = 3; i < d.length; i += 4)
+        if (d[i] > alpha) [alpha, ink] = [d[i], [d[i - 3], d[i - 2], d[i - 1]]];
+      return { text: c.previousElementSibling.textContent, width: c.width, height: c.height,
+               cssWidth: box.width, cssHeight: box.height, alpha,
+               contrast: contrast(ink, page) };
+    });
+}"""
+)
+
 # Every Predict in the page: inside its output area, its text readable on the page.
 PREDICTS_JS = (
     """() => {"""
@@ -279,6 +304,14 @@ def check_charts(lab, where: str, viewport: dict, ratio: float, dark: bool = Fal
         assert all(ratio >= 4.5 for ratio in c["legend"]), (at, c["legend"])
         if dark:
             assert sum(c["page"]) < 3 * 80, at  # JupyterLab Dark's background, not white
+    readouts = page.evaluate(READOUTS_JS)
+    assert readouts or not lab.slider_count(), where
+    for r in readouts:
+        # Sharp at this zoom, drawn, its ink readable on this theme's page (getImageData's
+        # colours are not premultiplied: a smoothed edge keeps its fill's colour).
+        assert r["width"] == round(r["cssWidth"] * ratio), (where, r)
+        assert r["height"] == round(r["cssHeight"] * ratio), (where, r)
+        assert r["alpha"] > 128 and r["contrast"] >= 4.5, (where, r)
     for k, p in enumerate(page.evaluate(PREDICTS_JS)):
         assert p["inside"] and p["contrast"] >= 4.5, (f"{where}, Predict {k}", p)
 

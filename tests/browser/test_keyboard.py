@@ -24,14 +24,21 @@ FOCUSABLES_JS = """(chart) => {
     .filter((e) => e.offsetParent !== null && !e.disabled);
   return found.map((e, k) => {
     e.dataset.kbd = String(k);
-    const kind = e.matches('.noUi-handle') ? 'slider' : e.matches('canvas') ? 'canvas'
+    const kind = e.matches('.noUi-handle') ? 'slider' : e.matches('.rnnviz-readout') ? 'readout'
+      : e.matches('canvas') ? 'canvas'
       : e.matches('.rnnviz-legend-item') ? 'legend' : e.matches('.rnnviz-describe') ? 'describe'
       : e.matches('.rnnviz-play') ? 'play' : e.tagName.toLowerCase() === 'input' ? e.type
       : e.tagName.toLowerCase();
     return { k, kind };
   });
 }"""
-FOCUSED_JS = "() => document.activeElement ? document.activeElement.dataset.kbd ?? null : null"
+# A drawn readout hands the focus to the slider's own readout, for typing (readout.js).
+FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  if (!e) return null;
+  const drawn = e.matches('.widget-readout') ? e.nextElementSibling : null;
+  return (drawn && drawn.matches('.rnnviz-readout') ? drawn : e).dataset.kbd ?? null;
+}"""
 CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
   .map((c) => (c.classList.contains('jp-MarkdownCell') ? 'm' : 'c')).join('')"""
 # What chart number `chart` shows: its pixels' hash, every entry its panels draw (a cold
@@ -93,6 +100,16 @@ def operate(lab, chart, part):
     elif kind == "select":
         last = element.evaluate("e => e.selectedIndex === e.options.length - 1")
         key = "ArrowUp" if last else "ArrowDown"
+    elif kind == "readout":
+        # The slider's readout, focused for typing: its other end's value, then Enter.
+        typed = element.evaluate(
+            "c => { const h = c.closest('.widget-hslider').querySelector('.noUi-handle');"
+            " const [now, low] = ['aria-valuenow', 'aria-valuemin'].map((a) => h.getAttribute(a));"
+            " return now === low ? h.getAttribute('aria-valuemax') : low; }"
+        )
+        assert page.evaluate("() => document.activeElement.matches('.widget-readout')")
+        page.keyboard.type(typed)
+        key = "Enter"
     elif kind == "checkbox":
         key = "Space"
     else:  # legend items, Play and Describe are buttons; the canvas moves its cursor
@@ -127,6 +144,10 @@ def operate(lab, chart, part):
             lambda said: said[1] is None or said[0] == said[1],
             message=f"slider {part['k']}'s value to be read out as its readout shows it",
         )
+    if kind == "readout":
+        # Focus leaves the readout: it is drawn again, and the parts are where they were.
+        page.evaluate("() => document.activeElement.blur()")
+        assert element.is_visible()
     if kind == "canvas":
         lab.wait_until(
             lambda: page.evaluate(LIVE_JS, chart),

@@ -9,6 +9,7 @@ from tests.browser.latency import (
     chart_output,
     chart_read,
     chart_state,
+    install,
     interrupt_kernels,
     start_busy_cell,
     time_presses,
@@ -25,6 +26,19 @@ T, H = 12, 8  # the lab's sequence length and hidden size
 
 def handle(lab, slider):
     return lab.page.locator(".widget-slider .noUi-handle").nth(slider)
+
+
+# Each slider of the explorer: its readout (hidden?), the readout's text, the pixels of the
+# canvas it is drawn on (readout.js) and the canvas's accessible name.
+READOUTS_JS = """() => [...document.querySelectorAll('.rnnviz-widget .widget-hslider')].map((s) => {
+  const readout = s.querySelector(':scope > .widget-readout'), drawn = readout.nextElementSibling;
+  const canvas = drawn && drawn.matches('canvas.rnnviz-readout') ? drawn : null;
+  return { hidden: getComputedStyle(readout).display === 'none', text: readout.textContent,
+           shown: !!canvas && getComputedStyle(canvas).display !== 'none',
+           pixels: canvas && window.__latency.pixels(canvas),
+           label: canvas && canvas.getAttribute('aria-label') };
+})"""
+PRESSES = 10
 
 
 def zero_before(change, k):
@@ -82,4 +96,55 @@ def test_lab_01(lab):
         )
     interrupt_kernels(lab)
     lab._wait_until_kernel_idle()
+    drawn_readouts(lab)
     lab.assert_healthy()
+
+
+def drawn_readouts(lab):
+    """Each slider's readout is drawn on a canvas (readout.js): the readout itself is hidden,
+    so a press changes pixels, not text the page must lay out again (the browser's layout
+    count grows by less than one a press); a click on the drawn readout brings the readout
+    back, focused, for typing a value, and it is drawn again once the focus moves on."""
+    page = lab.page
+    install(page)
+    before = page.evaluate(READOUTS_JS)
+    assert [(r["hidden"], r["shown"]) for r in before] == [(True, True)] * 3
+    assert [r["label"] for r in before] == ["t value", "edit step k value", "new x_k value"]
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+
+    def layouts():
+        metrics = cdp.send("Performance.getMetrics")["metrics"]
+        return next(m["value"] for m in metrics if m["name"] == "LayoutCount")
+
+    value = handle(lab, VALUE)
+    value.scroll_into_view_if_needed()
+    value.focus()
+    page.wait_for_timeout(500)  # the scroll's and the focus's layouts are done
+    start = layouts()
+    for _ in range(PRESSES):  # quicker than the kernel hears of them (sync.js)
+        value.press("ArrowLeft")
+        page.wait_for_timeout(40)
+    laid_out = layouts() - start
+    cdp.detach()
+    after = page.evaluate(READOUTS_JS)
+    assert after[VALUE]["text"] != before[VALUE]["text"]
+    assert after[VALUE]["pixels"] != before[VALUE]["pixels"]
+    assert [r["pixels"] for r in after[:VALUE]] == [r["pixels"] for r in before[:VALUE]]
+    assert laid_out < PRESSES / 2, f"{laid_out} layouts in {PRESSES} presses"
+
+    page.locator(".rnnviz-readout").nth(VALUE).click()
+    readout = page.locator(".rnnviz-widget .widget-readout").nth(VALUE)
+    assert readout.is_visible()
+    assert readout.evaluate("r => r === document.activeElement")
+    page.keyboard.type("1.5")
+    page.keyboard.press("Enter")
+    lab.wait_until(
+        lambda: chart_state(page, CHART)["value"],
+        lambda v: v == pytest.approx(1.5),
+        message="the typed value to reach the picture",
+    )
+    page.keyboard.press("Tab")
+    typed = page.evaluate(READOUTS_JS)[VALUE]
+    assert (typed["hidden"], typed["shown"], typed["text"]) == (True, True, "1.5")
+    assert typed["pixels"] != after[VALUE]["pixels"]

@@ -168,7 +168,7 @@ function nameControls(box) {
     const label = hbox.querySelector(":scope > .widget-label");
     const name = plainWords(label?.textContent) || hbox.title || "";
     if (!name) continue;
-    for (const el of hbox.querySelectorAll(".noUi-handle, .widget-readout")) {
+    for (const el of hbox.querySelectorAll(".noUi-handle, .widget-readout, .rnnviz-readout")) {
       const words = el.matches(".noUi-handle") ? name : `${name} value`;
       if (el.getAttribute("aria-label") !== words) el.setAttribute("aria-label", words);
     }
@@ -196,18 +196,30 @@ function readAsShown(hbox) {
 }
 
 function watchControls(el) {
-  // Names the controls of the rnnviz widget around `el` once it is in the page, and again
-  // whenever its views change (ipywidgets renders a box's children after the chart, and
-  // restyles a toggle on click); changes inside a chart (its tip, its live region) are not.
+  // Names the controls of the rnnviz widget around `el` and draws their readouts (readout.js)
+  // once it is in the page, and again whenever its views change (ipywidgets renders a box's
+  // children after the chart, restyles a toggle on click and writes a readout at each step);
+  // changes inside a chart (its tip, its live region) are not. The readouts are drawn again
+  // after a zoom or a theme change too.
   let observer = null,
+    stopPage = null,
     closed = false;
   const attach = () => {
     const box = outermostWidget(el.closest(WIDGET_SELECTOR) || el);
-    nameControls(box);
+    const update = (restyle = false) => {
+      nameControls(box);
+      drawReadouts(box, restyle);
+    };
+    update(true);
     observer = new MutationObserver((records) => {
-      if (records.some((r) => !r.target.closest(".rnnviz-chart"))) nameControls(box);
+      if (records.some((r) => !r.target.closest(".rnnviz-chart"))) update();
     });
     observer.observe(box, { childList: true, subtree: true, attributeFilter: ["class"] });
+    stopPage = watchPage(
+      box,
+      () => update(true),
+      () => update(true),
+    );
   };
   requestAnimationFrame(function wait() {
     if (closed) return;
@@ -217,5 +229,6 @@ function watchControls(el) {
   return () => {
     closed = true;
     observer?.disconnect();
+    stopPage?.();
   };
 }
