@@ -22,7 +22,7 @@ ZOOMS = [
     ("125%", {"width": 819, "height": 614}, 1.25),
 ]
 
-# In the page: WCAG contrast of two [r, g, b] pixels.
+# In the page: WCAG contrast of two [r, g, b] pixels, and the page's background colour.
 CONTRAST_JS = """
   const lum = (p) => { const f = (c) => (c /= 255) <= 0.03928 ? c / 12.92
                                        : ((c + 0.055) / 1.055) ** 2.4;
@@ -30,6 +30,15 @@ CONTRAST_JS = """
   const contrast = (a, b) => { const x = lum(a), y = lum(b);
                                return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
   const rgb = (css) => css.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  // The page's background as the browser resolves it (the variable may be "white").
+  const pageColor = () => {
+    const probe = document.createElement('div');
+    probe.style.color = 'var(--jp-layout-color0, white)';
+    document.body.append(probe);
+    const color = rgb(getComputedStyle(probe).color);
+    probe.remove();
+    return color;
+  };
 """
 
 # Test-only: each piece of text a canvas draws (since its last full clear or full copy)
@@ -133,12 +142,7 @@ CHARTS_JS = (
       text: t.text, contrast: t.contrast, drawn: t.drawn, thin: t.thin, box: t.box,
       css_px: Number(/([\\d.]+)px/.exec(t.font)[1]) * t.yScale / devicePixelRatio,
       monospace: t.font.includes('monospace') }));
-    // The page's background as the browser resolves it (the variable may be "white").
-    const probe = document.createElement('div');
-    probe.style.color = 'var(--jp-layout-color0, white)';
-    document.body.append(probe);
-    const page = rgb(getComputedStyle(probe).color);
-    probe.remove();
+    const page = pageColor();
     const legend = [...root.querySelectorAll('.rnnviz-legend-item')]
       .map((e) => contrast(rgb(getComputedStyle(e).color), page));
     out.push({
@@ -160,11 +164,7 @@ READOUTS_JS = (
     """() => {"""
     + CONTRAST_JS
     + """
-  const probe = document.createElement('div');
-  probe.style.color = 'var(--jp-layout-color0, white)';
-  document.body.append(probe);
-  const page = rgb(getComputedStyle(probe).color);
-  probe.remove();
+  const page = pageColor();
   return [...document.querySelectorAll('.rnnviz-readout')].filter((c) => c.offsetParent)
     .map((c) => {
       const box = c.getBoundingClientRect(),
@@ -184,11 +184,7 @@ PREDICTS_JS = (
     """() => {"""
     + CONTRAST_JS
     + """
-  const probe = document.createElement('div');
-  probe.style.color = 'var(--jp-layout-color0, white)';
-  document.body.append(probe);
-  const page = rgb(getComputedStyle(probe).color);
-  probe.remove();
+  const page = pageColor();
   return [...document.querySelectorAll('.rnnviz-predict')].map((p) => {
     const box = p.getBoundingClientRect(),
       area = p.closest('.jp-OutputArea-output').getBoundingClientRect();
