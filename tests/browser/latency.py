@@ -250,12 +250,16 @@ def time_presses(
     """
     install(page)
     _watch(page, *watch)
-    if screencast:
+    handle.scroll_into_view_if_needed()
+    if screencast and _shown_box(crop, inset) is None:
         # The frames show the viewport only: a crop below its foot would see no change.
         crop.scroll_into_view_if_needed()
-    handle.scroll_into_view_if_needed()
-    if screencast:
-        _shown_box(crop)
+        handle.scroll_into_view_if_needed()
+        if _shown_box(crop, inset) is None:
+            raise AssertionError(
+                f"the screencast's crop {crop.bounding_box()} is out of sight beside the "
+                "pressed control: no frame could show the answer"
+            )
     handle.focus()
     timings, screen = _Timings(), []
     turn = {
@@ -286,7 +290,11 @@ def time_presses(
         timings.add(stamps, picture is None or picture() != shown)
         if screencast:
             key_s = page.evaluate("() => (performance.timeOrigin + window.__latency.key) / 1000")
-            box = _shown_box(crop)
+            box = _shown_box(crop, inset)
+            if box is None:  # scrolled out of sight meanwhile: this press is not measured
+                crop.scroll_into_view_if_needed()
+                handle.scroll_into_view_if_needed()
+                continue
             if crop_width:
                 box["width"] = min(box["width"], crop_width)
             ms = screencast.latency_ms(key_s, box, inset)
@@ -304,9 +312,11 @@ el => {
   // scroller ends above JupyterLab's status bar) and by the viewport.
   const r = el.getBoundingClientRect();
   let [left, top, right, bottom] = [r.left, r.top, r.right, r.bottom];
-  // The body's overflow is the viewport's (it does not clip its own zero-height box).
+  // The body's overflow is the viewport's (it does not clip its own zero-height box), and a
+  // box of `display: contents` has no box to clip with.
   for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
     const s = getComputedStyle(p);
+    if (s.display === 'contents') continue;
     if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
     const q = p.getBoundingClientRect();
     [left, top] = [Math.max(left, q.left), Math.max(top, q.top)];
@@ -320,15 +330,12 @@ el => {
 """
 
 
-def _shown_box(crop):
-    """The part of `crop`'s bounding box (CSS px) that the viewport shows.
-    Raises: AssertionError if none of it shows (no frame could show the answer)."""
+def _shown_box(crop, inset: float = 0.0):
+    """The part of `crop`'s bounding box (CSS px) that the viewport shows, or None if none
+    of it would be left once shrunk by `inset` px each side."""
     box = crop.evaluate(SHOWN_BOX_JS)
-    if box is None:
-        raise AssertionError(
-            f"the screencast's crop {crop.bounding_box()} is out of sight beside the pressed "
-            "control: no frame could show the answer"
-        )
+    if box is None or min(box["width"], box["height"]) <= 2 * inset:
+        return None
     return box
 
 

@@ -32,13 +32,7 @@ FOCUSABLES_JS = """(chart) => {
     return { k, kind };
   });
 }"""
-# A drawn readout hands the focus to the slider's own readout, for typing (readout.js).
-FOCUSED_JS = """() => {
-  const e = document.activeElement;
-  if (!e) return null;
-  const drawn = e.matches('.widget-readout') ? e.nextElementSibling : null;
-  return (drawn && drawn.matches('.rnnviz-readout') ? drawn : e).dataset.kbd ?? null;
-}"""
+FOCUSED_JS = "() => document.activeElement ? document.activeElement.dataset.kbd ?? null : null"
 CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
   .map((c) => (c.classList.contains('jp-MarkdownCell') ? 'm' : 'c')).join('')"""
 # What chart number `chart` shows: its pixels' hash, every entry its panels draw (a cold
@@ -101,12 +95,14 @@ def operate(lab, chart, part):
         last = element.evaluate("e => e.selectedIndex === e.options.length - 1")
         key = "ArrowUp" if last else "ArrowDown"
     elif kind == "readout":
-        # The slider's readout, focused for typing: its other end's value, then Enter.
+        # Enter on the drawn readout opens the slider's own for typing: its other end's value,
+        # then Enter takes it (readout.js).
         typed = element.evaluate(
             "c => { const h = c.closest('.widget-hslider').querySelector('.noUi-handle');"
             " const [now, low] = ['aria-valuenow', 'aria-valuemin'].map((a) => h.getAttribute(a));"
             " return now === low ? h.getAttribute('aria-valuemax') : low; }"
         )
+        page.keyboard.press("Enter")
         assert page.evaluate("() => document.activeElement.matches('.widget-readout')")
         page.keyboard.type(typed)
         key = "Enter"
@@ -145,9 +141,11 @@ def operate(lab, chart, part):
             message=f"slider {part['k']}'s value to be read out as its readout shows it",
         )
     if kind == "readout":
-        # Focus leaves the readout: it is drawn again, and the parts are where they were.
-        page.evaluate("() => document.activeElement.blur()")
-        assert element.is_visible()
+        # The focus is back on the drawn readout, and the parts are where they were.
+        lab.wait_until(
+            lambda: element.evaluate("c => c === document.activeElement && !!c.offsetParent"),
+            message="the drawn readout to take the focus back after Enter",
+        )
     if kind == "canvas":
         lab.wait_until(
             lambda: page.evaluate(LIVE_JS, chart),

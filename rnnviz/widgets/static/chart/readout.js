@@ -7,8 +7,9 @@
 // readouts"). A canvas's pixels change with no layout, so each slider of an rnnviz widget
 // shows its readout's text drawn on a canvas in the readout's place. The readout stays in the
 // page, hidden: ipywidgets goes on writing it, its text is what is drawn and what the handle's
-// aria-valuetext reads (access.js), and it comes back for typing a value when the drawn one
-// is clicked or reached by Tab, until it loses the focus.
+// aria-valuetext reads (access.js), and it comes back, focused, for typing a value when the
+// drawn one is clicked or, focused, takes Enter, Space, F2 or a character; Enter or leaving
+// it takes the value, Escape leaves it as it was.
 
 const DRAWN_READOUT = "rnnviz-readout"; // the canvas
 const HIDDEN_READOUT = "rnnviz-readout-hidden"; // the readout while its text is drawn
@@ -29,50 +30,95 @@ function addReadoutStyle(doc) {
 
 function drawReadouts(box, restyle = false) {
   // Draws the readout of each slider in `box` whose text changed since its last drawing, or
-  // with `restyle` (a zoom, a theme change) whose colour, font or pixel ratio changed too; a
-  // slider made with readout=False (ipywidgets hides its readout inline) keeps none.
+  // with `restyle` (a zoom, a theme change) whose colour, font or pixel ratio changed too. A
+  // slider made with readout=False (ipywidgets hides its readout inline) shows no canvas; a
+  // disabled one (its readout not editable) takes no Tab.
   addReadoutStyle(box.ownerDocument);
   for (const readout of box.querySelectorAll(".widget-hslider > .widget-readout")) {
     const drawn = drawnReadouts.get(readout) || drawnReadout(readout);
-    const shown = readout.style.display !== "none" && !drawn.editing;
-    const display = shown ? "block" : "none";
-    if (drawn.canvas.style.display !== display) drawn.canvas.style.display = display;
-    if (shown && (restyle || readout.textContent !== drawn.text)) paintReadout(drawn, readout);
+    const canvas = drawn.canvas,
+      shown = readout.style.display !== "none" && !drawn.editing,
+      display = shown ? "block" : "none",
+      editable = readout.contentEditable === "true",
+      tab = editable ? 0 : -1;
+    if (canvas.tabIndex !== tab) canvas.tabIndex = tab;
+    if (canvas.getAttribute("aria-disabled") !== String(!editable))
+      canvas.setAttribute("aria-disabled", String(!editable));
+    if (canvas.style.display !== display) {
+      canvas.style.display = display;
+      if (shown) drawn.key = null; // what it drew before it was hidden may be stale
+    }
+    if (shown && (restyle || !drawn.key || readout.textContent !== drawn.text))
+      paintReadout(drawn, readout);
   }
 }
 
 function drawnReadout(readout) {
-  // The canvas in `readout`'s place, sized as the readout's row shows it.
-  const style = getComputedStyle(readout),
-    canvas = document.createElement("canvas");
+  // The canvas in `readout`'s place, as wide as the readout showed (or its least width).
+  const doc = readout.ownerDocument,
+    style = getComputedStyle(readout),
+    canvas = doc.createElement("canvas");
   canvas.className = DRAWN_READOUT;
   canvas.tabIndex = 0; // the readout it stands for took a Tab of its own
-  canvas.setAttribute("role", "button"); // named by access.js: "<the slider's name> value"
+  // Named by access.js ("<the slider's name> value"); the handle carries the value itself.
+  canvas.setAttribute("role", "button");
   const drawn = {
     canvas,
-    width: parseFloat(style.minWidth) || 0,
+    width: Math.max(readout.getBoundingClientRect().width, parseFloat(style.minWidth) || 0),
     height: parseFloat(style.height) || 28,
     text: null,
     key: null,
     editing: false,
+    before: null, // the readout's text when typing began
   };
   canvas.style.cssText =
     `display:block;flex:none;cursor:text;width:${drawn.width}px;height:${drawn.height}px;` +
     `margin-left:${style.marginLeft}`;
-  const edit = () => {
-    // Typing a value: the readout itself, focused, with its text selected.
+  const stopEditing = () => {
+    drawn.editing = false;
+    readout.classList.add(HIDDEN_READOUT);
+    drawReadouts(readout.parentElement);
+  };
+  const edit = (typed = null) => {
+    // Typing a value: the readout itself, focused, its text selected (or replaced by the key
+    // that began the typing). A disabled slider's readout is not editable: nothing to type.
+    if (readout.contentEditable !== "true") return;
     drawn.editing = true;
+    drawn.before = readout.textContent;
     canvas.style.display = "none";
     readout.classList.remove(HIDDEN_READOUT);
     readout.focus();
-    readout.ownerDocument.getSelection()?.selectAllChildren(readout);
+    if (doc.activeElement !== readout) return stopEditing();
+    if (typed !== null) readout.textContent = typed;
+    const selection = doc.getSelection();
+    if (typed === null) selection?.selectAllChildren(readout);
+    else selection?.collapse(readout, readout.childNodes.length);
   };
-  canvas.addEventListener("focus", edit);
+  canvas.addEventListener("click", () => edit());
+  canvas.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (["Enter", " ", "F2"].includes(event.key)) edit();
+    else if (event.key.length === 1) edit(event.key);
+    else return;
+    event.preventDefault();
+  });
+  readout.addEventListener("keydown", (event) => {
+    if (!drawn.editing) return;
+    // Escape leaves the value as it was; Enter (which ipywidgets takes as the value, on its
+    // way up) hands the focus back to the drawn readout.
+    if (event.key === "Escape") readout.textContent = drawn.before;
+    if (event.key === "Enter") setTimeout(() => canvas.focus());
+  });
   readout.addEventListener("blur", () => {
     if (!drawn.editing) return;
-    drawn.editing = false;
-    readout.classList.add(HIDDEN_READOUT);
-    drawReadouts(readout.parentElement, true);
+    // ipywidgets takes a typed value on Enter only (its blur listener, on the view's element,
+    // never hears a blur: it does not bubble). Leaving by Tab or a click takes it too.
+    if (readout.textContent !== drawn.before) {
+      const enter = new KeyboardEvent("keydown", { key: "Enter", bubbles: true });
+      Object.defineProperty(enter, "keyCode", { get: () => 13 });
+      readout.dispatchEvent(enter);
+    }
+    stopEditing();
   });
   readout.classList.add(HIDDEN_READOUT);
   readout.after(canvas);
