@@ -107,7 +107,11 @@ function drawnReadout(readout) {
     // Escape leaves the value as it was; Enter (which ipywidgets takes as the value, on its
     // way up) hands the focus back to the drawn readout.
     if (event.key === "Escape") readout.textContent = drawn.before;
-    if (event.key === "Enter") setTimeout(() => canvas.focus());
+    if (event.key === "Enter")
+      setTimeout(() => {
+        stopEditing();
+        canvas.focus();
+      });
   });
   readout.addEventListener("blur", () => {
     if (!drawn.editing) return;
