@@ -21,7 +21,7 @@ FOCUSABLES_JS = """(chart) => {
     box = box.parentElement.closest('.rnnviz-widget');
   const found = [...box.querySelectorAll(
     '.noUi-handle, select, input, button, canvas[tabindex], textarea')]
-    .filter((e) => e.offsetParent !== null && !e.disabled);
+    .filter((e) => e.offsetParent !== null && !e.disabled && e.tabIndex >= 0);
   return found.map((e, k) => {
     e.dataset.kbd = String(k);
     const kind = e.matches('.noUi-handle') ? 'slider' : e.matches('.rnnviz-readout') ? 'readout'
@@ -141,7 +141,7 @@ def operate(lab, chart, part):
             message=f"slider {part['k']}'s value to be read out as its readout shows it",
         )
     if kind == "readout":
-        # The focus is back on the drawn readout, and the parts are where they were.
+        # The focus is back on the drawn readout, shown again.
         lab.wait_until(
             lambda: element.evaluate("c => c === document.activeElement && !!c.offsetParent"),
             message="the drawn readout to take the focus back after Enter",

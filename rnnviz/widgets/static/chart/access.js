@@ -189,8 +189,10 @@ function nameControls(box) {
 function readAsShown(hbox) {
   // A slider's value is read out as its readout shows it ("0.95"), not as the slider's own
   // float arithmetic left it ("0.9500000000000001", which it writes at every move).
+  const readout = hbox.querySelector(".widget-readout");
+  if (readout && readout === readout.ownerDocument.activeElement) return; // being typed in
   const handle = hbox.querySelector(".noUi-handle"),
-    shown = hbox.querySelector(".widget-readout")?.textContent.trim();
+    shown = readout?.textContent.trim();
   if (handle && shown && handle.getAttribute("aria-valuetext") !== shown)
     handle.setAttribute("aria-valuetext", shown);
 }
@@ -207,8 +209,8 @@ function watchControls(el) {
   const attach = () => {
     const box = outermostWidget(el.closest(WIDGET_SELECTOR) || el);
     const update = (restyle = false) => {
+      drawReadouts(box, restyle); // first: the drawn readouts are named too
       nameControls(box);
-      drawReadouts(box, restyle);
     };
     update(true);
     observer = new MutationObserver((records) => {

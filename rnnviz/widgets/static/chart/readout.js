@@ -19,7 +19,8 @@ const READOUT_STYLE_ID = "rnnviz-readout-style";
 const READOUT_PADDING = 8; // CSS px either side of the widest text drawn so far
 // A class, not an inline style: ipywidgets sets the readout's inline display at each update.
 const READOUT_CSS = `.${HIDDEN_READOUT} { display: none !important; }`;
-// readout -> {canvas, width, height, text and key (text, colour, font, ratio) drawn, editing}
+// readout -> {canvas, width, height, text and key (text, colour, font, ratio) drawn, editing,
+// before (the text when typing began)}
 const drawnReadouts = new WeakMap();
 
 function addReadoutStyle(doc) {
@@ -42,10 +43,12 @@ function drawReadouts(box, restyle = false) {
       shown = readout.style.display !== "none" && !drawn.editing,
       display = shown ? "block" : "none",
       editable = readout.contentEditable === "true",
-      tab = editable ? 0 : -1;
+      tab = editable ? 0 : -1; // the readout it stands for took a Tab of its own
     if (canvas.tabIndex !== tab) canvas.tabIndex = tab;
-    if (canvas.getAttribute("aria-disabled") !== String(!editable))
+    if (canvas.getAttribute("aria-disabled") !== String(!editable)) {
       canvas.setAttribute("aria-disabled", String(!editable));
+      canvas.style.cursor = editable ? "text" : "default";
+    }
     if (canvas.style.display !== display) {
       canvas.style.display = display;
       if (shown) drawn.key = null; // what it drew before it was hidden may be stale
@@ -61,7 +64,6 @@ function drawnReadout(readout) {
     style = getComputedStyle(readout),
     canvas = doc.createElement("canvas");
   canvas.className = DRAWN_READOUT;
-  canvas.tabIndex = 0; // the readout it stands for took a Tab of its own
   // Named by access.js ("<the slider's name> value"); the handle carries the value itself.
   canvas.setAttribute("role", "button");
   const drawn = {
@@ -71,7 +73,7 @@ function drawnReadout(readout) {
     text: null,
     key: null,
     editing: false,
-    before: null, // the readout's text when typing began
+    before: null,
   };
   canvas.style.cssText =
     `display:block;flex:none;cursor:text;width:${drawn.width}px;height:${drawn.height}px;` +
@@ -104,19 +106,30 @@ function drawnReadout(readout) {
     else return;
     event.preventDefault();
   });
+  const back = () => {
+    // The drawn readout again, with the focus.
+    stopEditing();
+    canvas.focus();
+  };
   readout.addEventListener("keydown", (event) => {
-    if (!drawn.editing) return;
-    // Escape leaves the value as it was; Enter (which ipywidgets takes as the value, on its
-    // way up) hands the focus back to the drawn readout.
-    if (event.key === "Escape") readout.textContent = drawn.before;
-    if (event.key === "Enter")
+    if (!drawn.editing || !event.isTrusted) return;
+    if (event.key === "Escape") {
+      // What was typed is dropped, and the focus goes back to the drawn readout: a second
+      // Escape there returns to the cell (access.js's guardShortcuts skips a handled one).
+      event.preventDefault();
+      readout.textContent = drawn.before;
+      back();
+    } else if (event.key === "Enter") {
+      // ipywidgets takes the value as the keydown bubbles up to its view's element, after
+      // this listener: go back once it has (a microtask would run before it).
       setTimeout(() => {
-        stopEditing();
-        canvas.focus();
+        if (drawn.editing && doc.activeElement === readout) back();
       });
+    }
   });
   readout.addEventListener("blur", () => {
     if (!drawn.editing) return;
+    drawn.editing = false; // the Enter below is no student's: the focus stays where it went
     // ipywidgets takes a typed value on Enter only (its blur listener, on the view's element,
     // never hears a blur: it does not bubble). Leaving by Tab or a click takes it too.
     if (readout.textContent !== drawn.before) {
