@@ -5,9 +5,9 @@
 // resting mouse pointer; a readout made its own relayout boundary (`contain: strict`) cost as
 // much. A canvas's pixels change with no layout, so each slider of an rnnviz widget shows its
 // readout's text drawn on a canvas in the readout's place: with the CPU throttled 4x, about
-// 2-4 ms off a press's p90 on a page of a few sliders. Each canvas is a composited layer,
-// though, and on a page of many sliders (lab 05's) the layers took back what the layout saved
-// (benchmarks/README.md, "Drawn readouts"). The readout stays in the
+// 2-4 ms off a press's p90 on a page of a few sliders. Each canvas was a composited layer,
+// though, and on a page of many sliders (lab 05's) there was no gain (benchmarks/README.md,
+// "Drawn readouts"). The readout stays in the
 // page, hidden: ipywidgets goes on writing it, its text is what is drawn and what the handle's
 // aria-valuetext reads (access.js), and it comes back, focused, for typing a value when the
 // drawn one is clicked or, focused, takes Enter, Space, F2 or a character; Enter or leaving
