@@ -165,7 +165,9 @@ def drawn_readouts(lab):
     page.keyboard.press("Tab")
     typed_value(lab, 1.2, "1.2")
     page.wait_for_timeout(300)
-    assert not drawn.evaluate(focused) and not readout.evaluate(focused)
+    # The next control after new x_k's readout: the chart's canvas.
+    chart = page.locator(".rnnviz-chart > canvas").nth(CHART)
+    assert chart.evaluate(focused), page.evaluate("() => document.activeElement.outerHTML")
     # Escape drops what was typed, and the focus goes back to the drawn readout.
     drawn.focus()
     page.keyboard.press("Enter")

@@ -133,9 +133,15 @@ function drawnReadout(readout) {
     // ipywidgets takes a typed value on Enter only (its blur listener, on the view's element,
     // never hears a blur: it does not bubble). Leaving by Tab or a click takes it too.
     if (readout.textContent !== drawn.before) {
-      const enter = new KeyboardEvent("keydown", { key: "Enter", bubbles: true });
+      const enter = new KeyboardEvent("keydown", { key: "Enter", bubbles: true }),
+        view = readout.parentElement,
+        // No further than the slider's view, whose listener takes it: an Enter reaching the
+        // notebook moves the focus to the cell, away from where the student sent it.
+        stop = (event) => event.stopPropagation();
       Object.defineProperty(enter, "keyCode", { get: () => 13 });
+      view.addEventListener("keydown", stop);
       readout.dispatchEvent(enter);
+      view.removeEventListener("keydown", stop);
     }
     stopEditing();
   });
