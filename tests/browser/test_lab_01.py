@@ -11,12 +11,12 @@ from tests.browser.latency import (
     chart_output,
     chart_read,
     chart_state,
-    install,
     interrupt_kernels,
     start_busy_cell,
     time_presses,
     widget_screenshot,
 )
+from tests.browser.readouts import SPOT_PIXELS_JS
 
 pytestmark = pytest.mark.browser
 
@@ -30,16 +30,22 @@ def handle(lab, slider):
     return lab.page.locator(".widget-slider .noUi-handle").nth(slider)
 
 
-# Each slider of the explorer: its readout (hidden?), the readout's text, the pixels of the
-# canvas it is drawn on (readout.js) and the canvas's accessible name.
-READOUTS_JS = """() => [...document.querySelectorAll('.rnnviz-widget .widget-hslider')].map((s) => {
-  const readout = s.querySelector(':scope > .widget-readout'), drawn = readout.nextElementSibling;
-  const canvas = drawn && drawn.matches('canvas.rnnviz-readout') ? drawn : null;
-  return { hidden: getComputedStyle(readout).display === 'none', text: readout.textContent,
-           shown: !!canvas && getComputedStyle(canvas).display !== 'none',
-           pixels: canvas && window.__latency.pixels(canvas),
-           label: canvas && canvas.getAttribute('aria-label') };
-})"""
+# Each slider of the explorer: its readout (hidden?), the readout's text, whether its spot
+# shows and is drawn over, a hash of the pixels drawn there (readout.js) and the spot's
+# accessible name.
+READOUTS_JS = (
+    "() => {"
+    + SPOT_PIXELS_JS
+    + """
+  return [...document.querySelectorAll('.rnnviz-widget .widget-hslider')].map((s) => {
+    const readout = s.querySelector(':scope > .widget-readout'), next = readout.nextElementSibling;
+    const spot = next && next.matches('div.rnnviz-readout') ? next : null;
+    const pixels = spot && getComputedStyle(spot).display !== 'none' ? spotHash(spot) : null;
+    return { hidden: getComputedStyle(readout).display === 'none', text: readout.textContent,
+             shown: pixels !== null, pixels, label: spot && spot.getAttribute('aria-label') };
+  });
+}"""
+)
 PRESSES = 10
 
 
@@ -103,12 +109,12 @@ def test_lab_01(lab):
 
 
 def drawn_readouts(lab):
-    """Each slider's readout is drawn on a canvas (readout.js): the readout itself is hidden,
-    so a press changes pixels, not text the page must lay out again (the browser's layout
-    count stays put); a click, or a key on the focused drawn readout, brings the readout
-    back, focused, for typing a value, which Enter or leaving it takes and Escape drops."""
+    """Each slider's readout is drawn on its widget's readout canvas, over an empty spot in the
+    readout's place (readout.js): the readout itself is hidden, so a press changes pixels, not
+    text the page must lay out again (the browser's layout count stays put); a click, or a key
+    on the focused spot, brings the readout back, focused, for typing a value, which Enter or
+    leaving it takes and Escape drops."""
     page = lab.page
-    install(page)
     before = page.evaluate(READOUTS_JS)
     assert [(r["hidden"], r["shown"]) for r in before] == [(True, True)] * 3
     assert [r["label"] for r in before] == ["t value", "edit step k value", "new x_k value"]

@@ -197,12 +197,19 @@ function readAsShown(hbox) {
     handle.setAttribute("aria-valuetext", shown);
 }
 
+// Changes watchControls leaves alone: inside a chart (its tip, its live region) and the drawn
+// readouts' own (their spots and canvas).
+const OWN_CHANGES = ".rnnviz-chart, .rnnviz-readout, .rnnviz-readout-layer";
+// A slider's handle moved by its inline style (noUiSlider, at every step).
+const sliderMove = (r) => r.attributeName === "style" && !!r.target.closest(".noUi-base");
+
 function watchControls(el) {
   // Names the controls of the rnnviz widget around `el` and draws their readouts (readout.js)
   // once it is in the page, and again whenever its views change (ipywidgets renders a box's
-  // children after the chart, restyles a toggle on click and writes a readout at each step);
-  // changes inside a chart (its tip, its live region) are not. The readouts are drawn again
-  // after a zoom or a theme change too.
+  // children after the chart, restyles a toggle on click, hides or shows a view by its inline
+  // style and writes a readout at each step); changes inside a chart (its tip, its live
+  // region) and a handle's moves are not. The readouts are drawn again after a zoom or a
+  // theme change too.
   let observer = null,
     stopPage = null,
     closed = false;
@@ -214,9 +221,21 @@ function watchControls(el) {
     };
     update(true);
     observer = new MutationObserver((records) => {
-      if (records.some((r) => !r.target.closest(".rnnviz-chart"))) update();
+      const outside = records.filter((r) => !r.target.closest(OWN_CHANGES) && !sliderMove(r));
+      if (!outside.length) return;
+      // A slider's step: ipywidgets wrote its hidden readout's text (and inline style). Only
+      // that readout is drawn again and read out, not the whole box (benchmarks/README.md,
+      // "Drawn readouts").
+      const readouts = new Set(outside.map((r) => r.target.closest(".widget-readout")));
+      if (!readouts.has(null) && [...readouts].every((readout) => redrawReadout(readout)))
+        readouts.forEach((readout) => readAsShown(readout.parentElement));
+      else update();
     });
-    observer.observe(box, { childList: true, subtree: true, attributeFilter: ["class"] });
+    observer.observe(box, {
+      childList: true,
+      subtree: true,
+      attributeFilter: ["class", "style"], // a view hidden or shown by its inline style too
+    });
     stopPage = watchPage(
       box,
       () => update(true),
