@@ -34,6 +34,7 @@ CHART_FILES = (
     "legend.js",
     "stored_view.js",
     "readout.js",
+    "readout_canvas.js",
     "access.js",
     "reader.js",
     "picture.js",

@@ -255,6 +255,26 @@ def overlapping(texts: list, slack: float = 1.0) -> list:
     return crossed
 
 
+def larger_ui_font(lab) -> None:
+    """Settings > Theme > Increase UI Font Size: JupyterLab writes its font sizes on the
+    page's root element, not the body, and the sliders' rows reflow under the drawn readouts'
+    canvas."""
+    page = lab.page
+    before = page.evaluate("() => document.documentElement.style.cssText")
+    page.locator("#jp-MainMenu").get_by_text("Settings", exact=True).click()
+    page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(r"^Theme$")).click()
+    page.locator(".lm-Menu-itemLabel").filter(
+        has_text=re.compile(r"^Increase UI Font Size$")
+    ).click()
+    lab.wait_until(
+        lambda: page.evaluate("() => document.documentElement.style.cssText"),
+        lambda now: now != before,
+        message="the UI font size to change",
+    )
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
+
+
 def check_charts(lab, where: str, viewport: dict, ratio: float, dark: bool = False) -> None:
     page = lab.page
     # The zoom took: the page's CSS viewport and pixel ratio are the zoomed window's.
@@ -304,8 +324,15 @@ def check_charts(lab, where: str, viewport: dict, ratio: float, dark: bool = Fal
         assert all(ratio >= 4.5 for ratio in c["legend"]), (at, c["legend"])
         if dark:
             assert sum(c["page"]) < 3 * 80, at  # JupyterLab Dark's background, not white
+    assert check_readouts(page, where, ratio) or not lab.slider_count(), where
+    for k, p in enumerate(page.evaluate(PREDICTS_JS)):
+        assert p["inside"] and p["contrast"] >= 4.5, (f"{where}, Predict {k}", p)
+
+
+def check_readouts(page, where: str, ratio: float) -> list:
+    """Every drawn readout in the page is drawn over its spot, sharp and readable; returns
+    them."""
     readouts = page.evaluate(READOUTS_JS)
-    assert readouts or not lab.slider_count(), where
     for r in readouts:
         # Sharp at this zoom, drawn, its ink readable on this theme's page (getImageData's
         # colours are not premultiplied: a smoothed edge keeps its fill's colour).
@@ -316,8 +343,7 @@ def check_charts(lab, where: str, viewport: dict, ratio: float, dark: bool = Fal
         for size, css in (("width", "cssWidth"), ("height", "cssHeight")):
             assert abs(r[size] - r[css] * ratio) <= ratio / 64 + 1e-3, (where, size, r)
         assert r["alpha"] > 128 and r["contrast"] >= 4.5, (where, r)
-    for k, p in enumerate(page.evaluate(PREDICTS_JS)):
-        assert p["inside"] and p["contrast"] >= 4.5, (f"{where}, Predict {k}", p)
+    return readouts
 
 
 @pytest.mark.parametrize(
@@ -347,4 +373,6 @@ def test_charts_fit_zoom_and_theme(lab, notebook, plots, sliders, timeout):
     )
     dark_theme(lab)
     check_charts(lab, f"{notebook} in JupyterLab Dark", WINDOW, 1, dark=True)
+    larger_ui_font(lab)
+    check_readouts(page, f"{notebook} with a larger UI font", 1)
     lab.assert_healthy()

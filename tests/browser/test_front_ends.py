@@ -24,6 +24,7 @@ import pytest
 from rnnviz.front_end import chart_source
 from tests.browser.conftest import BROKEN_WIDGET, PAGE_KERNEL_JS, JupyterServer, Lab
 from tests.browser.latency import watch_charts
+from tests.browser.readouts import SPOT_PIXELS_JS
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +84,26 @@ STORED_VIEW_JS = """() => [...document.querySelectorAll('.rnnviz-widget')]
             icons: marked.filter((e) => getComputedStyle(e, '::before').content !== 'none')
                          .length};
   })"""
+
+
+# The ink (the most opaque pixel's alpha) drawn over each shown slider's readout spot, by
+# whether its slider is hot (readout.js; a spot not laid out, in a detached cell, is left out).
+READOUT_INK_JS = (
+    "() => {"
+    + SPOT_PIXELS_JS
+    + """
+  const ink = { hot: [], cold: [] };
+  for (const spot of document.querySelectorAll('.rnnviz-widget .rnnviz-readout')) {
+    const p = getComputedStyle(spot).display !== 'none' && spotPixels(spot);
+    if (!p) continue;
+    let alpha = 0;
+    for (let i = 3; i < p.data.length; i += 4) alpha = Math.max(alpha, p.data[i]);
+    const hot = spot.closest('.widget-slider').classList.contains('rnnviz-hot-control');
+    ink[hot ? 'hot' : 'cold'].push(alpha);
+  }
+  return ink;
+}"""
+)
 
 
 def build_notebook(path: Path) -> None:
@@ -270,6 +291,10 @@ def check_stored_view(lab, press=key_press, page_errors=None) -> None:
     # GradientFlow: radius, forget bias and the pulse's step have frames; its other sliders,
     # dropdowns and switches need the kernel.
     assert all(w["hot"] == 3 and w["dimmed"] == 8 and not w["hotDimmed"] for w in stored), stored
+    # The drawn readouts are dimmed with their sliders (the canvas is outside them).
+    ink = lab.page.evaluate(READOUT_INK_JS)
+    assert ink["hot"] and ink["cold"], ink
+    assert min(ink["hot"]) > 200 and max(ink["cold"]) < 0.6 * 255, ink
     cold_slider_takes_no_key(lab)
     last_slider_repaints(lab, press)
     assert not BROKEN_WIDGET.search(lab.page.locator(".jp-Notebook").inner_text())

@@ -1,4 +1,5 @@
-// Drawn readouts: a slider's value drawn on a canvas, so that a press lays nothing out.
+// Drawn readouts: a slider's value drawn on a canvas, so that a press lays nothing out. This
+// file: the spots and typing a value; readout_canvas.js: the canvas they are drawn on.
 //
 // ipywidgets writes a slider's readout as text at every step. A text change makes the browser
 // lay the page out again, and after a layout Chromium hit-tests the page once more under the
@@ -14,20 +15,14 @@
 // takes the value, Escape leaves it as it was.
 
 const DRAWN_READOUT = "rnnviz-readout"; // the readout's place: takes the focus and clicks
-const READOUT_LAYER = "rnnviz-readout-layer"; // holds the canvas a widget's readouts are drawn on
 const HIDDEN_READOUT = "rnnviz-readout-hidden"; // the readout while its text is drawn
 const READOUT_STYLE_ID = "rnnviz-readout-style";
-const READOUT_PADDING = 8; // CSS px either side of the widest text drawn so far
 // A class, not an inline style: ipywidgets sets the readout's inline display at each update.
 const READOUT_CSS = `.${HIDDEN_READOUT} { display: none !important; }`;
 // readout -> {box, spot (the element in its place), width, height, look (colour, font),
 // measured (the text and look its width was last fitted to), editing, before (the text when
 // typing began)}
 const drawnReadouts = new WeakMap();
-// box -> {holder, canvas, ctx, where (the pixel ratio and places it was laid out for), place
-// (the canvas's rectangle from its holder's corner, CSS px), drawn (readout -> its spot's
-// rectangle on the canvas, CSS px, and the key it was drawn with)}
-const readoutLayers = new WeakMap();
 
 function addReadoutStyle(doc) {
   if (doc.getElementById(READOUT_STYLE_ID)) return;
@@ -62,149 +57,6 @@ function drawReadouts(box, restyle = false) {
     if (show) shown.push(readout);
   }
   paintLayer(box, readoutLayers.get(box) || readoutLayer(box), shown, restyle);
-}
-
-function redrawReadout(readout) {
-  // Draws `readout`'s new text at its spot, with nothing else read or written: ipywidgets
-  // wrote it while it was hidden, which moved no spot. False when that is not enough (not
-  // drawn yet, being typed in, or a text wider than its spot): drawReadouts then.
-  const drawn = drawnReadouts.get(readout),
-    layer = drawn && readoutLayers.get(drawn.box),
-    spot = layer?.drawn.get(readout);
-  if (!spot || drawn.editing || !readout.classList.contains(HIDDEN_READOUT)) return false;
-  // Its spot where it was drawn (a layout this observer did not see, a theme's stylesheet
-  // say, may have moved it): one place read, none written.
-  const at = drawn.spot.getBoundingClientRect(),
-    origin = layer.holder.getBoundingClientRect(),
-    [left, top] = layer.place,
-    near = (a, b) => Math.abs(a - b) < 0.01;
-  if (!near(at.left - origin.left, left + spot[0]) || !near(at.top - origin.top, top + spot[1]))
-    return false;
-  const text = readout.textContent,
-    key = [text, drawn.look.color, drawn.look.font].join("|");
-  if (key === spot.key) return true;
-  layer.ctx.font = drawn.look.font;
-  if (Math.ceil(layer.ctx.measureText(text).width) + 2 * READOUT_PADDING > drawn.width)
-    return false;
-  drawn.measured = spot.key = key;
-  paintReadout(layer.ctx, spot, text, drawn.look);
-  return true;
-}
-
-function readoutLayer(box) {
-  // One canvas for all the readouts of `box`, over their spots. A canvas is a composited layer
-  // of its own, and a layer costs each frame about what a layout did: one a widget, not one a
-  // slider. Its holder is out of the flow (no box's flex or grid sees it) and takes no events.
-  const doc = box.ownerDocument,
-    holder = doc.createElement("div"),
-    canvas = doc.createElement("canvas");
-  holder.className = READOUT_LAYER;
-  holder.setAttribute("aria-hidden", "true"); // the spots are named; the pixels say it again
-  holder.style.cssText = "position:absolute;width:0;height:0;margin:0;pointer-events:none";
-  // Above the sliders' parts (noUiSlider's z-index 1), or those its rectangle covers would be
-  // layers too; below the chart's tip (5).
-  canvas.style.cssText = "position:absolute;z-index:2;display:block";
-  holder.append(canvas);
-  const layer = {
-    holder,
-    canvas,
-    ctx: canvas.getContext("2d"),
-    where: null,
-    place: null,
-    drawn: new Map(),
-  };
-  readoutLayers.set(box, layer);
-  return layer;
-}
-
-function paintLayer(box, layer, shown, restyle) {
-  // Draws each of the `shown` readouts of `box` whose text (or, with `restyle`, colour or
-  // font) changed, at its spot. When a spot moved, the pixel ratio changed or the shown set
-  // changed, the canvas is laid over the spots again (their rectangles' union, on whole device
-  // pixels) and drawn whole. The spots' places are read at each call: with the page laid out
-  // already (a press changes no layout), that costs no layout.
-  const { holder, canvas, ctx } = layer,
-    ratio = window.devicePixelRatio || 1;
-  if (holder.parentElement !== box) box.append(holder);
-  for (const readout of shown) {
-    const drawn = drawnReadouts.get(readout),
-      text = readout.textContent;
-    if (restyle || !drawn.look) drawn.look = readoutLook(readout);
-    const key = [text, drawn.look.color, drawn.look.font].join("|");
-    if (key === drawn.measured) continue;
-    drawn.measured = key;
-    ctx.font = drawn.look.font;
-    const need = Math.ceil(ctx.measureText(text).width) + 2 * READOUT_PADDING;
-    if (need > drawn.width) {
-      // Wider only: a spot that shrank back would shift the row at every step.
-      drawn.width = need;
-      drawn.spot.style.width = `${need}px`;
-    }
-  }
-  const origin = holder.getBoundingClientRect(),
-    rects = shown.map((readout) => drawnReadouts.get(readout).spot.getBoundingClientRect());
-  if (!rects.length || rects.some((r) => !r.width || !r.height)) {
-    // Nothing shown, or not laid out (a detached output): drawn again once it is (watchPage).
-    layer.where = null;
-    layer.drawn.clear();
-    canvas.style.display = "none";
-    return;
-  }
-  const snap = (v, round) => round(v * ratio) / ratio,
-    left = snap(Math.min(...rects.map((r) => r.left)), Math.floor),
-    top = snap(Math.min(...rects.map((r) => r.top)), Math.floor),
-    width = snap(Math.max(...rects.map((r) => r.right)), Math.ceil) - left,
-    height = snap(Math.max(...rects.map((r) => r.bottom)), Math.ceil) - top,
-    spots = rects.map((r) => [r.left - left, r.top - top, r.width, r.height]),
-    place = [left - origin.left, top - origin.top, width, height],
-    where = JSON.stringify([ratio, place, spots]);
-  if (restyle || where !== layer.where) {
-    layer.where = where;
-    layer.place = place;
-    layer.drawn.clear();
-    Object.assign(canvas.style, {
-      display: "block",
-      left: `${place[0]}px`,
-      top: `${place[1]}px`,
-      width: `${width}px`,
-      height: `${height}px`,
-    });
-    const pixels = [Math.round(width * ratio), Math.round(height * ratio)];
-    if (canvas.width !== pixels[0] || canvas.height !== pixels[1])
-      [canvas.width, canvas.height] = pixels; // which clears it
-    else ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  }
-  for (const [readout, spot] of layer.drawn) {
-    // A readout no longer shown (being typed in, or hidden): its spot is emptied.
-    if (shown.includes(readout)) continue;
-    ctx.clearRect(...spot);
-    layer.drawn.delete(readout);
-  }
-  shown.forEach((readout, i) => {
-    const drawn = drawnReadouts.get(readout);
-    if (layer.drawn.get(readout)?.key === drawn.measured) return;
-    layer.drawn.set(readout, Object.assign(spots[i], { key: drawn.measured }));
-    paintReadout(ctx, spots[i], readout.textContent, drawn.look);
-  });
-}
-
-function readoutLook(readout) {
-  // The readout's colour and font, as ipywidgets would show it.
-  const style = getComputedStyle(readout);
-  return {
-    color: style.color,
-    font: `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`,
-  };
-}
-
-function paintReadout(ctx, [x, y, width, height], text, { color, font }) {
-  ctx.clearRect(x, y, width, height);
-  ctx.font = font;
-  ctx.fillStyle = color;
-  ctx.textAlign = "center";
-  ctx.textBaseline = "middle";
-  ctx.fillText(text, x + width / 2, y + height / 2);
 }
 
 function drawnReadout(box, readout) {

@@ -173,13 +173,16 @@ function useTheme(theme) {
 
 function themeMarks() {
   // What on the body says which theme is on: JupyterLab's theme attributes, VS Code's
-  // `vscode-*` classes and the CSS variables on the body's style. Not the rest: JupyterLab
-  // also sets a class and the cursor on the body while a panel is dragged.
+  // `vscode-*` classes and the CSS variables on the body's style and the root's (JupyterLab
+  // writes its font sizes there: Settings > Theme > Increase UI Font Size). Not the rest:
+  // JupyterLab also sets a class and the cursor on the body while a panel is dragged.
   const body = document.body;
   if (!body) return "";
-  const vars = Array.from(body.style)
-    .filter((name) => name.startsWith("--"))
-    .map((name) => `${name}:${body.style.getPropertyValue(name)}`);
+  const vars = [document.documentElement, body].flatMap((el) =>
+    Array.from(el.style)
+      .filter((name) => name.startsWith("--"))
+      .map((name) => `${name}:${el.style.getPropertyValue(name)}`),
+  );
   const classes = Array.from(body.classList).filter((name) => name.startsWith("vscode-"));
   return [body.dataset.jpThemeName, body.dataset.jpThemeLight, ...classes, ...vars].join("|");
 }
@@ -199,6 +202,7 @@ function watchTheme(onChange) {
       attributes: true,
       attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class", "style"],
     });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["style"] });
   const scheme = window.matchMedia?.("(prefers-color-scheme: dark)");
   scheme?.addEventListener?.("change", onChange);
   return () => {
