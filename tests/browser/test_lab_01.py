@@ -30,9 +30,9 @@ def handle(lab, slider):
     return lab.page.locator(".widget-slider .noUi-handle").nth(slider)
 
 
-# Each slider of the explorer: its readout (hidden?), the readout's text, whether its spot
-# shows and is drawn over, a hash of the pixels drawn there (readout.js) and the spot's
-# accessible name.
+# Each slider of the explorer: its readout (hidden?), the readout's text, whether text is
+# drawn over its spot (ink: a pixel more than half opaque), a hash of the pixels drawn there
+# (readout.js) and the spot's accessible name.
 READOUTS_JS = (
     "() => {"
     + SPOT_PIXELS_JS
@@ -40,9 +40,12 @@ READOUTS_JS = (
   return [...document.querySelectorAll('.rnnviz-widget .widget-hslider')].map((s) => {
     const readout = s.querySelector(':scope > .widget-readout'), next = readout.nextElementSibling;
     const spot = next && next.matches('div.rnnviz-readout') ? next : null;
-    const pixels = spot && getComputedStyle(spot).display !== 'none' ? spotHash(spot) : null;
+    const drawn = spot && getComputedStyle(spot).display !== 'none' && spotPixels(spot);
+    let ink = 0;
+    for (let i = 3; drawn && i < drawn.data.length; i += 4) ink = Math.max(ink, drawn.data[i]);
     return { hidden: getComputedStyle(readout).display === 'none', text: readout.textContent,
-             shown: pixels !== null, pixels, label: spot && spot.getAttribute('aria-label') };
+             shown: ink > 128, pixels: drawn ? spotHash(spot) : null,
+             label: spot && spot.getAttribute('aria-label') };
   });
 }"""
 )
