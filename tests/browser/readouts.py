@@ -4,6 +4,7 @@ readout canvas (`.rnnviz-readout-layer > canvas`), which draws the text over the
 
 # spotPixels(spot): the device pixels of the readout canvas over `spot` ({canvas, data}), or
 # null when no shown readout canvas covers it whole. spotHash(spot): an FNV-1a hash of them.
+# spotInk(spot): the most opaque of them's alpha (0-255), 0 when none covers it.
 SPOT_PIXELS_JS = """
 function spotPixels(spot) {
   const s = spot.getBoundingClientRect();
@@ -24,5 +25,11 @@ function spotHash(spot) {
   let h = 2166136261;
   for (const v of p.data) h = Math.imul(h ^ v, 16777619);
   return h >>> 0;
+}
+function spotInk(spot) {
+  const p = spotPixels(spot);
+  let alpha = 0;
+  for (let i = 3; p && i < p.data.length; i += 4) alpha = Math.max(alpha, p.data[i]);
+  return alpha;
 }
 """

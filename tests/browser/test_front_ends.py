@@ -94,12 +94,9 @@ READOUT_INK_JS = (
     + """
   const ink = { hot: [], cold: [] };
   for (const spot of document.querySelectorAll('.rnnviz-widget .rnnviz-readout')) {
-    const p = getComputedStyle(spot).display !== 'none' && spotPixels(spot);
-    if (!p) continue;
-    let alpha = 0;
-    for (let i = 3; i < p.data.length; i += 4) alpha = Math.max(alpha, p.data[i]);
+    if (getComputedStyle(spot).display === 'none' || !spotPixels(spot)) continue;
     const hot = spot.closest('.widget-slider').classList.contains('rnnviz-hot-control');
-    ink[hot ? 'hot' : 'cold'].push(alpha);
+    ink[hot ? 'hot' : 'cold'].push(spotInk(spot));
   }
   return ink;
 }"""

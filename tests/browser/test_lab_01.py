@@ -40,11 +40,9 @@ READOUTS_JS = (
   return [...document.querySelectorAll('.rnnviz-widget .widget-hslider')].map((s) => {
     const readout = s.querySelector(':scope > .widget-readout'), next = readout.nextElementSibling;
     const spot = next && next.matches('div.rnnviz-readout') ? next : null;
-    const drawn = spot && getComputedStyle(spot).display !== 'none' && spotPixels(spot);
-    let ink = 0;
-    for (let i = 3; drawn && i < drawn.data.length; i += 4) ink = Math.max(ink, drawn.data[i]);
+    const seen = !!spot && getComputedStyle(spot).display !== 'none';
     return { hidden: getComputedStyle(readout).display === 'none', text: readout.textContent,
-             shown: ink > 128, pixels: drawn ? spotHash(spot) : null,
+             shown: seen && spotInk(spot) > 128, pixels: seen ? spotHash(spot) : null,
              label: spot && spot.getAttribute('aria-label') };
   });
 }"""
