@@ -73,7 +73,6 @@ function drawnReadout(box, readout) {
     width: Math.max(readout.getBoundingClientRect().width, parseFloat(style.minWidth) || 0),
     height: parseFloat(style.height) || 28,
     look: null,
-    measured: null,
     editing: false,
     before: null,
   };

@@ -28,10 +28,8 @@ function redrawReadout(readout) {
   const text = readout.textContent,
     key = lookKey(text, drawn.look);
   if (key === spot.key) return true;
-  layer.ctx.font = drawn.look.font;
-  if (Math.ceil(layer.ctx.measureText(text).width) + 2 * READOUT_PADDING > drawn.width)
-    return false;
-  drawn.measured = spot.key = key;
+  if (readoutWidth(layer.ctx, text, drawn.look.font) > drawn.width) return false;
+  spot.key = key;
   paintReadout(layer.ctx, spot, text, drawn.look);
   return true;
 }
@@ -76,14 +74,14 @@ function paintLayer(box, layer, shown, restyle) {
   // (visibility) is not drawn.
   for (const readout of shown) drawnReadouts.get(readout).look = readoutLook(readout, box);
   shown = shown.filter((readout) => drawnReadouts.get(readout).look.visible);
+  const keys = new Map(); // readout -> what its drawing is to show (lookKey)
   for (const readout of shown) {
     const drawn = drawnReadouts.get(readout),
-      text = readout.textContent;
-    const key = lookKey(text, drawn.look);
-    if (key === drawn.measured) continue;
-    drawn.measured = key;
-    ctx.font = drawn.look.font;
-    const need = Math.ceil(ctx.measureText(text).width) + 2 * READOUT_PADDING;
+      text = readout.textContent,
+      key = lookKey(text, drawn.look);
+    keys.set(readout, key);
+    if (layer.drawn.get(readout)?.key === key) continue; // drawn as it is: its width fits
+    const need = readoutWidth(ctx, text, drawn.look.font);
     if (need > drawn.width) {
       // Wider only: a spot that shrank back would shift the row at every step.
       drawn.width = need;
@@ -137,10 +135,10 @@ function paintLayer(box, layer, shown, restyle) {
     layer.drawn.delete(readout);
   }
   shown.forEach((readout, i) => {
-    const drawn = drawnReadouts.get(readout);
-    if (layer.drawn.get(readout)?.key === drawn.measured) return;
-    layer.drawn.set(readout, Object.assign(spots[i], { key: drawn.measured }));
-    paintReadout(ctx, spots[i], readout.textContent, drawn.look);
+    const key = keys.get(readout);
+    if (layer.drawn.get(readout)?.key === key) return;
+    layer.drawn.set(readout, Object.assign(spots[i], { key }));
+    paintReadout(ctx, spots[i], readout.textContent, drawnReadouts.get(readout).look);
   });
 }
 
@@ -162,6 +160,12 @@ function readoutLook(readout, box) {
 
 // What a readout's drawing shows: its text and look.
 const lookKey = (text, { color, font, alpha }) => [text, color, font, alpha].join("|");
+
+function readoutWidth(ctx, text, font) {
+  // The CSS px a spot needs to show `text` in `font`: the text and its padding.
+  ctx.font = font;
+  return Math.ceil(ctx.measureText(text).width) + 2 * READOUT_PADDING;
+}
 
 function paintReadout(ctx, [x, y, width, height], text, { color, font, alpha }) {
   ctx.clearRect(x, y, width, height);
