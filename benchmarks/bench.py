@@ -191,7 +191,7 @@ HELD_DRAWN_SHARE, HELD_LAG_MS = 0.95, 50
 def _held_rows(rows) -> list:
     """The held-key table's lines for the held-key rows among `rows`, each against its targets
     (HELD_DRAWN_SHARE of the states drawn, the last frame within HELD_LAG_MS of the last key);
-    a row with no last frame meets neither. The last line counts the rows that meet both."""
+    a row with no last frame is not met. The last line counts the rows that meet both."""
     met_rows, lines = (
         0,
         [
@@ -202,7 +202,7 @@ def _held_rows(rows) -> list:
     )
     for r in rows:
         if "states" in r:
-            lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']:.0f} ms"
+            lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']:.1f} ms"
             met = (
                 r["drawn"] >= HELD_DRAWN_SHARE * r["states"]
                 and r["lag_ms"] is not None

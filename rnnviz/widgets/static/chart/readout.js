@@ -19,9 +19,8 @@ const HIDDEN_READOUT = "rnnviz-readout-hidden"; // the readout while its text is
 const READOUT_STYLE_ID = "rnnviz-readout-style";
 // A class, not an inline style: ipywidgets sets the readout's inline display at each update.
 const READOUT_CSS = `.${HIDDEN_READOUT} { display: none !important; }`;
-// readout -> {box, spot (the element in its place), width, height, look (colour, font),
-// measured (the text and look its width was last fitted to), editing, before (the text when
-// typing began)}
+// readout -> {box, spot (the element in its place), width, height, look (colour, font,
+// dimming, visibility), editing, before (the text when typing began)}
 const drawnReadouts = new WeakMap();
 
 function addReadoutStyle(doc) {
