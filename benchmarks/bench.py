@@ -192,32 +192,27 @@ def _held_rows(rows) -> list:
     """The held-key table's lines for the held-key rows among `rows`, each against its targets
     (HELD_DRAWN_SHARE of the states drawn, the last frame within HELD_LAG_MS of the last key);
     a row with no last frame is not met. The last line counts the rows that meet both."""
-    met_rows, lines = (
-        0,
-        [
-            "| held key, 30 Hz | slider | states | pictures drawn | last frame after last key "
-            "| met |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ],
-    )
-    for r in rows:
-        if "states" in r:
-            lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']:.1f} ms"
-            met = (
-                r["drawn"] >= HELD_DRAWN_SHARE * r["states"]
-                and r["lag_ms"] is not None
-                and r["lag_ms"] <= HELD_LAG_MS
-            )
-            met_rows += met
-            lines.append(
-                f"| {r['widget']} | {r['slider']} | {r['states']} | {r['drawn']} | {lag} "
-                f"| {'yes' if met else 'no'} |"
-            )
-    total = len(lines) - 2
+    held = [r for r in rows if "states" in r]
+    met = [
+        r["drawn"] >= HELD_DRAWN_SHARE * r["states"]
+        and r["lag_ms"] is not None
+        and r["lag_ms"] <= HELD_LAG_MS
+        for r in held
+    ]
+    lines = [
+        "| held key, 30 Hz | slider | states | pictures drawn | last frame after last key | met |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r, ok in zip(held, met):
+        lag = "-" if r["lag_ms"] is None else f"{r['lag_ms']:.1f} ms"
+        lines.append(
+            f"| {r['widget']} | {r['slider']} | {r['states']} | {r['drawn']} | {lag} "
+            f"| {'yes' if ok else 'no'} |"
+        )
     return [
         *lines,
         "",
-        f"- held keys: {met_rows} of {total} rows draw at least {HELD_DRAWN_SHARE:.0%} of "
+        f"- held keys: {sum(met)} of {len(held)} rows draw at least {HELD_DRAWN_SHARE:.0%} of "
         f"their states and paint the last within {HELD_LAG_MS} ms of the last key",
     ]
 
